@@ -1,0 +1,127 @@
+# hornet: a load-testing tool (libev + libcurl engine, ncurses dashboard).
+# make            build ./hornet and ./hornet-target (optimised, with symbols)
+# make test       install missing packages, build, run every test; last line "N passed, N failed"
+# make run        install, build, open the dashboard on scenarios/deployments.json (embedded target)
+# make asan|tsan  run the tests under ASan+UBSan / TSan
+# make bench      the performance benchmark (tests/bench/), never part of make test
+# make deps       install the Debian packages hornet needs (apt-get when root)
+# make help       this list
+
+SHELL := /bin/bash
+FLAVOR ?= release
+BUILD  := build/$(FLAVOR)
+
+CC     ?= cc
+STD    := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
+WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+          -Wwrite-strings -Wformat=2 -Wundef -Wvla -Wcast-qual
+OPT    := -O2 -g
+SAN    :=
+PKGS   := ncursesw libcurl libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS_ALL := -Iengine -Isrc -Iui -MMD -MP $(PKG_CFLAGS)
+LDLIBS_ALL := -Wl,--as-needed $(PKG_LIBS) -lev -lhttp_parser -lm
+
+ifeq ($(FLAVOR),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer
+  SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+ifeq ($(FLAVOR),tsan)
+  OPT := -O1 -g
+  SAN := -fsanitize=thread
+endif
+ifeq ($(FLAVOR),debug)
+  OPT := -O0 -g
+endif
+
+ALL_CFLAGS = $(STD) $(WARN) $(OPT) $(SAN) $(CPPFLAGS_ALL) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) -pthread $(LDFLAGS)
+
+MAINS     := src/main.c src/target_main.c
+LIB_SRC   := $(filter-out $(MAINS),$(wildcard engine/*.c ui/*.c src/*.c src/target/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
+LIB       := $(BUILD)/libhornet.a
+
+.SECONDARY:
+.PHONY: all build test tests-bin run asan tsan bench bench-full screenshots deps clean help
+all: build
+
+build: $(BUILD)/hornet $(BUILD)/hornet-target
+ifeq ($(FLAVOR),release)
+	@cp -f $(BUILD)/hornet hornet.tmp && mv -f hornet.tmp hornet
+	@cp -f $(BUILD)/hornet-target hornet-target.tmp && mv -f hornet-target.tmp hornet-target
+endif
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hornet: $(BUILD)/src/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+$(BUILD)/hornet-target: $(BUILD)/src/target_main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+# The packages hornet builds and tests with. Binaries the tests drive (tmux, wrk, aha) too.
+DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
+            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev tmux
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
+	    | awk '$$1 != "ii" {print $$2}'; for p in $(DEB_PKGS); do \
+	    dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done | sort -u); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "make deps: installing $$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y --no-install-recommends $$missing)) \
+	     || { echo "make deps: apt-get failed"; exit 1; }; \
+	else \
+	    echo "make deps: missing packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory tests-bin
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh
+
+tests-bin: $(TEST_BIN)
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	./hornet scenarios/deployments.json
+
+asan:
+	@$(MAKE) --no-print-directory FLAVOR=asan test
+
+tsan:
+	@$(MAKE) --no-print-directory FLAVOR=tsan test
+
+bench: deps build
+	@tests/bench/bench.sh --quick
+
+bench-full: deps build
+	@tests/bench/bench.sh --full
+
+screenshots: deps build
+	@tests/screenshots.sh
+
+clean:
+	rm -rf build hornet hornet-target
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# //'
+
+-include $(shell find build -name '*.d' 2>/dev/null)

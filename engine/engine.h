@@ -1,0 +1,67 @@
+/* engine: runs a scenario's virtual users on worker threads and publishes snapshots.
+ *
+ * Threads: a control thread (its own ev loop: commands, ramp and stages, run-time limit,
+ * collecting intervals, publishing snapshots) and N worker threads (an ev loop and a CURLM
+ * each, their own users and statistics recorder). Callers (the headless reporter or the
+ * dashboard, on the main thread) talk to it only through engine_send (commands in) and
+ * engine_snapshot (copies out). Threads start with every signal blocked, so signals reach main. */
+#ifndef HORNET_ENGINE_H
+#define HORNET_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "scenario.h"
+#include "snapshot.h"
+
+struct engine_config {
+    const struct scenario *scenario;   /* borrowed: must outlive the engine */
+    const char *host;           /* base URL, e.g. "http://127.0.0.1:8000" */
+    int threads;                /* worker threads, >= 1 */
+    uint64_t seed;
+    uint32_t users;             /* initial target (ignored when use_stages) */
+    double spawn_rate;
+    bool use_stages;            /* follow scenario->stages */
+    double run_time;            /* seconds, 0: until stopped (or the stages end) */
+    double stop_timeout;        /* seconds users get to finish on stop (on_stop steps) */
+    bool reset_stats_after_ramp;/* --reset-stats */
+    double publish_interval;    /* seconds between snapshots; 0: 0.2 */
+    uint32_t fd_limit;          /* the process's descriptor soft limit, for warnings */
+};
+
+enum engine_cmd_type {
+    ENGINE_SET_USERS = 1,       /* ramp to users at spawn_rate; from the operator this suspends
+                                   the stages (manual control) */
+    ENGINE_RESUME_STAGES,       /* give control back to the scenario's stages */
+    ENGINE_PAUSE,               /* users stop starting tasks; in-flight requests finish */
+    ENGINE_RESUME,
+    ENGINE_RESET_STATS,
+    ENGINE_STOP,                /* stop every user (on_stop, bounded by stop_timeout), finish */
+    ENGINE_NOTE                 /* add text to the event log (e.g. "snapshot written to ...") */
+};
+
+struct engine_cmd {
+    enum engine_cmd_type type;
+    uint32_t users;
+    double spawn_rate;
+    int who;                    /* enum event_who */
+    char text[SNAP_TEXT_MAX];   /* ENGINE_NOTE */
+};
+
+/* Validate the configuration and allocate; no thread runs yet. NULL with a message. */
+struct engine *engine_create(const struct engine_config *cfg, char *err, size_t errlen);
+
+/* Start the threads and the ramp. -1 with a message. */
+int engine_start(struct engine *e, char *err, size_t errlen);
+
+/* Queue a command; any thread; never blocks on the engine's work. */
+void engine_send(struct engine *e, const struct engine_cmd *cmd);
+
+/* Copy the newest snapshot into out (which the caller allocated: it is large). Returns its seq
+ * (0 before the first publish). Any thread. */
+uint64_t engine_snapshot(struct engine *e, struct snapshot *out);
+
+/* Stop (if still running), join every thread and free. The last snapshot stays final. */
+void engine_destroy(struct engine *e);
+
+#endif

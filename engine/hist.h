@@ -1,0 +1,76 @@
+/* hist: an HDR-style log-linear histogram of latencies in microseconds.
+ *
+ * 2048 linear sub-buckets per power of two give 3 significant digits (relative error <= 1/1024)
+ * from 1 us to 2^32 us (about 71 minutes) in fixed memory, whatever the run length. Values above
+ * the range are recorded in the top bucket; min and max are always exact.
+ *
+ * Percentile rule (Locust's "upper nearest rank"): the value at percentile p of N recorded values
+ * is the one of 0-based rank min(N-1, floor(N*p)) in ascending order. The histogram returns the
+ * highest value equivalent to that rank's bucket, clamped to [min, max], so a percentile never
+ * exceeds Max. The median uses rank floor((N-1)/2), as Locust's median_from_dict does.
+ *
+ * A struct hist is plain memory owned by one thread; nothing here locks. */
+#ifndef HORNET_HIST_H
+#define HORNET_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HIST_SUB_BUCKET_BITS 11
+#define HIST_SUB_BUCKET_COUNT (1 << HIST_SUB_BUCKET_BITS)         /* 2048 */
+#define HIST_SUB_BUCKET_HALF (1 << (HIST_SUB_BUCKET_BITS - 1))    /* 1024 */
+#define HIST_BUCKET_COUNT 22                                      /* 1 us .. 2^32 us */
+#define HIST_COUNTS_LEN ((HIST_BUCKET_COUNT + 1) * HIST_SUB_BUCKET_HALF)
+#define HIST_MAX_TRACKABLE ((uint64_t)1 << 32)                    /* us; larger values clamp */
+
+struct hist {
+    uint64_t total;             /* values recorded */
+    uint64_t min, max;          /* exact; min = UINT64_MAX and max = 0 when empty */
+    int32_t lo, hi;             /* lowest and highest touched index; lo > hi when empty */
+    uint64_t counts[HIST_COUNTS_LEN];
+};
+
+/* A non-zero bucket, for moving a histogram between threads without copying 190 KB. */
+struct hist_pair {
+    uint32_t index;
+    uint32_t count;
+};
+
+/* Empty the histogram. hist_init is the same as hist_reset on uninitialised memory. */
+void hist_init(struct hist *h);
+void hist_reset(struct hist *h);
+
+/* Record one value (or n equal values) in microseconds. O(1), no allocation. */
+void hist_record(struct hist *h, uint64_t value_us);
+void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
+
+/* dst += src (counts, total, min, max). Touches only src's used index range. */
+void hist_add(struct hist *dst, const struct hist *src);
+
+/* Value (us) at 0-based ascending rank; 0 when empty. rank >= total gives max. */
+uint64_t hist_value_at_rank(const struct hist *h, uint64_t rank);
+
+/* Value (us) at percentile p in [0, 1] per the rule above; 0 when empty. */
+uint64_t hist_percentile(const struct hist *h, double p);
+
+/* Several percentiles in one pass; ps must be ascending. out[i] as hist_percentile(h, ps[i]). */
+void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
+
+/* Median: rank floor((N-1)/2); 0 when empty. */
+uint64_t hist_median(const struct hist *h);
+
+/* Bucket arithmetic (exported for tests and sparse merges). */
+int32_t hist_index_of(uint64_t value_us);
+uint64_t hist_lowest_equivalent(int32_t index);
+uint64_t hist_highest_equivalent(int32_t index);
+
+/* Move the histogram's non-zero buckets into out (at most cap pairs, ascending index) and
+ * return how many were written; the histogram keeps any buckets that did not fit, so call again
+ * until it returns 0. min/max/total are left for the caller to carry. */
+size_t hist_drain_pairs(struct hist *h, struct hist_pair *out, size_t cap);
+
+/* Add pairs (as produced by hist_drain_pairs) with their exact min and max. */
+void hist_add_pairs(struct hist *h, const struct hist_pair *pairs, size_t n,
+                    uint64_t min_us, uint64_t max_us);
+
+#endif

@@ -1,0 +1,108 @@
+/* interval: freeing worker intervals and the stable texts of outcomes. Any thread. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include "interval.h"
+
+void interval_free(struct interval *iv)
+{
+    free(iv);
+}
+
+static const char *http_reason(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return NULL;
+    }
+}
+
+static void transport_text(int code, int aux, char *out, size_t n)
+{
+    switch (code) {
+    case CURLE_COULDNT_CONNECT:
+        if (aux == ECONNREFUSED || aux == 0)
+            snprintf(out, n, "Connection refused");
+        else
+            snprintf(out, n, "Could not connect: %s", strerror(aux));
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        snprintf(out, n, "Timeout after %d ms", aux);
+        return;
+    case CURLE_GOT_NOTHING:
+        snprintf(out, n, "Empty reply from server");
+        return;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        if (aux == ECONNRESET)
+            snprintf(out, n, "Connection reset by peer");
+        else if (aux == EPIPE)
+            snprintf(out, n, "Connection closed by peer");
+        else
+            snprintf(out, n, "%s error%s%s", code == CURLE_RECV_ERROR ? "Receive" : "Send",
+                     aux ? ": " : "", aux ? strerror(aux) : "");
+        return;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        snprintf(out, n, "Could not resolve host");
+        return;
+    case CURLE_PARTIAL_FILE:
+        snprintf(out, n, "Response ended before the whole body arrived");
+        return;
+    case CURLE_WEIRD_SERVER_REPLY:
+        snprintf(out, n, "Invalid HTTP response");
+        return;
+    default:
+        snprintf(out, n, "%s", curl_easy_strerror((CURLcode)code));
+        return;
+    }
+}
+
+void outcome_format(const struct interval_error *e, char *out, size_t n)
+{
+    const char *reason;
+
+    if (n == 0)
+        return;
+    switch (e->kind) {
+    case OUTCOME_HTTP:
+        reason = http_reason(e->code);
+        if (reason)
+            snprintf(out, n, "HTTP %d %s", e->code, reason);
+        else
+            snprintf(out, n, "HTTP %d", e->code);
+        return;
+    case OUTCOME_TRANSPORT:
+        transport_text(e->code, e->aux, out, n);
+        return;
+    default:
+        snprintf(out, n, "%s", e->text[0] ? e->text : "unknown error");
+        return;
+    }
+}

@@ -1,0 +1,71 @@
+/* interval: what a worker thread hands the collector. The requests one worker finished within
+ * one wall-clock second (or a part of it): per-endpoint counters, the latency buckets as sparse
+ * pairs, and the outcomes that were not plain successes. One allocation holding plain data; the
+ * pointers below point into that same allocation, never into worker state.
+ *
+ * Produced by recorder_emit (worker thread), consumed and freed by the collector (stats_merge,
+ * control thread). */
+#ifndef HORNET_INTERVAL_H
+#define HORNET_INTERVAL_H
+
+#include <stdint.h>
+#include "hist.h"
+
+#define INTERVAL_TEXT_MAX 192
+
+/* How a request that is not a plain 2xx/3xx success ended. */
+enum outcome_kind {
+    OUTCOME_HTTP = 1,    /* an HTTP status: code = status (failure, or expected when listed) */
+    OUTCOME_TRANSPORT,   /* no HTTP answer: code = CURLcode, aux = OS errno or timeout ms */
+    OUTCOME_CHECK,       /* a check or capture failed: text says which and what was got */
+    OUTCOME_SCRIPT       /* the step could not be sent (unset variable, ...): text says why */
+};
+
+/* A non-success outcome as the recorder receives it (text may be NULL for HTTP/TRANSPORT). */
+struct outcome {
+    uint8_t kind;        /* enum outcome_kind */
+    uint8_t expected;    /* 1: the status was listed in the step's expect: a success */
+    int32_t code;
+    int32_t aux;
+    const char *text;    /* for CHECK/SCRIPT; for TRANSPORT curl's error buffer (optional) */
+};
+
+struct interval_endpoint {
+    uint32_t endpoint;        /* index into scenario->endpoints */
+    uint32_t requests;        /* all requests, failures included */
+    uint32_t failures;        /* unexpected outcomes */
+    uint32_t expected;        /* statuses outside 2xx/3xx that the step expected (successes) */
+    uint32_t none_requests;   /* requests without a latency (never sent: OUTCOME_SCRIPT) */
+    uint64_t total_us, min_us, max_us;   /* over requests with a latency */
+    uint64_t total_bytes;     /* response body bytes */
+    uint32_t pair_start, pair_count;     /* this endpoint's slice of interval.pairs */
+};
+
+struct interval_error {
+    uint32_t endpoint;
+    uint8_t kind;             /* enum outcome_kind */
+    uint8_t expected;
+    int32_t code;
+    int32_t aux;
+    uint32_t count;
+    char text[INTERVAL_TEXT_MAX];   /* "" when the text derives from kind/code/aux */
+};
+
+struct interval {
+    int64_t second;           /* unix second in which these requests finished */
+    int worker;
+    uint32_t n_endpoints, n_errors, n_pairs;
+    struct interval_endpoint *endpoints;
+    struct interval_error *errors;
+    struct hist_pair *pairs;
+    struct interval *next;    /* for the collector's inbox list; NULL when produced */
+};
+
+/* Free an interval produced by the recorder. NULL is fine. */
+void interval_free(struct interval *iv);
+
+/* The stable, human text of an outcome: "HTTP 404 Not Found", "Connection refused",
+ * "Timeout after 30000 ms", or e->text for checks. Writes at most n bytes (NUL included). */
+void outcome_format(const struct interval_error *e, char *out, size_t n);
+
+#endif

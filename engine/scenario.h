@@ -1,0 +1,191 @@
+/* scenario: a validated load scenario as plain structs, read from a JSON file by scenario_load.
+ * The loader is the only code that sees cJSON; the engine reads these structs, read-only, from
+ * every thread. Everything is owned by the struct scenario and freed by scenario_free.
+ * The file format is documented in scenarios/README.md. */
+#ifndef HORNET_SCENARIO_H
+#define HORNET_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tmpl;   /* template.h */
+
+enum http_method { HTTP_GET = 0, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_HEAD,
+                   HTTP_OPTIONS, HTTP_METHOD_COUNT };
+extern const char *const http_method_names[HTTP_METHOD_COUNT];
+
+/* A JSON path into a response body: "id", "results.0.id", "results[0].id", "results.*.id"
+ * (* = a random element of the array, chosen with the user's PRNG). */
+struct json_seg {
+    char *key;          /* object key, or NULL for an array index */
+    int32_t index;      /* array index (>= 0), or JSON_SEG_ANY for '*' */
+};
+#define JSON_SEG_ANY (-1)
+struct json_path {
+    char *text;         /* as written */
+    uint32_t n;
+    struct json_seg *segs;
+};
+
+struct kv_tmpl {        /* a header or a query parameter */
+    char *name;
+    struct tmpl *value;
+};
+
+enum capture_source { CAPTURE_JSON = 0, CAPTURE_HEADER, CAPTURE_STATUS };
+struct capture {
+    uint32_t var;               /* index into scenario->vars */
+    enum capture_source source;
+    struct json_path path;      /* CAPTURE_JSON */
+    char *header;               /* CAPTURE_HEADER: header name, case-insensitive */
+    bool optional;              /* a missing value leaves the variable as it was, no failure */
+};
+
+enum json_literal_kind { JSON_LIT_STRING = 0, JSON_LIT_NUMBER, JSON_LIT_BOOL, JSON_LIT_NULL };
+struct json_literal {
+    enum json_literal_kind kind;
+    struct tmpl *string;        /* JSON_LIT_STRING: may use ${...} */
+    double number;
+    bool boolean;
+};
+
+enum check_kind { CHECK_JSON_EQUALS = 0, CHECK_JSON_NOT_EQUALS, CHECK_JSON_EXISTS,
+                  CHECK_JSON_MISSING, CHECK_BODY_CONTAINS, CHECK_BODY_NOT_CONTAINS };
+struct check {
+    enum check_kind kind;
+    struct json_path path;      /* CHECK_JSON_* */
+    struct json_literal value;  /* CHECK_JSON_EQUALS / NOT_EQUALS */
+    struct tmpl *text;          /* CHECK_BODY_*: the substring */
+    char *describe;             /* for messages: json.status == "approved" */
+};
+
+enum body_kind { BODY_NONE = 0, BODY_JSON, BODY_RAW };
+
+struct step {
+    enum http_method method;
+    struct tmpl *path;          /* "/api/v1/deployments/${dep_id}/", or a full http(s) URL */
+    struct kv_tmpl *query;      /* appended as ?k=v&..., url-encoded */
+    uint32_t n_query;
+    struct kv_tmpl *headers;    /* on top of the class's headers (same name: step wins) */
+    uint32_t n_headers;
+    enum body_kind body_kind;
+    struct tmpl *body;          /* BODY_JSON: renders JSON text (Content-Type set by engine) */
+    char *content_type;         /* BODY_RAW: optional */
+    uint32_t endpoint;          /* index into scenario->endpoints */
+    uint16_t *expect;           /* statuses that count as success; n_expect == 0: 200..399 */
+    uint32_t n_expect;
+    struct capture *captures;
+    uint32_t n_captures;
+    struct check *checks;
+    uint32_t n_checks;
+    double timeout;             /* seconds; 0: scenario->timeout */
+    bool needs_body;            /* a capture or check reads the body */
+    char *where;                /* "user_classes[0].tasks[2].steps[0]", for messages */
+    int line;                   /* line of the step in the file */
+};
+
+struct task {
+    char *name;
+    double weight;              /* > 0 */
+    struct step *steps;
+    uint32_t n_steps;
+    char **tags;
+    uint32_t n_tags;
+};
+
+enum wait_kind { WAIT_NONE = 0, WAIT_CONSTANT, WAIT_BETWEEN, WAIT_CONSTANT_PACING,
+                 WAIT_CONSTANT_THROUGHPUT };
+/* Locust's meanings: constant(a) sleeps a s; between(a, b) sleeps uniform [a, b]; constant_pacing(a)
+ * makes each task iteration take at least a s (sleeps a - task time, >= 0);
+ * constant_throughput(a) = constant_pacing(1 / a): at most a task iterations per second. */
+struct wait_policy {
+    enum wait_kind kind;
+    double a, b;
+};
+
+struct var_init {               /* a class's initial value of a variable */
+    uint32_t var;
+    struct tmpl *value;
+};
+
+struct user_class {
+    char *name;
+    double weight;              /* > 0; share of the users */
+    struct wait_policy wait;
+    struct kv_tmpl *headers;    /* default headers of every request of this class */
+    uint32_t n_headers;
+    struct var_init *vars;      /* evaluated when a user starts, before on_start */
+    uint32_t n_vars;
+    struct step *on_start;
+    uint32_t n_on_start;
+    struct step *on_stop;
+    uint32_t n_on_stop;
+    struct task *tasks;
+    uint32_t n_tasks;
+};
+
+struct stage {                  /* k6 stages / Locust LoadTestShape: move to `users` at spawn_rate,
+                                   then hold until `duration` seconds after the stage began */
+    double duration;
+    uint32_t users;
+    double spawn_rate;
+};
+
+struct endpoint_def {           /* what statistics are grouped by */
+    enum http_method method;
+    char *name;                 /* step's name, or its path template as written */
+};
+
+enum feeder_mode { FEEDER_PER_USER = 0, FEEDER_CYCLE, FEEDER_RANDOM };
+/* A CSV data file: row per user (user_index mod rows), the next row at every task iteration of
+ * any user (shared counter), or a random row per iteration. */
+struct feeder {
+    char *name;                 /* ${name.column} */
+    enum feeder_mode mode;
+    char **columns;
+    uint32_t n_columns;
+    char **cells;               /* row-major, n_rows * n_columns */
+    uint32_t n_rows;
+};
+
+struct scenario {
+    char *path;                 /* the file it was loaded from */
+    char *name;
+    char *description;
+    char *host;                 /* NULL: none given */
+    uint32_t users;             /* defaults, overridden by the command line */
+    double spawn_rate;
+    double run_time;            /* seconds; 0: none */
+    double timeout;             /* default request timeout in seconds */
+    struct stage *stages;
+    uint32_t n_stages;
+    struct user_class *classes;
+    uint32_t n_classes;
+    struct endpoint_def *endpoints;
+    uint32_t n_endpoints;
+    char **vars;                /* names of per-user variables; templates use their indices */
+    uint32_t n_vars;
+    struct feeder *feeders;
+    uint32_t n_feeders;
+};
+
+/* Load and validate a scenario file. On error returns -1 and writes one line to err:
+ * "deployments.json:14:9: user_classes[0].tasks[2].steps[0].method: expected one of GET, POST,
+ * PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
+int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen);
+
+/* The same from a string; filename is used in messages and to resolve data files. */
+int scenario_load_string(const char *text, const char *filename, struct scenario **out,
+                         char *err, size_t errlen);
+
+/* Keep only the named user classes (none: all), and the tasks that carry one of `tags` (none:
+ * all) and none of `exclude`. -1 with a message when a class name is unknown or nothing is
+ * left to run. */
+int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
+                    char *const *tags, size_t n_tags, char *const *exclude, size_t n_exclude,
+                    char *err, size_t errlen);
+
+void scenario_free(struct scenario *s);
+
+#endif

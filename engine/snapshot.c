@@ -1,0 +1,23 @@
+/* snapshot: constants shared by every reader of snapshots. No state. */
+#include "snapshot.h"
+
+const double snapshot_pcts[SNAP_PCT_COUNT] = {
+    0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0
+};
+
+const char *const snapshot_pct_labels[SNAP_PCT_COUNT] = {
+    "50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"
+};
+
+const char *run_state_name(enum run_state s)
+{
+    switch (s) {
+    case RUN_READY: return "ready";
+    case RUN_SPAWNING: return "spawning";
+    case RUN_RUNNING: return "running";
+    case RUN_PAUSED: return "paused";
+    case RUN_STOPPING: return "stopping";
+    case RUN_STOPPED: return "stopped";
+    }
+    return "unknown";
+}

@@ -1,0 +1,151 @@
+/* snapshot: the merged, pointer-free picture of a run that the engine publishes several times a
+ * second. Copying it is the whole protocol between the engine and its readers (headless
+ * reporter, CSV writer, reports, dashboard): no field points into engine state, and every
+ * percentile here was computed once, by the collector.
+ *
+ * Times are wall-clock unix seconds as doubles; latencies are microseconds. */
+#ifndef HORNET_SNAPSHOT_H
+#define HORNET_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SNAP_MAX_ENDPOINTS 128
+#define SNAP_MAX_ERRORS 256
+#define SNAP_MAX_EXCEPTIONS 32
+#define SNAP_MAX_CLASSES 32
+#define SNAP_MAX_EVENTS 64
+#define SNAP_SERIES_LEN 600      /* seconds of aggregated history (10 minutes) */
+#define SNAP_EP_SERIES_LEN 120   /* seconds of per-endpoint history (detail view) */
+#define SNAP_NAME_MAX 160
+#define SNAP_TEXT_MAX 192
+#define SNAP_PCT_COUNT 11
+
+/* 0.50 0.66 0.75 0.80 0.90 0.95 0.98 0.99 0.999 0.9999 1.0, and their CSV labels "50%".."100%" */
+extern const double snapshot_pcts[SNAP_PCT_COUNT];
+extern const char *const snapshot_pct_labels[SNAP_PCT_COUNT];
+enum { SNAP_P50 = 0, SNAP_P66, SNAP_P75, SNAP_P80, SNAP_P90, SNAP_P95, SNAP_P98, SNAP_P99,
+       SNAP_P999, SNAP_P9999, SNAP_P100 };
+
+enum run_state {
+    RUN_READY = 0,   /* created, no user yet */
+    RUN_SPAWNING,    /* users moving towards the target */
+    RUN_RUNNING,     /* at the target */
+    RUN_PAUSED,      /* operator paused: users idle */
+    RUN_STOPPING,    /* users running on_stop, bounded by the stop timeout */
+    RUN_STOPPED      /* no user left; numbers are final once `finished` is set */
+};
+const char *run_state_name(enum run_state s);   /* "ready", "spawning", ... */
+
+/* Statistics of one endpoint (method + name) or of the Aggregated row. */
+struct snap_stats {
+    char method[8];                 /* "" for Aggregated */
+    char name[SNAP_NAME_MAX];       /* "Aggregated" for the total */
+    uint64_t requests;              /* failures included (Locust's num_requests) */
+    uint64_t failures;              /* unexpected outcomes only */
+    uint64_t expected;              /* non-2xx/3xx statuses listed in expect (successes) */
+    uint64_t none_requests;         /* requests never sent: no latency */
+    uint64_t total_us, min_us, max_us;   /* min/max exact; 0 when no latency yet */
+    uint64_t total_bytes;
+    double total_rps, total_fps;    /* requests / (last_request_time - start_time) */
+    double current_rps, current_fps;/* Locust's window: mean over whole seconds [L-12, L-3] */
+    double last_second_rps;         /* requests in the last complete second */
+    uint64_t median_us;             /* cumulative; rank floor((N-1)/2) */
+    uint64_t pct_us[SNAP_PCT_COUNT];/* cumulative percentiles */
+    uint64_t cur_count;             /* latencies in the ~10 s current window; 0: no data */
+    uint64_t cur_median_us;
+    uint64_t cur_pct_us[SNAP_PCT_COUNT];
+    double first_request_time, last_request_time;   /* 0 when none */
+};
+
+/* One complete wall-clock second of the aggregated run. */
+struct snap_point {
+    int64_t second;                 /* unix second */
+    uint32_t users;                 /* users running at the end of that second */
+    uint32_t requests, failures;    /* finished in that second */
+    uint32_t p50_us, p95_us, p99_us, max_us;   /* of that second's requests; 0 when none */
+};
+
+/* One second of one endpoint (aligned with the newest entries of snapshot.series). */
+struct snap_ep_point {
+    uint32_t requests, failures;
+    uint32_t p50_us, p95_us, p99_us, max_us;
+};
+
+struct snap_error {
+    uint32_t endpoint;              /* index into snapshot.endpoints */
+    bool expected;                  /* an expected status: shown apart, not a failure */
+    char text[SNAP_TEXT_MAX];       /* stable text, see outcome_format */
+    uint64_t count;
+    double first_seen, last_seen;
+};
+
+struct snap_exception {              /* engine-side errors: Locust's exceptions.csv */
+    uint64_t count;
+    char message[SNAP_TEXT_MAX];
+    char where[SNAP_TEXT_MAX];      /* written as the Traceback column */
+};
+
+enum event_who { EVENT_ENGINE = 0, EVENT_SCENARIO, EVENT_OPERATOR };
+enum event_level { EVENT_INFO = 0, EVENT_WARN, EVENT_ERROR };
+struct snap_event {
+    uint64_t seq;                   /* 1, 2, ... over the whole run: readers keep what is new */
+    double time;
+    uint8_t who, level;
+    char text[SNAP_TEXT_MAX];
+};
+
+struct snap_class {
+    char name[64];
+    uint32_t users;
+};
+
+struct snapshot {
+    uint64_t seq;                   /* increases with every publish; 0: nothing published yet */
+    double now;                     /* when this snapshot was taken */
+    double run_start;               /* when the run started (never reset) */
+    double start_time;              /* run start, or the last statistics reset */
+    double end_time;                /* when the run stopped; 0 while running */
+    char scenario[SNAP_NAME_MAX];
+    char host[SNAP_NAME_MAX];
+    int threads;
+
+    enum run_state state;
+    bool finished;                  /* stopped, every worker drained: the numbers are final */
+    bool manual_control;            /* operator took control: the scenario's stages are suspended */
+    bool ramp_complete;             /* the current target was reached at least once */
+    uint32_t users, target_users;
+    double spawn_rate;
+    double ramp_eta;                /* seconds until the target is reached; 0 when there */
+    double run_time;                /* configured limit in seconds; 0: none */
+    double elapsed, remaining;      /* remaining: 0 without a limit */
+    int stage, n_stages;            /* stage: index of the current stage, -1 without stages */
+    double stage_remaining;
+    uint32_t fd_limit;              /* RLIMIT_NOFILE soft limit after raising it */
+
+    uint32_t n_classes;
+    struct snap_class classes[SNAP_MAX_CLASSES];
+
+    uint32_t n_endpoints;           /* in scenario order; CSV writers sort by (name, method) */
+    struct snap_stats endpoints[SNAP_MAX_ENDPOINTS];
+    struct snap_stats total;        /* Aggregated: its own histogram, not a sum of rows */
+
+    uint32_t n_errors;              /* grouped by (endpoint, text, expected); most frequent first */
+    uint64_t errors_dropped;        /* occurrences of groups beyond SNAP_MAX_ERRORS */
+    struct snap_error errors[SNAP_MAX_ERRORS];
+
+    uint32_t n_exceptions;
+    struct snap_exception exceptions[SNAP_MAX_EXCEPTIONS];
+
+    uint32_t n_points;              /* complete seconds, oldest first */
+    struct snap_point series[SNAP_SERIES_LEN];
+    uint32_t n_ep_points;           /* per endpoint, the newest n_ep_points seconds of series */
+    struct snap_ep_point ep_series[SNAP_MAX_ENDPOINTS][SNAP_EP_SERIES_LEN];
+
+    uint32_t n_events;              /* the newest events, oldest first */
+    struct snap_event events[SNAP_MAX_EVENTS];
+
+    char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an unrecoverable error */
+};
+
+#endif

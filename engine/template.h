@@ -1,0 +1,103 @@
+/* template: "${...}" templates, compiled once when a scenario loads and rendered per request
+ * into a reusable buffer without parsing or allocating in steady state.
+ *
+ * Expressions:
+ *   ${name}                 a per-user variable (captured, or set by the class's "vars")
+ *   ${feeder.column}        the user's current row of a CSV feeder
+ *   ${uuid}                 a random version-4 UUID
+ *   ${randint(a,b)}         a random integer in [a, b]
+ *   ${randfloat(a,b)}       a random number in [a, b)
+ *   ${choice(x,y,z)}        one of the literal choices
+ *   ${randstr(n)}           n random letters and digits
+ *   ${user_index}           the user's 0-based index in the run
+ *   ${iteration}            the user's 0-based task iteration
+ *   ${timestamp} ${timestamp_ms} ${now_iso}   the time of rendering
+ *   ${env:NAME} ${env:NAME:-default}          environment, resolved when the file loads
+ *   ${raw:EXPR}             EXPR without escaping (a JSON body's number or boolean)
+ *   $${                     a literal "${"
+ * Escaping applies to what expressions produce (and, at compile time, to literal text):
+ * TMPL_JSON inside JSON strings, TMPL_PATH for URL paths, TMPL_QUERY for query keys and values,
+ * TMPL_HEADER strips CR and LF. Thread-safe: a compiled template is read-only. */
+#ifndef HORNET_TEMPLATE_H
+#define HORNET_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum tmpl_escape { TMPL_RAW = 0, TMPL_JSON, TMPL_PATH, TMPL_QUERY, TMPL_HEADER };
+
+/* A growable byte buffer; grows only when a render needs more than ever before. */
+struct strbuf {
+    char *data;
+    size_t len, cap;
+};
+void strbuf_init(struct strbuf *b);
+void strbuf_free(struct strbuf *b);
+void strbuf_clear(struct strbuf *b);                       /* len = 0, keeps memory */
+int strbuf_append(struct strbuf *b, const char *s, size_t n);   /* -1 on OOM; NUL-terminates */
+
+/* A per-user variable value. */
+struct user_var {
+    char *value;
+    uint32_t len, cap;
+    bool set;
+};
+
+/* Names the compiler resolves against: variables get indices in *vars (new names are appended,
+ * so a later step can capture them), feeders are looked up by name and column. */
+struct tmpl_symbols {
+    char ***vars;               /* scenario->vars */
+    uint32_t *n_vars;
+    const char *const *feeder_names;
+    const char *const *const *feeder_columns;   /* feeder_columns[f][c] */
+    const uint32_t *feeder_n_columns;
+    uint32_t n_feeders;
+};
+
+/* Everything a render may read. rng is the user's own PRNG state (xorshift/splitmix). */
+struct tmpl_ctx {
+    const struct user_var *vars;
+    uint64_t *rng;
+    uint32_t user_index;
+    uint64_t iteration;
+    double now;                 /* unix seconds */
+    const char *const *const *feeder_rows;   /* feeder_rows[f][c]: current row's cells */
+};
+
+struct tmpl;
+
+/* Compile src. Expressions' output is escaped per esc. NULL on error with a message such as
+ * "unknown function 'randnt' (did you mean randint?)" or "unterminated ${" and, when
+ * error_col is not NULL, the 0-based offset in src of the problem. */
+struct tmpl *tmpl_compile(const char *src, enum tmpl_escape esc, struct tmpl_symbols *sym,
+                          char *err, size_t errlen, size_t *error_col);
+
+/* Build one template from pieces (the loader uses it to turn a JSON body into one template):
+ * literal text is copied as is; tmpl_builder_template compiles src with escaping esc (applied to
+ * src's literal text too). -1 with a message on error. */
+struct tmpl_builder;
+struct tmpl_builder *tmpl_builder_new(void);
+int tmpl_builder_literal(struct tmpl_builder *b, const char *s, size_t n);
+int tmpl_builder_template(struct tmpl_builder *b, const char *src, enum tmpl_escape esc,
+                          struct tmpl_symbols *sym, char *err, size_t errlen, size_t *error_col);
+struct tmpl *tmpl_builder_finish(struct tmpl_builder *b, const char *source_text);   /* frees b */
+void tmpl_builder_free(struct tmpl_builder *b);
+
+/* Append the rendering to out. -1 when a variable it reads is not set (err: "variable
+ * ${dep_id} is not set"), or on OOM. */
+int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf *out,
+                char *err, size_t errlen);
+
+bool tmpl_is_constant(const struct tmpl *t);        /* no expression left after env: */
+const char *tmpl_source(const struct tmpl *t);      /* as written */
+/* Indices of the variables t reads (at most cap); returns how many there are in all. */
+size_t tmpl_vars_used(const struct tmpl *t, uint32_t *out, size_t cap);
+/* The rendering of a constant template (tmpl_is_constant), without a context. */
+const char *tmpl_constant_text(const struct tmpl *t);
+void tmpl_free(struct tmpl *t);
+
+/* The PRNG templates use: splitmix64 step. Exposed so the engine draws from the same stream. */
+uint64_t tmpl_rand_next(uint64_t *state);
+
+#endif
