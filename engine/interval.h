@@ -53,6 +53,7 @@ struct interval_error {
 
 struct interval {
     int64_t second;           /* unix second in which these requests finished */
+    double first_time, last_time;   /* exact unix times of the first and last request in it */
     int worker;
     uint32_t n_endpoints, n_errors, n_pairs;
     struct interval_endpoint *endpoints;

@@ -20,11 +20,11 @@ struct recorder *recorder_create(uint32_t n_endpoints, int worker, recorder_emit
                                  void *arg);
 void recorder_destroy(struct recorder *r);
 
-/* Record one finished request of endpoint in unix second `second`. latency_us < 0: the request
+/* Record one finished request of endpoint at unix time `now` (its second is floor(now)). latency_us < 0: the request
  * was never sent (counted as a request without latency). o == NULL: a plain success; otherwise
  * o->expected says whether it still counts as a success. Emits the previous second's interval
- * first when `second` moved on. */
-void recorder_add(struct recorder *r, uint32_t endpoint, int64_t second, int64_t latency_us,
+ * first when the second moved on. */
+void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t latency_us,
                   uint64_t bytes, const struct outcome *o);
 
 /* Emit what has been recorded so far (nothing when empty). */
