@@ -26,8 +26,12 @@ struct engine_config {
     double stop_timeout;        /* seconds users get to finish on stop (on_stop steps) */
     bool reset_stats_after_ramp;/* --reset-stats */
     double publish_interval;    /* seconds between snapshots; 0: 0.2 */
-    uint32_t fd_limit;          /* the process's descriptor soft limit, for warnings */
+    uint32_t fd_limit;          /* the process's descriptor soft limit; 0: unknown */
+    uint32_t fds_per_user;      /* 1, or 2 when the target runs in this process; 0: 1 */
 };
+
+/* The most users `fd_limit` descriptors allow (64 kept for everything else). */
+uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user);
 
 enum engine_cmd_type {
     ENGINE_SET_USERS = 1,       /* ramp to users at spawn_rate; from the operator this suspends

@@ -1,8 +1,75 @@
-/* main: hornet's entry point (being built: see issue 2). */
+/* main: hornet's entry point. Raises the open-file limit, parses the options, and runs the
+ * scenario headless or in the dashboard. Only main exits. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <ev.h>
+#include "headless.h"
+#include "log.h"
+#include "options.h"
+#include "run.h"
+#include "version.h"
 
-int main(void)
+extern char **environ;
+
+/* Raise the soft open-file limit to the hard limit: every user needs a connection. */
+static void raise_fd_limit(void)
 {
-    fputs("hornet: not built yet\n", stderr);
-    return 3;
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int parse(struct options *o, int argc, char **argv)
+{
+    char err[512];
+
+    if (options_parse(o, argc, argv, environ, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (o->help) {
+        options_usage(stdout);
+        return 0;
+    }
+    if (o->version) {
+        printf("hornet %s (libcurl %s, libev %d.%d)\n", HORNET_VERSION,
+               curl_version_info(CURLVERSION_NOW)->version, ev_version_major(),
+               ev_version_minor());
+        return 0;
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    struct run run;
+    char err[512];
+    int rc;
+
+    raise_fd_limit();
+    if ((rc = parse(&opt, argc, argv)) >= 0) {
+        options_free(&opt);
+        return rc;
+    }
+    if (log_init(opt.loglevel, opt.logfile, true, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet: %s\n", err);
+        options_free(&opt);
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = run_prepare(&run, &opt);
+    if (rc == 0)
+        rc = headless_run(&run);
+    run_free(&run);
+    curl_global_cleanup();
+    log_close();
+    options_free(&opt);
+    return rc;
 }

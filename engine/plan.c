@@ -1,0 +1,160 @@
+/* plan: steps with merged headers and task weights, prepared before the workers start.
+ * Built on the main thread; read-only afterwards. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "plan.h"
+
+#define DEFAULT_TIMEOUT_S 30.0
+
+static bool overridden(const struct step *st, const char *name)
+{
+    for (uint32_t i = 0; i < st->n_headers; i++)
+        if (strcasecmp(st->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static int plan_step(const struct scenario *scn, const struct user_class *cls,
+                     const struct step *st, struct step_plan *sp)
+{
+    uint32_t n = 0;
+    double timeout = st->timeout > 0 ? st->timeout
+                     : scn->timeout > 0 ? scn->timeout : DEFAULT_TIMEOUT_S;
+
+    sp->step = st;
+    sp->timeout_ms = (long)(timeout * 1000.0 + 0.5);
+    sp->headers = calloc((size_t)cls->n_headers + st->n_headers + 1, sizeof *sp->headers);
+    if (!sp->headers)
+        return -1;
+    for (uint32_t i = 0; i < cls->n_headers; i++)
+        if (!overridden(st, cls->headers[i].name))
+            sp->headers[n++] = &cls->headers[i];
+    for (uint32_t i = 0; i < st->n_headers; i++)
+        sp->headers[n++] = &st->headers[i];
+    sp->n_headers = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (strcasecmp(sp->headers[i]->name, "Content-Type") == 0)
+            sp->has_content_type = true;
+    return 0;
+}
+
+static int plan_seq(const struct scenario *scn, const struct user_class *cls,
+                    const struct step *steps, uint32_t n, struct seq_plan *out)
+{
+    out->n = n;
+    out->steps = calloc(n ? n : 1, sizeof *out->steps);
+    if (!out->steps)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        if (plan_step(scn, cls, &steps[i], &out->steps[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int plan_class(const struct scenario *scn, const struct user_class *cls,
+                      struct class_plan *cp)
+{
+    double cum = 0.0;
+
+    cp->cls = cls;
+    cp->n_tasks = cls->n_tasks;
+    cp->tasks = calloc(cls->n_tasks ? cls->n_tasks : 1, sizeof *cp->tasks);
+    cp->task_cum = calloc(cls->n_tasks ? cls->n_tasks : 1, sizeof *cp->task_cum);
+    if (!cp->tasks || !cp->task_cum)
+        return -1;
+    if (plan_seq(scn, cls, cls->on_start, cls->n_on_start, &cp->on_start) < 0 ||
+        plan_seq(scn, cls, cls->on_stop, cls->n_on_stop, &cp->on_stop) < 0)
+        return -1;
+    for (uint32_t t = 0; t < cls->n_tasks; t++) {
+        if (plan_seq(scn, cls, cls->tasks[t].steps, cls->tasks[t].n_steps, &cp->tasks[t]) < 0)
+            return -1;
+        cum += cls->tasks[t].weight;
+        cp->task_cum[t] = cum;
+    }
+    return 0;
+}
+
+static int check_host(const char *host, char *err, size_t errlen)
+{
+    if (strncmp(host, "http://", 7) == 0 && host[7])
+        return 0;
+    if (strncmp(host, "https://", 8) == 0 && host[8])
+        return 0;
+    snprintf(err, errlen, "host '%s': expected http://HOST[:PORT] or https://HOST[:PORT]", host);
+    return -1;
+}
+
+struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
+                         uint64_t seed, char *err, size_t errlen)
+{
+    struct plan *p;
+
+    if (check_host(host, err, errlen) < 0)
+        return NULL;
+    p = calloc(1, sizeof *p);
+    if (!p)
+        goto oom;
+    p->scn = scn;
+    p->stop_timeout = stop_timeout;
+    p->seed = seed;
+    p->host = strdup(host);
+    p->classes = calloc(scn->n_classes ? scn->n_classes : 1, sizeof *p->classes);
+    p->feeder_cursor = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *p->feeder_cursor);
+    if (!p->host || !p->classes || !p->feeder_cursor)
+        goto oom;
+    p->host_len = strlen(p->host);
+    while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
+        p->host[--p->host_len] = '\0';
+    p->n_classes = scn->n_classes;
+    for (uint32_t c = 0; c < scn->n_classes; c++)
+        if (plan_class(scn, &scn->classes[c], &p->classes[c]) < 0)
+            goto oom;
+    return p;
+oom:
+    plan_free(p);
+    snprintf(err, errlen, "out of memory preparing the scenario");
+    return NULL;
+}
+
+static void free_seq(struct seq_plan *s)
+{
+    for (uint32_t i = 0; s->steps && i < s->n; i++)
+        free(s->steps[i].headers);
+    free(s->steps);
+}
+
+void plan_free(struct plan *p)
+{
+    if (!p)
+        return;
+    for (uint32_t c = 0; p->classes && c < p->n_classes; c++) {
+        struct class_plan *cp = &p->classes[c];
+        free_seq(&cp->on_start);
+        free_seq(&cp->on_stop);
+        for (uint32_t t = 0; cp->tasks && t < cp->n_tasks; t++)
+            free_seq(&cp->tasks[t]);
+        free(cp->tasks);
+        free(cp->task_cum);
+    }
+    free(p->classes);
+    free(p->feeder_cursor);
+    free(p->host);
+    free(p);
+}
+
+uint32_t plan_pick_task(const struct class_plan *c, double r)
+{
+    double x = r * c->task_cum[c->n_tasks - 1];
+    uint32_t lo = 0, hi = c->n_tasks - 1;
+
+    while (lo < hi) {               /* first index with task_cum > x */
+        uint32_t mid = (lo + hi) / 2;
+        if (c->task_cum[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}

@@ -1,0 +1,58 @@
+/* plan: what the workers execute, prepared once from a scenario: per class, every step with
+ * its merged header list (class defaults overridden by the step's own), its timeout, and the
+ * cumulative task weights for picking a task. Built by the engine before the threads start;
+ * read-only afterwards, shared by every worker. */
+#ifndef HORNET_PLAN_H
+#define HORNET_PLAN_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "scenario.h"
+
+struct feeder_cursor {
+    _Atomic uint64_t next;
+};
+
+struct step_plan {
+    const struct step *step;
+    const struct kv_tmpl **headers;     /* class headers not overridden, then the step's */
+    uint32_t n_headers;
+    bool has_content_type;              /* the scenario sets Content-Type itself */
+    long timeout_ms;
+};
+
+struct seq_plan {
+    struct step_plan *steps;
+    uint32_t n;
+};
+
+struct class_plan {
+    const struct user_class *cls;
+    struct seq_plan on_start, on_stop;
+    struct seq_plan *tasks;
+    double *task_cum;                   /* cumulative weights, task_cum[n_tasks-1] = total */
+    uint32_t n_tasks;
+};
+
+struct plan {
+    const struct scenario *scn;
+    struct class_plan *classes;
+    uint32_t n_classes;
+    char *host;                         /* base URL without a trailing slash */
+    size_t host_len;
+    double stop_timeout;
+    uint64_t seed;
+    struct feeder_cursor *feeder_cursor;    /* FEEDER_CYCLE: next row, shared by every user */
+};
+
+/* NULL with a message on allocation failure or a bad host ("expected http://host[:port]"). */
+struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
+                         uint64_t seed, char *err, size_t errlen);
+void plan_free(struct plan *p);
+
+/* Pick a task index of class c with r uniform in [0, 1). */
+uint32_t plan_pick_task(const struct class_plan *c, double r);
+
+#endif

@@ -1,0 +1,715 @@
+/* user: one virtual user's state machine: vars and on_start, then tasks picked by weight with
+ * waits between them, then on_stop. Requests are rendered into the user's own buffers and sent
+ * with the user's own easy handle (its cookies and connection reuse, as a Locust HttpUser).
+ * Worker thread only; nothing here locks, and steady state allocates nothing of ours. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "response.h"
+#include "template.h"
+#include "user.h"
+#include "version.h"
+#include "worker.h"
+
+#define KEEP_BODY_MAX (8u << 20)    /* bytes of a body kept for captures and checks */
+#define IDLE_ITERATION_WAIT 0.01    /* a task that sent nothing still yields this long */
+
+enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_ON_STOP, PH_DONE };
+
+struct user {
+    struct worker *w;
+    const struct class_plan *cp;
+    uint32_t cls, index;
+    uint64_t rng, iteration;
+    CURL *easy;
+    struct user_var *vars;
+    const char *const **feeder_rows;
+    enum phase phase;
+    const struct seq_plan *seq;
+    uint32_t step_i;
+    double task_start;
+    bool sent_in_iteration, in_flight, stopping, on_stop_done, keep_body, keep_headers;
+    double deadline;
+    ev_timer wait;
+    struct strbuf url, body, hdr, resp, resp_hdr, scratch;
+    struct curl_slist *nodes;
+    uint32_t cap_nodes;
+    struct header_span *spans;
+    uint32_t cap_spans;
+    uint64_t resp_bytes;
+    char errbuf[CURL_ERROR_SIZE];
+    struct user *prev, *next;
+};
+
+static void advance(struct user *u);
+
+/* ---- list links ---------------------------------------------------------------------- */
+
+struct user *user_next(const struct user *u) { return u->next; }
+uint32_t user_class_index(const struct user *u) { return u->cls; }
+bool user_stopping(const struct user *u) { return u->stopping; }
+
+void user_link(struct user **head, struct user *u)
+{
+    u->prev = NULL;
+    u->next = *head;
+    if (*head)
+        (*head)->prev = u;
+    *head = u;
+}
+
+void user_unlink(struct user **head, struct user *u)
+{
+    if (u->prev)
+        u->prev->next = u->next;
+    else
+        *head = u->next;
+    if (u->next)
+        u->next->prev = u->prev;
+    u->prev = u->next = NULL;
+}
+
+/* ---- curl callbacks -------------------------------------------------------------------- */
+
+static size_t write_cb(char *data, size_t size, size_t n, void *arg)
+{
+    struct user *u = arg;
+    size_t len = size * n;
+
+    u->resp_bytes += len;
+    if (u->keep_body && u->resp.len + len <= KEEP_BODY_MAX)
+        (void)strbuf_append(&u->resp, data, len);
+    return len;
+}
+
+static size_t header_cb(char *data, size_t size, size_t n, void *arg)
+{
+    struct user *u = arg;
+    size_t len = size * n;
+
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+        strbuf_clear(&u->resp_hdr);         /* a new response (redirect): keep the last only */
+    (void)strbuf_append(&u->resp_hdr, data, len);
+    return len;
+}
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static double now_of(const struct user *u)
+{
+    return ev_now(u->w->loop);
+}
+
+static void fill_ctx(struct user *u, struct tmpl_ctx *ctx)
+{
+    ctx->vars = u->vars;
+    ctx->rng = &u->rng;
+    ctx->user_index = u->index;
+    ctx->iteration = u->iteration;
+    ctx->now = now_of(u);
+    ctx->feeder_rows = u->feeder_rows;
+}
+
+static double rand_unit(struct user *u)
+{
+    return (double)(tmpl_rand_next(&u->rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int var_set(struct user_var *v, const char *s, size_t n)
+{
+    if (n + 1 > v->cap) {
+        char *p = realloc(v->value, n + 1);
+        if (!p)
+            return -1;
+        v->value = p;
+        v->cap = (uint32_t)(n + 1);
+    }
+    memcpy(v->value, s, n);
+    v->value[n] = '\0';
+    v->len = (uint32_t)n;
+    v->set = true;
+    return 0;
+}
+
+static void record(struct user *u, const struct step *st, int64_t latency_us,
+                   const struct outcome *o)
+{
+    recorder_add(u->w->rec, st->endpoint, now_of(u), latency_us, u->resp_bytes, o);
+}
+
+static void record_script_failure(struct user *u, const struct step *st, const char *text)
+{
+    struct outcome o = {.kind = OUTCOME_SCRIPT, .text = text};
+    u->resp_bytes = 0;
+    record(u, st, -1, &o);
+}
+
+/* ---- rendering a request ------------------------------------------------------------------ */
+
+static int append_query_name(struct strbuf *b, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     (c >= '0' && c <= '9') || strchr("-._~", c);
+        if (strbuf_append(b, plain ? (const char *)p : enc, plain ? 1 : 3) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int render_url(struct user *u, const struct step *st, const struct tmpl_ctx *ctx,
+                      char *err, size_t errlen)
+{
+    const char *src = tmpl_source(st->path);
+
+    strbuf_clear(&u->url);
+    if (strncmp(src, "http://", 7) != 0 && strncmp(src, "https://", 8) != 0 &&
+        strbuf_append(&u->url, u->w->plan->host, u->w->plan->host_len) < 0)
+        goto oom;
+    if (tmpl_render(st->path, ctx, &u->url, err, errlen) < 0)
+        return -1;
+    for (uint32_t i = 0; i < st->n_query; i++) {
+        if (strbuf_append(&u->url, i == 0 && !strchr(u->url.data, '?') ? "?" : "&", 1) < 0 ||
+            append_query_name(&u->url, st->query[i].name) < 0 ||
+            strbuf_append(&u->url, "=", 1) < 0)
+            goto oom;
+        if (tmpl_render(st->query[i].value, ctx, &u->url, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+static int add_header_line(struct strbuf *b, const char *name, const char *value)
+{
+    if (strbuf_append(b, name, strlen(name)) < 0 || strbuf_append(b, ": ", 2) < 0)
+        return -1;
+    if (value && strbuf_append(b, value, strlen(value)) < 0)
+        return -1;
+    return strbuf_append(b, "", 1);         /* keep the NUL that ends this line */
+}
+
+static int render_header_lines(struct user *u, const struct step_plan *sp,
+                               const struct tmpl_ctx *ctx, char *err, size_t errlen)
+{
+    const struct step *st = sp->step;
+
+    strbuf_clear(&u->hdr);
+    for (uint32_t i = 0; i < sp->n_headers; i++) {
+        const struct kv_tmpl *h = sp->headers[i];
+        if (add_header_line(&u->hdr, h->name, NULL) < 0)
+            goto oom;
+        u->hdr.len--;                       /* continue the line with the value */
+        if (tmpl_render(h->value, ctx, &u->hdr, err, errlen) < 0)
+            return -1;
+        if (strbuf_append(&u->hdr, "", 1) < 0)
+            goto oom;
+    }
+    if (st->body_kind == BODY_JSON && !sp->has_content_type &&
+        add_header_line(&u->hdr, "Content-Type", "application/json") < 0)
+        goto oom;
+    if (st->body_kind == BODY_RAW && st->content_type && !sp->has_content_type &&
+        add_header_line(&u->hdr, "Content-Type", st->content_type) < 0)
+        goto oom;
+    if (strbuf_append(&u->hdr, "Expect:", 8) < 0)  /* no value: no 100-continue (NUL kept) */
+        goto oom;
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* Link the NUL-separated lines of u->hdr into curl_slist nodes the user owns (no malloc by
+ * curl_slist_append on the hot path). */
+static struct curl_slist *link_header_nodes(struct user *u)
+{
+    uint32_t n = 0;
+
+    for (size_t i = 0; i < u->hdr.len; i++)
+        n += u->hdr.data[i] == '\0';
+    if (n > u->cap_nodes) {
+        struct curl_slist *p = realloc(u->nodes, n * sizeof *p);
+        if (!p)
+            return NULL;
+        u->nodes = p;
+        u->cap_nodes = n;
+    }
+    for (uint32_t k = 0, off = 0; k < n; k++) {
+        u->nodes[k].data = u->hdr.data + off;
+        u->nodes[k].next = k + 1 < n ? &u->nodes[k + 1] : NULL;
+        off += (uint32_t)strlen(u->hdr.data + off) + 1;
+    }
+    return n ? u->nodes : NULL;
+}
+
+static int render_request(struct user *u, const struct step_plan *sp, char *err, size_t errlen)
+{
+    const struct step *st = sp->step;
+    struct tmpl_ctx ctx;
+
+    fill_ctx(u, &ctx);
+    if (render_url(u, st, &ctx, err, errlen) < 0)
+        return -1;
+    if (render_header_lines(u, sp, &ctx, err, errlen) < 0)
+        return -1;
+    strbuf_clear(&u->body);
+    if (st->body_kind != BODY_NONE && tmpl_render(st->body, &ctx, &u->body, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- sending and completing ------------------------------------------------------------ */
+
+static bool step_reads_headers(const struct step *st)
+{
+    for (uint32_t i = 0; i < st->n_captures; i++)
+        if (st->captures[i].source == CAPTURE_HEADER)
+            return true;
+    return false;
+}
+
+static void configure_method(CURL *e, const struct step *st, const struct strbuf *body)
+{
+    bool has_body = st->body_kind != BODY_NONE;
+
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);       /* resets POST, NOBODY and upload */
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+    switch (st->method) {
+    case HTTP_GET:
+        return;
+    case HTTP_HEAD:
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        return;
+    case HTTP_POST:
+        has_body = true;
+        break;
+    default:
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, http_method_names[st->method]);
+        break;
+    }
+    if (has_body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body->len ? body->data : "");
+    }
+}
+
+static int user_send(struct user *u, const struct step_plan *sp)
+{
+    char err[INTERVAL_TEXT_MAX];
+    const struct step *st = sp->step;
+    CURL *e = u->easy;
+
+    if (render_request(u, sp, err, sizeof err) < 0) {
+        record_script_failure(u, st, err);
+        return -1;
+    }
+    configure_method(e, st, &u->body);
+    curl_easy_setopt(e, CURLOPT_URL, u->url.data);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, link_header_nodes(u));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, sp->timeout_ms);
+    u->keep_body = st->needs_body;
+    u->keep_headers = step_reads_headers(st);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, u->keep_headers ? header_cb : NULL);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, u->keep_headers ? (void *)u : NULL);
+    strbuf_clear(&u->resp);
+    strbuf_clear(&u->resp_hdr);
+    u->resp_bytes = 0;
+    u->errbuf[0] = '\0';
+    u->in_flight = true;
+    u->sent_in_iteration = true;
+    worker_add_transfer(u->w, e);
+    return 0;
+}
+
+static bool status_is_success(const struct step *st, long status, bool *expected)
+{
+    *expected = false;
+    if (st->n_expect == 0)
+        return status >= 200 && status < 400;
+    for (uint32_t i = 0; i < st->n_expect; i++) {
+        if (st->expect[i] == status) {
+            *expected = status < 200 || status >= 400;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Split the kept header block into spans for header captures. */
+static size_t header_spans(struct user *u)
+{
+    size_t n = 0;
+    char *p = u->resp_hdr.data, *end = p ? p + u->resp_hdr.len : NULL;
+
+    while (p && p < end) {
+        char *eol = memchr(p, '\n', (size_t)(end - p)), *colon;
+        char *line_end = eol ? eol : end;
+        colon = memchr(p, ':', (size_t)(line_end - p));
+        if (colon && n < u->cap_spans) {
+            char *v = colon + 1, *ve = line_end;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
+                ve--;
+            u->spans[n++] = (struct header_span){p, (size_t)(colon - p), v, (size_t)(ve - v)};
+        }
+        p = line_end + 1;
+    }
+    return n;
+}
+
+static int apply_response(struct user *u, const struct step *st, long status, char *err,
+                          size_t errlen)
+{
+    struct response_view r = {.status = (int)status, .body = u->resp.data,
+                              .body_len = u->resp.len};
+    struct tmpl_ctx ctx;
+
+    if (st->n_captures == 0 && st->n_checks == 0)
+        return 0;
+    if (u->keep_headers) {
+        if (!u->spans && !(u->spans = calloc(64, sizeof *u->spans)))
+            return snprintf(err, errlen, "out of memory"), -1;
+        u->cap_spans = 64;
+        r.headers = u->spans;
+        r.n_headers = header_spans(u);
+    }
+    fill_ctx(u, &ctx);
+    return response_apply(st, &r, u->w->ws, &ctx, u->vars, &u->rng, err, errlen);
+}
+
+static void classify(struct user *u, const struct step *st, CURLcode rc, long status,
+                     long timeout_ms, struct outcome *o, char *err, size_t errlen)
+{
+    bool expected;
+
+    o->kind = 0;
+    if (rc != CURLE_OK) {
+        long os_errno = 0;
+        curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
+        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc,
+                              .aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms
+                                                                     : (int32_t)os_errno};
+        return;
+    }
+    if (!status_is_success(st, status, &expected)) {
+        *o = (struct outcome){.kind = OUTCOME_HTTP, .code = (int32_t)status};
+        return;
+    }
+    if (apply_response(u, st, status, err, errlen) < 0) {
+        *o = (struct outcome){.kind = OUTCOME_CHECK, .code = (int32_t)status, .text = err};
+        return;
+    }
+    if (expected)
+        *o = (struct outcome){.kind = OUTCOME_HTTP, .expected = 1, .code = (int32_t)status};
+}
+
+void user_transfer_done(struct user *u, CURLcode rc)
+{
+    const struct step_plan *sp = &u->seq->steps[u->step_i];
+    char err[INTERVAL_TEXT_MAX];
+    struct outcome o;
+    curl_off_t total_us = 0;
+    long status = 0;
+
+    u->in_flight = false;
+    curl_easy_getinfo(u->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
+    classify(u, sp->step, rc, status, sp->timeout_ms, &o, err, sizeof err);
+    record(u, sp->step, (int64_t)total_us, o.kind ? &o : NULL);
+    u->step_i++;
+    advance(u);
+}
+
+/* ---- the state machine ------------------------------------------------------------------ */
+
+static void finish(struct user *u)
+{
+    u->phase = PH_DONE;
+    ev_timer_stop(u->w->loop, &u->wait);
+    worker_user_gone(u->w, u);              /* frees u */
+}
+
+static void begin_seq(struct user *u, enum phase phase, const struct seq_plan *seq)
+{
+    u->phase = phase;
+    u->seq = seq;
+    u->step_i = 0;
+}
+
+/* Returns false when the user is gone (freed): the caller must not touch it again. */
+static bool begin_on_stop(struct user *u)
+{
+    if (u->on_stop_done) {
+        finish(u);
+        return false;
+    }
+    u->on_stop_done = true;
+    begin_seq(u, PH_ON_STOP, &u->cp->on_stop);
+    return true;
+}
+
+static void pick_feeder_rows(struct user *u)
+{
+    const struct scenario *scn = u->w->plan->scn;
+
+    for (uint32_t f = 0; f < scn->n_feeders; f++) {
+        const struct feeder *fd = &scn->feeders[f];
+        uint64_t row;
+        if (fd->mode == FEEDER_PER_USER)
+            continue;
+        row = fd->mode == FEEDER_CYCLE
+              ? atomic_fetch_add(&u->w->plan->feeder_cursor[f].next, 1)
+              : tmpl_rand_next(&u->rng);
+        u->feeder_rows[f] = (const char *const *)&fd->cells[(row % fd->n_rows) * fd->n_columns];
+    }
+}
+
+/* Start the next task, or park (paused) or go to on_stop (stopping). False: u is gone. */
+static bool next_task(struct user *u)
+{
+    uint32_t t;
+
+    if (u->stopping)
+        return begin_on_stop(u);
+    if (u->w->paused || u->cp->n_tasks == 0) {
+        u->phase = PH_PARKED;
+        return true;
+    }
+    t = plan_pick_task(u->cp, rand_unit(u));
+    pick_feeder_rows(u);
+    begin_seq(u, PH_TASK, &u->cp->tasks[t]);
+    u->task_start = now_of(u);
+    u->sent_in_iteration = false;
+    return true;
+}
+
+static double wait_time(struct user *u)
+{
+    const struct wait_policy *wp = &u->cp->cls->wait;
+    double took = now_of(u) - u->task_start;
+
+    switch (wp->kind) {
+    case WAIT_CONSTANT:
+        return wp->a;
+    case WAIT_BETWEEN:
+        return wp->a + (wp->b - wp->a) * rand_unit(u);
+    case WAIT_CONSTANT_PACING:
+        return wp->a - took;
+    case WAIT_CONSTANT_THROUGHPUT:
+        return wp->a > 0 ? 1.0 / wp->a - took : 0.0;
+    default:
+        return 0.0;
+    }
+}
+
+static void wait_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    struct user *u = (struct user *)((char *)t - offsetof(struct user, wait));
+
+    (void)loop;
+    (void)revents;
+    if (next_task(u))
+        advance(u);
+}
+
+/* The task ended: wait, or go straight on. True when the user must keep going now; false when
+ * it waits or is gone. */
+static bool task_done(struct user *u)
+{
+    double w;
+
+    u->iteration++;
+    if (u->stopping)
+        return begin_on_stop(u);
+    w = wait_time(u);
+    if (!u->sent_in_iteration && w < IDLE_ITERATION_WAIT)
+        w = IDLE_ITERATION_WAIT;
+    if (w <= 0.0)
+        return next_task(u);
+    u->phase = PH_WAIT;
+    ev_timer_set(&u->wait, w, 0.0);
+    ev_timer_start(u->w->loop, &u->wait);
+    return false;
+}
+
+/* Run steps until one is in flight, the user waits or parks, or it is done. */
+static void advance(struct user *u)
+{
+    for (;;) {
+        if (u->phase == PH_DONE || u->phase == PH_WAIT || u->phase == PH_PARKED || u->in_flight)
+            return;
+        if (u->step_i < u->seq->n) {
+            if (user_send(u, &u->seq->steps[u->step_i]) == 0)
+                return;
+            u->step_i++;
+            continue;
+        }
+        switch (u->phase) {
+        case PH_ON_START:
+            if (!next_task(u))
+                return;
+            break;
+        case PH_TASK:
+            if (!task_done(u))
+                return;
+            break;
+        case PH_ON_STOP:
+            finish(u);
+            return;
+        default:
+            return;
+        }
+    }
+}
+
+/* ---- life cycle ------------------------------------------------------------------------ */
+
+static int setup_easy(struct user *u)
+{
+    CURL *e = curl_easy_init();
+
+    if (!e)
+        return -1;
+    u->easy = e;
+    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)u);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)u);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, u->errbuf);
+    curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");        /* this user's own cookie jar */
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "hornet/" HORNET_VERSION);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);    /* as Locust's HttpUser (requests) */
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    return 0;
+}
+
+static int init_feeders(struct user *u)
+{
+    const struct scenario *scn = u->w->plan->scn;
+
+    u->feeder_rows = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *u->feeder_rows);
+    if (!u->feeder_rows)
+        return -1;
+    for (uint32_t f = 0; f < scn->n_feeders; f++) {
+        const struct feeder *fd = &scn->feeders[f];
+        u->feeder_rows[f] =
+            (const char *const *)&fd->cells[(u->index % fd->n_rows) * fd->n_columns];
+    }
+    return 0;
+}
+
+struct user *user_create(struct worker *w, uint32_t cls, uint32_t index, char *err,
+                         size_t errlen)
+{
+    const struct plan *p = w->plan;
+    struct user *u = calloc(1, sizeof *u);
+
+    if (!u)
+        goto oom;
+    u->w = w;
+    u->cls = cls;
+    u->cp = &p->classes[cls];
+    u->index = index;
+    u->rng = p->seed ^ (0x9E3779B97F4A7C15ull * ((uint64_t)index + 1));
+    (void)tmpl_rand_next(&u->rng);
+    ev_timer_init(&u->wait, wait_cb, 0.0, 0.0);
+    u->vars = calloc(p->scn->n_vars ? p->scn->n_vars : 1, sizeof *u->vars);
+    if (!u->vars || init_feeders(u) < 0)
+        goto oom;
+    if (setup_easy(u) < 0) {
+        snprintf(err, errlen, "curl_easy_init failed");
+        user_destroy(u);
+        return NULL;
+    }
+    return u;
+oom:
+    snprintf(err, errlen, "out of memory creating user %u", index);
+    user_destroy(u);
+    return NULL;
+}
+
+static void init_vars(struct user *u)
+{
+    const struct user_class *cls = u->cp->cls;
+    char err[INTERVAL_TEXT_MAX];
+    struct tmpl_ctx ctx;
+
+    for (uint32_t i = 0; i < cls->n_vars; i++) {
+        fill_ctx(u, &ctx);
+        strbuf_clear(&u->scratch);
+        if (tmpl_render(cls->vars[i].value, &ctx, &u->scratch, err, sizeof err) == 0)
+            (void)var_set(&u->vars[cls->vars[i].var], u->scratch.data ? u->scratch.data : "",
+                          u->scratch.len);
+        else if (u->w->sink.exception)
+            u->w->sink.exception(u->w->sink.arg, err, "user class vars");
+    }
+}
+
+void user_start(struct user *u)
+{
+    init_vars(u);
+    begin_seq(u, PH_ON_START, &u->cp->on_start);
+    u->task_start = now_of(u);
+    advance(u);
+}
+
+void user_stop(struct user *u, double deadline)
+{
+    u->stopping = true;
+    u->deadline = deadline;
+    if (deadline <= now_of(u)) {
+        if (u->in_flight) {
+            worker_remove_transfer(u->w, u->easy);      /* aborted: not counted */
+            u->in_flight = false;
+        }
+        finish(u);
+        return;
+    }
+    if (u->phase == PH_WAIT || u->phase == PH_PARKED) {
+        ev_timer_stop(u->w->loop, &u->wait);
+        if (begin_on_stop(u))
+            advance(u);
+    }
+}
+
+void user_check_deadline(struct user *u, double now)
+{
+    if (u->stopping && now >= u->deadline)
+        user_stop(u, now);
+}
+
+void user_resume(struct user *u)
+{
+    if (u->phase != PH_PARKED)
+        return;
+    if (next_task(u))
+        advance(u);
+}
+
+void user_destroy(struct user *u)
+{
+    if (!u)
+        return;
+    if (u->easy)
+        curl_easy_cleanup(u->easy);
+    for (uint32_t i = 0; u->vars && i < u->w->plan->scn->n_vars; i++)
+        free(u->vars[i].value);
+    free(u->vars);
+    free((void *)u->feeder_rows);
+    strbuf_free(&u->url);
+    strbuf_free(&u->body);
+    strbuf_free(&u->hdr);
+    strbuf_free(&u->resp);
+    strbuf_free(&u->resp_hdr);
+    strbuf_free(&u->scratch);
+    free(u->nodes);
+    free(u->spans);
+    free(u);
+}

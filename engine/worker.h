@@ -1,0 +1,85 @@
+/* worker: one engine worker thread. Its own ev loop and CURLM (multi_socket glue), its own
+ * users, its own statistics recorder. The control thread talks to it with worker_send
+ * (commands queued under a mutex, then ev_async); intervals leave through the emit callback.
+ * Internal to the engine. */
+#ifndef HORNET_WORKER_H
+#define HORNET_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <curl/curl.h>
+#include <ev.h>
+#include "plan.h"
+#include "recorder.h"
+
+enum worker_cmd_type {
+    WCMD_SPAWN = 1,     /* start `count` users of class cls, indices first_index.. */
+    WCMD_STOP_USERS,    /* stop `count` users of class cls (the newest first) */
+    WCMD_PAUSE,
+    WCMD_RESUME,
+    WCMD_STOP_ALL,      /* stop every user; `deadline` (unix time) bounds on_stop */
+    WCMD_FLUSH,         /* emit the recorder's data now (statistics reset, final) */
+    WCMD_QUIT           /* leave the loop (after STOP_ALL) */
+};
+
+struct worker_cmd {
+    enum worker_cmd_type type;
+    uint32_t cls;
+    uint32_t count;
+    uint32_t first_index;
+    double deadline;
+};
+
+/* Engine-side sink of what a worker produces; called on the worker's thread. */
+struct worker_sink {
+    void (*interval)(void *arg, struct interval *iv);     /* takes ownership */
+    void (*exception)(void *arg, const char *message, const char *where);
+    void *arg;
+};
+
+struct user;
+struct sock;
+
+struct worker {
+    int id;
+    const struct plan *plan;
+    struct worker_sink sink;
+    pthread_t thread;
+    bool started;
+    struct ev_loop *loop;
+    CURLM *multi;
+    ev_timer curl_timer;        /* libcurl's single timeout */
+    ev_timer tick;              /* flush statistics, enforce stop deadlines */
+    ev_async wake;              /* commands arrived */
+    struct recorder *rec;
+    struct response_ws *ws;     /* captures and checks scratch, shared by this thread's users */
+    struct user *users;         /* doubly linked, newest first */
+    struct sock *free_socks;    /* recycled socket watchers */
+    bool paused;
+    bool stopping_all;
+    pthread_mutex_t mu;         /* protects cmds */
+    struct worker_cmd *cmds;
+    size_t n_cmds, cap_cmds;
+    _Atomic uint32_t alive;     /* users that exist on this worker */
+    _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
+    _Atomic uint64_t requests;  /* finished requests (for tests and the benchmark) */
+};
+
+/* Allocate (loop, multi, recorder); no thread yet. NULL with a message. */
+struct worker *worker_create(int id, const struct plan *plan, uint32_t n_endpoints,
+                             const struct worker_sink *sink, char *err, size_t errlen);
+/* Start the thread with every signal blocked. -1 with a message. */
+int worker_start(struct worker *w, char *err, size_t errlen);
+/* Queue a command; any thread. */
+void worker_send(struct worker *w, const struct worker_cmd *cmd);
+/* Join (after WCMD_QUIT) and free. */
+void worker_destroy(struct worker *w);
+
+/* For user.c: start the transfer of a prepared easy handle; finish a user (frees it). */
+void worker_add_transfer(struct worker *w, CURL *easy);
+void worker_remove_transfer(struct worker *w, CURL *easy);
+void worker_user_gone(struct worker *w, struct user *u);
+
+#endif

@@ -1,0 +1,125 @@
+/* headless: the reporter of runs without the dashboard. Main thread, default ev loop. */
+#include <ev.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include "console.h"
+#include "headless.h"
+#include "log.h"
+
+struct headless {
+    struct run *r;
+    ev_signal sigint, sigterm;
+    ev_periodic history;
+    ev_timer table, poll;
+    int signals;
+    int64_t last_row;               /* unix second of the last history row written */
+};
+
+static void history_row(struct headless *h)
+{
+    int64_t second = (int64_t)floor(h->r->snap->now);
+
+    if (h->r->snap->seq == 0 || second == h->last_row)
+        return;
+    h->last_row = second;
+    run_history_tick(h->r);
+}
+
+static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    struct headless *h = w->data;
+    struct engine_cmd stop = {.type = ENGINE_STOP, .who = EVENT_OPERATOR};
+
+    (void)revents;
+    if (++h->signals == 1) {
+        log_msg(LOG_INFO, "%s received: stopping users (press Ctrl-C again to stop at once)",
+                w->signum == SIGINT ? "Ctrl-C" : "SIGTERM");
+        engine_send(h->r->engine, &stop);
+        return;
+    }
+    log_msg(LOG_WARNING, "Stopping at once; writing what was counted");
+    ev_break(loop, EVBREAK_ALL);
+}
+
+static void history_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+    struct headless *h = w->data;
+
+    (void)loop;
+    (void)revents;
+    run_refresh(h->r);
+    history_row(h);
+}
+
+static void table_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct headless *h = w->data;
+
+    (void)loop;
+    (void)revents;
+    run_refresh(h->r);
+    console_stats_table(stdout, h->r->snap, true, 0);
+    fflush(stdout);
+}
+
+static void poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct headless *h = w->data;
+
+    (void)revents;
+    run_refresh(h->r);
+    run_log_events(h->r);
+    if (h->r->snap->finished)
+        ev_break(loop, EVBREAK_ALL);
+}
+
+static void watch(struct ev_loop *loop, struct headless *h)
+{
+    ev_signal_init(&h->sigint, signal_cb, SIGINT);
+    ev_signal_init(&h->sigterm, signal_cb, SIGTERM);
+    ev_periodic_init(&h->history, history_cb, 0.25, 1.0, NULL);
+    ev_timer_init(&h->table, table_cb, 2.0, 2.0);
+    ev_timer_init(&h->poll, poll_cb, 0.05, 0.1);
+    h->sigint.data = h->sigterm.data = h->history.data = h->table.data = h->poll.data = h;
+    ev_signal_start(loop, &h->sigint);
+    ev_signal_start(loop, &h->sigterm);
+    ev_periodic_start(loop, &h->history);
+    if (!h->r->opt->only_summary)
+        ev_timer_start(loop, &h->table);
+    ev_timer_start(loop, &h->poll);
+}
+
+static void unwatch(struct ev_loop *loop, struct headless *h)
+{
+    ev_signal_stop(loop, &h->sigint);
+    ev_signal_stop(loop, &h->sigterm);
+    ev_periodic_stop(loop, &h->history);
+    ev_timer_stop(loop, &h->table);
+    ev_timer_stop(loop, &h->poll);
+}
+
+static void summary(const struct snapshot *s)
+{
+    console_stats_table(stdout, s, false, 0);
+    printf("\n");
+    console_percentiles_table(stdout, s, 0);
+    printf("\n");
+    console_error_report(stdout, s);
+    fflush(stdout);
+}
+
+int headless_run(struct run *r)
+{
+    struct ev_loop *loop = ev_default_loop(0);
+    struct headless h = {.r = r, .last_row = -1};
+
+    watch(loop, &h);
+    ev_run(loop, 0);
+    unwatch(loop, &h);
+    run_refresh(r);
+    run_log_events(r);
+    history_row(&h);                /* the final second, unless already written */
+    summary(r->snap);
+    return run_finish(r);
+}

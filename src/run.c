@@ -1,0 +1,199 @@
+/* run: wiring a run from options: scenario, settings precedence, embedded target, engine and
+ * the outputs written from snapshots. Main thread only. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "run.h"
+#include "target/target.h"
+
+static uint32_t peak_users(const struct run *r)
+{
+    uint32_t peak = r->users;
+
+    if (r->use_stages)
+        for (uint32_t i = 0; i < r->scn->n_stages; i++)
+            if (r->scn->stages[i].users > peak)
+                peak = r->scn->stages[i].users;
+    return peak;
+}
+
+static uint32_t fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    return (uint32_t)rl.rlim_cur;
+}
+
+/* Settings: command line > environment > config file (all three in opt, *_set) > scenario >
+ * defaults. Explicit -u or -r replace the scenario's stages with a flat ramp. */
+static void resolve_settings(struct run *r)
+{
+    const struct options *o = r->opt;
+    const struct scenario *s = r->scn;
+
+    r->use_stages = s->n_stages > 0 && !o->users_set && !o->spawn_rate_set;
+    r->users = o->users_set ? o->users : s->users ? s->users : 1;
+    r->spawn_rate = o->spawn_rate_set ? o->spawn_rate : s->spawn_rate > 0 ? s->spawn_rate : 1.0;
+    r->run_time = o->run_time_set ? o->run_time : s->run_time;
+    r->threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (r->threads < 1)
+        r->threads = 1;
+    r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+}
+
+static int start_target(struct run *r)
+{
+    struct target_config tc;
+    char err[256];
+
+    target_config_defaults(&tc);
+    tc.port = 0;
+    tc.quiet = true;
+    tc.seed = r->seed;
+    r->target = target_start(&tc, err, sizeof err);
+    if (!r->target) {
+        fprintf(stderr, "hornet: cannot start the built-in target API: %s\n", err);
+        return 3;
+    }
+    snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
+    log_msg(LOG_INFO, "No host given: started the built-in target API at %s", r->host);
+    return 0;
+}
+
+static int choose_host(struct run *r)
+{
+    const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
+
+    if (host && *host) {
+        snprintf(r->host, sizeof r->host, "%s", host);
+        return 0;
+    }
+    return start_target(r);
+}
+
+static int check_descriptors(const struct run *r, uint32_t limit)
+{
+    uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
+    uint32_t max = engine_max_users(limit, per_user);
+
+    if (peak <= max)
+        return 0;
+    fprintf(stderr, "hornet: %u users need about %u file descriptors (%u per user%s) but the "
+            "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
+            "(ulimit -n, /etc/security/limits.conf).\n", peak, peak * per_user + 64, per_user,
+            r->target ? ", the built-in target shares this process" : "", limit, max);
+    return 2;
+}
+
+static int load_scenario(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[1024];
+
+    if (scenario_load(o->scenario, &r->scn, err, sizeof err) < 0 ||
+        scenario_filter(r->scn, o->classes, o->n_classes, o->tags, o->n_tags, o->exclude_tags,
+                        o->n_exclude_tags, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static int start_engine(struct run *r, uint32_t limit)
+{
+    struct engine_config cfg = {
+        .scenario = r->scn, .host = r->host, .threads = r->threads, .seed = r->seed,
+        .users = r->users, .spawn_rate = r->spawn_rate, .use_stages = r->use_stages,
+        .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
+        .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
+        .fds_per_user = r->target ? 2 : 1,
+    };
+    char err[512];
+
+    r->engine = engine_create(&cfg, err, sizeof err);
+    if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet: %s\n", err);
+        return r->engine ? 3 : 2;
+    }
+    return 0;
+}
+
+int run_prepare(struct run *r, struct options *opt)
+{
+    char err[512];
+    uint32_t limit = fd_limit();
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    r->opt = opt;
+    if ((rc = load_scenario(r)) != 0)
+        return rc;
+    resolve_settings(r);
+    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
+        return rc;
+    r->snap = calloc(1, sizeof *r->snap);
+    r->history = csv_history_open(opt->csv_prefix, opt->csv_full_history, err, sizeof err);
+    if (!r->snap || !r->history) {
+        fprintf(stderr, "hornet: %s\n", r->snap ? err : "out of memory");
+        return r->snap ? 2 : 3;
+    }
+    return start_engine(r, limit);
+}
+
+bool run_refresh(struct run *r)
+{
+    uint64_t before = r->snap->seq;
+    return engine_snapshot(r->engine, r->snap) != before;
+}
+
+void run_log_events(struct run *r)
+{
+    const struct snapshot *s = r->snap;
+
+    for (uint32_t i = 0; i < s->n_events; i++) {
+        const struct snap_event *ev = &s->events[i];
+        if (ev->seq <= r->events_seen)
+            continue;
+        r->events_seen = ev->seq;
+        log_msg(ev->level == EVENT_ERROR ? LOG_ERROR
+                : ev->level == EVENT_WARN ? LOG_WARNING : LOG_INFO, "%s", ev->text);
+    }
+}
+
+void run_history_tick(struct run *r)
+{
+    char err[512];
+
+    if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
+        log_msg(LOG_ERROR, "%s", err);
+}
+
+int run_finish(struct run *r)
+{
+    char err[512];
+
+    if (r->opt->csv_prefix && csv_write_final(r->opt->csv_prefix, r->snap, err, sizeof err) < 0)
+        log_msg(LOG_ERROR, "%s", err);
+    if (r->snap->total.failures > 0 || r->snap->n_exceptions > 0)
+        return r->opt->exit_code_on_error;
+    return 0;
+}
+
+void run_free(struct run *r)
+{
+    engine_destroy(r->engine);
+    if (r->target)
+        target_stop(r->target);
+    if (r->history)
+        csv_history_close(r->history);
+    if (r->scn)
+        scenario_free(r->scn);
+    free(r->snap);
+    memset(r, 0, sizeof *r);
+}
