@@ -1,6 +1,5 @@
 /* headless: the reporter of runs without the dashboard. Main thread, default ev loop. */
 #include <ev.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include "console.h"
@@ -13,18 +12,7 @@ struct headless {
     ev_periodic history;
     ev_timer table, poll;
     int signals;
-    int64_t last_row;               /* unix second of the last history row written */
 };
-
-static void history_row(struct headless *h)
-{
-    int64_t second = (int64_t)floor(h->r->snap->now);
-
-    if (h->r->snap->seq == 0 || second == h->last_row)
-        return;
-    h->last_row = second;
-    run_history_tick(h->r);
-}
 
 static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -49,7 +37,7 @@ static void history_cb(struct ev_loop *loop, ev_periodic *w, int revents)
     (void)loop;
     (void)revents;
     run_refresh(h->r);
-    history_row(h);
+    run_history_tick(h->r);
 }
 
 static void table_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -112,14 +100,14 @@ static void summary(const struct snapshot *s)
 int headless_run(struct run *r)
 {
     struct ev_loop *loop = ev_default_loop(0);
-    struct headless h = {.r = r, .last_row = -1};
+    struct headless h = {.r = r};
 
     watch(loop, &h);
     ev_run(loop, 0);
     unwatch(loop, &h);
     run_refresh(r);
     run_log_events(r);
-    history_row(&h);                /* the final second, unless already written */
+    run_history_tick(r);            /* the final second, unless already written */
     summary(r->snap);
     return run_finish(r);
 }

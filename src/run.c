@@ -132,6 +132,7 @@ int run_prepare(struct run *r, struct options *opt)
 
     memset(r, 0, sizeof *r);
     r->opt = opt;
+    r->last_row = -1;
     if ((rc = load_scenario(r)) != 0)
         return rc;
     resolve_settings(r);
@@ -168,8 +169,12 @@ void run_log_events(struct run *r)
 
 void run_history_tick(struct run *r)
 {
+    int64_t second = (int64_t)floor(r->snap->now);
     char err[512];
 
+    if (r->snap->seq == 0 || second == r->last_row)
+        return;
+    r->last_row = second;
     if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
         log_msg(LOG_ERROR, "%s", err);
 }

@@ -30,6 +30,7 @@ struct run {
     int threads;
     uint64_t seed;
     uint64_t events_seen;           /* newest event seq already logged */
+    int64_t last_row;               /* unix second of the last history row written */
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed and create and
@@ -43,7 +44,8 @@ bool run_refresh(struct run *r);
 /* Log the events that appeared since the last call (Locust-style log lines). */
 void run_log_events(struct run *r);
 
-/* Append the history row(s) for the current snapshot. */
+/* Append the history row(s) for the current snapshot, once per wall-clock second (a second
+ * already written is skipped). */
 void run_history_tick(struct run *r);
 
 /* The end: final CSV files (when --csv), and the exit code of the run (0, or
