@@ -508,7 +508,8 @@ static const struct opt_spec OPTIONS[] = {
      NULL, GROUP_STATS, "Add the First Seen and Last Seen columns of Locust 2.44+ to "
      "PREFIX_failures.csv. Requires --csv."},
     {"print-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(print_stats), NULL, GROUP_STATS,
-     "Print the stats table on the console also when the dashboard is shown (to the log)."},
+     "Also print the stats table every 2 s when the dashboard is shown, as Locust does in "
+     "web UI runs."},
     {"only-summary", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(only_summary), NULL,
      GROUP_STATS, "Only print the summary stats at the end, not the table every 2 s."},
     {"reset-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(reset_stats), NULL, GROUP_STATS,
