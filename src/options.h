@@ -1,8 +1,14 @@
 /* options: hornet's command line, with Locust's option names and precedence:
- * command line > HORNET_<OPTION> environment variables > config file (--config FILE, else
- * ./hornet.conf: "key = value" lines with the long option names) > scenario > defaults.
- * Values that the scenario may also give (users, spawn rate, run time, host) carry a `*_set`
- * flag so main can apply the scenario between the config file and the defaults.
+ * command line > HORNET_<OPTION> environment variables > config file (--config FILE or
+ * HORNET_CONFIG, else ./hornet.conf when it exists: "key = value" lines with the long option
+ * names) > scenario > defaults. Values that the scenario may also give (users, spawn rate, run
+ * time, host) carry a `*_set` flag so main can apply the scenario between the config file and
+ * the defaults.
+ *
+ * Environment: HORNET_ + the long name in upper case with dashes as underscores (HORNET_USERS,
+ * HORNET_SPAWN_RATE, HORNET_HEADLESS=true, HORNET_TAGS="a,b"). Empty variables count as unset,
+ * and HORNET_* variables that name no option are ignored: scenarios read their own (for example
+ * HORNET_PASSWORD through ${env:...}).
  *
  * Main thread only. */
 #ifndef HORNET_OPTIONS_H
@@ -13,12 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The config file read when neither --config nor HORNET_CONFIG names one (if it exists). */
+#define OPTIONS_DEFAULT_CONFIG "hornet.conf"
+
+/* Every string and array below is owned by the struct (options_free releases them). */
 struct options {
-    char *scenario;             /* positional SCENARIO.json or -f/--locustfile/--scenario */
-    char *host;          bool host_set;          /* -H/--host */
-    uint32_t users;      bool users_set;         /* -u/--users */
-    double spawn_rate;   bool spawn_rate_set;    /* -r/--spawn-rate (> 0) */
-    double run_time;     bool run_time_set;      /* -t/--run-time, seconds (> 0) */
+    char *scenario;             /* positional SCENARIO.json or -f/--scenario/--locustfile */
+    char *host;          bool host_set;          /* -H/--host: http:// or https:// URL */
+    uint32_t users;      bool users_set;         /* -u/--users; default 1 */
+    double spawn_rate;   bool spawn_rate_set;    /* -r/--spawn-rate (> 0); default 1 */
+    double run_time;     bool run_time_set;      /* -t/--run-time, seconds (> 0); default 0:
+                                                    until stopped */
     bool headless;                               /* --headless */
     char *csv_prefix;                            /* --csv PREFIX */
     bool csv_full_history;                       /* --csv-full-history (requires --csv) */
@@ -26,36 +37,45 @@ struct options {
     bool only_summary;                           /* --only-summary */
     bool reset_stats;                            /* --reset-stats */
     double stop_timeout;                         /* -s/--stop-timeout seconds, default 0 */
-    int exit_code_on_error;                      /* --exit-code-on-error, default 1 */
+    int exit_code_on_error;                      /* --exit-code-on-error 0..255, default 1 */
     char **tags;         size_t n_tags;          /* -T/--tags (repeatable, or comma list) */
     char **exclude_tags; size_t n_exclude_tags;  /* -E/--exclude-tags */
     char **classes;      size_t n_classes;       /* extra positional arguments: user classes */
-    char *loglevel;                              /* -L/--loglevel: DEBUG INFO WARNING ERROR */
+    char *loglevel;                              /* -L/--loglevel, canonical upper case: DEBUG
+                                                    INFO WARNING ERROR CRITICAL; default INFO */
     char *logfile;                               /* --logfile */
-    char *config;                                /* --config FILE */
-    int threads;                                 /* --threads N; 0: one per CPU */
+    char *config;                                /* the config file that was read (--config,
+                                                    HORNET_CONFIG or ./hornet.conf); NULL: none */
+    int threads;                                 /* --threads N (>= 1); 0: one per CPU */
     uint64_t seed;       bool seed_set;          /* --seed */
     char *report_md;                             /* --report FILE.md */
     char *report_html;                           /* --html FILE.html */
     bool no_targets;                             /* --no-targets */
-    bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns */
+    bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns
+                                                    (requires --csv) */
     bool version;                                /* --version */
     bool help;                                   /* -h/--help */
 };
 
-/* Parse argv and the environment (envp, NULL-terminated "NAME=value" strings) and the config
- * file, with the precedence above, into o (zeroed and defaulted first). On a usage error
- * returns -1 with one clear line in err ("hornet: -u/--users: expected a whole number >= 0,
- * got '-5'"); the caller exits with status 2. */
+/* Parse argv and the environment (envp, NULL-terminated "NAME=value" strings; NULL for none)
+ * and the config file, with the precedence above, into o (zeroed and defaulted first).
+ * When -h/--help or --version is on the command line, only that flag is set and nothing else
+ * is read (returns 0). Without a scenario file (positional, -f, HORNET_SCENARIO or the config
+ * file) it is a usage error. On a usage error returns -1 with one clear line in err
+ * ("hornet: -u/--users: expected a whole number >= 0, got '-5'"; config file errors carry
+ * "file:line:", environment errors the variable's name) and o holds nothing; the caller exits
+ * with status 2. options_free(o) is safe after either outcome. */
 int options_parse(struct options *o, int argc, char **argv, char **envp, char *err,
                   size_t errlen);
 
-/* "20", "20s", "3m", "1h30m", "1h20m30s" -> seconds. -1 when unparsable or not > 0. */
+/* "20", "20s", "3m", "1h30m", "1h20m30s" (also decimals: "1.5", "0.5m") -> seconds.
+ * Units h, m, s in that order, each at most once. -1 when unparsable, not > 0, or over 1e9 s. */
 double options_parse_duration(const char *text);
 
-/* The --help text. */
+/* The --help text, grouped as Locust's, with every option, its default and examples. */
 void options_usage(FILE *out);
 
+/* Free what o owns and zero it. Safe on a zeroed struct and twice. */
 void options_free(struct options *o);
 
 #endif

@@ -1,0 +1,182 @@
+/* log: Locust-style log lines ("[2026-11-30 14:25:01,123] host/INFO/hornet: text") to stderr
+ * and/or a log file. One process-wide logger behind one mutex: any thread may log, but it is
+ * meant for the main thread and rare events from others, never for the request hot path. The
+ * threshold is atomic so that log_enabled and dropped lines take no lock. */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_NAME "hornet"
+#define LOG_LINE_STACK 2048
+#define LOG_HOST_MAX 256
+
+static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int log_threshold = LOG_LEVEL_INFO;
+static bool log_to_stderr = true;           /* under log_mutex */
+static FILE *log_file;                      /* under log_mutex */
+static char log_host[LOG_HOST_MAX];         /* under log_mutex; filled on first use */
+
+static const struct {
+    const char *name;
+    enum log_level level;
+} LEVELS[] = {
+    {"DEBUG", LOG_LEVEL_DEBUG}, {"INFO", LOG_LEVEL_INFO}, {"WARNING", LOG_LEVEL_WARNING},
+    {"ERROR", LOG_LEVEL_ERROR}, {"CRITICAL", LOG_LEVEL_CRITICAL}, {"WARN", LOG_LEVEL_WARNING},
+};
+
+int log_level_parse(const char *name, enum log_level *out)
+{
+    for (size_t i = 0; name && i < sizeof LEVELS / sizeof LEVELS[0]; i++) {
+        if (strcasecmp(name, LEVELS[i].name) == 0) {
+            *out = LEVELS[i].level;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *log_level_name(enum log_level level)
+{
+    for (size_t i = 0; i < sizeof LEVELS / sizeof LEVELS[0]; i++) {
+        if (LEVELS[i].level == level)
+            return LEVELS[i].name;
+    }
+    return "UNKNOWN";
+}
+
+int log_init(enum log_level level, const char *logfile, bool to_stderr, char *err,
+             size_t errlen)
+{
+    FILE *f = NULL, *old;
+
+    if (logfile) {
+        int fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+        if (fd < 0 || !(f = fdopen(fd, "a"))) {
+            snprintf(err, errlen, "cannot open log file '%s': %s", logfile, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+    }
+    pthread_mutex_lock(&log_mutex);
+    old = log_file;
+    log_file = f;
+    log_to_stderr = to_stderr;
+    atomic_store(&log_threshold, (int)level);
+    pthread_mutex_unlock(&log_mutex);
+    if (old)
+        fclose(old);
+    return 0;
+}
+
+bool log_enabled(enum log_level level)
+{
+    return (int)level >= atomic_load(&log_threshold);
+}
+
+void log_set_stderr(bool on)
+{
+    pthread_mutex_lock(&log_mutex);
+    log_to_stderr = on;
+    pthread_mutex_unlock(&log_mutex);
+}
+
+void log_close(void)
+{
+    FILE *old;
+
+    pthread_mutex_lock(&log_mutex);
+    old = log_file;
+    log_file = NULL;
+    log_to_stderr = true;
+    atomic_store(&log_threshold, LOG_LEVEL_INFO);
+    pthread_mutex_unlock(&log_mutex);
+    if (old)
+        fclose(old);
+}
+
+/* "[2026-11-30 14:25:01,123] host/INFO/hornet: " into buf (size >= 64 + host). Under the
+ * mutex (log_host). */
+static int line_prefix(char *buf, size_t n, enum log_level level)
+{
+    struct timespec ts;
+    struct tm tm;
+    char when[32];
+
+    if (log_host[0] == '\0' && (gethostname(log_host, sizeof log_host - 1) != 0
+                                || log_host[0] == '\0'))
+        snprintf(log_host, sizeof log_host, "localhost");
+    clock_gettime(CLOCK_REALTIME, &ts);
+    localtime_r(&ts.tv_sec, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    return snprintf(buf, n, "[%s,%03ld] %s/%s/" LOG_NAME ": ", when, ts.tv_nsec / 1000000,
+                    log_host, log_level_name(level));
+}
+
+/* Write the finished line to the enabled outputs. Under the mutex. */
+static void line_write(const char *line, size_t len)
+{
+    if (log_to_stderr)
+        fwrite(line, 1, len, stderr);
+    if (log_file) {
+        fwrite(line, 1, len, log_file);
+        fflush(log_file);
+    }
+}
+
+/* Format prefix + text + "\n" (into stack or, for a long text, heap memory) and write it. */
+static void log_vline(enum log_level level, const char *fmt, va_list ap)
+{
+    char stack[LOG_LINE_STACK + LOG_HOST_MAX], *line = stack;
+    size_t cap = sizeof stack, len;
+    va_list again;
+    int head = line_prefix(line, cap, level), body;
+
+    va_copy(again, ap);
+    body = vsnprintf(line + head, cap - (size_t)head, fmt, ap);
+    if (body >= 0 && (size_t)(head + body) + 2 > cap) {
+        cap = (size_t)(head + body) + 2;
+        line = malloc(cap);
+        if (line) {
+            memcpy(line, stack, (size_t)head);
+            body = vsnprintf(line + head, cap - (size_t)head, fmt, again);
+        }
+    }
+    va_end(again);
+    if (!line || body < 0) {
+        line = stack;
+        cap = sizeof stack;
+        body = snprintf(line + head, cap - (size_t)head, "(unformattable log message)");
+    }
+    len = (size_t)(head + body);
+    if (len > (size_t)head && line[len - 1] == '\n')
+        len--;
+    line[len++] = '\n';
+    line_write(line, len);
+    if (line != stack)
+        free(line);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!log_enabled(level))
+        return;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&log_mutex);
+    log_vline(level, fmt, ap);
+    pthread_mutex_unlock(&log_mutex);
+    va_end(ap);
+}

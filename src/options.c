@@ -1,0 +1,1216 @@
+/* options: hornet's command line, environment (HORNET_<OPTION>) and config file, merged with
+ * Locust's precedence into struct options. One table (OPTIONS below) describes every option:
+ * its names, where it may be given, its setter (which validates the value) and its --help text.
+ * The three sources are applied from the weakest to the strongest (config file, environment,
+ * command line), so a stronger source overwrites; lists (tags, user classes) are replaced, not
+ * merged, by a stronger source and appended to within one source.
+ *
+ * Main thread only; the parse keeps no state between calls. */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
+#define SRC_ALL (SRC_CONFIG | SRC_ENV | SRC_CMDLINE)
+
+enum opt_kind { KIND_FLAG, KIND_VALUE };
+enum opt_group {
+    GROUP_COMMON, GROUP_TAGS, GROUP_STATS, GROUP_REPORT, GROUP_LOG, GROUP_OTHER, GROUP_COUNT
+};
+enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_COUNT };
+
+#define MSG_MAX 256
+#define DURATION_MAX 1e9
+
+struct parse_ctx {
+    struct options *o;
+    enum source src;
+    enum source list_src[LIST_COUNT];   /* the source that filled each list (0: defaults) */
+    bool scenario_from_cmdline;
+};
+
+struct opt_spec {
+    const char *name;           /* long name: --name, config key, HORNET_NAME */
+    const char *alias;          /* a second long name, or NULL */
+    char short_name;            /* 0: none */
+    enum opt_kind kind;
+    unsigned where;             /* enum source mask: where it may be given */
+    int (*set)(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg);
+    size_t field;               /* offsetof in struct options, for the generic setters */
+    const char *metavar;        /* --help: "<int>" */
+    enum opt_group group;
+    const char *help;           /* --help text, with default and example */
+};
+
+/* ---- small helpers --------------------------------------------------------------------- */
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (!p) {
+        fputs("hornet: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+static void replace_string(char **dst, const char *value)
+{
+    free(*dst);
+    *dst = xstrdup(value);
+}
+
+/* Parse "digits[.digits]" or ".digits" at s; *end past it. -1 when there is no number. */
+static int scan_decimal(const char *s, double *out, const char **end)
+{
+    double v = 0, scale = 1;
+    int digits = 0;
+
+    for (; isdigit((unsigned char)*s); s++, digits++)
+        v = v * 10 + (*s - '0');
+    if (*s == '.') {
+        for (s++; isdigit((unsigned char)*s); s++, digits++) {
+            scale /= 10;
+            v += (*s - '0') * scale;
+        }
+    }
+    if (digits == 0 || digits > 18)
+        return -1;
+    *out = v;
+    *end = s;
+    return 0;
+}
+
+/* A duration >= 0 in seconds ("20", "2.5", "1h30m", "1h20m30s"), or -1. */
+static double parse_span(const char *text)
+{
+    static const char units[] = "hms";
+    static const double mult[] = {3600, 60, 1};
+    const char *p = text, *end;
+    double v, total = 0;
+    int next = 0;
+
+    if (!text || scan_decimal(p, &v, &end) < 0)
+        return -1;
+    if (*end == '\0')
+        total = v;
+    while (*end != '\0') {
+        const char *u = strchr(units + next, *end);
+
+        if (!u)
+            return -1;
+        total += v * mult[u - units];
+        next = (int)(u - units) + 1;
+        p = end + 1;
+        if (*p == '\0')
+            break;
+        if (scan_decimal(p, &v, &end) < 0 || *end == '\0')
+            return -1;
+    }
+    return total <= DURATION_MAX ? total : -1;
+}
+
+double options_parse_duration(const char *text)
+{
+    double s = parse_span(text);
+
+    return s > 0 ? s : -1;
+}
+
+/* Whole number in [lo, hi]: 0; not digits: -1; above hi: -2; below lo: -3. */
+static int parse_whole(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    for (; isdigit((unsigned char)*p); p++) {
+        if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return -2;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p != '\0')
+        return -1;
+    if (v > hi)
+        return -2;
+    if (v < lo)
+        return -3;
+    *out = v;
+    return 0;
+}
+
+/* true/false/yes/no/1/0/on/off, any case: 0 or -1. */
+static int parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "1", "on"};
+    static const char *const no[] = {"false", "no", "0", "off"};
+
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcasecmp(s, yes[i]) == 0 || strcasecmp(s, no[i]) == 0) {
+            *out = strcasecmp(s, yes[i]) == 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void list_clear(char ***v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i]);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+static void list_add(char ***v, size_t *n, const char *s, size_t len)
+{
+    char **grown = realloc(*v, (*n + 1) * sizeof **v);
+
+    if (!grown) {
+        fputs("hornet: out of memory\n", stderr);
+        abort();
+    }
+    *v = grown;
+    (*v)[(*n)++] = xstrndup(s, len);
+}
+
+/* Append the items of "a,b", "[a, b]" or "['a', \"b\"]" (separators: seps) to a list.
+ * Returns how many were added. */
+static size_t split_into(const char *value, const char *seps, char ***v, size_t *n)
+{
+    size_t len = strlen(value), added = 0;
+    const char *p = value, *stop;
+
+    if (len >= 2 && value[0] == '[' && value[len - 1] == ']') {
+        p = value + 1;
+        len -= 2;
+    }
+    stop = p + len;
+    while (p < stop) {
+        size_t k = strcspn(p, seps);
+        const char *a = p, *b = p + (a + k > stop ? (size_t)(stop - p) : k);
+
+        p = b + 1;
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        if (b - a >= 2 && (*a == '\'' || *a == '"') && b[-1] == *a) {
+            a++;
+            b--;
+        }
+        if (b > a) {
+            list_add(v, n, a, (size_t)(b - a));
+            added++;
+        }
+    }
+    return added;
+}
+
+/* Optimal string alignment distance (edits and adjacent swaps); large for long strings. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), d[3][65];
+
+    if (la > 64 || lb > 64)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t *cur = d[i % 3], *prev = d[(i + 2) % 3], *prev2 = d[(i + 1) % 3];
+
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1], best = prev[j - 1] + cost;
+
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+    }
+    return d[la % 3][lb];
+}
+
+/* ---- setters: validate one value; on error fill msg ("expected ..., got '...'") -------- */
+
+#define FIELD(c, s, type) ((type *)(void *)((char *)(c)->o + (s)->field))
+
+static int set_flag(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    if (parse_bool(v, FIELD(c, s, bool)) == 0)
+        return 0;
+    snprintf(msg, MSG_MAX, "expected true or false (or yes/no, on/off, 1/0), got '%s'", v);
+    return -1;
+}
+
+static int set_file(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    if (*v == '\0') {
+        snprintf(msg, MSG_MAX, "expected a file name, got ''");
+        return -1;
+    }
+    replace_string(FIELD(c, s, char *), v);
+    return 0;
+}
+
+static int set_scenario(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    if (set_file(c, s, v, msg) < 0)
+        return -1;
+    c->scenario_from_cmdline = c->src == SRC_CMDLINE;
+    return 0;
+}
+
+static int set_host(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    (void)s;
+    if ((strncasecmp(v, "http://", 7) != 0 || v[7] == '\0' || v[7] == '/')
+        && (strncasecmp(v, "https://", 8) != 0 || v[8] == '\0' || v[8] == '/')) {
+        snprintf(msg, MSG_MAX, "expected a URL like http://localhost:8000, got '%s'", v);
+        return -1;
+    }
+    replace_string(&c->o->host, v);
+    c->o->host_set = true;
+    return 0;
+}
+
+/* A whole number in [lo, hi]; the message says ">= lo" unless the number is too large or
+ * show_range asks for "from lo to hi" always. */
+static int whole_in(const char *v, uint64_t lo, uint64_t hi, bool show_range, uint64_t *out,
+                    char *msg)
+{
+    int rc = parse_whole(v, lo, hi, out);
+
+    if (rc == 0)
+        return 0;
+    if (rc == -2 || show_range)
+        snprintf(msg, MSG_MAX, "expected a whole number from %llu to %llu, got '%s'",
+                 (unsigned long long)lo, (unsigned long long)hi, v);
+    else
+        snprintf(msg, MSG_MAX, "expected a whole number >= %llu, got '%s'",
+                 (unsigned long long)lo, v);
+    return -1;
+}
+
+static int set_users(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 0, UINT32_MAX, false, &n, msg) < 0)
+        return -1;
+    c->o->users = (uint32_t)n;
+    c->o->users_set = true;
+    return 0;
+}
+
+static int set_spawn_rate(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                          char *msg)
+{
+    const char *p = (*v == '-' || *v == '+') ? v + 1 : v, *end;
+    double rate;
+
+    (void)s;
+    if (scan_decimal(p, &rate, &end) < 0 || *end != '\0') {
+        snprintf(msg, MSG_MAX, "expected users per second like 10 or 0.5, got '%s'", v);
+        return -1;
+    }
+    if (*v == '-' || rate <= 0) {
+        snprintf(msg, MSG_MAX, "must be greater than 0, got '%s'", v);
+        return -1;
+    }
+    c->o->spawn_rate = rate;
+    c->o->spawn_rate_set = true;
+    return 0;
+}
+
+static int set_run_time(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                        char *msg)
+{
+    double t = options_parse_duration(v);
+
+    (void)s;
+    if (t < 0) {
+        snprintf(msg, MSG_MAX, "expected a duration like 20s, 3m or 1h30m, got '%s'", v);
+        return -1;
+    }
+    c->o->run_time = t;
+    c->o->run_time_set = true;
+    return 0;
+}
+
+static int set_stop_timeout(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                            char *msg)
+{
+    double t = parse_span(v);
+
+    (void)s;
+    if (t < 0) {
+        snprintf(msg, MSG_MAX, "expected seconds or a duration like 30s or 1m30s, got '%s'", v);
+        return -1;
+    }
+    c->o->stop_timeout = t;
+    return 0;
+}
+
+static int set_exit_code(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                         char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 0, 255, true, &n, msg) < 0)
+        return -1;
+    c->o->exit_code_on_error = (int)n;
+    return 0;
+}
+
+static int set_threads(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 1, 1024, false, &n, msg) < 0)
+        return -1;
+    c->o->threads = (int)n;
+    return 0;
+}
+
+static int set_seed(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    (void)s;
+    if (whole_in(v, 0, UINT64_MAX, false, &c->o->seed, msg) < 0)
+        return -1;
+    c->o->seed_set = true;
+    return 0;
+}
+
+static int set_loglevel(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    static const char *const levels[] = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"};
+
+    (void)s;
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        if (strcasecmp(v, levels[i]) == 0) {
+            replace_string(&c->o->loglevel, levels[i]);
+            return 0;
+        }
+    }
+    snprintf(msg, MSG_MAX, "expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got '%s'", v);
+    return -1;
+}
+
+/* Fill list `id` from v: a stronger source replaces what a weaker one gave. */
+static int set_list(struct parse_ctx *c, enum list_id id, const char *v, const char *seps,
+                    const char *what, char *msg)
+{
+    struct options *o = c->o;
+    char ***lists[LIST_COUNT] = {&o->tags, &o->exclude_tags, &o->classes};
+    size_t *counts[LIST_COUNT] = {&o->n_tags, &o->n_exclude_tags, &o->n_classes};
+
+    if (c->list_src[id] != c->src) {
+        list_clear(lists[id], counts[id]);
+        c->list_src[id] = c->src;
+    }
+    if (split_into(v, seps, lists[id], counts[id]) == 0) {
+        snprintf(msg, MSG_MAX, "expected one or more %s, got '%s'", what, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_tags(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    (void)s;
+    return set_list(c, LIST_TAGS, v, ",", "tag names", msg);
+}
+
+static int set_exclude(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    (void)s;
+    return set_list(c, LIST_EXCLUDE, v, ",", "tag names", msg);
+}
+
+static int set_classes(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    (void)s;
+    return set_list(c, LIST_CLASSES, v, ", \t", "user class names", msg);
+}
+
+/* ---- the table ------------------------------------------------------------------------- */
+
+#define OFF(f) offsetof(struct options, f)
+#define CL SRC_CMDLINE
+
+static const struct opt_spec OPTIONS[] = {
+    {"help", NULL, 'h', KIND_FLAG, CL, set_flag, OFF(help), NULL, GROUP_COMMON,
+     "Show this help message and exit."},
+    {"scenario", "locustfile", 'f', KIND_VALUE, SRC_ALL, set_scenario, OFF(scenario),
+     "<file>", GROUP_COMMON,
+     "The scenario file (JSON) to run; the same as the first positional argument. "
+     "Example: -f scenarios/burst.json"},
+    {"config", NULL, 0, KIND_VALUE, CL | SRC_ENV, set_file, OFF(config), "<file>",
+     GROUP_COMMON, "File to read additional configuration from (key = value lines). "
+     "Default: ./" OPTIONS_DEFAULT_CONFIG " when it exists."},
+    {"host", NULL, 'H', KIND_VALUE, SRC_ALL, set_host, 0, "<base url>", GROUP_COMMON,
+     "Host to load test, in the following format: https://www.example.com. Default: the "
+     "scenario's host, else a built-in target started on 127.0.0.1 at a free port."},
+    {"users", NULL, 'u', KIND_VALUE, SRC_ALL, set_users, 0, "<int>", GROUP_COMMON,
+     "Peak number of concurrent users. Default: the scenario's users, else 1. Example: -u 100"},
+    {"spawn-rate", NULL, 'r', KIND_VALUE, SRC_ALL, set_spawn_rate, 0, "<float>", GROUP_COMMON,
+     "Rate to spawn (and stop) users at, in users per second; greater than 0. Default: the "
+     "scenario's spawn_rate, else 1. Example: -r 10"},
+    {"run-time", NULL, 't', KIND_VALUE, SRC_ALL, set_run_time, 0, "<time string>",
+     GROUP_COMMON, "Stop after the specified amount of time, e.g. (300s, 20m, 3h, 1h30m, "
+     "etc.); a bare number is seconds. Default: the scenario's run_time, else run until "
+     "stopped."},
+    {"headless", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(headless), NULL, GROUP_COMMON,
+     "Disable the dashboard and start the test immediately; print the stats table every 2 s "
+     "instead."},
+    {"stop-timeout", NULL, 's', KIND_VALUE, SRC_ALL, set_stop_timeout, 0, "<number>",
+     GROUP_COMMON, "Seconds (or a duration like 1m) users get to finish their on_stop steps "
+     "when the test stops. Default: 0 (stop immediately)."},
+    {"exit-code-on-error", NULL, 0, KIND_VALUE, SRC_ALL, set_exit_code, 0, "<int>",
+     GROUP_COMMON, "Exit code (0-255) when a target fails or, without targets, when any "
+     "request failed. Default: 1"},
+    {"tags", NULL, 'T', KIND_VALUE, SRC_ALL, set_tags, 0, "<tag>", GROUP_TAGS,
+     "Only run tasks with at least one of these tags. Repeat the option or give a comma "
+     "list: -T create -T read, or -T create,read"},
+    {"exclude-tags", NULL, 'E', KIND_VALUE, SRC_ALL, set_exclude, 0, "<tag>", GROUP_TAGS,
+     "Do not run tasks with any of these tags. Repeatable or a comma list, like --tags."},
+    {"csv", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(csv_prefix), "<prefix>", GROUP_STATS,
+     "Store stats in Locust's CSV format: PREFIX_stats.csv, PREFIX_stats_history.csv, "
+     "PREFIX_failures.csv and PREFIX_exceptions.csv. Example: --csv out/run"},
+    {"csv-full-history", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(csv_full_history), NULL,
+     GROUP_STATS, "Store each endpoint's stats entries in PREFIX_stats_history.csv too, not "
+     "only Aggregated. Requires --csv."},
+    {"csv-failures-seen", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(failures_seen_columns),
+     NULL, GROUP_STATS, "Add the First Seen and Last Seen columns of Locust 2.44+ to "
+     "PREFIX_failures.csv. Requires --csv."},
+    {"print-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(print_stats), NULL, GROUP_STATS,
+     "Also print the stats table every 2 s when the dashboard is shown, as Locust does in "
+     "web UI runs."},
+    {"only-summary", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(only_summary), NULL,
+     GROUP_STATS, "Only print the summary stats at the end, not the table every 2 s."},
+    {"reset-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(reset_stats), NULL, GROUP_STATS,
+     "Reset statistics once spawning has been completed."},
+    {"report", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(report_md), "<file.md>",
+     GROUP_REPORT, "Write a Markdown report (configuration, results, targets, distribution, "
+     "endpoints, failures, timeline, verdict) at the end. Example: --report out/run.md"},
+    {"html", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(report_html), "<file.html>",
+     GROUP_REPORT, "Write the same report as one self-contained HTML file with charts. "
+     "Example: --html out/run.html"},
+    {"no-targets", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_targets), NULL, GROUP_REPORT,
+     "Ignore the scenario's targets: no verdict, and the exit code depends on failures only."},
+    {"loglevel", NULL, 'L', KIND_VALUE, SRC_ALL, set_loglevel, 0, "<level>", GROUP_LOG,
+     "Choose between DEBUG/INFO/WARNING/ERROR/CRITICAL (any case). Default: INFO"},
+    {"logfile", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(logfile), "<file>", GROUP_LOG,
+     "Path to a log file (appended to). Default: log to the console only."},
+    {"threads", NULL, 0, KIND_VALUE, SRC_ALL, set_threads, 0, "<int>", GROUP_OTHER,
+     "Worker threads running the users (1-1024). Default: one per CPU."},
+    {"seed", NULL, 0, KIND_VALUE, SRC_ALL, set_seed, 0, "<int>", GROUP_OTHER,
+     "Seed of the random choices (tasks, think times, ${randint}) to repeat a run. Default: "
+     "a new seed each run, shown at start."},
+    {"version", NULL, 0, KIND_FLAG, CL, set_flag, OFF(version), NULL, GROUP_OTHER,
+     "Show the program's version number and exit."},
+    {"user-classes", NULL, 0, KIND_VALUE, SRC_CONFIG | SRC_ENV, set_classes, 0, NULL,
+     GROUP_OTHER, NULL},
+};
+
+#undef CL
+#define N_OPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
+
+/* ---- lookups ----------------------------------------------------------------------------- */
+
+/* Long name or alias equal to name[0..len), with '_' read as '-' when loose. */
+static bool name_is(const char *full, const char *name, size_t len, bool loose)
+{
+    if (!full || strlen(full) != len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = (char)tolower((unsigned char)name[i]);
+
+        if (loose && ch == '_')
+            ch = '-';
+        if (ch != full[i] || (!loose && name[i] != full[i]))
+            return false;
+    }
+    return true;
+}
+
+/* The option named exactly name[0..len) (config keys and env names: loose). */
+static const struct opt_spec *find_exact(const char *name, size_t len, bool loose)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        if (name_is(OPTIONS[i].name, name, len, loose)
+            || name_is(OPTIONS[i].alias, name, len, loose))
+            return &OPTIONS[i];
+    }
+    return NULL;
+}
+
+static bool is_named(const struct opt_spec *s, const char *name)
+{
+    return strcmp(s->name, name) == 0;
+}
+
+static bool has_prefix(const char *full, const char *name, size_t len)
+{
+    return full && strlen(full) > len && strncmp(full, name, len) == 0;
+}
+
+/* A command-line long option: exact, else an unambiguous prefix (as argparse). *n_match gets
+ * how many options the prefix matched (> 1: ambiguous; the result is the first). */
+static const struct opt_spec *find_long(const char *name, size_t len, size_t *n_match)
+{
+    const struct opt_spec *exact = find_exact(name, len, false), *first = NULL;
+
+    *n_match = exact && (exact->where & SRC_CMDLINE);
+    if (*n_match)
+        return exact;
+    for (size_t i = 0; len > 0 && i < N_OPTIONS; i++) {
+        if (!(OPTIONS[i].where & SRC_CMDLINE))
+            continue;
+        if (has_prefix(OPTIONS[i].name, name, len) || has_prefix(OPTIONS[i].alias, name, len)) {
+            first = first ? first : &OPTIONS[i];
+            (*n_match)++;
+        }
+    }
+    return first;
+}
+
+static const struct opt_spec *find_short(char ch)
+{
+    for (size_t i = 0; ch && i < N_OPTIONS; i++) {
+        if (OPTIONS[i].short_name == ch)
+            return &OPTIONS[i];
+    }
+    return NULL;
+}
+
+/* The closest option name to `typed` among those allowed in `where`, or NULL. */
+static const char *did_you_mean(const char *typed, unsigned where)
+{
+    size_t best = 99, limit = strlen(typed) <= 3 ? 1 : strlen(typed) <= 6 ? 2 : 3;
+    const char *found = NULL;
+    char low[65];
+    size_t i;
+
+    for (i = 0; typed[i] && i < sizeof low - 1; i++)
+        low[i] = typed[i] == '_' ? '-' : (char)tolower((unsigned char)typed[i]);
+    low[i] = '\0';
+    for (i = 0; i < N_OPTIONS; i++) {
+        const char *names[2] = {OPTIONS[i].name, OPTIONS[i].alias};
+
+        for (int k = 0; k < 2 && (OPTIONS[i].where & where); k++) {
+            size_t d = names[k] ? edit_distance(low, names[k]) : 99;
+
+            if (d < best) {
+                best = d;
+                found = names[k];
+            }
+        }
+    }
+    return best <= limit ? found : NULL;
+}
+
+/* "-u/--users", "--csv", "-f/--scenario". */
+static const char *cmdline_label(const struct opt_spec *s, char *buf, size_t n)
+{
+    if (s->short_name)
+        snprintf(buf, n, "-%c/--%s", s->short_name, s->name);
+    else
+        snprintf(buf, n, "--%s", s->name);
+    return buf;
+}
+
+/* Run the setter; on error: "hornet: LABEL: message". */
+static int apply(struct parse_ctx *c, const struct opt_spec *s, const char *value,
+                 const char *label, char *err, size_t errlen)
+{
+    char msg[MSG_MAX];
+
+    if (s->set(c, s, value, msg) == 0)
+        return 0;
+    snprintf(err, errlen, "hornet: %s: %s", label, msg);
+    return -1;
+}
+
+/* ---- config file ------------------------------------------------------------------------- */
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* The value part after the key: separator (= or :), inline comment (" #", " ;"), quotes. */
+static char *config_value(char *rest)
+{
+    char *v = rest, *p;
+
+    while (isspace((unsigned char)*v))
+        v++;
+    if (*v == '=' || *v == ':')
+        v++;
+    for (p = v; *p; p++) {
+        if ((*p == '#' || *p == ';') && p > v && isspace((unsigned char)p[-1])) {
+            *p = '\0';
+            break;
+        }
+    }
+    v = trim(v);
+    p = v + strlen(v);
+    if (p - v >= 2 && (*v == '"' || *v == '\'') && p[-1] == *v) {
+        p[-1] = '\0';
+        v++;
+    }
+    return v;
+}
+
+static int config_unknown(const char *where, const char *key, char *err, size_t errlen)
+{
+    const char *hint = did_you_mean(key, SRC_CONFIG);
+
+    if (hint)
+        snprintf(err, errlen, "hornet: %s: unknown option '%s' (did you mean %s?)", where, key,
+                 hint);
+    else
+        snprintf(err, errlen, "hornet: %s: unknown option '%s' (see hornet --help)", where, key);
+    return -1;
+}
+
+/* One line of a config file (ConfigArgParse's ini-ish format). */
+static int config_line(struct parse_ctx *c, char *line, const char *where, char *err,
+                       size_t errlen)
+{
+    char *s = trim(line), label[640];
+    const char *value;
+    size_t klen = strcspn(s, ":= \t");
+    const struct opt_spec *spec;
+
+    if (*s == '\0' || *s == '#' || *s == ';' || *s == '[' || strncmp(s, "---", 3) == 0)
+        return 0;
+    if (klen == 0) {
+        snprintf(err, errlen, "hornet: %s: expected 'key = value', got '%s'", where, s);
+        return -1;
+    }
+    value = config_value(s + klen);
+    s[klen] = '\0';
+    spec = find_exact(s, klen, true);
+    if (!spec)
+        return config_unknown(where, s, err, errlen);
+    snprintf(label, sizeof label, "%s: %.64s", where, s);
+    if (!(spec->where & SRC_CONFIG)) {
+        snprintf(err, errlen, "hornet: %s: cannot be set in a config file", label);
+        return -1;
+    }
+    if (*value == '\0' && spec->kind == KIND_FLAG)
+        value = "true";
+    if (*value == '\0') {
+        snprintf(err, errlen, "hornet: %s: expected a value", label);
+        return -1;
+    }
+    return apply(c, spec, value, label, err, errlen);
+}
+
+/* Read a config file: -1 with "hornet: FILE:LINE: ..." or the reason it cannot be read. */
+static int config_read(struct parse_ctx *c, const char *path, const char *from, char *err,
+                       size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL, where[512];
+    size_t cap = 0;
+    unsigned lineno = 0;
+    int rc = 0;
+
+    if (!f) {
+        snprintf(err, errlen, "hornet: %s: cannot read '%s': %s", from, path, strerror(errno));
+        return -1;
+    }
+    c->src = SRC_CONFIG;
+    errno = 0;
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        snprintf(where, sizeof where, "%s:%u", path, ++lineno);
+        rc = config_line(c, line, where, err, errlen);
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "hornet: %s: cannot read '%s': %s", from, path, strerror(errno));
+        rc = -1;
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* ---- environment ------------------------------------------------------------------------- */
+
+#define ENV_PREFIX "HORNET_"
+
+/* The value of HORNET_<name> in envp, or NULL (empty counts as unset). */
+static const char *env_get(char **envp, const char *var)
+{
+    size_t len = strlen(var);
+
+    for (; envp && *envp; envp++) {
+        if (strncmp(*envp, var, len) == 0 && (*envp)[len] == '=')
+            return (*envp)[len + 1] ? *envp + len + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Apply every HORNET_<OPTION> variable that names an option; others are ignored. */
+static int env_apply(struct parse_ctx *c, char **envp, char *err, size_t errlen)
+{
+    c->src = SRC_ENV;
+    for (; envp && *envp; envp++) {
+        const char *name = *envp + strlen(ENV_PREFIX), *eq = strchr(*envp, '=');
+        const struct opt_spec *spec;
+        char var[128], *value;
+        int rc;
+
+        if (strncmp(*envp, ENV_PREFIX, strlen(ENV_PREFIX)) != 0 || !eq || eq < name)
+            continue;
+        spec = find_exact(name, (size_t)(eq - name), true);
+        if (!spec || !(spec->where & SRC_ENV) || is_named(spec, "config"))
+            continue;   /* HORNET_CONFIG was read by config_choose */
+        value = xstrdup(eq + 1);
+        snprintf(var, sizeof var, "%.*s", (int)(eq - *envp), *envp);
+        rc = *trim(value) ? apply(c, spec, trim(value), var, err, errlen) : 0;
+        free(value);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- command line ------------------------------------------------------------------------ */
+
+struct cl_opt {
+    const struct opt_spec *spec;
+    const char *value;
+};
+
+struct cmdline {
+    struct cl_opt *opts;
+    size_t n_opts;
+    const char **pos;
+    size_t n_pos;
+};
+
+/* Could `next` be the value of an option ("-5" yes, "--csv" no)? */
+static bool takes_as_value(const char *next)
+{
+    const char *end;
+    double ignored;
+
+    if (!next)
+        return false;
+    if (next[0] != '-' || next[1] == '\0')
+        return true;
+    return scan_decimal(next + 1, &ignored, &end) == 0 && *end == '\0';
+}
+
+static int unknown_long(const char *arg, size_t len, char *err, size_t errlen)
+{
+    char typed[65];
+    const char *hint;
+
+    snprintf(typed, sizeof typed, "%.*s", (int)(len < 64 ? len : 64), arg + 2);
+    hint = did_you_mean(typed, SRC_CMDLINE);
+    if (hint)
+        snprintf(err, errlen, "hornet: unknown option '%.*s' (did you mean --%s?)",
+                 (int)len + 2, arg, hint);
+    else
+        snprintf(err, errlen, "hornet: unknown option '%.*s' (see hornet --help)",
+                 (int)len + 2, arg);
+    return -1;
+}
+
+static int ambiguous_long(const char *arg, size_t len, char *err, size_t errlen)
+{
+    int n = snprintf(err, errlen, "hornet: ambiguous option '%.*s' (could be", (int)len + 2, arg);
+    const char *sep = " ";
+
+    for (size_t i = 0; i < N_OPTIONS && n > 0 && (size_t)n < errlen; i++) {
+        if (!(OPTIONS[i].where & SRC_CMDLINE))
+            continue;
+        if (has_prefix(OPTIONS[i].name, arg + 2, len) || has_prefix(OPTIONS[i].alias, arg + 2,
+                                                                     len)) {
+            n += snprintf(err + n, errlen - (size_t)n, "%s--%s", sep, OPTIONS[i].name);
+            sep = ", ";
+        }
+    }
+    if (n > 0 && (size_t)n < errlen)
+        snprintf(err + n, errlen - (size_t)n, ")");
+    return -1;
+}
+
+/* Find the option of argv[i] ("--name[=v]", "-x[v]"); *attached: the value written in it. */
+static const struct opt_spec *cl_lookup(const char *arg, const char **attached, char *err,
+                                        size_t errlen)
+{
+    const struct opt_spec *spec;
+
+    if (arg[1] == '-') {
+        size_t len = strcspn(arg + 2, "="), n_match;
+
+        spec = find_long(arg + 2, len, &n_match);
+        *attached = arg[2 + len] == '=' ? arg + 3 + len : NULL;
+        if (n_match > 1 && ambiguous_long(arg, len, err, errlen) < 0)
+            return NULL;
+        if (!spec && unknown_long(arg, len, err, errlen) < 0)
+            return NULL;
+        return spec;
+    }
+    spec = find_short(arg[1]);
+    *attached = arg[2] ? arg + 2 + (arg[2] == '=') : NULL;
+    if (!spec || (spec->kind == KIND_FLAG && *attached)) {
+        const char *hint = did_you_mean(arg + 1, SRC_CMDLINE);
+
+        if (hint && strlen(arg) > 2)
+            snprintf(err, errlen, "hornet: unknown option '%s' (did you mean --%s?)", arg, hint);
+        else
+            snprintf(err, errlen, "hornet: unknown option '%s' (see hornet --help)", arg);
+        return NULL;
+    }
+    return spec;
+}
+
+/* One option at argv[*i]: record it with its value; advances *i past a separate value. */
+static int cl_option(struct cmdline *cl, int argc, char **argv, int *i, char *err,
+                     size_t errlen)
+{
+    const char *attached, *value;
+    const struct opt_spec *spec = cl_lookup(argv[*i], &attached, err, errlen);
+    char label[64];
+
+    if (!spec)
+        return -1;
+    if (spec->kind == KIND_FLAG) {
+        value = attached ? attached : "true";
+    } else if (attached) {
+        value = attached;
+    } else if (*i + 1 < argc && takes_as_value(argv[*i + 1])) {
+        value = argv[++*i];
+    } else {
+        snprintf(err, errlen, "hornet: %s: expected a value",
+                 cmdline_label(spec, label, sizeof label));
+        return -1;
+    }
+    cl->opts[cl->n_opts].spec = spec;
+    cl->opts[cl->n_opts++].value = value;
+    return 0;
+}
+
+/* Split argv into options (with values) and positional arguments; syntax errors only. */
+static int cl_scan(struct cmdline *cl, int argc, char **argv, char *err, size_t errlen)
+{
+    bool options_end = false;
+
+    cl->opts = calloc((size_t)argc + 1, sizeof *cl->opts);
+    cl->pos = calloc((size_t)argc + 1, sizeof *cl->pos);
+    if (!cl->opts || !cl->pos) {
+        fputs("hornet: out of memory\n", stderr);
+        abort();
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (options_end || a[0] != '-' || a[1] == '\0')
+            cl->pos[cl->n_pos++] = a;
+        else if (strcmp(a, "--") == 0)
+            options_end = true;
+        else if (cl_option(cl, argc, argv, &i, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Is -h/--help or --version on the command line (before "--")? Wins over every error. */
+static bool cl_wants_info(struct options *o, int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const struct opt_spec *spec = NULL;
+        size_t n_match = 0;
+
+        if (strcmp(argv[i], "-h") == 0)
+            spec = find_short('h');
+        else if (strncmp(argv[i], "--", 2) == 0 && !strchr(argv[i], '='))
+            spec = find_long(argv[i] + 2, strlen(argv[i] + 2), &n_match);
+        if (spec && n_match <= 1 && is_named(spec, "help"))
+            o->help = true;
+        if (spec && n_match <= 1 && is_named(spec, "version"))
+            o->version = true;
+    }
+    return o->help || o->version;
+}
+
+/* A positional argument that names a file rather than a user class. */
+static bool looks_like_path(const char *arg)
+{
+    return strchr(arg, '/') || strchr(arg, '.') || access(arg, F_OK) == 0;
+}
+
+/* Positional arguments: the scenario (unless -f was given, or a scenario came from the
+ * environment or config file and the first one is not a file name), then user classes. */
+static int cl_positionals(struct parse_ctx *c, const struct cmdline *cl, char *err,
+                          size_t errlen)
+{
+    size_t first = 0;
+    char msg[MSG_MAX];
+
+    if (cl->n_pos > 0 && !c->scenario_from_cmdline
+        && (!c->o->scenario || looks_like_path(cl->pos[0]))) {
+        if (*cl->pos[0] == '\0') {
+            snprintf(err, errlen, "hornet: expected a scenario file, got ''");
+            return -1;
+        }
+        replace_string(&c->o->scenario, cl->pos[0]);
+        first = 1;
+    }
+    for (size_t i = first; i < cl->n_pos; i++) {
+        if (set_list(c, LIST_CLASSES, cl->pos[i], "", "user class names", msg) < 0) {
+            snprintf(err, errlen, "hornet: user classes: %s", msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cl_apply(struct parse_ctx *c, const struct cmdline *cl, char *err, size_t errlen)
+{
+    char label[64];
+
+    c->src = SRC_CMDLINE;
+    for (size_t i = 0; i < cl->n_opts; i++) {
+        const struct opt_spec *s = cl->opts[i].spec;
+
+        if (apply(c, s, cl->opts[i].value, cmdline_label(s, label, sizeof label), err,
+                  errlen) < 0)
+            return -1;
+    }
+    return cl_positionals(c, cl, err, errlen);
+}
+
+/* ---- putting it together ------------------------------------------------------------------ */
+
+static void defaults(struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->users = 1;
+    o->spawn_rate = 1;
+    o->exit_code_on_error = 1;
+    o->loglevel = xstrdup("INFO");
+}
+
+/* The config file: --config (last one), else HORNET_CONFIG, else ./hornet.conf if present. */
+static int config_choose(struct parse_ctx *c, const struct cmdline *cl, char **envp,
+                         char *err, size_t errlen)
+{
+    const char *path = NULL, *from = "--config";
+
+    for (size_t i = 0; i < cl->n_opts; i++) {
+        if (is_named(cl->opts[i].spec, "config"))
+            path = cl->opts[i].value;
+    }
+    if (!path && (path = env_get(envp, ENV_PREFIX "CONFIG")) != NULL)
+        from = ENV_PREFIX "CONFIG";
+    if (path && *path == '\0') {
+        snprintf(err, errlen, "hornet: %s: expected a file name, got ''", from);
+        return -1;
+    }
+    if (!path && access(OPTIONS_DEFAULT_CONFIG, F_OK) == 0)
+        path = OPTIONS_DEFAULT_CONFIG;
+    if (!path)
+        return 0;
+    replace_string(&c->o->config, path);
+    return config_read(c, path, from, err, errlen);
+}
+
+/* Checks on the merged result. */
+static int final_checks(const struct options *o, char *err, size_t errlen)
+{
+    if (o->csv_full_history && !o->csv_prefix) {
+        snprintf(err, errlen, "hornet: '--csv-full-history' requires '--csv'.");
+        return -1;
+    }
+    if (o->failures_seen_columns && !o->csv_prefix) {
+        snprintf(err, errlen, "hornet: '--csv-failures-seen' requires '--csv'.");
+        return -1;
+    }
+    if (!o->scenario) {
+        snprintf(err, errlen, "hornet: no scenario file given "
+                 "(usage: hornet [options] SCENARIO.json [UserClass ...]; see hornet --help)");
+        return -1;
+    }
+    return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char **envp, char *err,
+                  size_t errlen)
+{
+    struct parse_ctx c = {.o = o};
+    struct cmdline cl = {0};
+    int rc = -1;
+
+    memset(o, 0, sizeof *o);
+    if (cl_wants_info(o, argc, argv))
+        return 0;
+    defaults(o);
+    if (cl_scan(&cl, argc, argv, err, errlen) == 0
+        && config_choose(&c, &cl, envp, err, errlen) == 0
+        && env_apply(&c, envp, err, errlen) == 0
+        && cl_apply(&c, &cl, err, errlen) == 0
+        && final_checks(o, err, errlen) == 0)
+        rc = 0;
+    free(cl.opts);
+    free(cl.pos);
+    if (rc < 0)
+        options_free(o);
+    return rc;
+}
+
+void options_free(struct options *o)
+{
+    char **strings[] = {&o->scenario, &o->host, &o->csv_prefix, &o->loglevel, &o->logfile,
+                        &o->config, &o->report_md, &o->report_html};
+
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        free(*strings[i]);
+    list_clear(&o->tags, &o->n_tags);
+    list_clear(&o->exclude_tags, &o->n_exclude_tags);
+    list_clear(&o->classes, &o->n_classes);
+    memset(o, 0, sizeof *o);
+}
+
+/* ---- --help ------------------------------------------------------------------------------ */
+
+#define HELP_WIDTH 79
+#define HELP_COL 24
+
+/* Print text word-wrapped from column `col` (the cursor is already there). */
+static void wrap(FILE *out, const char *text, int col)
+{
+    int x = col;
+
+    while (*text) {
+        size_t w = strcspn(text, " ");
+
+        if (x > col && x + 1 + (int)w > HELP_WIDTH) {
+            fprintf(out, "\n%*s", col, "");
+            x = col;
+        } else if (x > col) {
+            fputc(' ', out);
+            x++;
+        }
+        fprintf(out, "%.*s", (int)w, text);
+        x += (int)w;
+        text += w;
+        text += strspn(text, " ");
+    }
+    fputc('\n', out);
+}
+
+static void usage_option(FILE *out, const struct opt_spec *s)
+{
+    char names[160];
+    int n = 0;
+    const char *mv = s->metavar ? s->metavar : "";
+    const char *sp = s->metavar ? " " : "";
+
+    if (s->short_name)
+        n += snprintf(names + n, sizeof names - (size_t)n, "-%c%s%s, ", s->short_name, sp, mv);
+    n += snprintf(names + n, sizeof names - (size_t)n, "--%s%s%s", s->name, sp, mv);
+    if (s->alias)
+        snprintf(names + n, sizeof names - (size_t)n, ", --%s%s%s", s->alias, sp, mv);
+    if ((int)strlen(names) + 2 <= HELP_COL - 2)
+        fprintf(out, "  %-*s", HELP_COL - 2, names);
+    else
+        fprintf(out, "  %s\n%*s", names, HELP_COL, "");
+    wrap(out, s->help, HELP_COL);
+}
+
+static const char *const GROUP_TITLES[GROUP_COUNT] = {
+    "Common options", "Tag options", "Request statistics options",
+    "Targets and reports", "Logging options", "Other options",
+};
+
+static const char USAGE_TAIL[] =
+    "User classes:\n"
+    "  UserClass ...         Only run these user classes of the scenario (default:\n"
+    "                        all of them, by their weights).\n"
+    "\n"
+    "Configuration:\n"
+    "  Every option can also be set in the environment as HORNET_<OPTION>, upper\n"
+    "  case with dashes as underscores (HORNET_USERS=100, HORNET_SPAWN_RATE=10,\n"
+    "  HORNET_RUN_TIME=5m, HORNET_HEADLESS=true, HORNET_TAGS=a,b,\n"
+    "  HORNET_USER_CLASSES=\"A B\"), and in a config file: --config FILE (or\n"
+    "  HORNET_CONFIG), else ./" OPTIONS_DEFAULT_CONFIG " when it exists. A config file has one\n"
+    "  'key = value' per line with the long option names as keys (users = 100,\n"
+    "  spawn-rate = 10, run-time = 10m, headless = true, tags = [a, b]); lines\n"
+    "  starting with '#' or ';' are comments. Booleans: true/false, yes/no, on/off,\n"
+    "  1/0 (on the command line too: --headless=false).\n"
+    "  Precedence: command line > environment > config file > scenario > defaults.\n"
+    "  Empty HORNET_ variables, and those that name no option (HORNET_PASSWORD read\n"
+    "  by a scenario through ${env:...}), are ignored. A unique prefix of a long\n"
+    "  option works (--user for --users). Tags take one value per option:\n"
+    "  -T a -T b or -T a,b.\n"
+    "\n"
+    "Exit codes:\n"
+    "  0 success; 1 a target failed or, without targets, a request failed (see\n"
+    "  --exit-code-on-error); 2 usage or scenario error; 3 internal error.\n"
+    "\n"
+    "Examples:\n"
+    "\n"
+    "    hornet scenarios/deployments.json\n"
+    "\n"
+    "    hornet --headless -u 50 -r 25 -t 20s --csv out/run \\\n"
+    "        scenarios/deployments.json\n"
+    "\n"
+    "    hornet --headless -t 30s --report out/r.md --html out/r.html \\\n"
+    "        -H http://localhost:8000 scenarios/cab_approvals.json ApproverUser\n";
+
+void options_usage(FILE *out)
+{
+    fputs("Usage: hornet [options] SCENARIO.json [UserClass ...]\n\n"
+          "hornet runs the virtual users of a scenario file against an HTTP API and shows\n"
+          "live what the target does (a dashboard, or a console table with --headless).\n"
+          "It writes Locust-compatible CSV files and a Markdown or HTML report with the\n"
+          "verdict of the scenario's targets.\n", out);
+    for (int g = 0; g < GROUP_COUNT; g++) {
+        fprintf(out, "\n%s:\n", GROUP_TITLES[g]);
+        for (size_t i = 0; i < N_OPTIONS; i++) {
+            if (OPTIONS[i].group == (enum opt_group)g && OPTIONS[i].help)
+                usage_option(out, &OPTIONS[i]);
+        }
+    }
+    fputc('\n', out);
+    fputs(USAGE_TAIL, out);
+}
