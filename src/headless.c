@@ -21,12 +21,12 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
     (void)revents;
     if (++h->signals == 1) {
-        log_msg(LOG_INFO, "%s received: stopping users (press Ctrl-C again to stop at once)",
+        log_msg(LOG_LEVEL_INFO, "%s received: stopping users (press Ctrl-C again to stop at once)",
                 w->signum == SIGINT ? "Ctrl-C" : "SIGTERM");
         engine_send(h->r->engine, &stop);
         return;
     }
-    log_msg(LOG_WARNING, "Stopping at once; writing what was counted");
+    log_msg(LOG_LEVEL_WARNING, "Stopping at once; writing what was counted");
     ev_break(loop, EVBREAK_ALL);
 }
 

@@ -58,7 +58,9 @@ int main(int argc, char **argv)
         options_free(&opt);
         return rc;
     }
-    if (log_init(opt.loglevel, opt.logfile, true, err, sizeof err) < 0) {
+    enum log_level level = LOG_LEVEL_INFO;
+    if (log_level_parse(opt.loglevel, &level) < 0 ||
+        log_init(level, opt.logfile, true, err, sizeof err) < 0) {
         fprintf(stderr, "hornet: %s\n", err);
         options_free(&opt);
         return 2;

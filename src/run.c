@@ -62,7 +62,7 @@ static int start_target(struct run *r)
         return 3;
     }
     snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
-    log_msg(LOG_INFO, "No host given: started the built-in target API at %s", r->host);
+    log_msg(LOG_LEVEL_INFO, "No host given: started the built-in target API at %s", r->host);
     return 0;
 }
 
@@ -162,8 +162,8 @@ void run_log_events(struct run *r)
         if (ev->seq <= r->events_seen)
             continue;
         r->events_seen = ev->seq;
-        log_msg(ev->level == EVENT_ERROR ? LOG_ERROR
-                : ev->level == EVENT_WARN ? LOG_WARNING : LOG_INFO, "%s", ev->text);
+        log_msg(ev->level == EVENT_ERROR ? LOG_LEVEL_ERROR
+                : ev->level == EVENT_WARN ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, "%s", ev->text);
     }
 }
 
@@ -176,7 +176,7 @@ void run_history_tick(struct run *r)
         return;
     r->last_row = second;
     if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
-        log_msg(LOG_ERROR, "%s", err);
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
 }
 
 int run_finish(struct run *r)
@@ -184,7 +184,7 @@ int run_finish(struct run *r)
     char err[512];
 
     if (r->opt->csv_prefix && csv_write_final(r->opt->csv_prefix, r->snap, err, sizeof err) < 0)
-        log_msg(LOG_ERROR, "%s", err);
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (r->snap->total.failures > 0 || r->snap->n_exceptions > 0)
         return r->opt->exit_code_on_error;
     return 0;
