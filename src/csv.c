@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -129,8 +130,13 @@ static int shortest_digits(double v, char *digits, size_t n)
 {
     unsigned long long mant = 0;
     int exp10 = 0;
+    /* DBL_DIG: a decimal of at most 15 digits survives decimal -> double -> 15 digits, so for
+     * normal numbers the 15-digit rendering is the shortest whenever some <= 15-digit text reads
+     * back as v (trailing zeros are stripped below), and no shorter one can if it does not.
+     * Subnormals have fewer digits of precision: try every length. */
+    int first = v >= DBL_MIN ? DBL_DIG - 1 : 0;
 
-    for (int prec = 0; prec <= 16; prec++) {
+    for (int prec = first; prec <= 16; prec++) {
         char tmp[48], *e;
         snprintf(tmp, sizeof tmp, "%.*e", prec, v);      /* d.ddde+XX, correctly rounded */
         e = strchr(tmp, 'e');
