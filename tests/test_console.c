@@ -3,6 +3,9 @@
  * row rules, the error report with hornet's expected-status block, and golden files of the
  * whole output for the fixed snapshot of tests/fixtures/golden/snapshot_fixture.h.
  * HORNET_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 600       /* posix_openpt & co. for the terminal width test */
+#endif
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
