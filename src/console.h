@@ -1,5 +1,9 @@
 /* console: Locust-style console output of a headless run, from snapshots: the stats table printed
- * every 2 s, and at the end the final table, the percentile table and the error report.
+ * every 2 s, and at the end the final table, the percentile table and the error report. Formats
+ * are Locust 2.43's stats_logger lines byte for byte (widths count characters, not bytes; each
+ * block ends with Locust's empty line). Rows: endpoints with requests, sorted by name then
+ * method, Aggregated last (as csv.h).
+ *
  * Main thread only. */
 #ifndef HORNET_CONSOLE_H
 #define HORNET_CONSOLE_H
@@ -8,16 +12,25 @@
 #include <stdio.h>
 #include "snapshot.h"
 
+/* Locust's STATS_NAME_WIDTH for out: terminal columns - 80, clamped to [0, 80], or 80 when out
+ * is not a terminal. */
+int console_default_name_width(FILE *out);
+
 /* The stats table. current: Current RPS / failures per second (live); otherwise totals (the
- * final summary, as Locust's #1152). name_width: 0 for Locust's default (terminal width - 80,
- * between 0 and 80, or 80 when out is not a terminal). */
+ * final summary, as Locust's #1152). name_width: Locust's STATS_NAME_WIDTH (the Name column is
+ * name_width - 4 wide); 0 for console_default_name_width(out). Avg/Min/Max are truncated
+ * milliseconds (Locust's %d), Med the rounded median as in the CSV. */
 void console_stats_table(FILE *out, const struct snapshot *s, bool current, int name_width);
 
-/* "Response time percentiles (approximated)" table. */
+/* "Response time percentiles (approximated)": cumulative percentiles in integer milliseconds
+ * of the entries that have latencies. name_width as above (here the Name column is
+ * name_width wide, as in Locust). */
 void console_percentiles_table(FILE *out, const struct snapshot *s, int name_width);
 
-/* "Error report": occurrences and "METHOD name: error", unexpected failures only, then the
- * expected statuses apart. */
+/* "Error report": occurrences and "METHOD name: error" of the unexpected failures, most
+ * frequent first, then (hornet's addition) "Expected responses (counted as successes)" in the
+ * same format. Each block only when it has rows; prints nothing when there is neither. The
+ * separator is 80 + console_default_name_width(out) - 19 dashes after the `|`, as Locust's. */
 void console_error_report(FILE *out, const struct snapshot *s);
 
 #endif

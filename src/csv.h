@@ -3,6 +3,10 @@
  * written from snapshots only. Numbers are hornet's: percentile cells are integer milliseconds
  * from a 3-significant-digit histogram; averages, min and max are exact.
  *
+ * Rows: like Locust, whose entries exist only once a request was logged, an endpoint appears in
+ * stats.csv, in the full history and on the console only when it has requests; the Aggregated
+ * row is always written. failures.csv holds the unexpected failures only.
+ *
  * Main thread only. */
 #ifndef HORNET_CSV_H
 #define HORNET_CSV_H
@@ -11,39 +15,69 @@
 #include <stddef.h>
 #include "snapshot.h"
 
-/* The history of a run: rows are kept in memory (so a snapshot export has the whole history)
- * and, when a prefix was given, appended to PREFIX_stats_history.csv and flushed each tick. */
+/* The history of a run. With a prefix, rows are appended to PREFIX_stats_history.csv and made
+ * durable (write + fdatasync) each tick, and a snapshot export reads them back from that file;
+ * rows that could not be written stay in memory and are retried at the next tick. Without a
+ * prefix the whole history is kept in memory. */
 struct csv_history;
 
-/* prefix may be NULL (memory only). Creates missing directories of the prefix and writes the
- * header line. NULL with a message when the file cannot be created. */
+/* prefix may be NULL (memory only). Creates missing directories of the prefix, truncates
+ * PREFIX_stats_history.csv and writes its header line. full_history: one row per endpoint
+ * with requests before the Aggregated row, with current-window percentiles (Locust's
+ * --csv-full-history). NULL with a message when the file cannot be created or on OOM. */
 struct csv_history *csv_history_open(const char *prefix, bool full_history, char *err,
                                      size_t errlen);
-/* Append the rows for snapshot s (one per endpoint with --csv-full-history, then Aggregated),
- * stamped with floor(s->now) and s->users. -1 with a message on write failure (rows are kept
- * in memory). */
+/* Append the rows for snapshot s (one per endpoint with requests when full_history, then
+ * Aggregated), stamped with floor(s->now) and s->users. -1 with a message on a write or sync
+ * failure (the unwritten rows are kept and retried at the next tick) or on OOM. */
 int csv_history_tick(struct csv_history *h, const struct snapshot *s, char *err, size_t errlen);
-/* Write the whole history so far to path (atomically: a temporary file, then rename). */
+/* Write the whole history so far (header and every row) to path, atomically (a temporary
+ * file in the same directory, fsync, rename). Creates missing directories. -1 with a message
+ * on failure. */
 int csv_history_export(const struct csv_history *h, const char *path, char *err, size_t errlen);
+/* Closes the file and frees h; NULL is ignored. */
 void csv_history_close(struct csv_history *h);
 
 /* Write PREFIX_stats.csv, PREFIX_failures.csv and PREFIX_exceptions.csv from s, each
- * atomically. -1 with a message on failure. */
-int csv_write_final(const char *prefix, const struct snapshot *s, char *err, size_t errlen);
+ * atomically, creating missing directories of the prefix. seen_columns adds Locust 2.44+'s
+ * `First Seen,Last Seen` columns (UTC, %Y-%m-%dT%H:%M:%SZ) to failures.csv. -1 with a message
+ * on failure (files already renamed into place stay). */
+int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_columns, char *err,
+                    size_t errlen);
 
-/* The same three files plus the history into explicit paths with a timestamped prefix, e.g.
- * dir/PREFIX_20261130-142501_stats.csv; the prefix used is written to used (may be NULL). */
+/* The dashboard's "snapshot": the four files PREFIX_YYYYMMDD-HHMMSS_stats.csv,
+ * _stats_history.csv, _failures.csv and _exceptions.csv (local time of s->now), each written
+ * atomically. prefix NULL: "hornet" in the working directory. The history file holds the whole
+ * history of h so far; with h NULL, the header and the Aggregated row of s. The timestamped
+ * prefix used ("out/run_20261130-142501") is written to used (may be NULL). A set taken twice
+ * in the same second replaces the first. -1 with a message on failure. */
 int csv_write_snapshot_set(const char *prefix, const struct snapshot *s,
-                           const struct csv_history *h, char *used, size_t usedlen,
-                           char *err, size_t errlen);
+                           const struct csv_history *h, bool seen_columns, char *used,
+                           size_t usedlen, char *err, size_t errlen);
 
-/* Formatting shared with tests and reports. */
+/* The text of one file for s, exactly as the functions above write it (header line first,
+ * CRLF). Returns a malloc'd NUL-terminated string that the caller frees, its length in *len
+ * (len may be NULL); NULL on OOM. seen_columns only matters for CSV_FAILURES. */
+enum csv_file { CSV_STATS = 0, CSV_FAILURES, CSV_EXCEPTIONS };
+char *csv_render(enum csv_file which, const struct snapshot *s, bool seen_columns,
+                 size_t *len);
+/* The rows (no header) one history tick appends for s. Same ownership as csv_render. */
+char *csv_render_history_rows(const struct snapshot *s, bool full_history, size_t *len);
+
+/* Formatting shared with the console, tests and reports. */
+/* The endpoints that get a row (those with requests), sorted by name then method (bytewise,
+ * which is Python's code point order), scenario order on ties. out holds SNAP_MAX_ENDPOINTS
+ * pointers into s; returns how many were stored. */
+unsigned csv_sorted_endpoints(const struct snapshot *s, const struct snap_stats **out);
 /* Python's repr(float): the shortest text that reads back to the same double, ".0" kept on
- * integral values, exponent form below 1e-4 and from 1e16 ("1e-05", "1e+16"). */
+ * integral values, exponent form below 1e-4 and from 1e16 ("1e-05", "1e+16"), "nan", "inf",
+ * "-0.0". Truncated to n-1 bytes (n >= 32 is always enough). */
 void csv_format_float(double v, char *out, size_t n);
-/* Append field to out with csv.writer's QUOTE_MINIMAL rules. Returns the new length. */
+/* Append field at the end of the NUL-terminated string in out (capacity n) with csv.writer's
+ * QUOTE_MINIMAL rules: quoted when it holds `,` `"` CR or LF, inner quotes doubled. Returns
+ * the length the string has (or would have: like snprintf, >= n means truncated). */
 size_t csv_quote(const char *field, char *out, size_t n);
-/* Microseconds as integer milliseconds for a percentile cell (rounded half up). */
+/* Microseconds as integer milliseconds for a percentile or median cell (rounded half up). */
 unsigned long long csv_ms(unsigned long long us);
 
 #endif

@@ -1,0 +1,252 @@
+/* console: Locust 2.43's console tables (stats_logger) printed from snapshots: the stats table
+ * (get_stats_summary), the percentile table (get_percentile_stats_summary) and the error report
+ * (get_error_report_summary), with hornet's block of expected statuses after it.
+ *
+ * Python's "%-Ns" pads by characters, so widths here count UTF-8 code points, and a negative
+ * width left-justifies ("%--4s": what Locust prints when STATS_NAME_WIDTH < 4).
+ *
+ * Main thread only; no state. */
+#include "console.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "csv.h"
+
+#define TYPE_WIDTH 8          /* Locust's STATS_TYPE_WIDTH */
+
+int console_default_name_width(FILE *out)
+{
+    struct winsize ws;
+    int fd = fileno(out);
+
+    if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0)
+        return 80;
+    int w = (int)ws.ws_col - 80;
+    return w < 0 ? 0 : (w > 80 ? 80 : w);
+}
+
+static int name_width_or_default(FILE *out, int name_width)
+{
+    return name_width > 0 ? name_width : console_default_name_width(out);
+}
+
+/* Characters in UTF-8 text (bytes that do not continue a sequence). */
+static int text_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void pad(FILE *out, int n)
+{
+    for (; n > 0; n--)
+        fputc(' ', out);
+}
+
+/* Python "%-{width}s" (left) or "%{width}s" (right); a negative width means left-justified. */
+static void put_text(FILE *out, const char *s, int width, bool left)
+{
+    int fill = abs(width) - text_chars(s);
+
+    if (width < 0)
+        left = true;
+    if (!left)
+        pad(out, fill);
+    fputs(s, out);
+    if (left)
+        pad(out, fill);
+}
+
+static void dashes(FILE *out, int n)
+{
+    for (; n > 0; n--)
+        fputc('-', out);
+}
+
+/* ---- stats table ------------------------------------------------------------------------- */
+
+static void stats_separator(FILE *out, int w)
+{
+    static const int widths[] = {7, 13, 7, 7, 7, 7, 8, 11};
+
+    dashes(out, TYPE_WIDTH);
+    fputc('|', out);
+    dashes(out, w);
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        fputc('|', out);
+        dashes(out, widths[i]);
+    }
+    fputc('\n', out);
+}
+
+static void stats_line(FILE *out, const struct snap_stats *st, bool current, int w)
+{
+    char type[16], fails[64];
+    uint64_t timed = st->requests > st->none_requests ? st->requests - st->none_requests : 0;
+    double avg = timed ? (double)st->total_us / (double)timed / 1000.0 : 0.0;
+    double ratio = st->requests ? (double)st->failures / (double)st->requests
+                                : (st->failures ? 1.0 : 0.0);
+
+    snprintf(type, sizeof type, "%s%s", st->method, st->method[0] ? " " : "");
+    snprintf(fails, sizeof fails, "%llu(%.2f%%)", (unsigned long long)st->failures,
+             ratio * 100);
+    put_text(out, type, TYPE_WIDTH, true);
+    fputc(' ', out);
+    put_text(out, st->name, w, true);
+    fprintf(out, " %7llu %12s |%7lld %7llu %7llu%7llu | %7.2f %11.2f\n",
+            (unsigned long long)st->requests, fails, (long long)avg,
+            (unsigned long long)(st->min_us / 1000), (unsigned long long)(st->max_us / 1000),
+            st->requests ? csv_ms(st->median_us) : 0ULL,
+            current ? st->current_rps : st->total_rps,
+            current ? st->current_fps : st->total_fps);
+}
+
+void console_stats_table(FILE *out, const struct snapshot *s, bool current, int name_width)
+{
+    const struct snap_stats *rows[SNAP_MAX_ENDPOINTS];
+    unsigned n = csv_sorted_endpoints(s, rows);
+    int w = name_width_or_default(out, name_width) - TYPE_WIDTH + 4;
+
+    put_text(out, "Type", TYPE_WIDTH, true);
+    fputc(' ', out);
+    put_text(out, "Name", w, true);
+    fprintf(out, " %7s %12s |%7s %7s %7s%7s | %7s %11s\n",
+            "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
+    stats_separator(out, w);
+    for (unsigned i = 0; i < n; i++)
+        stats_line(out, rows[i], current, w);
+    stats_separator(out, w);
+    stats_line(out, &s->total, current, w);
+    fputc('\n', out);
+}
+
+/* ---- percentile table -------------------------------------------------------------------- */
+
+static void percentile_line(FILE *out, const struct snap_stats *st, int nw)
+{
+    put_text(out, st->method, TYPE_WIDTH, true);
+    fputc(' ', out);
+    put_text(out, st->name, nw, true);
+    fprintf(out, " %8llu", csv_ms(st->pct_us[0]));
+    for (int i = 1; i < SNAP_PCT_COUNT; i++)
+        fprintf(out, " %6llu", csv_ms(st->pct_us[i]));
+    fprintf(out, " %6llu\n", (unsigned long long)st->requests);
+}
+
+static void percentile_separator(FILE *out, int nw)
+{
+    dashes(out, TYPE_WIDTH);
+    fputc('|', out);
+    dashes(out, nw);
+    fputc('|', out);
+    dashes(out, 8);
+    for (int i = 0; i < SNAP_PCT_COUNT; i++) {
+        fputc('|', out);
+        dashes(out, 6);
+    }
+    fputc('\n', out);
+}
+
+static bool has_latencies(const struct snap_stats *st)
+{
+    return st->requests > st->none_requests;
+}
+
+void console_percentiles_table(FILE *out, const struct snapshot *s, int name_width)
+{
+    const struct snap_stats *rows[SNAP_MAX_ENDPOINTS];
+    unsigned n = csv_sorted_endpoints(s, rows);
+    int nw = name_width_or_default(out, name_width);
+
+    fputs("Response time percentiles (approximated)\n", out);
+    put_text(out, "Type", TYPE_WIDTH, true);
+    fputc(' ', out);
+    put_text(out, "Name", nw, true);
+    fprintf(out, " %8s", snapshot_pct_labels[0]);
+    for (int i = 1; i < SNAP_PCT_COUNT; i++)
+        fprintf(out, " %6s", snapshot_pct_labels[i]);
+    fprintf(out, " %6s\n", "# reqs");
+    percentile_separator(out, nw);
+    for (unsigned i = 0; i < n; i++)
+        if (has_latencies(rows[i]))
+            percentile_line(out, rows[i], nw);
+    percentile_separator(out, nw);
+    if (has_latencies(&s->total))
+        percentile_line(out, &s->total, nw);
+    fputc('\n', out);
+}
+
+/* ---- error report ------------------------------------------------------------------------ */
+
+static void error_row(FILE *out, unsigned long long count, const char *text)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%llu", count);
+    put_text(out, num, 18, true);
+    fputc(' ', out);
+    put_text(out, text, 100, true);
+    fputc('\n', out);
+}
+
+static void error_separator(FILE *out, int nw)
+{
+    dashes(out, 18);
+    fputc('|', out);
+    dashes(out, 80 + nw - 19);
+    fputc('\n', out);
+}
+
+/* One block: title, header, separator, "METHOD name: text" rows, separator, empty line. */
+static void error_block(FILE *out, const struct snapshot *s, bool expected, const char *title,
+                        const char *column, int nw)
+{
+    char text[SNAP_NAME_MAX + SNAP_TEXT_MAX + 16];
+    uint32_t max = s->n_errors < SNAP_MAX_ERRORS ? s->n_errors : SNAP_MAX_ERRORS;
+
+    fprintf(out, "%s\n", title);
+    put_text(out, "# occurrences", 18, true);
+    fputc(' ', out);
+    put_text(out, column, 100, true);
+    fputc('\n', out);
+    error_separator(out, nw);
+    for (uint32_t i = 0; i < max; i++) {
+        const struct snap_error *e = &s->errors[i];
+        if (e->expected != expected || e->endpoint >= s->n_endpoints)
+            continue;
+        const struct snap_stats *ep = &s->endpoints[e->endpoint];
+        snprintf(text, sizeof text, "%s %s: %s", ep->method, ep->name, e->text);
+        error_row(out, (unsigned long long)e->count, text);
+    }
+    if (!expected && s->errors_dropped)
+        error_row(out, (unsigned long long)s->errors_dropped,
+                  "(not itemised: occurrences of groups beyond the ones hornet keeps)");
+    error_separator(out, nw);
+    fputc('\n', out);
+}
+
+void console_error_report(FILE *out, const struct snapshot *s)
+{
+    bool failures = s->errors_dropped > 0, expected = false;
+    uint32_t max = s->n_errors < SNAP_MAX_ERRORS ? s->n_errors : SNAP_MAX_ERRORS;
+    int nw = console_default_name_width(out);
+
+    for (uint32_t i = 0; i < max; i++) {
+        if (s->errors[i].endpoint >= s->n_endpoints)
+            continue;
+        if (s->errors[i].expected)
+            expected = true;
+        else
+            failures = true;
+    }
+    if (failures)
+        error_block(out, s, false, "Error report", "Error", nw);
+    if (expected)
+        error_block(out, s, true, "Expected responses (counted as successes)", "Response",
+                    nw);
+}
