@@ -183,8 +183,10 @@ int run_finish(struct run *r)
 {
     char err[512];
 
-    if (r->opt->csv_prefix && csv_write_final(r->opt->csv_prefix, r->snap, r->opt->failures_seen_columns, err,
-                                                  sizeof err) < 0)
+    const struct options *o = r->opt;
+
+    if (o->csv_prefix &&
+        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (r->snap->total.failures > 0 || r->snap->n_exceptions > 0)
         return r->opt->exit_code_on_error;
