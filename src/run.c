@@ -181,9 +181,8 @@ void run_history_tick(struct run *r)
 
 int run_finish(struct run *r)
 {
-    char err[512];
-
     const struct options *o = r->opt;
+    char err[512];
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
