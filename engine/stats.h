@@ -7,24 +7,44 @@
 #ifndef HORNET_STATS_H
 #define HORNET_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "interval.h"
 #include "snapshot.h"
 
 struct stats;
 
-/* methods[i] and names[i] describe endpoint i; copied. NULL on allocation failure. */
+/* methods[i] and names[i] describe endpoint i; copied (truncated to the snapshot's sizes).
+ * `now` starts the run: the series begins at its second. Snapshots show the first
+ * SNAP_MAX_ENDPOINTS endpoints; any beyond still count in Aggregated. NULL on allocation
+ * failure. Memory is then fixed, whatever the run length, except the per-second latency pairs
+ * of the last STATS_DETAIL_SECONDS seconds, which grow to the largest second seen (bounded by
+ * the histogram's bucket count) and are reused. */
 struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
                            const char *const *names, double now);
 void stats_destroy(struct stats *s);
 
-/* Add one worker interval; the interval stays owned by the caller. */
+/* Seconds of per-second detail kept: an interval for an older second (behind the newest one
+ * merged) still counts in the cumulative statistics but no longer changes its chart point. */
+#define STATS_DETAIL_SECONDS 16
+
+/* Distinct failure groups (endpoint, text, expected) kept; snapshots show the
+ * SNAP_MAX_ERRORS most frequent, the occurrences of the rest (and of groups beyond this cap)
+ * are summed in errors_dropped. */
+#define STATS_MAX_ERROR_GROUPS 1024
+
+/* Add one worker interval; the interval stays owned by the caller. Its error texts are
+ * formatted here (outcome_format), once per interval and group. */
 void stats_merge(struct stats *s, const struct interval *iv);
 
-/* Users running at the end of unix second `second` (for snap_point.users). */
+/* Users running at the end of unix second `second` (for snap_point.users); seconds without a
+ * call carry the last known value forward. Calls for seconds not yet published are kept for
+ * up to 64 seconds ahead; a call for a published second updates that point and the carried
+ * points after it. */
 void stats_set_users(struct stats *s, int64_t second, uint32_t users);
 
-/* Record an engine-side error for exceptions.csv (grouped by message + where). */
+/* Record an engine-side error for exceptions.csv (grouped by message + where, in order of
+ * first occurrence; beyond SNAP_MAX_EXCEPTIONS groups, new ones are not kept). */
 void stats_exception(struct stats *s, const char *message, const char *where);
 
 /* Forget everything counted so far (Locust's reset_all): counters, histograms, failures,
@@ -35,5 +55,8 @@ void stats_reset(struct stats *s, double now);
  * series, ep_series. Leaves run-state fields alone. Seconds >= floor(now) are incomplete and do
  * not appear in series. */
 void stats_fill(struct stats *s, double now, struct snapshot *out);
+
+/* Bytes the collector holds (for tests and diagnostics: constant once the run is warm). */
+size_t stats_memory(const struct stats *s);
 
 #endif

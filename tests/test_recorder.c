@@ -77,6 +77,22 @@ static void assert_pairs_equal_hist(const struct interval *iv, const struct inte
     free(h);
 }
 
+/* Endpoint 2 of test_exact_counters_and_pairs, and the interval's outcomes. */
+static void check_second_endpoint(const struct interval *iv, const struct interval_endpoint *e2,
+                                  const struct hist *expect2)
+{
+    assert_int_equal(e2->requests, 2);
+    assert_int_equal(e2->failures, 0);
+    assert_int_equal(e2->expected, 1);
+    assert_int_equal(e2->total_bytes, 3);
+    assert_int_equal(e2->total_us, 3000007);
+    assert_pairs_equal_hist(iv, e2, expect2);
+    assert_non_null(find_error(iv, 0, OUTCOME_HTTP, 500, 0, ""));
+    assert_int_equal(find_error(iv, 0, OUTCOME_HTTP, 500, 0, "")->count, 100);
+    assert_int_equal(find_error(iv, 2, OUTCOME_HTTP, 404, 1, "")->count, 1);
+    assert_int_equal(iv->n_errors, 2);
+}
+
 static void test_exact_counters_and_pairs(void **state)
 {
     struct catcher c = {0};
@@ -124,17 +140,8 @@ static void test_exact_counters_and_pairs(void **state)
     assert_int_equal(e0->min_us, expect0->min);
     assert_int_equal(e0->max_us, expect0->max);
     assert_pairs_equal_hist(c.ivs[0], e0, expect0);
-    assert_int_equal(e2->requests, 2);
-    assert_int_equal(e2->failures, 0);
-    assert_int_equal(e2->expected, 1);
-    assert_int_equal(e2->total_bytes, 3);
-    assert_int_equal(e2->total_us, 3000007);
-    assert_pairs_equal_hist(c.ivs[0], e2, expect2);
+    check_second_endpoint(c.ivs[0], e2, expect2);
     assert_int_equal(c.ivs[0]->n_pairs, e0->pair_count + e2->pair_count);
-    assert_non_null(find_error(c.ivs[0], 0, OUTCOME_HTTP, 500, 0, ""));
-    assert_int_equal(find_error(c.ivs[0], 0, OUTCOME_HTTP, 500, 0, "")->count, 100);
-    assert_int_equal(find_error(c.ivs[0], 2, OUTCOME_HTTP, 404, 1, "")->count, 1);
-    assert_int_equal(c.ivs[0]->n_errors, 2);
     assert_int_equal(recorder_dropped(r), 0);
     catcher_free(&c);
     recorder_destroy(r);
