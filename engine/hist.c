@@ -3,7 +3,9 @@
  * Index layout: values below 2048 us have one bucket each (index = value). Above, the value's
  * power of two b (2048 << (b-1) <= v < 2048 << b) selects a half-bucket of 1024 linear
  * sub-buckets 2^b wide: index = b * 1024 + (v >> b). The index is found with one
- * count-leading-zeros, and every touched-range walk runs over [lo, hi] only.
+ * count-leading-zeros. An occupancy bitmap and per-64-bucket sums, kept with the counts, let
+ * drains, merges and resets visit only non-zero buckets and percentile searches skip whole
+ * blocks, so no operation costs the width of the touched range.
  *
  * Plain memory owned by one thread (a worker's recorder, or the collector); nothing locks. */
 #include <assert.h>
@@ -12,6 +14,21 @@
 
 #define EMPTY_LO ((int32_t)HIST_COUNTS_LEN)
 #define EMPTY_HI ((int32_t)-1)
+#define BLOCK_MASK ((1 << HIST_BLOCK_BITS) - 1)
+#define BLOCK_OF(index) ((uint32_t)(index) >> HIST_BLOCK_BITS)
+
+_Static_assert(HIST_COUNTS_LEN % (1 << HIST_BLOCK_BITS) == 0, "whole blocks");
+_Static_assert(1 << HIST_BLOCK_BITS == 64, "a block is one bitmap word");
+
+static int32_t first_index(uint32_t block, uint64_t bits)
+{
+    return (int32_t)((block << HIST_BLOCK_BITS) + (uint32_t)__builtin_ctzll(bits));
+}
+
+static int32_t last_index(uint32_t block, uint64_t bits)
+{
+    return (int32_t)((block << HIST_BLOCK_BITS) + 63u - (uint32_t)__builtin_clzll(bits));
+}
 
 static int bucket_of_index(int32_t index)
 {
@@ -60,6 +77,8 @@ static void set_empty(struct hist *h)
 
 void hist_init(struct hist *h)
 {
+    memset(h->used, 0, sizeof h->used);
+    memset(h->block, 0, sizeof h->block);
     memset(h->counts, 0, sizeof h->counts);
     set_empty(h);
 }
@@ -69,8 +88,12 @@ void hist_reset(struct hist *h)
     int32_t lo = h->lo < 0 ? 0 : h->lo;
     int32_t hi = h->hi >= HIST_COUNTS_LEN ? HIST_COUNTS_LEN - 1 : h->hi;
 
-    if (lo <= hi)
-        memset(&h->counts[lo], 0, (size_t)(hi - lo + 1) * sizeof h->counts[0]);
+    for (uint32_t b = BLOCK_OF(lo); lo <= hi && b <= BLOCK_OF(hi); b++) {
+        for (uint64_t bits = h->used[b]; bits; bits &= bits - 1)
+            h->counts[first_index(b, bits)] = 0;
+        h->used[b] = 0;
+        h->block[b] = 0;
+    }
     set_empty(h);
 }
 
@@ -82,6 +105,14 @@ static void touch(struct hist *h, int32_t index)
         h->hi = index;
 }
 
+static void bucket_add(struct hist *h, int32_t index, uint64_t n)
+{
+    h->counts[index] += n;
+    h->block[BLOCK_OF(index)] += n;
+    h->used[BLOCK_OF(index)] |= (uint64_t)1 << (index & BLOCK_MASK);
+    touch(h, index);
+}
+
 void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n)
 {
     int32_t index;
@@ -89,9 +120,8 @@ void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n)
     if (n == 0)
         return;
     index = hist_index_of(value_us);
-    h->counts[index] += n;
+    bucket_add(h, index, n);
     h->total += n;
-    touch(h, index);
     if (value_us < h->min)
         h->min = value_us;
     if (value_us > h->max)
@@ -115,8 +145,15 @@ void hist_add(struct hist *dst, const struct hist *src)
 {
     if (src->total == 0 || src->lo > src->hi)
         return;
-    for (int32_t i = src->lo; i <= src->hi; i++)
-        dst->counts[i] += src->counts[i];
+    for (uint32_t b = BLOCK_OF(src->lo); b <= BLOCK_OF(src->hi); b++) {
+        for (uint64_t bits = src->used[b]; bits; bits &= bits - 1) {
+            int32_t i = first_index(b, bits);
+
+            dst->counts[i] += src->counts[i];
+        }
+        dst->used[b] |= src->used[b];
+        dst->block[b] += src->block[b];
+    }
     touch(dst, src->lo);
     touch(dst, src->hi);
     dst->total += src->total;
@@ -144,14 +181,22 @@ void hist_values_at_ranks(const struct hist *h, const uint64_t *ranks, size_t n,
     size_t j = 0;
     uint64_t seen = 0;
 
-    if (h->total == 0) {
+    if (h->total == 0 || h->lo > h->hi) {
         memset(out, 0, n * sizeof *out);
         return;
     }
-    for (int32_t i = h->lo; i <= h->hi && j < n; i++) {
-        seen += h->counts[i];
-        for (; j < n && ranks[j] < seen; j++)
-            out[j] = reported_value(i, ranks[j], h->total, h->min, h->max);
+    for (uint32_t b = BLOCK_OF(h->lo); b <= BLOCK_OF(h->hi) && j < n; b++) {
+        if (seen + h->block[b] <= ranks[j]) {       /* no rank asked falls in this block */
+            seen += h->block[b];
+            continue;
+        }
+        for (uint64_t bits = h->used[b]; bits && j < n; bits &= bits - 1) {
+            int32_t i = first_index(b, bits);
+
+            seen += h->counts[i];
+            for (; j < n && ranks[j] < seen; j++)
+                out[j] = reported_value(i, ranks[j], h->total, h->min, h->max);
+        }
     }
     for (; j < n; j++)
         out[j] = h->max;
@@ -223,32 +268,45 @@ uint64_t hist_median(const struct hist *h)
     return h->total ? hist_value_at_rank(h, (h->total - 1) / 2) : 0;
 }
 
+/* lo and hi after buckets were removed: the first and last non-zero buckets still there. */
+static void trim(struct hist *h)
+{
+    if (h->lo <= h->hi) {
+        uint32_t b = BLOCK_OF(h->lo), e = BLOCK_OF(h->hi);
+
+        while (b <= e && h->used[b] == 0)
+            b++;
+        while (e > b && h->used[e] == 0)
+            e--;
+        if (b <= e) {
+            h->lo = first_index(b, h->used[b]);
+            h->hi = last_index(e, h->used[e]);
+            return;
+        }
+    }
+    h->lo = EMPTY_LO;
+    h->hi = EMPTY_HI;
+}
+
 size_t hist_drain_pairs(struct hist *h, struct hist_pair *out, size_t cap)
 {
     size_t written = 0;
-    int32_t i = h->lo;
 
-    while (i <= h->hi && written < cap) {
-        uint64_t c = h->counts[i];
+    if (h->lo > h->hi)
+        return 0;
+    for (uint32_t b = BLOCK_OF(h->lo); b <= BLOCK_OF(h->hi) && written < cap; b++) {
+        while (h->used[b] && written < cap) {
+            int32_t i = first_index(b, h->used[b]);
+            uint64_t c = h->counts[i] > UINT32_MAX ? UINT32_MAX : h->counts[i];
 
-        if (c == 0) {
-            i++;
-            continue;
+            out[written++] = (struct hist_pair){(uint32_t)i, (uint32_t)c};
+            h->counts[i] -= c;
+            h->block[b] -= c;
+            if (h->counts[i] == 0)
+                h->used[b] &= h->used[b] - 1;
         }
-        if (c > UINT32_MAX) {
-            out[written++] = (struct hist_pair){(uint32_t)i, UINT32_MAX};
-            h->counts[i] = c - UINT32_MAX;
-            continue;
-        }
-        out[written++] = (struct hist_pair){(uint32_t)i, (uint32_t)c};
-        h->counts[i] = 0;
-        i++;
     }
-    h->lo = i;
-    if (h->lo > h->hi) {
-        h->lo = EMPTY_LO;
-        h->hi = EMPTY_HI;
-    }
+    trim(h);
     return written;
 }
 
@@ -263,9 +321,8 @@ void hist_add_pairs(struct hist *h, const struct hist_pair *pairs, size_t n,
         assert(index < HIST_COUNTS_LEN);
         if (index >= HIST_COUNTS_LEN || pairs[i].count == 0)
             continue;
-        h->counts[index] += pairs[i].count;
+        bucket_add(h, (int32_t)index, pairs[i].count);
         added += pairs[i].count;
-        touch(h, (int32_t)index);
     }
     if (added == 0)
         return;
@@ -276,7 +333,7 @@ void hist_add_pairs(struct hist *h, const struct hist_pair *pairs, size_t n,
 void hist_sub_pairs(struct hist *h, const struct hist_pair *pairs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        uint32_t index = pairs[i].index;
+        uint32_t index = pairs[i].index, b = BLOCK_OF(index);
         uint64_t c = pairs[i].count;
 
         assert(index < HIST_COUNTS_LEN && h->counts[index] >= c);
@@ -285,12 +342,12 @@ void hist_sub_pairs(struct hist *h, const struct hist_pair *pairs, size_t n)
         if (c > h->counts[index])
             c = h->counts[index];
         h->counts[index] -= c;
+        h->block[b] -= c;
         h->total -= c;
+        if (h->counts[index] == 0)
+            h->used[b] &= ~((uint64_t)1 << (index & BLOCK_MASK));
     }
-    while (h->lo <= h->hi && h->counts[h->lo] == 0)
-        h->lo++;
-    while (h->hi >= h->lo && h->counts[h->hi] == 0)
-        h->hi--;
+    trim(h);
     if (h->lo > h->hi || h->total == 0)
         hist_reset(h);
 }

@@ -23,11 +23,18 @@
 #define HIST_BUCKET_COUNT 22                                      /* 1 us .. 2^32 us */
 #define HIST_COUNTS_LEN ((HIST_BUCKET_COUNT + 1) * HIST_SUB_BUCKET_HALF)
 #define HIST_MAX_TRACKABLE ((uint64_t)1 << 32)                    /* us; larger values clamp */
+#define HIST_BLOCK_BITS 6
+#define HIST_BLOCKS (HIST_COUNTS_LEN >> HIST_BLOCK_BITS)          /* 368 blocks of 64 buckets */
 
+/* Besides the counts, an occupancy bitmap and per-block sums (64 buckets a block) make every
+ * walk proportional to the non-zero buckets (drain, add, reset) or to the blocks of the
+ * touched range plus 64 buckets per rank asked (percentiles), not to the touched range. */
 struct hist {
     uint64_t total;             /* values recorded */
     uint64_t min, max;          /* exact; min = UINT64_MAX and max = 0 when empty */
-    int32_t lo, hi;             /* lowest and highest touched index; lo > hi when empty */
+    int32_t lo, hi;             /* lowest and highest non-zero index; lo > hi when empty */
+    uint64_t used[HIST_BLOCKS]; /* bit (i & 63) of used[i >> 6]: counts[i] != 0 */
+    uint64_t block[HIST_BLOCKS];/* sum of the counts of each block */
     uint64_t counts[HIST_COUNTS_LEN];
 };
 
@@ -38,8 +45,8 @@ struct hist_pair {
 };
 
 /* Empty the histogram. hist_init is the same as hist_reset on uninitialised memory.
- * hist_reset clears only the touched range [lo, hi], so it is O(range); on zeroed memory
- * (calloc) it is a valid initialiser that writes no page beyond the struct's first one. */
+ * hist_reset clears only the non-zero buckets; on zeroed memory (calloc) it is a valid
+ * initialiser that writes no page of the counts. */
 void hist_init(struct hist *h);
 void hist_reset(struct hist *h);
 
@@ -47,7 +54,7 @@ void hist_reset(struct hist *h);
 void hist_record(struct hist *h, uint64_t value_us);
 void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
 
-/* dst += src (counts, total, min, max). Touches only src's used index range. */
+/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
 void hist_add(struct hist *dst, const struct hist *src);
 
 /* Value (us) at 0-based ascending rank; 0 when empty. rank >= total gives max. */

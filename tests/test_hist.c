@@ -51,6 +51,35 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bookkeeping beside the counts: bitmap bit set exactly for non-zero buckets, block sums,
+ * total, and lo/hi the first and last non-zero buckets. */
+static void assert_consistent(const struct hist *h)
+{
+    uint64_t total = 0;
+    int32_t lo = HIST_COUNTS_LEN, hi = -1;
+
+    for (int32_t b = 0; b < HIST_BLOCKS; b++) {
+        uint64_t sum = 0;
+
+        for (int32_t k = 0; k < 64; k++) {
+            int32_t i = b * 64 + k;
+            uint64_t c = h->counts[i];
+
+            assert_int_equal((h->used[b] >> k) & 1, c != 0);
+            sum += c;
+            if (c && i < lo)
+                lo = i;
+            if (c)
+                hi = i;
+        }
+        assert_int_equal(h->block[b], sum);
+        total += sum;
+    }
+    assert_int_equal(h->total, total);
+    assert_int_equal(h->lo, lo);
+    assert_int_equal(h->hi, hi);
+}
+
 /* The rule written out independently of hist.c: rank min(N-1, floor(N*p)). */
 static uint64_t exact_rank(size_t n, double p)
 {
@@ -86,6 +115,7 @@ static void check_against_exact(uint64_t *values, size_t n)
 
     for (size_t i = 0; i < n; i++)
         hist_record(h, values[i]);
+    assert_consistent(h);
     qsort(values, n, sizeof *values, cmp_u64);
     assert_int_equal(h->total, n);
     assert_int_equal(h->min, values[0]);
@@ -321,6 +351,9 @@ static void assert_hist_equal(const struct hist *a, const struct hist *b)
     assert_int_equal(a->lo, b->lo);
     assert_int_equal(a->hi, b->hi);
     assert_memory_equal(a->counts, b->counts, sizeof a->counts);
+    assert_memory_equal(a->used, b->used, sizeof a->used);
+    assert_memory_equal(a->block, b->block, sizeof a->block);
+    assert_consistent(a);
 }
 
 static void test_add_equals_recording_into_one(void **state)
@@ -356,8 +389,15 @@ static size_t drain_all(struct hist *h, struct hist_pair *out, size_t cap_per_ca
     size_t n = 0, got;
 
     while ((got = hist_drain_pairs(h, out + n, cap_per_call)) > 0) {
+        uint64_t carried = h->total, left = 0;
+
         assert_true(got <= cap_per_call);
         n += got;
+        for (int32_t b = 0; b < HIST_BLOCKS; b++)
+            left += h->block[b];
+        h->total = left;                 /* what remains, for the consistency check */
+        assert_consistent(h);
+        h->total = carried;
     }
     return n;
 }
@@ -435,7 +475,9 @@ static void test_sub_pairs_window(void **state)
     hist_add(win, older);
     hist_add(win, newer);
     n_old = drain_all(older, p_old, HIST_COUNTS_LEN);
-    hist_sub_pairs(win, p_old, n_old);
+    hist_sub_pairs(win, p_old, n_old / 2);      /* half-way: still consistent */
+    assert_consistent(win);
+    hist_sub_pairs(win, p_old + n_old / 2, n_old - n_old / 2);
     win->min = newer->min;              /* the caller's job after a subtraction */
     win->max = newer->max;
     assert_hist_equal(win, newer);      /* the touched range shrank back to newer's */
@@ -490,6 +532,7 @@ static void test_reset_clears_touched_range(void **state)
     assert_non_null(h);
     hist_reset(h);                       /* a valid initialiser on zeroed memory */
     assert_true(h->lo > h->hi);
+    assert_consistent(h);
     hist_record(h, 3);
     hist_record(h, 3000000);
     hist_reset(h);
