@@ -48,12 +48,26 @@ void stats_set_users(struct stats *s, int64_t second, uint32_t users);
 void stats_exception(struct stats *s, const char *message, const char *where);
 
 /* Forget everything counted so far (Locust's reset_all): counters, histograms, failures,
- * windows. The per-second chart series is kept; start_time becomes now. */
+ * exceptions, and the current windows (requests merged before the reset no longer count in
+ * current_rps, last_second_rps or cur_*, even in the reset's own second). The per-second chart
+ * series keeps them; start_time becomes now. */
 void stats_reset(struct stats *s, double now);
 
 /* Fill the statistics of out at time now: start_time, endpoints, total, errors, exceptions,
- * series, ep_series. Leaves run-state fields alone. Seconds >= floor(now) are incomplete and do
- * not appear in series. */
+ * series, ep_series. Leaves run-state fields (now, seq, state, users, ...) alone.
+ * - Cumulative numbers and percentiles since start_time; Aggregated from its own histogram.
+ * - total_rps = requests / (L - start_time), L the exact time of the latest request
+ *   (Aggregated); current_rps/fps: Locust's mean over whole seconds [max(floor(L) - 12,
+ *   floor(start_time)), floor(L) - 3]; last_second_rps: requests in second floor(now) - 1.
+ * - cur_*: latencies of the seconds [floor(now) - 10, floor(now)], what has arrived of the
+ *   current second included; cur_count 0 and all cur_* 0 when there are none.
+ * - first/last_request_time and errors' first/last_seen are exact for Aggregated; per endpoint
+ *   and per error they are those of the worker interval that carried them (within one
+ *   publish period of the exact time).
+ * - series: one point per complete second (< floor(now)) since the run started, newest
+ *   SNAP_SERIES_LEN; ep_series the newest n_ep_points of them per endpoint.
+ * Cost: proportional to the histograms' non-zero blocks and the snapshot's size, never to the
+ * run length; percentiles of entries without new data are cached. */
 void stats_fill(struct stats *s, double now, struct snapshot *out);
 
 /* Bytes the collector holds (for tests and diagnostics: constant once the run is warm). */
