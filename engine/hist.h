@@ -7,7 +7,8 @@
  * Percentile rule (Locust's "upper nearest rank"): the value at percentile p of N recorded values
  * is the one of 0-based rank min(N-1, floor(N*p)) in ascending order. The histogram returns the
  * highest value equivalent to that rank's bucket, clamped to [min, max], so a percentile never
- * exceeds Max. The median uses rank floor((N-1)/2), as Locust's median_from_dict does.
+ * exceeds Max. The last rank (p100) reports Max exactly, also for values beyond the range.
+ * The median uses rank floor((N-1)/2), as Locust's median_from_dict does.
  *
  * A struct hist is plain memory owned by one thread; nothing here locks. */
 #ifndef HORNET_HIST_H
@@ -22,11 +23,18 @@
 #define HIST_BUCKET_COUNT 22                                      /* 1 us .. 2^32 us */
 #define HIST_COUNTS_LEN ((HIST_BUCKET_COUNT + 1) * HIST_SUB_BUCKET_HALF)
 #define HIST_MAX_TRACKABLE ((uint64_t)1 << 32)                    /* us; larger values clamp */
+#define HIST_BLOCK_BITS 6
+#define HIST_BLOCKS (HIST_COUNTS_LEN >> HIST_BLOCK_BITS)          /* 368 blocks of 64 buckets */
 
+/* Besides the counts, an occupancy bitmap and per-block sums (64 buckets a block) make every
+ * walk proportional to the non-zero buckets (drain, add, reset) or to the blocks of the
+ * touched range plus 64 buckets per rank asked (percentiles), not to the touched range. */
 struct hist {
     uint64_t total;             /* values recorded */
     uint64_t min, max;          /* exact; min = UINT64_MAX and max = 0 when empty */
-    int32_t lo, hi;             /* lowest and highest touched index; lo > hi when empty */
+    int32_t lo, hi;             /* lowest and highest non-zero index; lo > hi when empty */
+    uint64_t used[HIST_BLOCKS]; /* bit (i & 63) of used[i >> 6]: counts[i] != 0 */
+    uint64_t block[HIST_BLOCKS];/* sum of the counts of each block */
     uint64_t counts[HIST_COUNTS_LEN];
 };
 
@@ -36,7 +44,9 @@ struct hist_pair {
     uint32_t count;
 };
 
-/* Empty the histogram. hist_init is the same as hist_reset on uninitialised memory. */
+/* Empty the histogram. hist_init is the same as hist_reset on uninitialised memory.
+ * hist_reset clears only the non-zero buckets; on zeroed memory (calloc) it is a valid
+ * initialiser that writes no page of the counts. */
 void hist_init(struct hist *h);
 void hist_reset(struct hist *h);
 
@@ -44,7 +54,7 @@ void hist_reset(struct hist *h);
 void hist_record(struct hist *h, uint64_t value_us);
 void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
 
-/* dst += src (counts, total, min, max). Touches only src's used index range. */
+/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
 void hist_add(struct hist *dst, const struct hist *src);
 
 /* Value (us) at 0-based ascending rank; 0 when empty. rank >= total gives max. */
@@ -59,6 +69,20 @@ void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t
 /* Median: rank floor((N-1)/2); 0 when empty. */
 uint64_t hist_median(const struct hist *h);
 
+/* The 0-based rank of percentile p among n values: min(n-1, floor(n*p)); 0 when n == 0. */
+uint64_t hist_rank(uint64_t n, double p);
+
+/* Values (us) at several 0-based ranks in one pass over the touched range; ranks must be
+ * ascending. out[i] as hist_value_at_rank(h, ranks[i]). */
+void hist_values_at_ranks(const struct hist *h, const uint64_t *ranks, size_t n, uint64_t *out);
+
+/* The same over a sparse histogram: pairs in ascending index order (as hist_drain_pairs writes
+ * them), holding the values whose exact extremes are min_us and max_us. total is the sum of
+ * the pairs' counts. */
+void hist_pairs_values_at_ranks(const struct hist_pair *pairs, size_t n_pairs, uint64_t total,
+                                uint64_t min_us, uint64_t max_us, const uint64_t *ranks,
+                                size_t n, uint64_t *out);
+
 /* Bucket arithmetic (exported for tests and sparse merges). */
 int32_t hist_index_of(uint64_t value_us);
 uint64_t hist_lowest_equivalent(int32_t index);
@@ -66,11 +90,19 @@ uint64_t hist_highest_equivalent(int32_t index);
 
 /* Move the histogram's non-zero buckets into out (at most cap pairs, ascending index) and
  * return how many were written; the histogram keeps any buckets that did not fit, so call again
- * until it returns 0. min/max/total are left for the caller to carry. */
+ * until it returns 0. min/max/total are left for the caller to carry: hist_reset the histogram
+ * once drained. A bucket holding more than UINT32_MAX values leaves as several pairs. */
 size_t hist_drain_pairs(struct hist *h, struct hist_pair *out, size_t cap);
 
-/* Add pairs (as produced by hist_drain_pairs) with their exact min and max. */
+/* Add pairs (as produced by hist_drain_pairs) with their exact min and max. Pairs with an
+ * index outside [0, HIST_COUNTS_LEN) are ignored (a programmer error: asserted). min/max are
+ * taken only when some pair has a count. */
 void hist_add_pairs(struct hist *h, const struct hist_pair *pairs, size_t n,
                     uint64_t min_us, uint64_t max_us);
+
+/* Remove pairs that were added before (a sliding window): counts and total go down and the
+ * touched range shrinks to the remaining non-zero buckets. min and max cannot be known after a
+ * subtraction: they are left alone and the caller sets them (an empty result is reset). */
+void hist_sub_pairs(struct hist *h, const struct hist_pair *pairs, size_t n);
 
 #endif

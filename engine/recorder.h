@@ -10,24 +10,36 @@
 #include <stdint.h>
 #include "interval.h"
 
+/* Distinct non-success outcomes (endpoint, kind, code, aux, expected, text) one interval holds;
+ * when a new one does not fit, the interval leaves early and a new one starts. */
+#define RECORDER_MAX_ERRORS 64
+
 struct recorder;
 
 /* Called with every interval the recorder produces; the callee owns it (interval_free). */
 typedef void (*recorder_emit_fn)(void *arg, struct interval *iv);
 
-/* NULL on allocation failure. n_endpoints as in scenario->n_endpoints. */
+/* NULL on allocation failure. n_endpoints as in scenario->n_endpoints. The per-endpoint
+ * histograms are calloc'd: only the pages of latencies actually seen become resident. */
 struct recorder *recorder_create(uint32_t n_endpoints, int worker, recorder_emit_fn emit,
                                  void *arg);
+
+/* Free the recorder without emitting (recorder_flush first to keep what is pending). NULL ok. */
 void recorder_destroy(struct recorder *r);
 
-/* Record one finished request of endpoint at unix time `now` (its second is floor(now)). latency_us < 0: the request
- * was never sent (counted as a request without latency). o == NULL: a plain success; otherwise
- * o->expected says whether it still counts as a success. Emits the previous second's interval
- * first when the second moved on. */
+/* Record one finished request of endpoint at unix time `now` (its second is floor(now)).
+ * latency_us < 0: the request was never sent (counted as a request without latency).
+ * o == NULL: a plain success; otherwise o->expected says whether it still counts as a success,
+ * and o->text is read only for OUTCOME_CHECK / OUTCOME_SCRIPT (truncated to
+ * INTERVAL_TEXT_MAX - 1 bytes on a UTF-8 boundary). Emits the previous second's interval first
+ * when the second moved on. No allocation and no lock, except inside the emit it triggers. */
 void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t latency_us,
                   uint64_t bytes, const struct outcome *o);
 
 /* Emit what has been recorded so far (nothing when empty). */
 void recorder_flush(struct recorder *r);
+
+/* Requests lost because an interval could not be allocated (0 unless memory ran out). */
+uint64_t recorder_dropped(const struct recorder *r);
 
 #endif
