@@ -215,8 +215,8 @@ static int use_error(struct loader *ld, const struct ld_use *u, const struct use
     ld->path_len = strlen(ld->path);
     if (first[u->var] != SET_NEVER) {
         free(cands);
-        return ld_fail_at(ld, u->off, "variable ${%s} is read before any on_start step "
-                          "captures it", name);
+        return ld_fail_at(ld, u->off, "variable ${%s} is not set yet: no earlier on_start "
+                          "step captures it", name);
     }
     for (uint32_t v = 0; cands && v < ld->s->n_vars; v++)
         if (first[v] != SET_NEVER)
@@ -389,9 +389,11 @@ int ld_classes(struct loader *ld, const cJSON *list)
 
     if (!cJSON_IsArray(list) || count == 0)
         return ld_fail(ld, list, LD_AT_VALUE, "expected a non-empty list of user classes");
-    if (count > SNAP_MAX_CLASSES)
+    if (count > SNAP_MAX_CLASSES) {
+        ld_path_index(ld, SNAP_MAX_CLASSES);
         return ld_fail(ld, cJSON_GetArrayItem(list, SNAP_MAX_CLASSES), LD_AT_VALUE,
                        "more than %d user classes", SNAP_MAX_CLASSES);
+    }
     if (!(ld->s->classes = calloc((size_t)count, sizeof *ld->s->classes)))
         return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
     for (const cJSON *c = list->child; c; c = c->next, i++) {

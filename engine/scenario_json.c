@@ -214,6 +214,9 @@ static int syntax(struct scan *sc, const char *what)
         return ld_fail_at(sc->ld, sc->n, "invalid JSON: unexpected end of file, %s", what);
     if ((unsigned char)sc->s[sc->i] < 0x20 || (unsigned char)sc->s[sc->i] >= 0x7f)
         return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s", what);
+    if (sc->s[sc->i] == '\'')
+        return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s, got a single quote (JSON strings "
+                          "need double quotes)", what);
     return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s, got '%c'", what, sc->s[sc->i]);
 }
 

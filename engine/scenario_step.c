@@ -170,6 +170,8 @@ static int step_endpoint(struct loader *ld, const cJSON *obj, const char *path, 
     const cJSON *n = member(ld, obj, "name", &mark);
     const char *name = path;
 
+    if (!n)
+        ld_path_key(ld, "path");
     if (n && ld_string(ld, n, &name) < 0)
         return -1;
     if (n && !*name)
@@ -576,12 +578,35 @@ static int step_captures(struct loader *ld, const cJSON *obj, struct step *st)
 
 /* ---------------------------------------------------------------- checks */
 
+/* s in double quotes, JSON-escaped, as messages show strings (cut to fit n). */
+static void quote(char *out, size_t n, const char *s)
+{
+    size_t o = 0;
+
+    out[o++] = '"';
+    for (; *s && o + 8 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)snprintf(out + o, n - o, c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                                  : "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
 static int literal(struct loader *ld, const cJSON *v, struct json_literal *lit, char *shown,
                    size_t n)
 {
     if (cJSON_IsString(v)) {
         lit->kind = JSON_LIT_STRING;
-        snprintf(shown, n, "\"%s\"", v->valuestring);
+        quote(shown, n, v->valuestring);
         return ld_template(ld, v, TMPL_RAW, false, &lit->string);
     }
     if (cJSON_IsNumber(v)) {
@@ -667,7 +692,7 @@ static int check_one(struct loader *ld, const cJSON *c, struct check *k)
         return -1;
     ld_path_pop(ld, mark);
     k->kind = bc ? CHECK_BODY_CONTAINS : CHECK_BODY_NOT_CONTAINS;
-    snprintf(shown, sizeof shown, "\"%s\"", body->valuestring);
+    quote(shown, sizeof shown, body->valuestring);
     return set_describe(ld, c, k, "body ", bc ? "contains " : "not contains ", shown);
 }
 
