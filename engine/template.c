@@ -264,23 +264,31 @@ bool tmpl_is_builtin(const char *name, size_t n)
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static bool is_unreserved(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
-}
+/* Byte classes as 128-bit masks (ASCII only; every other byte is encoded). */
+#define B(c) ((uint64_t)1 << ((unsigned)(c) & 63))
+#define LO(c) ((unsigned)(c) < 64 ? B(c) : 0)
+#define HI(c) ((unsigned)(c) >= 64 ? B(c) : 0)
+#define RANGE_HI(a, z) ((((uint64_t)1 << ((z) - (a) + 1)) - 1) << ((a) & 63))
+#define DIGITS ((((uint64_t)1 << 10) - 1) << 48)
+#define LETTERS (RANGE_HI('A', 'Z') | RANGE_HI('a', 'z'))
+#define UNRESERVED_LO (DIGITS | LO('-') | LO('.'))
+#define UNRESERVED_HI (LETTERS | HI('_') | HI('~'))
+#define SUBDELIMS(X) (X('!') | X('$') | X('&') | X('\'') | X('(') | X(')') | X('*') | \
+                      X('+') | X(',') | X(';') | X('=') | X(':') | X('@'))
+#define UNSAFE(X) (X('"') | X('<') | X('>') | X('\\') | X('^') | X('`') | X('{') | X('|') | \
+                   X('}'))
 
-/* What a path segment may hold unencoded (RFC 3986 pchar minus '%'): '/' is encoded, so a value
- * can never change which route a request goes to. */
-static bool path_keeps(unsigned char c)
-{
-    return is_unreserved(c) || (c && strchr("!$&'()*+,;=:@", c));
-}
-
+static const uint64_t unreserved[2] = {UNRESERVED_LO, UNRESERVED_HI};
+/* What a value may keep in a path (RFC 3986 pchar minus '%'): '/' is encoded, so a value can
+ * never change which route a request goes to. */
+static const uint64_t path_value[2] = {UNRESERVED_LO | SUBDELIMS(LO), UNRESERVED_HI | SUBDELIMS(HI)};
 /* Literal path text is kept as written except what cannot appear in a URL at all. */
-static bool path_literal_keeps(unsigned char c)
+static const uint64_t path_literal[2] = {~(uint64_t)0 & ~(((uint64_t)1 << 33) - 1) & ~UNSAFE(LO),
+                                         ~UNSAFE(HI) & ~((uint64_t)1 << 63)};
+
+static bool in_set(const uint64_t set[2], unsigned char c)
 {
-    return c > 0x20 && c < 0x7f && !strchr("\"<>\\^`{|}", c);
+    return c < 128 && (set[c >> 6] >> (c & 63)) & 1;
 }
 
 static size_t escape_json_byte(unsigned char c, char *o)
@@ -336,10 +344,10 @@ static int append_escaped(struct strbuf *b, const char *s, size_t n, enum tmpl_e
             o += escape_json_byte(c, o);
             break;
         case TMPL_PATH:
-            o += escape_pct_byte(c, literal ? path_literal_keeps(c) : path_keeps(c), o);
+            o += escape_pct_byte(c, in_set(literal ? path_literal : path_value, c), o);
             break;
         case TMPL_QUERY:
-            o += escape_pct_byte(c, is_unreserved(c), o);
+            o += escape_pct_byte(c, in_set(unreserved, c), o);
             break;
         default:            /* TMPL_HEADER */
             if (c != '\r' && c != '\n' && c != '\0')

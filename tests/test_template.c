@@ -123,6 +123,10 @@ static void test_literal_escaping(void **state)
                         "say \\\"hi\\\"\\\\\\n\\t\\u0001");
     assert_string_equal(render(f, "/api/v1/a b/?x=1", TMPL_PATH), "/api/v1/a%20b/?x=1");
     assert_string_equal(render(f, "http://h:8/p{x}", TMPL_PATH), "http://h:8/p%7Bx%7D");
+    assert_string_equal(render(f, "/a-b_c.d~e!$&'()*+,;=:@%/?#[]", TMPL_PATH),
+                        "/a-b_c.d~e!$&'()*+,;=:@%/?#[]");
+    assert_string_equal(render(f, "/\"<>\\^`|\x7f\x1f/", TMPL_PATH),
+                        "/%22%3C%3E%5C%5E%60%7C%7F%1F/");
     assert_string_equal(render(f, "a b&c=d/é", TMPL_QUERY), "a%20b%26c%3Dd%2F%C3%A9");
     assert_string_equal(render(f, "Token x\r\nInjected: 1", TMPL_HEADER), "Token xInjected: 1");
     assert_string_equal(render(f, "caf\xc3\xa9 \"q\"", TMPL_RAW), "caf\xc3\xa9 \"q\"");
