@@ -732,32 +732,44 @@ static size_t var_column(const char *src, const char *name)
     return 0;
 }
 
+/* Record that t (at item) reads variable var. */
+static int note_use(struct loader *ld, const struct tmpl *t, uint32_t var, const cJSON *item,
+                    enum ld_at at)
+{
+    const char *name = ld->s->vars[var];
+    size_t off = at == LD_AT_KEY ? ld_key_offset(ld, item) : ld_value_offset(ld, item);
+    struct ld_use *u;
+
+    if (ld->n_uses == ld->cap_uses) {
+        size_t cap = ld->cap_uses ? ld->cap_uses * 2 : 32;
+        struct ld_use *nu = realloc(ld->uses, cap * sizeof *nu);
+
+        if (!nu)
+            return ld_fail(ld, item, at, "out of memory");
+        ld->uses = nu;
+        ld->cap_uses = cap;
+    }
+    off = offset_in(ld, off, var_column(tmpl_source(t), name));
+    u = &ld->uses[ld->n_uses];
+    *u = (struct ld_use){var, ld->in_class_headers ? -2 : ld->on_start, (uint32_t)off,
+                         strdup(ld->path)};
+    if (!u->path)
+        return ld_fail(ld, item, at, "out of memory");
+    ld->n_uses++;
+    return 0;
+}
+
 int ld_note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item, enum ld_at at)
 {
-    uint32_t vars[64];
-    size_t n = tmpl_vars_used(t, vars, 64);
+    size_t n = tmpl_vars_used(t, NULL, 0);
+    uint32_t *vars = n ? malloc(n * sizeof *vars) : NULL;
+    int rc = 0;
 
-    for (size_t i = 0; i < n && i < 64; i++) {
-        struct ld_use *u;
-        const char *name = ld->s->vars[vars[i]];
-        size_t off = at == LD_AT_KEY ? ld_key_offset(ld, item) : ld_value_offset(ld, item);
-
-        if (ld->n_uses == ld->cap_uses) {
-            size_t cap = ld->cap_uses ? ld->cap_uses * 2 : 32;
-            struct ld_use *nu = realloc(ld->uses, cap * sizeof *nu);
-
-            if (!nu)
-                return ld_fail(ld, item, at, "out of memory");
-            ld->uses = nu;
-            ld->cap_uses = cap;
-        }
-        off = offset_in(ld, off, var_column(tmpl_source(t), name));
-        u = &ld->uses[ld->n_uses];
-        *u = (struct ld_use){vars[i], ld->in_class_headers ? -2 : ld->on_start, (uint32_t)off,
-                             strdup(ld->path)};
-        if (!u->path)
-            return ld_fail(ld, item, at, "out of memory");
-        ld->n_uses++;
-    }
-    return 0;
+    if (n && !vars)
+        return ld_fail(ld, item, at, "out of memory");
+    tmpl_vars_used(t, vars, n);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = note_use(ld, t, vars[i], item, at);
+    free(vars);
+    return rc;
 }

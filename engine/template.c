@@ -281,7 +281,8 @@ static const char hexdig[] = "0123456789ABCDEF";
 static const uint64_t unreserved[2] = {UNRESERVED_LO, UNRESERVED_HI};
 /* What a value may keep in a path (RFC 3986 pchar minus '%'): '/' is encoded, so a value can
  * never change which route a request goes to. */
-static const uint64_t path_value[2] = {UNRESERVED_LO | SUBDELIMS(LO), UNRESERVED_HI | SUBDELIMS(HI)};
+static const uint64_t path_value[2] = {UNRESERVED_LO | SUBDELIMS(LO),
+                                       UNRESERVED_HI | SUBDELIMS(HI)};
 /* Literal path text is kept as written except what cannot appear in a URL at all. */
 static const uint64_t path_literal[2] = {~(uint64_t)0 & ~(((uint64_t)1 << 33) - 1) & ~UNSAFE(LO),
                                          ~UNSAFE(HI) & ~((uint64_t)1 << 63)};
