@@ -887,6 +887,51 @@ static void test_load_string(void **state)
                         "is never captured or set in class A");       /* \u00e9 is 6 columns */
 }
 
+/* ---------------------------------------------------------------- the position table */
+
+static void test_position_table(void **state)
+{
+    const char *text = "\xef\xbb\xbf{\"a\": [1, {\"b\\\"c\": \"x\\u00e9\"}],\n"
+                       "  \"d\": {\"e\": [], \"f\": null}, \"g\": -1.5e3}";
+    struct loader ld = {0};
+    cJSON *root, *a, *b, *d, *g;
+    char err[256];
+
+    (void)state;
+    ld.text = text;
+    ld.len = strlen(text);
+    ld.file = "p.json";
+    ld.err = err;
+    ld.errlen = sizeof err;
+    root = ld_parse(&ld);
+    assert_non_null(root);
+    a = cJSON_GetObjectItemCaseSensitive(root, "a");
+    b = cJSON_GetArrayItem(a, 1)->child;
+    d = cJSON_GetObjectItemCaseSensitive(root, "d");
+    g = cJSON_GetObjectItemCaseSensitive(root, "g");
+    assert_int_equal(ld.n_pos, 9);
+    assert_int_equal(ld_value_offset(&ld, root), 3);
+    assert_int_equal(ld_key_offset(&ld, a), 4);
+    assert_int_equal(ld_value_offset(&ld, a), 9);
+    assert_int_equal(ld_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
+    assert_int_equal(ld_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
+    assert_int_equal(ld_key_offset(&ld, b), 14);
+    assert_int_equal(ld_value_offset(&ld, b), 22);
+    assert_int_equal(ld_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
+    assert_int_equal(ld_string_offset(&ld, 22, 3), 30);      /* the closing quote */
+    assert_int_equal(ld_key_offset(&ld, d), 37);
+    assert_int_equal(ld_value_offset(&ld, d->child), 48);
+    assert_int_equal(ld_value_offset(&ld, d->child->next), 57);
+    assert_int_equal(ld_value_offset(&ld, g), 69);
+    assert_int_equal(ld_line(&ld, 48), 2);
+    assert_int_equal(ld_fail(&ld, d->child->next, LD_AT_KEY, "here"), -1);
+    assert_string_equal(err, "p.json:2:18: here");
+    assert_int_equal(ld_fail(&ld, b, LD_AT_VALUE, "there"), -1);
+    assert_string_equal(err, "p.json:1:21: there");         /* the BOM is one character */
+    cJSON_Delete(root);
+    free(ld.pos);
+}
+
 /* ---------------------------------------------------------------- durations and CSV */
 
 static void test_durations(void **state)
@@ -1009,6 +1054,7 @@ int main(void)
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
         cmocka_unit_test(test_load_string),
+        cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_filter_classes),
