@@ -133,14 +133,19 @@ static void record_script_failure(struct user *u, const struct step *st, const c
 static int render_url(struct user *u, const struct step *st, const struct tmpl_ctx *ctx,
                       char *err, size_t errlen)
 {
-    const char *src = tmpl_source(st->path);
+    size_t host_len = u->w->plan->host_len;
+    const char *path;
 
     strbuf_clear(&u->url);
-    if (strncmp(src, "http://", 7) != 0 && strncmp(src, "https://", 8) != 0 &&
-        strbuf_append(&u->url, u->w->plan->host, u->w->plan->host_len) < 0)
+    if (strbuf_append(&u->url, u->w->plan->host, host_len) < 0)
         goto oom;
     if (tmpl_render(st->path, ctx, &u->url, err, errlen) < 0)
         return -1;
+    path = u->url.data + host_len;     /* a full URL (written or captured) replaces the host */
+    if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0) {
+        memmove(u->url.data, path, u->url.len - host_len + 1);
+        u->url.len -= host_len;
+    }
     for (uint32_t i = 0; i < st->n_query; i++) {
         if (strbuf_append(&u->url, i == 0 && !strchr(u->url.data, '?') ? "?" : "&", 1) < 0 ||
             strbuf_append(&u->url, st->query[i].name, strlen(st->query[i].name)) < 0 ||
