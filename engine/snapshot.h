@@ -95,6 +95,25 @@ struct snap_event {
     char text[SNAP_TEXT_MAX];
 };
 
+/* A performance target's live verdict (issue 5). */
+#define SNAP_MAX_TARGETS 32
+enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL };
+const char *target_status_name(enum target_status s);     /* "pending", "pass", ... */
+struct snap_target {
+    char text[96];                  /* "p99 < 500 ms" */
+    char endpoint[SNAP_NAME_MAX];   /* "GET /api/v1/x/", "" for the whole run */
+    char window[32];                /* "run", "steady", "last 60s" */
+    uint8_t metric;                 /* enum target_metric (scenario.h) */
+    double lo, hi;                  /* bounds, as in target_def */
+    bool has_data;
+    double value;                   /* over its window: ms, fraction 0..1 or req/s */
+    bool has_current;
+    double current;                 /* over the last 10 s */
+    uint8_t status;                 /* enum target_status */
+    char detail[96];                /* "612 ms > 500 ms (+22%)" or "412 ms, 18% below" */
+    bool abort_on_fail;
+};
+
 struct snap_class {
     char name[64];
     uint32_t users;
@@ -144,6 +163,12 @@ struct snapshot {
 
     uint32_t n_events;              /* the newest events, oldest first */
     struct snap_event events[SNAP_MAX_EVENTS];
+
+    uint32_t n_targets;
+    struct snap_target targets[SNAP_MAX_TARGETS];
+    bool aborted;                   /* a target with abort_on_fail stopped the run */
+    char abort_reason[SNAP_TEXT_MAX];
+    double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an unrecoverable error */
 };

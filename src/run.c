@@ -112,7 +112,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .users = r->users, .spawn_rate = r->spawn_rate, .use_stages = r->use_stages,
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
-        .fds_per_user = r->target ? 2 : 1,
+        .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
     };
     char err[512];
 
@@ -197,9 +197,29 @@ int run_finish(struct run *r)
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (r->snap->total.failures > 0 || r->snap->n_exceptions > 0)
-        return r->opt->exit_code_on_error;
-    return 0;
+    return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
+}
+
+/* Any rate target (success or failure rate) says how many failures are allowed. */
+static bool has_rate_target(const struct snapshot *s)
+{
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].metric == TARGET_SUCCESS_RATE ||
+            s->targets[i].metric == TARGET_FAILURE_RATE)
+            return true;
+    return false;
+}
+
+bool run_verdict(const struct snapshot *s)
+{
+    bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
+
+    if (s->aborted)
+        return false;
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
+            return false;
+    return failures_ok || has_rate_target(s);
 }
 
 void run_free(struct run *r)

@@ -53,9 +53,14 @@ void run_history_tick(struct run *r);
  * was written already (that row did not have the final numbers), so nothing counted is lost. */
 void run_history_final(struct run *r);
 
-/* The end: final CSV files (when --csv), and the exit code of the run (0, or
- * --exit-code-on-error when any request failed). */
+/* The end: final CSV files (when --csv), and the exit code of the run: 0 when run_verdict
+ * passes, else --exit-code-on-error (default 1). */
 int run_finish(struct run *r);
+
+/* The run's verdict from its final snapshot: every target passed (a target without data
+ * fails), the run was not aborted, and no request failed unless a success or failure rate
+ * target says how many may. */
+bool run_verdict(const struct snapshot *s);
 
 /* Stop the engine and the target, free everything. */
 void run_free(struct run *r);
