@@ -37,6 +37,11 @@ enum run_state {
 };
 const char *run_state_name(enum run_state s);   /* "ready", "spawning", ... */
 
+/* Response-time distribution buckets: < 10 ms, 10-20, 20-50, 50-100, 100-200, 200-500,
+ * 500 ms-1 s, >= 1 s. */
+#define SNAP_DIST_BUCKETS 8
+extern const uint32_t snapshot_dist_bounds_ms[SNAP_DIST_BUCKETS - 1];  /* 10, 20, ..., 1000 */
+
 /* Statistics of one endpoint (method + name) or of the Aggregated row. */
 struct snap_stats {
     char method[8];                 /* "" for Aggregated */
@@ -56,6 +61,7 @@ struct snap_stats {
     uint64_t cur_median_us;
     uint64_t cur_pct_us[SNAP_PCT_COUNT];
     double first_request_time, last_request_time;   /* 0 when none */
+    uint64_t dist[SNAP_DIST_BUCKETS];   /* cumulative latencies per distribution bucket */
 };
 
 /* One complete wall-clock second of the aggregated run. */

@@ -199,6 +199,9 @@ static void test_counts_equal_the_servers(void **state)
     assert_int_equal(f->snap->total.requests, served);
     assert_int_equal(f->snap->total.failures, bad->requests);
     assert_int_equal(f->snap->total.expected, unknown->requests);
+    for (int b = 0; b < SNAP_DIST_BUCKETS; b++)         /* the distribution covers them all */
+        served -= f->snap->total.dist[b];
+    assert_int_equal(served, 0);
     assert_true(f->snap->n_errors >= 2);
     for (uint32_t i = 0; i < f->snap->n_errors; i++) {
         const struct snap_error *e = &f->snap->errors[i];
