@@ -147,10 +147,70 @@ int run_prepare(struct run *r, struct options *opt)
     return start_engine(r, limit);
 }
 
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    size_t cap2 = *cap ? *cap : 256;
+    void *q;
+
+    if (need <= *cap)
+        return p;
+    while (cap2 < need)
+        cap2 *= 2;
+    if (!(q = realloc(p, cap2 * size)))
+        return NULL;
+    *cap = cap2;
+    return q;
+}
+
+/* Seconds already kept are overwritten (the collector revises the newest ones when late
+ * intervals arrive); new ones are appended. */
+static void keep_points(struct run *r)
+{
+    const struct snapshot *s = r->snap;
+    struct snap_point *p;
+
+    for (uint32_t i = 0; i < s->n_points; i++) {
+        const struct snap_point *pt = &s->series[i];
+        int64_t first = r->n_points ? r->points[0].second : pt->second;
+        size_t at = (size_t)(pt->second - first);
+        if (pt->second < first)
+            continue;
+        if (at < r->n_points) {
+            r->points[at] = *pt;
+            continue;
+        }
+        if (at != r->n_points || !(p = grow(r->points, &r->cap_points, at + 1, sizeof *p)))
+            continue;
+        r->points = p;
+        r->points[r->n_points++] = *pt;
+    }
+}
+
+static void keep_events(struct run *r)
+{
+    const struct snapshot *s = r->snap;
+    uint64_t newest = r->n_events ? r->events[r->n_events - 1].seq : 0;
+    struct snap_event *p;
+
+    for (uint32_t i = 0; i < s->n_events; i++) {
+        if (s->events[i].seq <= newest)
+            continue;
+        if (!(p = grow(r->events, &r->cap_events, r->n_events + 1, sizeof *p)))
+            return;
+        r->events = p;
+        r->events[r->n_events++] = s->events[i];
+    }
+}
+
 bool run_refresh(struct run *r)
 {
     uint64_t before = r->snap->seq;
-    return engine_snapshot(r->engine, r->snap) != before;
+
+    if (engine_snapshot(r->engine, r->snap) == before)
+        return false;
+    keep_points(r);
+    keep_events(r);
+    return true;
 }
 
 void run_log_events(struct run *r)
@@ -232,5 +292,7 @@ void run_free(struct run *r)
     if (r->scn)
         scenario_free(r->scn);
     free(r->snap);
+    free(r->points);
+    free(r->events);
     memset(r, 0, sizeof *r);
 }
