@@ -136,6 +136,8 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = load_scenario(r)) != 0)
         return rc;
     resolve_settings(r);
+    log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
+            (unsigned long long)r->seed, (unsigned long long)r->seed);
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
