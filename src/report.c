@@ -24,7 +24,7 @@ void report_fmt_ms(double ms, char *out, size_t n)
         snprintf(out, n, "n/a");
     else if (ms >= 1000.0)
         snprintf(out, n, "%.2f s", ms / 1000.0);
-    else if (ms >= 99.95)
+    else if (ms >= 99.95 || ms == floor(ms))    /* whole ms: cells read from CSV files */
         snprintf(out, n, "%.0f ms", ms);
     else if (ms >= 9.995)
         snprintf(out, n, "%.1f ms", ms);
@@ -34,10 +34,7 @@ void report_fmt_ms(double ms, char *out, size_t n)
 
 void report_fmt_us(uint64_t us, char *out, size_t n)
 {
-    if (us % 1000 == 0 && us < 1000000)     /* whole milliseconds (cells read from CSV) */
-        snprintf(out, n, "%llu ms", (unsigned long long)(us / 1000));
-    else
-        report_fmt_ms((double)us / 1000.0, out, n);
+    report_fmt_ms((double)us / 1000.0, out, n);
 }
 
 void report_fmt_count(uint64_t v, char *out, size_t n)

@@ -447,8 +447,9 @@ static void endpoint_row(FILE *out, const struct snap_stats *e, bool total, bool
 static void html_endpoints(FILE *out, const struct report_input *in,
                            const struct report_facts *f)
 {
-    fputs("<section id=\"endpoints\">\n<h2>Endpoints</h2>\n<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>Method</th>"
-          "<th>Name</th><th class=\"n\">Requests</th><th class=\"n\">Failures</th>"
+    fputs("<section id=\"endpoints\">\n<h2>Endpoints</h2>\n<div class=\"scroll\">"
+          "<table class=\"compact\">\n<thead><tr><th>Method</th><th>Name</th>"
+          "<th class=\"n\">Requests</th><th class=\"n\">Failures</th>"
           "<th class=\"n\">Expected</th><th class=\"n\">Median</th><th class=\"n\">Average</th>"
           "<th class=\"n\">p95</th><th class=\"n\">p99</th><th class=\"n\">Max</th>"
           "<th class=\"n\">Req/s</th></tr></thead>\n<tbody>\n", out);
@@ -467,9 +468,9 @@ static void error_rows(FILE *out, const struct snapshot *s, const struct report_
 {
     char count[32], first[32], last[32];
 
-    fputs("<div class=\"scroll\"><table>\n<thead><tr><th>Endpoint</th><th>Error</th><th class=\"n\">Occurrences</th>"
-          "<th class=\"n\">First seen</th><th class=\"n\">Last seen</th></tr></thead>\n<tbody>\n",
-          out);
+    fputs("<div class=\"scroll\"><table>\n<thead><tr><th>Endpoint</th><th>Error</th>"
+          "<th class=\"n\">Occurrences</th><th class=\"n\">First seen</th>"
+          "<th class=\"n\">Last seen</th></tr></thead>\n<tbody>\n", out);
     for (uint32_t i = 0; i < s->n_errors && i < SNAP_MAX_ERRORS; i++) {
         const struct snap_error *e = &s->errors[i];
         if (e->expected != expected || e->endpoint >= s->n_endpoints)
@@ -498,8 +499,8 @@ static void html_exceptions(FILE *out, const struct snapshot *s)
 {
     char count[32];
 
-    fputs("<h3>Exceptions (errors outside requests)</h3>\n<table>\n<thead><tr><th class=\"n\">Count</th>"
-          "<th>Message</th><th>Where</th></tr></thead>\n<tbody>\n", out);
+    fputs("<h3>Exceptions (errors outside requests)</h3>\n<table>\n<thead><tr>"
+          "<th class=\"n\">Count</th><th>Message</th><th>Where</th></tr></thead>\n<tbody>\n", out);
     for (uint32_t i = 0; i < s->n_exceptions && i < SNAP_MAX_EXCEPTIONS; i++) {
         report_fmt_count(s->exceptions[i].count, count, sizeof count);
         fprintf(out, "<tr><td class=\"n\">%s</td><td>", count);

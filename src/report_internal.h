@@ -40,9 +40,10 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
 
 /* ---- text formatting (report.c) ---------------------------------------------------------- */
 
-/* Milliseconds: "0.85 ms", "4.51 ms", "45.1 ms", "451 ms", "1.25 s", "61.0 s". */
+/* Milliseconds: "0.85 ms", "4.51 ms", "45.1 ms", "451 ms", "1.25 s", "61.0 s"; whole
+ * milliseconds without decimals ("9 ms": the cells of CSV files). */
 void report_fmt_ms(double ms, char *out, size_t n);
-/* Microseconds, as report_fmt_ms; whole milliseconds below 1 s without decimals ("9 ms"). */
+/* Microseconds, as report_fmt_ms. */
 void report_fmt_us(uint64_t us, char *out, size_t n);
 /* Digits grouped by thousands: "1,234,567". */
 void report_fmt_count(uint64_t v, char *out, size_t n);

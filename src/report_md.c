@@ -292,7 +292,8 @@ static void md_error_table(FILE *out, const struct report_input *in,
         md_code(out, label);
         fputs(" | ", out);
         md_text(out, e->text);
-        fprintf(out, " | %s | %s | %s |\n", count, e->first_seen > 0 ? first : "",
+        fprintf(out, " | %s | %s%s | %s%s |\n", count, e->first_seen > 0 ? "+" : "",
+                e->first_seen > 0 ? first : "", e->last_seen > 0 ? "+" : "",
                 e->last_seen > 0 ? last : "");
     }
     if (!expected && s->errors_dropped) {
@@ -307,7 +308,8 @@ static void md_exceptions(FILE *out, const struct snapshot *s)
 {
     char count[32];
 
-    fputs("### Exceptions (errors outside requests)\n\n| Count | Message | Where |\n|---:|---|---|\n", out);
+    fputs("### Exceptions (errors outside requests)\n\n| Count | Message | Where |\n"
+          "|---:|---|---|\n", out);
     for (uint32_t i = 0; i < s->n_exceptions && i < SNAP_MAX_EXCEPTIONS; i++) {
         report_fmt_count(s->exceptions[i].count, count, sizeof count);
         fprintf(out, "| %s | ", count);

@@ -346,6 +346,23 @@ static void no_data(FILE *out, const char *what)
             what);
 }
 
+/* Throughput bounds on all requests widen the axis when close (2x the data), or when the
+ * target failed (up to 10x: how far below its minimum the run stayed is the point). */
+static double rps_top(const struct snapshot *s, double data_max, double top)
+{
+    for (uint32_t i = 0; i < s->n_targets; i++) {
+        const struct snap_target *t = &s->targets[i];
+        double limit = data_max * (t->status == TARGET_FAIL ? 10.0 : 2.0);
+        if (t->metric != TARGET_RPS || t->endpoint[0])
+            continue;
+        if (isfinite(t->lo) && t->lo > top && t->lo <= limit)
+            top = t->lo;
+        if (isfinite(t->hi) && t->hi > top && t->hi <= limit)
+            top = t->hi;
+    }
+    return top;
+}
+
 void report_svg_throughput(FILE *out, const struct report_input *in,
                            const struct report_facts *f)
 {
@@ -360,12 +377,7 @@ void report_svg_throughput(FILE *out, const struct report_input *in,
     }
     frame_init(&fr, VIEW_H, f->duration > 0 ? f->duration : c.x[c.n - 1] + c.width / 2);
     ymax = max_of(c.rps, c.n);
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        if (s->targets[i].metric == TARGET_RPS && !s->targets[i].endpoint[0]) {
-            double b = isfinite(s->targets[i].hi) ? s->targets[i].hi : s->targets[i].lo;
-            if (isfinite(b) && b <= ymax * 2.0 && b > ymax)
-                ymax = b;
-        }
+    ymax = rps_top(s, ymax, ymax);
     step = report_nice_step(ymax * 1.05, 5, &top);
     fr.y1 = top;
     svg_open(out, "Requests and failures per second over time", VIEW_H);
