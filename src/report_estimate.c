@@ -15,6 +15,7 @@
 
 #define MAX_TIMELINE 200
 #define WINDOW_ROW_SECONDS 10       /* what a full-history row's percentiles cover */
+#define MAX_GAP_FILL 3600           /* seconds between history rows spread into points */
 
 /* ---- distributions from percentile cells -------------------------------------------------- */
 
@@ -68,19 +69,45 @@ double est_cdf_at(const struct est_cdf *c, double ms)
     return c->p[i] + (c->p[i + 1] - c->p[i]) * (ms - c->v[i]) / (c->v[i + 1] - c->v[i]);
 }
 
+/* The share strictly below ms: where cells repeat a value the distribution jumps there. */
+static double cdf_left(const struct est_cdf *c, double ms)
+{
+    int i;
+
+    if (c->n == 0 || ms <= c->v[0])
+        return 0.0;
+    for (i = 0; i + 1 < c->n && c->v[i + 1] < ms; i++)
+        ;
+    if (i + 1 >= c->n)
+        return 1.0;
+    return c->p[i] + (c->p[i + 1] - c->p[i]) * (ms - c->v[i]) / (c->v[i + 1] - c->v[i]);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
+static double mix_at(const struct est_cdf *c, const double *w, int n, double wsum, double x,
+                     bool left)
+{
+    double g = 0;
+
+    for (int i = 0; i < n; i++)
+        g += w[i] * (left ? cdf_left(&c[i], x) : est_cdf_at(&c[i], x));
+    return g / wsum;
+}
+
+/* The mix is linear between the union of the points, and may jump at a point: each point is
+ * looked at from the left, then from the right. Made monotone (negative weights) and <= 1. */
 bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms)
 {
-    double xs[8 * EST_MAX_POINTS], g_prev = 0, wsum = 0, x_prev = 0;
+    double xs[EST_MAX_MIX * EST_MAX_POINTS], g_prev = 0, wsum = 0, x_prev = 0;
     int nx = 0;
 
-    if (n > 8)
-        n = 8;
+    if (n > EST_MAX_MIX)
+        n = EST_MAX_MIX;
     for (int i = 0; i < n; i++) {
         wsum += w[i];
         for (int k = 0; k < c[i].n; k++)
@@ -89,17 +116,20 @@ bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p,
     if (!(wsum > 0) || nx == 0)
         return false;
     qsort(xs, (size_t)nx, sizeof xs[0], cmp_double);
+    x_prev = xs[0];
     for (int j = 0; j < nx; j++) {
-        double g = 0;
-        for (int i = 0; i < n; i++)
-            g += w[i] * est_cdf_at(&c[i], xs[j]);
-        g = fmin(1.0, fmax(g / wsum, g_prev));      /* a mix with negative weights: monotone */
-        if (g >= p - 1e-12) {
-            *ms = j == 0 || g <= g_prev ? xs[j]
-                  : x_prev + (p - g_prev) / (g - g_prev) * (xs[j] - x_prev);
+        double gl = fmin(1.0, fmax(mix_at(c, w, n, wsum, xs[j], true), g_prev));
+        double gr = fmin(1.0, fmax(mix_at(c, w, n, wsum, xs[j], false), gl));
+        if (gl >= p - 1e-12) {
+            *ms = gl <= g_prev ? xs[j]
+                  : x_prev + (p - g_prev) / (gl - g_prev) * (xs[j] - x_prev);
             return true;
         }
-        g_prev = g;
+        if (gr >= p - 1e-12) {
+            *ms = xs[j];
+            return true;
+        }
+        g_prev = gr;
         x_prev = xs[j];
     }
     *ms = xs[nx - 1];
@@ -243,8 +273,16 @@ static uint32_t clamp32(uint64_t v)
     return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-/* Row h covers the seconds after the previous row up to its timestamp: its count differences
- * are spread over them (one point per second, second = timestamp - 1 for the newest). */
+/* Seconds that row h covers: since the previous row (1 for the first; a pause longer than
+ * MAX_GAP_FILL becomes one point rather than hours of spread counts); 0: the same second. */
+static int64_t row_span(const struct rcsv_history_row *h, const struct rcsv_history_row *prev)
+{
+    int64_t gap = prev ? h->timestamp - prev->timestamp : 1;
+    return gap > MAX_GAP_FILL ? 1 : gap;
+}
+
+/* Row h's count differences spread over the seconds it covers, one point per second (second =
+ * timestamp - 1 for the newest). With r->points NULL, only counts them. */
 static void add_points(struct rcsv_report *r, const struct rcsv_history_row *h,
                        const struct rcsv_history_row *prev)
 {
@@ -252,12 +290,15 @@ static void add_points(struct rcsv_report *r, const struct rcsv_history_row *h,
                    : prev ? 0 : h->requests;
     uint64_t fail = prev && h->failures > prev->failures ? h->failures - prev->failures
                     : prev ? 0 : h->failures;
-    int64_t from = prev ? prev->timestamp : h->timestamp - 1, gap = h->timestamp - from;
+    int64_t gap = row_span(h, prev), from = h->timestamp - gap;
 
     if (!prev && h->requests == 0)
         return;                                 /* Locust's first row, before any user */
-    if (gap <= 0 && r->n_points) {              /* same second again: the newer numbers */
-        struct snap_point *p = &r->points[r->n_points - 1];
+    if (gap <= 0 || !r->points) {
+        r->n_points += gap > 0 ? (size_t)gap : 0;
+        if (gap > 0 || !r->points || !r->n_points)
+            return;
+        struct snap_point *p = &r->points[r->n_points - 1];     /* the newer numbers */
         uint32_t reqs = p->requests, fails = p->failures;
         point_of(p, h, p->second);
         p->requests = clamp32(reqs + req);
@@ -272,26 +313,33 @@ static void add_points(struct rcsv_report *r, const struct rcsv_history_row *h,
     }
 }
 
+/* The Aggregated rows in time order (a row older than the previous one is skipped). */
+static void walk_points(struct rcsv_report *r, const struct rcsv_run *run)
+{
+    const struct rcsv_history_row *h, *prev = NULL;
+    size_t i = 0;
+
+    while ((h = next_total(run, &i)))
+        if (!prev || h->timestamp >= prev->timestamp) {
+            add_points(r, h, prev);
+            prev = h;
+        }
+}
+
+/* Count first, then fill: the gaps decide how many points there are. */
 static int build_points(struct rcsv_report *r, const struct rcsv_run *run)
 {
-    const struct rcsv_history_row *h, *prev = NULL, *first = NULL, *last = NULL;
-    size_t i = 0, cap = 0;
+    size_t n;
 
-    while ((h = next_total(run, &i))) {
-        if (!first)
-            first = h;
-        last = h;
-    }
-    if (!first)
+    walk_points(r, run);
+    n = r->n_points;
+    r->n_points = 0;
+    if (n == 0)
         return 0;
-    cap = (size_t)(last->timestamp - first->timestamp) + 2;
-    if (last->timestamp < first->timestamp || cap > 40u * 1000 * 1000 ||
-        !(r->points = calloc(cap, sizeof *r->points)))
-        return last->timestamp < first->timestamp || cap > 40u * 1000 * 1000 ? 0 : -1;
-    for (i = 0; (h = next_total(run, &i)); prev = h)
-        if (!prev || h->timestamp >= prev->timestamp)
-            add_points(r, h, prev);
-    return 0;
+    if (!(r->points = calloc(n, sizeof *r->points)))
+        return -1;
+    walk_points(r, run);
+    return r->n_points == n ? 0 : -1;
 }
 
 static void add_ramp(struct rcsv_report *r, const struct rcsv_history_row *from,
@@ -501,12 +549,15 @@ static bool cells_usable(const struct rcsv_history_row *h, bool cumulative)
     return false;
 }
 
-/* A percentile over the window from the rows' cells (see the top of the file). */
+/* A percentile over the window from the rows' cells. Cumulative cells: the end row's
+ * distribution minus the base row's, weighted by their counts. Window cells (~10 s each):
+ * rows going back from the end, at least 10 s apart (further apart in long windows, so at
+ * most EST_MAX_MIX), each weighted by the requests since the previous one taken. */
 static bool window_quantile(const struct rcsv_run *run, int32_t entry, const struct window *w,
                             double p, double *v)
 {
-    struct est_cdf c[8];
-    double wt[8];
+    struct est_cdf c[EST_MAX_MIX];
+    double wt[EST_MAX_MIX], step;
     int n = 0;
     const struct rcsv_history_row *h = w->end;
 
@@ -519,10 +570,11 @@ static bool window_quantile(const struct rcsv_run *run, int32_t entry, const str
             wt[n++] = -(double)w->base->requests;
         return n > 0 && est_mix_quantile(c, wt, n, p, v);
     }
-    while (h && n < 8 && (double)h->timestamp > w->base_time) {
+    step = fmax(WINDOW_ROW_SECONDS, w->seconds / EST_MAX_MIX);
+    while (h && n < EST_MAX_MIX && (double)h->timestamp > w->base_time) {
         const struct rcsv_history_row *before =
-            last_row_before(run, entry, (double)h->timestamp - WINDOW_ROW_SECONDS);
-        uint64_t base_req = before ? before->requests : w->base ? w->base->requests : 0;
+            last_row_before(run, entry, fmax((double)h->timestamp - step, w->base_time));
+        uint64_t base_req = before ? before->requests : 0;
         if (cells_usable(h, false) && h->requests > base_req &&
             est_cdf_from_cells(&c[n], h->pct, h->pct_na, h->min, NAN))
             wt[n++] = (double)(h->requests - base_req);

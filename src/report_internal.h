@@ -206,9 +206,10 @@ bool est_cdf_from_cells(struct est_cdf *c, const double *pct, uint16_t na, doubl
                         double max);
 /* The share of requests at or below ms (linear between points). */
 double est_cdf_at(const struct est_cdf *c, double ms);
-/* The value at percentile p of a weighted mix of distributions (weights may be negative: the
- * difference of two cumulative distributions), found on the union of their points. false
- * when the weights do not sum to more than 0. */
+/* The value at percentile p of a weighted mix of n (<= EST_MAX_MIX) distributions (weights may
+ * be negative: the difference of two cumulative distributions), found on the union of their
+ * points. false when the weights do not sum to more than 0. */
+#define EST_MAX_MIX 64
 bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms);
 /* Counts per distribution bucket for n requests following c: integers summing to n. */
 void est_dist(const struct est_cdf *c, uint64_t n, uint64_t dist[SNAP_DIST_BUCKETS]);

@@ -626,6 +626,99 @@ static void test_build_report_verdict(void **state)
     rcsv_free(&run);
 }
 
+static void test_history_gaps_and_users(void **state)
+{
+    static const char stats[] = "Type,Name,Request Count,Failure Count\r\n,Aggregated,60,3\r\n";
+    static const char hist[] =
+        "Timestamp,User Count,Type,Name,Total Request Count,Total Failure Count,50%\r\n"
+        "100,2,,Aggregated,10,0,5\r\n"
+        "200,4,,Aggregated,30,1,6\r\n"
+        "150,4,,Aggregated,35,1,6\r\n"         /* the clock went back: skipped */
+        "10000,1,,Aggregated,60,3,7\r\n";      /* a pause of hours: one point */
+    char *web = slurp(FIX "locust/web_stats_history.csv"), *idle = slurp(LOCUST
+                                                                         "idle_stats.csv");
+    struct rcsv_run run;
+    struct rcsv_report r;
+    char err[512];
+    uint64_t sum = 0;
+
+    (void)state;
+    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "g", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_build_report(&run, NULL, "g", &r, err, sizeof err), 0);
+    assert_int_equal(r.n_points, 1 + 100 + 1);
+    for (size_t i = 0; i < r.n_points; i++) {
+        sum += r.points[i].requests;
+        if (i)
+            assert_true(r.points[i].second > r.points[i - 1].second);
+    }
+    assert_int_equal(sum, 60);
+    assert_int_equal(r.points[0].second, 99);
+    assert_int_equal(r.points[1].second, 100);
+    assert_int_equal(r.points[1].requests, 0);          /* 20 over 100 s: 0.2 a second */
+    assert_int_equal(r.points[100].requests, 20);       /* the remainder on the last */
+    assert_int_equal(r.points[101].second, 9999);
+    assert_int_equal(r.points[101].p50_us, 7000);
+    rcsv_report_free(&r);
+    rcsv_free(&run);
+
+    /* Locust's web UI run: 3 users, then 6 */
+    assert_int_equal(rcsv_parse_run(idle, web, NULL, NULL, "web", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_build_report(&run, NULL, "web", &r, err, sizeof err), 0);
+    assert_int_equal(r.n_events, 2);
+    assert_string_equal(r.events[0].text, "Users 0 → 3 over 1 s");
+    assert_true(r.events[0].time == 1796079050.0);
+    assert_string_equal(r.events[1].text, "Users 3 → 6 over 1 s");
+    assert_true(r.snap->steady_start == 1796079060.0);
+    rcsv_report_free(&r);
+    rcsv_free(&run);
+    free(web);
+    free(idle);
+}
+
+/* Full-history rows over a long steady window: every row's window cells count, not only the
+ * last ones. */
+static void test_window_kind_long_steady(void **state)
+{
+    char stats[256], *hist = calloc(1, 64 * 1024), line[256];
+    struct rcsv_run run;
+    struct scenario *scn;
+    double v;
+    bool est;
+    size_t at;
+
+    (void)state;
+    assert_non_null(hist);
+    snprintf(stats, sizeof stats, "Type,Name,Request Count,Failure Count\r\nGET,/api/v1/"
+             "deployments/,6000,0\r\n,Aggregated,6000,0\r\n");
+    at = (size_t)snprintf(hist, 64 * 1024, "Timestamp,User Count,Type,Name,Total Request "
+                          "Count,Total Failure Count,50%%,90%%,100%%\r\n");
+    /* 600 s at 10/s; the first 200 s at 100 ms, then 20 ms */
+    for (int t = 1; t <= 600; t++) {
+        int ms = t <= 200 ? 100 : 20;
+        for (int e = 0; e < 2; e++) {
+            snprintf(line, sizeof line, "%d,5,%s,%s,%d,0,%d,%d,%d\r\n", 1000 + t,
+                     e ? "" : "GET", e ? "Aggregated" : "/api/v1/deployments/", t * 10, ms,
+                     ms, ms);
+            at += (size_t)snprintf(hist + at, 64 * 1024 - at, "%s", line);
+        }
+    }
+    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "w", &run, NULL, 0), 0);
+    assert_true(run.full_history);
+    scn = scenario_with("{\"p90\": {\"value\": 500, \"window\": \"last 600s\"}, "
+                        "\"p50\": {\"value\": 500, \"window\": \"last 600s\"}, "
+                        "\"p95\": {\"value\": 500, \"window\": \"last 300s\"}}");
+    /* loader order: p50, p90, p95. A third of the run at 100 ms: p90 is 100, p50 20 */
+    assert_true(rcsv_target_value(&run, scn, &scn->targets[0], &v, &est, NULL, 0) && est);
+    assert_true(v == 20.0);
+    assert_true(rcsv_target_value(&run, scn, &scn->targets[1], &v, &est, NULL, 0) && est);
+    assert_true(v == 100.0);
+    assert_true(rcsv_target_value(&run, scn, &scn->targets[2], &v, &est, NULL, 0) && est);
+    assert_true(v == 20.0);                             /* the last 300 s were all 20 ms */
+    scenario_free(scn);
+    rcsv_free(&run);
+    free(hist);
+}
+
 /* ---- hornet report ------------------------------------------------------------------------- */
 
 /* Run report_main with stdout and stderr captured into out (may be NULL). */
@@ -790,6 +883,8 @@ int main(void)
         cmocka_unit_test(test_build_errors_sorted),
         cmocka_unit_test(test_targets_on_csv),
         cmocka_unit_test(test_build_report_verdict),
+        cmocka_unit_test(test_history_gaps_and_users),
+        cmocka_unit_test(test_window_kind_long_steady),
         cmocka_unit_test(test_main_usage),
         cmocka_unit_test(test_main_locust_run),
         cmocka_unit_test(test_main_scenario_verdicts),
