@@ -653,6 +653,14 @@ static void test_target_margins(void **state)
     assert_string_equal(out, "30% of the failure budget");
     report_target_actual(&t, out, sizeof out);
     assert_string_equal(out, "99.70%");
+}
+
+static void test_target_margins_throughput(void **state)
+{
+    struct snap_target t = {.has_data = true};
+    char out[64];
+
+    (void)state;
     t.metric = TARGET_FAILURE_RATE;
     t.lo = -INFINITY;
     t.hi = 0.01;
@@ -734,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_axis_steps),
         cmocka_unit_test(test_target_margins),
+        cmocka_unit_test(test_target_margins_throughput),
         cmocka_unit_test(test_write_files),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);

@@ -141,6 +141,16 @@ static void test_locust_run1_exact(void **state)
     assert_int_equal(run.total.failures, 180);
     assert_true(run.total.avg_size == 516.444976076555);
     assert_true(run.total.fps == 16.359506892783568);
+    rcsv_free(&run);
+}
+
+static void test_locust_run1_history_failures(void **state)
+{
+    struct rcsv_run run;
+    char err[512];
+
+    (void)state;
+    assert_int_equal(rcsv_read_run(LOCUST "run1", &run, err, sizeof err), 0);
     /* history with full history: endpoint rows, the first row all N/A */
     assert_true(run.has_history && run.full_history);
     assert_int_equal(run.history[0].entry, -1);
@@ -574,8 +584,18 @@ static void test_targets_on_csv(void **state)
     }
     scenario_free(scn);
     rcsv_free(&run);
+}
 
-    /* without full history: endpoint windows cannot be judged, and say why */
+/* Without full history: endpoint windows cannot be judged, and say why. */
+static void test_targets_without_full_history(void **state)
+{
+    struct rcsv_run run;
+    struct scenario *scn;
+    char err[512], why[160];
+    bool has, est;
+    double v;
+
+    (void)state;
     assert_int_equal(rcsv_read_run(FIX "hornet_fail", &run, err, sizeof err), 0);
     scn = load_scenario("{\"name\": \"c\", \"user_classes\": [{\"name\": \"U\", \"wait\": "
                         "{\"constant\": 1}, \"tasks\": [{\"name\": \"t\", \"steps\": [{\"method\":"
@@ -872,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_split_python_dialect),
         cmocka_unit_test(test_parse_utc),
         cmocka_unit_test(test_locust_run1_exact),
+        cmocka_unit_test(test_locust_run1_history_failures),
         cmocka_unit_test(test_locust_na_float_medians),
         cmocka_unit_test(test_locust_failures_variants),
         cmocka_unit_test(test_hornet_files_exact),
@@ -882,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_build_points_timeline),
         cmocka_unit_test(test_build_errors_sorted),
         cmocka_unit_test(test_targets_on_csv),
+        cmocka_unit_test(test_targets_without_full_history),
         cmocka_unit_test(test_build_report_verdict),
         cmocka_unit_test(test_history_gaps_and_users),
         cmocka_unit_test(test_window_kind_long_steady),
