@@ -489,15 +489,24 @@ int report_write_file(const char *path, const char *text, size_t len, char *err,
 
 typedef void (*render_fn)(FILE *, const struct report_input *, const struct report_facts *);
 
-static char *render(const struct report_input *in, size_t *len, render_fn fn)
+static char *render(const struct report_input *given, size_t *len, render_fn fn)
 {
     struct report_facts *f = malloc(sizeof *f);
+    struct report_input local = *given, *in = &local;
     char *text = NULL;
     size_t n = 0;
     FILE *out;
 
     if (!f)
         return NULL;
+    if (in->n_points == 0 && in->snap->n_points > 0) {     /* the snapshot's last 10 min */
+        in->points = in->snap->series;
+        in->n_points = in->snap->n_points;
+    }
+    if (in->n_events == 0 && in->snap->n_events > 0) {
+        in->events = in->snap->events;
+        in->n_events = in->snap->n_events;
+    }
     report_facts_compute(in, f);
     out = open_memstream(&text, &n);
     if (out) {

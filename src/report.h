@@ -30,9 +30,11 @@ enum report_pct_kind {
 struct report_input {
     const struct snapshot *snap;        /* the final snapshot, or the current one while running
                                            (snap->finished false: the report says so) */
-    const struct snap_point *points;    /* every second of the run, oldest first; may be NULL */
+    const struct snap_point *points;    /* every second of the run, oldest first; NULL/0:
+                                           the snapshot's own series (last 10 minutes) */
     size_t n_points;
-    const struct snap_event *events;    /* the whole timeline, oldest first; may be NULL */
+    const struct snap_event *events;    /* the whole timeline, oldest first; NULL/0: the
+                                           snapshot's own (newest SNAP_MAX_EVENTS) */
     size_t n_events;
     const char *scenario_path;          /* the scenario file; may be NULL */
     uint32_t users;                     /* configured users (-u or the scenario's) */

@@ -489,6 +489,7 @@ static void test_html_charts_scale(void **state)
     fixture_free(f);
 }
 
+/* Without points: no time charts; the snapshot's own series when it has one. */
 static void test_html_without_points(void **state)
 {
     struct fixture *f = fixture_new();
@@ -509,6 +510,18 @@ static void test_html_without_points(void **state)
     assert_non_null(strstr(html, "expected: not recorded"));
     assert_non_null(strstr(html, "&asymp; 1,000"));
     assert_balanced(html);
+    free(html);
+    /* a snapshot taken from the dashboard: its own last seconds and events */
+    memcpy(f->snap->series, f->points, 120 * sizeof f->points[0]);
+    f->snap->n_points = 120;
+    f->snap->events[0] = f->events[3];
+    f->snap->n_events = 1;
+    f->in.n_events = 0;
+    html = report_html(&f->in, NULL);
+    assert_non_null(html);
+    assert_int_equal(count(html, "<svg class=\"chart\""), 4);
+    assert_int_equal(count(html, "<td class=\"n\">+1:02</td>"), 1);
+    assert_non_null(strstr(html, "No request finished for 5 s"));
     free(html);
     fixture_free(f);
 }
