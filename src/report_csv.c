@@ -1,7 +1,8 @@
 /* report_csv: a run's Locust-format CSV files read back (hornet's or Locust's, 2.12 to 2.44+):
  * Python csv dialect (quotes, doubled quotes, CRLF or LF, newlines inside quotes), columns
  * found by their header names, counts as whole numbers, times as the floats written, "N/A" and
- * empty percentile cells as missing. Main thread. */
+ * empty percentile cells as missing. Files are read one record at a time, so a day-long
+ * history costs the rows kept, not the file's size. Main thread. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,118 +10,187 @@
 #include <string.h>
 #include "report_internal.h"
 
-/* ---- splitting ---------------------------------------------------------------------------- */
+/* ---- records ---------------------------------------------------------------------------- */
 
-struct splitter {
-    struct rcsv_records *r;
-    size_t cap_rec, cap_fields, n_fields;
-    char **fields;
+/* Where records come from: a string or a file. */
+struct source {
+    const char *text;                   /* NULL: read f */
+    FILE *f;
+    char *buf, *line;                   /* the record being built; getline's buffer */
+    size_t cap, line_cap, lineno;
+    bool started, binary;               /* binary: a NUL byte (not a CSV file) */
 };
 
-static int push_field(struct splitter *sp, char *field)
+/* The next physical line (with its end) appended to s->buf at *len; false at the end. */
+static int append_line(struct source *s, size_t *len)
 {
-    if (sp->n_fields == sp->cap_fields) {
-        size_t cap = sp->cap_fields ? sp->cap_fields * 2 : 32;
-        char **p = realloc(sp->fields, cap * sizeof *p);
+    const char *from;
+    size_t n;
+
+    if (s->text) {
+        if (!*s->text)
+            return 0;
+        from = s->text;
+        n = strcspn(from, "\n");
+        n += from[n] == '\n';
+        s->text += n;
+    } else {
+        ssize_t got = getline(&s->line, &s->line_cap, s->f);
+        if (got <= 0)
+            return ferror(s->f) ? -1 : 0;
+        if (memchr(s->line, '\0', (size_t)got)) {
+            s->binary = true;
+            return -1;
+        }
+        from = s->line;
+        n = (size_t)got;
+    }
+    if (*len + n + 1 > s->cap) {
+        size_t cap = (*len + n + 1) * 2;
+        char *p = realloc(s->buf, cap);
         if (!p)
             return -1;
-        sp->fields = p;
-        sp->cap_fields = cap;
+        s->buf = p;
+        s->cap = cap;
     }
-    sp->fields[sp->n_fields++] = field;
-    return 0;
+    memcpy(s->buf + *len, from, n);
+    *len += n;
+    s->buf[*len] = '\0';
+    s->lineno++;
+    return 1;
 }
 
-static int push_record(struct splitter *sp, size_t line)
+/* The next whole record into s->buf without its line end: physical lines are joined while a
+ * quote is open (an odd count of '"' so far). 1: a record; 0: the end; -1: OOM, a read error
+ * or an unterminated quote (*first = its first line). */
+static int next_record(struct source *s, size_t *first)
 {
-    struct rcsv_records *r = sp->r;
-    char **copy;
+    size_t len = 0, quotes = 0, scanned = 0;
+    int rc;
 
-    if (r->n == sp->cap_rec) {
-        size_t cap = sp->cap_rec ? sp->cap_rec * 2 : 64;
-        char ***f = realloc(r->fields, cap * sizeof *f);
-        size_t *c = f ? realloc(r->counts, cap * sizeof *c) : NULL;
-        size_t *l = c ? realloc(r->lines, cap * sizeof *l) : NULL;
-        if (f)
-            r->fields = f;
-        if (c)
-            r->counts = c;
-        if (!l)
-            return -1;
-        r->lines = l;
-        sp->cap_rec = cap;
+    *first = s->lineno + 1;
+    while ((rc = append_line(s, &len)) > 0) {
+        for (; scanned < len; scanned++)
+            quotes += s->buf[scanned] == '"';
+        if (quotes % 2 == 0)
+            break;
     }
-    if (!(copy = malloc(sp->n_fields * sizeof *copy)))
+    if (rc < 0 || (rc == 0 && quotes % 2))
         return -1;
-    memcpy(copy, sp->fields, sp->n_fields * sizeof *copy);
-    r->fields[r->n] = copy;
-    r->counts[r->n] = sp->n_fields;
-    r->lines[r->n++] = line;
-    sp->n_fields = 0;
-    return 0;
+    if (rc == 0 && len == 0)
+        return 0;
+    while (len > 0 && (s->buf[len - 1] == '\n' || s->buf[len - 1] == '\r'))
+        s->buf[--len] = '\0';
+    if (!s->started && strncmp(s->buf, "\xEF\xBB\xBF", 3) == 0)
+        memmove(s->buf, s->buf + 3, len - 2);
+    s->started = true;
+    return 1;
 }
 
-/* One field starting at *p, unescaped in place (never longer than the text); *p moves past it
- * and *end gets the character that ended it ('\0', ',', '\n'). -1: unterminated quote. */
-static int read_field(char **p, size_t *line, char *end)
+/* One field at *p, unescaped in place (never longer than the text); *p moves past its comma.
+ * false after the last field. */
+static bool read_field(char **p, char **field)
 {
     char *in = *p, *out = *p;
 
+    *field = out;
     if (*in == '"') {
-        for (in++;; in++) {
-            if (*in == '\0')
-                return -1;
+        for (in++; *in; in++) {
             if (*in == '"' && in[1] == '"')
                 in++;
             else if (*in == '"')
                 break;
-            if (*in == '\n')
-                (*line)++;
             *out++ = *in;
         }
-        in++;
+        in += *in == '"';
     }
-    while (*in && *in != ',' && *in != '\n' && !(*in == '\r' && in[1] == '\n'))
+    while (*in && *in != ',')
         *out++ = *in++;
-    if (*in == '\r')
-        in++;
-    *end = *in;
-    *p = *in ? in + 1 : in;
-    *out = '\0';                        /* may overwrite the separator: read first */
+    *p = *in ? in + 1 : NULL;
+    *out = '\0';                        /* may overwrite the comma: read first */
+    return *p != NULL;
+}
+
+typedef int (*record_fn)(void *ctx, char **fields, size_t n, size_t line);
+
+/* Call fn for every record of the source; -1 when fn fails or a record cannot be read
+ * (*bad_line set: 0 on OOM). */
+static int each_record(struct source *s, record_fn fn, void *ctx, size_t *bad_line)
+{
+    char **fields = NULL, *p, *field;
+    size_t cap = 0, n, first;
+    int rc;
+
+    while ((rc = next_record(s, &first)) > 0) {
+        for (n = 0, p = s->buf;;) {
+            bool more = read_field(&p, &field);
+            if (n == cap) {
+                char **grown = realloc(fields, (cap = cap ? cap * 2 : 32) * sizeof *fields);
+                if (!grown) {
+                    rc = -1;
+                    first = 0;
+                    goto out;
+                }
+                fields = grown;
+            }
+            fields[n++] = field;
+            if (!more)
+                break;
+        }
+        if ((rc = fn(ctx, fields, n, first)) < 0)
+            goto out;
+    }
+out:
+    if (rc < 0)
+        *bad_line = first;
+    free(fields);
+    free(s->buf);
+    free(s->line);
+    s->buf = s->line = NULL;
+    return rc < 0 ? -1 : 0;
+}
+
+static int collect_cb(void *ctx, char **fields, size_t n, size_t line)
+{
+    struct rcsv_records *r = ctx;
+    size_t bytes = n * sizeof(char *), at;
+    char **copy;
+
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(fields[i]) + 1;
+    if (r->n % 64 == 0) {
+        char ***f = realloc(r->fields, (r->n + 64) * sizeof *f);
+        size_t *c = f ? realloc(r->counts, (r->n + 64) * sizeof *c) : NULL;
+        size_t *l = c ? realloc(r->lines, (r->n + 64) * sizeof *l) : NULL;
+        r->fields = f ? f : r->fields;
+        r->counts = c ? c : r->counts;
+        if (!l)
+            return -1;
+        r->lines = l;
+    }
+    if (!(copy = malloc(bytes)))
+        return -1;
+    at = n * sizeof(char *);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = (char *)copy + at;
+        at += (size_t)sprintf(copy[i], "%s", fields[i]) + 1;
+    }
+    r->fields[r->n] = copy;
+    r->counts[r->n] = n;
+    r->lines[r->n++] = line;
     return 0;
 }
 
 int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line)
 {
-    struct splitter sp = {.r = out};
-    size_t line = 1, start = 1;
-    char *p, end;
+    struct source s = {.text = text};
 
     memset(out, 0, sizeof *out);
-    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3;
-    if (!(out->buf = strdup(text)))
+    if (each_record(&s, collect_cb, out, bad_line) < 0) {
+        rcsv_records_free(out);
         return -1;
-    for (p = out->buf; *p;) {
-        char *field = p;
-        if (read_field(&p, &line, &end) < 0) {
-            *bad_line = start;
-            goto fail;
-        }
-        if (push_field(&sp, field) < 0)
-            goto fail;
-        if (end == ',')
-            continue;
-        if (push_record(&sp, start) < 0)
-            goto fail;
-        start = ++line;
     }
-    free(sp.fields);
     return (int)out->n;
-fail:
-    free(sp.fields);
-    rcsv_records_free(out);
-    return -1;
 }
 
 void rcsv_records_free(struct rcsv_records *r)
@@ -134,83 +204,110 @@ void rcsv_records_free(struct rcsv_records *r)
     memset(r, 0, sizeof *r);
 }
 
-/* ---- cells ------------------------------------------------------------------------------ */
+/* ---- columns and cells ----------------------------------------------------------------- */
 
-/* The columns of a file, found by header name (-1: absent). */
-struct columns {
+enum column {
+    C_TYPE, C_NAME, C_REQUESTS, C_FAILURES, C_MEDIAN, C_AVG, C_MIN, C_MAX, C_SIZE, C_RPS, C_FPS,
+    C_TIMESTAMP, C_USERS, C_T_REQUESTS, C_T_FAILURES, C_T_MEDIAN, C_T_AVG, C_T_MIN, C_T_MAX,
+    C_T_SIZE, C_METHOD, C_ERROR, C_OCCURRENCES, C_FIRST, C_LAST, C_COUNT, C_MESSAGE,
+    C_TRACEBACK, C_PCT, N_COLUMNS = C_PCT + SNAP_PCT_COUNT
+};
+
+static const char *const column_names[C_PCT] = {
+    "Type", "Name", "Request Count", "Failure Count", "Median Response Time",
+    "Average Response Time", "Min Response Time", "Max Response Time", "Average Content Size",
+    "Requests/s", "Failures/s", "Timestamp", "User Count", "Total Request Count",
+    "Total Failure Count", "Total Median Response Time", "Total Average Response Time",
+    "Total Min Response Time", "Total Max Response Time", "Total Average Content Size",
+    "Method", "Error", "Occurrences", "First Seen", "Last Seen", "Count", "Message", "Traceback"
+};
+
+enum file_kind { F_STATS = 0, F_HISTORY, F_FAILURES, F_EXCEPTIONS };
+
+static const enum column required[4][7] = {
+    {C_TYPE, C_NAME, C_REQUESTS, C_FAILURES, N_COLUMNS},
+    {C_TIMESTAMP, C_USERS, C_TYPE, C_NAME, C_T_REQUESTS, C_T_FAILURES, N_COLUMNS},
+    {C_METHOD, C_NAME, C_ERROR, C_OCCURRENCES, N_COLUMNS},
+    {C_COUNT, C_MESSAGE, C_TRACEBACK, N_COLUMNS},
+};
+
+static const char *column_name(int c)
+{
+    return c < C_PCT ? column_names[c] : snapshot_pct_labels[c - C_PCT];
+}
+
+/* One file being read: its header's columns and the record at hand. */
+struct sheet {
     const char *file;
-    const struct rcsv_records *rec;
-    size_t row;                         /* the record being read */
+    enum file_kind kind;
+    unsigned flags;
+    struct rcsv_run *run;
+    int col[N_COLUMNS];                 /* field index of each column; -1: absent */
+    bool header;
+    char **fields;
+    size_t n, line;
+    int32_t hint;                       /* the history's last entry found */
     char *err;
     size_t errlen;
 };
 
-static int col_of(const struct rcsv_records *rec, const char *name)
+static const char *cell(const struct sheet *sh, enum column c)
 {
-    for (size_t i = 0; rec->n && i < rec->counts[0]; i++)
-        if (strcmp(rec->fields[0][i], name) == 0)
-            return (int)i;
+    int i = sh->col[c];
+    return i >= 0 && (size_t)i < sh->n ? sh->fields[i] : NULL;
+}
+
+static int bad(const struct sheet *sh, enum column c, const char *want)
+{
+    const char *v = cell(sh, c);
+
+    snprintf(sh->err, sh->errlen, "%s:%zu: column '%s': expected %s, got '%.40s'", sh->file,
+             sh->line, column_name((int)c), want, v ? v : "");
     return -1;
 }
 
-static const char *cell(const struct columns *c, int col)
+static int get_count(const struct sheet *sh, enum column c, uint64_t *v)
 {
-    if (col < 0 || (size_t)col >= c->rec->counts[c->row])
-        return NULL;
-    return c->rec->fields[c->row][col];
-}
-
-static int bad(const struct columns *c, int col, const char *want)
-{
-    const char *v = cell(c, col);
-
-    snprintf(c->err, c->errlen, "%s:%zu: column '%s': expected %s, got '%.40s'", c->file,
-             c->rec->lines[c->row], c->rec->fields[0][col], want, v ? v : "");
-    return -1;
-}
-
-static int get_count(const struct columns *c, int col, uint64_t *v)
-{
-    const char *s = cell(c, col);
+    const char *s = cell(sh, c);
     char *end;
 
     *v = 0;
-    if (col < 0)
+    if (sh->col[c] < 0)
         return 0;
     if (!s || *s < '0' || *s > '9')
-        return bad(c, col, "a whole number");
+        return bad(sh, c, "a whole number");
     errno = 0;
     *v = strtoull(s, &end, 10);
     if (*end || errno)
-        return bad(c, col, "a whole number");
+        return bad(sh, c, "a whole number");
     return 0;
 }
 
 /* A float cell; "N/A", empty (Python's None) or an absent column read as 0 and set *na when
  * na is given. */
-static int get_float(const struct columns *c, int col, double *v, bool *na)
+static int get_float(const struct sheet *sh, enum column c, double *v, bool *na)
 {
-    const char *s = cell(c, col);
+    const char *s = cell(sh, c);
     char *end;
 
     *v = 0;
     if (na)
         *na = false;
-    if (col < 0 || !s || !*s || strcmp(s, "N/A") == 0) {
+    if (!s || !*s || strcmp(s, "N/A") == 0) {
         if (na)
             *na = true;
         return 0;
     }
     *v = strtod(s, &end);
     if (*end || !isfinite(*v))
-        return bad(c, col, "a number");
+        return bad(sh, c, "a number");
     return 0;
 }
 
 /* A text cell, cut at a UTF-8 character boundary when it does not fit. */
-static void get_text(const struct columns *c, int col, char *out, size_t n)
+static void get_text(const struct sheet *sh, enum column c, char *out, size_t n)
 {
-    const char *s = cell(c, col);
+    const char *s = cell(sh, c);
     size_t len;
 
     snprintf(out, n, "%s", s ? s : "");
@@ -222,23 +319,29 @@ static void get_text(const struct columns *c, int col, char *out, size_t n)
     }
 }
 
-static int require(const struct columns *c, const char *const *names)
+/* The end of a text that does not fit (a traceback's last frames say where it was raised):
+ * "..." and the last bytes, cut at a UTF-8 character boundary. */
+static void get_tail(const struct sheet *sh, enum column c, char *out, size_t n)
 {
-    for (; *names; names++)
-        if (col_of(c->rec, *names) < 0) {
-            snprintf(c->err, c->errlen, "%s:1: not a Locust/hornet CSV file of this kind: no "
-                     "'%s' column", c->file, *names);
-            return -1;
-        }
-    return 0;
+    const char *s = cell(sh, c), *t;
+    size_t len = s ? strlen(s) : 0;
+
+    if (len < n) {
+        snprintf(out, n, "%s", s ? s : "");
+        return;
+    }
+    t = s + len - (n - 4);
+    while ((*t & 0xC0) == 0x80)
+        t++;
+    snprintf(out, n, "...%s", t);
 }
 
-static int get_pcts(const struct columns *c, double *pct, uint16_t *na)
+static int get_pcts(const struct sheet *sh, double *pct, uint16_t *na)
 {
     *na = 0;
     for (int k = 0; k < SNAP_PCT_COUNT; k++) {
         bool missing;
-        if (get_float(c, col_of(c->rec, snapshot_pct_labels[k]), &pct[k], &missing) < 0)
+        if (get_float(sh, (enum column)(C_PCT + k), &pct[k], &missing) < 0)
             return -1;
         if (missing)
             *na |= (uint16_t)(1u << k);
@@ -246,76 +349,71 @@ static int get_pcts(const struct columns *c, double *pct, uint16_t *na)
     return 0;
 }
 
-/* ---- stats.csv ------------------------------------------------------------------------ */
-
-static int stats_row(const struct columns *c, struct rcsv_stats_row *r)
+static int read_header(struct sheet *sh)
 {
-    const struct rcsv_records *rec = c->rec;
-
-    memset(r, 0, sizeof *r);
-    get_text(c, col_of(rec, "Type"), r->method, sizeof r->method);
-    get_text(c, col_of(rec, "Name"), r->name, sizeof r->name);
-    if (get_count(c, col_of(rec, "Request Count"), &r->requests) < 0 ||
-        get_count(c, col_of(rec, "Failure Count"), &r->failures) < 0 ||
-        get_float(c, col_of(rec, "Median Response Time"), &r->median, NULL) < 0 ||
-        get_float(c, col_of(rec, "Average Response Time"), &r->avg, NULL) < 0 ||
-        get_float(c, col_of(rec, "Min Response Time"), &r->min, NULL) < 0 ||
-        get_float(c, col_of(rec, "Max Response Time"), &r->max, NULL) < 0 ||
-        get_float(c, col_of(rec, "Average Content Size"), &r->avg_size, NULL) < 0 ||
-        get_float(c, col_of(rec, "Requests/s"), &r->rps, NULL) < 0 ||
-        get_float(c, col_of(rec, "Failures/s"), &r->fps, NULL) < 0)
-        return -1;
-    return get_pcts(c, r->pct, &r->pct_na);
-}
-
-static bool is_aggregated(const struct rcsv_stats_row *r)
-{
-    return r->method[0] == '\0' && strcmp(r->name, "Aggregated") == 0;
-}
-
-static int parse_stats(const char *text, const char *file, struct rcsv_run *run, char *err,
-                       size_t errlen)
-{
-    static const char *const need[] = {"Type", "Name", "Request Count", "Failure Count", NULL};
-    struct rcsv_records rec;
-    struct columns c = {.file = file, .rec = &rec, .err = err, .errlen = errlen};
-    bool total = false;
-    size_t bad_line = 0;
-    int rc = -1;
-
-    if (rcsv_split(text, &rec, &bad_line) < 0) {
-        snprintf(err, errlen, "%s:%zu: %s", file, bad_line, bad_line ? "unterminated quote"
-                 : "out of memory");
-        return -1;
+    for (int c = 0; c < N_COLUMNS; c++) {
+        sh->col[c] = -1;
+        for (size_t i = 0; i < sh->n && sh->col[c] < 0; i++)
+            if (strcmp(sh->fields[i], column_name(c)) == 0)
+                sh->col[c] = (int)i;
     }
-    if (rec.n == 0) {
-        snprintf(err, errlen, "%s: empty file", file);
-        goto out;
-    }
-    if (require(&c, need) < 0 || !(run->stats = calloc(rec.n, sizeof *run->stats)))
-        goto out;
-    for (c.row = 1; c.row < rec.n; c.row++) {
-        struct rcsv_stats_row r;
-        if (rec.counts[c.row] == 1 && !rec.fields[c.row][0][0])
-            continue;                               /* a blank line */
-        if (stats_row(&c, &r) < 0)
-            goto out;
-        if (is_aggregated(&r)) {
-            run->total = r;
-            total = true;
-        } else {
-            run->stats[run->n_stats++] = r;
+    for (const enum column *c = required[sh->kind]; *c != N_COLUMNS; c++)
+        if (sh->col[*c] < 0) {
+            snprintf(sh->err, sh->errlen, "%s:%zu: not a Locust/hornet CSV file of this kind: "
+                     "no '%s' column", sh->file, sh->line, column_name((int)*c));
+            return -1;
         }
-    }
-    if (!total)
-        snprintf(err, errlen, "%s: no Aggregated row", file);
-    rc = total ? 0 : -1;
-out:
-    rcsv_records_free(&rec);
-    return rc;
+    sh->header = true;
+    return 0;
 }
 
-/* ---- stats_history.csv ------------------------------------------------------------------- */
+/* Room for one more element in *arr (n used, *cap allocated). */
+static void *grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+    void *p;
+
+    if (n < *cap)
+        return arr;
+    if (!(p = realloc(arr, (*cap ? *cap * 2 : 64) * size)))
+        return NULL;
+    *cap = *cap ? *cap * 2 : 64;
+    return p;
+}
+
+/* ---- rows ------------------------------------------------------------------------------- */
+
+static int stats_row(const struct sheet *sh, struct rcsv_stats_row *r)
+{
+    memset(r, 0, sizeof *r);
+    get_text(sh, C_TYPE, r->method, sizeof r->method);
+    get_text(sh, C_NAME, r->name, sizeof r->name);
+    if (get_count(sh, C_REQUESTS, &r->requests) < 0 ||
+        get_count(sh, C_FAILURES, &r->failures) < 0 ||
+        get_float(sh, C_MEDIAN, &r->median, NULL) < 0 || get_float(sh, C_AVG, &r->avg, NULL) < 0 ||
+        get_float(sh, C_MIN, &r->min, NULL) < 0 || get_float(sh, C_MAX, &r->max, NULL) < 0 ||
+        get_float(sh, C_SIZE, &r->avg_size, NULL) < 0 ||
+        get_float(sh, C_RPS, &r->rps, NULL) < 0 || get_float(sh, C_FPS, &r->fps, NULL) < 0)
+        return -1;
+    return get_pcts(sh, r->pct, &r->pct_na);
+}
+
+static int add_stats(struct sheet *sh, size_t *cap)
+{
+    struct rcsv_run *run = sh->run;
+    struct rcsv_stats_row r;
+
+    if (stats_row(sh, &r) < 0)
+        return -1;
+    if (r.method[0] == '\0' && strcmp(r.name, "Aggregated") == 0) {
+        run->total = r;
+        run->has_total = true;
+        return 0;
+    }
+    if (!(run->stats = grow(run->stats, run->n_stats, cap, sizeof r)))
+        return -1;
+    run->stats[run->n_stats++] = r;
+    return 0;
+}
 
 static int32_t find_entry(const struct rcsv_run *run, const char *method, const char *name,
                           int32_t *hint)
@@ -330,74 +428,46 @@ static int32_t find_entry(const struct rcsv_run *run, const char *method, const 
     return -2;
 }
 
-static int history_row(const struct columns *c, const struct rcsv_run *run,
-                       struct rcsv_history_row *h, int32_t *hint)
+static int history_row(struct sheet *sh, struct rcsv_history_row *h)
 {
-    const struct rcsv_records *rec = c->rec;
     char method[8], name[SNAP_NAME_MAX];
     uint64_t ts, users;
 
     memset(h, 0, sizeof *h);
-    get_text(c, col_of(rec, "Type"), method, sizeof method);
-    get_text(c, col_of(rec, "Name"), name, sizeof name);
-    h->entry = find_entry(run, method, name, hint);
-    if (get_count(c, col_of(rec, "Timestamp"), &ts) < 0 ||
-        get_count(c, col_of(rec, "User Count"), &users) < 0 ||
-        get_float(c, col_of(rec, "Requests/s"), &h->rps, NULL) < 0 ||
-        get_float(c, col_of(rec, "Failures/s"), &h->fps, NULL) < 0 ||
-        get_pcts(c, h->pct, &h->pct_na) < 0 ||
-        get_count(c, col_of(rec, "Total Request Count"), &h->requests) < 0 ||
-        get_count(c, col_of(rec, "Total Failure Count"), &h->failures) < 0 ||
-        get_float(c, col_of(rec, "Total Median Response Time"), &h->median, NULL) < 0 ||
-        get_float(c, col_of(rec, "Total Average Response Time"), &h->avg, NULL) < 0 ||
-        get_float(c, col_of(rec, "Total Min Response Time"), &h->min, NULL) < 0 ||
-        get_float(c, col_of(rec, "Total Max Response Time"), &h->max, NULL) < 0 ||
-        get_float(c, col_of(rec, "Total Average Content Size"), &h->avg_size, NULL) < 0)
+    get_text(sh, C_TYPE, method, sizeof method);
+    get_text(sh, C_NAME, name, sizeof name);
+    h->entry = find_entry(sh->run, method, name, &sh->hint);
+    if (get_count(sh, C_TIMESTAMP, &ts) < 0 || get_count(sh, C_USERS, &users) < 0 ||
+        get_float(sh, C_RPS, &h->rps, NULL) < 0 || get_float(sh, C_FPS, &h->fps, NULL) < 0 ||
+        get_pcts(sh, h->pct, &h->pct_na) < 0 ||
+        get_count(sh, C_T_REQUESTS, &h->requests) < 0 ||
+        get_count(sh, C_T_FAILURES, &h->failures) < 0 ||
+        get_float(sh, C_T_MEDIAN, &h->median, NULL) < 0 ||
+        get_float(sh, C_T_AVG, &h->avg, NULL) < 0 || get_float(sh, C_T_MIN, &h->min, NULL) < 0 ||
+        get_float(sh, C_T_MAX, &h->max, NULL) < 0 ||
+        get_float(sh, C_T_SIZE, &h->avg_size, NULL) < 0)
         return -1;
     h->timestamp = (int64_t)ts;
     h->users = users > UINT32_MAX ? UINT32_MAX : (uint32_t)users;
     return 0;
 }
 
-static int parse_history(const char *text, const char *file, struct rcsv_run *run, char *err,
-                         size_t errlen)
+/* Aggregated rows are kept; endpoint rows only with RCSV_ENDPOINT_HISTORY. */
+static int add_history(struct sheet *sh, size_t *cap)
 {
-    static const char *const need[] = {"Timestamp", "User Count", "Type", "Name",
-                                       "Total Request Count", "Total Failure Count", NULL};
-    struct rcsv_records rec;
-    struct columns c = {.file = file, .rec = &rec, .err = err, .errlen = errlen};
-    size_t bad_line = 0;
-    int32_t hint = -1;
-    int rc = -1;
+    struct rcsv_run *run = sh->run;
+    struct rcsv_history_row h;
 
-    if (rcsv_split(text, &rec, &bad_line) < 0) {
-        snprintf(err, errlen, "%s:%zu: %s", file, bad_line, bad_line ? "unterminated quote"
-                 : "out of memory");
+    if (history_row(sh, &h) < 0)
         return -1;
-    }
-    run->has_history = true;
-    if (rec.n == 0) {
-        rc = 0;                                     /* Locust may leave it empty */
-        goto out;
-    }
-    if (require(&c, need) < 0 || !(run->history = calloc(rec.n, sizeof *run->history)))
-        goto out;
-    for (c.row = 1; c.row < rec.n; c.row++) {
-        struct rcsv_history_row *h = &run->history[run->n_history];
-        if (rec.counts[c.row] == 1 && !rec.fields[c.row][0][0])
-            continue;
-        if (history_row(&c, run, h, &hint) < 0)
-            goto out;
-        run->full_history |= h->entry != -1;
-        run->n_history++;
-    }
-    rc = 0;
-out:
-    rcsv_records_free(&rec);
-    return rc;
+    run->full_history |= h.entry != -1;
+    if (h.entry != -1 && !(sh->flags & RCSV_ENDPOINT_HISTORY))
+        return 0;
+    if (!(run->history = grow(run->history, run->n_history, cap, sizeof h)))
+        return -1;
+    run->history[run->n_history++] = h;
+    return 0;
 }
-
-/* ---- failures.csv and exceptions.csv ---------------------------------------------------- */
 
 double rcsv_parse_utc(const char *s)
 {
@@ -417,176 +487,172 @@ double rcsv_parse_utc(const char *s)
     return (double)days * 86400.0 + h * 3600.0 + mi * 60.0 + sec;
 }
 
-static int failure_row(const struct columns *c, struct rcsv_failure_row *f)
+static int add_failure(struct sheet *sh, size_t *cap)
 {
-    const struct rcsv_records *rec = c->rec;
+    struct rcsv_run *run = sh->run;
+    struct rcsv_failure_row f = {0};
     char when[64];
-    int col;
 
-    memset(f, 0, sizeof *f);
-    get_text(c, col_of(rec, "Method"), f->method, sizeof f->method);
-    get_text(c, col_of(rec, "Name"), f->name, sizeof f->name);
-    get_text(c, col_of(rec, "Error"), f->error, sizeof f->error);
-    if (get_count(c, col_of(rec, "Occurrences"), &f->count) < 0)
+    get_text(sh, C_METHOD, f.method, sizeof f.method);
+    get_text(sh, C_NAME, f.name, sizeof f.name);
+    get_text(sh, C_ERROR, f.error, sizeof f.error);
+    if (get_count(sh, C_OCCURRENCES, &f.count) < 0)
         return -1;
     for (int k = 0; k < 2; k++) {
-        col = col_of(rec, k ? "Last Seen" : "First Seen");
-        get_text(c, col, when, sizeof when);
+        enum column c = k ? C_LAST : C_FIRST;
+        get_text(sh, c, when, sizeof when);
         double t = when[0] ? rcsv_parse_utc(when) : 0;
         if (t < 0)
-            return bad(c, col, "a time such as 2026-11-30T14:25:01Z");
-        *(k ? &f->last_seen : &f->first_seen) = t;
+            return bad(sh, c, "a time such as 2026-11-30T14:25:01Z");
+        *(k ? &f.last_seen : &f.first_seen) = t;
     }
+    run->failures_seen |= sh->col[C_FIRST] >= 0;
+    if (!(run->failures = grow(run->failures, run->n_failures, cap, sizeof f)))
+        return -1;
+    run->failures[run->n_failures++] = f;
     return 0;
 }
 
-/* The end of a text that does not fit (a traceback's last frames say where it was raised):
- * "..." and the last bytes, cut at a UTF-8 character boundary. */
-static void get_tail(const struct columns *c, int col, char *out, size_t n)
+static int add_exception(struct sheet *sh, size_t *cap)
 {
-    const char *s = cell(c, col), *t;
-    size_t len = s ? strlen(s) : 0;
+    struct rcsv_run *run = sh->run;
+    struct rcsv_exception_row e = {0};
 
-    if (len < n) {
-        snprintf(out, n, "%s", s ? s : "");
-        return;
+    get_text(sh, C_MESSAGE, e.message, sizeof e.message);
+    get_tail(sh, C_TRACEBACK, e.traceback, sizeof e.traceback);
+    if (get_count(sh, C_COUNT, &e.count) < 0)
+        return -1;
+    if (!(run->exceptions = grow(run->exceptions, run->n_exceptions, cap, sizeof e)))
+        return -1;
+    run->exceptions[run->n_exceptions++] = e;
+    return 0;
+}
+
+struct reader {
+    struct sheet sh;
+    size_t cap;
+    bool oom;
+};
+
+static int record_cb(void *ctx, char **fields, size_t n, size_t line)
+{
+    struct reader *rd = ctx;
+    struct sheet *sh = &rd->sh;
+    int rc;
+
+    sh->fields = fields;
+    sh->n = n;
+    sh->line = line;
+    if (!sh->header)
+        return read_header(sh);
+    if (n == 1 && !fields[0][0])
+        return 0;                                   /* a blank line */
+    switch (sh->kind) {
+    case F_STATS: rc = add_stats(sh, &rd->cap); break;
+    case F_HISTORY: rc = add_history(sh, &rd->cap); break;
+    case F_FAILURES: rc = add_failure(sh, &rd->cap); break;
+    default: rc = add_exception(sh, &rd->cap); break;
     }
-    t = s + len - (n - 4);
-    while ((*t & 0xC0) == 0x80)
-        t++;
-    snprintf(out, n, "...%s", t);
+    if (rc < 0 && !sh->err[0]) {
+        rd->oom = true;
+        snprintf(sh->err, sh->errlen, "out of memory reading %s", sh->file);
+    }
+    return rc;
 }
 
-static int exception_row(const struct columns *c, struct rcsv_exception_row *e)
+/* One file from its source; an empty file is an error for stats.csv only. */
+static int read_file(struct source *src, const char *file, enum file_kind kind, unsigned flags,
+                     struct rcsv_run *run, char *err, size_t errlen)
 {
-    memset(e, 0, sizeof *e);
-    get_text(c, col_of(c->rec, "Message"), e->message, sizeof e->message);
-    get_tail(c, col_of(c->rec, "Traceback"), e->traceback, sizeof e->traceback);
-    return get_count(c, col_of(c->rec, "Count"), &e->count);
-}
+    char scratch[8];
+    struct reader rd = {.sh = {.file = file, .kind = kind, .flags = flags, .run = run,
+                               .hint = -1, .err = err ? err : scratch,
+                               .errlen = err ? errlen : sizeof scratch}};
+    size_t bad_line = 0;
 
-/* failures.csv (kind 0) or exceptions.csv (kind 1). */
-static int parse_list(const char *text, const char *file, int kind, struct rcsv_run *run,
-                      char *err, size_t errlen)
-{
-    static const char *const need_f[] = {"Method", "Name", "Error", "Occurrences", NULL};
-    static const char *const need_e[] = {"Count", "Message", "Traceback", NULL};
-    struct rcsv_records rec;
-    struct columns c = {.file = file, .rec = &rec, .err = err, .errlen = errlen};
-    size_t bad_line = 0, *n = kind ? &run->n_exceptions : &run->n_failures;
-    int rc = -1;
-
-    if (rcsv_split(text, &rec, &bad_line) < 0) {
-        snprintf(err, errlen, "%s:%zu: %s", file, bad_line, bad_line ? "unterminated quote"
-                 : "out of memory");
+    rd.sh.err[0] = '\0';
+    if (each_record(src, record_cb, &rd, &bad_line) < 0) {
+        if (src->binary)
+            snprintf(rd.sh.err, rd.sh.errlen, "%s:%zu: not a text file", file, src->lineno + 1);
+        else if (!rd.sh.err[0])
+            snprintf(rd.sh.err, rd.sh.errlen, "%s:%zu: %s", file, bad_line,
+                     bad_line ? "unterminated quote" : "out of memory or a read error");
         return -1;
     }
-    *(kind ? &run->has_exceptions : &run->has_failures) = true;
-    if (rec.n == 0 || require(&c, kind ? need_e : need_f) < 0) {
-        rc = rec.n == 0 ? 0 : -1;
-        goto out;
+    if (kind == F_STATS && !rd.sh.header) {
+        snprintf(rd.sh.err, rd.sh.errlen, "%s: empty file", file);
+        return -1;
     }
-    run->failures_seen |= !kind && col_of(&rec, "First Seen") >= 0;
-    if (kind ? !(run->exceptions = calloc(rec.n, sizeof *run->exceptions))
-             : !(run->failures = calloc(rec.n, sizeof *run->failures)))
-        goto out;
-    for (c.row = 1; c.row < rec.n; c.row++) {
-        if (rec.counts[c.row] == 1 && !rec.fields[c.row][0][0])
-            continue;
-        if ((kind ? exception_row(&c, &run->exceptions[*n])
-                  : failure_row(&c, &run->failures[*n])) < 0)
-            goto out;
-        (*n)++;
+    if (kind == F_STATS && !run->has_total) {
+        snprintf(rd.sh.err, rd.sh.errlen, "%s: no Aggregated row", file);
+        return -1;
     }
-    rc = 0;
-out:
-    rcsv_records_free(&rec);
-    return rc;
+    return 0;
 }
 
 /* ---- files ---------------------------------------------------------------------------- */
 
-int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, struct rcsv_run *run,
-                   char *err, size_t errlen)
+static const char *const suffixes[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
+                                        "_exceptions.csv"};
+
+static void mark_present(struct rcsv_run *run, int kind)
 {
-    char file[4][512];
-    static const char *const suffix[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
-                                          "_exceptions.csv"};
+    if (kind == F_HISTORY)
+        run->has_history = true;
+    else if (kind == F_FAILURES)
+        run->has_failures = true;
+    else if (kind == F_EXCEPTIONS)
+        run->has_exceptions = true;
+}
+
+int rcsv_parse_run(const char *stats, const char *history, const char *failures,
+                   const char *exceptions, const char *prefix, unsigned flags,
+                   struct rcsv_run *run, char *err, size_t errlen)
+{
+    const char *texts[4] = {stats, history, failures, exceptions};
+    char file[4200];
 
     memset(run, 0, sizeof *run);
-    for (int i = 0; i < 4; i++)
-        snprintf(file[i], sizeof file[i], "%s%s", prefix, suffix[i]);
-    if (parse_stats(stats, file[0], run, err, errlen) < 0 ||
-        (history && parse_history(history, file[1], run, err, errlen) < 0) ||
-        (failures && parse_list(failures, file[2], 0, run, err, errlen) < 0) ||
-        (exceptions && parse_list(exceptions, file[3], 1, run, err, errlen) < 0)) {
-        rcsv_free(run);
-        return -1;
+    for (int k = 0; k < 4; k++) {
+        struct source src = {.text = texts[k]};
+        if (!texts[k])
+            continue;
+        snprintf(file, sizeof file, "%s%s", prefix, suffixes[k]);
+        mark_present(run, k);
+        if (read_file(&src, file, (enum file_kind)k, flags, run, err, errlen) < 0) {
+            rcsv_free(run);
+            return -1;
+        }
     }
     return 0;
 }
 
-/* The whole file; NULL with errno set (ENOENT: missing). */
-static char *slurp(const char *path)
+int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
+                  size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    char *text = NULL, *p;
-    size_t n = 0, cap = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (n + 65536 + 1 > cap) {
-            cap = cap ? cap * 2 : 131072;
-            if (!(p = realloc(text, cap))) {
-                free(text);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            text = p;
-        }
-        got = fread(text + n, 1, cap - n - 1, f);
-        n += got;
-    } while (got > 0);
-    if (ferror(f)) {
-        free(text);
-        fclose(f);
-        errno = EIO;
-        return NULL;
-    }
-    fclose(f);
-    text[n] = '\0';
-    if (memchr(text, '\0', n)) {
-        free(text);
-        errno = EILSEQ;                             /* a binary file */
-        return NULL;
-    }
-    return text;
-}
-
-int rcsv_read_run(const char *prefix, struct rcsv_run *run, char *err, size_t errlen)
-{
-    static const char *const suffix[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
-                                          "_exceptions.csv"};
-    char *text[4] = {NULL, NULL, NULL, NULL}, path[4096];
-    int rc = -1;
+    char path[4200];
 
     memset(run, 0, sizeof *run);
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s%s", prefix, suffix[i]);
-        if ((text[i] = slurp(path)) || (errno == ENOENT && i > 0))
-            continue;
-        snprintf(err, errlen, "cannot read %s: %s", path,
-                 errno == EILSEQ ? "not a text file" : strerror(errno));
-        goto out;
+    for (int k = 0; k < 4; k++) {
+        struct source src = {0};
+        int rc;
+        snprintf(path, sizeof path, "%s%s", prefix, suffixes[k]);
+        if (!(src.f = fopen(path, "rb"))) {
+            if (errno == ENOENT && k > 0)
+                continue;
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            rcsv_free(run);
+            return -1;
+        }
+        mark_present(run, k);
+        rc = read_file(&src, path, (enum file_kind)k, flags, run, err, errlen);
+        fclose(src.f);
+        if (rc < 0) {
+            rcsv_free(run);
+            return -1;
+        }
     }
-    rc = rcsv_parse_run(text[0], text[1], text[2], text[3], prefix, run, err, errlen);
-out:
-    for (int i = 0; i < 4; i++)
-        free(text[i]);
-    return rc;
+    return 0;
 }
 
 void rcsv_free(struct rcsv_run *run)

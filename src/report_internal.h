@@ -154,6 +154,7 @@ struct rcsv_run {
     struct rcsv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
     size_t n_stats;
     struct rcsv_stats_row total;
+    bool has_total;
     struct rcsv_history_row *history;   /* every row, in file order */
     size_t n_history;
     bool has_history, full_history;     /* the file exists; it has per-endpoint rows */
@@ -165,19 +166,25 @@ struct rcsv_run {
     bool has_exceptions;
 };
 
-/* Read PREFIX_stats.csv (required) and the other three files when they exist. -1 with
- * "FILE:LINE: reason" in err when a file cannot be read or is not in Locust's format. */
-int rcsv_read_run(const char *prefix, struct rcsv_run *run, char *err, size_t errlen);
-/* The same from texts (NULL: that file is missing); names are used in messages. */
+/* Read PREFIX_stats.csv (required) and the other three files when they exist, one record at
+ * a time. The history's Aggregated rows are kept; its per-endpoint rows (full history) only
+ * with RCSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
+ * them; a day of them is large). -1 with "FILE:LINE: reason" in err when a file cannot be
+ * read or is not in Locust's format. */
+#define RCSV_ENDPOINT_HISTORY 1u
+int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
+                  size_t errlen);
+/* The same from texts (NULL: that file is missing); prefix names the files in messages. */
 int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, struct rcsv_run *run,
-                   char *err, size_t errlen);
+                   const char *exceptions, const char *prefix, unsigned flags,
+                   struct rcsv_run *run, char *err, size_t errlen);
 void rcsv_free(struct rcsv_run *run);
 
 /* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
- * CRLF or LF, newlines inside quotes). Returns the number of records, or -1 on OOM or an
- * unterminated quote (line in *bad_line). *fields[r] / *counts[r] / *lines[r]: record r's
- * fields, how many, and the 1-based line it starts on. Free with rcsv_records_free. */
+ * CRLF or LF, newlines inside quotes, a UTF-8 BOM skipped). Returns the number of records, or
+ * -1 on OOM or an unterminated quote (its first line in *bad_line). fields[r] / counts[r] /
+ * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
+ * rcsv_records_free. */
 struct rcsv_records {
     char *buf;
     char ***fields;

@@ -159,6 +159,15 @@ static int rebuild(const struct report_args *a, struct rcsv_run *run, struct sce
     return rc;
 }
 
+/* A target on one endpoint over a steady or last-N window reads its history rows. */
+static bool needs_endpoint_history(const struct scenario *scn)
+{
+    for (uint32_t i = 0; scn && i < scn->n_targets; i++)
+        if (scn->targets[i].endpoint >= 0 && scn->targets[i].window != TARGET_WINDOW_RUN)
+            return true;
+    return false;
+}
+
 int report_main(int argc, char **argv)
 {
     struct report_args a;
@@ -177,7 +186,8 @@ int report_main(int argc, char **argv)
         fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
-    if (rcsv_read_run(a.prefix, &run, err, sizeof err) < 0) {
+    if (rcsv_read_run(a.prefix, needs_endpoint_history(scn) ? RCSV_ENDPOINT_HISTORY : 0, &run,
+                      err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
         scenario_free(scn);
         return 2;

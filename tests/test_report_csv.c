@@ -24,6 +24,7 @@
 
 #define LOCUST "tests/fixtures/locust/"
 #define FIX "tests/fixtures/report/"
+#define EP RCSV_ENDPOINT_HISTORY             /* keep the history's per-endpoint rows */
 
 static char *slurp(const char *path)
 {
@@ -119,7 +120,7 @@ static void test_locust_run1_exact(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(LOCUST "run1", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_stats, 3);
     const struct rcsv_stats_row *r = &run.stats[0];
     assert_string_equal(r->method, "GET");
@@ -150,7 +151,7 @@ static void test_locust_run1_history_failures(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(LOCUST "run1", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
     /* history with full history: endpoint rows, the first row all N/A */
     assert_true(run.has_history && run.full_history);
     assert_int_equal(run.history[0].entry, -1);
@@ -192,7 +193,7 @@ static void test_locust_na_float_medians(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(idle, run2, NULL, NULL, "idle", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(idle, run2, NULL, NULL, "idle", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_stats, 0);
     assert_int_equal(run.total.requests, 0);
     assert_int_equal(run.total.pct_na, (1u << SNAP_PCT_COUNT) - 1);
@@ -202,7 +203,7 @@ static void test_locust_na_float_medians(void **state)
     assert_false(run.has_failures);
     rcsv_free(&run);
 
-    assert_int_equal(rcsv_parse_run(slow, NULL, NULL, NULL, "slow", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(slow, NULL, NULL, NULL, "slow", EP, &run, err, sizeof err), 0);
     assert_true(run.stats[0].median == 150.0);
     assert_true(run.stats[1].median == 1237.0799600000169);
     assert_true(run.stats[1].min == run.stats[1].median);
@@ -224,7 +225,7 @@ static void test_locust_failures_variants(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(stats, hist, dist, NULL, "dist", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(stats, hist, dist, NULL, "dist", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_failures, 1);
     /* 2.12's double repr: the quotes are part of the text */
     assert_string_equal(run.failures[0].error, "\"HTTPError('404 Client Error: File not found "
@@ -236,7 +237,7 @@ static void test_locust_failures_variants(void **state)
     assert_true(run.history[6].pct[SNAP_P95] == 17.0);
     rcsv_free(&run);
 
-    assert_int_equal(rcsv_parse_run(stats, NULL, seen, NULL, "x", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(stats, NULL, seen, NULL, "x", EP, &run, err, sizeof err), 0);
     assert_true(run.failures_seen);
     assert_true(run.failures[0].first_seen == 1796078800.0);
     assert_true(run.failures[0].last_seen == 1796078809.0);
@@ -257,7 +258,7 @@ static void test_hornet_files_exact(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_stats, 12);
     assert_string_equal(run.stats[3].name, "/api/v1/connectors/[plane]/publish/ [unknown "
                         "deployment]");
@@ -274,7 +275,7 @@ static void test_hornet_files_exact(void **state)
     assert_false(run.full_history);
     rcsv_free(&run);
 
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     assert_true(run.full_history);
     size_t aggregated = 0;
     for (size_t i = 0; i < run.n_history; i++) {
@@ -283,6 +284,13 @@ static void test_hornet_files_exact(void **state)
     }
     assert_int_equal(aggregated, 9);
     assert_int_equal(run.history[run.n_history - 1].requests, run.total.requests);
+    rcsv_free(&run);
+    /* without the flag: the Aggregated rows only, full history still recognised */
+    assert_int_equal(rcsv_read_run(FIX "hornet_full", 0, &run, err, sizeof err), 0);
+    assert_true(run.full_history);
+    assert_int_equal(run.n_history, 9);
+    for (size_t i = 0; i < run.n_history; i++)
+        assert_int_equal(run.history[i].entry, -1);
     rcsv_free(&run);
 }
 
@@ -293,7 +301,7 @@ static void expect_error(const char *stats, const char *history, const char *wan
     struct rcsv_run run;
     char err[512] = "";
 
-    assert_int_equal(rcsv_parse_run(stats, history, NULL, NULL, "out/run", &run, err,
+    assert_int_equal(rcsv_parse_run(stats, history, NULL, NULL, "out/run", EP, &run, err,
                                     sizeof err), -1);
     if (!strstr(err, want))
         fail_msg("error '%s' does not contain '%s'", err, want);
@@ -336,14 +344,14 @@ static void test_read_run_files(void **state)
 
     (void)state;
     snprintf(prefix, sizeof prefix, "%s/none", tmpdir);
-    assert_int_equal(rcsv_read_run(prefix, &run, err, sizeof err), -1);
+    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot read"));
     assert_non_null(strstr(err, "none_stats.csv: No such file or directory"));
     /* only stats.csv: the others are optional */
     snprintf(prefix, sizeof prefix, "%s/only", tmpdir);
     snprintf(path, sizeof path, "%s_stats.csv", prefix);
     write_text(path, "Type,Name,Request Count,Failure Count\r\n,Aggregated,3,1\r\n");
-    assert_int_equal(rcsv_read_run(prefix, &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), 0);
     assert_false(run.has_history || run.has_failures || run.has_exceptions);
     assert_int_equal(run.total.requests, 3);
     assert_int_equal(run.total.pct_na, (1u << SNAP_PCT_COUNT) - 1);   /* no such columns */
@@ -354,8 +362,8 @@ static void test_read_run_files(void **state)
     assert_non_null(f);
     fwrite("Timestamp\0\1\2", 1, 12, f);
     fclose(f);
-    assert_int_equal(rcsv_read_run(prefix, &run, err, sizeof err), -1);
-    assert_non_null(strstr(err, "not a text file"));
+    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), -1);
+    assert_non_null(strstr(err, "only_stats_history.csv:1: not a text file"));
 }
 
 /* ---- estimates ------------------------------------------------------------------------ */
@@ -453,7 +461,7 @@ static void test_build_points_timeline(void **state)
     uint64_t sum = 0;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     assert_int_equal(rcsv_build_report(&run, NULL, FIX "hornet_full", &r, err, sizeof err), 0);
     const struct snapshot *s = r.snap;
     assert_string_equal(s->scenario, "hornet_full");
@@ -499,7 +507,7 @@ static void test_build_errors_sorted(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
     assert_int_equal(rcsv_build_report(&run, NULL, "x", &r, err, sizeof err), 0);
     const struct snapshot *s = r.snap;
     assert_int_equal(s->n_errors, 5);
@@ -546,7 +554,7 @@ static void test_targets_on_csv(void **state)
     double v;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     scn = scenario_with("{\"rps\": [50, 100], \"p99\": \"< 500ms\", \"success_rate\": \">= 99%\","
                         " \"avg\": {\"value\": 100, \"window\": \"steady\"},"
                         " \"max\": \"30ms\", \"p95\": {\"value\": 40, \"window\": \"last 3s\"},"
@@ -596,7 +604,7 @@ static void test_targets_without_full_history(void **state)
     double v;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
     scn = load_scenario("{\"name\": \"c\", \"user_classes\": [{\"name\": \"U\", \"wait\": "
                         "{\"constant\": 1}, \"tasks\": [{\"name\": \"t\", \"steps\": [{\"method\":"
                         " \"GET\", \"path\": \"/api/v1/connectors/\"}]}]}], \"targets\": "
@@ -619,7 +627,7 @@ static void test_build_report_verdict(void **state)
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     scn = scenario_with("{\"rps\": [50, 100], \"p99\": \"< 30ms\", \"p50\": \"< 200ms\", "
                         "\"success_rate\": \">= 99%\"}");
     assert_int_equal(rcsv_build_report(&run, scn, "p", &r, err, sizeof err), 0);
@@ -663,7 +671,7 @@ static void test_history_gaps_and_users(void **state)
     uint64_t sum = 0;
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "g", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "g", EP, &run, err, sizeof err), 0);
     assert_int_equal(rcsv_build_report(&run, NULL, "g", &r, err, sizeof err), 0);
     assert_int_equal(r.n_points, 1 + 100 + 1);
     for (size_t i = 0; i < r.n_points; i++) {
@@ -682,7 +690,7 @@ static void test_history_gaps_and_users(void **state)
     rcsv_free(&run);
 
     /* Locust's web UI run: 3 users, then 6 */
-    assert_int_equal(rcsv_parse_run(idle, web, NULL, NULL, "web", &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_parse_run(idle, web, NULL, NULL, "web", EP, &run, err, sizeof err), 0);
     assert_int_equal(rcsv_build_report(&run, NULL, "web", &r, err, sizeof err), 0);
     assert_int_equal(r.n_events, 2);
     assert_string_equal(r.events[0].text, "Users 0 → 3 over 1 s");
@@ -722,7 +730,7 @@ static void test_window_kind_long_steady(void **state)
             at += (size_t)snprintf(hist + at, 64 * 1024 - at, "%s", line);
         }
     }
-    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "w", &run, NULL, 0), 0);
+    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "w", EP, &run, NULL, 0), 0);
     assert_true(run.full_history);
     scn = scenario_with("{\"p90\": {\"value\": 500, \"window\": \"last 600s\"}, "
                         "\"p50\": {\"value\": 500, \"window\": \"last 600s\"}, "
