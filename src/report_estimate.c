@@ -241,17 +241,22 @@ static const struct rcsv_history_row *next_total(const struct rcsv_run *run, siz
     return *i < run->n_history ? &run->history[(*i)++] : NULL;
 }
 
-static uint32_t peak_users(const struct rcsv_run *run, int64_t *first_at_peak)
+/* The peak user count, and in *steady_at when the steady window starts: the first row at
+ * the peak that the next row holds (a ramp-up cut short by the end of the run never holds its
+ * last count; 0 then). */
+static uint32_t peak_users(const struct rcsv_run *run, int64_t *steady_at)
 {
+    const struct rcsv_history_row *h, *prev = NULL;
     uint32_t peak = 0;
     size_t i = 0;
-    const struct rcsv_history_row *h;
 
-    *first_at_peak = 0;
+    *steady_at = 0;
     while ((h = next_total(run, &i)))
-        if (h->users > peak) {
-            peak = h->users;
-            *first_at_peak = h->timestamp;
+        peak = h->users > peak ? h->users : peak;
+    for (i = 0; peak > 0 && (h = next_total(run, &i)); prev = h)
+        if (prev && prev->users == peak && h->users == peak && h->timestamp > prev->timestamp) {
+            *steady_at = prev->timestamp;
+            break;
         }
     return peak;
 }
@@ -399,8 +404,8 @@ static void history_times(struct snapshot *s, const struct rcsv_run *run,
         return;
     s->run_start = s->start_time = (double)first->timestamp - (first->requests ? 1.0 : 0.0);
     s->end_time = s->now = (double)last->timestamp;
-    if (peak_users(run, &at_peak) > 0)
-        s->steady_start = (double)at_peak;
+    peak_users(run, &at_peak);
+    s->steady_start = (double)at_peak;
     s->users = last->users;
     s->target_users = r->n_points ? s->users : 0;
 }
@@ -525,8 +530,11 @@ static bool window_of(const struct rcsv_run *run, const struct target_def *d, in
         return false;
     }
     if (d->window == TARGET_WINDOW_STEADY) {
-        if (peak_users(run, &at_peak) == 0) {
-            snprintf(why, n, "no data: no user ran, so no steady window");
+        if (peak_users(run, &at_peak) == 0 || at_peak == 0) {
+            snprintf(why, n, "no data: %s", at_peak == 0 && run->n_history
+                     ? "the user count never held its peak (the ramp-up did not complete), "
+                       "so the steady window never started"
+                     : "no user ran, so no steady window");
             return false;
         }
         t0 = (double)at_peak;

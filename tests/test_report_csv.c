@@ -654,7 +654,7 @@ static void test_build_report_verdict(void **state)
     rcsv_free(&run);
 }
 
-static void test_history_gaps_and_users(void **state)
+static void test_history_gaps(void **state)
 {
     static const char stats[] = "Type,Name,Request Count,Failure Count\r\n,Aggregated,60,3\r\n";
     static const char hist[] =
@@ -663,8 +663,6 @@ static void test_history_gaps_and_users(void **state)
         "200,4,,Aggregated,30,1,6\r\n"
         "150,4,,Aggregated,35,1,6\r\n"         /* the clock went back: skipped */
         "10000,1,,Aggregated,60,3,7\r\n";      /* a pause of hours: one point */
-    char *web = slurp(FIX "locust/web_stats_history.csv"), *idle = slurp(LOCUST
-                                                                         "idle_stats.csv");
     struct rcsv_run run;
     struct rcsv_report r;
     char err[512];
@@ -688,16 +686,34 @@ static void test_history_gaps_and_users(void **state)
     assert_int_equal(r.points[101].p50_us, 7000);
     rcsv_report_free(&r);
     rcsv_free(&run);
+}
 
-    /* Locust's web UI run: 3 users, then 6 */
+/* Locust's web UI run: 3 users, then 6 in the last row: a ramp, and no steady window. */
+static void test_history_user_changes(void **state)
+{
+    char *web = slurp(FIX "locust/web_stats_history.csv"), *idle = slurp(LOCUST
+                                                                         "idle_stats.csv");
+    struct rcsv_run run;
+    struct rcsv_report r;
+    char err[512];
+
+    (void)state;
     assert_int_equal(rcsv_parse_run(idle, web, NULL, NULL, "web", EP, &run, err, sizeof err), 0);
     assert_int_equal(rcsv_build_report(&run, NULL, "web", &r, err, sizeof err), 0);
     assert_int_equal(r.n_events, 2);
     assert_string_equal(r.events[0].text, "Users 0 → 3 over 1 s");
     assert_true(r.events[0].time == 1796079050.0);
     assert_string_equal(r.events[1].text, "Users 3 → 6 over 1 s");
-    assert_true(r.snap->steady_start == 1796079060.0);
+    assert_true(r.snap->steady_start == 0);             /* 6 users in the last row only */
     rcsv_report_free(&r);
+    struct scenario *scn = scenario_with("{\"rps\": 1}");
+    double v;
+    bool est;
+    char why[160];
+    assert_false(rcsv_target_value(&run, scn, &scn->targets[0], &v, &est, why, sizeof why));
+    assert_string_equal(why, "no data: the user count never held its peak (the ramp-up did "
+                        "not complete), so the steady window never started");
+    scenario_free(scn);
     rcsv_free(&run);
     free(web);
     free(idle);
@@ -913,7 +929,8 @@ int main(void)
         cmocka_unit_test(test_targets_on_csv),
         cmocka_unit_test(test_targets_without_full_history),
         cmocka_unit_test(test_build_report_verdict),
-        cmocka_unit_test(test_history_gaps_and_users),
+        cmocka_unit_test(test_history_gaps),
+        cmocka_unit_test(test_history_user_changes),
         cmocka_unit_test(test_window_kind_long_steady),
         cmocka_unit_test(test_main_usage),
         cmocka_unit_test(test_main_locust_run),
