@@ -200,7 +200,6 @@ void rcsv_records_free(struct rcsv_records *r)
     free(r->fields);
     free(r->counts);
     free(r->lines);
-    free(r->buf);
     memset(r, 0, sizeof *r);
 }
 

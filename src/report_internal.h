@@ -83,14 +83,16 @@ int report_write_file(const char *path, const char *text, size_t len, char *err,
 
 /* ---- Markdown and HTML bodies ----------------------------------------------------------- */
 
+/* The whole Markdown / HTML document for in (facts computed from it) written to out. */
 void report_md_render(FILE *out, const struct report_input *in, const struct report_facts *f);
 void report_html_render(FILE *out, const struct report_input *in,
                         const struct report_facts *f);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 
-/* Inline <svg> charts (no xmlns, no external reference), 100% wide, each preceded by nothing:
- * the caller writes titles and legends. */
+/* Inline <svg> charts (no xmlns, no external reference), 100% wide; the caller writes titles
+ * and legends. Time charts use in->points (averaged into at most 900 columns) and say so in a
+ * paragraph when there are none; *log_axis tells whether the latency axis is logarithmic. */
 void report_svg_throughput(FILE *out, const struct report_input *in,
                            const struct report_facts *f);
 void report_svg_latency(FILE *out, const struct report_input *in, const struct report_facts *f,
@@ -178,6 +180,7 @@ int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char
 int rcsv_parse_run(const char *stats, const char *history, const char *failures,
                    const char *exceptions, const char *prefix, unsigned flags,
                    struct rcsv_run *run, char *err, size_t errlen);
+/* Free what run holds and zero it. */
 void rcsv_free(struct rcsv_run *run);
 
 /* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
@@ -186,13 +189,13 @@ void rcsv_free(struct rcsv_run *run);
  * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
  * rcsv_records_free. */
 struct rcsv_records {
-    char *buf;
     char ***fields;
     size_t *counts;
     size_t *lines;
     size_t n;
 };
 int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line);
+/* Free what r holds and zero it. */
 void rcsv_records_free(struct rcsv_records *r);
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
@@ -237,6 +240,7 @@ struct rcsv_report {
  * in out->in.passed follows run_verdict. -1 on OOM. */
 int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
                       const char *prefix, struct rcsv_report *out, char *err, size_t errlen);
+/* Free what r holds and zero it. */
 void rcsv_report_free(struct rcsv_report *r);
 
 /* The value of target d from the CSV rows (false: no data), with *estimated set when it
