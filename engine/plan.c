@@ -31,6 +31,7 @@ static int plan_step(const struct scenario *scn, const struct user_class *cls,
     for (uint32_t i = 0; i < cls->n_headers; i++)
         if (!overridden(st, cls->headers[i].name))
             sp->headers[n++] = &cls->headers[i];
+    sp->n_class_headers = n;
     for (uint32_t i = 0; i < st->n_headers; i++)
         sp->headers[n++] = &st->headers[i];
     sp->n_headers = n;

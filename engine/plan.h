@@ -19,6 +19,7 @@ struct step_plan {
     const struct step *step;
     const struct kv_tmpl **headers;     /* class headers not overridden, then the step's */
     uint32_t n_headers;
+    uint32_t n_class_headers;           /* headers[0 .. n_class_headers) come from the class */
     bool has_content_type;              /* the scenario sets Content-Type itself */
     long timeout_ms;
 };

@@ -16,7 +16,9 @@ enum http_method { HTTP_GET = 0, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, H
 extern const char *const http_method_names[HTTP_METHOD_COUNT];
 
 /* A JSON path into a response body: "id", "results.0.id", "results[0].id", "results.*.id"
- * (* = a random element of the array, chosen with the user's PRNG). */
+ * (* = a random element of the array, chosen with the user's PRNG). An index segment applied
+ * to an object selects the member named by its decimal text ("codes.404"); n == 0 (path "$")
+ * is the whole body. */
 struct json_seg {
     char *key;          /* object key, or NULL for an array index */
     int32_t index;      /* array index (>= 0), or JSON_SEG_ANY for '*' */
@@ -29,8 +31,8 @@ struct json_path {
 };
 
 struct kv_tmpl {        /* a header or a query parameter */
-    char *name;
-    struct tmpl *value;
+    char *name;         /* header: as written (a valid token); query: already percent-encoded */
+    struct tmpl *value; /* header: TMPL_HEADER escaping; query: TMPL_QUERY (percent-encoded) */
 };
 
 enum capture_source { CAPTURE_JSON = 0, CAPTURE_HEADER, CAPTURE_STATUS };
@@ -40,6 +42,7 @@ struct capture {
     struct json_path path;      /* CAPTURE_JSON */
     char *header;               /* CAPTURE_HEADER: header name, case-insensitive */
     bool optional;              /* a missing value leaves the variable as it was, no failure */
+    const char *name;           /* the variable's name (scenario->vars[var]; not owned) */
 };
 
 enum json_literal_kind { JSON_LIT_STRING = 0, JSON_LIT_NUMBER, JSON_LIT_BOOL, JSON_LIT_NULL };
@@ -70,10 +73,14 @@ struct step {
     struct kv_tmpl *headers;    /* on top of the class's headers (same name: step wins) */
     uint32_t n_headers;
     enum body_kind body_kind;
-    struct tmpl *body;          /* BODY_JSON: renders JSON text (Content-Type set by engine) */
-    char *content_type;         /* BODY_RAW: optional */
+    struct tmpl *body;          /* BODY_JSON: renders JSON text (Content-Type set by engine);
+                                   BODY_RAW: the text as written, TMPL_RAW escaping */
+    char *content_type;         /* BODY_RAW: "text/plain" unless the file gives one; a
+                                   Content-Type in headers wins over it */
     uint32_t endpoint;          /* index into scenario->endpoints */
-    uint16_t *expect;           /* statuses that count as success; n_expect == 0: 200..399 */
+    uint16_t *expect;           /* statuses that count as success, sorted, unique ("2xx" in the
+                                   file is expanded); n_expect == 0: 200..399. See
+                                   scenario_step_expects */
     uint32_t n_expect;
     struct capture *captures;
     uint32_t n_captures;
@@ -96,8 +103,8 @@ struct task {
 
 enum wait_kind { WAIT_NONE = 0, WAIT_CONSTANT, WAIT_BETWEEN, WAIT_CONSTANT_PACING,
                  WAIT_CONSTANT_THROUGHPUT };
-/* Locust's meanings: constant(a) sleeps a s; between(a, b) sleeps uniform [a, b]; constant_pacing(a)
- * makes each task iteration take at least a s (sleeps a - task time, >= 0);
+/* Locust's meanings: constant(a) sleeps a s; between(a, b) sleeps uniform [a, b];
+ * constant_pacing(a) makes each task iteration take at least a s (sleeps a - task time, >= 0);
  * constant_throughput(a) = constant_pacing(1 / a): at most a task iterations per second. */
 struct wait_policy {
     enum wait_kind kind;
@@ -113,7 +120,10 @@ struct user_class {
     char *name;
     double weight;              /* > 0; share of the users */
     struct wait_policy wait;
-    struct kv_tmpl *headers;    /* default headers of every request of this class */
+    struct kv_tmpl *headers;    /* default headers of every request of this class; one is sent
+                                   only when every variable it reads is set (tmpl_vars_set), so
+                                   "Authorization: Token ${token}" stays off the login request
+                                   of on_start; a step header of the same name replaces it */
     uint32_t n_headers;
     struct var_init *vars;      /* evaluated when a user starts, before on_start */
     uint32_t n_vars;
@@ -187,5 +197,9 @@ int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
                     char *err, size_t errlen);
 
 void scenario_free(struct scenario *s);
+
+/* Whether status counts as a success for st: listed in its expect, or 200..399 when it lists
+ * none. Any thread; no allocation. */
+bool scenario_step_expects(const struct step *st, int status);
 
 #endif

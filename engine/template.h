@@ -36,6 +36,8 @@ void strbuf_init(struct strbuf *b);
 void strbuf_free(struct strbuf *b);
 void strbuf_clear(struct strbuf *b);                       /* len = 0, keeps memory */
 int strbuf_append(struct strbuf *b, const char *s, size_t n);   /* -1 on OOM; NUL-terminates */
+/* Make room for extra more bytes plus a NUL (grows geometrically). -1 on OOM. */
+int strbuf_reserve(struct strbuf *b, size_t extra);
 
 /* A per-user variable value. */
 struct user_var {
@@ -43,6 +45,10 @@ struct user_var {
     uint32_t len, cap;
     bool set;
 };
+/* Set v to the n bytes at s (NUL-terminated copy), reusing v's buffer: allocates only when n is
+ * larger than any value v held before. -1 on OOM (v unchanged). */
+int user_var_set(struct user_var *v, const char *s, size_t n);
+void user_var_free(struct user_var *v);             /* frees the buffer, v becomes unset */
 
 /* Names the compiler resolves against: variables get indices in *vars (new names are appended,
  * so a later step can capture them), feeders are looked up by name and column. */
@@ -89,6 +95,10 @@ void tmpl_builder_free(struct tmpl_builder *b);
 int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf *out,
                 char *err, size_t errlen);
 
+/* True when every variable t reads is set in vars (the engine sends a class's default header
+ * only when this holds, see scenario.h). */
+bool tmpl_vars_set(const struct tmpl *t, const struct user_var *vars);
+
 bool tmpl_is_constant(const struct tmpl *t);        /* no expression left after env: */
 const char *tmpl_source(const struct tmpl *t);      /* as written */
 /* Indices of the variables t reads (at most cap); returns how many there are in all. */
@@ -99,5 +109,16 @@ void tmpl_free(struct tmpl *t);
 
 /* The PRNG templates use: splitmix64 step. Exposed so the engine draws from the same stream. */
 uint64_t tmpl_rand_next(uint64_t *state);
+
+/* True when name (n bytes) is a built-in expression (uuid, randint, user_index, ...): such names
+ * cannot be variables. tmpl_builtin_names lists them (NULL-terminated). */
+bool tmpl_is_builtin(const char *name, size_t n);
+extern const char *const tmpl_builtin_names[];
+
+/* "Did you mean": the candidate closest to word (n bytes) by edit distance (case-insensitive),
+ * or NULL when none is close enough to be a likely typo. Used for template and scenario
+ * messages. */
+const char *tmpl_suggest(const char *word, size_t n, const char *const *candidates,
+                         size_t n_candidates);
 
 #endif

@@ -115,22 +115,6 @@ static double rand_unit(struct user *u)
     return (double)(tmpl_rand_next(&u->rng) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static int var_set(struct user_var *v, const char *s, size_t n)
-{
-    if (n + 1 > v->cap) {
-        char *p = realloc(v->value, n + 1);
-        if (!p)
-            return -1;
-        v->value = p;
-        v->cap = (uint32_t)(n + 1);
-    }
-    memcpy(v->value, s, n);
-    v->value[n] = '\0';
-    v->len = (uint32_t)n;
-    v->set = true;
-    return 0;
-}
-
 static void record(struct user *u, const struct step *st, int64_t latency_us,
                    const struct outcome *o)
 {
@@ -146,34 +130,25 @@ static void record_script_failure(struct user *u, const struct step *st, const c
 
 /* ---- rendering a request ------------------------------------------------------------------ */
 
-static int append_query_name(struct strbuf *b, const char *name)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const char *p = name; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                     (c >= '0' && c <= '9') || strchr("-._~", c);
-        if (strbuf_append(b, plain ? (const char *)p : enc, plain ? 1 : 3) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static int render_url(struct user *u, const struct step *st, const struct tmpl_ctx *ctx,
                       char *err, size_t errlen)
 {
-    const char *src = tmpl_source(st->path);
+    size_t host_len = u->w->plan->host_len;
+    const char *path;
 
     strbuf_clear(&u->url);
-    if (strncmp(src, "http://", 7) != 0 && strncmp(src, "https://", 8) != 0 &&
-        strbuf_append(&u->url, u->w->plan->host, u->w->plan->host_len) < 0)
+    if (strbuf_append(&u->url, u->w->plan->host, host_len) < 0)
         goto oom;
     if (tmpl_render(st->path, ctx, &u->url, err, errlen) < 0)
         return -1;
+    path = u->url.data + host_len;     /* a full URL (written or captured) replaces the host */
+    if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0) {
+        memmove(u->url.data, path, u->url.len - host_len + 1);
+        u->url.len -= host_len;
+    }
     for (uint32_t i = 0; i < st->n_query; i++) {
         if (strbuf_append(&u->url, i == 0 && !strchr(u->url.data, '?') ? "?" : "&", 1) < 0 ||
-            append_query_name(&u->url, st->query[i].name) < 0 ||
+            strbuf_append(&u->url, st->query[i].name, strlen(st->query[i].name)) < 0 ||
             strbuf_append(&u->url, "=", 1) < 0)
             goto oom;
         if (tmpl_render(st->query[i].value, ctx, &u->url, err, errlen) < 0)
@@ -194,6 +169,13 @@ static int add_header_line(struct strbuf *b, const char *name, const char *value
     return strbuf_append(b, "", 1);         /* keep the NUL that ends this line */
 }
 
+/* A class default header is sent only once every variable it reads is set: the login in
+ * on_start goes without "Authorization: Token ${token}" (scenarios/README.md). */
+static bool class_header_pending(const struct user *u, const struct step_plan *sp, uint32_t i)
+{
+    return i < sp->n_class_headers && !tmpl_vars_set(sp->headers[i]->value, u->vars);
+}
+
 static int render_header_lines(struct user *u, const struct step_plan *sp,
                                const struct tmpl_ctx *ctx, char *err, size_t errlen)
 {
@@ -202,6 +184,8 @@ static int render_header_lines(struct user *u, const struct step_plan *sp,
     strbuf_clear(&u->hdr);
     for (uint32_t i = 0; i < sp->n_headers; i++) {
         const struct kv_tmpl *h = sp->headers[i];
+        if (class_header_pending(u, sp, i))
+            continue;
         if (add_header_line(&u->hdr, h->name, NULL) < 0)
             goto oom;
         u->hdr.len--;                       /* continue the line with the value */
@@ -645,7 +629,7 @@ static void init_vars(struct user *u)
         fill_ctx(u, &ctx);
         strbuf_clear(&u->scratch);
         if (tmpl_render(cls->vars[i].value, &ctx, &u->scratch, err, sizeof err) == 0)
-            (void)var_set(&u->vars[cls->vars[i].var], u->scratch.data ? u->scratch.data : "",
+            (void)user_var_set(&u->vars[cls->vars[i].var], u->scratch.data ? u->scratch.data : "",
                           u->scratch.len);
         else if (u->w->sink.exception)
             u->w->sink.exception(u->w->sink.arg, err, "user class vars");

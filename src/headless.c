@@ -107,7 +107,7 @@ int headless_run(struct run *r)
     unwatch(loop, &h);
     run_refresh(r);
     run_log_events(r);
-    run_history_tick(r);            /* the final second, unless already written */
+    run_history_final(r);
     summary(r->snap);
     return run_finish(r);
 }

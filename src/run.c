@@ -167,16 +167,26 @@ void run_log_events(struct run *r)
     }
 }
 
-void run_history_tick(struct run *r)
+static void history_row(struct run *r)
 {
-    int64_t second = (int64_t)floor(r->snap->now);
     char err[512];
 
-    if (r->snap->seq == 0 || second == r->last_row)
-        return;
-    r->last_row = second;
+    r->last_row = (int64_t)floor(r->snap->now);
+    r->last_row_seq = r->snap->seq;
     if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+}
+
+void run_history_tick(struct run *r)
+{
+    if (r->snap->seq != 0 && (int64_t)floor(r->snap->now) != r->last_row)
+        history_row(r);
+}
+
+void run_history_final(struct run *r)
+{
+    if (r->snap->seq != 0 && r->snap->seq != r->last_row_seq)
+        history_row(r);
 }
 
 int run_finish(struct run *r)

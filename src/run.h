@@ -31,6 +31,7 @@ struct run {
     uint64_t seed;
     uint64_t events_seen;           /* newest event seq already logged */
     int64_t last_row;               /* unix second of the last history row written */
+    uint64_t last_row_seq;          /* snapshot seq of that row */
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed and create and
@@ -47,6 +48,10 @@ void run_log_events(struct run *r);
 /* Append the history row(s) for the current snapshot, once per wall-clock second (a second
  * already written is skipped). */
 void run_history_tick(struct run *r);
+
+/* The last history row(s), from the final snapshot: written even when a row of the same second
+ * was written already (that row did not have the final numbers), so nothing counted is lost. */
+void run_history_final(struct run *r);
 
 /* The end: final CSV files (when --csv), and the exit code of the run (0, or
  * --exit-code-on-error when any request failed). */

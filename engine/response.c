@@ -1,0 +1,562 @@
+/* response: a step's captures and checks applied to one response. The body is tokenised with
+ * jsmn (strict mode, parent links) into the worker's reusable workspace; JSON paths are walked
+ * over the tokens; values are copied into the user's variables, unescaped when they are
+ * strings. Nothing allocates once the workspace and the variables have reached their sizes.
+ *
+ * Thread: the calling worker thread; a workspace belongs to one worker. */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
+
+#include "response.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WS_FIRST_TOKENS 256
+#define GOT_MAX 60              /* bytes of an actual value quoted in a message */
+
+struct response_ws {
+    jsmntok_t *toks;
+    unsigned cap;
+    int n;                      /* tokens of the current body; 0: not parsed yet */
+    int parse_rc;               /* 0 parsed, -1 not JSON, -2 truncated */
+    struct strbuf expect;       /* a check's rendered expected text */
+    struct strbuf text;         /* a decoded JSON string */
+};
+
+struct response_ws *response_ws_new(void)
+{
+    struct response_ws *ws = calloc(1, sizeof *ws);
+
+    if (!ws)
+        return NULL;
+    strbuf_init(&ws->expect);
+    strbuf_init(&ws->text);
+    return ws;
+}
+
+void response_ws_free(struct response_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->toks);
+    strbuf_free(&ws->expect);
+    strbuf_free(&ws->text);
+    free(ws);
+}
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err || !errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int grow_tokens(struct response_ws *ws)
+{
+    unsigned cap = ws->cap ? ws->cap * 2 : WS_FIRST_TOKENS;
+    jsmntok_t *t;
+
+    if (cap < ws->cap)
+        return -1;
+    t = realloc(ws->toks, cap * sizeof *t);
+    if (!t)
+        return -1;
+    ws->toks = t;
+    ws->cap = cap;
+    return 0;
+}
+
+/* A body that is one number, true, false or null (strict jsmn wants a delimiter after a
+ * primitive, so it reports these as incomplete). */
+static int bare_primitive(struct response_ws *ws, const struct response_view *r)
+{
+    size_t s = 0, e = r->body_len;
+
+    while (s < e && is_blank(r->body[s]))
+        s++;
+    while (e > s && is_blank(r->body[e - 1]))
+        e--;
+    if (s == e || !strchr("-0123456789tfn", r->body[s]))
+        return -1;
+    for (size_t i = s; i < e; i++)
+        if (!strchr("+-.0123456789eEtruefalsn", r->body[i]) || !r->body[i])
+            return -1;
+    ws->toks[0] = (jsmntok_t){.type = JSMN_PRIMITIVE, .start = (int)s, .end = (int)e,
+                              .size = 0, .parent = -1};
+    ws->n = 1;
+    return 0;
+}
+
+/* Tokenise the body once per response: 0, or -1 (not JSON) / -2 (truncated). jsmn resumes
+ * where it stopped when it ran out of tokens, so growing costs no re-parse. */
+static int parse_body(struct response_ws *ws, const struct response_view *r)
+{
+    jsmn_parser p;
+    size_t end;
+    int rc;
+
+    if (ws->n > 0 || ws->parse_rc < 0)
+        return ws->parse_rc;
+    if (!r->body || r->body_len == 0 || r->body_len > (size_t)INT32_MAX)
+        return ws->parse_rc = -1;
+    jsmn_init(&p);
+    do {
+        if (p.toknext == ws->cap && grow_tokens(ws) < 0)
+            return ws->parse_rc = -1;
+        rc = jsmn_parse(&p, r->body, r->body_len, ws->toks, ws->cap);
+    } while (rc == JSMN_ERROR_NOMEM);
+    if (rc == JSMN_ERROR_PART && p.toknext == 0)
+        return ws->parse_rc = bare_primitive(ws, r);
+    if (rc == JSMN_ERROR_PART && ws->toks[0].end >= 0)
+        return ws->parse_rc = -1;       /* a complete value, then something incomplete */
+    if (rc <= 0)
+        return ws->parse_rc = rc == JSMN_ERROR_PART ? -2 : -1;
+    end = (size_t)ws->toks[0].end + (ws->toks[0].type == JSMN_STRING);
+    while (end < r->body_len && is_blank(r->body[end]))
+        end++;
+    if (end != r->body_len)
+        return ws->parse_rc = -1;
+    ws->n = rc;
+    return 0;
+}
+
+static const char *not_json(int rc)
+{
+    return rc == -2 ? "response is not JSON (truncated)" : "response is not JSON";
+}
+
+/* ---------------------------------------------------------------- JSON paths */
+
+/* The token after the whole subtree of token i (at most n). */
+static int tok_skip(const jsmntok_t *t, int n, int i)
+{
+    int pending = 1;
+
+    while (pending > 0 && i < n) {
+        pending += t[i].size;
+        pending--;
+        i++;
+    }
+    return i;
+}
+
+static unsigned hex4(const char *s)
+{
+    unsigned v = 0;
+
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* \uXXXX at s[i] (i on the 'u'), with a following low surrogate when there is one. */
+static size_t decode_u(const char *s, size_t n, size_t *i, char *o)
+{
+    unsigned cp = hex4(s + *i + 1);
+
+    *i += 4;
+    if (cp >= 0xd800 && cp < 0xdc00 && *i + 6 < n && s[*i + 1] == '\\' && s[*i + 2] == 'u') {
+        unsigned lo = hex4(s + *i + 3);
+
+        if (lo >= 0xdc00 && lo < 0xe000) {
+            *i += 6;
+            return put_utf8(o, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+        }
+    }
+    if (cp >= 0xd800 && cp < 0xe000)
+        cp = 0xfffd;                    /* a lone surrogate */
+    return put_utf8(o, cp);
+}
+
+/* Decode a JSON string's raw text (validated by jsmn) into out. */
+static int unescape(const char *s, size_t n, struct strbuf *out)
+{
+    char *o;
+
+    strbuf_clear(out);
+    if (strbuf_reserve(out, n) < 0)
+        return -1;
+    o = out->data;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 >= n) {
+            *o++ = s[i];
+            continue;
+        }
+        switch (s[++i]) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': o += i + 4 < n ? decode_u(s, n, &i, o) : 0; break;
+        default: *o++ = s[i]; break;
+        }
+    }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+/* Whether a key token names key (decoding escapes only when the raw key has some). */
+static bool key_is(const char *js, const jsmntok_t *k, const char *key, size_t klen,
+                   struct strbuf *scratch)
+{
+    size_t n = (size_t)(k->end - k->start);
+    const char *s = js + k->start;
+
+    if (!memchr(s, '\\', n))
+        return n == klen && memcmp(s, key, n) == 0;
+    return unescape(s, n, scratch) == 0 && scratch->len == klen &&
+           memcmp(scratch->data, key, klen) == 0;
+}
+
+/* The child of container token i selected by seg (-1 when there is none). For objects the
+ * child is the member's value; "*" picks a random child. */
+static int child(const struct response_ws *ws, const char *js, int i, const struct json_seg *seg,
+                 uint64_t *rng, struct strbuf *scratch)
+{
+    const jsmntok_t *t = ws->toks;
+    char num[16];
+    const char *key = seg->key;
+    int want = -1, j = i + 1;
+    bool obj = t[i].type == JSMN_OBJECT;
+    size_t klen = 0;
+
+    if (t[i].size == 0 || (t[i].type != JSMN_ARRAY && !obj) || (key && !obj))
+        return -1;
+    if (!key && seg->index == JSON_SEG_ANY) {
+        want = (int)(tmpl_rand_next(rng) % (uint64_t)t[i].size);
+    } else if (!key && !obj) {
+        want = seg->index;
+    } else if (!key) {                  /* an index applied to an object: the key "<index>" */
+        snprintf(num, sizeof num, "%d", (int)seg->index);
+        key = num;
+    }
+    if (key)
+        klen = strlen(key);
+    for (int k = 0; k < t[i].size && j < ws->n; k++) {
+        if (want == k || (want < 0 && key_is(js, &t[j], key, klen, scratch)))
+            return obj ? (j + 1 < ws->n ? j + 1 : -1) : j;
+        j = tok_skip(t, ws->n, obj ? j + 1 : j);
+    }
+    return -1;
+}
+
+/* The token at path p in the parsed body, or -1. */
+static int resolve(struct response_ws *ws, const char *js, const struct json_path *p,
+                   uint64_t *rng)
+{
+    int i = 0;
+
+    for (uint32_t s = 0; s < p->n && i >= 0; s++)
+        i = child(ws, js, i, &p->segs[s], rng, &ws->text);
+    return i;
+}
+
+/* ---------------------------------------------------------------- captures */
+
+static int store_token(struct response_ws *ws, const char *js, int i, struct user_var *v)
+{
+    const jsmntok_t *t = &ws->toks[i];
+
+    if (t->type != JSMN_STRING)
+        return user_var_set(v, js + t->start, (size_t)(t->end - t->start));
+    if (unescape(js + t->start, (size_t)(t->end - t->start), &ws->text) < 0)
+        return -1;
+    return user_var_set(v, ws->text.data, ws->text.len);
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* a (n bytes) equals the NUL-terminated b, ignoring ASCII case. */
+static bool name_is(const char *a, size_t n, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < n && b[i]; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return i == n && !b[i];
+}
+
+static const struct header_span *find_header(const struct response_view *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (name_is(r->headers[i].name, r->headers[i].name_len, name))
+            return &r->headers[i];
+    return NULL;
+}
+
+/* The value a capture reads: *val and *len, or the body token *tok. 0 found, 1 nothing
+ * there (message in err), -1 the body is not JSON (message in err). */
+static int capture_find(const struct capture *c, const struct response_view *r,
+                        struct response_ws *ws, uint64_t *rng, const char **val, size_t *len,
+                        int *tok, char *err, size_t errlen)
+{
+    const struct header_span *h;
+    int rc;
+
+    *tok = -1;
+    if (c->source == CAPTURE_STATUS)
+        return 0;               /* formatted by the caller */
+    if (c->source == CAPTURE_HEADER) {
+        if (!(h = find_header(r, c->header))) {
+            say(err, errlen, "capture %s: header %s not found", c->name, c->header);
+            return 1;
+        }
+        *val = h->value;
+        *len = h->value_len;
+        return 0;
+    }
+    if ((rc = parse_body(ws, r)) < 0) {
+        say(err, errlen, "%s", not_json(rc));
+        return -1;
+    }
+    if ((*tok = resolve(ws, r->body, &c->path, rng)) < 0) {
+        say(err, errlen, "capture %s: json path %s not found", c->name, c->path.text);
+        return 1;
+    }
+    return 0;
+}
+
+/* One capture: 0 stored or skipped (optional), -1 with a message. */
+static int capture_one(const struct capture *c, const struct response_view *r,
+                       struct response_ws *ws, struct user_var *v, uint64_t *rng,
+                       char *err, size_t errlen)
+{
+    const char *val = NULL;
+    size_t len = 0;
+    char num[16];
+    int tok, rc = capture_find(c, r, ws, rng, &val, &len, &tok, c->optional ? NULL : err,
+                               errlen);
+
+    if (rc != 0)
+        return c->optional ? 0 : -1;
+    if (c->source == CAPTURE_STATUS) {
+        len = (size_t)snprintf(num, sizeof num, "%d", r->status);
+        val = num;
+    }
+    rc = tok >= 0 ? store_token(ws, r->body, tok, v) : user_var_set(v, val, len);
+    if (rc < 0)
+        say(err, errlen, "out of memory");
+    return rc;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+/* "got" text for messages: a string quoted and decoded, anything else as its JSON text. */
+static void describe_got(struct response_ws *ws, const char *js, int i, char *out, size_t n)
+{
+    const jsmntok_t *t = &ws->toks[i];
+    const char *s = js + t->start;
+    size_t len = (size_t)(t->end - t->start);
+    bool str = t->type == JSMN_STRING;
+
+    if (str && unescape(s, len, &ws->text) == 0) {
+        s = ws->text.data;
+        len = ws->text.len;
+    }
+    snprintf(out, n, "%s%.*s%s%s", str ? "\"" : "", (int)(len > GOT_MAX ? GOT_MAX : len), s,
+             len > GOT_MAX ? "..." : "", str ? "\"" : "");
+}
+
+static bool prim_is(const char *js, const jsmntok_t *t, const char *text, size_t n)
+{
+    return t->type == JSMN_PRIMITIVE && (size_t)(t->end - t->start) == n &&
+           memcmp(js + t->start, text, n) == 0;
+}
+
+static bool number_is(const char *js, const jsmntok_t *t, double want)
+{
+    char buf[64], *end;
+    size_t n = (size_t)(t->end - t->start);
+    double v;
+
+    if (t->type != JSMN_PRIMITIVE || n == 0 || n >= sizeof buf ||
+        !strchr("-0123456789", js[t->start]))
+        return false;
+    memcpy(buf, js + t->start, n);
+    buf[n] = '\0';
+    v = strtod(buf, &end);
+    return *end == '\0' && v == want;
+}
+
+/* Whether token i equals lit. -1 when the expected text cannot be rendered (message set). */
+static int json_equals(struct response_ws *ws, const char *js, int i,
+                       const struct json_literal *lit, const struct tmpl_ctx *ctx,
+                       char *err, size_t errlen)
+{
+    const jsmntok_t *t = &ws->toks[i];
+
+    switch (lit->kind) {
+    case JSON_LIT_NUMBER:
+        return number_is(js, t, lit->number);
+    case JSON_LIT_BOOL:
+        return lit->boolean ? prim_is(js, t, "true", 4) : prim_is(js, t, "false", 5);
+    case JSON_LIT_NULL:
+        return prim_is(js, t, "null", 4);
+    default:
+        break;
+    }
+    strbuf_clear(&ws->expect);
+    if (tmpl_render(lit->string, ctx, &ws->expect, err, errlen) < 0)
+        return -1;
+    if (t->type == JSMN_PRIMITIVE)
+        return prim_is(js, t, ws->expect.data, ws->expect.len);
+    if (t->type != JSMN_STRING)
+        return 0;
+    if (unescape(js + t->start, (size_t)(t->end - t->start), &ws->text) < 0) {
+        say(err, errlen, "out of memory");
+        return -1;
+    }
+    return ws->text.len == ws->expect.len && memcmp(ws->text.data, ws->expect.data,
+                                                    ws->expect.len) == 0;
+}
+
+static bool contains(const char *hay, size_t n, const char *needle, size_t m)
+{
+    const char *p = hay, *end = hay + n;
+
+    if (m == 0)
+        return true;
+    while (hay && (size_t)(end - p) >= m) {
+        p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+        if (!p)
+            return false;
+        if (memcmp(p, needle, m) == 0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+static int check_body(const struct check *k, const struct response_view *r,
+                      struct response_ws *ws, const struct tmpl_ctx *ctx, char *err,
+                      size_t errlen)
+{
+    bool has;
+
+    strbuf_clear(&ws->expect);
+    if (tmpl_render(k->text, ctx, &ws->expect, err, errlen) < 0)
+        return -1;
+    has = contains(r->body, r->body_len, ws->expect.data, ws->expect.len);
+    if (has == (k->kind == CHECK_BODY_CONTAINS))
+        return 0;
+    say(err, errlen, "check failed: %s", k->describe);
+    return -1;
+}
+
+static int check_json(const struct check *k, const struct response_view *r,
+                      struct response_ws *ws, const struct tmpl_ctx *ctx, uint64_t *rng,
+                      char *err, size_t errlen)
+{
+    char got[GOT_MAX + 8];
+    int rc = parse_body(ws, r), i, eq;
+
+    if (rc < 0) {
+        say(err, errlen, "%s", not_json(rc));
+        return -1;
+    }
+    i = resolve(ws, r->body, &k->path, rng);
+    if (i < 0) {
+        if (k->kind == CHECK_JSON_MISSING || k->kind == CHECK_JSON_NOT_EQUALS)
+            return 0;
+        say(err, errlen, "check failed: %s (missing)", k->describe);
+        return -1;
+    }
+    if (k->kind == CHECK_JSON_EXISTS)
+        return 0;
+    if (k->kind == CHECK_JSON_MISSING)
+        eq = 1;
+    else if ((eq = json_equals(ws, r->body, i, &k->value, ctx, err, errlen)) < 0)
+        return -1;
+    /* fails when equal for != and missing, when different for == */
+    if ((eq == 1) == (k->kind == CHECK_JSON_NOT_EQUALS || k->kind == CHECK_JSON_MISSING)) {
+        describe_got(ws, r->body, i, got, sizeof got);
+        say(err, errlen, "check failed: %s (got %s)", k->describe, got);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- entry point */
+
+int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
+                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
+                   char *err, size_t errlen)
+{
+    int failed = 0;
+
+    ws->n = 0;
+    ws->parse_rc = 0;
+    if (!rng)
+        rng = ctx->rng;
+    for (uint32_t i = 0; i < st->n_captures; i++) {
+        const struct capture *c = &st->captures[i];
+
+        if (capture_one(c, r, ws, &vars[c->var], rng, failed ? NULL : err, errlen) < 0)
+            failed = -1;
+    }
+    if (failed)
+        return -1;
+    for (uint32_t i = 0; i < st->n_checks; i++) {
+        const struct check *k = &st->checks[i];
+        int rc = k->kind == CHECK_BODY_CONTAINS || k->kind == CHECK_BODY_NOT_CONTAINS
+                     ? check_body(k, r, ws, ctx, err, errlen)
+                     : check_json(k, r, ws, ctx, rng, err, errlen);
+
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}

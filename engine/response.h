@@ -1,0 +1,66 @@
+/* response: applies a step's captures and checks to one HTTP response. The engine's worker
+ * threads call it for every response of a step that has captures or checks. The body is
+ * tokenised with jsmn into a reusable workspace (one per worker thread), so steady state
+ * allocates nothing: the token array grows only when a body needs more tokens than any body
+ * before, a variable's buffer only when a value is longer than any it held.
+ *
+ * Messages are stable texts, fit to group failures by (method, name, text):
+ *   check failed: json.status == "approved" (got "pending")
+ *   check failed: json.id exists (missing)
+ *   check failed: json.error missing (got "boom")
+ *   check failed: body contains "ok"
+ *   capture dep_id: json path results.0.id not found
+ *   capture loc: header Location not found
+ *   response is not JSON            (also "response is not JSON (truncated)") */
+#ifndef HORNET_RESPONSE_H
+#define HORNET_RESPONSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "scenario.h"
+#include "template.h"
+
+/* One response header as received (name without the colon, value without surrounding blanks
+ * or CRLF; neither needs to be NUL-terminated). */
+struct header_span {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+};
+
+/* What response_apply reads of a response; everything is borrowed for the call. */
+struct response_view {
+    int status;
+    const char *body;           /* need not be NUL-terminated; may be NULL when body_len is 0 */
+    size_t body_len;
+    const struct header_span *headers;
+    size_t n_headers;
+};
+
+/* Reusable scratch: jsmn tokens and two text buffers. One per worker thread, never shared. */
+struct response_ws;
+
+/* NULL on allocation failure. */
+struct response_ws *response_ws_new(void);
+void response_ws_free(struct response_ws *ws);   /* NULL is fine */
+
+/* Apply st's captures, then its checks, to r (st->expect is not looked at: the caller decides
+ * whether a response with an unexpected status is worth it).
+ * - Captures store into vars[c->var], reusing the variable's buffer: JSON strings unescaped
+ *   (\uXXXX to UTF-8), numbers, booleans and null as their text, objects and arrays as their
+ *   JSON text; a header's value (name compared case-insensitively, first one wins); the status
+ *   as decimal text. An optional capture that finds nothing leaves its variable as it was.
+ *   Every capture is attempted; the first that fails is reported.
+ * - Checks run only when every capture succeeded; the first failing check is reported. Their
+ *   expected strings are templates rendered with ctx (so they see what was just captured).
+ *   A string expected value equals a JSON string with that content, or a number, boolean or
+ *   null written exactly so; a number equals a JSON number of the same value.
+ * - rng (the user's PRNG) picks the element of a "*" segment; NULL: ctx->rng.
+ * Returns 0 when everything passed, -1 with one of the messages above in err. The body is
+ * parsed at most once per call, and only when a capture or check reads it. Worker thread. */
+int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
+                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
+                   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,125 @@
+/* api_internal: what the api's handler files share: the api's state, the stored records, and
+ * helpers for bodies, query strings, pagination and errors. Loop thread only. */
+#ifndef HORNET_TARGET_API_INTERNAL_H
+#define HORNET_TARGET_API_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "api.h"
+#include "jsonw.h"
+#include "prng.h"
+#include "store.h"
+
+enum { USER_COUNT = 3, USER_NONE = 0xff, TOKEN_LEN = 40 };
+extern const char *const api_user_names[USER_COUNT];
+
+/* Statuses of deployments and approvals (their store status lists). */
+enum decision { DECISION_PENDING, DECISION_APPROVED, DECISION_REJECTED, DECISION_COUNT };
+extern const char *const api_decision_names[DECISION_COUNT];
+
+/* The writable fields of a deployment, rendered as JSON values, in one allocation. */
+enum dep_field { DEP_NAME, DEP_VERSION, DEP_RING, DEP_PLATFORMS, DEP_DESCRIPTION, DEP_FIELDS };
+struct dep_text {
+    uint32_t off[DEP_FIELDS], len[DEP_FIELDS];
+    char json[];
+};
+
+struct deployment {
+    struct record rec;          /* id, status (enum decision) */
+    struct uuid approval_id;
+    double created_at, updated_at;
+    struct dep_text *text;      /* owned */
+    uint8_t created_by;
+};
+
+struct approval {
+    struct record rec;          /* id, status (enum decision) */
+    struct uuid deployment_id;
+    double created_at, decided_at;
+    uint8_t requested_by, decided_by;
+};
+
+struct job {
+    struct record rec;          /* id (the job_id) */
+    struct uuid deployment_id;
+    double created_at;
+    uint8_t plane;
+    bool fails;
+};
+
+struct event {
+    struct record rec;          /* id */
+    struct uuid approval_id, deployment_id;
+    double created_at;
+    uint8_t decision, actor;
+};
+
+struct api {
+    struct target_config cfg;
+    struct served *served;
+    struct prng prng;
+    char tokens[USER_COUNT][TOKEN_LEN + 1];
+    struct store_table deployments, approvals, jobs, events;
+    uint8_t user;               /* the authenticated user of the request being handled */
+};
+
+/* --- helpers (api.c) --- */
+
+/* {"detail": "..."} with this status. */
+void api_error(struct tbuf *out, struct api_response *rs, int status, const char *detail);
+
+/* Parse the body as a JSON object (an empty body is {}). NULL after answering 400 (invalid
+ * JSON, invalid UTF-8, or not an object). The caller deletes the tree. */
+cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct api_response *rs);
+
+/* Find a query parameter and percent-decode its value into val (NUL-terminated). false when
+ * absent or longer than valsz - 1. */
+bool api_query(const struct api_request *rq, const char *key, char *val, size_t valsz);
+
+struct page {
+    uint32_t number;            /* 1-based */
+    uint32_t size;
+    uint32_t offset;            /* (number - 1) * size */
+};
+
+/* Read ?page= and ?page_size= (default 20, at most 100) for a list of count items. -1 after
+ * answering 404 {"detail": "Invalid page."}. */
+int api_page(const struct api_request *rq, uint32_t count, struct page *pg, struct tbuf *out,
+             struct api_response *rs);
+
+/* Append "count", "next", "previous" and open "results": [ (the caller writes the items and
+ * closes with "]}"). Links keep page_size and status when the request gave them. */
+void api_page_open(struct tbuf *out, const struct api_request *rq, const struct page *pg,
+                   uint32_t count, const char *status);
+
+/* Append the records of a page, newest first, separated by ", ": every record of the table
+ * when filter is DECISION_COUNT, else those with that status (newest entry first). */
+void api_page_records(struct store_table *t, int filter, const struct page *pg,
+                      struct tbuf *out, void (*emit)(struct tbuf *out, const struct record *r));
+
+/* How many records a listing with this filter has. */
+uint32_t api_filtered_count(const struct store_table *t, int filter);
+
+/* The status name given in ?status= as an enum decision, DECISION_COUNT when the parameter is
+ * absent; -1 after answering 400 for an unknown value. */
+int api_status_filter(const struct api_request *rq, struct tbuf *out, struct api_response *rs);
+
+/* Parse the path argument as a UUID; -1 after answering 404. */
+int api_arg_uuid(const struct api_match *m, struct uuid *id, struct tbuf *out,
+                 struct api_response *rs);
+
+/* --- handlers (api_deployments.c, api_approvals.c, api_connectors.c) --- */
+typedef void api_handler(struct api *a, const struct api_request *rq, const struct api_match *m,
+                         struct tbuf *out, struct api_response *rs);
+api_handler api_deployment_create, api_deployment_list, api_deployment_get,
+    api_deployment_patch, api_approval_list, api_approval_approve, api_approval_reject,
+    api_approval_bulk, api_event_list, api_connector_list, api_connector_publish,
+    api_connector_job;
+
+/* Store helpers shared by the handler files. */
+void api_deployment_json(struct tbuf *out, const struct deployment *d);
+void api_deployment_free(struct record *r);
+void api_event_add(struct api *a, const struct approval *ap, uint8_t decision);
+
+#endif

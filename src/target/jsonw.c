@@ -1,0 +1,130 @@
+/* jsonw: JSON output helpers for the target's responses. Pure; any thread. */
+#include <math.h>
+#include <stdint.h>
+#include <time.h>
+#include "jsonw.h"
+
+static void put_escape(struct tbuf *b, unsigned char ch)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+
+    switch (ch) {
+    case '"': tbuf_add(b, "\\\"", 2); return;
+    case '\\': tbuf_add(b, "\\\\", 2); return;
+    case '\n': tbuf_add(b, "\\n", 2); return;
+    case '\r': tbuf_add(b, "\\r", 2); return;
+    case '\t': tbuf_add(b, "\\t", 2); return;
+    case '\b': tbuf_add(b, "\\b", 2); return;
+    case '\f': tbuf_add(b, "\\f", 2); return;
+    default: tbuf_add(b, esc, sizeof esc); return;
+    }
+}
+
+void jsonw_str(struct tbuf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+
+    tbuf_reserve(b, n + 2);
+    tbuf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        tbuf_add(b, s + run, i - run);
+        put_escape(b, ch);
+        run = i + 1;
+    }
+    tbuf_add(b, s + run, n - run);
+    tbuf_putc(b, '"');
+}
+
+void jsonw_key(struct tbuf *b, const char *key)
+{
+    tbuf_putc(b, '"');
+    tbuf_puts(b, key);
+    tbuf_add(b, "\": ", 3);
+}
+
+void jsonw_uuid(struct tbuf *b, const struct uuid *u)
+{
+    char text[UUID_TEXT_LEN + 2];
+
+    text[0] = '"';
+    uuid_format(u, text + 1);
+    text[UUID_TEXT_LEN + 1] = '"';
+    tbuf_add(b, text, sizeof text);
+}
+
+static void put_digits(char *p, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+void jsonw_time(struct tbuf *b, double t)
+{
+    char text[] = "\"0000-00-00T00:00:00.000000Z\"";
+    double whole = floor(t);
+    time_t secs = (time_t)whole;
+    unsigned micros = (unsigned)((t - whole) * 1e6);
+    struct tm tm;
+
+    if (!(t > 0) || !gmtime_r(&secs, &tm)) {
+        tbuf_add(b, "null", 4);
+        return;
+    }
+    put_digits(text + 1, (unsigned)tm.tm_year + 1900, 4);
+    put_digits(text + 6, (unsigned)tm.tm_mon + 1, 2);
+    put_digits(text + 9, (unsigned)tm.tm_mday, 2);
+    put_digits(text + 12, (unsigned)tm.tm_hour, 2);
+    put_digits(text + 15, (unsigned)tm.tm_min, 2);
+    put_digits(text + 18, (unsigned)tm.tm_sec, 2);
+    put_digits(text + 21, micros > 999999 ? 999999 : micros, 6);
+    tbuf_add(b, text, sizeof text - 1);
+}
+
+/* Length of the UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    size_t len;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+bool jsonw_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t k = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+        if (k == 0)
+            return false;
+        i += k;
+    }
+    return true;
+}

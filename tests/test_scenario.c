@@ -1,0 +1,1064 @@
+/* Tests of the scenario loader: the four shipped scenarios, a fixture that uses every key of
+ * the format, a broken fixture for every error path (exact file:line:col: path: message), the
+ * CSV reader, durations, filtering by class and tags, and scenario_step_expects.
+ * Run from the repository root (tests/run_all.sh does). */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "scenario.h"
+#include "scenario_internal.h"
+#include "snapshot.h"
+#include "template.h"
+
+#define BROKEN "tests/fixtures/scenarios/broken/"
+#define FULL "tests/fixtures/scenarios/valid/full.json"
+
+static struct scenario *load(const char *path)
+{
+    char err[512];
+    struct scenario *s = NULL;
+
+    if (scenario_load(path, &s, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    return s;
+}
+
+static const char *load_error(const char *path)
+{
+    static char err[512];
+    struct scenario *s = (struct scenario *)0x1;
+
+    err[0] = '\0';
+    if (scenario_load(path, &s, err, sizeof err) == 0)
+        fail_msg("%s loaded but should not", path);
+    assert_null(s);
+    return err;
+}
+
+static int find_endpoint(const struct scenario *s, const char *method, const char *name)
+{
+    for (uint32_t i = 0; i < s->n_endpoints; i++)
+        if (strcmp(http_method_names[s->endpoints[i].method], method) == 0 &&
+            strcmp(s->endpoints[i].name, name) == 0)
+            return (int)i;
+    fail_msg("no endpoint %s %s", method, name);
+    return -1;
+}
+
+static void assert_endpoints(const struct scenario *s, const char *const *want, size_t n)
+{
+    assert_int_equal(s->n_endpoints, n / 2);
+    for (size_t i = 0; i < n; i += 2)
+        assert_int_equal(find_endpoint(s, want[i], want[i + 1]), (int)(i / 2));
+}
+
+/* ---------------------------------------------------------------- the shipped scenarios */
+
+static void test_shipped_deployments(void **state)
+{
+    static const char *const eps[] = {
+        "POST", "/api/v1/auth/token/", "POST", "/api/v1/deployments/",
+        "GET", "/api/v1/deployments/[id]/", "GET", "/api/v1/deployments/",
+        "PATCH", "/api/v1/deployments/[id]/", "GET", "/api/v1/deployments/[unknown]/",
+    };
+    struct scenario *s = load("scenarios/deployments.json");
+    const struct user_class *c = &s->classes[0];
+
+    (void)state;
+    assert_string_equal(s->name, "Concurrent deployments");
+    assert_null(s->host);
+    assert_int_equal(s->users, 100);
+    assert_true(s->spawn_rate == 10);
+    assert_true(s->run_time == 300);
+    assert_int_equal(s->n_stages, 0);
+    assert_int_equal(s->n_classes, 1);
+    assert_string_equal(c->name, "DeploymentUser");
+    assert_int_equal(c->wait.kind, WAIT_BETWEEN);
+    assert_int_equal(c->n_on_start, 2);
+    assert_int_equal(c->n_tasks, 5);
+    assert_endpoints(s, eps, sizeof eps / sizeof eps[0]);
+    assert_int_equal(c->tasks[4].steps[0].n_expect, 1);
+    assert_int_equal(c->tasks[4].steps[0].expect[0], 404);
+    scenario_free(s);
+}
+
+static void test_shipped_cab_approvals(void **state)
+{
+    static const char *const eps[] = {
+        "POST", "/api/v1/auth/token/", "POST", "/api/v1/deployments/",
+        "GET", "/api/v1/cab/approvals/",
+        "POST", "/api/v1/cab/approvals/[id]/approve/ (from queue)",
+        "POST", "/api/v1/cab/approvals/[id]/approve/",
+        "POST", "/api/v1/cab/approvals/[id]/reject/",
+        "POST", "/api/v1/cab/approvals/bulk-approve/", "GET", "/api/v1/events/",
+    };
+    struct scenario *s = load("scenarios/cab_approvals.json");
+    const struct step *race = &s->classes[0].tasks[1].steps[1];
+
+    (void)state;
+    assert_int_equal(s->users, 50);
+    assert_true(s->spawn_rate == 5);
+    assert_true(s->run_time == 300);
+    assert_int_equal(s->n_classes, 1);
+    assert_endpoints(s, eps, sizeof eps / sizeof eps[0]);
+    assert_int_equal(race->n_expect, 2);
+    assert_true(scenario_step_expects(race, 409));
+    assert_int_equal(s->classes[0].tasks[1].steps[0].captures[0].path.segs[1].index,
+                     JSON_SEG_ANY);
+    scenario_free(s);
+}
+
+static void test_shipped_connectors(void **state)
+{
+    static const char *const planes[] = {"intune", "jamf", "sccm", "landscape", "ansible"};
+    struct scenario *s = load("scenarios/connectors.json");
+    char name[64];
+
+    (void)state;
+    assert_int_equal(s->users, 200);
+    assert_true(s->spawn_rate == 20);
+    assert_true(s->run_time == 300);
+    assert_int_equal(s->n_classes, 1);
+    assert_int_equal(s->n_endpoints, 12);
+    for (int p = 0; p < 5; p++) {
+        snprintf(name, sizeof name, "/api/v1/connectors/%s/publish/", planes[p]);
+        find_endpoint(s, "POST", name);
+    }
+    find_endpoint(s, "POST", "/api/v1/connectors/[plane]/publish/");
+    find_endpoint(s, "GET", "/api/v1/connectors/jobs/[id]/");
+    find_endpoint(s, "GET", "/api/v1/connectors/jobs/[unknown]/");
+    find_endpoint(s, "POST", "/api/v1/connectors/[plane]/publish/ [unknown deployment]");
+    assert_int_equal(s->classes[0].tasks[2].n_steps, 11);
+    scenario_free(s);
+}
+
+static void test_shipped_burst(void **state)
+{
+    struct scenario *s = load("scenarios/burst.json");
+
+    (void)state;
+    assert_int_equal(s->users, 1000);
+    assert_true(s->spawn_rate == 100);
+    assert_true(s->run_time == 250);     /* a 10 s ramp, then 4 minutes at 1000 users */
+    assert_int_equal(s->n_classes, 1);
+    assert_int_equal(s->classes[0].wait.kind, WAIT_CONSTANT);
+    assert_true(s->classes[0].wait.a <= 0.05);
+    assert_int_equal(s->n_feeders, 1);
+    assert_string_equal(s->feeders[0].name, "accounts");
+    assert_int_equal(s->feeders[0].n_rows, 3);
+    assert_string_equal(s->feeders[0].cells[0], "loadtest_user");
+    assert_int_equal(s->n_endpoints, 7);
+    find_endpoint(s, "GET", "/api/v1/health/");
+    scenario_free(s);
+}
+
+/* ---------------------------------------------------------------- every feature */
+
+static struct tmpl_ctx full_ctx(struct user_var *vars, uint64_t *rng,
+                                const char *const *const *rows)
+{
+    return (struct tmpl_ctx){vars, rng, 4, 9, 1700000000.0, rows};
+}
+
+static void set(const struct scenario *s, struct user_var *vars, const char *name,
+                const char *value)
+{
+    for (uint32_t i = 0; i < s->n_vars; i++)
+        if (strcmp(s->vars[i], name) == 0) {
+            assert_int_equal(user_var_set(&vars[i], value, strlen(value)), 0);
+            return;
+        }
+    fail_msg("no variable %s", name);
+}
+
+static const char *render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf *out)
+{
+    char err[128];
+
+    strbuf_clear(out);
+    if (tmpl_render(t, ctx, out, err, sizeof err) < 0)
+        fail_msg("render %s: %s", tmpl_source(t), err);
+    return out->data;
+}
+
+static void test_full_top_level(void **state)
+{
+    struct scenario *s = load(FULL);
+    const struct feeder *u;
+
+    (void)state;
+    assert_string_equal(s->name, "Every feature");
+    assert_string_equal(s->description, "A scenario that uses every key of the format.");
+    assert_string_equal(s->host, "http://127.0.0.1:8000");
+    assert_string_equal(s->path, FULL);
+    assert_int_equal(s->users, 12);
+    assert_true(s->spawn_rate == 2.5);
+    assert_true(s->run_time == 5400);
+    assert_true(s->timeout == 2.5);
+    assert_int_equal(s->n_stages, 3);
+    assert_true(s->stages[0].duration == 30 && s->stages[0].users == 10 &&
+                s->stages[0].spawn_rate == 5);
+    assert_true(s->stages[1].duration == 60 && s->stages[1].users == 20 &&
+                s->stages[1].spawn_rate == 2.5);
+    assert_true(s->stages[2].duration == 60 && s->stages[2].users == 0 &&
+                s->stages[2].spawn_rate == 10);
+    assert_int_equal(s->n_feeders, 3);
+    u = &s->feeders[0];
+    assert_string_equal(u->name, "users");
+    assert_int_equal(u->mode, FEEDER_PER_USER);
+    assert_int_equal(u->n_columns, 3);
+    assert_string_equal(u->columns[0], "username");     /* the BOM is not part of it */
+    assert_string_equal(u->columns[2], "note");
+    assert_int_equal(u->n_rows, 3);
+    assert_string_equal(u->cells[1], "pa,ss");
+    assert_string_equal(u->cells[4], "say \"hi\"");
+    assert_string_equal(u->cells[5], "two\r\nlines");
+    assert_string_equal(u->cells[6], "carol");
+    assert_string_equal(u->cells[7], "");
+    assert_int_equal(s->feeders[1].mode, FEEDER_CYCLE);
+    assert_int_equal(s->feeders[1].n_rows, 3);
+    assert_string_equal(s->feeders[1].cells[2], "1003");
+    assert_int_equal(s->feeders[2].mode, FEEDER_RANDOM);
+    scenario_free(s);
+}
+
+static void test_full_classes(void **state)
+{
+    struct scenario *s = load(FULL);
+    const struct user_class *c = &s->classes[0];
+
+    (void)state;
+    assert_int_equal(s->n_classes, 4);
+    assert_string_equal(c->name, "Shopper");
+    assert_true(c->weight == 3);
+    assert_int_equal(c->wait.kind, WAIT_BETWEEN);
+    assert_true(c->wait.a == 0.5 && c->wait.b == 1.5);
+    assert_int_equal(c->n_headers, 3);
+    assert_string_equal(c->headers[0].name, "Authorization");
+    assert_string_equal(tmpl_source(c->headers[0].value), "Token ${token}");
+    assert_string_equal(tmpl_constant_text(c->headers[2].value), "42");
+    assert_int_equal(c->n_vars, 2);
+    assert_string_equal(s->vars[c->vars[0].var], "cart");
+    assert_string_equal(tmpl_source(c->vars[1].value), "3");
+    assert_int_equal(c->n_on_start, 1);
+    assert_int_equal(c->n_on_stop, 1);
+    assert_int_equal(c->on_stop[0].method, HTTP_DELETE);
+    assert_int_equal(c->on_stop[0].n_expect, 2);
+    assert_int_equal(c->n_tasks, 2);
+    assert_string_equal(c->tasks[0].name, "browse");
+    assert_true(c->tasks[0].weight == 2.5);
+    assert_int_equal(c->tasks[0].n_tags, 2);
+    assert_string_equal(c->tasks[0].tags[1], "smoke");
+    assert_true(c->tasks[1].weight == 1);
+    assert_string_equal(s->classes[1].name, "Uploader");
+    assert_int_equal(s->classes[1].wait.kind, WAIT_CONSTANT);
+    assert_true(s->classes[1].wait.a == 0);
+    assert_string_equal(s->classes[1].tasks[0].name, "tasks[0]");
+    assert_int_equal(s->classes[1].tasks[0].n_tags, 0);
+    assert_int_equal(s->classes[2].wait.kind, WAIT_CONSTANT_PACING);
+    assert_true(s->classes[2].wait.a == 2 && s->classes[2].weight == 0.5);
+    assert_int_equal(s->classes[3].wait.kind, WAIT_CONSTANT_THROUGHPUT);
+    assert_true(s->classes[3].wait.a == 4);
+    scenario_free(s);
+}
+
+static void test_full_endpoints(void **state)
+{
+    static const char *const eps[] = {
+        "POST", "/api/v1/auth/token/", "GET", "/api/v1/items/", "GET", "/api/v1/items/[id]/",
+        "POST", "/api/v1/carts/${cart}/items/", "DELETE", "/api/v1/carts/${cart}/",
+        "PUT", "/upload/${uuid}", "PATCH", "http://other.example:9000/x/",
+        "HEAD", "/api/v1/items/", "OPTIONS", "/api/v1/items/",
+    };
+    struct scenario *s = load(FULL);
+    const struct user_class *c = &s->classes[0];
+
+    (void)state;
+    assert_endpoints(s, eps, sizeof eps / sizeof eps[0]);
+    assert_int_equal(c->tasks[0].steps[1].endpoint, c->tasks[1].steps[1].endpoint);
+    assert_int_equal(c->tasks[0].steps[0].endpoint, s->classes[2].tasks[0].steps[0].endpoint);
+    assert_int_equal(c->tasks[0].steps[0].endpoint, s->classes[3].tasks[0].steps[0].endpoint);
+    scenario_free(s);
+}
+
+static void test_full_request_parts(void **state)
+{
+    struct scenario *s = load(FULL);
+    const struct step *st = &s->classes[0].tasks[0].steps[0];
+    const char *row[] = {"alice", "pa,ss", "plain"}, *sku[] = {"1001"}, *again[] = {"1002"};
+    const char *const *rows[] = {row, sku, again};
+    struct user_var vars[16] = {{0}};
+    uint64_t rng = 5;
+    struct tmpl_ctx ctx = full_ctx(vars, &rng, rows);
+    struct strbuf out;
+
+    (void)state;
+    strbuf_init(&out);
+    set(s, vars, "size", "3");
+    assert_int_equal(st->method, HTTP_GET);
+    assert_string_equal(st->where, "user_classes[0].tasks[0].steps[0]");
+    assert_int_equal(st->line, 44);
+    assert_true(st->timeout == 1.5);
+    assert_true(st->needs_body);
+    assert_int_equal(st->n_query, 4);
+    assert_string_equal(st->query[0].name, "page%20size");
+    assert_string_equal(render(st->query[0].value, &ctx, &out), "3");
+    assert_string_equal(render(st->query[1].value, &ctx, &out), "1001");
+    assert_string_equal(render(st->query[2].value, &ctx, &out), "true");
+    assert_string_equal(render(st->query[3].value, &ctx, &out), "1.50");
+    assert_int_equal(st->n_headers, 2);
+    assert_string_equal(st->headers[1].name, "x-client");
+    assert_int_equal(st->body_kind, BODY_NONE);
+    assert_null(st->body);
+    assert_int_equal(st->n_expect, 0);
+    assert_true(scenario_step_expects(st, 200) && scenario_step_expects(st, 399));
+    assert_false(scenario_step_expects(st, 404) || scenario_step_expects(st, 199));
+    st = &s->classes[0].on_start[0];
+    assert_string_equal(render(st->body, &ctx, &out),
+                        "{\"username\":\"alice\",\"password\":\"pa,ss\"}");
+    assert_int_equal(st->n_expect, 1);
+    assert_int_equal(st->expect[0], 200);
+    strbuf_free(&out);
+    for (int i = 0; i < 16; i++)
+        user_var_free(&vars[i]);
+    scenario_free(s);
+}
+
+static void test_full_json_body(void **state)
+{
+    struct scenario *s = load(FULL);
+    const struct step *st = &s->classes[0].tasks[1].steps[0];
+    const char *row[] = {"alice", "pa,ss", "plain"}, *sku[] = {"1001"}, *again[] = {"1002"};
+    const char *const *rows[] = {row, sku, again};
+    struct user_var vars[16] = {{0}};
+    uint64_t rng = 77, copy = 77;
+    struct tmpl_ctx ctx = full_ctx(vars, &rng, rows);
+    struct strbuf out;
+    char want[512];
+
+    (void)state;
+    strbuf_init(&out);
+    set(s, vars, "item_id", "i\"1");
+    set(s, vars, "cart", "c9");
+    snprintf(want, sizeof want,
+             "{\"item\":\"i\\\"1\",\"qty\":%d,\"price\":1.50,\"gift\":false,\"note\":null,"
+             "\"tags\":[\"a\\\"b\",\"1002\",7],\"meta\":{\"c9-key\":{\"deep\":[true,{\"x\":"
+             "\"\xc3\xa9\\n\"}]}},\"empty\":{},\"none\":[]}",
+             (int)(1 + tmpl_rand_next(&copy) % 3));
+    assert_int_equal(st->body_kind, BODY_JSON);
+    assert_null(st->content_type);
+    assert_string_equal(render(st->body, &ctx, &out), want);
+    assert_int_equal(st->n_expect, 2);
+    assert_int_equal(st->expect[0], 200);
+    assert_int_equal(st->expect[1], 201);
+    st = &s->classes[1].tasks[0].steps[0];
+    assert_int_equal(st->body_kind, BODY_RAW);
+    assert_string_equal(st->content_type, "text/csv");
+    assert_string_equal(tmpl_source(st->body), "line one\n${randstr(8)}");
+    assert_int_equal(strlen(render(st->body, &ctx, &out)), 17);
+    st = &s->classes[1].tasks[0].steps[1];
+    assert_string_equal(st->content_type, "text/plain");
+    assert_string_equal(tmpl_constant_text(st->path), "http://other.example:9000/x/");
+    strbuf_free(&out);
+    for (int i = 0; i < 16; i++)
+        user_var_free(&vars[i]);
+    scenario_free(s);
+}
+
+static void test_full_expect_captures_checks(void **state)
+{
+    static const char *const describe[] = {
+        "json.status == \"created\"", "json.total == 4.5", "json.paid == false",
+        "json.coupon == null", "json.item != \"${item_id}x\"", "body contains \"\\\"order\\\"\"",
+        "body not contains \"error\"",
+    };
+    struct scenario *s = load(FULL);
+    const struct user_class *c = &s->classes[0];
+    const struct step *st = &c->tasks[0].steps[1];
+    const struct capture *cap;
+
+    (void)state;
+    assert_int_equal(st->n_expect, 201);                /* 2xx, 3xx and 404 */
+    assert_true(scenario_step_expects(st, 200) && scenario_step_expects(st, 399));
+    assert_true(scenario_step_expects(st, 404));
+    assert_false(scenario_step_expects(st, 400) || scenario_step_expects(st, 500));
+    assert_false(st->needs_body);
+    st = &c->tasks[0].steps[0];
+    assert_int_equal(st->n_captures, 3);
+    cap = &st->captures[0];
+    assert_string_equal(cap->name, "item_id");
+    assert_string_equal(s->vars[cap->var], "item_id");
+    assert_int_equal(cap->source, CAPTURE_JSON);
+    assert_string_equal(cap->path.text, "results.*.id");
+    assert_int_equal(cap->path.n, 3);
+    assert_string_equal(cap->path.segs[0].key, "results");
+    assert_null(cap->path.segs[1].key);
+    assert_int_equal(cap->path.segs[1].index, JSON_SEG_ANY);
+    assert_string_equal(cap->path.segs[2].key, "id");
+    cap = &st->captures[1];
+    assert_int_equal(cap->path.n, 3);
+    assert_null(cap->path.segs[1].key);
+    assert_int_equal(cap->path.segs[1].index, 0);
+    assert_int_equal(st->captures[2].source, CAPTURE_STATUS);
+    assert_int_equal(st->n_checks, 3);
+    assert_int_equal(st->checks[0].kind, CHECK_JSON_EXISTS);
+    assert_string_equal(st->checks[0].describe, "json.count exists");
+    assert_int_equal(st->checks[1].kind, CHECK_JSON_MISSING);
+    assert_string_equal(st->checks[1].describe, "json.error missing");
+    assert_int_equal(st->checks[2].kind, CHECK_JSON_NOT_EQUALS);
+    assert_string_equal(st->checks[2].describe, "json.results.0.kind != \"hidden\"");
+    cap = &c->on_start[0].captures[1];
+    assert_int_equal(cap->source, CAPTURE_HEADER);
+    assert_string_equal(cap->header, "Set-Cookie");
+    assert_true(cap->optional);
+    assert_false(c->on_start[0].captures[0].optional);
+    st = &c->tasks[1].steps[0];
+    assert_int_equal(st->n_checks, 7);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(st->checks[i].describe, describe[i]);
+    assert_int_equal(st->checks[1].value.kind, JSON_LIT_NUMBER);
+    assert_true(st->checks[1].value.number == 4.5);
+    assert_int_equal(st->checks[2].value.kind, JSON_LIT_BOOL);
+    assert_false(st->checks[2].value.boolean);
+    assert_int_equal(st->checks[3].value.kind, JSON_LIT_NULL);
+    assert_int_equal(st->checks[5].kind, CHECK_BODY_CONTAINS);
+    assert_int_equal(st->checks[6].kind, CHECK_BODY_NOT_CONTAINS);
+    assert_int_equal(st->captures[1].source, CAPTURE_HEADER);
+    scenario_free(s);
+}
+
+/* ---------------------------------------------------------------- broken fixtures */
+
+struct broken {
+    const char *file;
+    const char *message;        /* after "tests/fixtures/scenarios/broken/<file>" */
+};
+
+static const struct broken broken[] = {
+    {"body_both.json",
+     ":12:65: user_classes[0].tasks[0].steps[0].body: give either \"json\" or \"body\", not "
+     "both"},
+    {"body_type.json",
+     ":12:55: user_classes[0].tasks[0].steps[0].body: expected a string, got an object"},
+    {"capture_bad_index.json",
+     ":12:73: user_classes[0].tasks[0].steps[0].capture.id: expected a JSON path such as "
+     "\"id\", \"results.0.id\", \"results[0].id\" or \"results.*.id\""},
+    {"capture_bad_name.json",
+     ":12:58: user_classes[0].tasks[0].steps[0].capture.2id: expected a variable name "
+     "(letters, digits and _, not starting with a digit)"},
+    {"capture_bad_path.json",
+     ":12:73: user_classes[0].tasks[0].steps[0].capture.id: expected a JSON path such as "
+     "\"id\", \"results.0.id\", \"results[0].id\" or \"results.*.id\""},
+    {"capture_builtin.json",
+     ":12:58: user_classes[0].tasks[0].steps[0].capture.uuid: uuid is a built-in name; "
+     "capture into another name"},
+    {"capture_empty_path.json",
+     ":12:65: user_classes[0].tasks[0].steps[0].capture.id: expected a JSON path such as "
+     "\"id\", \"results.0.id\", \"results[0].id\" or \"results.*.id\""},
+    {"capture_feeder_name.json",
+     ":13:58: user_classes[0].tasks[0].steps[0].capture.accounts: accounts is a feeder's "
+     "name; capture into another name"},
+    {"capture_header_empty.json",
+     ":12:76: user_classes[0].tasks[0].steps[0].capture.loc.header: expected a header name"},
+    {"capture_no_source.json",
+     ":12:64: user_classes[0].tasks[0].steps[0].capture.id: expected exactly one of "
+     "\"json\", \"header\" or \"status\""},
+    {"capture_not_object.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].capture: expected an object, got a list"},
+    {"capture_optional_type.json",
+     ":12:91: user_classes[0].tasks[0].steps[0].capture.id.optional: expected true or "
+     "false, got a string"},
+    {"capture_sources.json",
+     ":12:64: user_classes[0].tasks[0].steps[0].capture.id: expected exactly one of "
+     "\"json\", \"header\" or \"status\""},
+    {"capture_status_false.json",
+     ":12:77: user_classes[0].tasks[0].steps[0].capture.code.status: expected true"},
+    {"capture_type.json",
+     ":12:64: user_classes[0].tasks[0].steps[0].capture.id: expected a JSON path string or "
+     "an object with \"json\", \"header\" or \"status\""},
+    {"capture_unknown_key.json",
+     ":12:65: user_classes[0].tasks[0].steps[0].capture.id.jsonpath: unknown key (expected "
+     "one of json, header, status, optional)"},
+    {"check_bad_path.json",
+     ":12:69: user_classes[0].tasks[0].steps[0].checks[0].json: expected a JSON path such "
+     "as \"id\", \"results.0.id\", \"results[0].id\" or \"results.*.id\""},
+    {"check_body_extra.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a body check takes no other key"},
+    {"check_body_type.json",
+     ":12:75: user_classes[0].tasks[0].steps[0].checks[0].body_contains: expected a string, "
+     "got a number"},
+    {"check_equals_object.json",
+     ":12:82: user_classes[0].tasks[0].steps[0].checks[0].equals: expected a string, "
+     "number, boolean or null"},
+    {"check_exists_type.json",
+     ":12:82: user_classes[0].tasks[0].steps[0].checks[0].exists: expected true or false, "
+     "got a string"},
+    {"check_no_op.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
+     "one of \"equals\", \"not_equals\" or \"exists\""},
+    {"check_no_subject.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected exactly one of "
+     "\"json\", \"body_contains\" or \"body_not_contains\""},
+    {"check_not_object.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected an object, got a string"},
+    {"check_two_ops.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
+     "one of \"equals\", \"not_equals\" or \"exists\""},
+    {"check_unknown_key.json",
+     ":12:71: user_classes[0].tasks[0].steps[0].checks[0].equal: unknown key (did you mean "
+     "equals?)"},
+    {"checks_type.json",
+     ":12:56: user_classes[0].tasks[0].steps[0].checks: expected a list of checks"},
+    {"class_duplicate.json",
+     ":4:14: user_classes[1].name: user class U is already defined (user_classes[0])"},
+    {"class_name_long.json",
+     ":7:15: user_classes[0].name: expected a name of 1 to 63 bytes"},
+    {"class_name_type.json",
+     ":7:15: user_classes[0].name: expected a string, got a number"},
+    {"classes_empty.json",
+     ":2:19: user_classes: expected a non-empty list of user classes"},
+    {"classes_not_list.json",
+     ":2:19: user_classes: expected a non-empty list of user classes"},
+    {"content_type_json.json",
+     ":12:65: user_classes[0].tasks[0].steps[0].content_type: \"content_type\" goes with a "
+     "raw \"body\" (a \"json\" body is sent as application/json)"},
+    {"description_type.json",
+     ":5:18: description: expected a string, got a list"},
+    {"duplicate_key.json",
+     ":12:46: user_classes[0].tasks[0].steps[0].method: duplicate key"},
+    {"expect_bad.json",
+     ":12:62: user_classes[0].tasks[0].steps[0].expect[1]: expected a status from 100 to "
+     "599 or a class such as \"2xx\""},
+    {"expect_class_bad.json",
+     ":12:56: user_classes[0].tasks[0].steps[0].expect: expected a status from 100 to 599 "
+     "or a class such as \"2xx\""},
+    {"expect_empty.json",
+     ":12:56: user_classes[0].tasks[0].steps[0].expect: expected a non-empty list of "
+     "statuses"},
+    {"feeder_bad_name.json",
+     ":5:15: feeders.my-accounts: expected a feeder name (letters, digits and _, not a "
+     "built-in name)"},
+    {"feeder_column.json",
+     ":15:54: user_classes[0].tasks[0].steps[0].path: feeder accounts has no column "
+     "'usrname' (did you mean username?)"},
+    {"feeder_csv_after_quote.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_after_quote.csv: "
+     "line 2: unexpected 'x' after a quoted field"},
+    {"feeder_csv_bad_column.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_bad_column.csv: "
+     "line 1: column 1 'user name' is not a valid name (letters, digits and _, not starting "
+     "with a digit)"},
+    {"feeder_csv_dup_column.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_dup_column.csv: "
+     "line 1: column 'user' appears twice"},
+    {"feeder_csv_empty.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_empty.csv: line 1: "
+     "the file is empty (the first line names the columns)"},
+    {"feeder_csv_no_rows.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_no_rows.csv: line "
+     "3: no data rows after the column names"},
+    {"feeder_csv_quote_inside.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_quote_inside.csv: "
+     "line 2: a field with a quote must be quoted whole (\"a \"\"b\"\" c\")"},
+    {"feeder_csv_ragged.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_ragged.csv: line 3: "
+     "expected 2 fields, found 1"},
+    {"feeder_csv_unterminated.json",
+     ":6:26: feeders.accounts.file: tests/fixtures/scenarios/broken/csv_unterminated.csv: "
+     "line 2: unterminated quoted field"},
+    {"feeder_file_type.json",
+     ":6:26: feeders.accounts.file: expected a file name"},
+    {"feeder_missing_file.json",
+     ":6:26: feeders.accounts.file: cannot read "
+     "tests/fixtures/scenarios/broken/no_such.csv: No such file or directory"},
+    {"feeder_mode.json",
+     ":6:56: feeders.accounts.mode: expected one of per_user, cycle, random"},
+    {"feeder_no_column.json",
+     ":15:45: user_classes[0].tasks[0].steps[0].path: feeder accounts needs a column: "
+     "${accounts.column}"},
+    {"feeder_no_file.json",
+     ":6:17: feeders.accounts: missing required key \"file\""},
+    {"feeder_not_object.json",
+     ":6:17: feeders.accounts: expected an object, got a string"},
+    {"feeder_unknown.json",
+     ":15:45: user_classes[0].tasks[0].steps[0].path: unknown feeder 'acounts' (did you "
+     "mean accounts?)"},
+    {"feeders_not_object.json",
+     ":5:14: feeders: expected an object, got a list"},
+    {"header_bad_name.json",
+     ":8:19: user_classes[0].headers[\"X Trace\"]: expected a header name (letters, digits "
+     "and !#$%&'*+-.^_`|~)"},
+    {"header_duplicate.json",
+     ":12:73: user_classes[0].tasks[0].steps[0].headers.accept: duplicate header (names "
+     "ignore case)"},
+    {"header_value_type.json",
+     ":12:68: user_classes[0].tasks[0].steps[0].headers.Accept: expected a string, number "
+     "or boolean, got null"},
+    {"host_bad.json",
+     ":5:11: host: expected a URL such as \"http://localhost:8000\""},
+    {"method.json",
+     ":14:25: user_classes[0].tasks[0].steps[0].method: expected one of GET, POST, PUT, "
+     "PATCH, DELETE, HEAD, OPTIONS"},
+    {"method_lowercase.json",
+     ":12:24: user_classes[0].tasks[0].steps[0].method: expected one of GET, POST, PUT, "
+     "PATCH, DELETE, HEAD, OPTIONS"},
+    {"missing_class_name.json",
+     ":6:5: user_classes[0]: missing required key \"name\""},
+    {"missing_classes.json",
+     ":1:1: missing required key \"user_classes\""},
+    {"missing_method.json",
+     ":12:13: user_classes[0].tasks[0].steps[0]: missing required key \"method\""},
+    {"missing_path.json",
+     ":12:13: user_classes[0].tasks[0].steps[0]: missing required key \"path\""},
+    {"missing_steps.json",
+     ":9:9: user_classes[0].tasks[0]: missing required key \"steps\""},
+    {"name_empty.json",
+     ":2:11: name: expected a non-empty name"},
+    {"name_step_empty.json",
+     ":12:54: user_classes[0].tasks[0].steps[0].name: expected a non-empty name"},
+    {"name_step_long.json",
+     ":12:54: user_classes[0].tasks[0].steps[0].name: a statistics name is at most 159 bytes"},
+    {"on_start_not_list.json",
+     ":8:19: user_classes[0].on_start: expected a list of steps"},
+    {"path_long_unnamed.json",
+     ":12:39: user_classes[0].tasks[0].steps[0].path: a statistics name is at most 159 "
+     "bytes (give the step a shorter \"name\")"},
+    {"path_shape.json",
+     ":12:39: user_classes[0].tasks[0].steps[0].path: expected a path starting with / (or a "
+     "full http:// or https:// URL)"},
+    {"path_type.json",
+     ":12:39: user_classes[0].tasks[0].steps[0].path: expected a string, got a number"},
+    {"query_empty_name.json",
+     ":12:56: user_classes[0].tasks[0].steps[0].query[\"\"]: expected a parameter name"},
+    {"query_type.json",
+     ":12:55: user_classes[0].tasks[0].steps[0].query: expected an object, got a string"},
+    {"query_value_type.json",
+     ":12:63: user_classes[0].tasks[0].steps[0].query.ids: expected a string, number or "
+     "boolean, got a list"},
+    {"run_time_bad.json",
+     ":5:15: run_time: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+     "\"250ms\" (more than 0)"},
+    {"run_time_zero.json",
+     ":5:15: run_time: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+     "\"250ms\" (more than 0)"},
+    {"spawn_rate_zero.json",
+     ":4:17: spawn_rate: expected a number > 0"},
+    {"stage_bad_duration.json",
+     ":6:18: stages[0].duration: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" "
+     "or \"250ms\" (more than 0)"},
+    {"stage_missing_users.json",
+     ":7:5: stages[1]: missing required key \"users\""},
+    {"stage_spawn_rate.json",
+     ":6:52: stages[0].spawn_rate: expected a number > 0"},
+    {"stages_empty.json",
+     ":5:13: stages: expected a non-empty list of stages ({\"duration\", \"users\", "
+     "\"spawn_rate\"})"},
+    {"step_description_type.json",
+     ":12:61: user_classes[0].tasks[0].steps[0].description: expected a string, got a number"},
+    {"step_not_object.json",
+     ":12:13: user_classes[0].tasks[0].steps[0]: expected an object, got a string"},
+    {"steps_empty.json",
+     ":11:20: user_classes[0].tasks[0].steps: expected a non-empty list of steps"},
+    {"syntax_array_comma.json",
+     ":12:61: invalid JSON: expected ',' or ']' after an element, got '4'"},
+    {"syntax_bad_escape.json",
+     ":12:43: invalid JSON: invalid escape '\\d' in a string (use \\\\ for a backslash)"},
+    {"syntax_bad_unicode.json",
+     ":12:41: invalid JSON: \\u must be followed by 4 hex digits"},
+    {"syntax_colon.json",
+     ":12:23: invalid JSON: expected ':' after the key, got '\"'"},
+    {"syntax_control_char.json",
+     ":12:43: invalid JSON: control character in a string (escape it)"},
+    {"syntax_deep.json",
+     ":12:176: invalid JSON: nested more than 128 levels deep"},
+    {"syntax_empty.json",
+     ":3:1: invalid JSON: the file is empty"},
+    {"syntax_eof.json",
+     ":8:7: invalid JSON: unexpected end of file, expected a key in double quotes"},
+    {"syntax_missing_comma.json",
+     ":12:30: invalid JSON: expected ',' or '}' after a member, got '\"'"},
+    {"syntax_newline_in_string.json",
+     ":12:43: invalid JSON: unterminated string (a line break must be written \\n)"},
+    {"syntax_nul.json",
+     ":2:20: invalid JSON: NUL byte in the file"},
+    {"syntax_number.json",
+     ":12:57: invalid JSON: invalid number"},
+    {"syntax_number_dot.json",
+     ":12:57: invalid JSON: invalid number"},
+    {"syntax_single_quotes.json",
+     ":12:24: invalid JSON: expected a value, got a single quote (JSON strings need double "
+     "quotes)"},
+    {"syntax_trailing.json",
+     ":19:1: invalid JSON: expected the end of the file after the top-level value, got '{'"},
+    {"syntax_trailing_comma.json",
+     ":12:45: invalid JSON: trailing comma before '}'"},
+    {"syntax_unquoted_key.json",
+     ":12:14: invalid JSON: expected a key in double quotes, got 'm'"},
+    {"syntax_unterminated.json",
+     ":2:11: invalid JSON: unterminated string"},
+    {"syntax_value.json",
+     ":12:57: invalid JSON: expected a value, got '}'"},
+    {"syntax_word.json",
+     ":12:89: invalid JSON: expected a value, got 'True' (strings need double quotes)"},
+    {"tags_bad.json",
+     ":11:28: user_classes[0].tasks[0].tags[1]: expected a non-empty tag name"},
+    {"tags_not_list.json",
+     ":11:19: user_classes[0].tasks[0].tags: expected a list of tag names"},
+    {"task_weight_string.json",
+     ":11:21: user_classes[0].tasks[0].weight: expected a number > 0, got a string"},
+    {"tasks_empty.json",
+     ":3:28: user_classes[0].tasks: expected a non-empty list of tasks"},
+    {"template_check.json",
+     ":12:78: user_classes[0].tasks[0].steps[0].checks[0].body_contains: empty expression"},
+    {"template_column_escapes.json",
+     ":12:64: user_classes[0].tasks[0].steps[0].path: ${randint(min,max)}: min is greater "
+     "than max"},
+    {"template_env_unset.json",
+     ":12:75: user_classes[0].tasks[0].steps[0].json.password: environment variable "
+     "HORNET_FIXTURE_UNSET_VAR is not set (give a default: "
+     "${env:HORNET_FIXTURE_UNSET_VAR:-value})"},
+    {"template_header.json",
+     ":12:75: user_classes[0].tasks[0].steps[0].headers.X-Id: choice takes one or more "
+     "arguments: ${choice(a,b,...)}"},
+    {"template_json_key.json",
+     ":12:75: user_classes[0].tasks[0].steps[0].json[\"k-${nope(}\"]: expected ')' at the "
+     "end of nope(...)"},
+    {"template_query.json",
+     ":12:72: user_classes[0].tasks[0].steps[0].query.n: ${randstr(n)}: expected a length "
+     "from 1 to 65536, got '0'"},
+    {"template_unknown_function.json",
+     ":12:62: user_classes[0].tasks[0].steps[0].path: unknown function 'randnt' (did you "
+     "mean randint?)"},
+    {"template_unterminated.json",
+     ":12:48: user_classes[0].tasks[0].steps[0].path: unterminated ${ (missing })"},
+    {"timeout_bad.json",
+     ":12:57: user_classes[0].tasks[0].steps[0].timeout: expected a duration such as 20, "
+     "\"20s\", \"3m\", \"1h30m\" or \"250ms\" (more than 0)"},
+    {"timeout_negative.json",
+     ":5:14: timeout: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+     "\"250ms\" (more than 0)"},
+    {"too_many_classes.json",
+     ":35:5: user_classes[32]: more than 32 user classes"},
+    {"too_many_endpoints.json",
+     ":140:39: user_classes[0].tasks[0].steps[128].path: more than 128 endpoints (distinct "
+     "method and name); group requests with \"name\""},
+    {"top_not_object.json",
+     ":1:1: expected a JSON object at the top level"},
+    {"unknown_class_key.json",
+     ":8:7: user_classes[0].wieght: unknown key (did you mean weight?)"},
+    {"unknown_key.json",
+     ":12:46: user_classes[0].tasks[0].steps[0].expcet: unknown key (did you mean expect?)"},
+    {"unknown_key_list.json",
+     ":12:46: user_classes[0].tasks[0].steps[0].retries: unknown key (expected one of "
+     "method, path, name, query, headers, json, body, content_type, expect, capture, "
+     "checks, timeout, description)"},
+    {"unknown_top_key.json",
+     ":5:3: spawnrate: unknown key (did you mean spawn_rate?)"},
+    {"users_fraction.json",
+     ":3:12: users: expected a whole number from 0 to 1000000"},
+    {"users_negative.json",
+     ":3:12: users: expected a whole number from 0 to 1000000"},
+    {"users_string.json",
+     ":3:12: users: expected a whole number from 0 to 1000000, got a string"},
+    {"var_never_captured.json",
+     ":15:62: user_classes[0].tasks[0].steps[0].path: variable ${dep_idd} is never captured "
+     "or set in class U (did you mean dep_id?)"},
+    {"var_never_captured_header.json",
+     ":8:45: user_classes[0].headers.Authorization: variable ${tokn} is never captured or "
+     "set in class U (did you mean token?)"},
+    {"var_on_start_from_task.json",
+     ":9:45: user_classes[0].on_start[0].path: variable ${item} is not set yet: no earlier "
+     "on_start step captures it"},
+    {"var_on_start_order.json",
+     ":9:42: user_classes[0].on_start[0].path: variable ${me_id} is not set yet: no earlier "
+     "on_start step captures it"},
+    {"vars_bad_name.json",
+     ":8:16: user_classes[0].vars.2fast: expected a variable name (letters, digits and _, "
+     "not a built-in name)"},
+    {"vars_builtin.json",
+     ":8:16: user_classes[0].vars.uuid: expected a variable name (letters, digits and _, "
+     "not a built-in name)"},
+    {"vars_reads_variable.json",
+     ":8:34: user_classes[0].vars.b: an initial value cannot read variables (vars are set "
+     "before any step runs)"},
+    {"vars_type.json",
+     ":8:21: user_classes[0].vars.a: expected a string, number or boolean, got a list"},
+    {"wait_between_bad.json",
+     ":8:27: user_classes[0].wait.between: expected [min, max] in seconds with 0 <= min <= "
+     "max"},
+    {"wait_negative.json",
+     ":8:28: user_classes[0].wait.constant: expected a number >= 0"},
+    {"wait_throughput_zero.json",
+     ":8:39: user_classes[0].wait.constant_throughput: expected a number > 0"},
+    {"wait_two.json",
+     ":8:15: user_classes[0].wait: expected exactly one of constant, between, "
+     "constant_pacing or constant_throughput"},
+    {"wait_unknown.json",
+     ":8:16: user_classes[0].wait.betwen: unknown key (did you mean between?)"},
+    {"weight_zero.json",
+     ":8:17: user_classes[0].weight: expected a number > 0"},
+};
+
+static void test_broken_fixtures(void **state)
+{
+    char path[256], want[1024];
+
+    (void)state;
+    unsetenv("HORNET_FIXTURE_UNSET_VAR");
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        snprintf(path, sizeof path, BROKEN "%s", broken[i].file);
+        snprintf(want, sizeof want, "%s%s", path, broken[i].message);
+        assert_string_equal(load_error(path), want);
+    }
+}
+
+/* A fixture without an expected message would be silently ignored: every one must be listed. */
+static void test_every_broken_fixture_is_listed(void **state)
+{
+    DIR *d = opendir(BROKEN);
+    struct dirent *e;
+    size_t n = 0;
+
+    (void)state;
+    assert_non_null(d);
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name), i;
+
+        if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        for (i = 0; i < sizeof broken / sizeof broken[0]; i++)
+            if (strcmp(broken[i].file, e->d_name) == 0)
+                break;
+        if (i == sizeof broken / sizeof broken[0])
+            fail_msg("%s has no expected message", e->d_name);
+        n++;
+    }
+    closedir(d);
+    assert_int_equal(n, sizeof broken / sizeof broken[0]);
+}
+
+static void test_unreadable_files(void **state)
+{
+    (void)state;
+    assert_string_equal(load_error("tests/fixtures/scenarios/no_such_file.json"),
+                        "cannot read tests/fixtures/scenarios/no_such_file.json: No such file or "
+                        "directory");
+    assert_string_equal(load_error("tests/fixtures/scenarios/broken"),
+                        "cannot read tests/fixtures/scenarios/broken: Is a directory");
+}
+
+static void test_load_string(void **state)
+{
+    const char *text = "{\"feeders\": {\"u\": {\"file\": \"valid/users.csv\"}},\n"
+                       " \"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": [\n"
+                       "   {\"method\": \"GET\", \"path\": \"/${u.username}/\"}]}]}]}";
+    struct scenario *s = NULL;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(scenario_load_string(text, "tests/fixtures/scenarios/inline.json", &s, err,
+                                          sizeof err), 0);
+    assert_string_equal(s->name, "inline");
+    assert_int_equal(s->users, 1);
+    assert_true(s->spawn_rate == 1 && s->run_time == 0 && s->timeout == 60);
+    assert_int_equal(s->feeders[0].n_rows, 3);
+    scenario_free(s);
+    assert_int_equal(scenario_load_string(text, "elsewhere/x.json", &s, err, sizeof err), -1);
+    assert_null(s);
+    assert_string_equal(err, "elsewhere/x.json:1:28: feeders.u.file: cannot read "
+                        "elsewhere/valid/users.csv: No such file or directory");
+    assert_int_equal(scenario_load_string("{\"user_classes\": [\n  {\"name\": \"A\", \"tasks\": "
+                                          "[{\"steps\": [{\"method\": \"GET\", \"path\": "
+                                          "\"/\u00e9\u00e9/${x}\"}]}]}]}", "u.json", &s, err,
+                                          sizeof err), -1);
+    assert_string_equal(err, "u.json:2:71: user_classes[0].tasks[0].steps[0].path: variable ${x} "
+                        "is never captured or set in class A");       /* columns count chars */
+    assert_int_equal(scenario_load_string("{\"user_classes\": [\n  {\"name\": \"A\", \"tasks\": "
+                                          "[{\"steps\": [{\"method\": \"GET\", \"path\": "
+                                          "\"/\\u00e9\\u00e9/${x}\"}]}]}]}", "u.json", &s, err,
+                                          sizeof err), -1);
+    assert_string_equal(err, "u.json:2:81: user_classes[0].tasks[0].steps[0].path: variable ${x} "
+                        "is never captured or set in class A");       /* \u00e9 is 6 columns */
+}
+
+/* ---------------------------------------------------------------- the position table */
+
+static void test_position_table(void **state)
+{
+    const char *text = "\xef\xbb\xbf{\"a\": [1, {\"b\\\"c\": \"x\\u00e9\"}],\n"
+                       "  \"d\": {\"e\": [], \"f\": null}, \"g\": -1.5e3}";
+    struct loader ld = {0};
+    cJSON *root, *a, *b, *d, *g;
+    char err[256];
+
+    (void)state;
+    ld.text = text;
+    ld.len = strlen(text);
+    ld.file = "p.json";
+    ld.err = err;
+    ld.errlen = sizeof err;
+    root = ld_parse(&ld);
+    assert_non_null(root);
+    a = cJSON_GetObjectItemCaseSensitive(root, "a");
+    b = cJSON_GetArrayItem(a, 1)->child;
+    d = cJSON_GetObjectItemCaseSensitive(root, "d");
+    g = cJSON_GetObjectItemCaseSensitive(root, "g");
+    assert_int_equal(ld.n_pos, 9);
+    assert_int_equal(ld_value_offset(&ld, root), 3);
+    assert_int_equal(ld_key_offset(&ld, a), 4);
+    assert_int_equal(ld_value_offset(&ld, a), 9);
+    assert_int_equal(ld_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
+    assert_int_equal(ld_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
+    assert_int_equal(ld_key_offset(&ld, b), 14);
+    assert_int_equal(ld_value_offset(&ld, b), 22);
+    assert_int_equal(ld_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
+    assert_int_equal(ld_string_offset(&ld, 22, 3), 30);      /* the closing quote */
+    assert_int_equal(ld_key_offset(&ld, d), 37);
+    assert_int_equal(ld_value_offset(&ld, d->child), 48);
+    assert_int_equal(ld_value_offset(&ld, d->child->next), 57);
+    assert_int_equal(ld_value_offset(&ld, g), 69);
+    assert_int_equal(ld_line(&ld, 48), 2);
+    assert_int_equal(ld_fail(&ld, d->child->next, LD_AT_KEY, "here"), -1);
+    assert_string_equal(err, "p.json:2:18: here");
+    assert_int_equal(ld_fail(&ld, b, LD_AT_VALUE, "there"), -1);
+    assert_string_equal(err, "p.json:1:21: there");         /* the BOM is one character */
+    cJSON_Delete(root);
+    free(ld.pos);
+}
+
+/* ---------------------------------------------------------------- durations and CSV */
+
+static void test_durations(void **state)
+{
+    static const struct { const char *text; double secs; } ok[] = {
+        {"20", 20}, {"20s", 20}, {"3m", 180}, {"1h30m", 5400}, {"1h20m30s", 4830},
+        {"1.5s", 1.5}, {"250ms", 0.25}, {"2m30s", 150}, {"0.5", 0.5}, {"1h", 3600},
+    };
+    static const char *const bad[] = {
+        "", "0", "0s", "-1", "-3s", "5 minutes", "1x", "s", "1h30", "abc", "1m-2s", " 20",
+        "20 ", "1e400",
+    };
+    double v;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        v = -1;
+        assert_int_equal(ld_parse_duration(ok[i].text, &v), 0);
+        assert_true(v == ok[i].secs);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (ld_parse_duration(bad[i], &v) == 0)
+            fail_msg("'%s' parsed as %g", bad[i], v);
+}
+
+static int csv(const char *text, struct feeder *f, char *err)
+{
+    memset(f, 0, sizeof *f);
+    return scenario_csv_parse(text, strlen(text), f, err, 128);
+}
+
+static void test_csv(void **state)
+{
+    struct feeder f;
+    char err[128];
+
+    (void)state;
+    assert_int_equal(csv("a,b\n1,2\n\"x,y\",\"he said \"\"hi\"\"\"\n\"multi\nline\",\n", &f,
+                         err), 0);
+    assert_int_equal(f.n_columns, 2);
+    assert_int_equal(f.n_rows, 3);
+    assert_string_equal(f.cells[2], "x,y");
+    assert_string_equal(f.cells[3], "he said \"hi\"");
+    assert_string_equal(f.cells[4], "multi\nline");
+    assert_string_equal(f.cells[5], "");
+    ld_free_feeder(&f);
+    assert_int_equal(csv("only\r\nv1\r\n\r\nv2", &f, err), 0);
+    assert_int_equal(f.n_rows, 2);
+    assert_string_equal(f.cells[1], "v2");
+    ld_free_feeder(&f);
+    assert_int_equal(csv("a,b\n1,2\n\"3\nx\",4\n5\n", &f, err), -1);
+    assert_string_equal(err, "line 5: expected 2 fields, found 1");
+    ld_free_feeder(&f);
+    assert_int_equal(csv("a,b\n\"open,2\n", &f, err), -1);
+    assert_string_equal(err, "line 2: unterminated quoted field");
+    ld_free_feeder(&f);
+}
+
+/* ---------------------------------------------------------------- filtering */
+
+static void test_filter_classes(void **state)
+{
+    struct scenario *s = load(FULL);
+    char pacer[] = "Pacer", uploader[] = "Uploader", shoper[] = "Shoper", nobody[] = "Nobody";
+    char *const pick[] = {pacer, uploader}, *typo[] = {shoper}, *none[] = {nobody};
+    char err[512];
+
+    (void)state;
+    assert_int_equal(scenario_filter(s, typo, 1, NULL, 0, NULL, 0, err, sizeof err), -1);
+    assert_string_equal(err, "unknown user class 'Shoper' (did you mean Shopper?)");
+    assert_int_equal(scenario_filter(s, none, 1, NULL, 0, NULL, 0, err, sizeof err), -1);
+    assert_string_equal(err, "unknown user class 'Nobody' (" FULL " has: Shopper, Uploader, "
+                        "Pacer, Throttled)");
+    assert_int_equal(s->n_classes, 4);
+    assert_int_equal(scenario_filter(s, pick, 2, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(s->n_classes, 2);
+    assert_string_equal(s->classes[0].name, "Uploader");
+    assert_string_equal(s->classes[1].name, "Pacer");
+    assert_int_equal(s->n_endpoints, 9);                /* indices stay valid */
+    scenario_free(s);
+}
+
+static void test_filter_tags(void **state)
+{
+    struct scenario *s = load(FULL);
+    char w[] = "write", sm[] = "smoke", r[] = "read";
+    char *const write[] = {w}, *smoke[] = {sm}, *read[] = {r};
+    char err[512];
+
+    (void)state;
+    assert_int_equal(scenario_filter(s, NULL, 0, read, 1, smoke, 1, err, sizeof err), -1);
+    assert_string_equal(err, "no task left to run: none of the selected user classes has a "
+                        "task with the requested tags that is not excluded");
+    assert_int_equal(s->n_classes, 4);                  /* unchanged after an error */
+    assert_int_equal(s->classes[0].n_tasks, 2);
+    assert_int_equal(scenario_filter(s, NULL, 0, NULL, 0, smoke, 1, err, sizeof err), 0);
+    assert_int_equal(s->n_classes, 4);
+    assert_int_equal(s->classes[0].n_tasks, 1);
+    assert_string_equal(s->classes[0].tasks[0].name, "buy");
+    assert_int_equal(scenario_filter(s, NULL, 0, write, 1, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(s->n_classes, 1);
+    assert_string_equal(s->classes[0].name, "Shopper");
+    scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_deployments),
+        cmocka_unit_test(test_shipped_cab_approvals),
+        cmocka_unit_test(test_shipped_connectors),
+        cmocka_unit_test(test_shipped_burst),
+        cmocka_unit_test(test_full_top_level),
+        cmocka_unit_test(test_full_classes),
+        cmocka_unit_test(test_full_endpoints),
+        cmocka_unit_test(test_full_request_parts),
+        cmocka_unit_test(test_full_json_body),
+        cmocka_unit_test(test_full_expect_captures_checks),
+        cmocka_unit_test(test_broken_fixtures),
+        cmocka_unit_test(test_every_broken_fixture_is_listed),
+        cmocka_unit_test(test_unreadable_files),
+        cmocka_unit_test(test_load_string),
+        cmocka_unit_test(test_position_table),
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_filter_classes),
+        cmocka_unit_test(test_filter_tags),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
