@@ -72,10 +72,12 @@ static int teardown(void **state)
     return 0;
 }
 
+/* One batch of keys, as the dashboard reads them from the terminal. */
 static void keys(struct fixture *f, const char *text)
 {
     for (; *text; text++)
         app_key(&f->app, (unsigned char)*text, f->app.now);
+    app_flush(&f->app);
 }
 
 static const struct engine_cmd *last(const struct fixture *f)
@@ -139,27 +141,38 @@ static void test_w_ten_times_before_snapshots(void **state)
     struct fixture *f = *state;
 
     assert_int_equal(f->snap.target_users, 110);
-    for (int i = 0; i < 10; i++)
-        assert_true(app_key(&f->app, 'W', 1000.05 + i * 0.01));
-    assert_int_equal(f->rec.n, 10);
-    for (int i = 0; i < 10; i++) {
-        assert_int_equal(f->rec.cmds[i].type, ENGINE_SET_USERS);
-        assert_int_equal(f->rec.cmds[i].users, 120 + 10 * i);
-        assert_int_equal(f->rec.cmds[i].who, EVENT_OPERATOR);
-        assert_true(f->rec.cmds[i].spawn_rate == 0.0);    /* the run's own rate */
-    }
-    f->snap.target_users = 150;                     /* the engine caught up halfway */
+    for (int i = 0; i < 10; i++)                    /* one batch: one ramp of +100 */
+        assert_true(app_key(&f->app, 'W', 1000.05));
+    assert_int_equal(f->rec.n, 0);
+    app_flush(&f->app);
+    assert_int_equal(f->rec.n, 1);
+    assert_int_equal(f->rec.cmds[0].type, ENGINE_SET_USERS);
+    assert_int_equal(f->rec.cmds[0].users, 210);
+    assert_int_equal(f->rec.cmds[0].who, EVENT_OPERATOR);
+    assert_true(f->rec.cmds[0].spawn_rate == 0.0);  /* the run's own rate */
+    app_flush(&f->app);
+    assert_int_equal(f->rec.n, 1);                  /* nothing more to send */
+    for (int i = 0; i < 3; i++)                     /* separate presses before a snapshot */
+        keys(f, "W");
+    assert_int_equal(f->rec.n, 4);
+    assert_int_equal(f->rec.cmds[1].users, 220);
+    assert_int_equal(f->rec.cmds[3].users, 240);
+    f->snap.target_users = 230;                     /* the engine caught up halfway */
     app_update(&f->app, &f->snap, 1000.2);
     keys(f, "w");
-    assert_int_equal(last(f)->users, 211);          /* still ahead of the snapshot */
-    f->snap.target_users = 211;
+    assert_int_equal(last(f)->users, 241);          /* still ahead of the snapshot */
+    f->snap.target_users = 241;
     app_update(&f->app, &f->snap, 1000.4);
     keys(f, "s");
-    assert_int_equal(last(f)->users, 210);
-    f->snap.target_users = 210;
+    assert_int_equal(last(f)->users, 240);
+    f->snap.target_users = 240;
     app_update(&f->app, &f->snap, 1000.6);
-    keys(f, "S");
-    assert_int_equal(last(f)->users, 200);
+    keys(f, "SSw");
+    assert_int_equal(last(f)->users, 221);
+    keys(f, "W");                                   /* a typed target wins over the batch */
+    app_key(&f->app, 'W', f->app.now);
+    keys(f, "u50\n");
+    assert_int_equal(last(f)->users, 50);
 }
 
 static void test_pending_target_expires(void **state)

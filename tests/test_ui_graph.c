@@ -32,6 +32,13 @@ static void test_linear_nice_ceiling(void **state)
     assert_true(a.kind == GRAPH_LINEAR && a.hi == 1.0);
     graph_axis_fit(&a, gap, 3, 2, false);   /* NaN ignored; 3.7 -> 4 */
     assert_true(a.hi == 4.0 && a.n_ticks == 2);
+    v[2] = 140.0;                           /* 150: not 37.5 steps but 50 or 30 */
+    graph_axis_fit(&a, v, 4, 10, false);
+    assert_true(a.hi == 150.0 && a.n_ticks == 6 && a.ticks[1] == 30.0);
+    graph_axis_fit(&a, v, 4, 8, false);
+    assert_true(a.n_ticks == 4 && a.ticks[1] == 50.0);
+    graph_axis_fit(&a, v, 4, 6, false);
+    assert_true(a.n_ticks == 4 && a.ticks[1] == 50.0);
 }
 
 static void check_ceiling(double max, double want)
@@ -196,7 +203,7 @@ static void test_time_ticks(void **state)
 
     (void)state;
     /* 40 cells = 80 s (921..1000); 8-column labels need 20 s steps */
-    n = graph_time_ticks(40, 1000, 8, secs, at, 32);
+    n = graph_time_ticks(40, 0, 1000, 8, secs, at, 32);
     assert_int_equal(n, 3);
     assert_int_equal(secs[0], 940);
     assert_int_equal(at[0], 9);
@@ -204,12 +211,15 @@ static void test_time_ticks(void **state)
     assert_int_equal(at[1], 19);
     assert_int_equal(secs[2], 980);                /* 1000 would not fit at the right edge */
     assert_int_equal(at[2], 29);
-    n = graph_time_ticks(40, 1000, 8, secs, at, 2);
+    n = graph_time_ticks(40, 0, 1000, 8, secs, at, 2);
     assert_int_equal(n, 2);                        /* bounded by max */
-    n = graph_time_ticks(200, 6000, 8, secs, at, 32);  /* 400 s: 20 s steps, 19 labels */
+    n = graph_time_ticks(200, 0, 6000, 8, secs, at, 32);  /* 400 s: 20 s steps, 19 labels */
     assert_int_equal(n, 19);
     for (int i = 1; i < n; i++)
         assert_true(at[i] - at[i - 1] >= 9);       /* never touching */
+    n = graph_time_ticks(40, 965, 1000, 8, secs, at, 32);  /* data from 965 only */
+    assert_int_equal(n, 1);
+    assert_int_equal(secs[0], 980);
 }
 
 int main(void)

@@ -58,6 +58,7 @@ static void check_tick(double us, const char *want)
 static void test_latency_ticks(void **state)
 {
     (void)state;
+    check_tick(0, "0");
     check_tick(100, "100us");
     check_tick(1000, "1ms");
     check_tick(2500, "2.5ms");

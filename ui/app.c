@@ -170,9 +170,17 @@ static void ramp_to(struct app *a, uint32_t users, double rate)
         return;
     }
     send(a, ENGINE_SET_USERS, users, rate, NULL);
+    a->queued = false;              /* a typed target replaces this batch's w/W/s/S */
     a->pending = true;
     a->pending_target = users;
     a->pending_at = a->now;
+}
+
+void app_flush(struct app *a)
+{
+    if (!a->queued)
+        return;
+    ramp_to(a, a->pending_target, a->op_rate);
 }
 
 static void add_users(struct app *a, int delta)
@@ -183,7 +191,14 @@ static void add_users(struct app *a, int delta)
         t = 0;
     if (t > (int64_t)MAX_PROMPT_USERS)
         t = MAX_PROMPT_USERS;
-    ramp_to(a, (uint32_t)t, a->op_rate);
+    if (!load_running(a)) {
+        ramp_to(a, (uint32_t)t, a->op_rate);       /* says why not */
+        return;
+    }
+    a->queued = true;
+    a->pending = true;
+    a->pending_target = (uint32_t)t;
+    a->pending_at = a->now;
 }
 
 static void set_rate(struct app *a, double rate)

@@ -74,9 +74,10 @@ struct app {
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */
-    uint32_t pending_target;    /* last target sent, trusted until the snapshot shows it */
+    uint32_t pending_target;    /* last target asked for, trusted until the snapshot shows it */
     double pending_at;
     bool pending;
+    bool queued;                /* w/W/s/S of this key batch: sent once by app_flush */
     uint32_t ramp_from, ramp_to;/* users when the current target was set, and that target */
     uint32_t last_users, last_target;
 
@@ -102,6 +103,10 @@ void app_update(struct app *a, const struct snapshot *s, double now);
 /* Handle one key (a character or a curses KEY_* code) at wall-clock now. Returns true when
  * the screen must be redrawn. */
 bool app_key(struct app *a, int key, double now);
+
+/* Send what the keys of one batch asked for with w/W/s/S as one ramp (ten W typed at once are
+ * one "+100", not ten ramps). Call after each batch of keys. */
+void app_flush(struct app *a);
 
 /* Ctrl-C / SIGTERM: the first stops the users and quits when they are done (no question
  * asked), the second quits at once. */

@@ -118,13 +118,29 @@ static int table_rows(const struct dash *d)
     return (int)app_rows(&d->app, order) + 1;
 }
 
+static bool same_slot(const struct slot *a, const struct slot *b)
+{
+    return a->id == b->id && a->r.y == b->r.y && a->r.x == b->r.x && a->r.h == b->r.h &&
+           a->r.w == b->r.w && a->box == b->box && a->flags == b->flags;
+}
+
+static bool same_layout(const struct dash *d, const struct slot *slots, int n)
+{
+    if (n != d->n_slots)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (!same_slot(&slots[i], &d->slots[i]))
+            return false;
+    return true;
+}
+
 /* Compute the layout; when it changed, make one window per slot and redraw everything. */
 static void relayout(struct dash *d, int w, int h)
 {
     struct slot slots[LAYOUT_MAX_SLOTS];
     int n = layout_compute(d->app.view, w, h, table_rows(d), slots);
 
-    if (n == d->n_slots && memcmp(slots, d->slots, (size_t)n * sizeof *slots) == 0)
+    if (same_layout(d, slots, n))
         return;
     drop_windows(d);
     for (int i = 0; i < n; i++) {
@@ -154,11 +170,11 @@ static bool show_small(struct dash *d, int w, int h)
     if (!d->small && !(d->small = newwin(h, w, 0, 0)))
         return true;
     werase(d->small);
-    snprintf(text, sizeof text, "hornet needs a terminal of at least %dx%d (this one is %dx%d)",
+    snprintf(text, sizeof text, "The dashboard needs %dx%d; this terminal is %dx%d.",
              LAYOUT_MIN_W, LAYOUT_MIN_H, w, h);
     draw_text(d->small, t, h / 2 - 1, 1, w - 2, t->attr[THEME_WARN], text);
-    draw_text(d->small, t, h / 2 + 1, 1, w - 2, A_NORMAL,
-              "Enlarge the window to see the dashboard; q quits, the load keeps running.");
+    draw_text(d->small, t, h / 2, 1, w - 2, A_NORMAL, "Enlarge it: the load goes on.");
+    draw_text(d->small, t, h / 2 + 1, 1, w - 2, A_NORMAL, "q quits, Ctrl-C stops.");
     wnoutrefresh(d->small);
     return true;
 }
@@ -281,6 +297,7 @@ static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
             tui_resize();
         changed |= app_key(&d->app, ch, ev_now(loop));
     }
+    app_flush(&d->app);                 /* one ramp for the whole batch of w/W/s/S */
     if (changed)
         all_dirty(d);
     after_change(d, loop);

@@ -104,6 +104,8 @@ int draw_text(WINDOW *win, const struct theme *t, int y, int x, int w, attr_t a,
     int total = 0, cols;
     bool ok;
 
+    size_t span = 0;                    /* printable bytes not written yet start here */
+
     if (w <= 0 || wmove(win, y, x) == ERR)
         return 0;
     wattrset(win, a);
@@ -111,13 +113,17 @@ int draw_text(WINDOW *win, const struct theme *t, int y, int x, int w, attr_t a,
         size_t len = char_at(t, s + pos, left - pos, &cols, &ok);
         if (total + cols > w)
             break;
-        if (ok)
-            waddnstr(win, s + pos, (int)len);
-        else
+        if (!ok) {
+            if (pos > span)
+                waddnstr(win, s + span, (int)(pos - span));
             waddch(win, '?');
+            span = pos + len;
+        }
         total += cols;
         pos += len;
     }
+    if (pos > span)
+        waddnstr(win, s + span, (int)(pos - span));
     wattrset(win, A_NORMAL);
     return total;
 }
@@ -143,12 +149,8 @@ void draw_rtext(WINDOW *win, const struct theme *t, int y, int x, int w, attr_t 
 
 void draw_fill(WINDOW *win, int y, int x, int w, attr_t a)
 {
-    if (w <= 0 || wmove(win, y, x) == ERR)
-        return;
-    wattrset(win, a);
-    for (int i = 0; i < w; i++)
-        waddch(win, ' ');
-    wattrset(win, A_NORMAL);
+    if (w > 0)
+        mvwhline(win, y, x, ' ' | (chtype)a, w);
 }
 
 void draw_clear(WINDOW *win, struct rect r)

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include "graph.h"
 
 /* The smallest "nice" number >= v: {1, 1.2, 1.5, 1.6, 2, 2.5, 3, 4, 5, 6, 8} x 10^k. */
@@ -17,13 +18,42 @@ static double nice_ceil(double v)
     return 10.0 * mag;
 }
 
+/* Whether v is a round tick value: {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8} x 10^k. */
+static bool round_value(double v)
+{
+    static const double ok[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+    double m = v / pow(10.0, floor(log10(v)));
+
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (fabs(m - ok[i]) < 1e-9)
+            return true;
+    return false;
+}
+
+/* How many intervals between ticks: the first of the preferred counts for this height whose
+ * step is a round value (150 in 4 parts gives 37.5: 3 parts of 50 instead). */
+static int tick_parts(double hi, int rows)
+{
+    static const int tall[] = {4, 5, 3, 2}, mid[] = {4, 3, 2}, low[] = {2, 3};
+    const int *order = rows >= 10 ? tall : rows >= 8 ? mid : low;
+    size_t n = rows >= 10 ? 4 : rows >= 8 ? 3 : 2;
+
+    if (rows < 3)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (round_value(hi / order[i]))
+            return order[i];
+    return order[0];
+}
+
 static void fit_linear(struct graph_axis *a, double max, int rows)
 {
-    int parts = rows >= 8 ? 4 : rows >= 3 ? 2 : 1;
+    int parts;
 
     a->kind = GRAPH_LINEAR;
     a->lo = 0.0;
     a->hi = max > 0.0 ? nice_ceil(max) : 1.0;
+    parts = tick_parts(a->hi, rows);
     a->n_ticks = parts + 1;
     for (int i = 0; i <= parts; i++)
         a->ticks[i] = a->hi * i / parts;
@@ -194,6 +224,8 @@ void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct g
                 const attr_t *attrs, const char *ascii_marks)
 {
     char text[8];
+    wchar_t wc[2] = {0, 0};
+    cchar_t cell;
     int series;
 
     for (int cy = 0; cy < c->rows; cy++)
@@ -201,14 +233,22 @@ void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct g
             unsigned mask = graph_cell(c, cx, cy, &series);
             if (!mask)
                 continue;
-            graph_cell_text(mask, series, t->unicode, ascii_marks, text);
+            if (t->unicode) {               /* straight to a wide cell: no UTF-8 decoding */
+                wc[0] = (wchar_t)(0x2800 + mask);
+                setcchar(&cell, wc, attrs[series] & ~A_COLOR,
+                         (short)PAIR_NUMBER(attrs[series]), NULL);
+                mvwadd_wch(win, y + cy, x + cx, &cell);
+                continue;
+            }
+            graph_cell_text(mask, series, false, ascii_marks, text);
             wattrset(win, attrs[series]);
             mvwaddstr(win, y + cy, x + cx, text);
         }
     wattrset(win, A_NORMAL);
 }
 
-int graph_time_ticks(int cols, int64_t newest, int label_w, int64_t *secs, int *at, int max)
+int graph_time_ticks(int cols, int64_t oldest, int64_t newest, int label_w, int64_t *secs,
+                     int *at, int max)
 {
     static const int steps[] = {5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600};
     int64_t w = (int64_t)cols * 2, step = 3600;
@@ -219,7 +259,8 @@ int graph_time_ticks(int cols, int64_t newest, int label_w, int64_t *secs, int *
             step = steps[i];
             break;
         }
-    for (int64_t s = newest - w + 1; s <= newest && count < max; s++) {
+    for (int64_t s = newest - w + 1 > oldest ? newest - w + 1 : oldest;
+         s <= newest && count < max; s++) {
         int64_t cell = (w - 1 - (newest - s)) / 2;
         if (((s % step) + step) % step != 0 || cell + label_w > cols)
             continue;

@@ -27,7 +27,8 @@ struct graph_axis {
 };
 
 /* Fit a to the finite values of v (NaN: missing) for a chart `rows` cells high. Linear: from 0
- * to a nice ceiling (1, 2, 2.5 or 5 x 10^k steps), ticks at every step. Logarithmic when log_ok
+ * to a nice ceiling ({1, 1.2, 1.5, 1.6, 2, 2.5, 3, 4, 5, 6, 8} x 10^k) with 2 to 5 intervals
+ * whose ticks are round values. Logarithmic when log_ok
  * and max/min of the positive values >= GRAPH_LOG_SPREAD: whole decades around the data, a
  * tick per decade. No data: linear 0..1. */
 void graph_axis_fit(struct graph_axis *a, const double *v, size_t n, int rows, bool log_ok);
@@ -66,9 +67,10 @@ void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct g
                 const attr_t *attrs, const char *ascii_marks);
 
 /* Time-axis labels for a chart of `cols` cells whose rightmost dot column is unix second
- * `newest` (one second per dot column): the seconds to label (multiples of a step chosen so
- * that labels of label_w columns do not touch) and the cell column where each starts. Returns
- * the count (<= max). */
-int graph_time_ticks(int cols, int64_t newest, int label_w, int64_t *secs, int *at, int max);
+ * `newest` (one second per dot column) and whose data starts at `oldest`: the seconds to label
+ * (multiples of a step chosen so that labels of label_w columns do not touch, none before
+ * oldest) and the cell column where each starts. Returns the count (<= max). */
+int graph_time_ticks(int cols, int64_t oldest, int64_t newest, int label_w, int64_t *secs,
+                     int *at, int max);
 
 #endif

@@ -105,11 +105,13 @@ static void axis_labels(struct chart_panel *c, WINDOW *win, struct rect plot, in
     }
 }
 
-static void time_labels(struct chart_panel *c, WINDOW *win, struct rect plot, int64_t newest)
+static void time_labels(struct chart_panel *c, WINDOW *win, struct rect plot, int64_t newest,
+                        size_t n_samples)
 {
     const struct theme *t = &c->base.app->theme;
     int64_t secs[32];
-    int at[32], n = graph_time_ticks(plot.w, newest, TIME_W, secs, at, 32);
+    int at[32], n = graph_time_ticks(plot.w, newest - (int64_t)n_samples + 1, newest, TIME_W,
+                                     secs, at, 32);
     char text[16];
 
     for (int i = 0; i < n; i++)
@@ -237,7 +239,7 @@ static void chart_draw(struct panel *p, WINDOW *win, struct rect r)
             log_axis = plot_latency(c, win, plot, n);
         else
             plot_users(c, win, plot, n);
-        time_labels(c, win, plot, newest);
+        time_labels(c, win, plot, newest, n);
     } else if (plot.h >= 1 && in.w > 2) {
         draw_text(win, t, in.y + in.h / 2, in.x + 2, in.w - 4, t->attr[THEME_DIM],
                   "waiting for data...");

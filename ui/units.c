@@ -30,7 +30,9 @@ char *units_latency(char *out, size_t n, uint64_t us)
 
 char *units_latency_tick(char *out, size_t n, double us)
 {
-    if (us < 1000.0)
+    if (us <= 0.0)
+        snprintf(out, n, "0");
+    else if (us < 1000.0)
         snprintf(out, n, "%.3gus", us);
     else if (us < 1e6)
         snprintf(out, n, "%.3gms", us / 1000.0);
