@@ -203,7 +203,7 @@ static void test_time_ticks(void **state)
 
     (void)state;
     /* 40 cells = 80 s (921..1000); 8-column labels need 20 s steps */
-    n = graph_time_ticks(40, 0, 1000, 8, secs, at, 32);
+    n = graph_time_ticks(40, 1, 0, 1000, 8, secs, at, 32);
     assert_int_equal(n, 3);
     assert_int_equal(secs[0], 940);
     assert_int_equal(at[0], 9);
@@ -211,15 +211,51 @@ static void test_time_ticks(void **state)
     assert_int_equal(at[1], 19);
     assert_int_equal(secs[2], 980);                /* 1000 would not fit at the right edge */
     assert_int_equal(at[2], 29);
-    n = graph_time_ticks(40, 0, 1000, 8, secs, at, 2);
+    n = graph_time_ticks(40, 1, 0, 1000, 8, secs, at, 2);
     assert_int_equal(n, 2);                        /* bounded by max */
-    n = graph_time_ticks(200, 0, 6000, 8, secs, at, 32);  /* 400 s: 20 s steps, 19 labels */
+    n = graph_time_ticks(200, 1, 0, 6000, 8, secs, at, 32);  /* 400 s: 20 s steps, 19 labels */
     assert_int_equal(n, 19);
     for (int i = 1; i < n; i++)
         assert_true(at[i] - at[i - 1] >= 9);       /* never touching */
-    n = graph_time_ticks(40, 965, 1000, 8, secs, at, 32);  /* data from 965 only */
+    n = graph_time_ticks(40, 1, 965, 1000, 8, secs, at, 32);  /* data from 965 only */
     assert_int_equal(n, 1);
     assert_int_equal(secs[0], 980);
+}
+
+static void test_zoom(void **state)
+{
+    struct graph_canvas c = {0};
+    struct graph_axis a = {GRAPH_LINEAR, 0.0, 7.0, 0, {0}};
+    double v[] = {7.0, 0.0};
+    char col[16];
+    int64_t secs[32];
+    int at[32], n;
+
+    (void)state;
+    assert_int_equal(graph_zoom_for(100, 600), 1);     /* plenty of data: a dot per second */
+    assert_int_equal(graph_zoom_for(100, 50), 4);      /* 200 dots for 50 samples */
+    assert_int_equal(graph_zoom_for(100, 60), 3);
+    assert_int_equal(graph_zoom_for(100, 1), GRAPH_MAX_ZOOM);
+    assert_int_equal(graph_zoom_for(100, 0), GRAPH_MAX_ZOOM);
+    assert_int_equal(graph_canvas_reset(&c, 3, 2), 0);  /* 6 x 8 dots */
+    c.zoom = 3;
+    graph_plot(&c, v, 2, &a, 1, false);                 /* dots 0-2: 7, dots 3-5: 0 */
+    column_of(&c, 0, col);
+    assert_string_equal(col, "1.......");
+    column_of(&c, 2, col);
+    assert_string_equal(col, "1.......");              /* held flat across its dots */
+    column_of(&c, 3, col);
+    assert_string_equal(col, "11111111");              /* the joint */
+    column_of(&c, 5, col);
+    assert_string_equal(col, ".......1");
+    graph_canvas_free(&c);
+    /* 40 cells at 4 dots per second: 20 s shown, 5 s steps for 8-column labels */
+    n = graph_time_ticks(40, 4, 0, 1000, 8, secs, at, 32);
+    assert_int_equal(n, 3);
+    assert_int_equal(secs[0], 985);
+    assert_int_equal(at[0], 8);                        /* (80 - 16 * 4) / 2 */
+    assert_int_equal(secs[2], 995);
+    assert_int_equal(at[2], 28);
 }
 
 int main(void)
@@ -233,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_cells_and_text),
         cmocka_unit_test(test_canvas_resize),
         cmocka_unit_test(test_time_ticks),
+        cmocka_unit_test(test_zoom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,7 @@ int graph_canvas_reset(struct graph_canvas *c, int cols, int rows)
     }
     c->cols = cols;
     c->rows = rows;
+    c->zoom = 1;
     if (need)
         memset(c->dots, 0, need);
     return 0;
@@ -158,15 +159,22 @@ static void column(struct graph_canvas *c, int x, int y0, int y1, int series)
         set_dot(c, x, y, series);
 }
 
+int graph_zoom_for(int cols, size_t n)
+{
+    size_t z = n ? (size_t)cols * 2 / n : GRAPH_MAX_ZOOM;
+
+    return z < 1 ? 1 : z > GRAPH_MAX_ZOOM ? GRAPH_MAX_ZOOM : (int)z;
+}
+
 void graph_plot(struct graph_canvas *c, const double *v, size_t n, const struct graph_axis *a,
                 int series, bool area)
 {
-    int w = c->cols * 2, h = c->rows * 4, prev = -1;
+    int w = c->cols * 2, h = c->rows * 4, prev = -1, z = c->zoom > 0 ? c->zoom : 1;
 
     if (w == 0 || h == 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        long x = (long)w - (long)n + (long)i;
+        long x0 = (long)w - (long)(n - i) * z;
         int y;
 
         if (!isfinite(v[i])) {
@@ -174,8 +182,8 @@ void graph_plot(struct graph_canvas *c, const double *v, size_t n, const struct 
             continue;
         }
         y = h - 1 - (int)lround(graph_axis_pos(a, v[i]) * (h - 1));
-        if (x >= 0)
-            column(c, (int)x, area ? h - 1 : prev < 0 ? y : prev, y, series);
+        for (long x = x0 < 0 ? 0 : x0; x < x0 + z; x++)   /* the joint, then flat */
+            column(c, (int)x, area ? h - 1 : x == x0 && prev >= 0 ? prev : y, y, series);
         prev = y;
     }
 }
@@ -247,22 +255,22 @@ void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct g
     wattrset(win, A_NORMAL);
 }
 
-int graph_time_ticks(int cols, int64_t oldest, int64_t newest, int label_w, int64_t *secs,
-                     int *at, int max)
+int graph_time_ticks(int cols, int zoom, int64_t oldest, int64_t newest, int label_w,
+                     int64_t *secs, int *at, int max)
 {
-    static const int steps[] = {5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600};
-    int64_t w = (int64_t)cols * 2, step = 3600;
+    static const int steps[] = {1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600};
+    int64_t w = (int64_t)cols * 2, z = zoom > 0 ? zoom : 1, step = 3600, first;
     int count = 0;
 
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (steps[i] >= 2 * (label_w + 2)) {
+        if (steps[i] * z >= 2 * (label_w + 2)) {
             step = steps[i];
             break;
         }
-    for (int64_t s = newest - w + 1 > oldest ? newest - w + 1 : oldest;
-         s <= newest && count < max; s++) {
-        int64_t cell = (w - 1 - (newest - s)) / 2;
-        if (((s % step) + step) % step != 0 || cell + label_w > cols)
+    first = newest - w / z + 1 > oldest ? newest - w / z + 1 : oldest;
+    for (int64_t s = first; s <= newest && count < max; s++) {
+        int64_t cell = (w - (newest - s + 1) * z) / 2;
+        if (((s % step) + step) % step != 0 || cell < 0 || cell + label_w > cols)
             continue;
         secs[count] = s;
         at[count++] = (int)cell;

@@ -16,6 +16,7 @@
 #define GRAPH_MAX_TICKS 8
 #define GRAPH_LOG_SPREAD 20.0   /* max/min at or above which an axis may turn logarithmic */
 #define GRAPH_MAX_SERIES 8
+#define GRAPH_MAX_ZOOM 8        /* dot columns per sample when the data is short */
 
 enum graph_kind { GRAPH_LINEAR = 0, GRAPH_LOG };
 
@@ -40,16 +41,22 @@ double graph_axis_pos(const struct graph_axis *a, double v);
  * series that set it (1..GRAPH_MAX_SERIES, 0: empty); a higher number wins a dot. */
 struct graph_canvas {
     int cols, rows;
+    int zoom;                   /* dot columns per sample (1: one second per dot column) */
     size_t cap;
     uint8_t *dots;              /* (rows * 4) x (cols * 2), row 0 at the top */
 };
 
-/* Size the canvas and clear it. -1 when out of memory (the canvas is then 0 x 0). */
+/* Size the canvas and clear it; zoom back to 1. -1 when out of memory (the canvas is then
+ * 0 x 0). */
 int graph_canvas_reset(struct graph_canvas *c, int cols, int rows);
 void graph_canvas_free(struct graph_canvas *c);
 
-/* Plot the n samples of v (NaN: a gap) with the newest in the rightmost dot column, as a
- * connected line or as an area filled from the bottom. */
+/* The zoom that lets n samples fill at least half of a chart `cols` cells wide: the dot
+ * columns per sample, 1..GRAPH_MAX_ZOOM (a young run does not sit in a corner). */
+int graph_zoom_for(int cols, size_t n);
+
+/* Plot the n samples of v (NaN: a gap), c->zoom dot columns each, the newest ending at the
+ * right edge, as a connected line or as an area filled from the bottom. */
 void graph_plot(struct graph_canvas *c, const double *v, size_t n, const struct graph_axis *a,
                 int series, bool area);
 
@@ -66,11 +73,12 @@ void graph_cell_text(unsigned mask, int series, bool unicode, const char *ascii_
 void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct graph_canvas *c,
                 const attr_t *attrs, const char *ascii_marks);
 
-/* Time-axis labels for a chart of `cols` cells whose rightmost dot column is unix second
- * `newest` (one second per dot column) and whose data starts at `oldest`: the seconds to label
+/* Time-axis labels for a chart of `cols` cells at `zoom` dot columns per second whose last
+ * sample is unix second `newest` and whose data starts at `oldest`: the seconds to label
  * (multiples of a step chosen so that labels of label_w columns do not touch, none before
- * oldest) and the cell column where each starts. Returns the count (<= max). */
-int graph_time_ticks(int cols, int64_t oldest, int64_t newest, int label_w, int64_t *secs,
-                     int *at, int max);
+ * oldest) and the cell column where each starts (at its sample's first dot). Returns the
+ * count (<= max). */
+int graph_time_ticks(int cols, int zoom, int64_t oldest, int64_t newest, int label_w,
+                     int64_t *secs, int *at, int max);
 
 #endif

@@ -47,15 +47,16 @@ static void charts_row(struct builder *b, int y, int h, int w, bool detail)
 
 static void overview(struct builder *b, int y, int h, int w, int table_rows)
 {
-    int charts = b->box ? clamp(h / 3, 10, 16) : 8;
-    int bottom = b->box ? clamp(h / 4, 6, 14) : 4;
-    int table = h - charts - bottom, want = table_rows + 1 + chrome(b);
+    int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = b->box ? 10 : 8;
+    int want = table_rows + 1 + chrome(b), table, charts;
 
     if (want < 4 + chrome(b))
         want = 4 + chrome(b);
-    if (table > want) {
-        bottom += table - want;
-        table = want;
+    table = want < h - bottom - min_charts ? want : h - bottom - min_charts;
+    charts = h - bottom - table;            /* spare lines go to the charts, up to half */
+    if (charts > h / 2) {
+        bottom += charts - h / 2;
+        charts = h / 2;
     }
     charts_row(b, y, charts, w, false);
     put(b, P_ENDPOINTS, y + charts, 0, table, w, 0);

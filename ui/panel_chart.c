@@ -28,15 +28,17 @@ struct chart_panel {
 struct legend {
     const char *name;
     enum theme_role role;
+    const char *mark;           /* the series' ASCII mark (see the plot_* functions) */
 };
 
 static const struct legend rps_legend[] = {
-    {"req/s", THEME_RPS}, {"fails/s", THEME_FAIL}, {"users", THEME_USERS}
+    {"req/s", THEME_RPS, "#"}, {"fails/s", THEME_FAIL, "x"}, {"users", THEME_USERS, "o"}
 };
 static const struct legend lat_legend[] = {
-    {"p50", THEME_P50}, {"p95", THEME_P95}, {"p99", THEME_P99}, {"max", THEME_MAX}
+    {"p50", THEME_P50, "o"}, {"p95", THEME_P95, "+"}, {"p99", THEME_P99, "*"},
+    {"max", THEME_MAX, "^"}
 };
-static const struct legend users_legend[] = {{"users", THEME_USERS}};
+static const struct legend users_legend[] = {{"users", THEME_USERS, "#"}};
 
 static double nz(uint32_t v)
 {
@@ -110,8 +112,8 @@ static void time_labels(struct chart_panel *c, WINDOW *win, struct rect plot, in
 {
     const struct theme *t = &c->base.app->theme;
     int64_t secs[32];
-    int at[32], n = graph_time_ticks(plot.w, newest - (int64_t)n_samples + 1, newest, TIME_W,
-                                     secs, at, 32);
+    int at[32], n = graph_time_ticks(plot.w, c->canvas.zoom, newest - (int64_t)n_samples + 1,
+                                     newest, TIME_W, secs, at, 32);
     char text[16];
 
     for (int i = 0; i < n; i++)
@@ -200,7 +202,7 @@ static void legend(struct chart_panel *c, WINDOW *win, struct rect r, int used, 
         return;
     x = r.x + r.w - legend_width(t, l, n, compact) - (c->base.box ? 1 : 0);
     for (int i = 0; i < n; i++) {
-        snprintf(item, sizeof item, " %s", t->g.legend);
+        snprintf(item, sizeof item, " %s", t->unicode ? t->g.legend : l[i].mark);
         x += draw_text(win, t, r.y, x, 4, t->attr[l[i].role], item);
         snprintf(item, sizeof item, compact ? "%s" : " %s ", l[i].name);
         x += draw_text(win, t, r.y, x, 16, t->attr[THEME_NORMAL], item);
@@ -233,6 +235,7 @@ static void chart_draw(struct panel *p, WINDOW *win, struct rect r)
     if (plot.h >= 2 && plot.w >= 8)
         n = samples(c, (size_t)plot.w * 2, &newest);
     if (n > 0 && graph_canvas_reset(&c->canvas, plot.w, plot.h) == 0) {
+        c->canvas.zoom = graph_zoom_for(plot.w, n);
         if (c->kind == CHART_RPS)
             plot_rps(c, win, plot, n, overlay);
         else if (c->kind == CHART_LATENCY)

@@ -48,7 +48,7 @@ static void counts_line(const struct app *a, WINDOW *win, int y, int x, int w,
     segs_add(&g, 2, t->attr[THEME_DIM], "Avg size ");
     segs_more(&g, A_NORMAL, "%s B", units_count(v, sizeof v, st->requests
               ? st->total_bytes / st->requests : 0, 0));
-    segs_draw(win, t, y, x, w, &g, 3);
+    segs_draw(win, t, y, x, w, &g, 2);
 }
 
 /* Which percentiles fit in w columns, in the snapshot's order. */

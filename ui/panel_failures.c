@@ -8,8 +8,8 @@
 #include "panel.h"
 #include "units.h"
 
-enum line_kind { LINE_ERROR, LINE_EXPECTED_HEAD, LINE_EXCEPTION_HEAD, LINE_EXCEPTION,
-                 LINE_DROPPED };
+enum line_kind { LINE_ERROR, LINE_NONE_UNEXPECTED, LINE_EXPECTED_HEAD, LINE_EXCEPTION_HEAD,
+                 LINE_EXCEPTION, LINE_DROPPED };
 
 struct fail_panel {
     struct panel base;
@@ -32,7 +32,7 @@ static uint32_t ep_filter(const struct fail_panel *f)
 static size_t line_count(const struct fail_panel *f)
 {
     const struct snapshot *s = f->base.app->snap;
-    size_t n = f->n + (f->n > f->unexpected);
+    size_t n = f->n + (f->n > f->unexpected) + (f->n > 0 && f->unexpected == 0);
 
     if (f->exceptions && s->n_exceptions)
         n += 1 + s->n_exceptions;
@@ -50,6 +50,11 @@ static enum line_kind line_at(const struct fail_panel *f, size_t i, size_t *inde
         return LINE_ERROR;
     }
     i -= f->unexpected;
+    if (f->unexpected == 0 && expected) {
+        if (i == 0)
+            return LINE_NONE_UNEXPECTED;
+        i--;
+    }
     if (expected && i == 0)
         return LINE_EXPECTED_HEAD;
     if (expected && i <= expected) {
@@ -185,6 +190,9 @@ static void line(const struct fail_panel *f, WINDOW *win, int y, int x, int w,
     case LINE_ERROR:
         error_line(f, win, y, x, w, c, &s->errors[k]);
         break;
+    case LINE_NONE_UNEXPECTED:
+        draw_text(win, t, y, x, w, t->attr[THEME_OK], "No unexpected failures.");
+        break;
     case LINE_EXPECTED_HEAD:
         draw_text(win, t, y, x, w, t->attr[THEME_TITLE],
                   "Expected statuses (listed in expect: not failures)");
@@ -239,16 +247,16 @@ static void fail_draw(struct panel *p, WINDOW *win, struct rect r)
     struct fail_panel *f = (struct fail_panel *)p;
     const struct app *a = p->app;
     const struct theme *t = &a->theme;
+    const struct snap_stats *st = ep_filter(f) == APP_NONE ? &a->snap->total
+                                                           : panel_detail_stats(a);
     char title[96], v1[16], v2[16];
     struct rect in;
 
     f->n = app_failure_rows(a, ep_filter(f), f->rows, &f->unexpected);
     f->exceptions = p->id == P_FAILURES;
     snprintf(title, sizeof title, "Failures: %s unexpected, %s expected",
-             units_count(v1, sizeof v1, ep_filter(f) == APP_NONE ? a->snap->total.failures
-                                                              : panel_detail_stats(a)->failures, 9),
-             units_count(v2, sizeof v2, ep_filter(f) == APP_NONE ? a->snap->total.expected
-                                                              : panel_detail_stats(a)->expected, 9));
+             units_count(v1, sizeof v1, st->failures, 9),
+             units_count(v2, sizeof v2, st->expected, 9));
     in = panel_frame(p, win, r, title);
     if (in.h < 2 || in.w < 40)
         return;

@@ -63,7 +63,7 @@ static void users_seg(struct segs *g, const struct app *a)
     segs_more(g, t->attr[THEME_ACCENT], "%u", s->target_users);
     repeat(bar, sizeof bar, t->g.bar_full, full);
     repeat(rest, sizeof rest, t->g.bar_empty, cells - full);
-    segs_add(g, 3, t->attr[THEME_ACCENT], "%s", bar);
+    segs_add(g, 1, t->attr[THEME_ACCENT], "%s", bar);
     segs_more(g, t->attr[THEME_DIM], "%s", rest);
     segs_add(g, 1, t->attr[THEME_NORMAL], "%.4g/s", s->spawn_rate);
     if (s->ramp_eta > 0.0)
@@ -93,7 +93,7 @@ static void numbers_seg(struct segs *g, const struct app *a)
 
     segs_add(g, 0, t->attr[THEME_DIM], "RPS ");
     segs_more(g, t->attr[THEME_TITLE], "%s", units_rate(v, sizeof v, tot->current_rps, 9));
-    segs_add(g, 2, t->attr[THEME_DIM], "Fails/s ");
+    segs_add(g, 3, t->attr[THEME_DIM], "Fails/s ");
     segs_more(g, tot->current_fps > 0 ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE], "%s",
               units_rate(v, sizeof v, tot->current_fps, 8));
     segs_add(g, 1, t->attr[THEME_DIM], "Failures ");
@@ -119,7 +119,7 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     if (a->snap->fatal[0])
         segs_add(&g, 0, t->attr[THEME_ERROR], "%s", a->snap->fatal);
     draw_fill(win, y, x, w, A_NORMAL);
-    segs_draw(win, t, y, x + 1, w - 2, &g, 3);
+    segs_draw(win, t, y, x + 1, w - 2, &g, 2);
 }
 
 static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
