@@ -94,6 +94,10 @@ static void summary(const struct snapshot *s)
     console_percentiles_table(stdout, s, 0);
     printf("\n");
     console_error_report(stdout, s);
+    if (s->n_targets) {
+        printf("\n");
+        console_targets_table(stdout, s, run_verdict(s));
+    }
     fflush(stdout);
 }
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# End-to-end tests of the hornet command line: options, errors and exit codes, headless runs
+# against the embedded and an external target, the four CSV files, Ctrl-C and SIGTERM.
+# Every run is bounded (-t or a signal) and talks to 127.0.0.1 only.
+source "$(dirname "$0")/lib.sh"
+LOCUST_STATS_HEADER='Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%'
+LOCUST_HISTORY_HEADER='Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size'
+
+# ---- options and errors
+out=$($HORNET --version 2>&1); rc=$?
+check "--version prints the version" [ "$rc" = 0 -a "${out#hornet }" != "$out" ]
+out=$($HORNET --help 2>&1); rc=$?
+check "--help lists the options" grep -q -- "--spawn-rate" <<<"$out"
+out=$($HORNET --userz 5 scenarios/deployments.json 2>&1); rc=$?
+check "an unknown option exits 2 with a did-you-mean" [ "$rc" = 2 -a "$(grep -c 'did you mean --users' <<<"$out")" = 1 ]
+out=$($HORNET --headless -u -5 scenarios/deployments.json 2>&1); rc=$?
+check "negative users exit 2 with one line" [ "$rc" = 2 -a "$(wc -l <<<"$out")" = 1 ]
+out=$($HORNET --headless -t 0 scenarios/deployments.json 2>&1); rc=$?
+check "a zero run time exits 2" [ "$rc" = 2 ]
+out=$($HORNET --headless -r 0 scenarios/deployments.json 2>&1); rc=$?
+check "a zero spawn rate exits 2" [ "$rc" = 2 ]
+out=$($HORNET --headless -t 2s "$TMP/none.json" 2>&1); rc=$?
+check "a missing scenario file exits 2" [ "$rc" = 2 ]
+sed 's/"method": "PATCH"/"method": "PATCHY"/' scenarios/deployments.json > "$TMP/broken.json"
+out=$($HORNET --headless -t 2s "$TMP/broken.json" 2>&1); rc=$?
+check "a broken scenario exits 2 with file:line:col and the JSON path" \
+    grep -qE "broken.json:[0-9]+:[0-9]+: user_classes\[0\]\.tasks\[3\]\.steps\[0\]\.method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS" <<<"$out"
+check "... and before any load started" [ "$rc" = 2 -a "$(grep -c 'Ramping' <<<"$out")" = 0 ]
+out=$($HORNET --headless -u 15000 -r 100 -t 1s scenarios/burst.json 2>&1); rc=$?
+check "more users than descriptors allow is refused clearly" \
+    [ "$rc" = 2 -a "$(grep -c 'file descriptors' <<<"$out")" = 1 ]
+
+# ---- a headless run against the embedded target
+$HORNET --headless -u 30 -r 30 -t 5s --csv "$TMP/run" scenarios/deployments.json \
+    >"$TMP/run.out" 2>"$TMP/run.err"; rc=$?
+check "a headless deployments run exits 0" [ "$rc" = 0 ]
+check "it says it started the built-in target" grep -q "started the built-in target API at http://127.0.0.1:" "$TMP/run.err"
+for f in stats stats_history failures exceptions; do
+    check "run_$f.csv is written with CRLF" crlf "$TMP/run_$f.csv"
+done
+check "stats.csv has Locust's header" [ "$(head -1 "$TMP/run_stats.csv" | tr -d '\r')" = "$LOCUST_STATS_HEADER" ]
+check "stats_history.csv has Locust's header" [ "$(head -1 "$TMP/run_stats_history.csv" | tr -d '\r')" = "$LOCUST_HISTORY_HEADER" ]
+check "failures.csv has Locust's header" [ "$(head -1 "$TMP/run_failures.csv" | tr -d '\r')" = "Method,Name,Error,Occurrences" ]
+check "exceptions.csv has Locust's header" [ "$(head -1 "$TMP/run_exceptions.csv" | tr -d '\r')" = "Count,Message,Traceback,Nodes" ]
+check "Aggregated is the last row" grep -q "^,Aggregated," <<<"$(tail -1 "$TMP/run_stats.csv")"
+total=$(csv_cell "$TMP/run_stats.csv" Aggregated 3)
+sum=$(awk -F, 'NR > 1 && $2 != "Aggregated" { s += $3 } END { print s }' "$TMP/run_stats.csv")
+check "Aggregated counts every request ($total)" [ -n "$total" -a "$total" = "$sum" -a "${total:-0}" -gt 100 ]
+check "no request failed" [ "$(csv_cell "$TMP/run_stats.csv" Aggregated 4)" = 0 ]
+unknown=$(csv_cell "$TMP/run_stats.csv" "/api/v1/deployments/[unknown]/" 3)
+check "expected 404s count as successes ($unknown)" [ "${unknown:-0}" -gt 0 -a "$(csv_cell "$TMP/run_stats.csv" "/api/v1/deployments/[unknown]/" 4)" = 0 ]
+check "captured ids are read back without failures" [ "$(csv_cell "$TMP/run_stats.csv" "/api/v1/deployments/[id]/" 4)" = 0 ]
+check "the expected 404s are reported apart on the console" grep -q "GET /api/v1/deployments/\[unknown\]/: HTTP 404 Not Found" "$TMP/run.out"
+last=$(tail -1 "$TMP/run_stats_history.csv" | tr -d '\r' | cut -d, -f18)
+check "the last history row has the final count" [ "$last" = "$total" ]
+check "the percentile table is printed" grep -q "Response time percentiles (approximated)" "$TMP/run.out"
+
+# ---- exit codes on failures
+cat > "$TMP/fail.json" <<'JSON'
+{"name": "failing", "users": 2, "spawn_rate": 10, "user_classes": [{"name": "U", "wait": {"constant": 0.1},
+ "tasks": [{"name": "nope", "steps": [{"method": "GET", "path": "/api/v1/nope/"}]}]}]}
+JSON
+$HORNET --headless --only-summary -t 2s --csv "$TMP/fail" "$TMP/fail.json" >"$TMP/fail.out" 2>&1; rc=$?
+check "failures give exit code 1" [ "$rc" = 1 ]
+check "failures.csv lists the failure" grep -q '^GET,/api/v1/nope/,HTTP 404 Not Found,[0-9]' "$TMP/fail_failures.csv"
+check "--only-summary prints the table once" [ "$(grep -c '^ *Aggregated' "$TMP/fail.out")" = 2 ]
+$HORNET --headless --only-summary -t 1s --exit-code-on-error 7 "$TMP/fail.json" >/dev/null 2>&1; rc=$?
+check "--exit-code-on-error changes it" [ "$rc" = 7 ]
+
+# ---- an external target: hornet's counts equal the server's
+$TARGET --port 0 --quiet --seed 3 >"$TMP/target.out" 2>"$TMP/target.err" &
+tpid=$!; CLEANUP="kill $tpid 2>/dev/null"
+for _ in $(seq 50); do port=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/target.out" "$TMP/target.err" | head -1 | cut -d: -f3); [ -n "$port" ] && break; sleep 0.1; done
+$HORNET --headless --only-summary -u 20 -r 20 -t 4s -H "http://127.0.0.1:$port" --csv "$TMP/ext" \
+    scenarios/cab_approvals.json >/dev/null 2>&1; rc=$?
+check "a run against -H exits 0" [ "$rc" = 0 ]
+served=$(curl -s "http://127.0.0.1:$port/api/v1/_stats/" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["total"] - d.get("routes", {}).get("stats", {}).get("total", 0))' 2>/dev/null)
+counted=$(csv_cell "$TMP/ext_stats.csv" Aggregated 3)
+check "hornet counted what the server served ($counted = $served)" [ -n "$counted" -a "$counted" = "$served" ]
+kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
+
+# ---- Ctrl-C and SIGTERM still write complete final files
+for sig in INT TERM; do
+    $HORNET --headless --only-summary -u 20 -r 20 -t 60s --csv "$TMP/sig$sig" \
+        scenarios/deployments.json >/dev/null 2>&1 &
+    pid=$!
+    sleep 3
+    kill -$sig $pid
+    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    wait $pid; rc=$?
+    check "SIG$sig stops the run with exit 0" [ "$rc" = 0 ]
+    total=$(csv_cell "$TMP/sig${sig}_stats.csv" Aggregated 3)
+    last=$(tail -1 "$TMP/sig${sig}_stats_history.csv" | tr -d '\r' | cut -d, -f18)
+    check "SIG$sig: the final stats and history agree ($total)" [ "${total:-0}" -gt 0 -a "$total" = "$last" ]
+done
+
+# ---- precedence: environment over the scenario
+HORNET_USERS=3 HORNET_SPAWN_RATE=10 $HORNET --headless --only-summary -t 2s --csv "$TMP/env" \
+    scenarios/deployments.json >/dev/null 2>&1
+peak=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m }' "$TMP/env_stats_history.csv")
+check "HORNET_USERS sets the user count ($peak)" [ "$peak" = 3 ]
+
+# ---- tags
+$HORNET --headless --only-summary -u 10 -r 10 -t 3s -T negative --csv "$TMP/tag" \
+    scenarios/deployments.json >/dev/null 2>&1
+rows=$(awk -F, 'NR > 1 && $2 != "Aggregated" { print $2 }' "$TMP/tag_stats.csv" | sort -u | tr '\n' ' ')
+check "-T runs only the tagged tasks (and on_start): $rows" \
+    [ "$rows" = "/api/v1/auth/token/ /api/v1/deployments/ /api/v1/deployments/[unknown]/ " ]
+echo "1..$n"

@@ -1,0 +1,15 @@
+# Shared helpers of the end-to-end scripts: TAP output and the programs under test.
+# Sourced, not run (no exec bit): tests/run_all.sh runs only executable *.sh files.
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+HORNET=${HORNET_BIN:-./hornet}
+TARGET=${HORNET_TARGET_BIN:-./hornet-target}
+TMP=$(mktemp -d /tmp/hornet-e2e.XXXXXX)
+trap 'rm -rf "$TMP"; [ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT
+n=0
+ok()     { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+# crlf FILE: every line ends with CRLF
+crlf()   { [ -s "$1" ] && ! LC_ALL=C grep -qv $'\r$' "$1"; }
+# csv_cell FILE ROW_MATCH COLUMN: a cell of the first row whose Name is ROW_MATCH
+csv_cell() { awk -F, -v name="$2" -v col="$3" '$2 == name { gsub("\r", ""); print $col; exit }' "$1"; }
