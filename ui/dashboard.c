@@ -386,17 +386,24 @@ static void dash_free(struct dash *d)
     memset(d, 0, sizeof *d);
 }
 
-/* The end of every run, as headless_run ends: final history row, tables, files. */
+/* The end of every run, exactly as headless_run ends (keep the two in step): the final
+ * history row, the console tables and the verdict, the final files and the exit code. */
 static int finish(struct run *r)
 {
+    const struct snapshot *s = r->snap;
+
     run_refresh(r);
     run_log_events(r);
-    run_history_tick(r);
-    console_stats_table(stdout, r->snap, false, 0);
+    run_history_final(r);
+    console_stats_table(stdout, s, false, 0);
     printf("\n");
-    console_percentiles_table(stdout, r->snap, 0);
+    console_percentiles_table(stdout, s, 0);
     printf("\n");
-    console_error_report(stdout, r->snap);
+    console_error_report(stdout, s);
+    if (s->n_targets) {
+        printf("\n");
+        console_targets_table(stdout, s, run_verdict(s));
+    }
     fflush(stdout);
     return run_finish(r);
 }
