@@ -113,6 +113,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
+        .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
     };
     char err[512];
 
