@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
-#include "console.h"
 #include "csv.h"
 #include "headless.h"
 #include "layout.h"
@@ -386,27 +385,6 @@ static void dash_free(struct dash *d)
     memset(d, 0, sizeof *d);
 }
 
-/* The end of every run, exactly as headless_run ends (keep the two in step): the final
- * history row, the console tables and the verdict, the final files and the exit code. */
-static int finish(struct run *r)
-{
-    const struct snapshot *s = r->snap;
-
-    run_refresh(r);
-    run_log_events(r);
-    run_history_final(r);
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
-    console_error_report(stdout, s);
-    if (s->n_targets) {
-        printf("\n");
-        console_targets_table(stdout, s, run_verdict(s));
-    }
-    fflush(stdout);
-    return run_finish(r);
-}
 
 static int headless_instead(struct run *r, const char *why)
 {
@@ -444,5 +422,5 @@ int ui_run(struct run *r)
     dash_free(&d);
     tui_stop();
     log_set_stderr(true);
-    return finish(r);
+    return run_end(r);
 }
