@@ -507,7 +507,7 @@ static void judge_targets(struct engine *e, struct snapshot *s, double now)
         s->n_targets = 0;
         return;
     }
-    targets_fill(e->scn, e->tracker, s, now);
+    targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !e->manual);
     if (e->state < RUN_STOPPING &&
         targets_abort_check(e->scn, s, now - e->run_start, reason, sizeof reason) >= 0) {
         e->aborted = true;

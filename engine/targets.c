@@ -14,6 +14,7 @@ const char *target_status_name(enum target_status s)
     case TARGET_PASS: return "pass";
     case TARGET_AT_RISK: return "at risk";
     case TARGET_FAIL: return "fail";
+    case TARGET_SKIPPED: return "skipped";
     default: return "pending";
     }
 }
@@ -169,11 +170,19 @@ static void fill_one(const struct target_def *d, struct tracker *t, struct snaps
     }
 }
 
-void targets_fill(const struct scenario *scn, struct tracker *t, struct snapshot *s, double now)
+void targets_fill(const struct scenario *scn, struct tracker *t, struct snapshot *s, double now,
+                  bool judge_throughput)
 {
     s->n_targets = scn->n_targets < SNAP_MAX_TARGETS ? scn->n_targets : SNAP_MAX_TARGETS;
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        fill_one(&scn->targets[i], t, s, now, &s->targets[i]);
+    for (uint32_t i = 0; i < s->n_targets; i++) {
+        struct snap_target *o = &s->targets[i];
+        fill_one(&scn->targets[i], t, s, now, o);
+        if (!judge_throughput && scn->targets[i].metric == TARGET_RPS) {
+            o->status = TARGET_SKIPPED;
+            snprintf(o->detail, sizeof o->detail, "not judged: the load differs from the "
+                     "scenario's");
+        }
+    }
 }
 
 int targets_abort_check(const struct scenario *scn, const struct snapshot *s, double elapsed,

@@ -26,8 +26,11 @@ struct tracker;
 /* Fill s->targets from the scenario's targets: the value over each target's window (the run
  * from s's cumulative numbers; steady and last-N from the tracker), the last 10 s as the
  * current value, and the verdict: a target that passes over its window but fails over the last
- * 10 s is at risk. s's statistics must be filled already. */
-void targets_fill(const struct scenario *scn, struct tracker *t, struct snapshot *s, double now);
+ * 10 s is at risk. Without judge_throughput (the command line changed the scenario's users or
+ * stages), throughput targets are SKIPPED: they describe the scenario's own load. s's
+ * statistics must be filled already. */
+void targets_fill(const struct scenario *scn, struct tracker *t, struct snapshot *s, double now,
+                  bool judge_throughput);
 
 /* The first target of s that fails, has abort_on_fail and is past its abort_after (elapsed =
  * seconds into the run): its index, with "Target failed: ..." in reason; -1 when none. */

@@ -257,13 +257,14 @@ static const char *verdict_word(uint8_t status)
     case TARGET_PASS: return "pass";
     case TARGET_AT_RISK: return "pass (at risk)";
     case TARGET_FAIL: return "FAIL";
+    case TARGET_SKIPPED: return "skipped";
     default: return "FAIL (no data)";
     }
 }
 
 void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
 {
-    uint32_t met = 0;
+    uint32_t met = 0, judged = 0;
 
     if (s->n_targets == 0)
         return;
@@ -278,9 +279,11 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
         fprintf(out, "%-56s %-10s %-16s %s\n", name, t->window, verdict_word(t->status),
                 t->detail);
         met += t->status == TARGET_PASS || t->status == TARGET_AT_RISK;
+        judged += t->status != TARGET_SKIPPED;
     }
     if (s->aborted)
         fprintf(out, "Aborted: %s\n", s->abort_reason);
-    fprintf(out, "Verdict: %s (%u of %u targets met%s)\n", passed ? "PASS" : "FAIL", met,
-            s->n_targets, s->total.failures ? ", unexpected failures counted" : "");
+    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)\n", passed ? "PASS" : "FAIL", met,
+            judged, judged < s->n_targets ? ", throughput not judged: the load differs from the "
+            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "");
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "options.h"
 #include "run.h"
+#include "ui.h"
 #include "version.h"
 
 extern char **environ;
@@ -67,8 +68,8 @@ int main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     rc = run_prepare(&run, &opt);
-    if (rc == 0)
-        rc = headless_run(&run);
+    if (rc == 0)    /* the dashboard falls back to headless, with a note, without a terminal */
+        rc = opt.headless ? headless_run(&run) : ui_run(&run);
     run_free(&run);
     curl_global_cleanup();
     log_close();

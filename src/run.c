@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
 #include "log.h"
 #include "run.h"
 #include "target/target.h"
@@ -113,6 +114,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
+        .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
     };
     char err[512];
 
@@ -260,6 +262,29 @@ int run_finish(struct run *r)
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
+}
+
+static void print_summary(const struct snapshot *s)
+{
+    console_stats_table(stdout, s, false, 0);
+    printf("\n");
+    console_percentiles_table(stdout, s, 0);
+    printf("\n");
+    console_error_report(stdout, s);
+    if (s->n_targets) {
+        printf("\n");
+        console_targets_table(stdout, s, run_verdict(s));
+    }
+    fflush(stdout);
+}
+
+int run_end(struct run *r)
+{
+    run_refresh(r);
+    run_log_events(r);
+    run_history_final(r);
+    print_summary(r->snap);
+    return run_finish(r);
 }
 
 /* Any rate target (success or failure rate) says how many failures are allowed. */

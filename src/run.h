@@ -67,6 +67,11 @@ int run_finish(struct run *r);
  * target says how many may. */
 bool run_verdict(const struct snapshot *s);
 
+/* The end of every run, headless or dashboard (after the terminal is restored): the final
+ * snapshot, its events and history row, the console summary (stats, percentiles, errors,
+ * targets), then run_finish. Returns the exit code. */
+int run_end(struct run *r);
+
 /* Stop the engine and the target, free everything. */
 void run_free(struct run *r);
 

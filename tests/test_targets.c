@@ -179,7 +179,7 @@ static void test_fill_and_abort(void **state)
     snap->total.failures = 30;
     snap->total.pct_us[SNAP_P99] = 612000;
     snap->total.median_us = 150000;
-    targets_fill(s, NULL, snap, 100);
+    targets_fill(s, NULL, snap, 100, true);
     assert_int_equal(snap->n_targets, 9);
     for (i = 0; i < (int)snap->n_targets; i++) {
         const struct snap_target *t = &snap->targets[i];
