@@ -135,6 +135,7 @@ const char *report_status_word(uint8_t status)
     case TARGET_PASS: return "PASS";
     case TARGET_AT_RISK: return "AT RISK";
     case TARGET_FAIL: return "FAIL";
+    case TARGET_SKIPPED: return "NOT JUDGED";
     default: return "NO DATA";
     }
 }
@@ -145,6 +146,7 @@ const char *report_status_class(uint8_t status)
     case TARGET_PASS: return "pass";
     case TARGET_AT_RISK: return "risk";
     case TARGET_FAIL: return "fail";
+    case TARGET_SKIPPED: return "skipped";
     default: return "pending";
     }
 }
@@ -227,7 +229,9 @@ static void rps_margin(const struct snap_target *t, char *out, size_t n)
 
 void report_target_margin(const struct snap_target *t, char *out, size_t n)
 {
-    if (!t->has_data || !isfinite(t->value))
+    if (t->status == TARGET_SKIPPED)
+        snprintf(out, n, "the load differs from the scenario's");
+    else if (!t->has_data || !isfinite(t->value))
         snprintf(out, n, "no data");
     else if (metric_is_rate(t->metric))
         rate_margin(t, out, n);
@@ -333,6 +337,7 @@ static void tally_targets(const struct snapshot *s, struct report_facts *f)
         case TARGET_PASS: f->n_pass++; break;
         case TARGET_AT_RISK: f->n_risk++; break;
         case TARGET_FAIL: f->n_fail++; break;
+        case TARGET_SKIPPED: f->n_skipped++; break;
         default: f->n_pending++; break;
         }
     }
@@ -341,14 +346,18 @@ static void tally_targets(const struct snapshot *s, struct report_facts *f)
 static void summarise(const struct report_input *in, struct report_facts *f)
 {
     const struct snapshot *s = in->snap;
-    char n1[32], risk[32] = "";
+    unsigned judged = s->n_targets - f->n_skipped;
+    char n1[32], risk[32] = "", skipped[80] = "";
 
     if (f->n_risk)
         snprintf(risk, sizeof risk, ", %u at risk", f->n_risk);
+    if (f->n_skipped)
+        snprintf(skipped, sizeof skipped, ", %u not judged (the load differs from the "
+                 "scenario's)", f->n_skipped);
     report_fmt_count(s->total.failures, n1, sizeof n1);
     if (s->n_targets)
-        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s",
-                 f->n_pass + f->n_risk, s->n_targets, s->n_targets == 1 ? "" : "s", risk,
+        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s",
+                 f->n_pass + f->n_risk, judged, judged == 1 ? "" : "s", risk, skipped,
                  s->aborted ? ", run aborted" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");

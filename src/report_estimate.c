@@ -647,10 +647,31 @@ bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
     return window_value(run, d, e.entry, value, estimated, why, whylen);
 }
 
+/* Throughput targets describe the scenario's own load (as the engine judges them): when the
+ * history held a peak other than the scenario's (its users, or its stages' highest), they are
+ * not judged. A peak never held is a ramp-up cut short: judged (and without a steady window). */
+static bool same_load(const struct rcsv_run *run, const struct scenario *scn, char *why,
+                      size_t n)
+{
+    uint32_t want = scn->users ? scn->users : 1, peak;
+    int64_t held;
+
+    for (uint32_t i = 0; i < scn->n_stages; i++)
+        want = i == 0 || scn->stages[i].users > want ? scn->stages[i].users : want;
+    peak = peak_users(run, &held);
+    if (run->n_history == 0 || peak == want || (held == 0 && peak < want))
+        return true;
+    snprintf(why, n, "not judged: the load differs from the scenario's (peak %u users, the "
+             "scenario's %u)", peak, want);
+    return false;
+}
+
 static void judge_targets(struct rcsv_report *r, const struct rcsv_run *run,
                           const struct scenario *scn)
 {
     struct snapshot *s = r->snap;
+    char skip_why[96];
+    bool judge_rps = same_load(run, scn, skip_why, sizeof skip_why);
 
     s->n_targets = scn->n_targets < SNAP_MAX_TARGETS ? scn->n_targets : SNAP_MAX_TARGETS;
     for (uint32_t i = 0; i < s->n_targets; i++) {
@@ -672,6 +693,10 @@ static void judge_targets(struct rcsv_report *r, const struct rcsv_run *run,
                                           sizeof o->detail);
         if (!o->has_data)
             snprintf(o->detail, sizeof o->detail, "%.*s", (int)sizeof o->detail - 1, why);
+        if (d->metric == TARGET_RPS && !judge_rps) {
+            o->status = TARGET_SKIPPED;
+            snprintf(o->detail, sizeof o->detail, "%s", skip_why);
+        }
         if (est && o->has_data)
             r->in.targets_estimated |= 1u << i;
     }

@@ -63,6 +63,8 @@ static const char css[] =
     ".pill.risk{background:var(--risk-bg);color:var(--risk)}\n"
     ".pill.fail{background:var(--fail-bg);color:var(--fail)}\n"
     ".pill.pending{background:var(--pend-bg);color:var(--pend)}\n"
+    ".pill.skipped{background:#f6f8fa;color:#6e7781;border:1px dashed #d0d7de}\n"
+    "td.margin.skipped{color:var(--muted)}\n"
     "td.margin.fail{color:var(--fail);font-weight:600}\ntd.margin.risk{color:var(--risk)}\n"
     "dl.config{display:grid;grid-template-columns:repeat(3,max-content minmax(0,1fr));"
     "gap:8px 16px;margin:0}\n"
@@ -324,6 +326,13 @@ static void html_assessment(FILE *out, const struct report_input *in)
           "a failure budget used.", out);
     if (in->targets_estimated)
         fputs(" &asymp;: estimated from the history's percentile cells.", out);
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].status == TARGET_SKIPPED) {
+            fputs(" Not judged: a throughput target describes the scenario's own load, and this "
+                  "run had another (users or stages from the command line or the operator).",
+                  out);
+            break;
+        }
     fputs("</p>\n</section>\n", out);
 }
 
@@ -335,7 +344,7 @@ static void legend_item(FILE *out, const char *color, const char *label)
 static bool has_latency_target(const struct snapshot *s, bool rps)
 {
     for (uint32_t i = 0; i < s->n_targets; i++)
-        if (!s->targets[i].endpoint[0] &&
+        if (!s->targets[i].endpoint[0] && s->targets[i].status != TARGET_SKIPPED &&
             (rps ? s->targets[i].metric == TARGET_RPS : s->targets[i].metric <= TARGET_AVERAGE))
             return true;
     return false;

@@ -28,7 +28,7 @@ struct report_facts {
     uint64_t dist_total;                /* sum of the distribution buckets */
     unsigned n_sorted;                  /* endpoints with requests, by name then method */
     const struct snap_stats *sorted[SNAP_MAX_ENDPOINTS];
-    unsigned n_pass, n_risk, n_fail, n_pending;
+    unsigned n_pass, n_risk, n_fail, n_pending, n_skipped;
     unsigned n_unexpected, n_expected;  /* error groups of each kind */
     char summary[200];                  /* "4 of 4 targets met", "12 unexpected failures" */
     unsigned n_reasons;                 /* why the run failed (empty when it passed) */
@@ -60,16 +60,17 @@ void report_fmt_rps(double v, char *out, size_t n);
 
 /* "< 10 ms", "10–20 ms", ..., "500 ms–1 s", "≥ 1 s" (UTF-8). */
 const char *report_bucket_label(int bucket);
-/* "PASS", "AT RISK", "FAIL", "NO DATA". */
+/* "PASS", "AT RISK", "FAIL", "NO DATA", "NOT JUDGED" (a skipped throughput target). */
 const char *report_status_word(uint8_t status);
-/* "pass", "risk", "fail", "pending": CSS classes. */
+/* "pass", "risk", "fail", "pending", "skipped": CSS classes. */
 const char *report_status_class(uint8_t status);
 /* "All requests" or the endpoint label. */
 const char *report_target_scope(const struct snap_target *t);
 /* The target's value over its window in its unit ("612 ms", "99.20%", "52.3/s"), or "no data". */
 void report_target_actual(const struct snap_target *t, char *out, size_t n);
 /* How far the value is from its bound: "+22% over the bound", "41% of the bound",
- * "0.80 pp below", "30% of the failure budget", "12% below the minimum", "no data". */
+ * "0.80 pp below", "30% of the failure budget", "12% below the minimum", "no data", and for a
+ * skipped target "the load differs from the scenario's". */
 void report_target_margin(const struct snap_target *t, char *out, size_t n);
 /* "who" of an event: "engine", "scenario", "operator". */
 const char *report_event_source(uint8_t who);

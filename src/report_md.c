@@ -198,6 +198,13 @@ static void md_assessment(FILE *out, const struct report_input *in)
           "throughput bound, or more than 80% of a failure budget used.", out);
     if (in->targets_estimated)
         fputs(" ≈: estimated from the history's percentile cells.", out);
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].status == TARGET_SKIPPED) {
+            fputs(" Not judged: a throughput target describes the scenario's own load, and this "
+                  "run had another (users or stages from the command line or the operator).",
+                  out);
+            break;
+        }
     fputs("\n\n", out);
 }
 

@@ -353,7 +353,7 @@ static double rps_top(const struct snapshot *s, double data_max, double top)
     for (uint32_t i = 0; i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         double limit = data_max * (t->status == TARGET_FAIL ? 10.0 : 2.0);
-        if (t->metric != TARGET_RPS || t->endpoint[0])
+        if (t->metric != TARGET_RPS || t->endpoint[0] || t->status == TARGET_SKIPPED)
             continue;
         if (isfinite(t->lo) && t->lo > top && t->lo <= limit)
             top = t->lo;
@@ -389,7 +389,7 @@ void report_svg_throughput(FILE *out, const struct report_input *in,
     for (uint32_t i = 0; i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         char label[64];
-        if (t->metric != TARGET_RPS || t->endpoint[0])
+        if (t->metric != TARGET_RPS || t->endpoint[0] || t->status == TARGET_SKIPPED)
             continue;
         for (int side = 0; side < 2; side++) {
             double b = side ? t->hi : t->lo;

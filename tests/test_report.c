@@ -151,6 +151,8 @@ static void fixture_targets(struct snapshot *s)
                "244 ms > 200 ms (+22%)");
     add_target(s, "POST /api/v1/cab/approvals/[id]/approve/", "p95 < 150 ms", "last 60s",
                TARGET_PERCENTILE, -INFINITY, 150, false, 0, TARGET_PENDING, "no data yet");
+    add_target(s, "GET /api/v1/cab/approvals/", "rps >= 5", "steady", TARGET_RPS, 5, INFINITY,
+               true, 6.4, TARGET_SKIPPED, "not judged: the load differs from the scenario's");
 }
 
 /* A five-minute run of 50 users: a 10 s ramp, a latency spike from 60 s to 90 s. */
@@ -314,8 +316,9 @@ static void test_markdown_escapes_and_states(void **state)
     assert_non_null(strstr(md, "| End | still running |"));
     assert_non_null(strstr(md, "- The run was aborted: Target failed: p99 < 200 ms (run): "
                            "612 ms\n"));
-    assert_null(strstr(md, "5 of 5 targets met"));
-    assert_non_null(strstr(md, "2 of 5 targets met, 1 at risk, run aborted"));
+    assert_null(strstr(md, "6 of 6 targets met"));
+    assert_non_null(strstr(md, "2 of 5 targets met, 1 at risk, 1 not judged (the load differs "
+                           "from the scenario's), run aborted"));
     free(md);
     fixture_free(f);
 }
@@ -418,11 +421,13 @@ static void test_html_structure(void **state)
     assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/<wbr>script&gt;"));
     assert_non_null(strstr(html, "<title>CAB approvals: FAIL - hornet load test report</title>"));
     assert_non_null(strstr(html, "<div class=\"verdict fail\"><b>FAIL</b><small>2 of 5 targets "
-                             "met, 1 at risk</small></div>"));
+                             "met, 1 at risk, 1 not judged (the load differs from the "
+                             "scenario&#39;s)</small></div>"));
     assert_int_equal(count(html, "<span class=\"pill fail\">FAIL</span>"), 3);  /* + verdict */
     assert_int_equal(count(html, "<span class=\"pill risk\">AT RISK</span>"), 1);
     assert_int_equal(count(html, "<span class=\"pill pass\">PASS</span>"), 1);
     assert_int_equal(count(html, "<span class=\"pill pending\">NO DATA</span>"), 1);
+    assert_int_equal(count(html, "<span class=\"pill skipped\">NOT JUDGED</span>"), 1);
     assert_non_null(strstr(html, "<td class=\"margin fail\">+22% over the bound</td>"));
     /* the latency chart: 30 ms to 4.8 s spans more than LOG_SPREAD: log axis */
     assert_non_null(strstr(html, "Response times (log scale)"));

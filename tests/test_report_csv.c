@@ -523,9 +523,10 @@ static void test_build_errors_sorted(void **state)
     rcsv_free(&run);
 }
 
+/* A scenario of the hornet_full run's load (20 users) and names; "targets" follows. */
 static const char scenario_head[] =
-    "{\"name\": \"Deployments\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 1},"
-    " \"tasks\": [{\"name\": \"t\", \"steps\": ["
+    "{\"name\": \"Deployments\", \"users\": 20, \"user_classes\": [{\"name\": \"U\", "
+    "\"wait\": {\"constant\": 1}, \"tasks\": [{\"name\": \"t\", \"steps\": ["
     "{\"method\": \"GET\", \"path\": \"/api/v1/deployments/\"},"
     "{\"method\": \"POST\", \"path\": \"/api/v1/deployments/\"},"
     "{\"method\": \"GET\", \"path\": \"/api/v1/nowhere/\"}]}]}], \"targets\": ";
@@ -649,6 +650,19 @@ static void test_build_report_verdict(void **state)
     }
     assert_false(r.in.passed);
     assert_int_equal(r.in.targets_estimated, 0);
+    rcsv_report_free(&r);
+    scenario_free(scn);
+    /* the scenario's load is 50 users, the run had 20: throughput is not judged */
+    scn = load_scenario("{\"name\": \"d\", \"users\": 50, \"user_classes\": [{\"name\": "
+                        "\"U\", \"wait\": {\"constant\": 1}, \"tasks\": [{\"name\": \"t\", "
+                        "\"steps\": [{\"method\": \"GET\", \"path\": \"/x\"}]}]}], "
+                        "\"targets\": {\"rps\": [50, 100], \"p99\": \"< 500ms\"}}");
+    assert_int_equal(rcsv_build_report(&run, scn, "p", &r, err, sizeof err), 0);
+    assert_int_equal(r.snap->targets[1].metric, TARGET_RPS);
+    assert_int_equal(r.snap->targets[1].status, TARGET_SKIPPED);
+    assert_string_equal(r.snap->targets[1].detail, "not judged: the load differs from the "
+                        "scenario's (peak 20 users, the scenario's 50)");
+    assert_true(r.in.passed);
     rcsv_report_free(&r);
     scenario_free(scn);
     rcsv_free(&run);

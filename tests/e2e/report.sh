@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end tests of the reports: real runs of scenarios/deployments.json against the embedded
-# target with --report/--html (a passing run, the brief's 8 s run whose ramp-up never completes,
-# Ctrl-C), `hornet report` rebuilding both from the CSV files of hornet and of Locust (verdicts
-# and exit codes), and the HTML rendered in headless Chromium: the screenshot must have the
-# window's size, real content (many colours, the verdict badge, the chart lines), and the page
-# no external reference. Every run is bounded and talks to 127.0.0.1 only.
+# target with --report/--html (a passing 20 s run at the scenario's load, an 8 s run whose
+# ramp-up never completes, Ctrl-C at -u 20), `hornet report` rebuilding both from the CSV files
+# of hornet and of Locust (verdicts and exit codes), and the HTML rendered in headless
+# Chromium: the screenshot must have the window's size, real content (many colours, the
+# verdict badge, the chart lines), and the page no external reference. Every run is bounded
+# and talks to 127.0.0.1 only.
 source "$(dirname "$0")/lib.sh"
 
 # md_requests FILE: the Aggregated request count of a Markdown report's summary, digits only
@@ -32,10 +33,11 @@ if ! $HORNET report --help 2>/dev/null | grep -q "Usage: hornet report PREFIX"; 
     exit 1
 fi
 
-# ---- a passing run: --report and --html at the end of the run
-$HORNET --headless --only-summary -u 70 -r 70 -t 8s --csv "$TMP/pass" --report "$TMP/out/pass.md" \
+# ---- a passing run at the scenario's own load (100 users at 10/s: 10 s of ramp-up, 10 s
+# steady): --report and --html at the end of the run
+$HORNET --headless --only-summary -t 20s --csv "$TMP/pass" --report "$TMP/out/pass.md" \
     --html "$TMP/out/pass.html" scenarios/deployments.json >"$TMP/pass.out" 2>&1; rc=$?
-check "a 70-user run meets the embedded targets (exit 0)" [ "$rc" = 0 ]
+check "a run at the scenario's load meets the embedded targets (exit 0)" [ "$rc" = 0 ]
 check "the Markdown report is written (directories created)" [ -s "$TMP/out/pass.md" ]
 check "the HTML report is written" [ -s "$TMP/out/pass.html" ]
 check "the Markdown report has every section" sections_md "$TMP/out/pass.md"
@@ -46,7 +48,7 @@ check "the assessment lists the four targets" [ "$(grep -cE '^\| All requests \|
 total=$(csv_cell "$TMP/pass_stats.csv" Aggregated 3)
 check "the report's request count is stats.csv's ($total)" [ -n "$total" -a "$(md_requests "$TMP/out/pass.md")" = "$total" ]
 check "expected 404s are reported apart" grep -qF '| `GET /api/v1/deployments/[unknown]/` | HTTP 404 Not Found |' "$TMP/out/pass.md"
-check "the timeline has the ramp" grep -qF "Ramping to 70 users at a rate of 70.00 per second" "$TMP/out/pass.md"
+check "the timeline has the ramp" grep -qF "Ramping to 100 users at a rate of 10.00 per second" "$TMP/out/pass.md"
 
 # ---- the brief's run: 100 users at 10/s never finish the ramp-up in 8 s
 $HORNET --headless --only-summary -t 8s --csv "$TMP/short" --report "$TMP/short.md" \
@@ -99,6 +101,7 @@ kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 check "after Ctrl-C both reports are written" [ -s "$TMP/int.md" -a -s "$TMP/int.html" ]
 check "... with the operator's stop in the timeline" grep -qE '\| operator \| Stopping' "$TMP/int.md"
+check "... and throughput not judged at -u 20" grep -qE '^\| All requests \| rps 50\.\.100 \| steady \| .* \| NOT JUDGED \|$' "$TMP/int.md"
 
 # ---- the HTML in headless Chromium
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
