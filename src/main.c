@@ -2,6 +2,7 @@
  * scenario headless or in the dashboard. Only main exits. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <curl/curl.h>
@@ -9,6 +10,7 @@
 #include "headless.h"
 #include "log.h"
 #include "options.h"
+#include "report.h"
 #include "run.h"
 #include "ui.h"
 #include "version.h"
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
     char err[512];
     int rc;
 
+    if (argc > 1 && strcmp(argv[1], "report") == 0)    /* hornet report PREFIX ... */
+        return report_main(argc - 1, argv + 1);
     raise_fd_limit();
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);

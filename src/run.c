@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "log.h"
+#include "report.h"
 #include "run.h"
 #include "target/target.h"
 
@@ -253,13 +254,33 @@ void run_history_final(struct run *r)
         history_row(r);
 }
 
+int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
+                      size_t errlen)
+{
+    const struct options *o = r->opt;
+    struct report_input in = {
+        .snap = r->snap, .points = r->points, .n_points = r->n_points,
+        .events = r->events, .n_events = r->n_events, .scenario_path = o->scenario,
+        .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
+        .use_stages = r->use_stages, .passed = run_verdict(r->snap),
+    };
+
+    if (md && report_write_markdown(&in, md, err, errlen) < 0)
+        return -1;
+    if (html && report_write_html(&in, html, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
 int run_finish(struct run *r)
 {
     const struct options *o = r->opt;
-    char err[512];
+    char err[4400];
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
 }

@@ -62,6 +62,11 @@ void run_history_final(struct run *r);
  * passes, else --exit-code-on-error (default 1). */
 int run_finish(struct run *r);
 
+/* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
+ * final snapshot at the end), every second and event kept. -1 with a message. */
+int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
+                      size_t errlen);
+
 /* The run's verdict from its final snapshot: every target passed (a target without data
  * fails), the run was not aborted, and no request failed unless a success or failure rate
  * target says how many may. */
