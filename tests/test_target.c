@@ -194,7 +194,7 @@ static void check_counts(struct fixture *f)
         const cJSON *st = jget(rt, "statuses");
         uint64_t route_total = 0;
         for (int s = 100; s < MAX_STATUS; s++) {
-            char key[8];
+            char key[16];
             const cJSON *v;
             snprintf(key, sizeof key, "%d", s);
             v = cJSON_GetObjectItemCaseSensitive(st, key);

@@ -179,6 +179,10 @@ static int on_headers_complete(http_parser *p)
     struct request *r = &c->req;
     bool has_length = p->content_length != ULLONG_MAX && p->content_length > 0;
 
+    if (p->http_major != 1) {
+        c->reject = 400;            /* HTTP/0.x, 2.x (prior knowledge), 9.9: not ours */
+        return -1;
+    }
     if (has_length && p->content_length > c->srv->cfg.max_body_bytes) {
         c->reject = 413;
         return -1;
