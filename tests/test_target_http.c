@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,20 +59,32 @@ static struct target_config quick(void)
     return c;
 }
 
-static void client_open(struct client *cl, int port)
+/* A socket, not yet connected. */
+static void client_socket(struct client *cl)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     struct timeval tv = {20, 0};
 
     memset(cl, 0, sizeof *cl);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     cl->fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(cl->fd >= 0);
     setsockopt(cl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    assert_int_equal(connect(cl->fd, (struct sockaddr *)&sa, sizeof sa), 0);
     cl->buf = malloc(BUF_MAX + 1);
     assert_non_null(cl->buf);
+}
+
+static void client_connect(struct client *cl, int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(cl->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+}
+
+static void client_open(struct client *cl, int port)
+{
+    client_socket(cl);
+    client_connect(cl, port);
 }
 
 static void client_close(struct client *cl)
@@ -652,6 +665,46 @@ static void test_many_connections(void **state)
     target_stop(t);
 }
 
+/* Out of file descriptors: the target pauses accepting, and serves everyone once some close. */
+static void test_out_of_descriptors(void **state)
+{
+    struct target_config c = quick();
+    struct target *t;
+    struct rlimit old, low;
+    enum { N = 24 };
+    struct client cl[N];
+    int probe, used;
+
+    (void)state;
+    c.quiet = true;
+    t = start(&c);
+    probe = dup(0);                             /* the lowest free descriptor */
+    close(probe);
+    used = probe;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = (rlim_t)used + N + N / 2;    /* room for all clients, half the servers */
+    for (int i = 0; i < N; i++)                 /* every client socket first */
+        client_socket(&cl[i]);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    for (int i = 0; i < N; i++) {
+        client_connect(&cl[i], target_port(t));
+        send_str(&cl[i], health);
+    }
+    int served = 0;
+    for (int i = 0; i < N; i++) {
+        struct response r = {0};
+        if (read_response(&cl[i], &r) && r.status == 200)
+            served++;
+        response_free(&r);
+        client_close(&cl[i]);
+    }
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(served, N);
+    assert_int_equal(target_count(t, ROUTE_HEALTH, 200), N);
+    target_stop(t);
+}
+
 /* --- fuzzing --- */
 
 static uint64_t fuzz_state = 0x2545f4914f6cdd1dULL;
@@ -881,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_latency_does_not_block),
         cmocka_unit_test(test_slow_reader),
         cmocka_unit_test(test_many_connections),
+        cmocka_unit_test(test_out_of_descriptors),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -288,7 +288,8 @@ static void build_request(struct conn *c, struct api_request *rq)
     const char *u = tbuf_cstr(&r->url), *q, *frag;
     size_t n = r->url.len;
 
-    if (n > 8 && (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8))) {
+    if (u[0] != '/' && n > 8 &&
+        (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8))) {
         /* absolute-form: drop the scheme and authority */
         const char *slash = strchr(u + (u[4] == ':' ? 7 : 8), '/');
         n -= slash ? (size_t)(slash - u) : n;
