@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include "target/delay.h"
 #include "target/jsonw.h"
 #include "target/served.h"
 #include "target/store.h"
@@ -335,6 +336,63 @@ static void test_store_status_lists(void **state)
     store_table_free(&t);
 }
 
+/* --- the delay queue --- */
+
+struct waiter {
+    struct delay_item item;
+    int fired;
+    double fired_at;
+};
+
+static struct waiter waiters[1000];
+static double last_due;
+static int fired_total;
+static struct delay_queue *queue;
+
+static void on_fire(struct delay_item *it)
+{
+    struct waiter *w = (struct waiter *)(void *)it;
+
+    w->fired++;
+    w->fired_at = delay_now();
+    assert_true(it->due >= last_due);              /* in order of due time */
+    assert_true(w->fired_at >= it->due);           /* never early */
+    last_due = it->due;
+    if (++fired_total == 900)
+        ev_break(queue->loop, EVBREAK_ALL);
+    if (w == &waiters[0])                           /* a callback may queue more */
+        delay_add(queue, &waiters[999].item, 0.001);
+}
+
+static void test_delay_queue(void **state)
+{
+    struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+    struct delay_queue q;
+    uint64_t x = 12345;
+
+    (void)state;
+    queue = &q;
+    last_due = 0;
+    fired_total = 0;
+    memset(waiters, 0, sizeof waiters);
+    assert_int_equal(delay_init(&q, loop, on_fire), 0);
+    for (int i = 0; i < 999; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        delay_add(&q, &waiters[i].item, (double)(x >> 40) / (double)(1ULL << 24) * 0.02);
+    }
+    for (int i = 1; i < 999; i += 10)               /* 100 cancelled */
+        delay_cancel(&q, &waiters[i].item);
+    delay_cancel(&q, &waiters[1].item);             /* twice is harmless */
+    ev_run(loop, 0);
+    for (int i = 0; i < 1000; i++) {
+        bool cancelled = i % 10 == 1 && i < 999;
+        assert_int_equal(waiters[i].fired, cancelled ? 0 : 1);
+    }
+    assert_int_equal(q.count, 0);
+    delay_free(&q);
+    ev_loop_destroy(loop);
+}
+
 /* --- JSON output and counts --- */
 
 static void test_jsonw(void **state)
@@ -601,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_store_ring_and_index),
         cmocka_unit_test(test_store_status_lists),
+        cmocka_unit_test(test_delay_queue),
         cmocka_unit_test(test_jsonw),
         cmocka_unit_test(test_served_report),
         cmocka_unit_test(test_ipv6_loopback),
