@@ -430,6 +430,8 @@ static void test_deployment_create_get_patch(void **state)
     reply_free(&r);
     call(f, ROUTE_DEPLOYMENT_PATCH, "PATCH", path, token, "[1]", &r);
     assert_int_equal(r.status, 400);
+    assert_string_equal(jget(r.json, "non_field_errors")->child->valuestring,
+                        "Invalid data. Expected a dictionary, but got list.");
     reply_free(&r);
     call(f, ROUTE_OTHER, "PUT", path, token, "{}", &r);
     assert_int_equal(r.status, 405);
