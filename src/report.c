@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "fileio.h"
 #include "csv.h"
 #include "report_internal.h"
 #include "targets.h"
@@ -415,85 +416,10 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-static int fail(char *err, size_t errlen, const char *what, const char *path)
-{
-    if (err && errlen)
-        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
-    return -1;
-}
-
-/* mkdir -p of the directories in front of the last '/' of path. */
-static int make_parent_dirs(const char *path, char *err, size_t errlen)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-
-    if (!slash || slash == path)
-        return 0;
-    if ((size_t)(slash - path) >= sizeof dir) {
-        errno = ENAMETOOLONG;
-        return fail(err, errlen, "cannot write", path);
-    }
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    for (char *p = dir + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            return fail(err, errlen, "cannot create directory", dir);
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    return 0;
-}
-
-static int write_fd(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int report_write_file(const char *path, const char *text, size_t len, char *err,
                       size_t errlen)
 {
-    char tmp[4200];
-    int fd = -1, saved;
-
-    if (make_parent_dirs(path, err, errlen) != 0)
-        return -1;
-    for (int i = 0; i < 100 && fd < 0; i++) {
-        snprintf(tmp, sizeof tmp, "%s.%ld-%d.tmp", path, (long)getpid(), i);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0)
-        return fail(err, errlen, "cannot write", path);
-    if (write_fd(fd, text, len) != 0 || fsync(fd) != 0) {
-        saved = errno;
-        close(fd);
-        unlink(tmp);
-        errno = saved;
-        return fail(err, errlen, "cannot write", path);
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        saved = errno;
-        unlink(tmp);
-        errno = saved;
-        return fail(err, errlen, "cannot write", path);
-    }
-    return 0;
+    return fileio_write_atomic(path, text, len, err, errlen);
 }
 
 typedef void (*render_fn)(FILE *, const struct report_input *, const struct report_facts *);
