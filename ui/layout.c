@@ -113,7 +113,7 @@ static void charts_view(struct builder *b, int y, int h, int w)
  * the selected target's trend under it. */
 static void targets_view(struct builder *b, int y, int h, int w, int targets)
 {
-    int list = targets + (w >= 100 ? 9 : 13) + chrome(b);
+    int list = targets + (w >= 100 ? 8 : 12) + chrome(b);   /* verdict, table, legend */
 
     if (targets > 0 && h - list >= LAYOUT_TREND_MIN) {
         put(b, P_TARGETS, y, 0, list, w, LAYOUT_SELECT);
