@@ -84,7 +84,8 @@ static const struct exporter exporters[] = {
 
 #define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
 
-/* Record one written set in the event log (operator) and the log file. */
+/* Record one written set in the event log (operator); the log file gets it from there
+ * (run_log_events), once. */
 static void export_note(struct dash *d, const struct exporter *e)
 {
     struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
@@ -93,7 +94,6 @@ static void export_note(struct dash *d, const struct exporter *e)
         (int)sizeof note.text)
         memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
     engine_send(d->r->engine, &note);
-    log_msg(LOG_LEVEL_INFO, "%s", note.text);
 }
 
 static int snapshot_cb(void *arg, char *msg, size_t n)
