@@ -511,9 +511,9 @@ static const struct opt_spec OPTIONS[] = {
      NULL, GROUP_STATS, "Add the First Seen and Last Seen columns of Locust 2.44+ to "
      "PREFIX_failures.csv. Requires --csv."},
     {"print-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(print_stats), NULL, GROUP_STATS,
-     "With the dashboard, also write the stats table every 2 s, as Locust prints it in web UI "
-     "runs: appended to --logfile (the terminal is the dashboard's); without --logfile the "
-     "Endpoints view shows it."},
+     "With the dashboard, append the stats table to --logfile every 2 s, as Locust prints it "
+     "in web UI runs (the terminal is the dashboard's); without --logfile, the Endpoints view "
+     "shows the same numbers."},
     {"only-summary", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(only_summary), NULL,
      GROUP_STATS, "Only print the summary stats at the end, not the table every 2 s."},
     {"reset-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(reset_stats), NULL, GROUP_STATS,
