@@ -487,6 +487,9 @@ static const struct opt_spec OPTIONS[] = {
     {"headless", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(headless), NULL, GROUP_COMMON,
      "Disable the dashboard and start the test immediately; print the stats table every 2 s "
      "instead."},
+    {"ascii", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(ascii), NULL, GROUP_COMMON,
+     "Draw the dashboard in plain ASCII (no box drawing, braille or arrows) for terminals or "
+     "fonts without them; the same as HORNET_ASCII=1."},
     {"stop-timeout", NULL, 's', KIND_VALUE, SRC_ALL, set_stop_timeout, 0, "<number>",
      GROUP_COMMON, "Seconds (or a duration like 1m) users get to finish their on_stop steps "
      "when the test stops. Default: 0 (stop immediately)."},
@@ -508,8 +511,9 @@ static const struct opt_spec OPTIONS[] = {
      NULL, GROUP_STATS, "Add the First Seen and Last Seen columns of Locust 2.44+ to "
      "PREFIX_failures.csv. Requires --csv."},
     {"print-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(print_stats), NULL, GROUP_STATS,
-     "Also print the stats table every 2 s when the dashboard is shown, as Locust does in "
-     "web UI runs."},
+     "With the dashboard, append the stats table to --logfile every 2 s, as Locust prints it "
+     "in web UI runs (the terminal is the dashboard's); without --logfile, the Endpoints view "
+     "shows the same numbers."},
     {"only-summary", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(only_summary), NULL,
      GROUP_STATS, "Only print the summary stats at the end, not the table every 2 s."},
     {"reset-stats", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(reset_stats), NULL, GROUP_STATS,

@@ -31,6 +31,7 @@ struct options {
     double run_time;     bool run_time_set;      /* -t/--run-time, seconds (> 0); default 0:
                                                     until stopped */
     bool headless;                               /* --headless */
+    bool ascii;                                  /* --ascii: plain ASCII dashboard */
     char *csv_prefix;                            /* --csv PREFIX */
     bool csv_full_history;                       /* --csv-full-history (requires --csv) */
     bool print_stats;                            /* --print-stats */

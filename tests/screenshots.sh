@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# make screenshots: runs ./hornet in tmux against its embedded target (scenario 1, then the
-# burst with an interactive ramp to 1000 users), captures the screens with their colours
-# (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images of a dark
-# terminal window with headless Chromium into screenshots/. Installs aha, chromium and the
-# DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
+# make screenshots: runs ./hornet in tmux against its embedded target (scenario 1 with its
+# targets, then the burst with an interactive ramp to 1000 users), captures the screens with
+# their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
+# of a dark terminal window with headless Chromium into screenshots/. Installs aha, chromium
+# and the DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
 # bounded (-t) and quit by the script; tmux sessions and temporary files are removed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -103,7 +103,7 @@ shot() {
     rows=$(t display -p -t "$session" '#{pane_height}')
     # aha has no faint: show it in the palette's grey ("white" is never used by hornet)
     t capture-pane -e -p -t "$session" |
-        sed -e 's/\x1b\[2m/\x1b[37m/g' -e 's/\x1b\[0;2m/\x1b[0;37m/g' >"$TMP/$name.ansi"
+        sed -e 's/\x1b\[2m\x1b\[39m/\x1b[37m/g' -e 's/\x1b\[2m/\x1b[37m/g' -e 's/\x1b\[0;2m/\x1b[0;37m/g' >"$TMP/$name.ansi"
     {
         echo "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>"
         css
@@ -131,7 +131,10 @@ start dep 120 40 -t 3m scenarios/deployments.json
 wait_for dep 15 'RUNNING +Users 100 '
 sleep 45
 shot dep overview "hornet scenarios/deployments.json"
-t send-keys -t dep Down Down Enter
+t send-keys -t dep 6 Down       # the p99 target's trend
+sleep 1.2
+shot dep targets "hornet scenarios/deployments.json: targets"
+t send-keys -t dep 1 Down Down Enter
 sleep 1.5
 shot dep detail "hornet scenarios/deployments.json: endpoint details"
 t send-keys -t dep Escape '?'

@@ -123,7 +123,7 @@ static void test_defaults(void **state)
     assert_false(o.spawn_rate_set);
     assert_near(o.run_time, 0);
     assert_false(o.run_time_set);
-    assert_false(o.headless || o.csv_full_history || o.print_stats || o.only_summary
+    assert_false(o.headless || o.ascii || o.csv_full_history || o.print_stats || o.only_summary
                  || o.reset_stats || o.no_targets || o.failures_seen_columns || o.version
                  || o.help || o.seed_set);
     assert_null(o.csv_prefix);
@@ -324,6 +324,7 @@ struct flag_case {
 
 static const struct flag_case FLAG_CASES[] = {
     {"headless", offsetof(struct options, headless)},
+    {"ascii", offsetof(struct options, ascii)},
     {"csv-full-history", offsetof(struct options, csv_full_history)},
     {"csv-failures-seen", offsetof(struct options, failures_seen_columns)},
     {"print-stats", offsetof(struct options, print_stats)},
@@ -818,7 +819,8 @@ static void test_usage_lists_every_option(void **state)
         "-h, --help", "-f <file>, --scenario <file>, --locustfile <file>", "--config <file>",
         "-H <base url>, --host <base url>", "-u <int>, --users <int>",
         "-r <float>, --spawn-rate <float>", "-t <time string>, --run-time <time string>",
-        "--headless", "-s <number>, --stop-timeout <number>", "--exit-code-on-error <int>",
+        "--headless", "--ascii", "HORNET_ASCII=1", "-s <number>, --stop-timeout <number>",
+        "--exit-code-on-error <int>",
         "-T <tag>, --tags <tag>", "-E <tag>, --exclude-tags <tag>", "--csv <prefix>",
         "--csv-full-history", "--csv-failures-seen", "--print-stats", "--only-summary",
         "--reset-stats", "--report <file.md>", "--html <file.html>", "--no-targets",

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <cmocka.h>
 #include <curses.h>
 #include "app.h"
@@ -401,11 +402,73 @@ static void test_views(void **state)
     keys(f, "5");
     assert_int_equal(f->app.view, VIEW_LOG);
     keys(f, "\t");
+    assert_int_equal(f->app.view, VIEW_TARGETS);
+    keys(f, "\t");
     assert_int_equal(f->app.view, VIEW_OVERVIEW);   /* wraps, never to the detail view */
+    app_key(&f->app, KEY_BTAB, f->app.now);
+    assert_int_equal(f->app.view, VIEW_TARGETS);
+    keys(f, "1");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    keys(f, "6");
+    assert_int_equal(f->app.view, VIEW_TARGETS);
+    app_key(&f->app, KEY_DOWN, f->app.now);         /* no targets: nothing to select */
+    assert_int_equal(f->app.sel_target, 0);
+    keys(f, "\n");
+    assert_int_equal(f->app.view, VIEW_TARGETS);    /* Enter opens endpoints only */
     keys(f, "?");
     assert_int_equal(f->app.mode, MODE_HELP);
     keys(f, "w");                                   /* any key closes the help only */
     assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+}
+
+/* The Targets view selects the target its trend charts; the app keeps one sample of every
+ * target per complete second of the run, with gaps for seconds it did not see. */
+static void test_targets_selection_and_trend(void **state)
+{
+    struct fixture *f = *state;
+    int64_t newest;
+
+    uifix_targets_all(&f->snap);
+    app_update(&f->app, &f->snap, 1000.0);
+    assert_int_equal(f->app.n_trend, 1);
+    newest = f->app.trend_second;
+    assert_int_equal(newest, f->snap.series[f->snap.n_points - 1].second);
+    assert_true(f->app.trend[0].current[0] == f->snap.targets[0].current);
+    assert_true(isnan(f->app.trend[0].value[6]));       /* the pending target: no data */
+    app_update(&f->app, &f->snap, 1000.1);              /* the same second: no new sample */
+    assert_int_equal(f->app.n_trend, 1);
+    f->snap.series[f->snap.n_points - 1].second = newest + 3;
+    f->snap.targets[0].current = 7.5;
+    app_update(&f->app, &f->snap, 1003.0);
+    assert_int_equal(f->app.n_trend, 4);                /* two seconds missed: gaps */
+    assert_true(isnan(app_trend_at(&f->app, 1)->current[0]));
+    assert_true(isnan(app_trend_at(&f->app, 2)->current[0]));
+    assert_true(app_trend_at(&f->app, 3)->current[0] == 7.5);
+    for (int i = 0; i < APP_TREND_LEN + 5; i++) {       /* a ring: the newest are kept */
+        f->snap.series[f->snap.n_points - 1].second = newest + 4 + i;
+        f->snap.targets[0].current = i;
+        app_update(&f->app, &f->snap, 1004.0 + i);
+    }
+    assert_int_equal(f->app.n_trend, APP_TREND_LEN);
+    assert_true(app_trend_at(&f->app, APP_TREND_LEN - 1)->current[0] == APP_TREND_LEN + 4);
+    assert_true(app_trend_at(&f->app, 0)->current[0] == 5);
+    keys(f, "6");
+    assert_int_equal(f->app.sel_target, 0);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_target, 2);
+    app_key(&f->app, KEY_END, f->app.now);
+    assert_int_equal(f->app.sel_target, f->snap.n_targets - 1);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_target, f->snap.n_targets - 1);
+    app_key(&f->app, KEY_HOME, f->app.now);
+    assert_int_equal(f->app.sel_target, 0);
+    assert_int_equal(f->app.sel_ep, 0);                 /* the endpoint selection stays */
+    app_key(&f->app, KEY_END, f->app.now);
+    f->snap.n_targets = 3;                              /* fewer targets: clamped */
+    app_update(&f->app, &f->snap, 2000.0);
+    assert_int_equal(f->app.sel_target, 2);
     assert_int_equal(f->rec.n, 0);
 }
 
@@ -533,6 +596,7 @@ int main(void)
         T(test_ctrl_c),
         T(test_run_that_ends_by_itself_exits),
         T(test_views),
+        T(test_targets_selection_and_trend),
         T(test_selection_and_detail),
         T(test_sorting_keys),
         T(test_scrolling_the_log),

@@ -1,7 +1,8 @@
 /* Tests of the layouts (ui/layout.c): for every view at 80x24, 100x32, 120x40, 160x50 and
- * 230x70, the panels tile the screen exactly (every cell covered once), the fixed lines sit
- * where they belong, boxes appear from 100x32, the Overview has its charts, table, failures
- * and log, and three charts side by side from 150 columns. */
+ * 230x70, with and without targets, the panels tile the screen exactly (every cell covered
+ * once), the fixed lines sit where they belong, boxes appear from 100x32, the Overview has its
+ * charts, table, failures and log (and its compact targets panel when there are targets),
+ * and three charts side by side from 150 columns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,10 +22,10 @@ static const struct slot *find(const struct slot *s, int n, enum panel_id id)
     return NULL;
 }
 
-static void check_tiling(enum view v, int w, int h, int rows)
+static void check_tiling(enum view v, int w, int h, int rows, int targets)
 {
     struct slot s[LAYOUT_MAX_SLOTS];
-    int n = layout_compute(v, w, h, rows, s);
+    int n = layout_compute(v, w, h, rows, targets, s);
     unsigned char *cover = calloc((size_t)w * (size_t)h, 1);
 
     assert_non_null(cover);
@@ -38,8 +39,8 @@ static void check_tiling(enum view v, int w, int h, int rows)
     }
     for (int i = 0; i < w * h; i++)
         if (cover[i] != 1)
-            fail_msg("view %d %dx%d: cell %d,%d covered %d times", v, w, h, i / w, i % w,
-                     cover[i]);
+            fail_msg("view %d %dx%d (%d targets): cell %d,%d covered %d times", v, w, h,
+                     targets, i / w, i % w, cover[i]);
     free(cover);
 }
 
@@ -49,13 +50,14 @@ static void test_tiles_every_view_and_size(void **state)
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
         for (int v = 0; v < VIEW_COUNT; v++)
             for (int rows = 1; rows <= 40; rows += 13)
-                check_tiling((enum view)v, sizes[k][0], sizes[k][1], rows);
+                for (int targets = 0; targets <= 33; targets += 11)
+                    check_tiling((enum view)v, sizes[k][0], sizes[k][1], rows, targets);
 }
 
 static void test_fixed_lines(void **state)
 {
     struct slot s[LAYOUT_MAX_SLOTS];
-    int n = layout_compute(VIEW_LOG, 120, 40, 5, s);
+    int n = layout_compute(VIEW_LOG, 120, 40, 5, 0, s);
     const struct slot *st = find(s, n, P_STATUS), *tabs = find(s, n, P_TABS);
     const struct slot *foot = find(s, n, P_FOOTER), *log = find(s, n, P_EVENTS);
 
@@ -76,7 +78,7 @@ static void test_overview_panels(void **state)
     int n;
 
     (void)state;
-    n = layout_compute(VIEW_OVERVIEW, 80, 24, 7, s);
+    n = layout_compute(VIEW_OVERVIEW, 80, 24, 7, 0, s);
     assert_non_null(find(s, n, P_RPS));
     assert_non_null(find(s, n, P_LATENCY));
     assert_non_null(find(s, n, P_ENDPOINTS));
@@ -84,15 +86,72 @@ static void test_overview_panels(void **state)
     assert_null(find(s, n, P_USERS));
     assert_true(find(s, n, P_RPS)->flags & LAYOUT_USERS_OVERLAY);
     assert_false(find(s, n, P_RPS)->box);               /* rules at 80x24 */
-    n = layout_compute(VIEW_OVERVIEW, 120, 40, 7, s);
+    n = layout_compute(VIEW_OVERVIEW, 120, 40, 7, 0, s);
     assert_non_null(find(s, n, P_FAILURES));
     assert_true(find(s, n, P_ENDPOINTS)->box);
     assert_int_equal(find(s, n, P_ENDPOINTS)->r.h, 7 + 1 + 2);  /* rows + header + box */
-    n = layout_compute(VIEW_OVERVIEW, 160, 50, 7, s);
+    n = layout_compute(VIEW_OVERVIEW, 160, 50, 7, 0, s);
     assert_non_null(find(s, n, P_USERS));
     assert_false(find(s, n, P_RPS)->flags & LAYOUT_USERS_OVERLAY);
-    n = layout_compute(VIEW_OVERVIEW, 120, 40, 60, s);  /* many endpoints: capped */
+    n = layout_compute(VIEW_OVERVIEW, 120, 40, 60, 0, s);  /* many endpoints: capped */
     assert_true(find(s, n, P_FAILURES)->r.h >= 6);
+}
+
+static void test_overview_targets(void **state)
+{
+    struct slot s[LAYOUT_MAX_SLOTS];
+    const struct slot *tg, *ev, *fail, *ep, *rps;
+    int n;
+
+    (void)state;
+    for (int v = 0; v < VIEW_COUNT; v++) {          /* no targets: no panel but in view 6 */
+        n = layout_compute((enum view)v, 120, 40, 7, 0, s);
+        assert_true((find(s, n, P_TARGETS) != NULL) == (v == VIEW_TARGETS));
+    }
+    n = layout_compute(VIEW_OVERVIEW, 80, 24, 7, 4, s);     /* 80x24: the targets take the row */
+    tg = find(s, n, P_TARGETS);
+    assert_non_null(tg);
+    assert_true(tg->flags & LAYOUT_COMPACT);
+    assert_int_equal(tg->r.w, 80);
+    assert_null(find(s, n, P_EVENTS));
+    for (int w = 120; w <= 160; w += 40) {          /* over the log, every target shown */
+        n = layout_compute(VIEW_OVERVIEW, w, w == 120 ? 40 : 50, 7, 4, s);
+        tg = find(s, n, P_TARGETS);
+        ev = find(s, n, P_EVENTS);
+        fail = find(s, n, P_FAILURES);
+        assert_non_null(tg);
+        assert_non_null(ev);
+        assert_non_null(fail);
+        assert_int_equal(tg->r.h, 4 + 2);
+        assert_int_equal(tg->r.x, ev->r.x);
+        assert_int_equal(ev->r.y, tg->r.y + tg->r.h);
+        assert_true(ev->r.h >= LAYOUT_EVENTS_MIN + 2);
+        assert_int_equal(fail->r.h, tg->r.h + ev->r.h);
+        assert_int_equal(find(s, n, P_ENDPOINTS)->r.h, 7 + 1 + 2);
+    }
+    n = layout_compute(VIEW_OVERVIEW, 120, 40, 7, 32, s);   /* many: the charts keep 10 lines */
+    tg = find(s, n, P_TARGETS);
+    ev = find(s, n, P_EVENTS);
+    ep = find(s, n, P_ENDPOINTS);
+    rps = find(s, n, P_RPS);
+    assert_true(tg->r.h > 2 && tg->r.h < 32);
+    assert_true(ev->r.h >= LAYOUT_EVENTS_MIN + 2);
+    assert_true(rps->r.h >= 10);
+    assert_int_equal(ep->r.h, 7 + 1 + 2);
+    n = layout_compute(VIEW_TARGETS, 120, 40, 7, 4, s);     /* the view: list over trend */
+    tg = find(s, n, P_TARGETS);
+    ev = find(s, n, P_TARGET_TREND);
+    assert_false(tg->flags & LAYOUT_COMPACT);
+    assert_true(tg->flags & LAYOUT_SELECT);
+    assert_true(tg->r.y == 3 && tg->r.h >= 4 + 1 + 2 && tg->r.w == 120 && tg->box);
+    assert_non_null(ev);
+    assert_true(ev->r.y == tg->r.y + tg->r.h && ev->r.h >= LAYOUT_TREND_MIN);
+    n = layout_compute(VIEW_TARGETS, 80, 24, 7, 8, s);      /* no room for a trend */
+    assert_null(find(s, n, P_TARGET_TREND));
+    assert_false(find(s, n, P_TARGETS)->flags & LAYOUT_SELECT);
+    assert_int_equal(find(s, n, P_TARGETS)->r.h, 24 - 4);
+    n = layout_compute(VIEW_TARGETS, 120, 40, 7, 0, s);     /* no targets: the note alone */
+    assert_null(find(s, n, P_TARGET_TREND));
 }
 
 static void test_detail_and_charts(void **state)
@@ -101,12 +160,12 @@ static void test_detail_and_charts(void **state)
     int n;
 
     (void)state;
-    n = layout_compute(VIEW_DETAIL, 80, 24, 7, s);
+    n = layout_compute(VIEW_DETAIL, 80, 24, 7, 0, s);
     assert_non_null(find(s, n, P_DETAIL));
     assert_non_null(find(s, n, P_EP_RPS));
     assert_non_null(find(s, n, P_EP_LATENCY));
     assert_non_null(find(s, n, P_EP_FAILURES));
-    n = layout_compute(VIEW_CHARTS, 120, 40, 7, s);
+    n = layout_compute(VIEW_CHARTS, 120, 40, 7, 0, s);
     assert_non_null(find(s, n, P_USERS));
     assert_int_equal(find(s, n, P_RPS)->r.w, 120);
 }
@@ -125,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_tiles_every_view_and_size),
         cmocka_unit_test(test_fixed_lines),
         cmocka_unit_test(test_overview_panels),
+        cmocka_unit_test(test_overview_targets),
         cmocka_unit_test(test_detail_and_charts),
         cmocka_unit_test(test_too_small),
     };

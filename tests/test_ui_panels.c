@@ -111,7 +111,8 @@ static void render(struct ui_case *c, int w, int h)
 {
     struct slot s[LAYOUT_MAX_SLOTS];
     uint32_t order[SNAP_MAX_ENDPOINTS];
-    int n = layout_compute(c->app.view, w, h, (int)app_rows(&c->app, order) + 1, s);
+    int targets = c->snap.n_targets ? (int)c->snap.n_targets + c->snap.aborted : 0;
+    int n = layout_compute(c->app.view, w, h, (int)app_rows(&c->app, order) + 1, targets, s);
 
     if (c->pad)
         delwin(c->pad);
@@ -220,9 +221,10 @@ static void golden(const struct ui_case *c, const char *name)
     free(want);
 }
 
-static void screen_of(enum view v, int w, int h, const char *name)
+static void fixture_screen(void (*fixture)(struct snapshot *), enum view v, int w, int h,
+                           const char *name)
 {
-    struct ui_case *c = case_new(true, true);
+    struct ui_case *c = case_of(fixture, true, true);
 
     c->app.view = v;
     c->app.back_view = VIEW_ENDPOINTS;
@@ -230,6 +232,11 @@ static void screen_of(enum view v, int w, int h, const char *name)
     render(c, w, h);
     golden(c, name);
     case_free(c);
+}
+
+static void screen_of(enum view v, int w, int h, const char *name)
+{
+    fixture_screen(NULL, v, w, h, name);
 }
 
 /* ---- whole screens ------------------------------------------------------------------------ */
@@ -340,9 +347,19 @@ static void test_ascii(void **state)
         assert_true((unsigned char)*p < 0x80);
     free(text);
     case_free(c);
+    c = case_of(uifix_targets_all, false, true);    /* targets: glyphs and flags too */
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        c->app.view = (enum view)v;
+        render(c, 120, 40);
+        if (v == VIEW_TARGETS)
+            golden(c, "targets_ascii_120x40");
+        text = dump(c);
+        for (const char *p = text; *p; p++)
+            assert_true((unsigned char)*p < 0x80);
+        free(text);
+    }
+    case_free(c);
 }
-
-/* ---- attributes ------------------------------------------------------------------------- */
 
 /* The cell where text first appears on the pad (row, col), or -1. */
 static int find_text(const struct ui_case *c, const char *text, int *col)
@@ -373,6 +390,125 @@ static attr_t color_at(const struct ui_case *c, int y, int x)
     getcchar(&cc, wc, &a, &pair, NULL);
     return COLOR_PAIR(pair);
 }
+
+/* ---- targets ------------------------------------------------------------------------------ */
+
+/* Play the run's seconds to the app, as the dashboard would have seen the targets, so that
+ * the Targets view has a trend to chart. */
+static void play_trend(struct ui_case *c)
+{
+    struct snap_target final[SNAP_MAX_TARGETS];
+    uint32_t n_points = c->snap.n_points;
+
+    memcpy(final, c->snap.targets, sizeof final);
+    c->app.n_trend = c->app.first_trend = 0;        /* forget what case_of showed it */
+    c->app.trend_second = 0;
+    for (uint32_t i = 0; i < n_points; i++) {
+        c->snap.n_points = i + 1;
+        uifix_targets_at(&c->snap, final, (int)i);
+        app_update(&c->app, &c->snap, UIFIX_T0 + i + 0.5);
+    }
+    c->snap.n_points = n_points;
+    memcpy(c->snap.targets, final, sizeof final);
+    app_update(&c->app, &c->snap, c->snap.now);
+    assert_int_equal(c->app.n_trend, n_points);
+}
+
+static void trend_screen(uint32_t sel, int w, int h, const char *name)
+{
+    struct ui_case *c = case_of(uifix_targets_all, true, true);
+
+    play_trend(c);
+    c->app.view = VIEW_TARGETS;
+    c->app.sel_target = sel;
+    render(c, w, h);
+    golden(c, name);
+    case_free(c);
+}
+
+static void test_targets_screens(void **state)
+{
+    (void)state;
+    fixture_screen(uifix_targets_all, VIEW_TARGETS, 80, 24, "targets_80x24");
+    trend_screen(3, 120, 40, "targets_120x40");     /* at risk, the spike near its bound */
+    trend_screen(0, 160, 50, "targets_160x50");     /* far below its bound: a log axis */
+    trend_screen(2, 120, 40, "targets_trend_success_120x40");   /* as % failed */
+    fixture_screen(uifix_targets_all, VIEW_TARGETS, 120, 40, "targets_no_trend_yet_120x40");
+    fixture_screen(uifix_targets_all, VIEW_OVERVIEW, 80, 24, "overview_targets_80x24");
+    fixture_screen(uifix_targets_all, VIEW_OVERVIEW, 120, 40, "overview_targets_120x40");
+    fixture_screen(uifix_targets_all, VIEW_OVERVIEW, 160, 50, "overview_targets_160x50");
+    fixture_screen(uifix_targets_pass, VIEW_OVERVIEW, 120, 40, "overview_targets_pass_120x40");
+    fixture_screen(uifix_targets_aborted, VIEW_TARGETS, 120, 40, "targets_aborted_120x40");
+    fixture_screen(uifix_targets_aborted, VIEW_OVERVIEW, 80, 24, "overview_aborted_80x24");
+    fixture_screen(NULL, VIEW_TARGETS, 80, 24, "targets_none_80x24");
+}
+
+/* The text of row y of the pad (UTF-8, trailing blanks kept). */
+static void row_text(const struct ui_case *c, int y, char *out, size_t n)
+{
+    wchar_t row[512];
+    int k = mvwinnwstr(c->pad, y, 0, row, c->w);
+
+    row[k < 0 ? 0 : k] = L'\0';
+    assert_true(wcstombs(out, row, n) != (size_t)-1);
+}
+
+static bool screen_has(const struct ui_case *c, const char *text)
+{
+    char *all = dump(c);
+    bool has = strstr(all, text) != NULL;
+
+    free(all);
+    return has;
+}
+
+static void test_targets_only_when_the_scenario_has_some(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    char line[2048];
+
+    (void)state;
+    for (int v = 0; v < VIEW_COUNT; v++) {          /* nothing of it but the tab and view 6 */
+        c->app.view = (enum view)v;
+        render(c, 120, 40);
+        row_text(c, 0, line, sizeof line);
+        assert_null(strstr(line, "Targets"));
+        assert_true(screen_has(c, "No targets in this scenario") == (v == VIEW_TARGETS));
+        assert_false(screen_has(c, "PASS") || screen_has(c, "FAIL"));
+    }
+    case_free(c);
+}
+
+static void test_targets_compact_worst_first(void **state)
+{
+    struct ui_case *c = case_of(uifix_targets_all, true, true);
+    char line[2048];
+    int y, col;
+
+    (void)state;
+    render(c, 80, 24);                              /* 3 lines for 8 targets */
+    y = find_text(c, "\u2500 Targets", &col);
+    assert_true(y > 3);
+    row_text(c, y, line, sizeof line);
+    assert_non_null(strstr(line, "FAIL so far"));
+    row_text(c, y + 1, line, sizeof line);
+    assert_non_null(strstr(line, "FAIL"));
+    assert_non_null(strstr(line, "p95 < 25 ms"));
+    row_text(c, y + 2, line, sizeof line);
+    assert_non_null(strstr(line, "at risk"));
+    assert_non_null(strstr(line, "p99 < 1 s"));     /* the first at risk, in scenario order */
+    row_text(c, y + 3, line, sizeof line);
+    assert_non_null(strstr(line, "+6 more"));
+    render(c, 120, 40);                             /* room for all: the scenario's order */
+    y = find_text(c, "p50 < 200 ms", &col);
+    assert_int_equal(find_text(c, "p99 < 500 ms", &col), y + 1);
+    assert_int_equal(find_text(c, "rps 50..100", &col), y + 7);
+    row_text(c, 0, line, sizeof line);              /* the status bar's badge */
+    assert_non_null(strstr(line, "Targets  \u2716 FAIL "));
+    case_free(c);
+}
+
+/* ---- attributes ------------------------------------------------------------------------- */
 
 static void test_colours_carry_meaning(void **state)
 {
@@ -438,6 +574,84 @@ static void test_monochrome_has_no_colour(void **state)
     case_free(c);
 }
 
+/* The attribute of the cell where text first appears after column from on row y. */
+static attr_t attr_after(const struct ui_case *c, int y, int from, const char *text)
+{
+    wchar_t want[64], row[512];
+    int n = mvwinnwstr(c->pad, y, 0, row, c->w);
+    wchar_t *at;
+
+    mbstowcs(want, text, 64);
+    row[n < 0 ? 0 : n] = L'\0';
+    at = wcsstr(row + from, want);
+    assert_non_null(at);
+    return mvwinch(c->pad, y, (int)(at - row)) & (A_ATTRIBUTES & ~A_COLOR);
+}
+
+/* A long snapshot message loses its middle, not the names of the files written. */
+static void test_long_toast_keeps_its_end(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    char line[2048];
+
+    (void)state;
+    app_toast(&c->app, TOAST_OK, "Snapshot written: /var/tmp/a-rather-long/directory/of/the/"
+              "team/runs/run_20261130-224700_{stats,stats_history,failures,exceptions}.csv + "
+              "_report.{md,html}");
+    render(c, 80, 24);
+    row_text(c, 23, line, sizeof line);
+    assert_non_null(strstr(line, " Snapshot written: /var/"));
+    assert_non_null(strstr(line, "\u2026"));
+    assert_non_null(strstr(line, "exceptions}.csv + _report.{md,html}"));
+    case_free(c);
+}
+
+static void test_targets_colours_and_monochrome(void **state)
+{
+    struct ui_case *c = case_of(uifix_targets_all, true, true);
+    const struct theme *t = &c->app.theme;
+    int col, y;
+
+    (void)state;
+    c->app.view = VIEW_TARGETS;
+    c->app.sel_target = 7;
+    render(c, 120, 40);
+    y = find_text(c, "rps 50..100", &col);          /* the trend's target is highlighted */
+    assert_int_equal(color_at(c, y, 1), t->attr[THEME_SELECTED] & A_COLOR);
+    assert_int_equal(color_at(c, y, col), t->attr[THEME_SELECTED] & A_COLOR);
+    y = find_text(c, "p50 < 200 ms", &col);         /* status words in their colours */
+    assert_int_equal(color_at(c, y, 1), t->attr[THEME_OK] & A_COLOR);
+    y = find_text(c, "p99 < 1 s", &col);
+    assert_int_equal(color_at(c, y, 1), t->attr[THEME_WARN] & A_COLOR);
+    y = find_text(c, "p95 < 25 ms", &col);
+    assert_int_equal(color_at(c, y, 1), t->attr[THEME_ERROR] & A_COLOR);
+    assert_int_equal(color_at(c, y, 11), t->attr[THEME_WARN] & A_COLOR);   /* the abort flag */
+    y = find_text(c, "p95 < 100 ms", &col);
+    assert_int_equal(color_at(c, y, 1), 0);         /* pending: dim */
+    assert_true(mvwinch(c->pad, y, 1) & A_DIM);
+    y = find_text(c, "FAIL so far", &col);          /* the verdict badge */
+    assert_int_equal(color_at(c, y, col), t->attr[THEME_BADGE_FAIL] & A_COLOR);
+    y = find_text(c, "6 Targets", &col);            /* the tab's verdict glyph, active */
+    assert_int_equal(y, 2);
+    case_free(c);
+
+    c = case_of(uifix_targets_all, true, false);    /* monochrome: words and attributes */
+    c->app.view = VIEW_TARGETS;
+    c->app.sel_target = 7;
+    render(c, 120, 40);
+    for (int yy = 0; yy < c->h; yy++)
+        for (int x = 0; x < c->w; x++)
+            assert_int_equal(color_at(c, yy, x), 0);
+    y = find_text(c, "p95 < 25 ms", &col);
+    assert_true(attr_after(c, y, 0, "FAIL") & A_BOLD);
+    assert_true(attr_after(c, y, 0, "FAIL") & A_UNDERLINE);
+    y = find_text(c, "p99 < 1 s", &col);
+    assert_true(attr_after(c, y, 0, "at risk") & A_BOLD);
+    y = find_text(c, "p95 < 100 ms", &col);
+    assert_true(attr_after(c, y, 0, "pending") & A_DIM);
+    case_free(c);
+}
+
 static void test_redraw_at_changing_sizes(void **state)
 {
     struct ui_case *c = case_new(true, true);
@@ -471,6 +685,11 @@ int main(void)
         cmocka_unit_test(test_first_moments),
         cmocka_unit_test(test_finished_burst),
         cmocka_unit_test(test_ascii),
+        cmocka_unit_test(test_targets_screens),
+        cmocka_unit_test(test_targets_only_when_the_scenario_has_some),
+        cmocka_unit_test(test_targets_compact_worst_first),
+        cmocka_unit_test(test_targets_colours_and_monochrome),
+        cmocka_unit_test(test_long_toast_keeps_its_end),
         cmocka_unit_test(test_colours_carry_meaning),
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_redraw_at_changing_sizes),

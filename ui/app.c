@@ -14,7 +14,7 @@
 #define MAX_PROMPT_RATE 100000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
-    "Overview", "Endpoints", "Failures", "Charts", "Log", "Details"
+    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Details"
 };
 
 int app_init(struct app *a, const struct snapshot *empty, const struct app_host *host)
@@ -27,13 +27,21 @@ int app_init(struct app *a, const struct snapshot *empty, const struct app_host 
     a->detail_ep = APP_NONE;
     a->log_follow = true;
     a->events = calloc(APP_EVENTS, sizeof *a->events);
-    return a->events ? 0 : -1;
+    a->trend = calloc(APP_TREND_LEN, sizeof *a->trend);
+    return a->events && a->trend ? 0 : -1;
 }
 
 void app_free(struct app *a)
 {
     free(a->events);
+    free(a->trend);
     a->events = NULL;
+    a->trend = NULL;
+}
+
+const struct app_trend *app_trend_at(const struct app *a, size_t i)
+{
+    return &a->trend[(a->first_trend + i) % APP_TREND_LEN];
 }
 
 const struct snap_event *app_event(const struct app *a, size_t i)
@@ -86,6 +94,41 @@ static void keep_events(struct app *a, const struct snapshot *s)
     }
 }
 
+static struct app_trend *trend_push(struct app *a)
+{
+    struct app_trend *t;
+
+    if (a->n_trend == APP_TREND_LEN)
+        a->first_trend = (a->first_trend + 1) % APP_TREND_LEN;
+    else
+        a->n_trend++;
+    t = &a->trend[(a->first_trend + a->n_trend - 1) % APP_TREND_LEN];
+    for (int i = 0; i < SNAP_MAX_TARGETS; i++)
+        t->current[i] = t->value[i] = NAN;
+    return t;
+}
+
+/* One sample per complete second of the run (seconds the UI missed are gaps). */
+static void keep_trend(struct app *a, const struct snapshot *s)
+{
+    int64_t second = s->n_points ? s->series[s->n_points - 1].second : 0;
+    struct app_trend *t;
+
+    if (s->n_targets == 0 || second <= a->trend_second)
+        return;
+    if (a->trend_second > 0)
+        for (int64_t gap = second - a->trend_second - 1; gap > 0 && gap <= APP_TREND_LEN; gap--)
+            trend_push(a);
+    a->trend_second = second;
+    t = trend_push(a);
+    for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++) {
+        if (s->targets[i].has_current)
+            t->current[i] = s->targets[i].current;
+        if (s->targets[i].has_data)
+            t->value[i] = s->targets[i].value;
+    }
+}
+
 static void follow_ramp(struct app *a, const struct snapshot *s)
 {
     if (s->target_users != a->last_target) {
@@ -107,7 +150,10 @@ void app_update(struct app *a, const struct snapshot *s, double now)
     a->now = now;
     a->snap = s;
     keep_events(a, s);
+    keep_trend(a, s);
     follow_ramp(a, s);
+    if (a->sel_target >= s->n_targets)
+        a->sel_target = s->n_targets ? s->n_targets - 1 : 0;
     n = app_rows(a, order);
     if (a->sel_ep == APP_NONE && n > 0)
         a->sel_ep = order[0];
@@ -332,10 +378,19 @@ static void scroll_log(struct app *a, int delta)
     a->log_follow = top >= max_top;
 }
 
+static void select_target(struct app *a, int delta)
+{
+    long sel = (long)a->sel_target + delta;
+    long last = a->snap->n_targets ? (long)a->snap->n_targets - 1 : 0;
+
+    a->sel_target = (uint32_t)(sel < 0 ? 0 : sel > last ? last : sel);
+}
+
 static void navigate(struct app *a, enum action act)
 {
     bool table = a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS;
-    struct scroll *sc = table ? &a->endpoints : a->view == VIEW_LOG ? &a->log : &a->failures;
+    struct scroll *sc = table ? &a->endpoints : a->view == VIEW_LOG ? &a->log
+                      : a->view == VIEW_TARGETS ? &a->targets : &a->failures;
     int page = sc->page > 1 ? sc->page - 1 : 1, delta;
 
     switch (act) {
@@ -346,7 +401,9 @@ static void navigate(struct app *a, enum action act)
     case ACT_HOME: delta = -FAR; break;
     default: delta = FAR; break;
     }
-    if (a->view == VIEW_DETAIL && (act == ACT_UP || act == ACT_DOWN)) {
+    if (a->view == VIEW_TARGETS) {
+        select_target(a, delta);
+    } else if (a->view == VIEW_DETAIL && (act == ACT_UP || act == ACT_DOWN)) {
         move_selection(a, delta);
         a->detail_ep = a->sel_ep;
         a->failures.top = 0;
@@ -430,6 +487,7 @@ static void view_action(struct app *a, enum action act)
     case ACT_VIEW_NEXT: set_view(a, (enum view)((base + 1) % VIEW_DETAIL)); break;
     case ACT_VIEW_PREV: set_view(a, (enum view)((base + VIEW_DETAIL - 1) % VIEW_DETAIL)); break;
     case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
+    case ACT_VIEW_6:
         set_view(a, (enum view)(act - ACT_VIEW_1));
         break;
     case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:

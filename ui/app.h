@@ -1,6 +1,7 @@
 /* app: the dashboard's state and what keys do to it: the current view and mode (help, prompts,
  * confirmations), sorting, selection and scrolling, the operator's ramp (the target being
- * asked for, the spawn rate), the event history and the quit sequence. Keys become engine
+ * asked for, the spawn rate), the event history, the targets' values second by second (their
+ * trend) and the quit sequence. Keys become engine
  * commands through the host's send callback, so this module runs without an engine in tests.
  * No curses calls here (key codes only). Main thread. */
 #ifndef HORNET_APP_H
@@ -16,7 +17,8 @@
 #include "theme.h"
 
 enum view {
-    VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_DETAIL,
+    VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
+    VIEW_DETAIL,                /* not a tab: opened from a table row (Enter) */
     VIEW_COUNT
 };
 
@@ -36,6 +38,7 @@ enum toast_level { TOAST_INFO = 0, TOAST_OK, TOAST_WARN, TOAST_ERROR };
 #define APP_EVENTS 1000         /* events kept for the log view */
 #define APP_TOAST_SECONDS 8.0
 #define APP_PENDING_SECONDS 1.5 /* how long a sent target is trusted over the snapshot's */
+#define APP_TREND_LEN SNAP_SERIES_LEN /* seconds of each target's values kept for its trend */
 #define APP_AGGREGATED UINT32_MAX   /* selection / detail of the Aggregated row */
 #define APP_NONE (UINT32_MAX - 1)
 
@@ -45,6 +48,13 @@ struct app_host {
     /* Write the snapshot files; 0 with "where" in msg, -1 with the error in msg. */
     int (*snapshot)(void *host, char *msg, size_t n);
     void *arg;
+};
+
+/* One second of every target: its value over the last 10 s and over its window (NaN when it
+ * had none), as the snapshots of that second said. */
+struct app_trend {
+    double current[SNAP_MAX_TARGETS];
+    double value[SNAP_MAX_TARGETS];
 };
 
 struct scroll {
@@ -70,7 +80,8 @@ struct app {
     bool sort_desc;
     uint32_t sel_ep;            /* selected endpoint index, APP_AGGREGATED or APP_NONE */
     uint32_t detail_ep;
-    struct scroll endpoints, failures, log;
+    uint32_t sel_target;        /* the target whose trend the Targets view charts */
+    struct scroll endpoints, failures, log, targets;
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */
@@ -84,6 +95,10 @@ struct app {
     struct snap_event *events;  /* ring of the newest APP_EVENTS events seen */
     size_t n_events, first_event;
     uint64_t events_seen;
+
+    struct app_trend *trend;    /* ring of the targets' values, one sample per second */
+    size_t n_trend, first_trend;
+    int64_t trend_second;       /* unix second of the newest sample; 0: none yet */
 
     char toast[SNAP_TEXT_MAX + 64];
     enum toast_level toast_level;
@@ -118,6 +133,10 @@ bool app_should_exit(const struct app *a);
 
 /* The i-th oldest event of the history (i < a->n_events). */
 const struct snap_event *app_event(const struct app *a, size_t i);
+
+/* The i-th oldest second of the targets' trend (i < a->n_trend); its unix second is
+ * a->trend_second - (a->n_trend - 1 - i). */
+const struct app_trend *app_trend_at(const struct app *a, size_t i);
 
 /* The target a key like W adds to: the last one sent when the snapshot has not caught up. */
 uint32_t app_base_target(const struct app *a);

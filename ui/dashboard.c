@@ -3,15 +3,21 @@
  * SIGHUP and SIGWINCH (ev_signal), reads the newest snapshot at 10 Hz (run_refresh; panels
  * redraw only when what they show changed), writes the history row and the event log lines
  * once per second, and turns keys into engine commands (engine_send). It draws into one
- * curses window per panel and sends only the differences (wnoutrefresh + doupdate).
- * Main thread only. */
+ * curses window per panel and sends only the differences (wnoutrefresh + doupdate). The
+ * snapshot key writes the four CSV files and the Markdown and HTML reports of the run so far;
+ * with --print-stats the console table is appended to the --logfile every 2 s (the terminal
+ * is the dashboard's). Main thread only. */
+#include <errno.h>
 #include <ev.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "app.h"
+#include "console.h"
 #include "csv.h"
 #include "headless.h"
 #include "layout.h"
@@ -37,54 +43,162 @@ struct dash {
     ev_signal sig_int, sig_term, sig_hup, sig_winch;
     ev_timer refresh;
     ev_periodic history;
+    ev_timer stats;             /* --print-stats into the log file */
+    int stats_fd;               /* the log file for the table, -1 when none */
+    char snap_prefix[1024];     /* the snapshot key's timestamped prefix ("out/run_2026...") */
 };
 
 /* ---- snapshot exports (the `c` key) ------------------------------------------------------ */
 
-/* One kind of file the snapshot key writes. Issue 5's Markdown and HTML reports join this
- * table: each writes next to the CSV files and says where. */
+/* One kind of file the snapshot key writes, in order: the CSV set first (it chooses the
+ * timestamped prefix), then the reports next to it. */
 struct exporter {
-    const char *what;
-    int (*write)(struct dash *d, char *where, size_t n, char *err, size_t errlen);
+    const char *note;           /* the event log's line: "<note> <prefix><files>" */
+    const char *files;          /* what it wrote after the prefix */
+    int (*write)(struct dash *d, char *err, size_t errlen);
 };
 
-static int export_csv(struct dash *d, char *where, size_t n, char *err, size_t errlen)
+static int export_csv(struct dash *d, char *err, size_t errlen)
 {
     const struct options *o = d->r->opt;
-    char used[1024];
 
-    if (csv_write_snapshot_set(o->csv_prefix, d->r->snap, d->r->history,
-                               o->failures_seen_columns, used, sizeof used, err, errlen) < 0)
-        return -1;
-    snprintf(where, n, "%s_{stats,stats_history,failures,exceptions}.csv", used);
-    return 0;
+    return csv_write_snapshot_set(o->csv_prefix, d->r->snap, d->r->history,
+                                  o->failures_seen_columns, d->snap_prefix,
+                                  sizeof d->snap_prefix, err, errlen);
+}
+
+/* The Markdown and HTML reports of the run so far: PREFIX_report.md and PREFIX_report.html. */
+static int export_reports(struct dash *d, char *err, size_t errlen)
+{
+    char md[sizeof d->snap_prefix + 16], html[sizeof d->snap_prefix + 16];
+
+    snprintf(md, sizeof md, "%s_report.md", d->snap_prefix);
+    snprintf(html, sizeof html, "%s_report.html", d->snap_prefix);
+    return run_write_reports(d->r, md, html, err, errlen);
 }
 
 static const struct exporter exporters[] = {
-    {"CSV", export_csv},
+    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
+    {"Report written:", "_report.{md,html}", export_reports},
 };
+
+#define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
+
+/* Record one written set in the event log (operator); the log file gets it from there
+ * (run_log_events), once. */
+static void export_note(struct dash *d, const struct exporter *e)
+{
+    struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
+
+    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, d->snap_prefix, e->files) >=
+        (int)sizeof note.text)
+        memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
+    engine_send(d->r->engine, &note);
+}
 
 static int snapshot_cb(void *arg, char *msg, size_t n)
 {
     struct dash *d = arg;
-    struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
-    char where[1200], err[512];
+    char err[512];
+    size_t len;
 
     run_refresh(d->r);
-    for (size_t i = 0; i < sizeof exporters / sizeof exporters[0]; i++) {
-        if (exporters[i].write(d, where, sizeof where, err, sizeof err) < 0) {
-            snprintf(msg, n, "%s: %s", exporters[i].what, err);
+    d->snap_prefix[0] = '\0';
+    for (size_t i = 0; i < N_EXPORTERS; i++) {
+        if (exporters[i].write(d, err, sizeof err) < 0) {
+            snprintf(msg, n, "%s", err);
             log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
             return -1;
         }
-        if (snprintf(note.text, sizeof note.text, "Snapshot written: %s", where) >=
-            (int)sizeof note.text)
-            memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
-        engine_send(d->r->engine, &note);
-        log_msg(LOG_LEVEL_INFO, "%s", note.text);
+        export_note(d, &exporters[i]);
     }
-    snprintf(msg, n, "%s", note.text);
+    snprintf(msg, n, "Snapshot written: %s", d->snap_prefix);
+    for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
+        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
     return 0;
+}
+
+/* ---- --print-stats: the console table every 2 s, appended to the log file ---------------- */
+
+/* Write all of buf to fd (a regular file opened with O_APPEND: one write lands whole). */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t k = write(fd, buf, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        buf += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+static void stats_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct dash *d = w->data;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    (void)revents;
+    if (!f)
+        return;
+    console_stats_table(f, d->r->snap, true, 0);
+    fclose(f);
+    if (write_all(d->stats_fd, buf, len) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--print-stats: cannot write to %s: %s", d->r->opt->logfile,
+                strerror(errno));
+        ev_timer_stop(loop, w);
+    }
+    free(buf);
+}
+
+static void note(struct dash *d, const char *text)
+{
+    struct engine_cmd c = {.type = ENGINE_NOTE, .who = EVENT_ENGINE};
+
+    snprintf(c.text, sizeof c.text, "%s", text);
+    engine_send(d->r->engine, &c);
+}
+
+/* With --print-stats, the dashboard owns the terminal: the table goes to the --logfile every
+ * 2 s (as Locust prints it in web UI runs), or the event log says where to look instead. */
+static void print_stats_start(struct dash *d, struct ev_loop *loop)
+{
+    const struct options *o = d->r->opt;
+    char text[SNAP_TEXT_MAX];
+
+    d->stats_fd = -1;
+    if (!o->print_stats)
+        return;
+    if (!o->logfile) {
+        note(d, "--print-stats: no --logfile, the table is shown in the Endpoints view");
+        return;
+    }
+    d->stats_fd = open(o->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (d->stats_fd < 0) {
+        snprintf(text, sizeof text, "--print-stats: cannot open %s: %s", o->logfile,
+                 strerror(errno));
+        note(d, text);
+        return;
+    }
+    snprintf(text, sizeof text, "--print-stats: the stats table goes to %s every 2 s",
+             o->logfile);
+    note(d, text);
+    ev_timer_init(&d->stats, stats_cb, 2.0, 2.0);
+    d->stats.data = d;
+    ev_timer_start(loop, &d->stats);
+}
+
+static void print_stats_stop(struct dash *d, struct ev_loop *loop)
+{
+    if (d->stats_fd < 0)
+        return;
+    ev_timer_stop(loop, &d->stats);
+    close(d->stats_fd);
+    d->stats_fd = -1;
 }
 
 static void send_cb(void *arg, const struct engine_cmd *cmd)
@@ -117,6 +231,13 @@ static int table_rows(const struct dash *d)
     return (int)app_rows(&d->app, order) + 1;
 }
 
+/* Lines the Overview's targets panel would like: one per target, one for an abort. */
+static int target_rows(const struct dash *d)
+{
+    const struct snapshot *s = d->app.snap;
+    return s->n_targets ? (int)s->n_targets + (s->aborted ? 1 : 0) : 0;
+}
+
 static bool same_slot(const struct slot *a, const struct slot *b)
 {
     return a->id == b->id && a->r.y == b->r.y && a->r.x == b->r.x && a->r.h == b->r.h &&
@@ -137,7 +258,7 @@ static bool same_layout(const struct dash *d, const struct slot *slots, int n)
 static void relayout(struct dash *d, int w, int h)
 {
     struct slot slots[LAYOUT_MAX_SLOTS];
-    int n = layout_compute(d->app.view, w, h, table_rows(d), slots);
+    int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), slots);
 
     if (same_layout(d, slots, n))
         return;
@@ -413,11 +534,13 @@ int ui_run(struct run *r)
         dash_free(&d);
         return headless_instead(r, err);
     }
-    theme_init(&d.app.theme, !theme_env_no_color(), theme_env_unicode());
+    theme_init(&d.app.theme, !theme_env_no_color(), theme_env_unicode() && !r->opt->ascii);
     wrefresh(stdscr);                   /* stdscr stays untouched from here: wgetch never
                                            repaints it over the panels */
     watch(&d, loop);
+    print_stats_start(&d, loop);
     ev_run(loop, 0);
+    print_stats_stop(&d, loop);
     unwatch(&d, loop);
     dash_free(&d);
     tui_stop();

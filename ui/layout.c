@@ -45,13 +45,47 @@ static void charts_row(struct builder *b, int y, int h, int w, bool detail)
     }
 }
 
-static void overview(struct builder *b, int y, int h, int w, int table_rows)
+/* The Overview's bottom row: failures and the event log side by side from 100 columns, the
+ * compact targets panel (when the scenario has targets) over the log; below 100 columns the
+ * targets take the row (the log stays a key away), else the log. */
+static void bottom_row(struct builder *b, int y, int h, int w, int targets)
+{
+    int left = targets > 0 ? w / 2 : w * 11 / 20, th = 0;
+
+    if (w < 100) {
+        if (targets > 0)
+            put(b, P_TARGETS, y, 0, h, w, LAYOUT_COMPACT);
+        else
+            put(b, P_EVENTS, y, 0, h, w, 0);
+        return;
+    }
+    put(b, P_FAILURES, y, 0, h, left, 0);
+    if (targets > 0) {
+        th = targets + chrome(b);
+        if (th > h - LAYOUT_EVENTS_MIN - chrome(b))
+            th = h - LAYOUT_EVENTS_MIN - chrome(b);
+        if (th <= chrome(b))
+            th = 0;
+        put(b, P_TARGETS, y, left, th, w - left, LAYOUT_COMPACT);
+    }
+    put(b, P_EVENTS, y + th, left, h - th, w - left, 0);
+}
+
+static void overview(struct builder *b, int y, int h, int w, int table_rows, int targets)
 {
     int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = b->box ? 10 : 8;
     int want = table_rows + 1 + chrome(b), table, charts;
 
     if (want < 4 + chrome(b))
         want = 4 + chrome(b);
+    if (targets > 0 && w >= 100) {          /* room for the targets over a few log lines */
+        int need = targets + LAYOUT_EVENTS_MIN + 2 * chrome(b);
+        int room = h - want - min_charts;
+        if (need > room)
+            need = room;
+        if (need > bottom)
+            bottom = need;
+    }
     table = want < h - bottom - min_charts ? want : h - bottom - min_charts;
     charts = h - bottom - table;            /* spare lines go to the charts, up to half */
     if (charts > h / 2) {
@@ -60,12 +94,7 @@ static void overview(struct builder *b, int y, int h, int w, int table_rows)
     }
     charts_row(b, y, charts, w, false);
     put(b, P_ENDPOINTS, y + charts, 0, table, w, 0);
-    if (w >= 100) {
-        put(b, P_FAILURES, y + charts + table, 0, bottom, w * 11 / 20, 0);
-        put(b, P_EVENTS, y + charts + table, w * 11 / 20, bottom, w - w * 11 / 20, 0);
-    } else {
-        put(b, P_EVENTS, y + charts + table, 0, bottom, w, 0);
-    }
+    bottom_row(b, y + charts + table, bottom, w, targets);
 }
 
 static void charts_view(struct builder *b, int y, int h, int w)
@@ -80,6 +109,20 @@ static void charts_view(struct builder *b, int y, int h, int w)
     put(b, P_USERS, y + 2 * (h / 3), 0, h - 2 * (h / 3), w, 0);
 }
 
+/* The Targets view: the list (verdict, table, legend) and, when the lines left are enough,
+ * the selected target's trend under it. */
+static void targets_view(struct builder *b, int y, int h, int w, int targets)
+{
+    int list = targets + (w >= 100 ? 8 : 12) + chrome(b);   /* verdict, table, legend */
+
+    if (targets > 0 && h - list >= LAYOUT_TREND_MIN) {
+        put(b, P_TARGETS, y, 0, list, w, LAYOUT_SELECT);
+        put(b, P_TARGET_TREND, y + list, 0, h - list, w, 0);
+        return;
+    }
+    put(b, P_TARGETS, y, 0, h, w, 0);
+}
+
 static void detail_view(struct builder *b, int y, int h, int w)
 {
     int info = 6 + chrome(b);
@@ -90,7 +133,8 @@ static void detail_view(struct builder *b, int y, int h, int w)
     put(b, P_EP_FAILURES, y + info + charts, 0, h - info - charts, w, 0);
 }
 
-int layout_compute(enum view v, int w, int h, int table_rows, struct slot *out)
+int layout_compute(enum view v, int w, int h, int table_rows, int target_rows,
+                   struct slot *out)
 {
     struct builder b = {out, 0, w >= 100 && h >= 32};
     int y = 3, ch = h - 4;
@@ -98,11 +142,12 @@ int layout_compute(enum view v, int w, int h, int table_rows, struct slot *out)
     put(&b, P_STATUS, 0, 0, 2, w, 0);
     put(&b, P_TABS, 2, 0, 1, w, 0);
     switch (v) {
-    case VIEW_OVERVIEW: overview(&b, y, ch, w, table_rows); break;
+    case VIEW_OVERVIEW: overview(&b, y, ch, w, table_rows, target_rows); break;
     case VIEW_ENDPOINTS: put(&b, P_ENDPOINTS, y, 0, ch, w, 0); break;
     case VIEW_FAILURES: put(&b, P_FAILURES, y, 0, ch, w, 0); break;
     case VIEW_CHARTS: charts_view(&b, y, ch, w); break;
     case VIEW_LOG: put(&b, P_EVENTS, y, 0, ch, w, 0); break;
+    case VIEW_TARGETS: targets_view(&b, y, ch, w, target_rows); break;
     case VIEW_DETAIL: detail_view(&b, y, ch, w); break;
     case VIEW_COUNT: break;
     }

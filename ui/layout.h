@@ -1,7 +1,8 @@
 /* layout: where each panel goes for a view and a terminal size. Three fixed lines (the
  * two-line status bar, the tab bar, the footer) and the view's panels in between; boxed frames
- * from 100x32, title rules below that; three charts side by side from 150 columns. Pure; main
- * thread. */
+ * from 100x32, title rules below that; three charts side by side from 150 columns; on the
+ * Overview, a compact targets panel when the scenario has targets; the Targets view lists
+ * them over the trend chart of the selected one when there is room. Pure; main thread. */
 #ifndef HORNET_LAYOUT_H
 #define HORNET_LAYOUT_H
 
@@ -16,11 +17,15 @@
 enum panel_id {
     P_STATUS = 0, P_TABS, P_FOOTER,
     P_RPS, P_LATENCY, P_USERS, P_ENDPOINTS, P_FAILURES, P_EVENTS,
-    P_DETAIL, P_EP_RPS, P_EP_LATENCY, P_EP_FAILURES,
+    P_DETAIL, P_EP_RPS, P_EP_LATENCY, P_EP_FAILURES, P_TARGETS, P_TARGET_TREND,
     P_COUNT
 };
 
 #define LAYOUT_USERS_OVERLAY 1  /* the RPS chart also draws users (no users chart shown) */
+#define LAYOUT_COMPACT 2        /* the targets panel's Overview form: one line per target */
+#define LAYOUT_SELECT 4         /* the targets list shows its selection (a trend is charted) */
+#define LAYOUT_EVENTS_MIN 3     /* event lines kept under the Overview's targets panel */
+#define LAYOUT_TREND_MIN 10     /* lines the Targets view's trend chart needs to be shown */
 
 struct slot {
     enum panel_id id;
@@ -33,8 +38,10 @@ struct slot {
 bool layout_too_small(int w, int h);
 
 /* The slots of view v on a w x h screen (>= 80x24); table_rows is how many rows the endpoint
- * table would like (endpoints with requests + Aggregated) so spare lines go to other panels.
- * Returns the number of slots written to out (LAYOUT_MAX_SLOTS room). */
-int layout_compute(enum view v, int w, int h, int table_rows, struct slot *out);
+ * table would like (endpoints with requests + Aggregated) so spare lines go to other panels;
+ * target_rows how many the Overview's compact targets panel would like (0: the scenario has
+ * no targets, no panel). Returns the number of slots written to out (LAYOUT_MAX_SLOTS room). */
+int layout_compute(enum view v, int w, int h, int table_rows, int target_rows,
+                   struct slot *out);
 
 #endif

@@ -17,6 +17,8 @@ struct panel *panel_create(enum panel_id id, struct app *app)
     case P_FAILURES: case P_EP_FAILURES: p = panel_failures_create(id); break;
     case P_EVENTS: p = panel_events_create(); break;
     case P_DETAIL: p = panel_detail_create(); break;
+    case P_TARGETS: p = panel_targets_create(); break;
+    case P_TARGET_TREND: p = panel_trend_create(); break;
     case P_COUNT: break;
     }
     if (p) {

@@ -1,22 +1,36 @@
-/* panel_bars: the tab bar (views, the sort in use, the help key) and the footer (key hints,
- * prompts, confirmations, the stopping progress and short messages). Main thread (curses). */
+/* panel_bars: the tab bar (views with the failure count and the targets' verdict, the sort in
+ * use, the help key) and the footer (key hints, prompts, confirmations, the stopping progress
+ * and short messages). Main thread (curses). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "panel.h"
 #include "units.h"
+#include "verdict.h"
 
 /* ---- tabs ------------------------------------------------------------------------------ */
 
-static void tab_extra(const struct app *a, char *out, size_t n, attr_t *attr)
+/* What a tab shows after its name: the failure count, or the targets' verdict as a glyph. */
+static void tab_extra(const struct app *a, enum view v, char *out, size_t n, attr_t *attr)
 {
+    const struct theme *t = &a->theme;
     const struct snap_stats *tot = &a->snap->total;
-    char v[16];
+    struct verdict vd;
+    char num[16];
 
-    *attr = a->theme.attr[THEME_ERROR];
+    *attr = t->attr[THEME_ERROR];
     out[0] = '\0';
-    if (tot->failures > 0)
-        snprintf(out, n, " %s", units_count(v, sizeof v, tot->failures, 6));
+    if (v == VIEW_FAILURES && tot->failures > 0) {
+        snprintf(out, n, " %s", units_count(num, sizeof num, tot->failures, 6));
+    } else if (v == VIEW_TARGETS) {
+        verdict_of(a->snap, &vd);
+        if (vd.kind == VERDICT_NONE)
+            return;
+        snprintf(out, n, " %s", vd.kind == VERDICT_PASS ? t->g.check
+                 : vd.kind == VERDICT_AT_RISK ? t->g.up : t->g.cross);
+        *attr = t->attr[vd.kind == VERDICT_PASS ? THEME_OK : vd.kind == VERDICT_AT_RISK
+                        ? THEME_WARN : THEME_ERROR];
+    }
 }
 
 static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum view v)
@@ -30,11 +44,8 @@ static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum 
     snprintf(label, sizeof label, " %d %s", (int)v + 1, app_view_names[v]);
     col = draw_text(win, t, y, x, w, active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB],
                     label);
-    if (v == VIEW_FAILURES) {
-        tab_extra(a, extra, sizeof extra, &ea);
-        col += draw_text(win, t, y, x + col, w - col, active ? t->attr[THEME_TAB_ACTIVE] : ea,
-                         extra);
-    }
+    tab_extra(a, v, extra, sizeof extra, &ea);
+    col += draw_text(win, t, y, x + col, w - col, active ? t->attr[THEME_TAB_ACTIVE] : ea, extra);
     col += draw_text(win, t, y, x + col, w - col,
                      active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB], " ");
     return col;
@@ -77,7 +88,10 @@ static void tabs_draw(struct panel *p, WINDOW *win, struct rect r)
 
 static bool tabs_update(struct panel *p, const struct snapshot *s)
 {
-    return panel_changed(p, s->total.failures);
+    struct verdict v;
+
+    verdict_of(s, &v);
+    return panel_changed(p, panel_mix(s->total.failures, v.kind));
 }
 
 static const struct panel_ops tabs_ops = {tabs_update, tabs_draw, NULL};
@@ -116,6 +130,8 @@ static int hints(const struct app *a, struct hint *h)
     }
     h[n++] = (struct hint){"c", "Snapshot"};
     h[n++] = (struct hint){"Tab", "View"};
+    if (a->view == VIEW_TARGETS && s->n_targets > 1)
+        h[n++] = (struct hint){"Up/Dn", "Trend"};
     if (a->view == VIEW_DETAIL)
         h[n++] = (struct hint){"Esc", "Back"};
     else if (a->view <= VIEW_ENDPOINTS)
@@ -218,9 +234,11 @@ static void footer_draw(struct panel *p, WINDOW *win, struct rect r)
     } else if (a->mode >= MODE_CONFIRM_QUIT) {
         confirm_text(a, text, sizeof text);
         draw_text(win, t, r.y, r.x, r.w, t->attr[THEME_WARN], text);
-    } else if (app_toast_visible(a)) {
+    } else if (app_toast_visible(a)) {          /* a long one loses its middle: the files */
+        char fit[sizeof text + 8];                  /* written stay readable at the end */
         snprintf(text, sizeof text, " %s", a->toast);
-        draw_text(win, t, r.y, r.x, r.w, toast_attr(a), text);
+        text_fit_mid(t, fit, sizeof fit, text, r.w);
+        draw_text(win, t, r.y, r.x, r.w, toast_attr(a), fit);
     } else if (status_text(a, text, sizeof text)) {
         draw_text(win, t, r.y, r.x, r.w, t->attr[THEME_WARN], text);
     } else {

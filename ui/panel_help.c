@@ -67,5 +67,5 @@ void panel_help_draw(const struct app *a, WINDOW *win, struct rect r)
              a->op_rate > 0.0 ? a->op_rate : a->snap->spawn_rate);
     draw_text(win, t, in.y + in.h - 2, in.x + 1, in.w - 2, t->attr[THEME_DIM], note);
     draw_text(win, t, in.y + in.h - 1, in.x + 1, in.w - 2, t->attr[THEME_DIM],
-              "Plain output: NO_COLOR=1 or HORNET_ASCII=1.  Any key closes this help.");
+              "Plain output: NO_COLOR=1 or --ascii.  Any key closes this help.");
 }

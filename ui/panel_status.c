@@ -1,7 +1,8 @@
-/* panel_status: the two-line status bar. Line 1: hornet, scenario, host, elapsed and remaining
- * time. Line 2: state, users now -> target with the ramp's progress, rate and ETA, current RPS,
- * failures/s, failure share, requests, threads, and who controls the load (stages or the
- * operator). Main thread (curses). */
+/* panel_status: the two-line status bar. Line 1: hornet, scenario, host, the targets' verdict
+ * (when the scenario has targets), elapsed and remaining time. Line 2: state, users now ->
+ * target with the ramp's progress, rate and ETA, current RPS, failures/s, failure share,
+ * requests, threads, and who controls the load (stages or the operator). Main thread
+ * (curses). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,25 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     segs_draw(win, t, y, x + 1, w - 2, &g, 2);
 }
 
+/* The targets' verdict badge before the times on line 1 ("Targets  ✔ PASS "); returns the
+ * columns it takes from the right end (0 without targets or room). */
+static int targets_badge(const struct app *a, WINDOW *win, int y, int right, int room)
+{
+    const struct theme *t = &a->theme;
+    char badge[48];
+    attr_t attr;
+    int bw, lw = text_width(t, "Targets ");
+
+    if (!panel_targets_badge_text(a, false, badge, sizeof badge, &attr))
+        return 0;
+    bw = text_width(t, badge);
+    if (lw + bw + 3 > room)
+        return 0;
+    draw_text(win, t, y, right - bw, bw, attr, badge);
+    draw_text(win, t, y, right - bw - lw, lw, t->attr[THEME_BAR], "Targets ");
+    return lw + bw + 3;
+}
+
 static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
 {
     const struct theme *t = &a->theme;
@@ -143,6 +163,7 @@ static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
     draw_fill(win, y, x, w, bar);
     used = segs_width(t, &right, 2, 0);
     draw_text(win, t, y, x + w - used - 1, used, bar, right.part[0].text);
+    used += targets_badge(a, win, y, x + w - used - 4, w - used - 30);
     segs_draw(win, t, y, x + 1, w - used - 4, &left, 3);
 }
 

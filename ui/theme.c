@@ -4,19 +4,22 @@
 #include <string.h>
 #include "theme.h"
 
-enum { PAIR_GREEN = 1, PAIR_RED, PAIR_YELLOW, PAIR_CYAN, PAIR_MAGENTA, PAIR_BLUE, PAIR_BAR };
+enum { PAIR_GREEN = 1, PAIR_RED, PAIR_YELLOW, PAIR_CYAN, PAIR_MAGENTA, PAIR_BLUE, PAIR_BAR,
+       PAIR_BADGE_OK, PAIR_BADGE_WARN, PAIR_BADGE_FAIL, PAIR_LAST = PAIR_BADGE_FAIL };
 
 static const struct glyphs utf8_glyphs = {
     .hline = "\u2500", .vline = "\u2502", .tl = "\u256d", .tr = "\u256e", .bl = "\u2570",
     .br = "\u256f", .arrow = "\u2192", .bullet = "\u25cf", .ellipsis = "\u2026",
     .up = "\u25b2", .down = "\u25bc", .bar_full = "\u2588", .bar_empty = "\u2591",
-    .legend = "\u2501", .sep = "\u2502",
+    .legend = "\u2501", .sep = "\u2502", .check = "\u2714", .cross = "\u2716",
+    .circle = "\u25cb", .dash = "\u2013", .flag = "\u2691",
 };
 
 static const struct glyphs ascii_glyphs = {
     .hline = "-", .vline = "|", .tl = "+", .tr = "+", .bl = "+", .br = "+", .arrow = ">",
     .bullet = "*", .ellipsis = "~", .up = "^", .down = "v", .bar_full = "#", .bar_empty = ".",
-    .legend = "-", .sep = "|",
+    .legend = "-", .sep = "|", .check = "+", .cross = "x", .circle = "o", .dash = "-",
+    .flag = "!",
 };
 
 bool theme_env_no_color(void)
@@ -52,6 +55,9 @@ static void mono_attrs(attr_t *a)
     a[THEME_FAIL] = A_BOLD;
     a[THEME_P99] = A_BOLD;
     a[THEME_MAX] = A_DIM;
+    a[THEME_BADGE_OK] = A_BOLD;             /* out of the reverse-video status bar */
+    a[THEME_BADGE_WARN] = A_BOLD | A_UNDERLINE;
+    a[THEME_BADGE_FAIL] = A_BOLD | A_UNDERLINE;
 }
 
 static void color_pairs(void)
@@ -65,6 +71,9 @@ static void color_pairs(void)
     init_pair(PAIR_MAGENTA, COLOR_MAGENTA, bg);
     init_pair(PAIR_BLUE, COLOR_BLUE, bg);
     init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
+    init_pair(PAIR_BADGE_OK, COLOR_BLACK, COLOR_GREEN);
+    init_pair(PAIR_BADGE_WARN, COLOR_BLACK, COLOR_YELLOW);
+    init_pair(PAIR_BADGE_FAIL, COLOR_WHITE, COLOR_RED);
 }
 
 static void color_attrs(attr_t *a)
@@ -87,6 +96,9 @@ static void color_attrs(attr_t *a)
     a[THEME_P95] = COLOR_PAIR(PAIR_YELLOW);
     a[THEME_P99] = COLOR_PAIR(PAIR_RED);
     a[THEME_MAX] = COLOR_PAIR(PAIR_MAGENTA);
+    a[THEME_BADGE_OK] = COLOR_PAIR(PAIR_BADGE_OK) | A_BOLD;
+    a[THEME_BADGE_WARN] = COLOR_PAIR(PAIR_BADGE_WARN) | A_BOLD;
+    a[THEME_BADGE_FAIL] = COLOR_PAIR(PAIR_BADGE_FAIL) | A_BOLD;
 }
 
 void theme_init(struct theme *t, bool color, bool unicode)
@@ -94,7 +106,7 @@ void theme_init(struct theme *t, bool color, bool unicode)
     memset(t, 0, sizeof *t);
     t->unicode = unicode;
     t->g = unicode ? utf8_glyphs : ascii_glyphs;
-    t->color = color && has_colors() && start_color() == OK && COLOR_PAIRS > PAIR_BAR;
+    t->color = color && has_colors() && start_color() == OK && COLOR_PAIRS > PAIR_LAST;
     if (t->color) {
         color_pairs();
         color_attrs(t->attr);

@@ -31,6 +31,9 @@ enum theme_role {
     THEME_P95,
     THEME_P99,
     THEME_MAX,
+    THEME_BADGE_OK,     /* the targets' verdict badge: pass, at risk, fail */
+    THEME_BADGE_WARN,
+    THEME_BADGE_FAIL,
     THEME_COUNT
 };
 
@@ -38,6 +41,7 @@ enum theme_role {
 struct glyphs {
     const char *hline, *vline, *tl, *tr, *bl, *br;
     const char *arrow, *bullet, *ellipsis, *up, *down, *bar_full, *bar_empty, *legend, *sep;
+    const char *check, *cross, *circle, *dash, *flag;   /* target statuses, abort on fail */
 };
 
 struct theme {

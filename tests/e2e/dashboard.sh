@@ -135,6 +135,16 @@ header_is "$base"_stats.csv "$STATS_HEADER" &&
     header_is "$base"_exceptions.csv "$EXCEPTIONS_HEADER" &&
     [ "$(grep -c ',Aggregated,' "$base"_stats.csv)" -eq 1 ]
 ok $? "the snapshot wrote four CSV files with Locust's headers" "$(ls -l "$TMP/out")"
+screen dep | grep -q 'Report written: ' && screen dep | grep -q '_report\.{md,html}'
+ok $? "the snapshot key says where the reports went" "$(screen dep | tail -6)"
+grep -q '^# Load test report: Concurrent deployments' "$base"_report.md &&
+    grep -q '^## Performance assessment' "$base"_report.md &&
+    grep -q 'PASS so far\|FAIL so far\|AT RISK so far\|run in progress' "$base"_report.md
+ok $? "the snapshot wrote the Markdown report of the run so far" "$(head -5 "$base"_report.md)"
+grep -qi '<svg' "$base"_report.html && grep -qi '</html>' "$base"_report.html &&
+    ! grep -qiE '<script|<link|<iframe|<img|@import|url\(|(src|href)=' "$base"_report.html
+ok $? "the snapshot wrote the HTML report, with no external reference" \
+    "$(grep -oiE '<script|<link|<iframe|<img|@import|url\(|(src|href)=' "$base"_report.html)"
 
 t send-keys -t dep q
 wait_for dep 3 'Quit\? [0-9]+ users will be stopped'
@@ -177,13 +187,51 @@ ok $? "Ctrl-C stops the users and quits without a question" "$(screen burst | ta
 same_stty burst
 ok $? "stty -a is unchanged after Ctrl-C" "$(diff "$TMP/burst.stty.before" "$TMP/burst.stty.after")"
 
-# ---- a terminal too small, then resized --------------------------------------------------
-start small 70 20 -t 30s scenarios/deployments.json
+# ---- targets: the Overview's panel, the status badge, view 6; --print-stats to the log file -
+start tg 120 40 -t 30s --print-stats --logfile "$TMP/tg.log" scenarios/deployments.json
+wait_for tg 10 'Targets ─ . (PASS|AT RISK|FAIL) so far'
+ok $? "the Overview shows the targets panel with the verdict so far" "$(screen tg | tail -14)"
+screen tg | sed -n 1p | grep -qE 'Targets +. (PASS|AT RISK|FAIL) ' &&
+    screen tg | sed -n 3p | grep -qE '6 Targets .'
+ok $? "the status bar and the tab bar carry the verdict" "$(screen tg | head -3)"
+screen tg | grep -q 'p99 < 500 ms' && screen tg | grep -q 'success rate >= 99%'
+ok $? "the scenario's targets are listed on the Overview" "$(screen tg | tail -14)"
+t send-keys -t tg 6
+wait_for tg 3 'Targets \(4\)'
+screen tg | grep -qE '^│Status +Target +Window +Value +Last 10 s' &&
+    screen tg | grep -qE '(pass|at risk|FAIL|pending) +rps 50\.\.100 +steady'
+ok $? "key 6 opens the Targets view: each target, its window, value and status" "$(screen tg)"
+sleep 3
+grep -qE '^Type +Name +# reqs +# fails' "$TMP/tg.log" && grep -qE '^ +Aggregated ' "$TMP/tg.log"
+ok $? "--print-stats appends the stats table to --logfile" "$(tail -5 "$TMP/tg.log")"
+! screen tg | grep -qE '# reqs +# fails \|'
+ok $? "... and nothing of it reaches the screen" "$(screen tg | grep -E '# reqs')"
+t send-keys -t tg C-c
+wait_exit tg 20
+ok $? "Ctrl-C ends the run with targets" "$(screen tg | tail -5)"
+screen tg | grep -qE '^Verdict: (PASS|FAIL) \([0-9] of 4 targets met'
+ok $? "the verdict table is printed after the dashboard closes" "$(screen tg | tail -8)"
+
+# --print-stats without --logfile: said once in the event log
+start nolog 120 40 -t 20s --no-targets --print-stats scenarios/deployments.json
+wait_for nolog 10 'Requests [1-9]'
+t send-keys -t nolog 5
+wait_for nolog 3 'print-stats: no --logfile, the table is shown in the Endpoints view'
+ok $? "--print-stats without --logfile says where the table is instead" "$(screen nolog)"
+t send-keys -t nolog C-c
+wait_exit nolog 20
+
+# ---- a terminal too small, then resized (and --ascii) ------------------------------------
+start small 70 20 -t 30s --ascii scenarios/deployments.json
 wait_for small 10 'needs 80x24; this terminal is 70x20'
 ok $? "a 70x20 terminal gets a clear message" "$(screen small)"
 t resize-window -t small -x 100 -y 30
 wait_for small 5 '1 Overview +2 Endpoints'
 ok $? "after a resize to 100x30 the dashboard draws" "$(screen small)"
+sleep 1
+! screen small | LC_ALL=C grep -q '[^ -~]'
+ok $? "--ascii: every character on the screen is plain ASCII" \
+    "$(screen small | LC_ALL=C grep -n '[^ -~]' | head -3)"
 t send-keys -t small C-c
 sleep 0.3
 t send-keys -t small C-c

@@ -1,0 +1,48 @@
+/* verdict: the verdict of a run's performance targets as the dashboard shows it, from a
+ * snapshot: how many targets pass, are at risk, fail, wait for data or are not judged, and
+ * the run's verdict so far. Once the run is finished it is the verdict of the exit code
+ * (run_verdict in src/run.c): a target without data fails, and without a success or failure
+ * rate target any unexpected failure (or engine error) fails the run. Pure (no curses); main
+ * thread. */
+#ifndef HORNET_VERDICT_H
+#define HORNET_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "snapshot.h"
+
+enum verdict_kind {
+    VERDICT_NONE = 0,           /* no targets: nothing to judge */
+    VERDICT_PASS,               /* every judged target passes (so far) */
+    VERDICT_AT_RISK,            /* none fails, some are close to failing */
+    VERDICT_FAIL,
+    VERDICT_ABORTED             /* a target with abort_on_fail stopped the run */
+};
+
+struct verdict {
+    enum verdict_kind kind;
+    bool final;                 /* the run is finished: the numbers will not change */
+    bool failures_fail;         /* unexpected failures and no rate target allows any */
+    uint32_t n, pass, at_risk, fail, pending, skipped;
+};
+
+/* The verdict of s's targets (VERDICT_NONE when s has none). */
+void verdict_of(const struct snapshot *s, struct verdict *v);
+
+/* "PASS", "AT RISK", "FAIL", "ABORTED"; "" for VERDICT_NONE. Static strings. */
+const char *verdict_word(enum verdict_kind k);
+
+/* The counts as one line: "1 failing, 2 at risk, 3 passing, 1 waiting for data, 1 not
+ * judged" (only the non-zero ones, worst first; "without data" once the run is finished). */
+void verdict_counts(const struct verdict *v, char *out, size_t n);
+
+/* How bad a target's status is, for ordering (higher is worse): a fail, a pending target of a
+ * finished run (no data: it fails), at risk, pending, pass, skipped. */
+int verdict_rank(uint8_t status, bool final);
+
+/* The status of one target in words: "pass", "at risk", "FAIL", "pending", "skipped"; a
+ * pending target of a finished run is "no data" (it counts as failed). Static strings. */
+const char *verdict_status_word(uint8_t status, bool final);
+
+#endif
