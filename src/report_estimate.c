@@ -241,23 +241,33 @@ static const struct rcsv_history_row *next_total(const struct rcsv_run *run, siz
     return *i < run->n_history ? &run->history[(*i)++] : NULL;
 }
 
-/* The peak user count, and in *steady_at when the steady window starts: the first row at
- * the peak that the next row holds (a ramp-up cut short by the end of the run never holds its
- * last count; 0 then). */
+/* The peak user count, and in *steady_at when the steady window starts: the first of at
+ * least STEADY_ROWS consecutive rows at the peak. A ramp-up cut short by the end of the run
+ * shows its last count for one step and the stopping second at most, so it has no steady
+ * window (0 then), as the engine says live. */
+#define STEADY_ROWS 3
 static uint32_t peak_users(const struct rcsv_run *run, int64_t *steady_at)
 {
-    const struct rcsv_history_row *h, *prev = NULL;
-    uint32_t peak = 0;
+    const struct rcsv_history_row *h;
+    uint32_t peak = 0, held = 0;
+    int64_t first = 0;
     size_t i = 0;
 
     *steady_at = 0;
     while ((h = next_total(run, &i)))
         peak = h->users > peak ? h->users : peak;
-    for (i = 0; peak > 0 && (h = next_total(run, &i)); prev = h)
-        if (prev && prev->users == peak && h->users == peak && h->timestamp > prev->timestamp) {
-            *steady_at = prev->timestamp;
+    for (i = 0; peak > 0 && (h = next_total(run, &i));) {
+        if (h->users != peak) {
+            held = 0;
+            continue;
+        }
+        if (held++ == 0)
+            first = h->timestamp;
+        if (held == STEADY_ROWS) {
+            *steady_at = first;
             break;
         }
+    }
     return peak;
 }
 

@@ -733,6 +733,53 @@ static void test_history_user_changes(void **state)
     free(idle);
 }
 
+/* A history of Aggregated rows with these user counts, one per second. */
+static char *history_of(const uint32_t *users, size_t n)
+{
+    size_t cap = 512 + n * 128, len;
+    char *t = malloc(cap);
+
+    len = (size_t)snprintf(t, cap, "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%%,"
+                           "66%%,75%%,80%%,90%%,95%%,98%%,99%%,99.9%%,99.99%%,100%%,Total Request "
+                           "Count,Total Failure Count,Total Median Response Time,Total Average "
+                           "Response Time,Total Min Response Time,Total Max Response Time,Total "
+                           "Average Content Size\r\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(t + len, cap - len, "%zu,%u,,Aggregated,0.000000,0.000000,"
+                                "1,1,1,1,1,1,1,1,1,1,1,%zu,0,1,1.0,1.0,1.0,10.0\r\n",
+                                1796000000 + i, users[i], (i + 1) * 10);
+    return t;
+}
+
+/* The steady window needs the peak held for 3 rows: a ramp cut short by -t shows its last
+ * count for a step and the stopping second at most, and has none (as the engine says live). */
+static void test_steady_needs_a_held_peak(void **state)
+{
+    static const uint32_t cut[] = {10, 20, 30, 40, 50, 60, 70, 80, 80, 0};
+    static const uint32_t held[] = {10, 20, 30, 40, 50, 50, 50, 50, 50, 0};
+    char *idle = slurp(LOCUST "idle_stats.csv"), *h;
+    struct rcsv_run run;
+    struct rcsv_report r;
+    char err[512];
+
+    (void)state;
+    h = history_of(cut, 10);
+    assert_int_equal(rcsv_parse_run(idle, h, NULL, NULL, "cut", EP, &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_build_report(&run, NULL, "cut", &r, err, sizeof err), 0);
+    assert_true(r.snap->steady_start == 0);
+    rcsv_report_free(&r);
+    rcsv_free(&run);
+    free(h);
+    h = history_of(held, 10);
+    assert_int_equal(rcsv_parse_run(idle, h, NULL, NULL, "held", EP, &run, err, sizeof err), 0);
+    assert_int_equal(rcsv_build_report(&run, NULL, "held", &r, err, sizeof err), 0);
+    assert_true(r.snap->steady_start == 1796000004.0);  /* the first row at 50 users */
+    rcsv_report_free(&r);
+    rcsv_free(&run);
+    free(h);
+    free(idle);
+}
+
 /* Full-history rows over a long steady window: every row's window cells count, not only the
  * last ones. */
 static void test_window_kind_long_steady(void **state)
@@ -945,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_build_report_verdict),
         cmocka_unit_test(test_history_gaps),
         cmocka_unit_test(test_history_user_changes),
+        cmocka_unit_test(test_steady_needs_a_held_peak),
         cmocka_unit_test(test_window_kind_long_steady),
         cmocka_unit_test(test_main_usage),
         cmocka_unit_test(test_main_locust_run),
