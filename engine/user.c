@@ -182,6 +182,11 @@ static int render_header_lines(struct user *u, const struct step_plan *sp,
     const struct step *st = sp->step;
 
     strbuf_clear(&u->hdr);
+    /* hornet's User-Agent as a header line: CURLOPT_USERAGENT costs libcurl an aprintf and a
+     * malloc per request. A User-Agent of the scenario replaces it, as with the option. */
+    if ((sp->user_agent < 0 || class_header_pending(u, sp, (uint32_t)sp->user_agent)) &&
+        add_header_line(&u->hdr, "User-Agent", "hornet/" HORNET_VERSION) < 0)
+        goto oom;
     for (uint32_t i = 0; i < sp->n_headers; i++) {
         const struct kv_tmpl *h = sp->headers[i];
         if (class_header_pending(u, sp, i))
@@ -567,10 +572,13 @@ static int setup_easy(struct user *u)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)u);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, u->errbuf);
     curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");        /* this user's own cookie jar */
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "hornet/" HORNET_VERSION);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);    /* as Locust's HttpUser (requests) */
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    if (!u->w->plan->proxy_env) {           /* else libcurl reads the variables per transfer */
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    }
     return 0;
 }
 
