@@ -18,6 +18,7 @@ enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_ON_STOP, P
 
 struct user {
     struct worker *w;
+    struct curl_group *g;       /* the worker's CURLM this user's transfers run in */
     const struct class_plan *cp;
     uint32_t cls, index;
     uint64_t rng, iteration;
@@ -311,7 +312,7 @@ static int user_send(struct user *u, const struct step_plan *sp)
     u->errbuf[0] = '\0';
     u->in_flight = true;
     u->sent_in_iteration = true;
-    worker_add_transfer(u->w, e);
+    worker_add_transfer(u->g, e);
     return 0;
 }
 
@@ -575,6 +576,10 @@ static int setup_easy(struct user *u)
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);    /* as Locust's HttpUser (requests) */
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, worker_open_socket_cb);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)u->w);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, worker_close_socket_cb);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)u->w);
     if (!u->w->plan->proxy_env) {           /* else libcurl reads the variables per transfer */
         curl_easy_setopt(e, CURLOPT_PROXY, "");
         curl_easy_setopt(e, CURLOPT_NOPROXY, "");
@@ -613,7 +618,7 @@ struct user *user_create(struct worker *w, uint32_t cls, uint32_t index, char *e
     (void)tmpl_rand_next(&u->rng);
     ev_timer_init(&u->wait, wait_cb, 0.0, 0.0);
     u->vars = calloc(p->scn->n_vars ? p->scn->n_vars : 1, sizeof *u->vars);
-    if (!u->vars || init_feeders(u) < 0)
+    if (!u->vars || init_feeders(u) < 0 || !(u->g = worker_join_group(w)))
         goto oom;
     if (setup_easy(u) < 0) {
         snprintf(err, errlen, "curl_easy_init failed");
@@ -658,7 +663,7 @@ void user_stop(struct user *u, double deadline)
     u->deadline = deadline;
     if (deadline <= now_of(u)) {
         if (u->in_flight) {
-            worker_remove_transfer(u->w, u->easy);      /* aborted: not counted */
+            worker_remove_transfer(u->g, u->easy);      /* aborted: not counted */
             u->in_flight = false;
         }
         finish(u);
@@ -691,6 +696,8 @@ void user_destroy(struct user *u)
         return;
     if (u->easy)
         curl_easy_cleanup(u->easy);
+    if (u->g)
+        worker_leave_group(u->g);
     for (uint32_t i = 0; u->vars && i < u->w->plan->scn->n_vars; i++)
         free(u->vars[i].value);
     free(u->vars);
