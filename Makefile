@@ -35,6 +35,8 @@ ifeq ($(FLAVOR),debug)
   OPT := -O0 -g
 endif
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 ALL_CFLAGS = $(STD) $(WARN) $(OPT) $(SAN) $(CPPFLAGS_ALL) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) -pthread $(LDFLAGS)
 
@@ -93,14 +95,14 @@ deps:
 	fi
 
 test: deps
-	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory tests-bin
+	@$(MAKE) --no-print-directory -j$(NPROC) build
+	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
 	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh
 
 tests-bin: $(TEST_BIN)
 
 run: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j$(NPROC) build
 	./hornet scenarios/deployments.json
 
 asan:

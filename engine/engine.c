@@ -15,6 +15,8 @@
 #include "plan.h"
 #include "ramp.h"
 #include "stats.h"
+#include "targets.h"
+#include "tracker.h"
 #include "worker.h"
 
 #define FD_RESERVE 64
@@ -25,6 +27,7 @@ struct engine {
     const struct scenario *scn;
     struct plan *plan;
     struct stats *stats;
+    struct tracker *tracker;            /* steady and last-N windows of the targets */
     struct worker **workers;
     int n_workers;
     pthread_t thread;
@@ -52,6 +55,9 @@ struct engine {
     uint32_t *worker_counts;            /* per worker x class */
     uint32_t next_index, max_users;
     int stage;
+    bool aborted;
+    char abort_reason[SNAP_TEXT_MAX];
+    double steady_start;                /* when the ramp-up first completed */
     struct snap_event events[SNAP_MAX_EVENTS];
     uint32_t n_events;                  /* ring: the newest SNAP_MAX_EVENTS */
     uint64_t event_seq;
@@ -137,8 +143,10 @@ static void drain_inbox(struct engine *e)
     pthread_mutex_unlock(&e->inbox_mu);
     for (; iv; iv = next) {
         next = iv->next;
-        if (iv->last_time >= e->reset_time)  /* wholly before a reset: forgotten with it */
+        if (iv->last_time >= e->reset_time) { /* wholly before a reset: forgotten with it */
             stats_merge(e->stats, iv);
+            tracker_merge(e->tracker, iv);
+        }
         interval_free(iv);
     }
     for (; x; x = xn) {
@@ -213,10 +221,14 @@ static void ramp_reached(struct engine *e)
     if (!e->paused)
         e->state = RUN_RUNNING;
     e->ramp_complete = true;
+    if (e->steady_start == 0)
+        e->steady_start = ev_now(e->loop);
+    tracker_mark_steady(e->tracker, ev_now(e->loop));
     if (e->cfg.reset_stats_after_ramp && !e->reset_done) {
         e->reset_done = true;
         e->reset_time = ev_now(e->loop);
         stats_reset(e->stats, e->reset_time);
+        tracker_reset(e->tracker, e->reset_time);
         event(e, EVENT_ENGINE, EVENT_INFO, "Resetting stats (ramp-up complete)");
     }
 }
@@ -318,6 +330,7 @@ static void reset_stats(struct engine *e, int who)
     e->reset_time = ev_now(e->loop);
     drain_inbox(e);
     stats_reset(e->stats, e->reset_time);
+    tracker_reset(e->tracker, e->reset_time);
     event(e, who, EVENT_INFO, "Statistics reset");
 }
 
@@ -479,7 +492,29 @@ static void fill_run(struct engine *e, struct snapshot *s, double now)
     s->n_events = e->n_events;
     for (uint32_t i = 0; i < e->n_events; i++)     /* oldest first */
         s->events[i] = e->events[(e->event_seq - e->n_events + i) % SNAP_MAX_EVENTS];
+    s->aborted = e->aborted;
+    snprintf(s->abort_reason, sizeof s->abort_reason, "%s", e->abort_reason);
+    s->steady_start = e->steady_start;
     snprintf(s->fatal, sizeof s->fatal, "%s", e->fatal);
+}
+
+/* Live verdicts; a failing target with abort_on_fail stops the run (k6's abortOnFail). */
+static void judge_targets(struct engine *e, struct snapshot *s, double now)
+{
+    char reason[SNAP_TEXT_MAX];
+
+    if (!e->cfg.use_targets) {
+        s->n_targets = 0;
+        return;
+    }
+    targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !e->manual);
+    if (e->state < RUN_STOPPING &&
+        targets_abort_check(e->scn, s, now - e->run_start, reason, sizeof reason) >= 0) {
+        e->aborted = true;
+        snprintf(e->abort_reason, sizeof e->abort_reason, "%s", reason);
+        event(e, EVENT_ENGINE, EVENT_WARN, "%s", reason);
+        begin_stop(e, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed");
+    }
 }
 
 static void publish(struct engine *e)
@@ -492,6 +527,7 @@ static void publish(struct engine *e)
     stats_fill(e->stats, now, s);
     watch_target(e, s);
     fill_run(e, s, now);
+    judge_targets(e, s, now);
     pthread_mutex_lock(&e->snap_mu);
     s->seq = ++e->seq;
     e->back = e->front;
@@ -550,6 +586,8 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
         names[i] = scn->endpoints[i].name;
     }
     e->stats = stats_create(scn->n_endpoints, methods, names, ev_time());
+    if (e->cfg.use_targets && scn->n_targets && !(e->tracker = tracker_create(scn)))
+        goto out;
     e->front = calloc(1, sizeof *e->front);
     e->back = calloc(1, sizeof *e->back);
     e->workers = calloc((size_t)e->cfg.threads, sizeof *e->workers);
@@ -711,6 +749,7 @@ void engine_destroy(struct engine *e)
     drain_inbox(e);
     free(e->workers);
     stats_destroy(e->stats);
+    tracker_destroy(e->tracker);
     plan_free(e->plan);
     if (e->loop)
         ev_loop_destroy(e->loop);

@@ -28,6 +28,9 @@ struct engine_config {
     double publish_interval;    /* seconds between snapshots; 0: 0.2 */
     uint32_t fd_limit;          /* the process's descriptor soft limit; 0: unknown */
     uint32_t fds_per_user;      /* 1, or 2 when the target runs in this process; 0: 1 */
+    bool use_targets;           /* judge scenario->targets live (and abort on them) */
+    bool load_changed;          /* users or stages differ from the scenario's: throughput
+                                   targets are not judged */
 };
 
 /* The most users `fd_limit` descriptors allow (64 kept for everything else). */

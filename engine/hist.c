@@ -230,6 +230,24 @@ uint64_t hist_value_at_rank(const struct hist *h, uint64_t rank)
     return v;
 }
 
+uint64_t hist_count_below(const struct hist *h, uint64_t value_us)
+{
+    int32_t limit = hist_index_of(value_us), i = h->lo;
+    uint64_t n = 0;
+
+    if (h->total == 0 || limit <= h->lo)
+        return 0;
+    if (limit > h->hi)
+        return h->total;
+    while (i < limit && (i & 63) != 0)          /* to a block boundary */
+        n += h->counts[i++];
+    for (; i + 64 <= limit; i += 64)            /* whole blocks */
+        n += h->block[i >> 6];
+    for (; i < limit; i++)
+        n += h->counts[i];
+    return n;
+}
+
 uint64_t hist_rank(uint64_t n, double p)
 {
     double x;

@@ -66,6 +66,10 @@ uint64_t hist_percentile(const struct hist *h, double p);
 /* Several percentiles in one pass; ps must be ascending. out[i] as hist_percentile(h, ps[i]). */
 void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
 
+/* How many recorded values lie in buckets wholly below value_us (bucket precision: a value in
+ * the same bucket as value_us counts as not below). */
+uint64_t hist_count_below(const struct hist *h, uint64_t value_us);
+
 /* Median: rank floor((N-1)/2); 0 when empty. */
 uint64_t hist_median(const struct hist *h);
 

@@ -10,9 +10,12 @@ static uint32_t step_size(double rate)
 
 void ramp_retarget(struct ramp *r, uint32_t target, double rate, double now)
 {
+    /* The pace holds across retargets: the next step is never earlier than one interval after
+     * the last one, or presses of W spaced apart would spawn faster than the rate. */
+    if (r->next_step < now)
+        r->next_step = now;
     r->target = target;
     r->rate = rate > 0.0 ? rate : 1.0;
-    r->next_step = now;
 }
 
 int32_t ramp_due(struct ramp *r, double now)

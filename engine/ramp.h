@@ -21,7 +21,8 @@ struct ramp {
     double next_step;           /* time of the next step; valid while current != target */
 };
 
-/* Start moving towards target at rate from now on; the first step is due at once. */
+/* Move towards target at rate from now on. The first step is due at once, unless the last
+ * step was less than one interval ago: then it waits for that interval (the pace holds). */
 void ramp_retarget(struct ramp *r, uint32_t target, double rate, double now);
 
 /* The signed number of users to start (> 0) or stop (< 0) at time now; 0 when no step is due.

@@ -19,7 +19,7 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", NULL
+    "feeders", "user_classes", "targets", NULL
 };
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
 
@@ -219,6 +219,7 @@ static const struct top_member top_members[] = {
     {"stages", false, read_stages},
     {"feeders", false, ld_feeders},
     {"user_classes", true, ld_classes},
+    {"targets", false, ld_targets},
 };
 
 static int read_top(struct loader *ld, const cJSON *root)
@@ -464,6 +465,7 @@ void scenario_free(struct scenario *s)
     for (uint32_t i = 0; s->feeders && i < s->n_feeders; i++)
         ld_free_feeder(&s->feeders[i]);
     free(s->feeders);
+    ld_free_targets(s->targets, s->n_targets);
     free(s->stages);
     free(s->path);
     free(s->name);

@@ -159,6 +159,39 @@ struct feeder {
     uint32_t n_rows;
 };
 
+/* A performance target (issue 5): a metric of the whole run (endpoint < 0: Aggregated) or of
+ * one endpoint, over a window, within bounds. Times in milliseconds, rates as fractions 0..1,
+ * throughput in requests per second. */
+enum target_metric {
+    TARGET_PERCENTILE = 0,      /* pct: 0.5 .. 1.0 (1.0 is max) */
+    TARGET_MEDIAN,
+    TARGET_AVERAGE,
+    TARGET_SUCCESS_RATE,        /* 1 - unexpected failures / requests */
+    TARGET_FAILURE_RATE,        /* unexpected failures / requests */
+    TARGET_RPS                  /* requests / window length */
+};
+enum target_window {
+    TARGET_WINDOW_RUN = 0,      /* the whole run (since the statistics started) */
+    TARGET_WINDOW_STEADY,       /* after the ramp-up first completed */
+    TARGET_WINDOW_LAST          /* the last `last` seconds */
+};
+struct target_def {
+    char *text;                 /* as shown: "p99 < 500 ms", "success rate >= 99%" */
+    char *endpoint_label;       /* "GET /api/v1/cab/approvals/", NULL for the whole run */
+    int32_t endpoint;           /* index into scenario->endpoints, -1: Aggregated */
+    enum target_metric metric;
+    double pct;                 /* TARGET_PERCENTILE */
+    double lo, hi;              /* the value must lie in [lo, hi] (-inf / inf when open) */
+    bool lo_strict, hi_strict;  /* > and < rather than >= and <= */
+    enum target_window window;
+    double last;                /* seconds, TARGET_WINDOW_LAST (<= TARGET_LAST_MAX) */
+    bool abort_on_fail;         /* stop the run when it fails (k6's abortOnFail) */
+    double abort_after;         /* ... but not before this many seconds into the run */
+    char *where;                /* "targets.endpoints[\"GET /x\"].p99", for messages */
+    int line;
+};
+#define TARGET_LAST_MAX 600
+
 struct scenario {
     char *path;                 /* the file it was loaded from */
     char *name;
@@ -178,6 +211,8 @@ struct scenario {
     uint32_t n_vars;
     struct feeder *feeders;
     uint32_t n_feeders;
+    struct target_def *targets;
+    uint32_t n_targets;
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:

@@ -136,6 +136,10 @@ char *ld_read_file(const char *path, size_t *len, char *err, size_t errlen);
 int scenario_csv_parse(const char *text, size_t len, struct feeder *f, char *err,
                        size_t errlen);
 
+/* ---- scenario_targets.c */
+int ld_targets(struct loader *ld, const cJSON *obj);
+void ld_free_targets(struct target_def *t, uint32_t n);
+
 /* ---- scenario.c */
 /* The endpoint index of (method, name), added when new; -1 when there are too many. */
 int ld_endpoint(struct loader *ld, enum http_method m, const char *name, uint32_t *out);

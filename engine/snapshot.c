@@ -9,6 +9,10 @@ const char *const snapshot_pct_labels[SNAP_PCT_COUNT] = {
     "50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"
 };
 
+const uint32_t snapshot_dist_bounds_ms[SNAP_DIST_BUCKETS - 1] = {
+    10, 20, 50, 100, 200, 500, 1000
+};
+
 const char *run_state_name(enum run_state s)
 {
     switch (s) {

@@ -37,6 +37,11 @@ enum run_state {
 };
 const char *run_state_name(enum run_state s);   /* "ready", "spawning", ... */
 
+/* Response-time distribution buckets: < 10 ms, 10-20, 20-50, 50-100, 100-200, 200-500,
+ * 500 ms-1 s, >= 1 s. */
+#define SNAP_DIST_BUCKETS 8
+extern const uint32_t snapshot_dist_bounds_ms[SNAP_DIST_BUCKETS - 1];  /* 10, 20, ..., 1000 */
+
 /* Statistics of one endpoint (method + name) or of the Aggregated row. */
 struct snap_stats {
     char method[8];                 /* "" for Aggregated */
@@ -56,6 +61,7 @@ struct snap_stats {
     uint64_t cur_median_us;
     uint64_t cur_pct_us[SNAP_PCT_COUNT];
     double first_request_time, last_request_time;   /* 0 when none */
+    uint64_t dist[SNAP_DIST_BUCKETS];   /* cumulative latencies per distribution bucket */
 };
 
 /* One complete wall-clock second of the aggregated run. */
@@ -93,6 +99,26 @@ struct snap_event {
     double time;
     uint8_t who, level;
     char text[SNAP_TEXT_MAX];
+};
+
+/* A performance target's live verdict (issue 5). */
+#define SNAP_MAX_TARGETS 32
+enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL,
+                     TARGET_SKIPPED /* not judged: a throughput target of a changed load */ };
+const char *target_status_name(enum target_status s);     /* "pending", "pass", ... */
+struct snap_target {
+    char text[96];                  /* "p99 < 500 ms" */
+    char endpoint[SNAP_NAME_MAX];   /* "GET /api/v1/x/", "" for the whole run */
+    char window[32];                /* "run", "steady", "last 60s" */
+    uint8_t metric;                 /* enum target_metric (scenario.h) */
+    double lo, hi;                  /* bounds, as in target_def */
+    bool has_data;
+    double value;                   /* over its window: ms, fraction 0..1 or req/s */
+    bool has_current;
+    double current;                 /* over the last 10 s */
+    uint8_t status;                 /* enum target_status */
+    char detail[96];                /* "612 ms > 500 ms (+22%)" or "412 ms, 18% below" */
+    bool abort_on_fail;
 };
 
 struct snap_class {
@@ -144,6 +170,12 @@ struct snapshot {
 
     uint32_t n_events;              /* the newest events, oldest first */
     struct snap_event events[SNAP_MAX_EVENTS];
+
+    uint32_t n_targets;
+    struct snap_target targets[SNAP_MAX_TARGETS];
+    bool aborted;                   /* a target with abort_on_fail stopped the run */
+    char abort_reason[SNAP_TEXT_MAX];
+    double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an unrecoverable error */
 };

@@ -55,6 +55,7 @@ struct entry {
     bool cum_dirty, win_dirty;
     uint64_t cum_values[N_RANKS];    /* cached: median, then the percentiles */
     uint64_t win_values[N_RANKS];
+    uint64_t cum_dist[SNAP_DIST_BUCKETS];    /* cached: the distribution buckets */
 };
 
 struct error_group {
@@ -759,6 +760,19 @@ static void window_extremes(const struct stats *s, uint32_t idx, struct hist *wi
     }
 }
 
+/* Counts per distribution bucket (snapshot_dist_bounds_ms) from a cumulative histogram. */
+static void fill_dist(const struct hist *h, uint64_t *dist)
+{
+    uint64_t below_prev = 0;
+
+    for (int b = 0; b < SNAP_DIST_BUCKETS - 1; b++) {
+        uint64_t below = hist_count_below(h, (uint64_t)snapshot_dist_bounds_ms[b] * 1000);
+        dist[b] = below - below_prev;
+        below_prev = below;
+    }
+    dist[SNAP_DIST_BUCKETS - 1] = h->total - below_prev;
+}
+
 static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *o)
 {
     struct entry *e = &s->entries[idx];
@@ -767,6 +781,7 @@ static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *
     if (e->cum_dirty) {
         summary_ranks(e->cum->total, ranks);
         hist_values_at_ranks(e->cum, ranks, N_RANKS, e->cum_values);
+        fill_dist(e->cum, e->cum_dist);
         e->cum_dirty = false;
     }
     if (e->win_dirty) {
@@ -775,6 +790,7 @@ static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *
         hist_values_at_ranks(e->win, ranks, N_RANKS, e->win_values);
         e->win_dirty = false;
     }
+    memcpy(o->dist, e->cum_dist, sizeof o->dist);
     o->median_us = e->cum_values[0];
     memcpy(o->pct_us, e->cum_values + 1, sizeof o->pct_us);
     o->cur_count = e->win->total;

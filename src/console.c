@@ -250,3 +250,40 @@ void console_error_report(FILE *out, const struct snapshot *s)
         error_block(out, s, true, "Expected responses (counted as successes)", "Response",
                     nw);
 }
+
+static const char *verdict_word(uint8_t status)
+{
+    switch (status) {
+    case TARGET_PASS: return "pass";
+    case TARGET_AT_RISK: return "pass (at risk)";
+    case TARGET_FAIL: return "FAIL";
+    case TARGET_SKIPPED: return "skipped";
+    default: return "FAIL (no data)";
+    }
+}
+
+void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
+{
+    uint32_t met = 0, judged = 0;
+
+    if (s->n_targets == 0)
+        return;
+    fprintf(out, "Performance targets\n");
+    fprintf(out, "%-56s %-10s %-16s %s\n", "Target", "Window", "Status", "Value");
+    fprintf(out, "%s\n", "--------------------------------------------------------|----------|"
+                         "----------------|------------------------------");
+    for (uint32_t i = 0; i < s->n_targets; i++) {
+        const struct snap_target *t = &s->targets[i];
+        char name[SNAP_NAME_MAX + 96];
+        snprintf(name, sizeof name, "%s%s%s", t->endpoint, t->endpoint[0] ? " " : "", t->text);
+        fprintf(out, "%-56s %-10s %-16s %s\n", name, t->window, verdict_word(t->status),
+                t->detail);
+        met += t->status == TARGET_PASS || t->status == TARGET_AT_RISK;
+        judged += t->status != TARGET_SKIPPED;
+    }
+    if (s->aborted)
+        fprintf(out, "Aborted: %s\n", s->abort_reason);
+    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)\n", passed ? "PASS" : "FAIL", met,
+            judged, judged < s->n_targets ? ", throughput not judged: the load differs from the "
+            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "");
+}

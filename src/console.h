@@ -33,4 +33,8 @@ void console_percentiles_table(FILE *out, const struct snapshot *s, int name_wid
  * separator is 80 + console_default_name_width(out) - 19 dashes after the `|`, as Locust's. */
 void console_error_report(FILE *out, const struct snapshot *s);
 
+/* "Performance targets": each target with its window, value and verdict, then the run's
+ * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ..."). Nothing when s has no target. */
+void console_targets_table(FILE *out, const struct snapshot *s, bool passed);
+
 #endif

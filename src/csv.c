@@ -8,6 +8,7 @@
  *
  * Main thread only; no global state. */
 #include "csv.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -527,106 +528,6 @@ static int fail_oom(char *err, size_t errlen)
     return -1;
 }
 
-/* mkdir -p of the directories in front of the last '/' of path (Locust 2.43 does the same). */
-static int make_parent_dirs(const char *path, char *err, size_t errlen)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-
-    if (!slash || slash == path)
-        return 0;
-    if ((size_t)(slash - path) >= sizeof dir) {
-        errno = ENAMETOOLONG;
-        return fail(err, errlen, "cannot create the directory of", path);
-    }
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    for (char *p = dir + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            return fail(err, errlen, "cannot create directory", dir);
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const char *p, size_t n, size_t *done)
-{
-    *done = 0;
-    while (*done < n) {
-        ssize_t w = write(fd, p + *done, n - *done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        *done += (size_t)w;
-    }
-    return 0;
-}
-
-/* Makes a rename durable: fsync of the directory that holds path. Best effort. */
-static void sync_parent_dir(const char *path)
-{
-    char dir[4096] = ".";
-    const char *slash = strrchr(path, '/');
-
-    if (slash && (size_t)(slash - path) < sizeof dir) {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-/* A fresh temporary file next to path, created with 0666 & ~umask like a plain fopen. */
-static int open_temp(const char *path, char *tmp, size_t tmplen)
-{
-    for (int i = 0; i < 100; i++) {
-        snprintf(tmp, tmplen, "%s.%ld-%d.tmp", path, (long)getpid(), i);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    return -1;
-}
-
-static int write_atomic(const char *path, const char *data, size_t len, char *err,
-                        size_t errlen)
-{
-    char tmp[4200];
-    size_t done;
-
-    if (make_parent_dirs(path, err, errlen) != 0)
-        return -1;
-    int fd = open_temp(path, tmp, sizeof tmp);
-    if (fd < 0)
-        return fail(err, errlen, "cannot create", path);
-    if (write_all(fd, data, len, &done) != 0 || fsync(fd) != 0) {
-        int saved = errno;
-        close(fd);
-        unlink(tmp);
-        errno = saved;
-        return fail(err, errlen, "cannot write", path);
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-        return fail(err, errlen, "cannot write", path);
-    }
-    sync_parent_dir(path);
-    return 0;
-}
-
 static int write_file(const char *prefix, const char *suffix, enum csv_file which,
                       const struct snapshot *s, bool seen, char *err, size_t errlen)
 {
@@ -638,7 +539,7 @@ static int write_file(const char *prefix, const char *suffix, enum csv_file whic
         return fail(err, errlen, "cannot write", prefix);
     }
     render(&b, which, s, seen);
-    int rc = b.oom ? fail_oom(err, errlen) : write_atomic(path, b.p, b.len, err, errlen);
+    int rc = b.oom ? fail_oom(err, errlen) : fileio_write_atomic(path, b.p, b.len, err, errlen);
     buf_free(&b);
     return rc;
 }
@@ -670,7 +571,7 @@ static int history_flush(struct csv_history *h, char *err, size_t errlen)
 
     if (h->fd < 0 || h->pending.len == 0)
         return 0;
-    int rc = write_all(h->fd, h->pending.p, h->pending.len, &done);
+    int rc = fileio_write_all(h->fd, h->pending.p, h->pending.len, &done);
     int saved = errno;
     memmove(h->pending.p, h->pending.p + done, h->pending.len - done);
     h->pending.len -= done;
@@ -714,7 +615,7 @@ struct csv_history *csv_history_open(const char *prefix, bool full_history, char
             goto fail;
         }
         snprintf(h->path, n, "%s_stats_history.csv", prefix);
-        if (make_parent_dirs(h->path, err, errlen) != 0)
+        if (fileio_make_parent_dirs(h->path, err, errlen) != 0)
             goto fail;
         h->fd = open(h->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
         if (h->fd < 0) {
@@ -774,7 +675,7 @@ int csv_history_export(const struct csv_history *h, const char *path, char *err,
     int rc = history_text(h, &b, err, errlen);
 
     if (rc == 0)
-        rc = write_atomic(path, b.p, b.len, err, errlen);
+        rc = fileio_write_atomic(path, b.p, b.len, err, errlen);
     buf_free(&b);
     return rc;
 }
@@ -806,7 +707,7 @@ static int write_set_history(const char *base, const struct snapshot *s,
     } else {
         render_history_header(&b);
         render_history_rows(&b, s, false);
-        rc = b.oom ? fail_oom(err, errlen) : write_atomic(path, b.p, b.len, err, errlen);
+        rc = b.oom ? fail_oom(err, errlen) : fileio_write_atomic(path, b.p, b.len, err, errlen);
     }
     buf_free(&b);
     return rc;

@@ -87,15 +87,6 @@ static void unwatch(struct ev_loop *loop, struct headless *h)
     ev_timer_stop(loop, &h->poll);
 }
 
-static void summary(const struct snapshot *s)
-{
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
-    console_error_report(stdout, s);
-    fflush(stdout);
-}
 
 int headless_run(struct run *r)
 {
@@ -105,9 +96,5 @@ int headless_run(struct run *r)
     watch(loop, &h);
     ev_run(loop, 0);
     unwatch(loop, &h);
-    run_refresh(r);
-    run_log_events(r);
-    run_history_final(r);
-    summary(r->snap);
-    return run_finish(r);
+    return run_end(r);
 }

@@ -2,6 +2,7 @@
  * scenario headless or in the dashboard. Only main exits. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <curl/curl.h>
@@ -9,7 +10,9 @@
 #include "headless.h"
 #include "log.h"
 #include "options.h"
+#include "report.h"
 #include "run.h"
+#include "ui.h"
 #include "version.h"
 
 extern char **environ;
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
     char err[512];
     int rc;
 
+    if (argc > 1 && strcmp(argv[1], "report") == 0)    /* hornet report PREFIX ... */
+        return report_main(argc - 1, argv + 1);
     raise_fd_limit();
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);
@@ -67,8 +72,8 @@ int main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     rc = run_prepare(&run, &opt);
-    if (rc == 0)
-        rc = headless_run(&run);
+    if (rc == 0)    /* the dashboard falls back to headless, with a note, without a terminal */
+        rc = opt.headless ? headless_run(&run) : ui_run(&run);
     run_free(&run);
     curl_global_cleanup();
     log_close();

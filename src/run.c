@@ -6,7 +6,9 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
 #include "log.h"
+#include "report.h"
 #include "run.h"
 #include "target/target.h"
 
@@ -112,7 +114,8 @@ static int start_engine(struct run *r, uint32_t limit)
         .users = r->users, .spawn_rate = r->spawn_rate, .use_stages = r->use_stages,
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
-        .fds_per_user = r->target ? 2 : 1,
+        .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
+        .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
     };
     char err[512];
 
@@ -136,6 +139,8 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = load_scenario(r)) != 0)
         return rc;
     resolve_settings(r);
+    log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
+            (unsigned long long)r->seed, (unsigned long long)r->seed);
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
@@ -147,10 +152,70 @@ int run_prepare(struct run *r, struct options *opt)
     return start_engine(r, limit);
 }
 
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    size_t cap2 = *cap ? *cap : 256;
+    void *q;
+
+    if (need <= *cap)
+        return p;
+    while (cap2 < need)
+        cap2 *= 2;
+    if (!(q = realloc(p, cap2 * size)))
+        return NULL;
+    *cap = cap2;
+    return q;
+}
+
+/* Seconds already kept are overwritten (the collector revises the newest ones when late
+ * intervals arrive); new ones are appended. */
+static void keep_points(struct run *r)
+{
+    const struct snapshot *s = r->snap;
+    struct snap_point *p;
+
+    for (uint32_t i = 0; i < s->n_points; i++) {
+        const struct snap_point *pt = &s->series[i];
+        int64_t first = r->n_points ? r->points[0].second : pt->second;
+        size_t at = (size_t)(pt->second - first);
+        if (pt->second < first)
+            continue;
+        if (at < r->n_points) {
+            r->points[at] = *pt;
+            continue;
+        }
+        if (at != r->n_points || !(p = grow(r->points, &r->cap_points, at + 1, sizeof *p)))
+            continue;
+        r->points = p;
+        r->points[r->n_points++] = *pt;
+    }
+}
+
+static void keep_events(struct run *r)
+{
+    const struct snapshot *s = r->snap;
+    uint64_t newest = r->n_events ? r->events[r->n_events - 1].seq : 0;
+    struct snap_event *p;
+
+    for (uint32_t i = 0; i < s->n_events; i++) {
+        if (s->events[i].seq <= newest)
+            continue;
+        if (!(p = grow(r->events, &r->cap_events, r->n_events + 1, sizeof *p)))
+            return;
+        r->events = p;
+        r->events[r->n_events++] = s->events[i];
+    }
+}
+
 bool run_refresh(struct run *r)
 {
     uint64_t before = r->snap->seq;
-    return engine_snapshot(r->engine, r->snap) != before;
+
+    if (engine_snapshot(r->engine, r->snap) == before)
+        return false;
+    keep_points(r);
+    keep_events(r);
+    return true;
 }
 
 void run_log_events(struct run *r)
@@ -189,17 +254,80 @@ void run_history_final(struct run *r)
         history_row(r);
 }
 
+int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
+                      size_t errlen)
+{
+    const struct options *o = r->opt;
+    struct report_input in = {
+        .snap = r->snap, .points = r->points, .n_points = r->n_points,
+        .events = r->events, .n_events = r->n_events, .scenario_path = o->scenario,
+        .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
+        .use_stages = r->use_stages, .passed = run_verdict(r->snap),
+    };
+
+    if (md && report_write_markdown(&in, md, err, errlen) < 0)
+        return -1;
+    if (html && report_write_html(&in, html, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
 int run_finish(struct run *r)
 {
     const struct options *o = r->opt;
-    char err[512];
+    char err[4400];
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (r->snap->total.failures > 0 || r->snap->n_exceptions > 0)
-        return r->opt->exit_code_on_error;
-    return 0;
+    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
+}
+
+static void print_summary(const struct snapshot *s)
+{
+    console_stats_table(stdout, s, false, 0);
+    printf("\n");
+    console_percentiles_table(stdout, s, 0);
+    printf("\n");
+    console_error_report(stdout, s);
+    if (s->n_targets) {
+        printf("\n");
+        console_targets_table(stdout, s, run_verdict(s));
+    }
+    fflush(stdout);
+}
+
+int run_end(struct run *r)
+{
+    run_refresh(r);
+    run_log_events(r);
+    run_history_final(r);
+    print_summary(r->snap);
+    return run_finish(r);
+}
+
+/* Any rate target (success or failure rate) says how many failures are allowed. */
+static bool has_rate_target(const struct snapshot *s)
+{
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].metric == TARGET_SUCCESS_RATE ||
+            s->targets[i].metric == TARGET_FAILURE_RATE)
+            return true;
+    return false;
+}
+
+bool run_verdict(const struct snapshot *s)
+{
+    bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
+
+    if (s->aborted)
+        return false;
+    for (uint32_t i = 0; i < s->n_targets; i++)
+        if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
+            return false;
+    return failures_ok || has_rate_target(s);
 }
 
 void run_free(struct run *r)
@@ -212,5 +340,7 @@ void run_free(struct run *r)
     if (r->scn)
         scenario_free(r->scn);
     free(r->snap);
+    free(r->points);
+    free(r->events);
     memset(r, 0, sizeof *r);
 }

@@ -2,7 +2,11 @@
  * SIGTERM (target_run). Main thread. */
 #include <stdio.h>
 #include "target/target.h"
-
+#if defined(__has_include)
+#if __has_include("version.h")
+#include "version.h"            /* engine/version.h: hornet's one version string */
+#endif
+#endif
 #ifndef HORNET_VERSION
 #define HORNET_VERSION "0.1.0"
 #endif

@@ -61,7 +61,7 @@ static void start_engine(struct fixture *f, uint32_t users, double rate, double 
     struct engine_config cfg = {
         .scenario = f->scn, .host = f->host, .threads = 2, .seed = 42, .users = users,
         .spawn_rate = rate, .use_stages = stages, .run_time = run_time,
-        .stop_timeout = stop_timeout, .publish_interval = 0.05,
+        .stop_timeout = stop_timeout, .publish_interval = 0.05, .use_targets = true,
     };
     char err[512];
 
@@ -199,6 +199,9 @@ static void test_counts_equal_the_servers(void **state)
     assert_int_equal(f->snap->total.requests, served);
     assert_int_equal(f->snap->total.failures, bad->requests);
     assert_int_equal(f->snap->total.expected, unknown->requests);
+    for (int b = 0; b < SNAP_DIST_BUCKETS; b++)         /* the distribution covers them all */
+        served -= f->snap->total.dist[b];
+    assert_int_equal(served, 0);
     assert_true(f->snap->n_errors >= 2);
     for (uint32_t i = 0; i < f->snap->n_errors; i++) {
         const struct snap_error *e = &f->snap->errors[i];
@@ -420,6 +423,36 @@ static void test_unset_variable_fails_that_step(void **state)
     assert_true(found);
 }
 
+/* ---- targets: live verdicts and abort on fail ------------------------------------------------- */
+
+static const char *abort_json =
+    "{\"name\": \"abort\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.01},"
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\"}]}]}],"
+    " \"targets\": {\"success_rate\": \">= 99%\","
+    "   \"p99\": {\"value\": \"< 5ms\", \"abort_on_fail\": true, \"abort_after\": \"1s\"}}}";
+
+static void slow_health_20ms(struct target_config *tc)
+{
+    tc->latency[ROUTE_HEALTH].base_ms = 20;
+    tc->latency[ROUTE_HEALTH].jitter_ms = 0;
+}
+
+static void test_failing_target_aborts_the_run(void **state)
+{
+    struct fixture *f = *state;
+
+    start_target(f, slow_health_20ms);
+    load(f, abort_json);
+    start_engine(f, 5, 100, 30.0, 0.0, false);       /* would run 30 s without the abort */
+    wait_finished(f, 15);
+    assert_true(f->snap->aborted);
+    assert_non_null(strstr(f->snap->abort_reason, "Target failed: p99 < 5 ms"));
+    assert_true(f->snap->elapsed < 10.0);
+    assert_int_equal(f->snap->n_targets, 2);
+    assert_int_equal(f->snap->targets[0].status, TARGET_FAIL);      /* p99 */
+    assert_int_equal(f->snap->targets[1].status, TARGET_PASS);      /* success rate */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pause_resume_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stages_retarget_then_end_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unset_variable_fails_that_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_target_aborts_the_run, setup, teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, NULL, NULL);

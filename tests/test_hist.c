@@ -591,10 +591,34 @@ static void test_index_arithmetic(void **state)
     assert_int_equal(hist_highest_equivalent(HIST_COUNTS_LEN - 1), HIST_MAX_TRACKABLE - 1);
 }
 
+/* hist_count_below: exact at bucket precision, whole blocks and partial ones alike. */
+static void test_count_below(void **state)
+{
+    struct hist *h = calloc(1, sizeof *h);
+    uint64_t limits[] = {1, 100, 2048, 10000, 20000, 50000, 99999, 100000, 5000000};
+
+    (void)state;
+    hist_init(h);
+    assert_int_equal(hist_count_below(h, 1000), 0);
+    for (uint64_t v = 1; v <= 100000; v++)
+        hist_record(h, v);
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        uint64_t lim = limits[i], got = hist_count_below(h, lim);
+        /* values below the limit's bucket, i.e. below its lowest equivalent value */
+        uint64_t low = hist_lowest_equivalent(hist_index_of(lim));
+        uint64_t want = low > 100001 ? 100000 : low - 1;
+        assert_int_equal(got, want);
+        if (lim <= 100001)
+            assert_true(got <= lim - 1 && lim - 1 - got <= lim / 1024 + 1);
+    }
+    free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uniform),
+        cmocka_unit_test(test_count_below),
         cmocka_unit_test(test_exponential),
         cmocka_unit_test(test_lognormal),
         cmocka_unit_test(test_bimodal),

@@ -79,6 +79,23 @@ static void test_late_caller_catches_up(void **state)
     assert_true(fabs(ramp_next(&r) - 4.0) < 1e-9);
 }
 
+static void test_retarget_mid_ramp_keeps_the_pace(void **state)
+{
+    struct ramp r = {0};
+    (void)state;
+    ramp_retarget(&r, 10, 10.0, 0.0);
+    assert_int_equal(ramp_due(&r, 0.0), 10);
+    ramp_retarget(&r, 20, 10.0, 0.3);               /* +10 0.3 s after a step of 10 */
+    assert_int_equal(ramp_due(&r, 0.3), 0);
+    ramp_retarget(&r, 30, 10.0, 0.6);
+    assert_int_equal(ramp_due(&r, 0.6), 0);
+    assert_int_equal(ramp_due(&r, 1.0), 10);
+    assert_int_equal(ramp_due(&r, 2.0), 10);
+    assert_int_equal(r.current, 30);
+    ramp_retarget(&r, 31, 10.0, 5.0);               /* idle again: the step goes at once */
+    assert_int_equal(ramp_due(&r, 5.0), 1);
+}
+
 static void test_eta(void **state)
 {
     struct ramp r = {0};
@@ -146,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_fractional_rate_steps_by_one),
         cmocka_unit_test(test_last_step_is_partial_and_down_uses_rate),
         cmocka_unit_test(test_late_caller_catches_up),
+        cmocka_unit_test(test_retarget_mid_ramp_keeps_the_pace),
         cmocka_unit_test(test_eta),
         cmocka_unit_test(test_class_split_follows_weights),
         cmocka_unit_test(test_single_user_goes_to_heaviest_class),

@@ -803,6 +803,43 @@ static const struct broken broken[] = {
      ":8:16: user_classes[0].wait.betwen: unknown key (did you mean between?)"},
     {"weight_zero.json",
      ":8:17: user_classes[0].weight: expected a number > 0"},
+    {"targets_abort_after_bad.json",
+     ":18:53: targets.p99.abort_after: expected a duration such as 20, \"20s\", "
+     "\"3m\", \"1h30m\" or \"250ms\" (more than 0)"},
+    {"targets_endpoint_ambiguous.json",
+     ":18:29: targets.endpoints[\"/x/\"]: \"/x/\" is requested with several methods: "
+     "write \"METHOD /x/\""},
+    {"targets_endpoint_nested.json",
+     ":18:41: targets.endpoints[\"GET /x/\"]: \"endpoints\" belongs at the top of the "
+     "targets block"},
+    {"targets_endpoint_unknown.json",
+     ":18:29: targets.endpoints[\"/yy/\"]: no step is named \"/yy/\" (did you mean "
+     "\"/yz/\"?)"},
+    {"targets_no_value.json",
+     ":18:22: targets.p99: missing required key \"value\""},
+    {"targets_not_object.json",
+     ":18:14: targets: expected an object, got a list"},
+    {"targets_option_unknown.json",
+     ":18:38: targets.p99.abort_on_fial: unknown key (did you mean abort_on_fail?)"},
+    {"targets_rate_bad.json",
+     ":18:31: targets.success_rate: expected a rate such as \">= 99%\", \"99.5%\" or "
+     "0.99"},
+    {"targets_rps_range.json",
+     ":18:22: targets.rps: expected a range [low, high] with 0 <= low <= high"},
+    {"targets_time_bad.json",
+     ":18:22: targets.p99: expected a time bound such as \"500ms\", \"< 1s\" or 200 "
+     "(ms)"},
+    {"targets_time_lower.json",
+     ":18:22: targets.p99: expected a time bound such as \"500ms\", \"< 1s\" or 200 "
+     "(ms)"},
+    {"targets_unknown_key.json",
+     ":18:15: targets.succes_rate: unknown key (did you mean success_rate?)"},
+    {"targets_window_bad.json",
+     ":18:48: targets.p99.window: expected \"run\", \"steady\" or \"last DURATION\" "
+     "(1 s to 600 s), e.g. \"last 60s\""},
+    {"targets_window_long.json",
+     ":18:48: targets.p99.window: expected \"run\", \"steady\" or \"last DURATION\" "
+     "(1 s to 600 s), e.g. \"last 60s\""},
 };
 
 static void test_broken_fixtures(void **state)

@@ -194,7 +194,7 @@ static void check_counts(struct fixture *f)
         const cJSON *st = jget(rt, "statuses");
         uint64_t route_total = 0;
         for (int s = 100; s < MAX_STATUS; s++) {
-            char key[8];
+            char key[16];
             const cJSON *v;
             snprintf(key, sizeof key, "%d", s);
             v = cJSON_GetObjectItemCaseSensitive(st, key);
@@ -430,6 +430,8 @@ static void test_deployment_create_get_patch(void **state)
     reply_free(&r);
     call(f, ROUTE_DEPLOYMENT_PATCH, "PATCH", path, token, "[1]", &r);
     assert_int_equal(r.status, 400);
+    assert_string_equal(jget(r.json, "non_field_errors")->child->valuestring,
+                        "Invalid data. Expected a dictionary, but got list.");
     reply_free(&r);
     call(f, ROUTE_OTHER, "PUT", path, token, "{}", &r);
     assert_int_equal(r.status, 405);
@@ -566,6 +568,51 @@ static void test_pagination(void **state)
 
 /* --- CAB approvals and events --- */
 
+/* After approving dep[0] and rejecting dep[1]: the deployments, the lists and the events. */
+static void check_after_decisions(struct fixture *f, const char *token, const char *approver,
+                                  char dep[][37], char ap[][37])
+{
+    char path[160];
+    struct reply r;
+
+    snprintf(path, sizeof path, "/api/v1/deployments/%s/", dep[0]);
+    call(f, ROUTE_DEPLOYMENT_GET, "GET", path, token, NULL, &r);
+    assert_string_equal(jstr(r.json, "status"), "approved");
+    reply_free(&r);
+    snprintf(path, sizeof path, "/api/v1/deployments/%s/", dep[1]);
+    call(f, ROUTE_DEPLOYMENT_GET, "GET", path, token, NULL, &r);
+    assert_string_equal(jstr(r.json, "status"), "rejected");
+    reply_free(&r);
+    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/?status=pending", approver, NULL,
+         &r);
+    assert_int_equal(jnum(r.json, "count"), 1);
+    reply_free(&r);
+    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/?status=approved", approver, NULL,
+         &r);
+    assert_int_equal(jnum(r.json, "count"), 1);
+    assert_string_equal(jstr(cJSON_GetArrayItem(jget(r.json, "results"), 0), "id"), ap[0]);
+    reply_free(&r);
+    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/", approver, NULL, &r);
+    assert_int_equal(jnum(r.json, "count"), 3);
+    reply_free(&r);
+    call(f, ROUTE_DEPLOYMENT_LIST, "GET", "/api/v1/deployments/?status=rejected", token, NULL, &r);
+    assert_int_equal(jnum(r.json, "count"), 1);
+    reply_free(&r);
+
+    call(f, ROUTE_EVENTS, "GET", "/api/v1/events/?limit=10", token, NULL, &r);
+    const cJSON *events = jget(r.json, "results");
+    assert_int_equal(cJSON_GetArraySize(events), 2);
+    assert_string_equal(jstr(cJSON_GetArrayItem(events, 0), "type"), "approval.rejected");
+    assert_string_equal(jstr(cJSON_GetArrayItem(events, 0), "approval_id"), ap[1]);
+    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "type"), "approval.approved");
+    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "deployment_id"), dep[0]);
+    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "actor"), "cab_approver");
+    reply_free(&r);
+    call(f, ROUTE_EVENTS, "GET", "/api/v1/events/?limit=1", token, NULL, &r);
+    assert_int_equal(cJSON_GetArraySize(jget(r.json, "results")), 1);
+    reply_free(&r);
+}
+
 static void test_approval_flow(void **state)
 {
     struct fixture *f = *state;
@@ -615,42 +662,7 @@ static void test_approval_flow(void **state)
     assert_int_equal(r.status, 404);
     reply_free(&r);
 
-    snprintf(path, sizeof path, "/api/v1/deployments/%s/", dep[0]);
-    call(f, ROUTE_DEPLOYMENT_GET, "GET", path, token, NULL, &r);
-    assert_string_equal(jstr(r.json, "status"), "approved");
-    reply_free(&r);
-    snprintf(path, sizeof path, "/api/v1/deployments/%s/", dep[1]);
-    call(f, ROUTE_DEPLOYMENT_GET, "GET", path, token, NULL, &r);
-    assert_string_equal(jstr(r.json, "status"), "rejected");
-    reply_free(&r);
-    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/?status=pending", approver, NULL,
-         &r);
-    assert_int_equal(jnum(r.json, "count"), 1);
-    reply_free(&r);
-    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/?status=approved", approver, NULL,
-         &r);
-    assert_int_equal(jnum(r.json, "count"), 1);
-    assert_string_equal(jstr(cJSON_GetArrayItem(jget(r.json, "results"), 0), "id"), ap[0]);
-    reply_free(&r);
-    call(f, ROUTE_APPROVAL_LIST, "GET", "/api/v1/cab/approvals/", approver, NULL, &r);
-    assert_int_equal(jnum(r.json, "count"), 3);
-    reply_free(&r);
-    call(f, ROUTE_DEPLOYMENT_LIST, "GET", "/api/v1/deployments/?status=rejected", token, NULL, &r);
-    assert_int_equal(jnum(r.json, "count"), 1);
-    reply_free(&r);
-
-    call(f, ROUTE_EVENTS, "GET", "/api/v1/events/?limit=10", token, NULL, &r);
-    const cJSON *events = jget(r.json, "results");
-    assert_int_equal(cJSON_GetArraySize(events), 2);
-    assert_string_equal(jstr(cJSON_GetArrayItem(events, 0), "type"), "approval.rejected");
-    assert_string_equal(jstr(cJSON_GetArrayItem(events, 0), "approval_id"), ap[1]);
-    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "type"), "approval.approved");
-    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "deployment_id"), dep[0]);
-    assert_string_equal(jstr(cJSON_GetArrayItem(events, 1), "actor"), "cab_approver");
-    reply_free(&r);
-    call(f, ROUTE_EVENTS, "GET", "/api/v1/events/?limit=1", token, NULL, &r);
-    assert_int_equal(cJSON_GetArraySize(jget(r.json, "results")), 1);
-    reply_free(&r);
+    check_after_decisions(f, token, approver, dep, ap);
     check_counts(f);
 }
 

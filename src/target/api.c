@@ -297,7 +297,7 @@ void api_handle(struct api *a, const struct api_request *rq, const struct api_ma
     int user = 0;
 
     *rs = (struct api_response){0};
-    if (m->status == 404) {
+    if (m->status == 404 || (!m->status && !handlers[m->route])) {
         api_error(out, rs, 404, "Not found.");
         return;
     }

@@ -1,6 +1,7 @@
 /* api_util: helpers of the api's handlers: error bodies, JSON request bodies, query strings,
  * page-number pagination in the Django REST framework's shape. Loop thread only. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api_internal.h"
@@ -13,6 +14,21 @@ void api_error(struct tbuf *out, struct api_response *rs, int status, const char
     jsonw_str(out, detail, strlen(detail));
     tbuf_putc(out, '}');
     rs->status = status;
+}
+
+/* The Python type name DRF would report for a JSON value. */
+static const char *python_type(const cJSON *v)
+{
+    if (cJSON_IsArray(v))
+        return "list";
+    if (cJSON_IsString(v))
+        return "str";
+    if (cJSON_IsBool(v))
+        return "bool";
+    if (cJSON_IsNull(v))
+        return "NoneType";
+    return floor(v->valuedouble) == v->valuedouble && fabs(v->valuedouble) < 1e18 ? "int"
+                                                                                : "float";
 }
 
 cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct api_response *rs)
@@ -35,8 +51,10 @@ cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct ap
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
+        tbuf_puts(out, "{\"non_field_errors\": [\"Invalid data. Expected a dictionary, but got ");
+        tbuf_puts(out, python_type(root));
+        tbuf_puts(out, ".\"]}");
         cJSON_Delete(root);
-        tbuf_puts(out, "{\"non_field_errors\": [\"Invalid data. Expected a dictionary.\"]}");
         rs->status = 400;
         return NULL;
     }

@@ -64,7 +64,9 @@ void target_usage(FILE *out)
           "  --job-failure-rate RATE    share of publish jobs that fail (default 0.02)\n"
           "  -q, --quiet                no log lines (the final counts still print)\n"
           "  -h, --help                 this text\n"
-          "  -V, --version              the version\n", out);
+          "  -V, --version              the version\n\n"
+          "Paths keep Django's trailing slash and are never redirected: /api/v1/health is a\n"
+          "404. GET /api/v1/_stats/ reports the counts as JSON.\n", out);
 }
 
 static const struct opt *find_opt(const char *arg, size_t len)

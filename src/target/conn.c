@@ -6,6 +6,7 @@
  * thread only. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -179,6 +180,10 @@ static int on_headers_complete(http_parser *p)
     struct request *r = &c->req;
     bool has_length = p->content_length != ULLONG_MAX && p->content_length > 0;
 
+    if (p->http_major != 1) {
+        c->reject = 400;            /* HTTP/0.x, 2.x (prior knowledge), 9.9: not ours */
+        return -1;
+    }
     if (has_length && p->content_length > c->srv->cfg.max_body_bytes) {
         c->reject = 413;
         return -1;
@@ -226,8 +231,7 @@ static int on_message_complete(http_parser *p)
     delay = api_delay(c->srv->api, c->match.route);
     if (delay > 0) {
         c->waiting = true;
-        ev_timer_set(&c->delay, delay, 0);
-        ev_timer_start(c->srv->loop, &c->delay);
+        delay_add(&c->srv->delays, &c->delay, delay);
         http_parser_pause(p, 1);
         return 0;
     }
@@ -284,7 +288,8 @@ static void build_request(struct conn *c, struct api_request *rq)
     const char *u = tbuf_cstr(&r->url), *q, *frag;
     size_t n = r->url.len;
 
-    if (n > 8 && (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8))) {
+    if (u[0] != '/' && n > 8 &&
+        (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8))) {
         /* absolute-form: drop the scheme and authority */
         const char *slash = strchr(u + (u[4] == ':' ? 7 : 8), '/');
         n -= slash ? (size_t)(slash - u) : n;
@@ -324,11 +329,10 @@ static void serve(struct conn *c)
     respond(c, c->match.route, rs.status, rs.headers, body, rq.method == HTTP_HEAD);
 }
 
-static void delay_cb(struct ev_loop *loop, ev_timer *w, int revents)
+void conn_delay_done(struct delay_item *it)
 {
-    struct conn *c = w->data;
+    struct conn *c = (struct conn *)(void *)((char *)it - offsetof(struct conn, delay));
 
-    (void)loop, (void)revents;
     c->waiting = false;
     serve(c);
     after_response(c);
@@ -435,7 +439,7 @@ static void settle(struct conn *c)
         resume(c);
     }
     if (c->peer_eof && c->waiting) {
-        ev_timer_stop(c->srv->loop, &c->delay);     /* the client left: never served */
+        delay_cancel(&c->srv->delays, &c->delay);   /* the client left: never served */
         c->waiting = false;
     }
     if (pending == 0 && c->closing && !c->lingering)
@@ -534,9 +538,9 @@ void conn_open(struct server *s, int fd)
     c->parser.data = c;
     ev_io_init(&c->rio, read_cb, fd, EV_READ);
     ev_io_init(&c->wio, write_cb, fd, EV_WRITE);
-    ev_timer_init(&c->delay, delay_cb, 0, 0);
+    c->delay.slot = 0;
     ev_init(&c->clock, clock_cb);
-    c->rio.data = c->wio.data = c->delay.data = c->clock.data = c;
+    c->rio.data = c->wio.data = c->clock.data = c;
     c->clock.repeat = check_period(&s->cfg);
     ev_timer_again(s->loop, &c->clock);
     ev_io_start(s->loop, &c->rio);
@@ -555,7 +559,7 @@ void conn_close(struct conn *c)
 
     ev_io_stop(s->loop, &c->rio);
     ev_io_stop(s->loop, &c->wio);
-    ev_timer_stop(s->loop, &c->delay);
+    delay_cancel(&s->delays, &c->delay);
     ev_timer_stop(s->loop, &c->clock);
     close(c->fd);
     c->fd = -1;

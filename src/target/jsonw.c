@@ -1,6 +1,7 @@
 /* jsonw: JSON output helpers for the target's responses. Pure; any thread. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include "jsonw.h"
 
@@ -66,24 +67,40 @@ static void put_digits(char *p, unsigned v, int width)
 
 void jsonw_time(struct tbuf *b, double t)
 {
-    char text[] = "\"0000-00-00T00:00:00.000000Z\"";
+    /* the date and time of day change once a second: format them once per second and
+     * thread (each target's loop has its own thread) */
+    static _Thread_local struct {
+        time_t secs;
+        char text[21];          /* "\"2025-01-31T12:34:56" */
+    } cache = {-1, ""};
+    char frac[9] = ".000000Z";
     double whole = floor(t);
     time_t secs = (time_t)whole;
     unsigned micros = (unsigned)((t - whole) * 1e6);
     struct tm tm;
 
-    if (!(t > 0) || !gmtime_r(&secs, &tm)) {
+    if (!(t > 0) || t > 253402300799.0) {       /* null, and nothing past year 9999 */
         tbuf_add(b, "null", 4);
         return;
     }
-    put_digits(text + 1, (unsigned)tm.tm_year + 1900, 4);
-    put_digits(text + 6, (unsigned)tm.tm_mon + 1, 2);
-    put_digits(text + 9, (unsigned)tm.tm_mday, 2);
-    put_digits(text + 12, (unsigned)tm.tm_hour, 2);
-    put_digits(text + 15, (unsigned)tm.tm_min, 2);
-    put_digits(text + 18, (unsigned)tm.tm_sec, 2);
-    put_digits(text + 21, micros > 999999 ? 999999 : micros, 6);
-    tbuf_add(b, text, sizeof text - 1);
+    if (secs != cache.secs) {
+        if (!gmtime_r(&secs, &tm)) {
+            tbuf_add(b, "null", 4);
+            return;
+        }
+        memcpy(cache.text, "\"0000-00-00T00:00:00", 21);
+        put_digits(cache.text + 1, (unsigned)tm.tm_year + 1900, 4);
+        put_digits(cache.text + 6, (unsigned)tm.tm_mon + 1, 2);
+        put_digits(cache.text + 9, (unsigned)tm.tm_mday, 2);
+        put_digits(cache.text + 12, (unsigned)tm.tm_hour, 2);
+        put_digits(cache.text + 15, (unsigned)tm.tm_min, 2);
+        put_digits(cache.text + 18, (unsigned)tm.tm_sec, 2);
+        cache.secs = secs;
+    }
+    put_digits(frac + 1, micros > 999999 ? 999999 : micros, 6);
+    tbuf_add(b, cache.text, 20);
+    tbuf_add(b, frac, 8);
+    tbuf_putc(b, '"');
 }
 
 /* Length of the UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */

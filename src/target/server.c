@@ -107,8 +107,9 @@ struct server *server_create(struct ev_loop *loop, const struct target_config *c
         return NULL;
     }
     s->api = api_create(c, served);
-    if (!s->api) {
-        snprintf(err, errlen, "out of memory");
+    if (!s->api || delay_init(&s->delays, loop, conn_delay_done)) {
+        snprintf(err, errlen, s->api ? "timerfd: %s" : "out of memory", strerror(errno));
+        api_destroy(s->api);
         close(s->fd);
         free(s);
         return NULL;
@@ -147,6 +148,7 @@ void server_destroy(struct server *s)
         s->pool = c->next;
         conn_free(c);
     }
+    delay_free(&s->delays);
     close(s->fd);
     api_destroy(s->api);
     tbuf_free(&s->body);

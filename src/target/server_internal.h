@@ -6,6 +6,7 @@
 #include <http_parser.h>
 #include <stdbool.h>
 #include "api.h"
+#include "delay.h"
 #include "server.h"
 #include "tbuf.h"
 
@@ -45,7 +46,7 @@ struct conn {
     struct conn *prev, *next;   /* in the server's live list (next: the pool's list) */
     int fd;
     ev_io rio, wio;
-    ev_timer delay;             /* the simulated latency of the waiting request */
+    struct delay_item delay;    /* the simulated latency of the waiting request */
     ev_timer clock;             /* idle, request, write-stall and linger deadlines (lazy) */
     http_parser parser;
     struct tbuf in, out;        /* unparsed input from in_off; unsent output from out_off */
@@ -74,6 +75,7 @@ struct server {
     int fd, port;
     ev_io accept_io;
     ev_timer accept_retry;      /* re-enables accept after EMFILE and friends */
+    struct delay_queue delays;  /* waiting requests, to the microsecond */
     struct conn *live;          /* open connections */
     struct conn *pool;          /* closed connections kept for reuse */
     unsigned pool_size;
@@ -94,6 +96,9 @@ void conn_free(struct conn *c);
 
 /* The parser callbacks (conn.c). */
 void conn_settings(http_parser_settings *settings);
+
+/* A waiting request's latency has passed (the delay queue's callback). */
+void conn_delay_done(struct delay_item *it);
 
 /* "Date: ...\r\n" for the loop's current time, formatted once per second (server.c). */
 const char *server_date(struct server *s);

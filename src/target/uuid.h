@@ -52,14 +52,13 @@ static inline int uuid_parse(const char *s, size_t n, struct uuid *out)
 static inline void uuid_format(const struct uuid *u, char out[UUID_TEXT_LEN])
 {
     static const char hex[] = "0123456789abcdef";
-    size_t k = 0;
+    static const uint8_t at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 
     for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[k++] = '-';
-        out[k++] = hex[u->b[i] >> 4];
-        out[k++] = hex[u->b[i] & 15];
+        out[at[i]] = hex[u->b[i] >> 4];
+        out[at[i] + 1] = hex[u->b[i] & 15];
     }
+    out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 static inline bool uuid_equal(const struct uuid *a, const struct uuid *b)

@@ -71,7 +71,7 @@ check "--exit-code-on-error changes it" [ "$rc" = 7 ]
 $TARGET --port 0 --quiet --seed 3 >"$TMP/target.out" 2>"$TMP/target.err" &
 tpid=$!; CLEANUP="kill $tpid 2>/dev/null"
 for _ in $(seq 50); do port=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/target.out" "$TMP/target.err" | head -1 | cut -d: -f3); [ -n "$port" ] && break; sleep 0.1; done
-$HORNET --headless --only-summary -u 20 -r 20 -t 4s -H "http://127.0.0.1:$port" --csv "$TMP/ext" \
+$HORNET --headless --only-summary -u 20 -r 20 -t 4s -s 10 -H "http://127.0.0.1:$port" --csv "$TMP/ext" \
     scenarios/cab_approvals.json >/dev/null 2>&1; rc=$?
 check "a run against -H exits 0" [ "$rc" = 0 ]
 served=$(curl -s "http://127.0.0.1:$port/api/v1/_stats/" | python3 -c '

@@ -1,0 +1,201 @@
+/* targets: verdicts of performance targets against their bounds. Pure; any thread. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "targets.h"
+#include "tracker.h"
+
+#define TIME_RISK 0.9           /* at risk beyond 90% of an upper time/throughput bound */
+#define RATE_RISK 0.8           /* at risk once 80% of the failure budget is used */
+
+const char *target_status_name(enum target_status s)
+{
+    switch (s) {
+    case TARGET_PASS: return "pass";
+    case TARGET_AT_RISK: return "at risk";
+    case TARGET_FAIL: return "fail";
+    case TARGET_SKIPPED: return "skipped";
+    default: return "pending";
+    }
+}
+
+static bool is_rate(const struct target_def *t)
+{
+    return t->metric == TARGET_SUCCESS_RATE || t->metric == TARGET_FAILURE_RATE;
+}
+
+void target_format_value(const struct target_def *t, double v, char *out, size_t n)
+{
+    if (is_rate(t))
+        snprintf(out, n, "%.2f%%", v * 100.0);
+    else if (t->metric == TARGET_RPS)
+        snprintf(out, n, "%.1f/s", v);
+    else if (v >= 1000.0)
+        snprintf(out, n, "%.2f s", v / 1000.0);
+    else
+        snprintf(out, n, "%.0f ms", v);
+}
+
+void target_window_name(const struct target_def *t, char *out, size_t n)
+{
+    if (t->window == TARGET_WINDOW_STEADY)
+        snprintf(out, n, "steady");
+    else if (t->window == TARGET_WINDOW_LAST)
+        snprintf(out, n, "last %gs", t->last);
+    else
+        snprintf(out, n, "run");
+}
+
+static bool below_lo(const struct target_def *t, double v)
+{
+    return t->lo_strict ? v <= t->lo : v < t->lo;
+}
+
+static bool above_hi(const struct target_def *t, double v)
+{
+    return t->hi_strict ? v >= t->hi : v > t->hi;
+}
+
+static bool close_to_bound(const struct target_def *t, double v)
+{
+    if (is_rate(t)) {               /* budget: 1 - lo for success, hi for failure rates */
+        if (isfinite(t->lo) && t->lo < 1.0)
+            return 1.0 - v > RATE_RISK * (1.0 - t->lo);
+        return isfinite(t->hi) && v > RATE_RISK * t->hi;
+    }
+    if (isfinite(t->hi) && v > TIME_RISK * t->hi)
+        return true;
+    return isfinite(t->lo) && t->lo > 0 && v < t->lo / TIME_RISK;
+}
+
+static void describe_fail(const struct target_def *t, double v, bool low, char *out, size_t n)
+{
+    char val[32], bound[32];
+    double b = low ? t->lo : t->hi;
+
+    target_format_value(t, v, val, sizeof val);
+    target_format_value(t, b, bound, sizeof bound);
+    if (is_rate(t))
+        snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
+    else if (b > 0)
+        snprintf(out, n, "%s %s %s (%+.0f%%)", val, low ? "<" : ">", bound,
+                 (v - b) / b * 100.0);
+    else
+        snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
+}
+
+enum target_status target_judge(const struct target_def *t, bool has_data, double value,
+                                char *detail, size_t n)
+{
+    char buf[96];
+    enum target_status st;
+
+    if (!detail) {
+        detail = buf;
+        n = sizeof buf;
+    }
+    if (!has_data || isnan(value)) {
+        snprintf(detail, n, "no data yet");
+        return TARGET_PENDING;
+    }
+    if (below_lo(t, value) || above_hi(t, value)) {
+        describe_fail(t, value, below_lo(t, value), detail, n);
+        return TARGET_FAIL;
+    }
+    st = close_to_bound(t, value) ? TARGET_AT_RISK : TARGET_PASS;
+    target_format_value(t, value, detail, n);
+    return st;
+}
+
+/* The value of a run-window target from the snapshot's cumulative numbers. */
+static bool run_value(const struct target_def *d, const struct snapshot *s, double *v)
+{
+    const struct snap_stats *e = d->endpoint < 0 ? &s->total : &s->endpoints[d->endpoint];
+    uint64_t timed = e->requests - e->none_requests;
+
+    switch (d->metric) {
+    case TARGET_RPS:
+        *v = s->now > s->start_time ? (double)e->requests / (s->now - s->start_time) : 0.0;
+        if (s->end_time > s->start_time)
+            *v = (double)e->requests / (s->end_time - s->start_time);
+        return s->now - s->start_time >= 1.0;
+    case TARGET_SUCCESS_RATE:
+    case TARGET_FAILURE_RATE:
+        if (e->requests == 0)
+            return false;
+        *v = (double)e->failures / (double)e->requests;
+        if (d->metric == TARGET_SUCCESS_RATE)
+            *v = 1.0 - *v;
+        return true;
+    case TARGET_AVERAGE:
+        *v = timed ? (double)e->total_us / (double)timed / 1000.0 : 0.0;
+        return timed > 0;
+    case TARGET_MEDIAN:
+        *v = (double)e->median_us / 1000.0;
+        return timed > 0;
+    default:
+        for (int k = 0; k < SNAP_PCT_COUNT; k++)
+            if (fabs(snapshot_pcts[k] - d->pct) < 1e-9) {
+                *v = (double)e->pct_us[k] / 1000.0;
+                return timed > 0;
+            }
+        return false;
+    }
+}
+
+static void fill_one(const struct target_def *d, struct tracker *t, struct snapshot *s,
+                     double now, struct snap_target *o)
+{
+    char cur[32];
+    size_t len;
+
+    memset(o, 0, sizeof *o);
+    snprintf(o->text, sizeof o->text, "%s", d->text);
+    snprintf(o->endpoint, sizeof o->endpoint, "%s", d->endpoint_label ? d->endpoint_label : "");
+    target_window_name(d, o->window, sizeof o->window);
+    o->metric = (uint8_t)d->metric;
+    o->lo = d->lo;
+    o->hi = d->hi;
+    o->abort_on_fail = d->abort_on_fail;
+    o->has_data = d->window == TARGET_WINDOW_RUN ? run_value(d, s, &o->value)
+                                                 : tracker_value(t, d, now, 0, &o->value);
+    o->has_current = tracker_value(t, d, now, 10, &o->current);
+    o->status = (uint8_t)target_judge(d, o->has_data, o->value, o->detail, sizeof o->detail);
+    if (o->status == TARGET_PASS && o->has_current && !s->finished &&
+        target_judge(d, true, o->current, NULL, 0) == TARGET_FAIL) {
+        o->status = TARGET_AT_RISK;
+        target_format_value(d, o->current, cur, sizeof cur);
+        len = strlen(o->detail);
+        snprintf(o->detail + len, sizeof o->detail - len, ", last 10 s: %s", cur);
+    }
+}
+
+void targets_fill(const struct scenario *scn, struct tracker *t, struct snapshot *s, double now,
+                  bool judge_throughput)
+{
+    s->n_targets = scn->n_targets < SNAP_MAX_TARGETS ? scn->n_targets : SNAP_MAX_TARGETS;
+    for (uint32_t i = 0; i < s->n_targets; i++) {
+        struct snap_target *o = &s->targets[i];
+        fill_one(&scn->targets[i], t, s, now, o);
+        if (!judge_throughput && scn->targets[i].metric == TARGET_RPS) {
+            o->status = TARGET_SKIPPED;
+            snprintf(o->detail, sizeof o->detail, "not judged: the load differs from the "
+                     "scenario's");
+        }
+    }
+}
+
+int targets_abort_check(const struct scenario *scn, const struct snapshot *s, double elapsed,
+                        char *reason, size_t n)
+{
+    for (uint32_t i = 0; i < s->n_targets; i++) {
+        const struct snap_target *o = &s->targets[i];
+        if (o->status != TARGET_FAIL || !o->abort_on_fail ||
+            elapsed < scn->targets[i].abort_after)
+            continue;
+        snprintf(reason, n, "Target failed: %s%s%s (%s): %s, aborting the run", o->endpoint,
+                 o->endpoint[0] ? " " : "", o->text, o->window, o->detail);
+        return (int)i;
+    }
+    return -1;
+}

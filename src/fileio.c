@@ -1,0 +1,122 @@
+/* fileio: atomic whole-file writes and mkdir -p for output files. Any thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "fileio.h"
+
+static int fail(char *err, size_t errlen, const char *what, const char *path)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+    return -1;
+}
+
+int fileio_make_parent_dirs(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+
+    if (!slash || slash == path)
+        return 0;
+    if ((size_t)(slash - path) >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return fail(err, errlen, "cannot create the directory of", path);
+    }
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    for (char *p = dir + 1;; p++) {
+        char c;
+        if (*p != '/' && *p != '\0')
+            continue;
+        c = *p;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return fail(err, errlen, "cannot create directory", dir);
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    return 0;
+}
+
+int fileio_write_all(int fd, const char *p, size_t n, size_t *done)
+{
+    size_t got = 0;
+    int rc = 0;
+
+    while (got < n) {
+        ssize_t w = write(fd, p + got, n - got);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            rc = -1;
+            break;
+        }
+        got += (size_t)w;
+    }
+    if (done)
+        *done = got;
+    return rc;
+}
+
+/* Makes a rename durable: fsync of the directory that holds path. Best effort. */
+static void sync_parent_dir(const char *path)
+{
+    char dir[4096] = ".";
+    const char *slash = strrchr(path, '/');
+    int fd;
+
+    if (slash && (size_t)(slash - path) < sizeof dir) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* A fresh temporary file next to path. */
+static int open_temp(const char *path, char *tmp, size_t tmplen)
+{
+    for (int i = 0; i < 100; i++) {
+        int fd;
+        snprintf(tmp, tmplen, "%s.%ld-%d.tmp", path, (long)getpid(), i);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+int fileio_write_atomic(const char *path, const char *data, size_t len, char *err,
+                        size_t errlen)
+{
+    char tmp[4200];
+    int fd, saved;
+
+    if (fileio_make_parent_dirs(path, err, errlen) != 0)
+        return -1;
+    if ((fd = open_temp(path, tmp, sizeof tmp)) < 0)
+        return fail(err, errlen, "cannot create", path);
+    if (fileio_write_all(fd, data, len, NULL) != 0 || fsync(fd) != 0) {
+        saved = errno;
+        close(fd);
+        unlink(tmp);
+        errno = saved;
+        return fail(err, errlen, "cannot write", path);
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        saved = errno;
+        unlink(tmp);
+        errno = saved;
+        return fail(err, errlen, "cannot write", path);
+    }
+    sync_parent_dir(path);
+    return 0;
+}

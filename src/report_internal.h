@@ -1,0 +1,253 @@
+/* report_internal: what the report modules share (report.c, report_md.c, report_html.c,
+ * report_svg.c, report_csv.c, report_estimate.c, report_main.c) and what their tests reach:
+ * the facts every format shows, text formatting, chart drawing, reading CSV files back and
+ * estimating statistics from their cells. Not part of hornet's public API. */
+#ifndef HORNET_REPORT_INTERNAL_H
+#define HORNET_REPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "report.h"
+#include "scenario.h"
+#include "snapshot.h"
+
+/* ---- facts (report.c) ------------------------------------------------------------------- */
+
+#define REPORT_MAX_REASONS (SNAP_MAX_TARGETS + 4)
+#define REPORT_REASON_MAX 400
+
+/* The numbers and verdict explanation every format shows, computed once from an input. */
+struct report_facts {
+    bool running;                       /* a snapshot taken before the end */
+    double start, end, duration;        /* run start, end (or snapshot time), seconds */
+    bool reset;                         /* statistics restarted after the run started */
+    uint32_t peak_users;                /* from the points, else the snapshot */
+    uint64_t timed;                     /* Aggregated requests with a latency */
+    uint64_t dist_total;                /* sum of the distribution buckets */
+    unsigned n_sorted;                  /* endpoints with requests, by name then method */
+    const struct snap_stats *sorted[SNAP_MAX_ENDPOINTS];
+    unsigned n_pass, n_risk, n_fail, n_pending, n_skipped;
+    unsigned n_unexpected, n_expected;  /* error groups of each kind */
+    char summary[200];                  /* "4 of 4 targets met", "12 unexpected failures" */
+    unsigned n_reasons;                 /* why the run failed (empty when it passed) */
+    char reasons[REPORT_MAX_REASONS][REPORT_REASON_MAX];
+};
+
+/* Fill f from in (in->snap required). */
+void report_facts_compute(const struct report_input *in, struct report_facts *f);
+
+/* ---- text formatting (report.c) ---------------------------------------------------------- */
+
+/* Milliseconds: "0.85 ms", "4.51 ms", "45.1 ms", "451 ms", "1.25 s", "61.0 s"; whole
+ * milliseconds without decimals ("9 ms": the cells of CSV files). */
+void report_fmt_ms(double ms, char *out, size_t n);
+/* Microseconds, as report_fmt_ms. */
+void report_fmt_us(uint64_t us, char *out, size_t n);
+/* Digits grouped by thousands: "1,234,567". */
+void report_fmt_count(uint64_t v, char *out, size_t n);
+/* A fraction as a percentage: "12.3%", "0.25%", "< 0.01%", "0%", "100%". */
+void report_fmt_share(double frac, char *out, size_t n);
+/* A length of time: "8.0 s", "59.5 s", "5 min 00 s", "1 h 02 min 03 s". */
+void report_fmt_duration(double s, char *out, size_t n);
+/* Local date and time: "2026-11-30 14:25:01 +0100"; "not recorded" for 0. */
+void report_fmt_clock(double t, char *out, size_t n);
+/* Offset into the run: "0:08", "12:34", "1:02:03" (negative as 0:00). */
+void report_fmt_elapsed(double s, char *out, size_t n);
+/* Requests per second: "52.3/s", "1,234/s", "0.25/s". */
+void report_fmt_rps(double v, char *out, size_t n);
+
+/* "< 10 ms", "10–20 ms", ..., "500 ms–1 s", "≥ 1 s" (UTF-8). */
+const char *report_bucket_label(int bucket);
+/* "PASS", "AT RISK", "FAIL", "NO DATA", "NOT JUDGED" (a skipped throughput target). */
+const char *report_status_word(uint8_t status);
+/* "pass", "risk", "fail", "pending", "skipped": CSS classes. */
+const char *report_status_class(uint8_t status);
+/* "All requests" or the endpoint label. */
+const char *report_target_scope(const struct snap_target *t);
+/* The target's value over its window in its unit ("612 ms", "99.20%", "52.3/s"), or "no data". */
+void report_target_actual(const struct snap_target *t, char *out, size_t n);
+/* How far the value is from its bound: "+22% over the bound", "41% of the bound",
+ * "0.80 pp below", "30% of the failure budget", "12% below the minimum", "no data", and for a
+ * skipped target "the load differs from the scenario's". */
+void report_target_margin(const struct snap_target *t, char *out, size_t n);
+/* "who" of an event: "engine", "scenario", "operator". */
+const char *report_event_source(uint8_t who);
+/* What the p50/p95/p99 series mean, for a caption. */
+const char *report_pct_kind_text(enum report_pct_kind k);
+
+/* Write len bytes to path atomically (temporary file, fsync, rename), creating missing
+ * directories. -1 with "cannot write PATH: reason" in err. */
+int report_write_file(const char *path, const char *text, size_t len, char *err,
+                      size_t errlen);
+
+/* ---- Markdown and HTML bodies ----------------------------------------------------------- */
+
+/* The whole Markdown / HTML document for in (facts computed from it) written to out. */
+void report_md_render(FILE *out, const struct report_input *in, const struct report_facts *f);
+void report_html_render(FILE *out, const struct report_input *in,
+                        const struct report_facts *f);
+
+/* ---- charts (report_svg.c) --------------------------------------------------------------- */
+
+/* Inline <svg> charts (no xmlns, no external reference), 100% wide; the caller writes titles
+ * and legends. Time charts use in->points (averaged into at most 900 columns) and say so in a
+ * paragraph when there are none; *log_axis tells whether the latency axis is logarithmic. */
+void report_svg_throughput(FILE *out, const struct report_input *in,
+                           const struct report_facts *f);
+void report_svg_latency(FILE *out, const struct report_input *in, const struct report_facts *f,
+                        bool *log_axis);
+void report_svg_users(FILE *out, const struct report_input *in, const struct report_facts *f);
+void report_svg_distribution(FILE *out, const struct snapshot *s,
+                             const struct report_facts *f);
+
+/* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
+ * intervals; returns the step and the rounded-up top in *top. */
+double report_nice_step(double max, int max_ticks, double *top);
+/* A time-axis step in seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6,
+ * 12 h, 1 d) giving at most max_ticks intervals over span. */
+double report_time_step(double span, int max_ticks);
+
+/* Append text HTML-escaped (& < > " ') to out. */
+void report_html_escape(FILE *out, const char *text);
+
+/* ---- CSV files read back (report_csv.c) -------------------------------------------------- */
+
+/* One row of stats.csv (Aggregated: method ""). Times in ms as written; a percentile cell
+ * "N/A" (or empty, or a missing column) sets its bit in pct_na. */
+struct rcsv_stats_row {
+    char method[8];
+    char name[SNAP_NAME_MAX];
+    uint64_t requests, failures;
+    double median, avg, min, max, avg_size, rps, fps;
+    double pct[SNAP_PCT_COUNT];
+    uint16_t pct_na;
+};
+
+/* One row of stats_history.csv. entry: index into rcsv_run.stats (-1: Aggregated, -2: a name
+ * stats.csv does not have). */
+struct rcsv_history_row {
+    int64_t timestamp;
+    uint32_t users;
+    int32_t entry;
+    double rps, fps;
+    double pct[SNAP_PCT_COUNT];
+    uint16_t pct_na;
+    uint64_t requests, failures;        /* Total Request Count, Total Failure Count */
+    double median, avg, min, max, avg_size;
+};
+
+struct rcsv_failure_row {
+    char method[8];
+    char name[SNAP_NAME_MAX];
+    char error[SNAP_TEXT_MAX];
+    uint64_t count;
+    double first_seen, last_seen;       /* 0: no such column or empty */
+};
+
+struct rcsv_exception_row {
+    uint64_t count;
+    char message[SNAP_TEXT_MAX];
+    char traceback[SNAP_TEXT_MAX];
+};
+
+/* A run read back from its CSV files. */
+struct rcsv_run {
+    struct rcsv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
+    size_t n_stats;
+    struct rcsv_stats_row total;
+    bool has_total;
+    struct rcsv_history_row *history;   /* every row, in file order */
+    size_t n_history;
+    bool has_history, full_history;     /* the file exists; it has per-endpoint rows */
+    struct rcsv_failure_row *failures;
+    size_t n_failures;
+    bool has_failures, failures_seen;   /* the file exists; it has First/Last Seen */
+    struct rcsv_exception_row *exceptions;
+    size_t n_exceptions;
+    bool has_exceptions;
+};
+
+/* Read PREFIX_stats.csv (required) and the other three files when they exist, one record at
+ * a time. The history's Aggregated rows are kept; its per-endpoint rows (full history) only
+ * with RCSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
+ * them; a day of them is large). -1 with "FILE:LINE: reason" in err when a file cannot be
+ * read or is not in Locust's format. */
+#define RCSV_ENDPOINT_HISTORY 1u
+int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
+                  size_t errlen);
+/* The same from texts (NULL: that file is missing); prefix names the files in messages. */
+int rcsv_parse_run(const char *stats, const char *history, const char *failures,
+                   const char *exceptions, const char *prefix, unsigned flags,
+                   struct rcsv_run *run, char *err, size_t errlen);
+/* Free what run holds and zero it. */
+void rcsv_free(struct rcsv_run *run);
+
+/* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
+ * CRLF or LF, newlines inside quotes, a UTF-8 BOM skipped). Returns the number of records, or
+ * -1 on OOM or an unterminated quote (its first line in *bad_line). fields[r] / counts[r] /
+ * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
+ * rcsv_records_free. */
+struct rcsv_records {
+    char ***fields;
+    size_t *counts;
+    size_t *lines;
+    size_t n;
+};
+int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line);
+/* Free what r holds and zero it. */
+void rcsv_records_free(struct rcsv_records *r);
+
+/* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
+double rcsv_parse_utc(const char *text);
+
+/* ---- from CSV rows to a report (report_estimate.c) --------------------------------------- */
+
+/* A response-time distribution estimated from percentile cells: points (p, ms), p rising from
+ * 0 (the minimum) to 1 (the maximum), values made non-decreasing. */
+#define EST_MAX_POINTS (SNAP_PCT_COUNT + 2)
+struct est_cdf {
+    int n;
+    double p[EST_MAX_POINTS], v[EST_MAX_POINTS];
+};
+/* From percentile cells (bits of na mark missing ones), the minimum and the maximum (either
+ * may be NAN: not known). false when no cell is usable. */
+bool est_cdf_from_cells(struct est_cdf *c, const double *pct, uint16_t na, double min,
+                        double max);
+/* The share of requests at or below ms (linear between points). */
+double est_cdf_at(const struct est_cdf *c, double ms);
+/* The value at percentile p of a weighted mix of n (<= EST_MAX_MIX) distributions (weights may
+ * be negative: the difference of two cumulative distributions), found on the union of their
+ * points. false when the weights do not sum to more than 0. */
+#define EST_MAX_MIX 64
+bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms);
+/* Counts per distribution bucket for n requests following c: integers summing to n. */
+void est_dist(const struct est_cdf *c, uint64_t n, uint64_t dist[SNAP_DIST_BUCKETS]);
+
+/* What report_main builds from a run's files. */
+struct rcsv_report {
+    struct snapshot *snap;              /* heap */
+    struct snap_point *points;
+    size_t n_points;
+    struct snap_event *events;          /* user-count changes from the history */
+    size_t n_events;
+    struct report_input in;             /* points at the above */
+};
+
+/* Build a snapshot, per-second points and a timeline from run; with scn (may be NULL), its
+ * name and targets judged on the CSV numbers (run window: stats.csv; steady: from the first
+ * history row at the peak user count; last N s: the history's last N seconds). The verdict
+ * in out->in.passed follows run_verdict. -1 on OOM. */
+int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
+                      const char *prefix, struct rcsv_report *out, char *err, size_t errlen);
+/* Free what r holds and zero it. */
+void rcsv_report_free(struct rcsv_report *r);
+
+/* The value of target d from the CSV rows (false: no data), with *estimated set when it
+ * came from interpolating percentile cells; why (may be NULL) says what was missing. */
+bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
+                       const struct target_def *d, double *value, bool *estimated,
+                       char *why, size_t whylen);
+
+#endif

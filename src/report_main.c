@@ -1,0 +1,199 @@
+/* report_main: `hornet report PREFIX [--scenario FILE.json] [--md OUT.md] [--html OUT.html]`:
+ * the reports of a run rebuilt from its CSV files (hornet's or Locust's), with the scenario's
+ * targets judged on them when one is given. Main thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "console.h"
+#include "report_internal.h"
+#include "scenario.h"
+
+struct report_args {
+    const char *prefix, *scenario, *md, *html;
+    bool help;
+};
+
+static const char usage_text[] =
+    "Usage: hornet report PREFIX [--scenario FILE.json] [--md OUT.md] [--html OUT.html]\n"
+    "\n"
+    "Rebuild the Markdown and HTML reports of a run from its CSV files: PREFIX_stats.csv\n"
+    "(required), PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv, as\n"
+    "written by hornet --csv PREFIX or locust --csv PREFIX.\n"
+    "\n"
+    "  -f, --scenario FILE  judge this scenario's targets on the CSV numbers and print the\n"
+    "                       verdict (run window: stats.csv; steady and last N s: the history)\n"
+    "  --md FILE            the Markdown report (default PREFIX_report.md)\n"
+    "  --html FILE          the HTML report (default PREFIX_report.html)\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "Exit status: 0 pass, 1 fail (a target failed or, without targets, a request failed),\n"
+    "2 usage error, unreadable input or unwritable output.\n";
+
+/* "--name VALUE" or "--name=VALUE"; advances *i past what it used. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char *alias,
+                        const char **out)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n) == 0 && a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (strcmp(a, name) != 0 && !(alias && strcmp(a, alias) == 0))
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "hornet report: %s: expected a file name\n", a);
+        return -1;
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, struct report_args *a)
+{
+    static const char *const names[3] = {"--scenario", "--md", "--html"};
+
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char **slot[3] = {&a->scenario, &a->md, &a->html};
+        int used = 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            a->help = true;
+            return 0;
+        }
+        for (int k = 0; k < 3 && !used; k++)
+            if ((used = option_value(argc, argv, &i, names[k], k ? NULL : "-f", slot[k])) < 0)
+                return -1;
+        if (used)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "hornet report: unknown option %s (see hornet report --help)\n",
+                    argv[i]);
+            return -1;
+        }
+        if (a->prefix) {
+            fprintf(stderr, "hornet report: one PREFIX only, got '%s' and '%s'\n", a->prefix,
+                    argv[i]);
+            return -1;
+        }
+        a->prefix = argv[i];
+    }
+    if (!a->prefix || !*a->prefix) {
+        fprintf(stderr, "hornet report: missing PREFIX (the --csv prefix of the run, e.g. "
+                "out/run for out/run_stats.csv)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Sentences about what the files did not have, for the reports' notes. */
+static size_t missing_notes(const struct rcsv_run *run, const char *prefix, char notes[][600])
+{
+    size_t n = 0;
+
+    if (!run->has_history)
+        snprintf(notes[n++], 600, "%s_stats_history.csv was not found: no charts over time, "
+                 "and targets over a steady or last-N window cannot be judged.", prefix);
+    else if (run->n_history == 0)
+        snprintf(notes[n++], 600, "%s_stats_history.csv has no rows (Locust before 2.46 loses "
+                 "the rows it did not flush).", prefix);
+    if (!run->has_failures)
+        snprintf(notes[n++], 600, "%s_failures.csv was not found: no failure breakdown.",
+                 prefix);
+    if (!run->has_exceptions)
+        snprintf(notes[n++], 600, "%s_exceptions.csv was not found.", prefix);
+    return n;
+}
+
+static int write_reports(const struct report_input *in, const struct report_args *a)
+{
+    char md[4096], html[4096], err[4400];
+
+    snprintf(md, sizeof md, "%s%s", a->md ? a->md : a->prefix, a->md ? "" : "_report.md");
+    snprintf(html, sizeof html, "%s%s", a->html ? a->html : a->prefix,
+             a->html ? "" : "_report.html");
+    if (report_write_markdown(in, md, err, sizeof err) < 0 ||
+        report_write_html(in, html, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        return -1;
+    }
+    fprintf(stderr, "hornet report: wrote %s and %s\n", md, html);
+    return 0;
+}
+
+static void print_verdict(const struct rcsv_report *r)
+{
+    const struct snapshot *s = r->snap;
+
+    if (s->n_targets) {
+        console_targets_table(stdout, s, r->in.passed);
+        return;
+    }
+    printf("Verdict: %s (no targets; %llu unexpected failure%s in %llu requests)\n",
+           r->in.passed ? "PASS" : "FAIL", (unsigned long long)s->total.failures,
+           s->total.failures == 1 ? "" : "s", (unsigned long long)s->total.requests);
+}
+
+static int rebuild(const struct report_args *a, struct rcsv_run *run, struct scenario *scn)
+{
+    struct rcsv_report r;
+    char err[1024], notes[3][600];
+    const char *note_ptrs[3];
+    int rc = 2;
+
+    if (rcsv_build_report(run, scn, a->prefix, &r, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        return 2;
+    }
+    r.in.n_notes = missing_notes(run, a->prefix, notes);
+    for (size_t i = 0; i < r.in.n_notes; i++)
+        note_ptrs[i] = notes[i];
+    r.in.notes = note_ptrs;
+    r.in.scenario_path = a->scenario;
+    if (write_reports(&r.in, a) == 0) {
+        print_verdict(&r);
+        rc = r.in.passed ? 0 : 1;
+    }
+    rcsv_report_free(&r);
+    return rc;
+}
+
+/* A target on one endpoint over a steady or last-N window reads its history rows. */
+static bool needs_endpoint_history(const struct scenario *scn)
+{
+    for (uint32_t i = 0; scn && i < scn->n_targets; i++)
+        if (scn->targets[i].endpoint >= 0 && scn->targets[i].window != TARGET_WINDOW_RUN)
+            return true;
+    return false;
+}
+
+int report_main(int argc, char **argv)
+{
+    struct report_args a;
+    struct rcsv_run run;
+    struct scenario *scn = NULL;
+    char err[1024];
+    int rc;
+
+    if (parse_args(argc, argv, &a) < 0)
+        return 2;
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (a.scenario && scenario_load(a.scenario, &scn, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        return 2;
+    }
+    if (rcsv_read_run(a.prefix, needs_endpoint_history(scn) ? RCSV_ENDPOINT_HISTORY : 0, &run,
+                      err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        scenario_free(scn);
+        return 2;
+    }
+    rc = rebuild(&a, &run, scn);
+    rcsv_free(&run);
+    scenario_free(scn);
+    return rc;
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# End-to-end test of the dashboard: drives the real ./hornet in tmux (a private tmux server,
+# 120x40 unless said otherwise) against its embedded target on loopback, with send-keys, and
+# checks the screen (capture-pane), the files and the terminal modes (stty -a before and
+# after). Every run is bounded with -t or quit by the test; sessions and files are removed on
+# exit. Prints TAP lines.
+set -u
+cd "$(dirname "$0")/../.."
+HORNET=${HORNET_BIN:-./hornet}
+SOCK=hornet-e2e-$$
+TMP=$(mktemp -d /tmp/hornet-e2e-dash.XXXXXX)
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+n=0 failed=0
+
+cleanup() {
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() {     # ok CONDITION-STATUS DESCRIPTION [DIAGNOSTIC]
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $n - $2"
+    else
+        echo "not ok $n - $2"
+        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+        failed=$((failed + 1))
+    fi
+}
+
+t() { tmux -L "$SOCK" "$@"; }
+
+# start NAME WIDTH HEIGHT ARGS...: run hornet in a new session through a wrapper that records
+# the terminal modes before and after, and the exit status.
+start() {
+    local name=$1 w=$2 h=$3
+    shift 3
+    cat >"$TMP/$name.sh" <<EOF
+#!/usr/bin/env bash
+stty -a >"$TMP/$name.stty.before"
+$HORNET $* 2>"$TMP/$name.stderr"
+echo \$? >"$TMP/$name.rc.tmp" && mv "$TMP/$name.rc.tmp" "$TMP/$name.rc"
+trap '' INT
+stty -a >"$TMP/$name.stty.after"
+sleep 600
+EOF
+    chmod +x "$TMP/$name.sh"
+    t new-session -d -s "$name" -x "$w" -y "$h" "$TMP/$name.sh"
+}
+
+screen() { t capture-pane -p -t "$1" 2>/dev/null; }
+status() { screen "$1" | sed -n 2p; }
+
+# wait_for NAME SECONDS REGEX: poll the screen until it matches (0) or time runs out (1).
+wait_for() {
+    local end=$((SECONDS + $2))
+    while [ $SECONDS -le $end ]; do
+        screen "$1" | grep -qE "$3" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+wait_exit() {      # wait_exit NAME SECONDS: until the wrapper wrote the exit status
+    local end=$((SECONDS + $2))
+    while [ $SECONDS -le $end ]; do
+        [ -f "$TMP/$1.rc" ] && [ -f "$TMP/$1.stty.after" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+requests() { status "$1" | sed -n 's/.*Requests \([0-9,]*\).*/\1/p' | tr -d ,; }
+users() { status "$1" | sed -n 's/.*Users \([0-9]*\).*/\1/p'; }
+target() { status "$1" | sed -n 's/.*Users [0-9]* → \([0-9]*\).*/\1/p'; }
+
+same_stty() { diff "$TMP/$1.stty.before" "$TMP/$1.stty.after" >/dev/null 2>&1; }
+# the same modes, the window size aside (the first line has rows and columns)
+same_modes() {
+    diff <(sed 1d "$TMP/$1.stty.before") <(sed 1d "$TMP/$1.stty.after") >/dev/null 2>&1
+}
+
+PCTS='50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%'
+STATS_HEADER="Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,$PCTS"
+HISTORY_HEADER="Timestamp,User Count,Type,Name,Requests/s,Failures/s,$PCTS,Total Request Count,\
+Total Failure Count,Total Median Response Time,Total Average Response Time,\
+Total Min Response Time,Total Max Response Time,Total Average Content Size"
+FAILURES_HEADER='Method,Name,Error,Occurrences'
+EXCEPTIONS_HEADER='Count,Message,Traceback,Nodes'
+
+header_is() { [ "$(head -1 "$1" 2>/dev/null | tr -d '\r')" = "$2" ]; }
+
+# ---- scenario 1: deployments ---------------------------------------------------------------
+mkdir -p "$TMP/out"
+# --no-targets: the run is quit early, so the scenario's steady-state targets would have no
+# data and decide the exit status; this test is about the dashboard
+start dep 120 40 -t 60s --no-targets --csv "$TMP/out/run" scenarios/deployments.json
+wait_for dep 10 'hornet +Concurrent deployments'
+ok $? "the dashboard opens on deployments.json" "$(screen dep)"
+
+wait_for dep 5 'Requests [1-9]'
+r1=$(requests dep)
+sleep 2
+r2=$(requests dep)
+[ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -gt "$r1" ]
+ok $? "numbers move within 2 s (requests $r1 -> $r2)" "$(status dep)"
+screen dep | grep -q 'Requests/s' && screen dep | grep -q 'Response time' &&
+    screen dep | grep -q 'Endpoints (' && screen dep | grep -q 'Event log' &&
+    screen dep | grep -q 'Failures:'
+ok $? "Overview shows the charts, endpoints, failures and event log at 120x40" "$(screen dep)"
+
+before=$(target dep)
+[ -z "$before" ] && before=$(users dep)
+t send-keys -t dep W W W W W W W W W W
+want=$((before + 100))
+wait_for dep 3 "→ $want"
+ok $? "W ten times raises the target from $before to $want and the status bar shows the ramp" \
+    "$(status dep)"
+t send-keys -t dep 5
+wait_for dep 3 "operator +Ramping to $want users"
+ok $? "the operator's ramp is in the event log" "$(screen dep)"
+t send-keys -t dep 1
+
+t send-keys -t dep c
+wait_for dep 5 'Snapshot written: .*_\{stats,stats_history,failures,exceptions\}\.csv'
+ok $? "the snapshot key says where it wrote" "$(screen dep | tail -3)"
+set -- "$TMP"/out/run_2*_stats.csv
+stats=$1
+base=${stats%_stats.csv}
+header_is "$base"_stats.csv "$STATS_HEADER" &&
+    header_is "$base"_stats_history.csv "$HISTORY_HEADER" &&
+    header_is "$base"_failures.csv "$FAILURES_HEADER" &&
+    header_is "$base"_exceptions.csv "$EXCEPTIONS_HEADER" &&
+    [ "$(grep -c ',Aggregated,' "$base"_stats.csv)" -eq 1 ]
+ok $? "the snapshot wrote four CSV files with Locust's headers" "$(ls -l "$TMP/out")"
+
+t send-keys -t dep q
+wait_for dep 3 'Quit\? [0-9]+ users will be stopped'
+ok $? "q asks for confirmation while load runs" "$(screen dep | tail -2)"
+t send-keys -t dep y
+wait_exit dep 20
+ok $? "y stops the users and quits" "$(screen dep | tail -5)"
+[ "$(cat "$TMP/dep.rc" 2>/dev/null)" = 0 ]
+ok $? "exit status 0" "rc=$(cat "$TMP/dep.rc" 2>/dev/null)"
+same_stty dep
+ok $? "stty -a is unchanged after quitting" "$(diff "$TMP/dep.stty.before" "$TMP/dep.stty.after")"
+screen dep | grep -q 'Response time percentiles' && screen dep | grep -qE '^ +Aggregated'
+ok $? "the final summary is printed after the dashboard closes" "$(screen dep)"
+header_is "$TMP/out/run_stats.csv" "$STATS_HEADER" &&
+    header_is "$TMP/out/run_failures.csv" "$FAILURES_HEADER"
+ok $? "the final CSV files are written" "$(ls -l "$TMP/out")"
+
+# ---- scenario 4: burst, an interactive ramp to 1000 users at 100/s -------------------------
+start burst 120 40 -u 10 -r 10 -t 60s scenarios/burst.json
+wait_for burst 10 'RUNNING +Users 10 '
+ok $? "burst.json starts with 10 users" "$(status burst)"
+t send-keys -t burst r 1 0 0 Enter
+sleep 0.5
+t send-keys -t burst u 1 0 0 0 Enter
+ramp_start=$SECONDS
+wait_for burst 3 '→ 1000 .*100/s'
+ok $? "typing u 1000 at r 100 starts a ramp shown in the status bar" "$(status burst)"
+sleep 4
+mid=$(users burst)
+[ -n "$mid" ] && [ "$mid" -gt 150 ] && [ "$mid" -lt 900 ]
+ok $? "halfway: $mid users after ~4 s at 100/s" "$(status burst)"
+wait_for burst 20 'Users 1000 '
+rc=$?
+took=$((SECONDS - ramp_start))
+[ $rc -eq 0 ] && [ $took -ge 7 ] && [ $took -le 18 ]
+ok $? "the ramp to 1000 users takes about 10 s (${took} s)" "$(status burst)"
+t send-keys -t burst C-c
+wait_exit burst 20
+ok $? "Ctrl-C stops the users and quits without a question" "$(screen burst | tail -5)"
+same_stty burst
+ok $? "stty -a is unchanged after Ctrl-C" "$(diff "$TMP/burst.stty.before" "$TMP/burst.stty.after")"
+
+# ---- a terminal too small, then resized --------------------------------------------------
+start small 70 20 -t 30s scenarios/deployments.json
+wait_for small 10 'needs 80x24; this terminal is 70x20'
+ok $? "a 70x20 terminal gets a clear message" "$(screen small)"
+t resize-window -t small -x 100 -y 30
+wait_for small 5 '1 Overview +2 Endpoints'
+ok $? "after a resize to 100x30 the dashboard draws" "$(screen small)"
+t send-keys -t small C-c
+sleep 0.3
+t send-keys -t small C-c
+wait_exit small 10
+ok $? "a second Ctrl-C quits at once" "$(screen small | tail -3)"
+same_modes small
+ok $? "stty -a is unchanged but for the new size" \
+    "$(diff "$TMP/small.stty.before" "$TMP/small.stty.after")"
+
+# ---- no terminal: headless with a note ----------------------------------------------------
+timeout 30 "$HORNET" -t 2s scenarios/deployments.json >"$TMP/pipe.out" 2>"$TMP/pipe.err" </dev/null
+rc=$?
+grep -q 'not a terminal: running headless' "$TMP/pipe.err" && grep -q 'Aggregated' "$TMP/pipe.out"
+ok $? "without a terminal hornet runs headless with a one-line note (rc $rc)" \
+    "$(cat "$TMP/pipe.err" | head -5)"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,543 @@
+/* Tests of the keymap table (ui/keymap.c) and of what keys do (ui/app.c), with a host that
+ * records the engine commands instead of an engine: W ten times asks for +100 even before the
+ * snapshots catch up, the user count and spawn rate prompts, pause, stop, reset, stages,
+ * snapshots, views, selection, sorting, the quit sequence with Ctrl-C, and the event
+ * history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <curses.h>
+#include "app.h"
+#include "fixtures/ui/ui_fixture.h"
+
+#define MAX_CMDS 64
+
+struct recorder {
+    struct engine_cmd cmds[MAX_CMDS];
+    int n;
+    int snapshots;
+    int snapshot_rc;
+};
+
+struct fixture {
+    struct snapshot snap;
+    struct snapshot empty;
+    struct recorder rec;
+    struct app app;
+};
+
+static void record_send(void *arg, const struct engine_cmd *cmd)
+{
+    struct recorder *r = arg;
+
+    assert_true(r->n < MAX_CMDS);
+    r->cmds[r->n++] = *cmd;
+}
+
+static int record_snapshot(void *arg, char *msg, size_t n)
+{
+    struct recorder *r = arg;
+
+    r->snapshots++;
+    snprintf(msg, n, r->snapshot_rc ? "disk full" : "Snapshot written: hornet_x_*.csv");
+    return r->snapshot_rc;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct app_host host;
+
+    if (!f)
+        return -1;
+    host = (struct app_host){record_send, record_snapshot, &f->rec};
+    if (app_init(&f->app, &f->empty, &host) < 0)
+        return -1;
+    uifix_running(&f->snap);
+    app_update(&f->app, &f->snap, 1000.0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    app_free(&f->app);
+    free(f);
+    return 0;
+}
+
+/* One batch of keys, as the dashboard reads them from the terminal. */
+static void keys(struct fixture *f, const char *text)
+{
+    for (; *text; text++)
+        app_key(&f->app, (unsigned char)*text, f->app.now);
+    app_flush(&f->app);
+}
+
+static const struct engine_cmd *last(const struct fixture *f)
+{
+    assert_true(f->rec.n > 0);
+    return &f->rec.cmds[f->rec.n - 1];
+}
+
+/* ---- keymap ---------------------------------------------------------------------------- */
+
+static void test_keymap_table(void **state)
+{
+    (void)state;
+    assert_int_equal(keymap_lookup('w'), ACT_USERS_ADD1);
+    assert_int_equal(keymap_lookup('W'), ACT_USERS_ADD10);
+    assert_int_equal(keymap_lookup('s'), ACT_USERS_SUB1);
+    assert_int_equal(keymap_lookup('S'), ACT_USERS_SUB10);
+    assert_int_equal(keymap_lookup('u'), ACT_PROMPT_USERS);
+    assert_int_equal(keymap_lookup('r'), ACT_PROMPT_RATE);
+    assert_int_equal(keymap_lookup('c'), ACT_SNAPSHOT);
+    assert_int_equal(keymap_lookup('q'), ACT_QUIT);
+    assert_int_equal(keymap_lookup('?'), ACT_HELP);
+    assert_int_equal(keymap_lookup('\t'), ACT_VIEW_NEXT);
+    assert_int_equal(keymap_lookup(KEY_NPAGE), ACT_PAGE_DOWN);
+    assert_int_equal(keymap_lookup('Z'), ACT_NONE);
+    assert_string_equal(keymap_label(ACT_USERS_ADD1), "w / W");
+    for (size_t i = 0; i < keymap_count; i++)       /* no key bound twice */
+        for (size_t j = i + 1; j < keymap_count; j++)
+            if (keymap[i].key == keymap[j].key)
+                fail_msg("key %d bound twice", keymap[i].key);
+}
+
+static void test_keymap_documents_every_action(void **state)
+{
+    (void)state;
+    assert_non_null(keymap[0].help);
+    for (int act = ACT_NONE + 1; act < ACT_COUNT; act++) {
+        bool bound = false;
+        for (size_t i = 0; i < keymap_count; i++)
+            bound |= (int)keymap[i].action == act;
+        if (!bound)
+            fail_msg("action %d has no key", act);
+    }
+    for (size_t i = 0, line = 0; i < keymap_count; i++) {
+        if (keymap[i].help)
+            line = i;                               /* the help line this binding shows on */
+        else if (keymap[i].group != keymap[line].group && keymap[i].action != ACT_RESIZE)
+            fail_msg("binding %zu is not on a help line of its group", i);
+        /* a printable key with its own line is named in the line's label */
+        if (keymap[i].help && keymap[i].key > ' ' && keymap[i].key < 127 &&
+            !strchr(keymap[i].label, keymap[i].key))
+            fail_msg("help line %zu (%s) does not name its key '%c'", i, keymap[i].label,
+                     keymap[i].key);
+    }
+}
+
+/* ---- the operator's ramp --------------------------------------------------------------- */
+
+static void test_w_ten_times_before_snapshots(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(f->snap.target_users, 110);
+    for (int i = 0; i < 10; i++)                    /* one batch: one ramp of +100 */
+        assert_true(app_key(&f->app, 'W', 1000.05));
+    assert_int_equal(f->rec.n, 0);
+    app_flush(&f->app);
+    assert_int_equal(f->rec.n, 1);
+    assert_int_equal(f->rec.cmds[0].type, ENGINE_SET_USERS);
+    assert_int_equal(f->rec.cmds[0].users, 210);
+    assert_int_equal(f->rec.cmds[0].who, EVENT_OPERATOR);
+    assert_true(f->rec.cmds[0].spawn_rate == 0.0);  /* the run's own rate */
+    app_flush(&f->app);
+    assert_int_equal(f->rec.n, 1);                  /* nothing more to send */
+    for (int i = 0; i < 3; i++)                     /* separate presses before a snapshot */
+        keys(f, "W");
+    assert_int_equal(f->rec.n, 4);
+    assert_int_equal(f->rec.cmds[1].users, 220);
+    assert_int_equal(f->rec.cmds[3].users, 240);
+    f->snap.target_users = 230;                     /* the engine caught up halfway */
+    app_update(&f->app, &f->snap, 1000.2);
+    keys(f, "w");
+    assert_int_equal(last(f)->users, 241);          /* still ahead of the snapshot */
+    f->snap.target_users = 241;
+    app_update(&f->app, &f->snap, 1000.4);
+    keys(f, "s");
+    assert_int_equal(last(f)->users, 240);
+    f->snap.target_users = 240;
+    app_update(&f->app, &f->snap, 1000.6);
+    keys(f, "SSw");
+    assert_int_equal(last(f)->users, 221);
+    keys(f, "W");                                   /* a typed target wins over the batch */
+    app_key(&f->app, 'W', f->app.now);
+    keys(f, "u50\n");
+    assert_int_equal(last(f)->users, 50);
+}
+
+static void test_pending_target_expires(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "W");
+    assert_int_equal(last(f)->users, 120);
+    /* the engine capped the target (descriptor limit): trust the snapshot after a while */
+    f->snap.target_users = 115;
+    app_update(&f->app, &f->snap, 1000.0 + APP_PENDING_SECONDS + 0.1);
+    keys(f, "w");
+    assert_int_equal(last(f)->users, 116);
+}
+
+static void test_remove_never_below_zero(void **state)
+{
+    struct fixture *f = *state;
+
+    f->snap.target_users = 4;
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "S");
+    assert_int_equal(last(f)->users, 0);
+}
+
+static void test_prompts(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "u");
+    assert_int_equal(f->app.mode, MODE_PROMPT_USERS);
+    keys(f, "1x0.0");                               /* letters and dots are not digits */
+    assert_string_equal(f->app.input, "100");
+    app_key(&f->app, KEY_BACKSPACE, f->app.now);
+    keys(f, "00\r");
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(last(f)->type, ENGINE_SET_USERS);
+    assert_int_equal(last(f)->users, 1000);
+    assert_true(last(f)->spawn_rate == 0.0);
+    /* a ramp is in progress (57 -> 110): a new rate applies to it at once */
+    keys(f, "r12.5\n");
+    assert_int_equal(last(f)->type, ENGINE_SET_USERS);
+    assert_true(last(f)->spawn_rate == 12.5);
+    assert_int_equal(last(f)->users, 1000);         /* the target just asked for */
+    assert_true(f->app.op_rate == 12.5);
+    keys(f, "u40\n");
+    assert_int_equal(last(f)->users, 40);
+    assert_true(last(f)->spawn_rate == 12.5);       /* later ramps use the operator's rate */
+}
+
+static void test_prompt_cancel_and_errors(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "u12");
+    app_key(&f->app, 27, f->app.now);               /* Esc */
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+    keys(f, "u\n");                                 /* empty: nothing */
+    assert_int_equal(f->rec.n, 0);
+    keys(f, "r0\n");                                /* a rate of 0 is refused */
+    assert_int_equal(f->rec.n, 0);
+    assert_int_equal(f->app.toast_level, TOAST_ERROR);
+    keys(f, "u9999999\n");                          /* beyond the limit */
+    assert_int_equal(f->rec.n, 0);
+}
+
+static void test_rate_when_steady_is_a_note(void **state)
+{
+    struct fixture *f = *state;
+
+    f->snap.users = f->snap.target_users = 110;
+    f->snap.manual_control = false;
+    f->snap.state = RUN_RUNNING;
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "r100\n");
+    assert_int_equal(f->rec.n, 1);
+    assert_int_equal(last(f)->type, ENGINE_NOTE);   /* recorded in the event log */
+    assert_non_null(strstr(last(f)->text, "100.00"));
+    assert_true(f->app.op_rate == 100.0);
+    keys(f, "w");
+    assert_int_equal(last(f)->type, ENGINE_SET_USERS);
+    assert_true(last(f)->spawn_rate == 100.0);
+}
+
+static void test_no_ramps_once_stopping(void **state)
+{
+    struct fixture *f = *state;
+
+    f->snap.state = RUN_STOPPING;
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "Wwu");
+    assert_int_equal(f->rec.n, 0);
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->app.toast_level, TOAST_WARN);
+}
+
+/* ---- run control ------------------------------------------------------------------------- */
+
+static void test_pause_stop_reset_stages(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "p");
+    assert_int_equal(last(f)->type, ENGINE_PAUSE);
+    f->snap.state = RUN_PAUSED;
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "p");
+    assert_int_equal(last(f)->type, ENGINE_RESUME);
+    keys(f, "g");                                   /* no stages in this run */
+    assert_int_equal(f->rec.n, 2);
+    f->snap.n_stages = 3;
+    app_update(&f->app, &f->snap, 1001.1);
+    keys(f, "g");
+    assert_int_equal(last(f)->type, ENGINE_RESUME_STAGES);
+    keys(f, "R");
+    assert_int_equal(f->app.mode, MODE_CONFIRM_RESET);
+    keys(f, "n");
+    assert_int_equal(f->rec.n, 3);
+    keys(f, "Ry");
+    assert_int_equal(last(f)->type, ENGINE_RESET_STATS);
+    keys(f, "xy");
+    assert_int_equal(last(f)->type, ENGINE_STOP);
+    assert_true(f->app.stay_open);
+    f->snap.state = RUN_STOPPED;
+    f->snap.finished = true;
+    app_update(&f->app, &f->snap, 1002.0);
+    assert_false(app_should_exit(&f->app));         /* the operator keeps looking */
+    keys(f, "q");
+    assert_true(app_should_exit(&f->app));
+}
+
+static void test_snapshot_key(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "c");
+    assert_int_equal(f->rec.snapshots, 1);
+    assert_int_equal(f->app.toast_level, TOAST_OK);
+    assert_true(app_toast_visible(&f->app));
+    assert_non_null(strstr(f->app.toast, "hornet_x_"));
+    f->rec.snapshot_rc = -1;
+    keys(f, "c");
+    assert_int_equal(f->app.toast_level, TOAST_ERROR);
+    assert_non_null(strstr(f->app.toast, "disk full"));
+    f->app.now += APP_TOAST_SECONDS + 1;
+    assert_false(app_toast_visible(&f->app));
+}
+
+/* ---- quitting ----------------------------------------------------------------------------- */
+
+static void test_quit_asks_then_waits_for_the_stop(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "q");
+    assert_int_equal(f->app.mode, MODE_CONFIRM_QUIT);
+    keys(f, "n");
+    assert_int_equal(f->rec.n, 0);
+    assert_int_equal(f->app.quit, QUIT_NO);
+    keys(f, "qy");
+    assert_int_equal(last(f)->type, ENGINE_STOP);
+    assert_int_equal(f->app.quit, QUIT_STOPPING);
+    assert_false(app_should_exit(&f->app));
+    f->snap.state = RUN_STOPPING;
+    app_update(&f->app, &f->snap, 1001.0);
+    assert_false(app_should_exit(&f->app));
+    f->snap.state = RUN_STOPPED;
+    f->snap.finished = true;
+    app_update(&f->app, &f->snap, 1002.0);
+    assert_true(app_should_exit(&f->app));
+}
+
+static void test_q_twice_while_stopping_quits_at_once(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "qq");                                  /* q confirms a quit too */
+    assert_int_equal(f->app.quit, QUIT_STOPPING);
+    keys(f, "q");
+    assert_int_equal(f->app.quit, QUIT_NOW);
+    assert_true(app_should_exit(&f->app));
+}
+
+static void test_ctrl_c(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "q");                                   /* a question open: Ctrl-C still stops */
+    app_interrupt(&f->app, 1001.0);
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(last(f)->type, ENGINE_STOP);
+    assert_int_equal(f->app.quit, QUIT_STOPPING);
+    assert_false(app_should_exit(&f->app));
+    app_interrupt(&f->app, 1001.5);
+    assert_int_equal(f->app.quit, QUIT_NOW);
+    assert_int_equal(f->rec.n, 1);                  /* one STOP only */
+    assert_true(app_should_exit(&f->app));
+}
+
+static void test_run_that_ends_by_itself_exits(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_false(app_should_exit(&f->app));
+    f->snap.state = RUN_STOPPED;
+    f->snap.finished = true;
+    app_update(&f->app, &f->snap, 1001.0);
+    assert_true(app_should_exit(&f->app));
+    keys(f, "q");                                   /* already over: no question */
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+}
+
+/* ---- views, selection, sorting ---------------------------------------------------------- */
+
+static void test_views(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    keys(f, "\t\t");
+    assert_int_equal(f->app.view, VIEW_FAILURES);
+    app_key(&f->app, KEY_BTAB, f->app.now);
+    assert_int_equal(f->app.view, VIEW_ENDPOINTS);
+    keys(f, "5");
+    assert_int_equal(f->app.view, VIEW_LOG);
+    keys(f, "\t");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);   /* wraps, never to the detail view */
+    keys(f, "?");
+    assert_int_equal(f->app.mode, MODE_HELP);
+    keys(f, "w");                                   /* any key closes the help only */
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+}
+
+static void test_selection_and_detail(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(f->app.sel_ep, 0);             /* by name: /api/v1/auth/token/ first */
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_ep, 1);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_ep, 4);
+    app_key(&f->app, KEY_END, f->app.now);
+    assert_int_equal(f->app.sel_ep, APP_AGGREGATED);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_ep, APP_AGGREGATED);
+    app_key(&f->app, KEY_HOME, f->app.now);
+    assert_int_equal(f->app.sel_ep, 0);
+    app_key(&f->app, KEY_UP, f->app.now);
+    assert_int_equal(f->app.sel_ep, 0);
+    keys(f, "j\n");
+    assert_int_equal(f->app.view, VIEW_DETAIL);
+    assert_int_equal(f->app.detail_ep, 1);
+    app_key(&f->app, KEY_DOWN, f->app.now);         /* next endpoint in the detail view */
+    assert_int_equal(f->app.detail_ep, 4);
+    app_key(&f->app, 27, f->app.now);
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    assert_int_equal(f->app.sel_ep, 4);
+}
+
+static void test_sorting_keys(void **state)
+{
+    struct fixture *f = *state;
+    uint32_t order[SNAP_MAX_ENDPOINTS];
+
+    assert_int_equal(f->app.sort_col, EPC_NAME);
+    keys(f, ">");
+    assert_int_equal(f->app.sort_col, EPC_REQS);
+    assert_true(f->app.sort_desc);                  /* numbers: largest first */
+    app_rows(&f->app, order);
+    assert_int_equal(order[0], 2);
+    keys(f, "I");
+    assert_false(f->app.sort_desc);
+    app_rows(&f->app, order);
+    assert_int_equal(order[0], 0);
+    keys(f, "<<");
+    assert_int_equal(f->app.sort_col, EPC_TYPE);
+    assert_false(f->app.sort_desc);                 /* text: A..Z */
+    keys(f, "<");
+    assert_int_equal(f->app.sort_col, EPC_FPS);     /* wraps */
+}
+
+static void test_scrolling_the_log(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "5");
+    f->app.log.page = 3;
+    assert_true(f->app.log_follow);
+    app_key(&f->app, KEY_UP, f->app.now);
+    assert_false(f->app.log_follow);
+    assert_int_equal(f->app.log.top, 3);            /* 7 events, 3 shown: newest top is 4 */
+    app_key(&f->app, KEY_HOME, f->app.now);
+    assert_int_equal(f->app.log.top, 0);
+    app_key(&f->app, KEY_END, f->app.now);
+    assert_true(f->app.log_follow);
+}
+
+/* ---- history ---------------------------------------------------------------------------- */
+
+static void test_event_history(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(f->app.n_events, 7);
+    app_update(&f->app, &f->snap, 1001.0);          /* the same events again: kept once */
+    assert_int_equal(f->app.n_events, 7);
+    assert_string_equal(app_event(&f->app, 6)->text,
+                        "Ramping to 110 users at a rate of 10.00 per second");
+    for (int round = 0; round < 40; round++) {      /* more than APP_EVENTS over time */
+        f->snap.n_events = SNAP_MAX_EVENTS;
+        for (uint32_t i = 0; i < SNAP_MAX_EVENTS; i++) {
+            f->snap.events[i].seq = 8 + (uint64_t)round * SNAP_MAX_EVENTS + i;
+            snprintf(f->snap.events[i].text, sizeof f->snap.events[i].text, "event %llu",
+                     (unsigned long long)f->snap.events[i].seq);
+        }
+        app_update(&f->app, &f->snap, 1002.0 + round);
+    }
+    assert_int_equal(f->app.n_events, APP_EVENTS);
+    assert_string_equal(app_event(&f->app, APP_EVENTS - 1)->text, "event 2567");
+    assert_string_equal(app_event(&f->app, 0)->text, "event 1568");
+}
+
+static void test_ramp_progress_tracking(void **state)
+{
+    struct fixture *f = *state;
+
+    /* the first snapshot after a new target starts the ramp from the users at that moment */
+    f->snap.target_users = 200;
+    app_update(&f->app, &f->snap, 1001.0);
+    assert_int_equal(f->app.ramp_from, 57);
+    assert_int_equal(f->app.ramp_to, 200);
+    f->snap.users = 120;
+    app_update(&f->app, &f->snap, 1002.0);
+    assert_int_equal(f->app.ramp_from, 57);         /* unchanged while the target stays */
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keymap_table),
+        cmocka_unit_test(test_keymap_documents_every_action),
+        T(test_w_ten_times_before_snapshots),
+        T(test_pending_target_expires),
+        T(test_remove_never_below_zero),
+        T(test_prompts),
+        T(test_prompt_cancel_and_errors),
+        T(test_rate_when_steady_is_a_note),
+        T(test_no_ramps_once_stopping),
+        T(test_pause_stop_reset_stages),
+        T(test_snapshot_key),
+        T(test_quit_asks_then_waits_for_the_stop),
+        T(test_q_twice_while_stopping_quits_at_once),
+        T(test_ctrl_c),
+        T(test_run_that_ends_by_itself_exits),
+        T(test_views),
+        T(test_selection_and_detail),
+        T(test_sorting_keys),
+        T(test_scrolling_the_log),
+        T(test_event_history),
+        T(test_ramp_progress_tracking),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,479 @@
+/* Tests of every panel (ui/panel_*.c) rendered from fixed snapshots into curses pads (newterm
+ * on /dev/null, newpad, read back with mvwinnwstr), whole screens of every view at 80x24,
+ * 120x40 and 160x50 compared with the golden text files in tests/fixtures/ui/
+ * (UPDATE_GOLDEN=1 rewrites them; check them by eye before committing), plus colours where
+ * they carry meaning, the monochrome and ASCII fallbacks, and repeated draws at changing
+ * sizes. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <cmocka.h>
+#include <curses.h>
+#include "app.h"
+#include "layout.h"
+#include "panel.h"
+#include "fixtures/ui/ui_fixture.h"
+
+#define GOLDEN_DIR "tests/fixtures/ui/"
+
+static SCREEN *screen;
+static FILE *dev_out, *dev_in;
+
+struct ui_case {
+    struct snapshot snap, empty;
+    struct app app;
+    struct panel *panels[P_COUNT];
+    WINDOW *pad;
+    int w, h;
+};
+
+static void no_send(void *arg, const struct engine_cmd *cmd)
+{
+    (void)arg;
+    (void)cmd;
+}
+
+static int no_snapshot(void *arg, char *msg, size_t n)
+{
+    (void)arg;
+    snprintf(msg, n, "not in tests");
+    return -1;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    tzset();
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        return -1;
+    dev_out = fopen("/dev/null", "w");
+    dev_in = fopen("/dev/null", "r");
+    if (!dev_out || !dev_in)
+        return -1;
+    screen = newterm("xterm-256color", dev_out, dev_in);
+    if (!screen)
+        return -1;
+    set_term(screen);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    endwin();
+    delscreen(screen);
+    fclose(dev_out);
+    fclose(dev_in);
+    return 0;
+}
+
+/* A case on a fixture snapshot (NULL: the running one), with or without colours and UTF-8. */
+static struct ui_case *case_of(void (*fixture)(struct snapshot *), bool unicode, bool color)
+{
+    struct ui_case *c = calloc(1, sizeof *c);
+    struct app_host host = {no_send, no_snapshot, NULL};
+
+    assert_non_null(c);
+    assert_int_equal(app_init(&c->app, &c->empty, &host), 0);
+    theme_init(&c->app.theme, color, unicode);
+    for (int id = 0; id < P_COUNT; id++)
+        assert_non_null(c->panels[id] = panel_create((enum panel_id)id, &c->app));
+    (fixture ? fixture : uifix_running)(&c->snap);
+    app_update(&c->app, &c->snap, c->snap.now);
+    return c;
+}
+
+static struct ui_case *case_new(bool unicode, bool color)
+{
+    return case_of(NULL, unicode, color);
+}
+
+static void case_free(struct ui_case *c)
+{
+    for (int id = 0; id < P_COUNT; id++)
+        panel_destroy(c->panels[id]);
+    if (c->pad)
+        delwin(c->pad);
+    app_free(&c->app);
+    free(c);
+}
+
+/* Draw the current view (and the help overlay in MODE_HELP) into a w x h pad. */
+static void render(struct ui_case *c, int w, int h)
+{
+    struct slot s[LAYOUT_MAX_SLOTS];
+    uint32_t order[SNAP_MAX_ENDPOINTS];
+    int n = layout_compute(c->app.view, w, h, (int)app_rows(&c->app, order) + 1, s);
+
+    if (c->pad)
+        delwin(c->pad);
+    assert_non_null(c->pad = newpad(h, w));
+    c->w = w;
+    c->h = h;
+    for (int i = 0; i < n; i++) {
+        struct panel *p = c->panels[s[i].id];
+        p->box = s[i].box;
+        p->flags = s[i].flags;
+        assert_true(p->ops->update(p, &c->snap) || true);
+        p->ops->draw(p, c->pad, s[i].r);
+    }
+    if (c->app.mode == MODE_HELP) {
+        int hh = panel_help_height(w), hw = w - 4 < 100 ? w - 4 : 100;
+        panel_help_draw(&c->app, c->pad, (struct rect){(h - hh) / 2, (w - hw) / 2, hh, hw});
+    }
+}
+
+/* The pad's text, UTF-8, trailing blanks removed, one line per row. */
+static char *dump(const struct ui_case *c)
+{
+    size_t cap = (size_t)c->h * ((size_t)c->w * 4 + 2) + 1, len = 0;
+    char *out = malloc(cap);
+    wchar_t row[512];
+
+    assert_non_null(out);
+    for (int y = 0; y < c->h; y++) {
+        char bytes[2048];
+        int n = mvwinnwstr(c->pad, y, 0, row, c->w);
+        size_t b;
+        assert_true(n >= 0);
+        row[n] = L'\0';
+        b = wcstombs(bytes, row, sizeof bytes);
+        assert_true(b != (size_t)-1);
+        while (b > 0 && bytes[b - 1] == ' ')
+            b--;
+        memcpy(out + len, bytes, b);
+        len += b;
+        out[len++] = '\n';
+    }
+    out[len] = '\0';
+    return out;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Report the first line that differs, with both versions. */
+static void report_diff(const char *name, const char *got, const char *want)
+{
+    int line = 1;
+
+    while (*got && *got == *want) {
+        line += *got == '\n';
+        got++;
+        want++;
+    }
+    while (line > 1 && got[-1] != '\n') {
+        got--;
+        want--;
+    }
+    fail_msg("%s differs from " GOLDEN_DIR "%s.txt at line %d:\n got: %.*s\nwant: %.*s\n"
+             "(UPDATE_GOLDEN=1 rewrites the golden files)", name, name, line,
+             (int)strcspn(got, "\n"), got, (int)strcspn(want, "\n"), want);
+}
+
+static void golden(const struct ui_case *c, const char *name)
+{
+    char path[256];
+    char *got = dump(c), *want;
+    const char *update = getenv("UPDATE_GOLDEN");
+
+    snprintf(path, sizeof path, GOLDEN_DIR "%s.txt", name);
+    if (update && strcmp(update, "1") == 0) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+    }
+    want = read_file(path);
+    if (!want)
+        fail_msg("missing golden file %s (UPDATE_GOLDEN=1 creates it)", path);
+    if (strcmp(got, want) != 0)
+        report_diff(name, got, want);
+    free(got);
+    free(want);
+}
+
+static void screen_of(enum view v, int w, int h, const char *name)
+{
+    struct ui_case *c = case_new(true, true);
+
+    c->app.view = v;
+    c->app.back_view = VIEW_ENDPOINTS;
+    c->app.detail_ep = 4;
+    render(c, w, h);
+    golden(c, name);
+    case_free(c);
+}
+
+/* ---- whole screens ------------------------------------------------------------------------ */
+
+static void test_overview(void **state)
+{
+    (void)state;
+    screen_of(VIEW_OVERVIEW, 80, 24, "overview_80x24");
+    screen_of(VIEW_OVERVIEW, 120, 40, "overview_120x40");
+    screen_of(VIEW_OVERVIEW, 160, 50, "overview_160x50");
+}
+
+static void test_endpoints(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+
+    (void)state;
+    screen_of(VIEW_ENDPOINTS, 80, 24, "endpoints_80x24");
+    c->app.view = VIEW_ENDPOINTS;
+    c->app.sort_col = EPC_P99;                      /* sorted by p99, a row selected */
+    c->app.sort_desc = true;
+    c->app.sel_ep = 5;
+    render(c, 120, 40);
+    golden(c, "endpoints_p99_120x40");
+    case_free(c);
+}
+
+static void test_failures_charts_log(void **state)
+{
+    (void)state;
+    screen_of(VIEW_FAILURES, 80, 24, "failures_80x24");
+    screen_of(VIEW_FAILURES, 120, 40, "failures_120x40");
+    screen_of(VIEW_CHARTS, 80, 24, "charts_80x24");
+    screen_of(VIEW_CHARTS, 120, 40, "charts_120x40");
+    screen_of(VIEW_LOG, 80, 24, "log_80x24");
+    screen_of(VIEW_LOG, 120, 40, "log_120x40");
+}
+
+static void test_detail(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+
+    (void)state;
+    screen_of(VIEW_DETAIL, 80, 24, "detail_80x24");
+    screen_of(VIEW_DETAIL, 120, 40, "detail_120x40");
+    c->app.view = VIEW_DETAIL;
+    c->app.back_view = VIEW_OVERVIEW;
+    c->app.detail_ep = APP_AGGREGATED;
+    render(c, 120, 40);
+    golden(c, "detail_aggregated_120x40");
+    case_free(c);
+}
+
+static void test_help_prompt_confirm(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+
+    (void)state;
+    c->app.mode = MODE_HELP;
+    render(c, 80, 24);
+    golden(c, "help_80x24");
+    c->app.mode = MODE_NORMAL;
+    app_key(&c->app, 'u', c->app.now);
+    app_key(&c->app, '1', c->app.now);
+    app_key(&c->app, '0', c->app.now);
+    render(c, 80, 24);
+    golden(c, "prompt_users_80x24");
+    app_key(&c->app, 27, c->app.now);
+    app_key(&c->app, 'q', c->app.now);
+    render(c, 120, 40);
+    golden(c, "confirm_quit_120x40");
+    case_free(c);
+}
+
+static void test_first_moments(void **state)
+{
+    struct ui_case *c = case_of(uifix_fresh, true, true);
+
+    (void)state;
+    render(c, 80, 24);
+    golden(c, "fresh_80x24");
+    render(c, 120, 40);
+    golden(c, "fresh_120x40");
+    case_free(c);
+}
+
+static void test_finished_burst(void **state)
+{
+    struct ui_case *c = case_of(uifix_finished, true, true);
+
+    (void)state;
+    c->app.stay_open = true;
+    render(c, 120, 40);
+    golden(c, "finished_120x40");
+    case_free(c);
+}
+
+static void test_ascii(void **state)
+{
+    struct ui_case *c = case_new(false, true);
+    char *text;
+
+    (void)state;
+    render(c, 120, 40);
+    golden(c, "overview_ascii_120x40");
+    text = dump(c);
+    for (const char *p = text; *p; p++)
+        assert_true((unsigned char)*p < 0x80);
+    free(text);
+    case_free(c);
+}
+
+/* ---- attributes ------------------------------------------------------------------------- */
+
+/* The cell where text first appears on the pad (row, col), or -1. */
+static int find_text(const struct ui_case *c, const char *text, int *col)
+{
+    wchar_t want[128], row[512];
+
+    mbstowcs(want, text, 128);
+    for (int y = 0; y < c->h; y++) {
+        int n = mvwinnwstr(c->pad, y, 0, row, c->w);
+        row[n < 0 ? 0 : n] = L'\0';
+        wchar_t *at = wcsstr(row, want);
+        if (at) {
+            *col = (int)(at - row);
+            return y;
+        }
+    }
+    return -1;
+}
+
+static attr_t color_at(const struct ui_case *c, int y, int x)
+{
+    cchar_t cc;
+    attr_t a;
+    short pair;
+    wchar_t wc[CCHARW_MAX + 1];
+
+    mvwin_wch(c->pad, y, x, &cc);
+    getcchar(&cc, wc, &a, &pair, NULL);
+    return COLOR_PAIR(pair);
+}
+
+static void test_colours_carry_meaning(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    const struct theme *t = &c->app.theme;
+    int col, y;
+
+    (void)state;
+    assert_true(t->color);
+    c->app.sel_ep = 2;
+    render(c, 120, 40);
+    /* the failure count of the endpoint with failures is red */
+    y = find_text(c, "page_size=20", &col);
+    assert_true(y > 0);
+    {
+        wchar_t row[512];
+        int n = mvwinnwstr(c->pad, y, 0, row, c->w);
+        row[n] = L'\0';
+        wchar_t *fails = wcsstr(row + col, L" 37 ");
+        assert_non_null(fails);
+        assert_int_equal(color_at(c, y, (int)(fails - row) + 1), t->attr[THEME_ERROR] & A_COLOR);
+    }
+    /* the selected row is highlighted across the table */
+    y = find_text(c, "/api/v1/deployments/[id]/", &col);
+    assert_int_equal(color_at(c, y, col), t->attr[THEME_SELECTED] & A_COLOR);
+    /* the state badge */
+    y = find_text(c, "SPAWNING", &col);
+    assert_int_equal(y, 1);
+    assert_int_equal(color_at(c, y, col), t->attr[THEME_ACCENT] & A_COLOR);
+    /* the status bar's first line */
+    assert_int_equal(color_at(c, 0, 0), t->attr[THEME_BAR] & A_COLOR);
+    /* the p99 line of the latency chart: some braille cell in its colour */
+    {
+        bool seen = false;
+        for (int yy = 3; yy < 20 && !seen; yy++)
+            for (int xx = 60; xx < 120 && !seen; xx++)
+                seen = color_at(c, yy, xx) == (t->attr[THEME_P99] & A_COLOR);
+        assert_true(seen);
+    }
+    case_free(c);
+}
+
+static void test_monochrome_has_no_colour(void **state)
+{
+    struct ui_case *c = case_new(true, false);
+    int col;
+
+    (void)state;
+    assert_false(c->app.theme.color);
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        c->app.view = (enum view)v;
+        c->app.detail_ep = 1;
+        render(c, 120, 40);
+        for (int y = 0; y < c->h; y++)
+            for (int x = 0; x < c->w; x++)
+                assert_int_equal(color_at(c, y, x), 0);
+    }
+    c->app.view = VIEW_OVERVIEW;
+    c->app.sel_ep = 2;
+    render(c, 120, 40);
+    int y = find_text(c, "/api/v1/deployments/[id]/", &col);
+    assert_true(mvwinch(c->pad, y, col) & A_REVERSE);   /* selection still visible */
+    case_free(c);
+}
+
+static void test_redraw_at_changing_sizes(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    char *first, *again;
+
+    (void)state;
+    render(c, 120, 40);
+    first = dump(c);
+    for (int w = 80; w <= 240; w += 23)
+        for (int v = 0; v < VIEW_COUNT; v++) {
+            c->app.view = (enum view)v;
+            render(c, w, 24 + w / 6);
+        }
+    c->app.view = VIEW_OVERVIEW;
+    render(c, 120, 40);
+    again = dump(c);
+    assert_string_equal(first, again);                  /* no state leaks between sizes */
+    free(first);
+    free(again);
+    case_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_overview),
+        cmocka_unit_test(test_endpoints),
+        cmocka_unit_test(test_failures_charts_log),
+        cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_help_prompt_confirm),
+        cmocka_unit_test(test_first_moments),
+        cmocka_unit_test(test_finished_burst),
+        cmocka_unit_test(test_ascii),
+        cmocka_unit_test(test_colours_carry_meaning),
+        cmocka_unit_test(test_monochrome_has_no_colour),
+        cmocka_unit_test(test_redraw_at_changing_sizes),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

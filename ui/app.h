@@ -1,0 +1,147 @@
+/* app: the dashboard's state and what keys do to it: the current view and mode (help, prompts,
+ * confirmations), sorting, selection and scrolling, the operator's ramp (the target being
+ * asked for, the spawn rate), the event history and the quit sequence. Keys become engine
+ * commands through the host's send callback, so this module runs without an engine in tests.
+ * No curses calls here (key codes only). Main thread. */
+#ifndef HORNET_APP_H
+#define HORNET_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "engine.h"
+#include "eptable.h"
+#include "keymap.h"
+#include "snapshot.h"
+#include "theme.h"
+
+enum view {
+    VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_DETAIL,
+    VIEW_COUNT
+};
+
+enum mode {
+    MODE_NORMAL = 0, MODE_HELP, MODE_PROMPT_USERS, MODE_PROMPT_RATE, MODE_CONFIRM_QUIT,
+    MODE_CONFIRM_STOP, MODE_CONFIRM_RESET
+};
+
+enum quit_state {
+    QUIT_NO = 0,
+    QUIT_STOPPING,              /* users are being stopped; leave once the run is finished */
+    QUIT_NOW                    /* leave at once (second Ctrl-C, q while stopping) */
+};
+
+enum toast_level { TOAST_INFO = 0, TOAST_OK, TOAST_WARN, TOAST_ERROR };
+
+#define APP_EVENTS 1000         /* events kept for the log view */
+#define APP_TOAST_SECONDS 8.0
+#define APP_PENDING_SECONDS 1.5 /* how long a sent target is trusted over the snapshot's */
+#define APP_AGGREGATED UINT32_MAX   /* selection / detail of the Aggregated row */
+#define APP_NONE (UINT32_MAX - 1)
+
+/* What the app needs from its host. */
+struct app_host {
+    void (*send)(void *host, const struct engine_cmd *cmd);
+    /* Write the snapshot files; 0 with "where" in msg, -1 with the error in msg. */
+    int (*snapshot)(void *host, char *msg, size_t n);
+    void *arg;
+};
+
+struct scroll {
+    int top;                    /* first row shown */
+    int page;                   /* rows the panel showed last time (for PgUp/PgDn) */
+};
+
+struct app {
+    const struct snapshot *snap;/* the newest; never NULL after app_init */
+    struct theme theme;
+    struct app_host host;
+    double now;                 /* wall clock of the last update or key */
+
+    enum view view, back_view;
+    enum mode mode;
+    enum quit_state quit;
+    bool stay_open;             /* the operator stopped the run: keep the screen until q */
+    bool redraw_all;            /* the host must repaint everything (Ctrl-L, resize) */
+    char input[16];
+    size_t input_len;
+
+    enum ep_col sort_col;
+    bool sort_desc;
+    uint32_t sel_ep;            /* selected endpoint index, APP_AGGREGATED or APP_NONE */
+    uint32_t detail_ep;
+    struct scroll endpoints, failures, log;
+    bool log_follow;            /* the log stays scrolled to its newest line */
+
+    double op_rate;             /* spawn rate typed with r; 0: the run's own */
+    uint32_t pending_target;    /* last target asked for, trusted until the snapshot shows it */
+    double pending_at;
+    bool pending;
+    bool queued;                /* w/W/s/S of this key batch: sent once by app_flush */
+    uint32_t ramp_from, ramp_to;/* users when the current target was set, and that target */
+    uint32_t last_users, last_target;
+
+    struct snap_event *events;  /* ring of the newest APP_EVENTS events seen */
+    size_t n_events, first_event;
+    uint64_t events_seen;
+
+    char toast[SNAP_TEXT_MAX + 64];
+    enum toast_level toast_level;
+    double toast_until;
+    int interrupts;
+};
+
+/* Set up a with an empty snapshot (borrowed: must outlive a; updated by app_update) and the
+ * host callbacks. -1 when out of memory. */
+int app_init(struct app *a, const struct snapshot *empty, const struct app_host *host);
+void app_free(struct app *a);
+
+/* A newer snapshot s (borrowed until the next call) at wall-clock now: keep new events,
+ * follow the ramp, clamp selections. */
+void app_update(struct app *a, const struct snapshot *s, double now);
+
+/* Handle one key (a character or a curses KEY_* code) at wall-clock now. Returns true when
+ * the screen must be redrawn. */
+bool app_key(struct app *a, int key, double now);
+
+/* Send what the keys of one batch asked for with w/W/s/S as one ramp (ten W typed at once are
+ * one "+100", not ten ramps). Call after each batch of keys. */
+void app_flush(struct app *a);
+
+/* Ctrl-C / SIGTERM: the first stops the users and quits when they are done (no question
+ * asked), the second quits at once. */
+void app_interrupt(struct app *a, double now);
+
+/* Whether the host's loop should end now: QUIT_NOW, or the run finished (after an operator
+ * quit, or by itself unless the operator stopped it to keep looking). */
+bool app_should_exit(const struct app *a);
+
+/* The i-th oldest event of the history (i < a->n_events). */
+const struct snap_event *app_event(const struct app *a, size_t i);
+
+/* The target a key like W adds to: the last one sent when the snapshot has not caught up. */
+uint32_t app_base_target(const struct app *a);
+
+/* Show a message in the footer for APP_TOAST_SECONDS. */
+void app_toast(struct app *a, enum toast_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Whether the toast is still shown at a->now. */
+bool app_toast_visible(const struct app *a);
+
+/* The rows of the endpoint table for the current sort (see eptable_rows). */
+size_t app_rows(const struct app *a, uint32_t *order);
+
+/* The rows of the failure list for the view's endpoint filter (APP_NONE: all): indexes into
+ * snap->errors, unexpected ones first, then the expected. Returns the count; *unexpected gets
+ * how many come first. */
+size_t app_failure_rows(const struct app *a, uint32_t endpoint, uint32_t *rows,
+                        size_t *unexpected);
+
+/* Names of the views for the tab bar ("Overview", ...). */
+extern const char *const app_view_names[VIEW_COUNT];
+
+#endif

@@ -1,0 +1,111 @@
+/* layout: panel rectangles per view and terminal size. Pure; main thread. */
+#include "layout.h"
+
+struct builder {
+    struct slot *out;
+    int n;
+    bool box;
+};
+
+static int clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void put(struct builder *b, enum panel_id id, int y, int x, int h, int w, int flags)
+{
+    if (h <= 0 || w <= 0 || b->n >= LAYOUT_MAX_SLOTS)
+        return;
+    b->out[b->n++] = (struct slot){id, {y, x, h, w}, b->box, flags};
+}
+
+bool layout_too_small(int w, int h)
+{
+    return w < LAYOUT_MIN_W || h < LAYOUT_MIN_H;
+}
+
+/* Lines a panel needs around its content: a top line, and a bottom line when boxed. */
+static int chrome(const struct builder *b)
+{
+    return b->box ? 2 : 1;
+}
+
+static void charts_row(struct builder *b, int y, int h, int w, bool detail)
+{
+    if (detail) {
+        put(b, P_EP_RPS, y, 0, h, w / 2, LAYOUT_USERS_OVERLAY);
+        put(b, P_EP_LATENCY, y, w / 2, h, w - w / 2, 0);
+    } else if (w >= 150) {
+        put(b, P_RPS, y, 0, h, w / 3, 0);
+        put(b, P_LATENCY, y, w / 3, h, w / 3, 0);
+        put(b, P_USERS, y, 2 * (w / 3), h, w - 2 * (w / 3), 0);
+    } else {
+        put(b, P_RPS, y, 0, h, w / 2, LAYOUT_USERS_OVERLAY);
+        put(b, P_LATENCY, y, w / 2, h, w - w / 2, 0);
+    }
+}
+
+static void overview(struct builder *b, int y, int h, int w, int table_rows)
+{
+    int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = b->box ? 10 : 8;
+    int want = table_rows + 1 + chrome(b), table, charts;
+
+    if (want < 4 + chrome(b))
+        want = 4 + chrome(b);
+    table = want < h - bottom - min_charts ? want : h - bottom - min_charts;
+    charts = h - bottom - table;            /* spare lines go to the charts, up to half */
+    if (charts > h / 2) {
+        bottom += charts - h / 2;
+        charts = h / 2;
+    }
+    charts_row(b, y, charts, w, false);
+    put(b, P_ENDPOINTS, y + charts, 0, table, w, 0);
+    if (w >= 100) {
+        put(b, P_FAILURES, y + charts + table, 0, bottom, w * 11 / 20, 0);
+        put(b, P_EVENTS, y + charts + table, w * 11 / 20, bottom, w - w * 11 / 20, 0);
+    } else {
+        put(b, P_EVENTS, y + charts + table, 0, bottom, w, 0);
+    }
+}
+
+static void charts_view(struct builder *b, int y, int h, int w)
+{
+    if (h < 24) {
+        put(b, P_RPS, y, 0, h / 2, w, LAYOUT_USERS_OVERLAY);
+        put(b, P_LATENCY, y + h / 2, 0, h - h / 2, w, 0);
+        return;
+    }
+    put(b, P_RPS, y, 0, h / 3, w, 0);
+    put(b, P_LATENCY, y + h / 3, 0, h / 3, w, 0);
+    put(b, P_USERS, y + 2 * (h / 3), 0, h - 2 * (h / 3), w, 0);
+}
+
+static void detail_view(struct builder *b, int y, int h, int w)
+{
+    int info = 6 + chrome(b);
+    int charts = b->box ? clamp((h - info) / 2, 8, 16) : 7;
+
+    put(b, P_DETAIL, y, 0, info, w, 0);
+    charts_row(b, y + info, charts, w, true);
+    put(b, P_EP_FAILURES, y + info + charts, 0, h - info - charts, w, 0);
+}
+
+int layout_compute(enum view v, int w, int h, int table_rows, struct slot *out)
+{
+    struct builder b = {out, 0, w >= 100 && h >= 32};
+    int y = 3, ch = h - 4;
+
+    put(&b, P_STATUS, 0, 0, 2, w, 0);
+    put(&b, P_TABS, 2, 0, 1, w, 0);
+    switch (v) {
+    case VIEW_OVERVIEW: overview(&b, y, ch, w, table_rows); break;
+    case VIEW_ENDPOINTS: put(&b, P_ENDPOINTS, y, 0, ch, w, 0); break;
+    case VIEW_FAILURES: put(&b, P_FAILURES, y, 0, ch, w, 0); break;
+    case VIEW_CHARTS: charts_view(&b, y, ch, w); break;
+    case VIEW_LOG: put(&b, P_EVENTS, y, 0, ch, w, 0); break;
+    case VIEW_DETAIL: detail_view(&b, y, ch, w); break;
+    case VIEW_COUNT: break;
+    }
+    put(&b, P_FOOTER, h - 1, 0, 1, w, 0);
+    return b.n;
+}

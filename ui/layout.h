@@ -1,0 +1,40 @@
+/* layout: where each panel goes for a view and a terminal size. Three fixed lines (the
+ * two-line status bar, the tab bar, the footer) and the view's panels in between; boxed frames
+ * from 100x32, title rules below that; three charts side by side from 150 columns. Pure; main
+ * thread. */
+#ifndef HORNET_LAYOUT_H
+#define HORNET_LAYOUT_H
+
+#include <stdbool.h>
+#include "app.h"
+#include "draw.h"
+
+#define LAYOUT_MIN_W 80
+#define LAYOUT_MIN_H 24
+#define LAYOUT_MAX_SLOTS 12
+
+enum panel_id {
+    P_STATUS = 0, P_TABS, P_FOOTER,
+    P_RPS, P_LATENCY, P_USERS, P_ENDPOINTS, P_FAILURES, P_EVENTS,
+    P_DETAIL, P_EP_RPS, P_EP_LATENCY, P_EP_FAILURES,
+    P_COUNT
+};
+
+#define LAYOUT_USERS_OVERLAY 1  /* the RPS chart also draws users (no users chart shown) */
+
+struct slot {
+    enum panel_id id;
+    struct rect r;
+    bool box;                   /* full frame, else a title rule */
+    int flags;
+};
+
+/* Whether w x h is below the 80x24 the dashboard needs. */
+bool layout_too_small(int w, int h);
+
+/* The slots of view v on a w x h screen (>= 80x24); table_rows is how many rows the endpoint
+ * table would like (endpoints with requests + Aggregated) so spare lines go to other panels.
+ * Returns the number of slots written to out (LAYOUT_MAX_SLOTS room). */
+int layout_compute(enum view v, int w, int h, int table_rows, struct slot *out);
+
+#endif

@@ -1,0 +1,252 @@
+/* panel_bars: the tab bar (views, the sort in use, the help key) and the footer (key hints,
+ * prompts, confirmations, the stopping progress and short messages). Main thread (curses). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "panel.h"
+#include "units.h"
+
+/* ---- tabs ------------------------------------------------------------------------------ */
+
+static void tab_extra(const struct app *a, char *out, size_t n, attr_t *attr)
+{
+    const struct snap_stats *tot = &a->snap->total;
+    char v[16];
+
+    *attr = a->theme.attr[THEME_ERROR];
+    out[0] = '\0';
+    if (tot->failures > 0)
+        snprintf(out, n, " %s", units_count(v, sizeof v, tot->failures, 6));
+}
+
+static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum view v)
+{
+    const struct theme *t = &a->theme;
+    bool active = a->view == v || (a->view == VIEW_DETAIL && a->back_view == v);
+    char label[48], extra[24];
+    attr_t ea;
+    int col;
+
+    snprintf(label, sizeof label, " %d %s", (int)v + 1, app_view_names[v]);
+    col = draw_text(win, t, y, x, w, active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB],
+                    label);
+    if (v == VIEW_FAILURES) {
+        tab_extra(a, extra, sizeof extra, &ea);
+        col += draw_text(win, t, y, x + col, w - col, active ? t->attr[THEME_TAB_ACTIVE] : ea,
+                         extra);
+    }
+    col += draw_text(win, t, y, x + col, w - col,
+                     active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB], " ");
+    return col;
+}
+
+static void tabs_right(const struct app *a, WINDOW *win, struct rect r, int used)
+{
+    const struct theme *t = &a->theme;
+    char text[96];
+    int w;
+
+    if (a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS)
+        snprintf(text, sizeof text, "sort: %s %s  ? help ", eptable_columns[a->sort_col].title,
+                 a->sort_desc ? t->g.down : t->g.up);
+    else
+        snprintf(text, sizeof text, "? help ");
+    w = text_width(t, text);
+    if (used + w + 1 <= r.w)
+        draw_text(win, t, r.y, r.x + r.w - w, w, t->attr[THEME_DIM], text);
+}
+
+static void tabs_draw(struct panel *p, WINDOW *win, struct rect r)
+{
+    const struct app *a = p->app;
+    const struct theme *t = &a->theme;
+    int col = 0;
+
+    draw_fill(win, r.y, r.x, r.w, A_NORMAL);
+    for (int v = 0; v < VIEW_DETAIL && col < r.w; v++)
+        col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v) + 1;
+    if (a->view == VIEW_DETAIL) {
+        const struct snap_stats *st = panel_detail_stats(a);
+        char text[SNAP_NAME_MAX + 32];
+        snprintf(text, sizeof text, "%s %s%s%s ", t->g.arrow, st->method, st->method[0] ? " " : "",
+                 st->name);
+        col += draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_TAB_ACTIVE], text);
+    }
+    tabs_right(a, win, r, col);
+}
+
+static bool tabs_update(struct panel *p, const struct snapshot *s)
+{
+    return panel_changed(p, s->total.failures);
+}
+
+static const struct panel_ops tabs_ops = {tabs_update, tabs_draw, NULL};
+
+struct panel *panel_tabs_create(void)
+{
+    struct panel *p = calloc(1, sizeof *p);
+
+    if (p)
+        p->ops = &tabs_ops;
+    return p;
+}
+
+/* ---- footer ---------------------------------------------------------------------------- */
+
+struct hint {
+    const char *key, *label;
+};
+
+static int hints(const struct app *a, struct hint *h)
+{
+    const struct snapshot *s = a->snap;
+    int n = 0;
+    bool running = s->state < RUN_STOPPING;
+
+    h[n++] = (struct hint){"q", "Quit"};
+    h[n++] = (struct hint){"?", "Help"};
+    if (running) {
+        h[n++] = (struct hint){"w/W", "+1/+10"};
+        h[n++] = (struct hint){"s/S", "-1/-10"};
+        h[n++] = (struct hint){"u", "Users"};
+        h[n++] = (struct hint){"r", "Rate"};
+        if (s->n_stages > 0 && s->manual_control)
+            h[n++] = (struct hint){"g", "Stages"};
+        h[n++] = (struct hint){"p", s->state == RUN_PAUSED ? "Resume" : "Pause"};
+    }
+    h[n++] = (struct hint){"c", "Snapshot"};
+    h[n++] = (struct hint){"Tab", "View"};
+    if (a->view == VIEW_DETAIL)
+        h[n++] = (struct hint){"Esc", "Back"};
+    else if (a->view <= VIEW_ENDPOINTS)
+        h[n++] = (struct hint){"Enter", "Details"};
+    if (a->view <= VIEW_ENDPOINTS)
+        h[n++] = (struct hint){"</>", "Sort"};
+    if (running)
+        h[n++] = (struct hint){"x", "Stop"};
+    return n;
+}
+
+static void draw_hints(const struct app *a, WINDOW *win, struct rect r)
+{
+    const struct theme *t = &a->theme;
+    struct hint h[16];
+    int n = hints(a, h), col = 0;
+
+    for (int i = 0; i < n; i++) {
+        char key[16], label[32];
+        int need;
+        snprintf(key, sizeof key, " %s", h[i].key);
+        snprintf(label, sizeof label, " %s ", h[i].label);
+        need = text_width(t, key) + text_width(t, label);
+        if (col + need > r.w)
+            break;
+        col += draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_KEY], key);
+        col += draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_BAR], label);
+    }
+}
+
+static attr_t toast_attr(const struct app *a)
+{
+    static const enum theme_role roles[] = {THEME_NORMAL, THEME_OK, THEME_WARN, THEME_ERROR};
+    return a->theme.attr[roles[a->toast_level]];
+}
+
+static void prompt_text(const struct app *a, char *out, size_t n)
+{
+    const struct snapshot *s = a->snap;
+    double rate = a->op_rate > 0.0 ? a->op_rate : s->spawn_rate;
+
+    if (a->mode == MODE_PROMPT_USERS)
+        snprintf(out, n, " Ramp to how many users? (now %u %s %u, %.4g/s): ", s->users,
+                 a->theme.g.arrow, app_base_target(a), rate);
+    else
+        snprintf(out, n, " Spawn rate, users per second? (now %.4g/s): ", rate);
+}
+
+static void draw_prompt(const struct app *a, WINDOW *win, struct rect r)
+{
+    const struct theme *t = &a->theme;
+    char text[160];
+    int col;
+
+    prompt_text(a, text, sizeof text);
+    col = draw_text(win, t, r.y, r.x, r.w, t->attr[THEME_ACCENT], text);
+    col += draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_TITLE], a->input);
+    col += draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_SELECTED], " ");
+    draw_text(win, t, r.y, r.x + col, r.w - col, t->attr[THEME_DIM],
+              "  Enter: apply  Esc: cancel");
+}
+
+static void confirm_text(const struct app *a, char *out, size_t n)
+{
+    uint32_t users = a->snap->users;
+
+    if (a->mode == MODE_CONFIRM_QUIT)
+        snprintf(out, n, " Quit? %u users will be stopped and the results written.  "
+                 "y: quit   n: keep running", users);
+    else if (a->mode == MODE_CONFIRM_STOP)
+        snprintf(out, n, " Stop all %u users? The dashboard stays open.  y: stop   n: cancel",
+                 users);
+    else
+        snprintf(out, n, " Reset all statistics (counts, percentiles, failures)?  "
+                 "y: reset   n: cancel");
+}
+
+static bool status_text(const struct app *a, char *out, size_t n)
+{
+    const struct snapshot *s = a->snap;
+
+    if (a->quit == QUIT_STOPPING && !s->finished)
+        snprintf(out, n, " Stopping users... %u left  (q or Ctrl-C: quit at once)", s->users);
+    else if (s->finished && a->stay_open)
+        snprintf(out, n, " The run is over.  q: quit   c: snapshot files   Tab: views");
+    else
+        return false;
+    return true;
+}
+
+static void footer_draw(struct panel *p, WINDOW *win, struct rect r)
+{
+    const struct app *a = p->app;
+    const struct theme *t = &a->theme;
+    char text[SNAP_TEXT_MAX + 96];
+
+    draw_fill(win, r.y, r.x, r.w, A_NORMAL);
+    if (a->mode == MODE_PROMPT_USERS || a->mode == MODE_PROMPT_RATE) {
+        draw_prompt(a, win, r);
+    } else if (a->mode >= MODE_CONFIRM_QUIT) {
+        confirm_text(a, text, sizeof text);
+        draw_text(win, t, r.y, r.x, r.w, t->attr[THEME_WARN], text);
+    } else if (app_toast_visible(a)) {
+        snprintf(text, sizeof text, " %s", a->toast);
+        draw_text(win, t, r.y, r.x, r.w, toast_attr(a), text);
+    } else if (status_text(a, text, sizeof text)) {
+        draw_text(win, t, r.y, r.x, r.w, t->attr[THEME_WARN], text);
+    } else {
+        draw_hints(a, win, r);
+    }
+}
+
+static bool footer_update(struct panel *p, const struct snapshot *s)
+{
+    const struct app *a = p->app;
+    uint64_t h = panel_mix(app_toast_visible(a), s->state);
+
+    h = panel_mix(h, s->finished);
+    h = panel_mix(h, s->manual_control);
+    if (a->quit == QUIT_STOPPING)
+        h = panel_mix(h, s->users);
+    return panel_changed(p, h);
+}
+
+static const struct panel_ops footer_ops = {footer_update, footer_draw, NULL};
+
+struct panel *panel_footer_create(void)
+{
+    struct panel *p = calloc(1, sizeof *p);
+
+    if (p)
+        p->ops = &footer_ops;
+    return p;
+}

@@ -1,0 +1,170 @@
+/* panel_status: the two-line status bar. Line 1: hornet, scenario, host, elapsed and remaining
+ * time. Line 2: state, users now -> target with the ramp's progress, rate and ETA, current RPS,
+ * failures/s, failure share, requests, threads, and who controls the load (stages or the
+ * operator). Main thread (curses). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "panel.h"
+#include "units.h"
+#include "version.h"
+
+static attr_t state_attr(const struct theme *t, enum run_state s)
+{
+    switch (s) {
+    case RUN_RUNNING: return t->attr[THEME_OK];
+    case RUN_SPAWNING: return t->attr[THEME_ACCENT];
+    case RUN_PAUSED:
+    case RUN_STOPPING: return t->attr[THEME_WARN];
+    case RUN_STOPPED: return t->attr[THEME_ERROR];
+    default: return t->attr[THEME_DIM];
+    }
+}
+
+static void upper(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+}
+
+static double ramp_progress(const struct app *a)
+{
+    const struct snapshot *s = a->snap;
+    double span = fabs((double)a->ramp_to - (double)a->ramp_from);
+
+    if (span <= 0.0 || a->ramp_to != s->target_users)
+        return s->users == s->target_users ? 1.0 : 0.0;
+    return fabs((double)s->users - (double)a->ramp_from) / span;
+}
+
+static void repeat(char *out, size_t n, const char *glyph, int count)
+{
+    size_t len = 0, gl = strlen(glyph);
+
+    out[0] = '\0';
+    for (int i = 0; i < count && len + gl < n; i++, len += gl)
+        memcpy(out + len, glyph, gl + 1);
+}
+
+static void users_seg(struct segs *g, const struct app *a)
+{
+    const struct theme *t = &a->theme;
+    const struct snapshot *s = a->snap;
+    char bar[64], rest[64], eta[16];
+    int cells = 10, full = (int)lround(ramp_progress(a) * cells);
+
+    segs_add(g, 0, t->attr[THEME_DIM], "Users ");
+    segs_more(g, t->attr[THEME_TITLE], "%u", s->users);
+    if (s->users == s->target_users && s->state != RUN_SPAWNING)
+        return;
+    segs_more(g, t->attr[THEME_NORMAL], " %s ", t->g.arrow);
+    segs_more(g, t->attr[THEME_ACCENT], "%u", s->target_users);
+    repeat(bar, sizeof bar, t->g.bar_full, full);
+    repeat(rest, sizeof rest, t->g.bar_empty, cells - full);
+    segs_add(g, 1, t->attr[THEME_ACCENT], "%s", bar);
+    segs_more(g, t->attr[THEME_DIM], "%s", rest);
+    segs_add(g, 1, t->attr[THEME_NORMAL], "%.4g/s", s->spawn_rate);
+    if (s->ramp_eta > 0.0)
+        segs_more(g, t->attr[THEME_DIM], " ETA %s", units_span(eta, sizeof eta, s->ramp_eta));
+}
+
+static void control_seg(struct segs *g, const struct app *a)
+{
+    const struct theme *t = &a->theme;
+    const struct snapshot *s = a->snap;
+    char left[16];
+
+    if (s->manual_control && s->n_stages > 0)
+        segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: stages suspended (g: resume)");
+    else if (s->n_stages > 0 && s->stage >= 0)
+        segs_add(g, 2, t->attr[THEME_NORMAL], "Stage %d/%d, %s left", s->stage + 1,
+                 s->n_stages, units_span(left, sizeof left, ceil(s->stage_remaining)));
+}
+
+static void numbers_seg(struct segs *g, const struct app *a)
+{
+    const struct theme *t = &a->theme;
+    const struct snap_stats *tot = &a->snap->total;
+    char v[32];
+    double share = tot->requests ? (double)tot->failures / (double)tot->requests : 0.0;
+    attr_t bad = tot->failures ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE];
+
+    segs_add(g, 0, t->attr[THEME_DIM], "RPS ");
+    segs_more(g, t->attr[THEME_TITLE], "%s", units_rate(v, sizeof v, tot->current_rps, 9));
+    segs_add(g, 3, t->attr[THEME_DIM], "Fails/s ");
+    segs_more(g, tot->current_fps > 0 ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE], "%s",
+              units_rate(v, sizeof v, tot->current_fps, 8));
+    segs_add(g, 1, t->attr[THEME_DIM], "Failures ");
+    segs_more(g, bad, "%s", units_percent(v, sizeof v, share));
+    segs_add(g, 2, t->attr[THEME_DIM], "Requests ");
+    segs_more(g, t->attr[THEME_TITLE], "%s", units_count(v, sizeof v, tot->requests, 9));
+    segs_add(g, 5, t->attr[THEME_DIM], "Threads ");
+    segs_more(g, t->attr[THEME_TITLE], "%d", a->snap->threads);
+}
+
+static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
+{
+    const struct theme *t = &a->theme;
+    struct segs g = {0};
+    char state[32];
+
+    snprintf(state, sizeof state, "%s", run_state_name(a->snap->state));
+    upper(state);
+    segs_add(&g, 0, state_attr(t, a->snap->state), "%s %s", t->g.bullet, state);
+    users_seg(&g, a);
+    numbers_seg(&g, a);
+    control_seg(&g, a);
+    if (a->snap->fatal[0])
+        segs_add(&g, 0, t->attr[THEME_ERROR], "%s", a->snap->fatal);
+    draw_fill(win, y, x, w, A_NORMAL);
+    segs_draw(win, t, y, x + 1, w - 2, &g, 2);
+}
+
+static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
+{
+    const struct theme *t = &a->theme;
+    const struct snapshot *s = a->snap;
+    attr_t bar = t->attr[THEME_BAR];
+    struct segs left = {0}, right = {0};
+    char el[16], rem[16];
+    int used;
+
+    segs_add(&left, 0, bar | A_BOLD, "hornet");
+    segs_add(&left, 1, bar, "%s", s->scenario[0] ? s->scenario : "-");
+    segs_add(&left, 2, bar, "%s", s->host);
+    units_duration(el, sizeof el, s->elapsed);
+    if (s->run_time > 0.0)
+        segs_add(&right, 0, bar, "%s elapsed, %s left", el,
+                 units_duration(rem, sizeof rem, ceil(s->remaining)));
+    else
+        segs_add(&right, 0, bar, "%s elapsed", el);
+    draw_fill(win, y, x, w, bar);
+    used = segs_width(t, &right, 2, 0);
+    draw_text(win, t, y, x + w - used - 1, used, bar, right.part[0].text);
+    segs_draw(win, t, y, x + 1, w - used - 4, &left, 3);
+}
+
+static bool status_update(struct panel *p, const struct snapshot *s)
+{
+    return panel_changed(p, s->seq);
+}
+
+static void status_draw(struct panel *p, WINDOW *win, struct rect r)
+{
+    line1(p->app, win, r.y, r.x, r.w);
+    if (r.h > 1)
+        line2(p->app, win, r.y + 1, r.x, r.w);
+}
+
+static const struct panel_ops status_ops = {status_update, status_draw, NULL};
+
+struct panel *panel_status_create(void)
+{
+    struct panel *p = calloc(1, sizeof *p);
+
+    if (p)
+        p->ops = &status_ops;
+    return p;
+}
