@@ -67,6 +67,7 @@ struct worker {
     struct response_ws *ws;     /* captures and checks scratch, shared by this thread's users */
     struct user *users;         /* doubly linked, newest first */
     bool paused;
+    uint32_t ticks;             /* of the tick timer */
     bool stopping_all;
     pthread_mutex_t mu;         /* protects cmds */
     struct worker_cmd *cmds;
