@@ -47,6 +47,10 @@ struct curl_group;
  * multi handle to the same host, so a transfer costs more the more users share one multi;
  * small groups keep that walk short (tests/bench/bench.sh measures it). */
 #define WORKER_GROUP_USERS 32
+/* Descriptors a group holds besides its connections: libcurl 7.88's curl_multi_init opens a
+ * socketpair (its wake-up pipe). A worker with U users thus holds U connections per host plus
+ * 2 * ceil(U / WORKER_GROUP_USERS) descriptors (1064 for 1000 users on one thread). */
+#define WORKER_GROUP_FDS 2
 
 struct worker {
     int id;
