@@ -35,9 +35,13 @@ static int plan_step(const struct scenario *scn, const struct user_class *cls,
     for (uint32_t i = 0; i < st->n_headers; i++)
         sp->headers[n++] = &st->headers[i];
     sp->n_headers = n;
-    for (uint32_t i = 0; i < n; i++)
+    sp->user_agent = -1;
+    for (uint32_t i = 0; i < n; i++) {
         if (strcasecmp(sp->headers[i]->name, "Content-Type") == 0)
             sp->has_content_type = true;
+        if (strcasecmp(sp->headers[i]->name, "User-Agent") == 0)
+            sp->user_agent = (int32_t)i;
+    }
     return 0;
 }
 
@@ -77,6 +81,21 @@ static int plan_class(const struct scenario *scn, const struct user_class *cls,
     return 0;
 }
 
+/* The variables libcurl 7.x/8.x reads for a proxy of http and https URLs (detect_proxy): when
+ * none is set, the engine tells libcurl so once per handle instead of at every transfer. */
+static bool proxy_env_set(void)
+{
+    static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
+                                        "all_proxy", "ALL_PROXY"};
+
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            return true;
+    }
+    return false;
+}
+
 static int check_host(const char *host, char *err, size_t errlen)
 {
     if (strncmp(host, "http://", 7) == 0 && host[7])
@@ -100,6 +119,7 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
     p->scn = scn;
     p->stop_timeout = stop_timeout;
     p->seed = seed;
+    p->proxy_env = proxy_env_set();
     p->host = strdup(host);
     p->classes = calloc(scn->n_classes ? scn->n_classes : 1, sizeof *p->classes);
     p->feeder_cursor = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *p->feeder_cursor);

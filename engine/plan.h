@@ -21,6 +21,7 @@ struct step_plan {
     uint32_t n_headers;
     uint32_t n_class_headers;           /* headers[0 .. n_class_headers) come from the class */
     bool has_content_type;              /* the scenario sets Content-Type itself */
+    int32_t user_agent;                 /* index in headers of a User-Agent header, or -1 */
     long timeout_ms;
 };
 
@@ -46,9 +47,12 @@ struct plan {
     double stop_timeout;
     uint64_t seed;
     struct feeder_cursor *feeder_cursor;    /* FEEDER_CYCLE: next row, shared by every user */
+    bool proxy_env;                     /* a proxy variable (http_proxy, ...) is set: libcurl
+                                           must read the environment at each transfer */
 };
 
-/* NULL with a message on allocation failure or a bad host ("expected http://host[:port]"). */
+/* NULL with a message on allocation failure or a bad host ("expected http://host[:port]").
+ * Reads the proxy environment variables once (plan->proxy_env). */
 struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
                          uint64_t seed, char *err, size_t errlen);
 void plan_free(struct plan *p);

@@ -18,6 +18,7 @@ enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_ON_STOP, P
 
 struct user {
     struct worker *w;
+    struct curl_group *g;       /* the worker's CURLM this user's transfers run in */
     const struct class_plan *cp;
     uint32_t cls, index;
     uint64_t rng, iteration;
@@ -182,6 +183,11 @@ static int render_header_lines(struct user *u, const struct step_plan *sp,
     const struct step *st = sp->step;
 
     strbuf_clear(&u->hdr);
+    /* hornet's User-Agent as a header line: CURLOPT_USERAGENT costs libcurl an aprintf and a
+     * malloc per request. A User-Agent of the scenario replaces it, as with the option. */
+    if ((sp->user_agent < 0 || class_header_pending(u, sp, (uint32_t)sp->user_agent)) &&
+        add_header_line(&u->hdr, "User-Agent", "hornet/" HORNET_VERSION) < 0)
+        goto oom;
     for (uint32_t i = 0; i < sp->n_headers; i++) {
         const struct kv_tmpl *h = sp->headers[i];
         if (class_header_pending(u, sp, i))
@@ -306,7 +312,7 @@ static int user_send(struct user *u, const struct step_plan *sp)
     u->errbuf[0] = '\0';
     u->in_flight = true;
     u->sent_in_iteration = true;
-    worker_add_transfer(u->w, e);
+    worker_add_transfer(u->g, e);
     return 0;
 }
 
@@ -567,10 +573,17 @@ static int setup_easy(struct user *u)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)u);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, u->errbuf);
     curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");        /* this user's own cookie jar */
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "hornet/" HORNET_VERSION);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);    /* as Locust's HttpUser (requests) */
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, worker_open_socket_cb);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)u->w);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, worker_close_socket_cb);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)u->w);
+    if (!u->w->plan->proxy_env) {           /* else libcurl reads the variables per transfer */
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    }
     return 0;
 }
 
@@ -605,7 +618,7 @@ struct user *user_create(struct worker *w, uint32_t cls, uint32_t index, char *e
     (void)tmpl_rand_next(&u->rng);
     ev_timer_init(&u->wait, wait_cb, 0.0, 0.0);
     u->vars = calloc(p->scn->n_vars ? p->scn->n_vars : 1, sizeof *u->vars);
-    if (!u->vars || init_feeders(u) < 0)
+    if (!u->vars || init_feeders(u) < 0 || !(u->g = worker_join_group(w)))
         goto oom;
     if (setup_easy(u) < 0) {
         snprintf(err, errlen, "curl_easy_init failed");
@@ -650,7 +663,7 @@ void user_stop(struct user *u, double deadline)
     u->deadline = deadline;
     if (deadline <= now_of(u)) {
         if (u->in_flight) {
-            worker_remove_transfer(u->w, u->easy);      /* aborted: not counted */
+            worker_remove_transfer(u->g, u->easy);      /* aborted: not counted */
             u->in_flight = false;
         }
         finish(u);
@@ -683,6 +696,8 @@ void user_destroy(struct user *u)
         return;
     if (u->easy)
         curl_easy_cleanup(u->easy);
+    if (u->g)
+        worker_leave_group(u->g);
     for (uint32_t i = 0; u->vars && i < u->w->plan->scn->n_vars; i++)
         free(u->vars[i].value);
     free(u->vars);

@@ -4,30 +4,50 @@
  * it owns, and its statistics recorder. Commands arrive under a mutex + ev_async; nothing on
  * the request path locks. Everything here runs on the worker's thread, except worker_create,
  * worker_start, worker_send and worker_destroy. */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "response.h"
 #include "user.h"
 #include "worker.h"
 
 #define TICK_INTERVAL 0.25      /* flush statistics, check stop deadlines */
+#define TRIM_TICKS 40           /* worker 0 returns free heap pages every 40 ticks (10 s) */
 
-struct sock {
-    ev_io io;                   /* first: the watcher is the socket's context */
+/* One CURLM of the worker and the users that share it (see WORKER_GROUP_USERS). */
+struct curl_group {
     struct worker *w;
-    struct sock *next_free;
+    CURLM *multi;
+    ev_timer timer;             /* libcurl's timeout for this multi */
+    uint32_t users;
+    bool due;                   /* libcurl's timeout is 0: run before the loop polls */
+    bool listed;                /* on the w->due list */
+    struct curl_group *next_due;
+};
+
+/* The watcher of one file descriptor libcurl uses. A connection socket (opened through
+ * worker_open_socket_cb) stays watched for reading between its transfers, so that the next
+ * transfer on the same keep-alive connection changes nothing in epoll; readable while idle, it
+ * is left to libcurl's liveness check. Other sockets (a resolver's) are dropped on REMOVE. */
+struct sock {
+    ev_io io;                   /* first: the watcher is the sock */
+    struct curl_group *g;       /* the multi this socket's transfer runs in */
+    int want;                   /* events libcurl wants; 0 after CURL_POLL_REMOVE */
+    bool conn;                  /* a connection socket, closed through worker_close_socket_cb */
 };
 
 /* ---- libcurl <-> libev glue ---------------------------------------------------------------- */
 
-static void drain_done(struct worker *w)
+static void drain_done(struct curl_group *g)
 {
+    struct worker *w = g->w;
     CURLMsg *msg;
     int left;
 
-    while ((msg = curl_multi_info_read(w->multi, &left))) {
+    while ((msg = curl_multi_info_read(g->multi, &left))) {
         CURL *e;
         CURLcode rc;
         struct user *u = NULL;
@@ -36,101 +56,247 @@ static void drain_done(struct worker *w)
         e = msg->easy_handle;
         rc = msg->data.result;
         curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&u);
-        curl_multi_remove_handle(w->multi, e);
+        curl_multi_remove_handle(g->multi, e);
         atomic_fetch_add_explicit(&w->requests, 1, memory_order_relaxed);
         user_transfer_done(u, rc);          /* may free u or add a new transfer */
     }
 }
 
+static struct sock *sock_at(const struct worker *w, curl_socket_t fd)
+{
+    return fd >= 0 && fd < w->n_socks ? w->socks[fd] : NULL;
+}
+
 static void io_cb(struct ev_loop *loop, ev_io *io, int revents)
 {
-    struct worker *w = ((struct sock *)io)->w;
+    struct sock *s = (struct sock *)io;
+    struct curl_group *g = s->g;
     int fd = io->fd, running;
     int action = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
                  (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
 
-    (void)loop;
-    /* io may be recycled inside socket_action: only w and fd are used afterwards */
-    curl_multi_socket_action(w->multi, fd, action, &running);
-    drain_done(w);
+    if (!s->want) {                     /* idle keep-alive connection: closed, or junk */
+        ev_io_stop(loop, io);
+        return;
+    }
+    /* s may change inside socket_action: only g and fd are used afterwards */
+    curl_multi_socket_action(g->multi, fd, action, &running);
+    drain_done(g);
+}
+
+static void run_timeout(struct curl_group *g)
+{
+    int running;
+
+    curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    drain_done(g);
 }
 
 static void curl_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
-    struct worker *w = t->data;
-    int running;
+    struct curl_group *g = t->data;
 
     (void)loop;
     (void)revents;
-    curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    drain_done(w);
+    g->due = false;                     /* the prepare watcher skips it if still listed */
+    run_timeout(g);
+}
+
+/* Before the loop polls: run the groups whose timeout is 0 (new transfers, mostly added by
+ * the completions just handled), so they start in this iteration rather than after an extra
+ * poll. Groups made due meanwhile keep their 0 timer: the poll does not block. */
+static void run_due_cb(struct ev_loop *loop, ev_prepare *p, int revents)
+{
+    struct worker *w = p->data;
+    struct curl_group *g = w->due;
+
+    (void)revents;
+    w->due = NULL;
+    while (g) {
+        struct curl_group *next = g->next_due;
+        g->next_due = NULL;
+        g->listed = false;
+        if (g->due) {
+            g->due = false;
+            ev_timer_stop(loop, &g->timer);
+            run_timeout(g);
+        }
+        g = next;
+    }
 }
 
 static int timer_fn(CURLM *multi, long timeout_ms, void *arg)
 {
-    struct worker *w = arg;
+    struct curl_group *g = arg;
+    struct worker *w = g->w;
 
     (void)multi;
-    ev_timer_stop(w->loop, &w->curl_timer);
-    if (timeout_ms >= 0) {
-        ev_timer_set(&w->curl_timer, (double)timeout_ms / 1000.0, 0.0);
-        ev_timer_start(w->loop, &w->curl_timer);
+    ev_timer_stop(w->loop, &g->timer);
+    g->due = false;
+    if (timeout_ms < 0)
+        return 0;
+    if (timeout_ms == 0 && !g->listed) {
+        g->listed = true;
+        g->next_due = w->due;
+        w->due = g;
     }
+    g->due = timeout_ms == 0;
+    ev_timer_set(&g->timer, (double)timeout_ms / 1000.0, 0.0);
+    ev_timer_start(w->loop, &g->timer);
     return 0;
 }
 
-static struct sock *sock_get(struct worker *w)
+static struct sock *sock_for(struct worker *w, curl_socket_t fd)
 {
-    struct sock *s = w->free_socks;
+    struct sock *s;
 
-    if (s) {
-        w->free_socks = s->next_free;
-        return s;
+    if (fd >= w->n_socks) {
+        int n = w->n_socks ? w->n_socks : 64;
+        struct sock **p;
+        while (n <= fd)
+            n *= 2;
+        if (!(p = realloc(w->socks, (size_t)n * sizeof *p)))
+            return NULL;
+        memset(p + w->n_socks, 0, (size_t)(n - w->n_socks) * sizeof *p);
+        w->socks = p;
+        w->n_socks = n;
     }
-    s = calloc(1, sizeof *s);
-    if (s)
-        s->w = w;
+    if (!(s = w->socks[fd])) {
+        if (!(s = calloc(1, sizeof *s)))
+            return NULL;
+        ev_io_init(&s->io, io_cb, fd, 0);
+        w->socks[fd] = s;
+    }
     return s;
 }
 
 static int socket_fn(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 {
-    struct worker *w = arg;
-    struct sock *s = sockp;
+    struct curl_group *g = arg;
+    struct worker *w = g->w;
     int events = (what & CURL_POLL_IN ? EV_READ : 0) | (what & CURL_POLL_OUT ? EV_WRITE : 0);
+    struct sock *s;
 
     (void)e;
+    (void)sockp;
     if (what == CURL_POLL_REMOVE) {
-        if (s) {
-            ev_io_stop(w->loop, &s->io);
-            s->next_free = w->free_socks;
-            w->free_socks = s;
+        if ((s = sock_at(w, fd))) {
+            s->want = 0;
+            if (!s->conn || (s->io.events & EV_WRITE))
+                ev_io_stop(w->loop, &s->io);
         }
         return 0;
     }
-    if (!s) {
-        if (!(s = sock_get(w)))
-            return -1;
-        ev_io_init(&s->io, io_cb, fd, events);
-        curl_multi_assign(w->multi, fd, s);
-    } else if (s->io.events == events && s->io.fd == fd && ev_is_active(&s->io)) {
+    if (!(s = sock_for(w, fd)))
+        return -1;
+    s->g = g;
+    s->want = events;
+    if (ev_is_active(&s->io) && s->io.events == events)
         return 0;
-    } else {
-        ev_io_stop(w->loop, &s->io);
-        ev_io_set(&s->io, fd, events);
-    }
+    ev_io_stop(w->loop, &s->io);
+    ev_io_set(&s->io, fd, events);
     ev_io_start(w->loop, &s->io);
     return 0;
 }
 
-void worker_add_transfer(struct worker *w, CURL *easy)
+curl_socket_t worker_open_socket_cb(void *arg, curlsocktype purpose,
+                                    struct curl_sockaddr *addr)
 {
-    curl_multi_add_handle(w->multi, easy);
+    struct worker *w = arg;
+    curl_socket_t fd;
+    struct sock *s;
+
+    (void)purpose;
+    fd = socket(addr->family, addr->socktype, addr->protocol);
+    if (fd < 0)
+        return CURL_SOCKET_BAD;
+    if (!(s = sock_for(w, fd))) {
+        close(fd);
+        return CURL_SOCKET_BAD;
+    }
+    ev_io_stop(w->loop, &s->io);        /* the descriptor is new, whatever was watched */
+    s->want = 0;
+    s->conn = true;
+    return fd;
 }
 
-void worker_remove_transfer(struct worker *w, CURL *easy)
+int worker_close_socket_cb(void *arg, curl_socket_t fd)
 {
-    curl_multi_remove_handle(w->multi, easy);
+    struct worker *w = arg;
+    struct sock *s = sock_at(w, fd);
+
+    if (s) {
+        ev_io_stop(w->loop, &s->io);
+        s->want = 0;
+        s->conn = false;
+    }
+    return close(fd);
+}
+
+/* ---- groups ---------------------------------------------------------------------------------- */
+
+static struct curl_group *group_new(struct worker *w)
+{
+    struct curl_group *g = calloc(1, sizeof *g);
+
+    if (!g)
+        return NULL;
+    if (w->n_groups == w->cap_groups) {
+        uint32_t cap = w->cap_groups ? w->cap_groups * 2 : 8;
+        struct curl_group **p = realloc(w->groups, cap * sizeof *p);
+        if (!p) {
+            free(g);
+            return NULL;
+        }
+        w->groups = p;
+        w->cap_groups = cap;
+    }
+    if (!(g->multi = curl_multi_init())) {
+        free(g);
+        return NULL;
+    }
+    g->w = w;
+    curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
+    curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, (void *)g);
+    curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
+    curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, (void *)g);
+    /* libcurl's default cache is 4 connections per easy handle *in the multi*: users between
+     * two requests are not, so their idle connections were closed and reopened. Keep one per
+     * user and host, as a Locust HttpUser's session does (up to 4 hosts per user). */
+    curl_multi_setopt(g->multi, CURLMOPT_MAXCONNECTS, (long)(4 * WORKER_GROUP_USERS));
+    ev_timer_init(&g->timer, curl_timer_cb, 0.0, 0.0);
+    g->timer.data = g;
+    w->groups[w->n_groups++] = g;
+    return g;
+}
+
+struct curl_group *worker_join_group(struct worker *w)
+{
+    struct curl_group *best = NULL;
+
+    for (uint32_t i = 0; i < w->n_groups; i++)
+        if (!best || w->groups[i]->users < best->users)
+            best = w->groups[i];
+    if (!best || best->users >= WORKER_GROUP_USERS)
+        best = group_new(w);
+    if (best)
+        best->users++;
+    return best;
+}
+
+void worker_leave_group(struct curl_group *g)
+{
+    g->users--;
+}
+
+void worker_add_transfer(struct curl_group *g, CURL *easy)
+{
+    curl_multi_add_handle(g->multi, easy);
+}
+
+void worker_remove_transfer(struct curl_group *g, CURL *easy)
+{
+    curl_multi_remove_handle(g->multi, easy);
 }
 
 void worker_user_gone(struct worker *w, struct user *u)
@@ -256,6 +422,13 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
         user_check_deadline(u, now);
     }
     recorder_flush(w->rec);
+    /* glibc keeps the pages of freed chunks: intervals freed by the control thread, libcurl's
+     * per-transfer blocks. The live heap of a steady run is flat, but the pages its churn
+     * touches are not given back, so RSS crept up for minutes (1.6 MB in 80 s at 1000 users).
+     * Trimming every arena every 10 s keeps RSS near the live heap (tests/bench/bench.sh
+     * --flatness). */
+    if (w->id == 0 && ++w->ticks % TRIM_TICKS == 0)
+        malloc_trim(0);
     if (w->stopping_all && !w->users && !atomic_load(&w->idle))
         atomic_store(&w->idle, true);       /* flushed above: the collector has everything */
 }
@@ -312,17 +485,13 @@ struct worker *worker_create(int id, const struct plan *plan, uint32_t n_endpoin
     w->sink = *sink;
     pthread_mutex_init(&w->mu, NULL);
     w->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
-    w->multi = curl_multi_init();
     w->rec = recorder_create(n_endpoints, id, emit_cb, w);
     w->ws = response_ws_new();
-    if (!w->loop || !w->multi || !w->rec || !w->ws)
+    if (!w->loop || !w->rec || !w->ws)
         goto fail;
-    curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
-    curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, (void *)w);
-    curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
-    curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, (void *)w);
-    ev_timer_init(&w->curl_timer, curl_timer_cb, 0.0, 0.0);
-    w->curl_timer.data = w;
+    ev_prepare_init(&w->run_due, run_due_cb);
+    w->run_due.data = w;
+    ev_prepare_start(w->loop, &w->run_due);
     ev_timer_init(&w->tick, tick_cb, TICK_INTERVAL, TICK_INTERVAL);
     w->tick.data = w;
     ev_timer_start(w->loop, &w->tick);
@@ -331,8 +500,8 @@ struct worker *worker_create(int id, const struct plan *plan, uint32_t n_endpoin
     ev_async_start(w->loop, &w->wake);
     return w;
 fail:
-    snprintf(err, errlen, "worker %d: cannot create its event loop, curl multi handle or "
-             "statistics (out of memory?)", id);
+    snprintf(err, errlen, "worker %d: cannot create its event loop or statistics (out of "
+             "memory?)", id);
     worker_destroy(w);
     return NULL;
 }
@@ -356,8 +525,6 @@ int worker_start(struct worker *w, char *err, size_t errlen)
 
 void worker_destroy(struct worker *w)
 {
-    struct sock *s;
-
     if (!w)
         return;
     if (w->started) {
@@ -370,12 +537,14 @@ void worker_destroy(struct worker *w)
         user_unlink(&w->users, u);
         user_destroy(u);
     }
-    if (w->multi)
-        curl_multi_cleanup(w->multi);
-    while ((s = w->free_socks)) {
-        w->free_socks = s->next_free;
-        free(s);
+    for (uint32_t i = 0; i < w->n_groups; i++) {
+        curl_multi_cleanup(w->groups[i]->multi);    /* closes cached connections */
+        free(w->groups[i]);
     }
+    free(w->groups);
+    for (int fd = 0; fd < w->n_socks; fd++)
+        free(w->socks[fd]);
+    free(w->socks);
     recorder_destroy(w->rec);
     response_ws_free(w->ws);
     if (w->loop)

@@ -41,6 +41,16 @@ struct worker_sink {
 
 struct user;
 struct sock;
+struct curl_group;
+
+/* Users per CURLM. libcurl looks for a reusable connection by walking every connection of a
+ * multi handle to the same host, so a transfer costs more the more users share one multi;
+ * small groups keep that walk short (tests/bench/bench.sh measures it). */
+#define WORKER_GROUP_USERS 32
+/* Descriptors a group holds besides its connections: libcurl 7.88's curl_multi_init opens a
+ * socketpair (its wake-up pipe). A worker with U users thus holds U connections per host plus
+ * 2 * ceil(U / WORKER_GROUP_USERS) descriptors (1064 for 1000 users on one thread). */
+#define WORKER_GROUP_FDS 2
 
 struct worker {
     int id;
@@ -49,15 +59,19 @@ struct worker {
     pthread_t thread;
     bool started;
     struct ev_loop *loop;
-    CURLM *multi;
-    ev_timer curl_timer;        /* libcurl's single timeout */
+    struct curl_group **groups; /* each a CURLM with its own timer, up to WORKER_GROUP_USERS */
+    uint32_t n_groups, cap_groups;
+    struct curl_group *due;     /* groups whose libcurl timeout is 0: run before polling */
+    ev_prepare run_due;
+    struct sock **socks;        /* by file descriptor */
+    int n_socks;
     ev_timer tick;              /* flush statistics, enforce stop deadlines */
     ev_async wake;              /* commands arrived */
     struct recorder *rec;
     struct response_ws *ws;     /* captures and checks scratch, shared by this thread's users */
     struct user *users;         /* doubly linked, newest first */
-    struct sock *free_socks;    /* recycled socket watchers */
     bool paused;
+    uint32_t ticks;             /* of the tick timer */
     bool stopping_all;
     pthread_mutex_t mu;         /* protects cmds */
     struct worker_cmd *cmds;
@@ -77,9 +91,20 @@ void worker_send(struct worker *w, const struct worker_cmd *cmd);
 /* Join (after WCMD_QUIT) and free. */
 void worker_destroy(struct worker *w);
 
-/* For user.c: start the transfer of a prepared easy handle; finish a user (frees it). */
-void worker_add_transfer(struct worker *w, CURL *easy);
-void worker_remove_transfer(struct worker *w, CURL *easy);
+/* For user.c, on the worker's thread. A new user joins the group (CURLM) with the fewest
+ * users, or a new one; NULL when out of memory. It leaves it when destroyed. */
+struct curl_group *worker_join_group(struct worker *w);
+void worker_leave_group(struct curl_group *g);
+/* Start the transfer of a prepared easy handle in its user's group; abort it (not counted). */
+void worker_add_transfer(struct curl_group *g, CURL *easy);
+void worker_remove_transfer(struct curl_group *g, CURL *easy);
+/* CURLOPT_OPENSOCKETFUNCTION / CLOSESOCKETFUNCTION of every easy handle, with the worker as
+ * their data: the worker keeps watching a keep-alive connection's socket between transfers
+ * (no epoll change per request) and forgets it when libcurl closes it. */
+curl_socket_t worker_open_socket_cb(void *arg, curlsocktype purpose,
+                                    struct curl_sockaddr *addr);
+int worker_close_socket_cb(void *arg, curl_socket_t fd);
+/* The user is finished: unlink and free it. */
 void worker_user_gone(struct worker *w, struct user *u);
 
 #endif

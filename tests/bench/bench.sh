@@ -1,0 +1,557 @@
+#!/usr/bin/env bash
+# hornet's performance benchmark (issue 4). Never part of `make test`: it measures timing.
+#
+#   tests/bench/bench.sh [--quick | --full] [options]     (make bench / make bench-full)
+#
+# Side by side on loopback, one after the other in the same invocation, each for the same time
+# and concurrency: hornet (headless, tests/bench/get.json: one GET, no think time), wrk, the
+# libcurl floor (tests/bench/curl_floor.c: perform + poll, N reused easy handles) and Locust
+# FastHttpUser (tests/bench/locustfile.py, when installed), against nginx returning a small
+# JSON body. nginx runs pinned to CPU 1 (taskset), the generator to CPU 0.
+#
+# For each run: requests, requests/s, CPU user+sys of the generator process (wait4's rusage of
+# the whole run; for Locust, /proc/PID/stat between two points of the steady part, with
+# Locust's own request counts, so Python's start-up and the spawning are excluded), CPU-us per
+# request, peak RSS (ru_maxrss = VmHWM) and the p50/p99 each tool reports. Each run is
+# repeated (--reps) and the table shows medians. Then the ratios hornet/wrk,
+# hornet/libcurl-floor and Locust/hornet at each user count, and the goals of issue 4.
+#
+# Extra parts (all on in --full, each also alone with its option):
+#   --memory     RSS per user at 10,000 users (burst.json against an external hornet-target)
+#   --flatness   RSS after 1 minute and at the end of a steady run (3 min in --full; --soak:
+#                10 min, the issue's goal)
+#   --dashboard  the dashboard's extra CPU (the burst scenario, 30 s, headless vs. dashboard in
+#                a detached tmux session); skipped while ./hornet has no dashboard (ui/)
+#   --burst      scenarios/burst.json against the embedded target, both cores: steady rps
+#
+# Options: --duration S (seconds per run), --reps N, --users "100 1000", --tools LIST
+# (comma list of hornet,hornet2,wrk,floor,locust), --no-install, --keep (keep the work dir),
+# --out FILE (also write the report there), --help.
+set -u -o pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH="$ROOT/tests/bench"
+HORNET="$ROOT/hornet"
+TARGET="$ROOT/hornet-target"
+GEN_CPU=0
+SRV_CPU=1
+
+MODE=quick
+DURATION=""
+REPS=""
+USERS="100 1000"
+TOOLS="hornet,hornet2,wrk,floor,locust"
+DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 SOAK=0 INSTALL=1 KEEP=0 OUT=""
+FLAT_MINUTES=3
+
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --quick) MODE=quick ;;
+    --full) MODE=full ;;
+    --duration) DURATION=$2; shift ;;
+    --reps) REPS=$2; shift ;;
+    --users) USERS=$2; shift ;;
+    --tools) TOOLS=$2; shift ;;
+    --memory) DO_MEMORY=1 ;;
+    --flatness) DO_FLAT=1 ;;
+    --soak) DO_FLAT=1; SOAK=1; FLAT_MINUTES=10 ;;
+    --dashboard) DO_DASH=1 ;;
+    --burst) DO_BURST=1 ;;
+    --no-install) INSTALL=0 ;;
+    --keep) KEEP=1 ;;
+    --out) OUT=$2; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$MODE" = full ]; then
+    DURATION=${DURATION:-20}; REPS=${REPS:-3}
+    DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1
+else
+    DURATION=${DURATION:-5}; REPS=${REPS:-1}
+fi
+
+WORK=$(mktemp -d /tmp/hornet-bench.XXXXXX)
+PIDS=()
+NOTES=()
+note() { NOTES+=("$*"); echo "note: $*"; }
+say() { echo "== $*"; }
+
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    [ "$KEEP" = 1 ] && echo "work dir kept: $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- set-up ------------------------------------------------------------------------------
+
+install_missing() {
+    local want=() p
+    command -v nginx >/dev/null || want+=(nginx-light)
+    command -v wrk >/dev/null || want+=(wrk)
+    command -v taskset >/dev/null || want+=(util-linux)
+    if ! /usr/bin/python3 -c 'import locust' 2>/dev/null; then want+=(python3-locust); fi
+    if ! /usr/bin/python3 -c 'import geventhttpclient' 2>/dev/null; then
+        want+=(python3-geventhttpclient)
+    fi
+    [ ${#want[@]} -eq 0 ] && return 0
+    if [ "$INSTALL" = 0 ]; then
+        note "not installing ${want[*]} (--no-install)"
+        return 0
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        note "missing ${want[*]}; not root, so not installing (sudo apt-get install -y ${want[*]})"
+        return 0
+    fi
+    say "installing ${want[*]}"
+    for p in "${want[@]}"; do
+        if ! apt-get install -y --no-install-recommends "$p" >"$WORK/apt.log" 2>&1; then
+            apt-get update -qq >/dev/null 2>&1
+            if ! apt-get install -y --no-install-recommends "$p" >"$WORK/apt.log" 2>&1; then
+                [ "$p" = nginx-light ] &&
+                    apt-get install -y --no-install-recommends nginx >"$WORK/apt.log" 2>&1 ||
+                    note "apt-get install $p failed: $(tail -1 "$WORK/apt.log")"
+            fi
+        fi
+    done
+}
+
+build_helpers() {
+    local cc=${CC:-cc}
+    mkdir -p "$WORK/bin"
+    $cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -o "$WORK/bin/curl_floor" \
+        "$BENCH/curl_floor.c" $(pkg-config --cflags --libs libcurl) || return 1
+    $cc -O2 -std=c11 -Wall -Wextra -o "$WORK/bin/runstat" "$BENCH/runstat.c" || return 1
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    local p
+    for p in $(seq "$1" $(($1 + 200))); do
+        port_free "$p" && { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+wait_port() {
+    local i
+    for i in $(seq 100); do
+        port_free "$1" || return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+start_nginx() {
+    NGINX_PORT=$(free_port 28080) || return 1
+    mkdir -p "$WORK/nginx"
+    sed "s#@DIR@#$WORK/nginx#g; s#@PORT@#$NGINX_PORT#g" "$BENCH/nginx.conf.in" \
+        >"$WORK/nginx/nginx.conf"
+    taskset -c "$SRV_CPU" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" \
+        >"$WORK/nginx/stdout" 2>&1 &
+    PIDS+=($!)
+    wait_port "$NGINX_PORT" || { cat "$WORK/nginx/stdout" "$WORK/nginx/error.log"; return 1; }
+    NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+}
+
+# Start an external hornet-target pinned to the server CPU; sets TARGET_URL and TARGET_PID.
+start_target() {
+    local port
+    port=$(free_port 28300) || return 1
+    taskset -c "$SRV_CPU" "$TARGET" --port "$port" --quiet "$@" >"$WORK/target.out" 2>&1 &
+    TARGET_PID=$!
+    PIDS+=("$TARGET_PID")
+    wait_port "$port" || { cat "$WORK/target.out"; return 1; }
+    TARGET_URL="http://127.0.0.1:$port"
+}
+
+stop_target() {
+    kill "$TARGET_PID" 2>/dev/null
+    wait "$TARGET_PID" 2>/dev/null
+}
+
+# ---- parsing helpers ----------------------------------------------------------------------
+
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+
+# The runstat summary line of a file: "wall user sys maxrss".
+rusage_of() {
+    awk '/^runstat wall_s=/ {
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        print v["wall_s"], v["user_s"], v["sys_s"], v["maxrss_kb"] }' "$1" | tail -1
+}
+
+# Milliseconds from wrk's "1.23ms" / "456.00us" / "1.20s".
+wrk_ms() {
+    awk -v x="$1" 'BEGIN {
+        if (x ~ /us$/) { sub(/us$/, "", x); printf "%.3f", x / 1000 }
+        else if (x ~ /ms$/) { sub(/ms$/, "", x); printf "%.3f", x }
+        else if (x ~ /s$/) { sub(/s$/, "", x); printf "%.3f", x * 1000 }
+        else print "-" }'
+}
+
+# The Aggregated row of a Locust-format stats CSV: "requests p50_ms p99_ms".
+csv_aggregated() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+             $2 == "Aggregated" { print $col["Request Count"], $col["50%"], $col["99%"] }' "$1" |
+        tr -d '\r'
+}
+
+# Requests at unix time t, interpolated in a "time count" series.
+count_at() {
+    awk -v t="$2" '{ if ($1 <= t) { t0 = $1; c0 = $2 } else if (!done) { t1 = $1; c1 = $2; done = 1 } }
+        END { if (!done || t1 == t0) print c0; else printf "%.0f", c0 + (c1 - c0) * (t - t0) / (t1 - t0) }' "$1"
+}
+
+# ---- one run of each generator -------------------------------------------------------------
+# Each prints one result line: "tool users requests seconds cpu_s maxrss_kb p50_ms p99_ms",
+# seconds being the span the requests and CPU were counted over.
+
+run_hornet() {
+    local users=$1 threads=$2 tag=$3 f="$WORK/$3-$1-$RANDOM"
+    "$WORK/bin/runstat" -- taskset -c "$GEN_CPU" "$HORNET" --headless --only-summary \
+        --threads "$threads" -u "$users" -r 100000 -t "${DURATION}s" -H "$NGINX_URL" \
+        --csv "$f" "$BENCH/get.json" >"$f.out" 2>"$f.err"
+    local ru agg
+    ru=$(rusage_of "$f.err"); agg=$(csv_aggregated "${f}_stats.csv")
+    [ -n "$ru" ] && [ -n "$agg" ] || { echo "$tag $users - - - - - -"; return; }
+    set -- $ru $agg
+    echo "$tag $users $5 $DURATION $(calc "$2 + $3") $4 $6 $7"
+}
+
+run_wrk() {
+    local users=$1 f="$WORK/wrk-$1-$RANDOM"
+    "$WORK/bin/runstat" -- taskset -c "$GEN_CPU" wrk -t1 -c"$users" -d"${DURATION}s" \
+        --latency "$NGINX_URL/" >"$f.out" 2>"$f.err"
+    local req p50 p99 ru
+    req=$(awk '/requests in/ { print $1 }' "$f.out")
+    p50=$(wrk_ms "$(awk '$1 == "50%" { print $2 }' "$f.out")")
+    p99=$(wrk_ms "$(awk '$1 == "99%" { print $2 }' "$f.out")")
+    ru=$(rusage_of "$f.err")
+    [ -n "$ru" ] && [ -n "$req" ] || { echo "wrk $users - - - - - -"; return; }
+    set -- $ru
+    echo "wrk $users $req $DURATION $(calc "$2 + $3") $4 $p50 $p99"
+}
+
+run_floor() {
+    local users=$1 f="$WORK/floor-$1-$RANDOM"
+    "$WORK/bin/runstat" -- taskset -c "$GEN_CPU" "$WORK/bin/curl_floor" "$NGINX_URL/" \
+        "$users" "$DURATION" >"$f.out" 2>"$f.err"
+    local kv req p50 p99 ru
+    kv=$(tail -1 "$f.out")
+    req=$(echo "$kv" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+    p50=$(echo "$kv" | sed -n 's/.*p50_us=\([0-9]*\).*/\1/p')
+    p99=$(echo "$kv" | sed -n 's/.*p99_us=\([0-9]*\).*/\1/p')
+    ru=$(rusage_of "$f.err")
+    [ -n "$ru" ] && [ -n "$req" ] || { echo "floor $users - - - - - -"; return; }
+    set -- $ru
+    echo "floor $users $req $DURATION $(calc "$2 + $3") $4 $(calc "$p50 / 1000") \
+$(calc "$p99 / 1000")"
+}
+
+# Locust: CPU and requests between two /proc samples of the steady part: the first taken
+# 1 s + 20% of the run after Locust's first request count (its users spawn in the first
+# second), the last one 0.5 s before its last count.
+run_locust() {
+    local users=$1 f="$WORK/locust-$1-$RANDOM" at=() k
+    for k in $(seq 1 $((DURATION * 2 + 20))); do at+=(-s "$(calc "$k * 0.5")"); done
+    BENCH_COUNTS="$f.counts" "$WORK/bin/runstat" "${at[@]}" -- taskset -c "$GEN_CPU" \
+        /usr/bin/python3 "$(command -v locust)" -f "$BENCH/locustfile.py" --headless \
+        -u "$users" -r "$users" -t "${DURATION}s" -H "$NGINX_URL" --only-summary \
+        --csv "$f" >"$f.out" 2>"$f.err"
+    local first last win
+    first=$(awk 'NR == 1 { print $1 }' "$f.counts" 2>/dev/null)
+    last=$(awk 'END { print $1 }' "$f.counts" 2>/dev/null)
+    [ -n "$first" ] || { echo "locust $users - - - - - -"; return; }
+    # "t cpu" of the two samples
+    win=$(awk -v lo="$(calc "$first + 1 + 0.2 * $DURATION")" -v hi="$(calc "$last - 0.5")" '
+        /^runstat sample/ { split($3, t, "="); split($4, c, "=");
+            if (t[2] >= lo && t[2] <= hi) { if (!n++) { ta = t[2]; ca = c[2] } tb = t[2]; cb = c[2] } }
+        END { if (n >= 2) print ta, ca, tb, cb }' "$f.err")
+    [ -n "$win" ] || { echo "locust $users - - - - - -"; return; }
+    set -- $win
+    local ta=$1 ca=$2 tb=$3 cb=$4 c1 c2
+    c1=$(count_at "$f.counts" "$ta"); c2=$(count_at "$f.counts" "$tb")
+    set -- $(csv_aggregated "${f}_stats.csv")
+    echo "locust $users $((c2 - c1)) $(calc "$tb - $ta") $(calc "$cb - $ca") \
+$(rusage_of "$f.err" | cut -d' ' -f4) $2 $3"
+}
+
+# ---- the comparison table --------------------------------------------------------------------
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Medians per (tool, users) of the result lines in $WORK/results.
+summarise() {
+    local tool users
+    : >"$WORK/medians"
+    for users in $USERS; do
+        for tool in hornet hornet2 wrk floor locust; do
+            local rows
+            rows=$(awk -v t="$tool" -v u="$users" '$1 == t && $2 == u && $3 != "-"' \
+                "$WORK/results")
+            [ -z "$rows" ] && continue
+            local n req rps cpu us rss p50 p99
+            n=$(echo "$rows" | wc -l)
+            req=$(echo "$rows" | awk '{ print $3 }' | median)
+            rps=$(echo "$rows" | awk '{ print $3 / $4 }' | median)
+            cpu=$(echo "$rows" | awk '{ print $5 / $4 }' | median)
+            us=$(echo "$rows" | awk '{ print $5 * 1e6 / $3 }' | median)
+            rss=$(echo "$rows" | awk '{ print $6 / 1024 }' | median)
+            p50=$(echo "$rows" | awk '{ print $7 }' | median)
+            p99=$(echo "$rows" | awk '{ print $8 }' | median)
+            echo "$tool $users $n $req $rps $cpu $us $rss $p50 $p99" >>"$WORK/medians"
+        done
+    done
+}
+
+label() {
+    case "$1" in
+    hornet) echo "hornet (1 thread)" ;;
+    hornet2) echo "hornet (2 threads)" ;;
+    wrk) echo "wrk (-t1)" ;;
+    floor) echo "libcurl floor" ;;
+    locust) echo "Locust FastHttpUser" ;;
+    esac
+}
+
+print_table() {
+    echo
+    printf '| %-20s | %5s | %4s | %9s | %8s | %7s | %10s | %8s | %7s | %7s |\n' generator users \
+        runs requests req/s "CPU/s" "CPU-us/req" "peak RSS" "p50 ms" "p99 ms"
+    printf '|%s|\n' "----------------------|-------|------|-----------|----------|---------|------------|----------|---------|---------"
+    while read -r tool users n req rps cpu us rss p50 p99; do
+        printf '| %-20s | %5s | %4s | %9.0f | %8.0f | %7.2f | %10.1f | %5.1f MB | %7.2f | %7.2f |\n' \
+            "$(label "$tool")" "$users" "$n" "$req" "$rps" "$cpu" "$us" "$rss" "$p50" "$p99"
+    done <"$WORK/medians"
+}
+
+us_of() { awk -v t="$1" -v u="$2" '$1 == t && $2 == u { print $7 }' "$WORK/medians"; }
+
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "-"; }
+
+# goal NAME VALUE OP LIMIT: prints whether VALUE OP LIMIT holds.
+goal() {
+    local verdict
+    if [ "$2" = - ] || [ -z "$2" ]; then verdict="not measured"
+    elif awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN {
+        exit !(op == "<=" ? v <= l : op == "within" ? (v <= l && -v <= l) : v >= l) }'
+    then verdict="met"; else verdict="NOT met"; fi
+    printf '  %-58s %8s (goal %s %s): %s\n' "$1" "$2" "$3" "$4" "$verdict"
+}
+
+print_ratios() {
+    local users h h2 w f l
+    echo
+    echo "Ratios of CPU-us per request (medians):"
+    for users in $USERS; do
+        h=$(us_of hornet "$users"); h2=$(us_of hornet2 "$users")
+        w=$(us_of wrk "$users"); f=$(us_of floor "$users"); l=$(us_of locust "$users")
+        printf '  %5s users: hornet/wrk %s, hornet/libcurl-floor %s, Locust/hornet %s' "$users" \
+            "$(ratio "$h" "$w")" "$(ratio "$h" "$f")" "$(ratio "$l" "$h")"
+        [ -n "$h2" ] && printf ', hornet 2 threads/libcurl-floor %s' "$(ratio "$h2" "$f")"
+        echo
+    done
+    echo
+    echo "Goals (issue 4):"
+    h=$(us_of hornet 100); f=$(us_of floor 100)
+    goal "100 users: hornet / libcurl floor" "$(ratio "$h" "$f")" "<=" 1.10
+    h=$(us_of hornet 1000); f=$(us_of floor 1000); h2=$(us_of hornet2 1000)
+    goal "1000 users: hornet (1 thread) / libcurl floor" "$(ratio "$h" "$f")" "<=" 1.00
+    [ -n "$h2" ] && goal "1000 users: hornet (2 threads) / libcurl floor" "$(ratio "$h2" "$f")" "<=" 1.00
+    l=$(us_of locust 100); h=$(us_of hornet 100)
+    goal "100 users: Locust FastHttpUser / hornet" "$(ratio "$l" "$h")" ">=" 7
+    l=$(us_of locust 1000); h=$(us_of hornet 1000)
+    [ -n "$l" ] && printf '  %-58s %8s (for information: Locust saturates its core)\n' \
+        "1000 users: Locust FastHttpUser / hornet" "$(ratio "$l" "$h")"
+}
+
+# The table of issue 4: CPU-us per request of each generator at 100 and 1000 connections.
+print_issue_table() {
+    local tool
+    echo
+    echo "| generator | CPU-µs per request | at 1000 connections |"
+    echo "|---|---|---|"
+    for tool in wrk floor locust hornet hornet2; do
+        local a b
+        a=$(us_of "$tool" 100); b=$(us_of "$tool" 1000)
+        [ -z "$a$b" ] && continue
+        printf '| %s | %s | %s |\n' "$(label "$tool")" "$(fmt1 "$a")" "$(fmt1 "$b")"
+    done
+}
+
+fmt1() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f", v }' || echo "-"; }
+
+run_matrix() {
+    local rep users tool
+    : >"$WORK/results"
+    for rep in $(seq "$REPS"); do
+        for users in $USERS; do
+            for tool in ${TOOLS//,/ }; do
+                case "$tool" in
+                hornet) run_hornet "$users" 1 hornet ;;
+                hornet2) [ "$users" -ge 1000 ] && run_hornet "$users" 2 hornet2 ;;
+                wrk) command -v wrk >/dev/null && run_wrk "$users" ;;
+                floor) run_floor "$users" ;;
+                locust) [ "$HAVE_LOCUST" = 1 ] && run_locust "$users" ;;
+                esac
+            done | tee -a "$WORK/results" | sed 's/^/   run: /'
+        done
+    done
+}
+
+# ---- extra parts ------------------------------------------------------------------------------
+
+# RSS per user at 10,000 users: burst.json against an external hornet-target (two descriptors
+# per user with the embedded one would pass the 20,000 open-file limit).
+part_memory() {
+    local users=10000 f="$WORK/mem" base peak
+    say "memory: $users users (scenarios/burst.json, external hornet-target on CPU $SRV_CPU)"
+    start_target || { note "memory: hornet-target did not start"; return; }
+    "$WORK/bin/runstat" -- "$HORNET" --headless --only-summary -u 0 -t 3s -H "$TARGET_URL" \
+        "$ROOT/scenarios/burst.json" >/dev/null 2>"$f.0"
+    base=$(rusage_of "$f.0" | cut -d' ' -f4)
+    "$WORK/bin/runstat" -r 1 -- "$HORNET" --headless --only-summary -u "$users" -r 1000 \
+        -t 30s -H "$TARGET_URL" --csv "$f" "$ROOT/scenarios/burst.json" >"$f.out" 2>"$f.err"
+    stop_target
+    # RSS over the last 10 s (all users running), as the peak of those samples
+    peak=$(grep '^runstat rss' "$f.err" | tail -12 | head -10 |
+        sed 's/.*rss_kb=//' | sort -n | tail -1)
+    local running
+    running=$(awk -F, '$4 == "Aggregated" && $2 + 0 > u { u = $2 + 0 } END { print u }' \
+        "${f}_stats_history.csv")
+    MEM_PER_USER=$(awk -v p="$peak" -v b="$base" -v u="$users" 'BEGIN { printf "%.1f", (p - b) / u }')
+    echo "  RSS with 0 users (peak of a 3 s run): $base kB; with $users users (last 10 s): $peak kB"
+    echo "  most users running (stats history): ${running:-?}; $(grep -E '^ +Aggregated' "$f.out" |
+        head -1 | awk '{ print $2 " requests, " $3 " failures" }')"
+    echo "  => $MEM_PER_USER kB per user"
+}
+
+# RSS flatness: the burst scenario (1000 users) against an external hornet-target.
+part_flatness() {
+    local secs=$((FLAT_MINUTES * 60)) f="$WORK/flat" r1 r2
+    say "flatness: RSS after 1 minute and after $FLAT_MINUTES minutes (1000 users, burst.json)"
+    [ "$SOAK" = 0 ] && note "flatness ran $FLAT_MINUTES minutes, not the goal's 10 (use --soak)"
+    start_target || { note "flatness: hornet-target did not start"; return; }
+    "$WORK/bin/runstat" -r 5 -- taskset -c "$GEN_CPU" "$HORNET" --headless --only-summary \
+        -u 1000 -r 1000 -t "${secs}s" -H "$TARGET_URL" "$ROOT/scenarios/burst.json" \
+        >"$f.out" 2>"$f.err"
+    stop_target
+    # the highest RSS sampled within 15 s around minute 1, and in the last 30 s of the run
+    # (RSS moves within a band as the heap churns; the envelope is what must stay flat)
+    r1=$(awk '/^runstat rss/ { split($3, a, "="); split($4, b, "="); if (!t0) t0 = a[2];
+        if (a[2] - t0 >= 45 && a[2] - t0 <= 75 && b[2] > m) m = b[2] } END { print m }' "$f.err")
+    r2=$(awk '/^runstat rss/ { split($3, a, "="); split($4, b, "="); t[NR] = a[2]; v[NR] = b[2]; n = NR }
+        END { for (i = 1; i <= n; i++) if (t[i] >= t[n] - 30 && v[i] > m) m = v[i]; print m }' \
+        "$f.err")
+    FLAT_PCT=$(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.2f", (b - a) * 100 / a }')
+    echo "  RSS around 1 min (peak of 45-75 s): $r1 kB; in the last 30 s: $r2 kB => ${FLAT_PCT}%"
+    echo "  RSS every 30 s (kB): $(awk '/^runstat rss/ && ++k % 6 == 0 { sub(/rss_kb=/, "", $4); printf "%s ", $4 }' "$f.err")"
+}
+
+has_dashboard() { compgen -G "$ROOT/ui/*.c" >/dev/null; }
+
+# The burst scenario for 30 s headless, then with the dashboard in a detached tmux session.
+part_dashboard() {
+    local f="$WORK/dash" h d
+    if ! has_dashboard; then
+        note "dashboard: skipped, ./hornet has no dashboard yet (no ui/ sources)"
+        return
+    fi
+    if ! command -v tmux >/dev/null; then note "dashboard: skipped, no tmux"; return; fi
+    say "dashboard: burst.json 30 s headless, then with the dashboard (tmux, detached)"
+    "$WORK/bin/runstat" -- "$HORNET" --headless --only-summary -t 30s --csv "$f-h" \
+        "$ROOT/scenarios/burst.json" >/dev/null 2>"$f-h.err"
+    tmux -L hornet-bench new-session -d -x 200 -y 50 \
+        "'$WORK/bin/runstat' -- '$HORNET' -t 30s --csv '$f-d' '$ROOT/scenarios/burst.json' 2>'$f-d.err'"
+    local i
+    for i in $(seq 90); do
+        grep -q '^runstat wall' "$f-d.err" 2>/dev/null && break
+        [ "$i" = 45 ] && tmux -L hornet-bench send-keys q y 2>/dev/null
+        sleep 1
+    done
+    tmux -L hornet-bench kill-server 2>/dev/null
+    h=$(rusage_of "$f-h.err"); d=$(rusage_of "$f-d.err")
+    if [ -z "$d" ]; then note "dashboard: the dashboard run did not finish"; return; fi
+    local hr dr
+    hr=$(csv_aggregated "$f-h_stats.csv" | cut -d' ' -f1); dr=$(csv_aggregated "$f-d_stats.csv" | cut -d' ' -f1)
+    DASH_PCT=$(echo "$h $d $hr $dr" | awk '{ a = ($2 + $3) / $9; b = ($6 + $7) / $10;
+        printf "%.2f", (b - a) * 100 / a }')
+    echo "$h $hr" | awk '{ printf "  headless:  %.2f s CPU, %d requests\n", $2 + $3, $5 }'
+    echo "$d $dr" | awk '{ printf "  dashboard: %.2f s CPU, %d requests\n", $2 + $3, $5 }'
+    echo "  => the dashboard adds ${DASH_PCT}% CPU per request"
+}
+
+# The burst scenario against the embedded target, both cores shared: rps while 1000 users run.
+part_burst() {
+    local f="$WORK/burst"
+    say "burst: scenarios/burst.json, embedded target, 60 s (ramp 10 s), both cores"
+    "$WORK/bin/runstat" -- "$HORNET" --headless --only-summary -t 60s --csv "$f" \
+        "$ROOT/scenarios/burst.json" >"$f.out" 2>"$f.err"
+    # Aggregated history rows: time, users, cumulative requests; from 3 s after the 1000th user
+    BURST_RPS=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $(c["Name"]) == "Aggregated" && $(c["User Count"]) + 0 >= 1000 {
+            t = $(c["Timestamp"]); n = $(c["Total Request Count"]);
+            if (!s) s = t + 3; if (t >= s) { if (!t0) { t0 = t; n0 = n } t1 = t; n1 = n } }
+        END { if (t1 > t0) printf "%.0f", (n1 - n0) / (t1 - t0); else print "-" }' \
+        "${f}_stats_history.csv")
+    echo "  steady requests/s with 1000 users: $BURST_RPS"
+    grep -E '^ +Aggregated' "$f.out" | head -1
+}
+
+# ---- main ---------------------------------------------------------------------------------------
+
+main() {
+    say "hornet benchmark ($MODE: ${DURATION}s per run, $REPS run(s) each, users: $USERS)"
+    echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+    echo "hornet: $("$HORNET" --version 2>/dev/null | head -1)"
+    echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (modified)')"
+    [ -x "$HORNET" ] && [ -x "$TARGET" ] || { echo "build hornet first (make)"; exit 1; }
+    [ "$(nproc)" -ge 2 ] || { GEN_CPU=0; SRV_CPU=0; note "one CPU: generator and server share it"; }
+    install_missing
+    command -v nginx >/dev/null || { echo "bench.sh: nginx is required"; exit 1; }
+    command -v wrk >/dev/null || note "wrk not installed: its rows are skipped"
+    HAVE_LOCUST=0
+    if command -v locust >/dev/null && /usr/bin/python3 -c 'import locust, geventhttpclient' 2>/dev/null
+    then HAVE_LOCUST=1; else note "Locust (python3-locust, python3-geventhttpclient) not installed: its rows are skipped"; fi
+    build_helpers || { echo "bench.sh: cannot build the helpers"; exit 1; }
+    start_nginx || { echo "bench.sh: nginx did not start"; exit 1; }
+    echo "nginx on $NGINX_URL (CPU $SRV_CPU), generators on CPU $GEN_CPU"
+    echo "$(ulimit -n) open files allowed"
+    run_matrix
+    summarise
+    print_table
+    print_issue_table
+    print_ratios
+    echo "  (CPU = user+sys of the generator process over its whole run from wait4, which includes"
+    echo "   its start-up; for Locust, between two /proc samples of the steady part: excluded)"
+    MEM_PER_USER=- FLAT_PCT=- DASH_PCT=- BURST_RPS=-
+    [ "$DO_MEMORY" = 1 ] && part_memory
+    [ "$DO_FLAT" = 1 ] && part_flatness
+    [ "$DO_DASH" = 1 ] && part_dashboard
+    [ "$DO_BURST" = 1 ] && part_burst
+    if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST" != 0000 ]; then
+        echo
+        echo "Goals (issue 4), continued:"
+        [ "$DO_MEMORY" = 1 ] && goal "RSS per user at 10,000 users (kB)" "$MEM_PER_USER" "<=" 40
+        [ "$DO_FLAT" = 1 ] && goal "RSS change from 1 to $FLAT_MINUTES minutes (%)" "$FLAT_PCT" within 2
+        [ "$DO_DASH" = 1 ] && goal "dashboard extra CPU per request (%)" "$DASH_PCT" "<=" 3
+        [ "$DO_BURST" = 1 ] && goal "burst.json rps with 1000 users, embedded target" "$BURST_RPS" ">=" 15000
+    fi
+    if [ ${#NOTES[@]} -gt 0 ]; then
+        echo
+        echo "Notes:"
+        printf '  - %s\n' "${NOTES[@]}"
+    fi
+}
+
+[ -n "$OUT" ] && exec > >(tee "$OUT") 2>&1
+main
