@@ -70,15 +70,29 @@ struct pending_exc {
     char where[SNAP_TEXT_MAX];
 };
 
-uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user)
+uint64_t engine_fds_needed(uint32_t users, uint32_t fds_per_user)
 {
+    uint64_t groups = ((uint64_t)users + WORKER_GROUP_USERS - 1) / WORKER_GROUP_USERS;
+
     if (fds_per_user == 0)
         fds_per_user = 1;
+    return (uint64_t)users * fds_per_user + groups * WORKER_GROUP_FDS + FD_RESERVE;
+}
+
+uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user)
+{
+    uint32_t lo = 0, hi = fd_limit;
+
     if (fd_limit == 0)
         return UINT32_MAX;
-    if (fd_limit <= FD_RESERVE)
-        return 0;
-    return (fd_limit - FD_RESERVE) / fds_per_user;
+    while (lo < hi) {                       /* the largest count that fits */
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (engine_fds_needed(mid, fds_per_user) <= fd_limit)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
 }
 
 /* ---- events ---------------------------------------------------------------------------------- */
@@ -273,9 +287,9 @@ static void ramp_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 static void retarget(struct engine *e, uint32_t users, double rate, int who)
 {
     if (users > e->max_users) {
-        event(e, EVENT_ENGINE, EVENT_WARN, "%u users need about %u file descriptors but the "
+        event(e, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but the "
               "limit is %u: capped at %u users (raise ulimit -n)", users,
-              users * (e->cfg.fds_per_user ? e->cfg.fds_per_user : 1) + FD_RESERVE,
+              (unsigned long long)engine_fds_needed(users, e->cfg.fds_per_user),
               e->cfg.fd_limit, e->max_users);
         users = e->max_users;
     }

@@ -33,7 +33,11 @@ struct engine_config {
                                    targets are not judged */
 };
 
-/* The most users `fd_limit` descriptors allow (64 kept for everything else). */
+/* Descriptors a run of `users` needs: their connections (fds_per_user each: 1, or 2 when the
+ * target runs in this process), libcurl's own per multi handle, and 64 for everything else. */
+uint64_t engine_fds_needed(uint32_t users, uint32_t fds_per_user);
+
+/* The most users `fd_limit` descriptors allow (UINT32_MAX when fd_limit is 0: unknown). */
 uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user);
 
 enum engine_cmd_type {

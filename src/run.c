@@ -86,9 +86,10 @@ static int check_descriptors(const struct run *r, uint32_t limit)
 
     if (peak <= max)
         return 0;
-    fprintf(stderr, "hornet: %u users need about %u file descriptors (%u per user%s) but the "
+    fprintf(stderr, "hornet: %u users need about %llu file descriptors (%u per user%s) but the "
             "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
-            "(ulimit -n, /etc/security/limits.conf).\n", peak, peak * per_user + 64, per_user,
+            "(ulimit -n, /etc/security/limits.conf).\n", peak,
+            (unsigned long long)engine_fds_needed(peak, per_user), per_user,
             r->target ? ", the built-in target shares this process" : "", limit, max);
     return 2;
 }

@@ -453,9 +453,30 @@ static void test_failing_target_aborts_the_run(void **state)
     assert_int_equal(f->snap->targets[1].status, TARGET_PASS);      /* success rate */
 }
 
+/* ---- descriptors: what a user count needs, and the most a limit allows -------------------- */
+
+static void test_descriptor_budget(void **state)
+{
+    (void)state;
+    assert_int_equal(engine_fds_needed(32, 1), 32 + 2 + 64);    /* one curl group of 32 */
+    assert_int_equal(engine_fds_needed(33, 2), 66 + 4 + 64);    /* two groups */
+    assert_int_equal(engine_max_users(98, 1), 32);
+    assert_int_equal(engine_max_users(100, 1), 32);             /* a 33rd opens a group */
+    assert_int_equal(engine_max_users(64, 1), 0);
+    assert_int_equal(engine_max_users(0, 1), UINT32_MAX);       /* unknown limit */
+    for (uint32_t limit = 65; limit < 40000; limit += 997) {
+        for (uint32_t per = 1; per <= 2; per++) {
+            uint32_t max = engine_max_users(limit, per);
+            assert_true(engine_fds_needed(max, per) <= limit);
+            assert_true(engine_fds_needed(max + 1, per) > limit);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_descriptor_budget),
         cmocka_unit_test_setup_teardown(test_counts_equal_the_servers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target_down_is_counted_not_fatal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeouts_are_failures_with_their_bound, setup,
