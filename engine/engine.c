@@ -446,9 +446,20 @@ static bool all_idle(const struct engine *e)
     return true;
 }
 
+static uint32_t in_flight(const struct engine *e)
+{
+    uint32_t n = 0;
+
+    for (int w = 0; w < e->n_workers; w++)
+        n += atomic_load_explicit(&e->workers[w]->in_flight, memory_order_relaxed);
+    return n;
+}
+
+/* Warnings for the event log: every request failing, or requests waiting with none finishing
+ * (users merely thinking are not silence). */
 static void watch_target(struct engine *e, const struct snapshot *s)
 {
-    uint32_t failing = 0, silent = 0;
+    uint32_t failing = 0, silent = 0, waiting = in_flight(e);
 
     for (uint32_t i = s->n_points >= DOWN_SECONDS ? s->n_points - DOWN_SECONDS : s->n_points;
          i < s->n_points; i++) {
@@ -463,10 +474,11 @@ static void watch_target(struct engine *e, const struct snapshot *s)
         e->target_down = false;
         event(e, EVENT_ENGINE, EVENT_INFO, "The target answers again");
     }
-    if (silent == DOWN_SECONDS && !e->silent && !e->paused && e->state < RUN_STOPPING) {
+    if (silent == DOWN_SECONDS && waiting > 0 && !e->silent && !e->paused &&
+        e->state < RUN_STOPPING) {
         e->silent = true;
-        event(e, EVENT_ENGINE, EVENT_WARN, "No request finished for %d s with %u users running",
-              DOWN_SECONDS, e->ramp.current);
+        event(e, EVENT_ENGINE, EVENT_WARN, "No request finished for %d s while %u are waiting "
+              "for an answer: the target stopped answering?", DOWN_SECONDS, waiting);
     } else if (silent == 0) {
         e->silent = false;
     }

@@ -58,6 +58,7 @@ static void drain_done(struct curl_group *g)
         curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&u);
         curl_multi_remove_handle(g->multi, e);
         atomic_fetch_add_explicit(&w->requests, 1, memory_order_relaxed);
+        atomic_fetch_sub_explicit(&w->in_flight, 1, memory_order_relaxed);
         user_transfer_done(u, rc);          /* may free u or add a new transfer */
     }
 }
@@ -292,11 +293,13 @@ void worker_leave_group(struct curl_group *g)
 void worker_add_transfer(struct curl_group *g, CURL *easy)
 {
     curl_multi_add_handle(g->multi, easy);
+    atomic_fetch_add_explicit(&g->w->in_flight, 1, memory_order_relaxed);
 }
 
 void worker_remove_transfer(struct curl_group *g, CURL *easy)
 {
     curl_multi_remove_handle(g->multi, easy);
+    atomic_fetch_sub_explicit(&g->w->in_flight, 1, memory_order_relaxed);
 }
 
 void worker_user_gone(struct worker *w, struct user *u)

@@ -79,6 +79,7 @@ struct worker {
     _Atomic uint32_t alive;     /* users that exist on this worker */
     _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
     _Atomic uint64_t requests;  /* finished requests (for tests and the benchmark) */
+    _Atomic uint32_t in_flight; /* transfers in the multi handles now (silence warnings) */
 };
 
 /* Allocate (loop, multi, recorder); no thread yet. NULL with a message. */

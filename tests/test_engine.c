@@ -453,6 +453,43 @@ static void test_failing_target_aborts_the_run(void **state)
     assert_int_equal(f->snap->targets[1].status, TARGET_PASS);      /* success rate */
 }
 
+/* ---- warnings: a target that stops answering, but not users who think --------------------- */
+
+static const char *hang_json =
+    "{\"name\": \"hang\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 6},"
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\","
+    "   \"timeout\": \"20s\"}]}]}]}";
+
+static void health_5s(struct target_config *tc)
+{
+    tc->latency[ROUTE_HEALTH].base_ms = 5000;
+    tc->latency[ROUTE_HEALTH].jitter_ms = 0;
+}
+
+static void test_silence_is_a_warning_only_when_requests_wait(void **state)
+{
+    struct fixture *f = *state;
+
+    start_target(f, health_5s);
+    load(f, hang_json);
+    start_engine(f, 3, 100, 4.5, 0.0, false);
+    wait_finished(f, 20);
+    assert_int_equal(f->snap->total.requests, 0);
+    assert_true(has_event(f->snap, "No request finished for 3 s while 3 are waiting"));
+}
+
+static void test_thinking_users_are_not_silence(void **state)
+{
+    struct fixture *f = *state;
+
+    start_target(f, NULL);
+    load(f, hang_json);                     /* one request each, then 6 s of thinking */
+    start_engine(f, 3, 100, 4.5, 0.0, false);
+    wait_finished(f, 20);
+    assert_int_equal(f->snap->total.requests, 3);
+    assert_false(has_event(f->snap, "No request finished"));
+}
+
 /* ---- descriptors: what a user count needs, and the most a limit allows -------------------- */
 
 static void test_descriptor_budget(void **state)
@@ -489,6 +526,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stages_retarget_then_end_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unset_variable_fails_that_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failing_target_aborts_the_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_silence_is_a_warning_only_when_requests_wait, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_thinking_users_are_not_silence, setup, teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, NULL, NULL);
