@@ -162,7 +162,8 @@ static const char *counts_json =
     "  {\"name\": \"health\", \"weight\": 1, \"steps\": [{\"method\": \"GET\","
     "    \"path\": \"/api/v1/health/\"}]},"
     "  {\"name\": \"bad job\", \"weight\": 1, \"steps\": [{\"method\": \"GET\","
-    "    \"path\": \"/api/v1/connectors/jobs/${uuid}/\", \"name\": \"/api/v1/connectors/jobs/[bad]/\"}]}"
+    "    \"path\": \"/api/v1/connectors/jobs/${uuid}/\", \"name\": "
+    "\"/api/v1/connectors/jobs/[bad]/\"}]}"
     "]}]}";
 
 static void test_counts_equal_the_servers(void **state)
@@ -210,11 +211,12 @@ static void test_counts_equal_the_servers(void **state)
     }
 }
 
-/* ---- a target that is down is a run full of failures ------------------------------------------ */
+/* ---- a target that is down is a run full of failures ----------------------------------------- */
 
 static const char *health_json =
     "{\"name\": \"health\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.05},"
-    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\","
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\","
     "   \"timeout\": \"100ms\"}]}],"
     " \"on_stop\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\", \"name\": \"bye\"}]}]}";
 
@@ -254,7 +256,7 @@ static void test_timeouts_are_failures_with_their_bound(void **state)
     assert_true(h->min_us >= 100000);       /* the time until the timeout is what was measured */
 }
 
-/* ---- stopping: on_stop within the stop timeout ------------------------------------------------- */
+/* ---- stopping: on_stop within the stop timeout ----------------------------------------------- */
 
 static void test_on_stop_runs_within_stop_timeout(void **state)
 {
@@ -282,14 +284,16 @@ static void test_stop_timeout_zero_skips_on_stop(void **state)
     assert_true(ep(f->snap, "GET", "/api/v1/health/")->requests > 0);
 }
 
-/* ---- ramping, classes, operator commands ------------------------------------------------------ */
+/* ---- ramping, classes, operator commands ----------------------------------------------------- */
 
 static const char *two_classes_json =
     "{\"name\": \"classes\", \"user_classes\": ["
     " {\"name\": \"Heavy\", \"weight\": 3, \"wait\": {\"constant\": 0.01},"
-    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\"}]}]},"
+    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\"}]}]},"
     " {\"name\": \"Light\", \"weight\": 1, \"wait\": {\"constant\": 0.01},"
-    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\","
+    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\","
     "   \"name\": \"light\"}]}]}]}";
 
 static bool at_8_running(const struct snapshot *s)
@@ -369,7 +373,8 @@ static const char *stages_json =
     "{\"name\": \"stages\", \"spawn_rate\": 100, \"stages\": ["
     " {\"duration\": \"1s\", \"users\": 3}, {\"duration\": \"1s\", \"users\": 6}],"
     " \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.02},"
-    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\"}]}]}]}";
+    "  \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\"}]}]}]}";
 
 static void test_stages_retarget_then_end_the_run(void **state)
 {
@@ -392,14 +397,15 @@ static void test_stages_retarget_then_end_the_run(void **state)
     assert_true(has_event(f->snap, "All stages complete"));
 }
 
-/* ---- a variable nobody captured fails the step at run time ------------------------------------ */
+/* ---- a variable nobody captured fails the step at run time ----------------------------------- */
 
 static const char *unset_json =
     "{\"name\": \"unset\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.02},"
     " \"tasks\": ["
     "  {\"name\": \"make\", \"steps\": [{\"method\": \"POST\", \"path\": \"/api/v1/deployments/\","
     "    \"json\": {\"name\": \"x\"}, \"capture\": {\"dep\": \"id\"}}]},"
-    "  {\"name\": \"use\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/deployments/${dep}/\","
+    "  {\"name\": \"use\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/deployments/${dep}/\","
     "    \"name\": \"use\"}]}]}]}";
 
 static void test_unset_variable_fails_that_step(void **state)
@@ -423,11 +429,12 @@ static void test_unset_variable_fails_that_step(void **state)
     assert_true(found);
 }
 
-/* ---- targets: live verdicts and abort on fail ------------------------------------------------- */
+/* ---- targets: live verdicts and abort on fail ------------------------------------------------ */
 
 static const char *abort_json =
     "{\"name\": \"abort\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.01},"
-    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\"}]}]}],"
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\"}]}]}],"
     " \"targets\": {\"success_rate\": \">= 99%\","
     "   \"p99\": {\"value\": \"< 5ms\", \"abort_on_fail\": true, \"abort_after\": \"1s\"}}}";
 
@@ -457,7 +464,8 @@ static void test_failing_target_aborts_the_run(void **state)
 
 static const char *hang_json =
     "{\"name\": \"hang\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 6},"
-    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": \"/api/v1/health/\","
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\", \"path\": "
+    "\"/api/v1/health/\","
     "   \"timeout\": \"20s\"}]}]}]}";
 
 static void health_5s(struct target_config *tc)
