@@ -46,21 +46,8 @@ static void emit_approval(struct tbuf *out, const struct record *r)
 void api_approval_list(struct api *a, const struct api_request *rq, const struct api_match *m,
                        struct tbuf *out, struct api_response *rs)
 {
-    int filter = api_status_filter(rq, out, rs);
-    uint32_t count;
-    struct page pg;
-
     (void)m;
-    if (filter < 0)
-        return;
-    count = api_filtered_count(&a->approvals, filter);
-    if (api_page(rq, count, &pg, out, rs))
-        return;
-    api_page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
-                                                               : NULL);
-    api_page_records(&a->approvals, filter, &pg, out, emit_approval);
-    tbuf_add(out, "]}", 2);
-    rs->status = 200;
+    api_list(&a->approvals, rq, out, rs, emit_approval);
 }
 
 void api_event_add(struct api *a, const struct approval *ap, uint8_t decision)

@@ -207,21 +207,8 @@ static void emit_deployment(struct tbuf *out, const struct record *r)
 void api_deployment_list(struct api *a, const struct api_request *rq,
                          const struct api_match *m, struct tbuf *out, struct api_response *rs)
 {
-    int filter = api_status_filter(rq, out, rs);
-    uint32_t count;
-    struct page pg;
-
     (void)m;
-    if (filter < 0)
-        return;
-    count = api_filtered_count(&a->deployments, filter);
-    if (api_page(rq, count, &pg, out, rs))
-        return;
-    api_page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
-                                                               : NULL);
-    api_page_records(&a->deployments, filter, &pg, out, emit_deployment);
-    tbuf_add(out, "]}", 2);
-    rs->status = 200;
+    api_list(&a->deployments, rq, out, rs, emit_deployment);
 }
 
 static struct deployment *find(struct api *a, const struct api_match *m, struct tbuf *out,

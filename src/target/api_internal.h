@@ -98,6 +98,11 @@ void api_page_open(struct tbuf *out, const struct api_request *rq, const struct 
 void api_page_records(struct store_table *t, int filter, const struct page *pg,
                       struct tbuf *out, void (*emit)(struct tbuf *out, const struct record *r));
 
+/* A whole paginated listing of t filtered by ?status= (answers 400/404 itself): count, links
+ * and the page's records written by emit; status 200. */
+void api_list(struct store_table *t, const struct api_request *rq, struct tbuf *out,
+              struct api_response *rs, void (*emit)(struct tbuf *out, const struct record *r));
+
 /* How many records a listing with this filter has. */
 uint32_t api_filtered_count(const struct store_table *t, int filter);
 

@@ -235,6 +235,25 @@ void api_page_records(struct store_table *t, int filter, const struct page *pg,
     }
 }
 
+void api_list(struct store_table *t, const struct api_request *rq, struct tbuf *out,
+              struct api_response *rs, void (*emit)(struct tbuf *out, const struct record *r))
+{
+    int filter = api_status_filter(rq, out, rs);
+    uint32_t count;
+    struct page pg;
+
+    if (filter < 0)
+        return;
+    count = api_filtered_count(t, filter);
+    if (api_page(rq, count, &pg, out, rs))
+        return;
+    api_page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
+                                                               : NULL);
+    api_page_records(t, filter, &pg, out, emit);
+    tbuf_add(out, "]}", 2);
+    rs->status = 200;
+}
+
 uint32_t api_filtered_count(const struct store_table *t, int filter)
 {
     return filter >= DECISION_COUNT ? t->count : store_table_count_status(t, (uint8_t)filter);
