@@ -68,8 +68,9 @@ int engine_start(struct engine *e, char *err, size_t errlen);
 /* Queue a command; any thread; never blocks on the engine's work. */
 void engine_send(struct engine *e, const struct engine_cmd *cmd);
 
-/* Copy the newest snapshot into out (which the caller allocated: it is large). Returns its seq
- * (0 before the first publish). Any thread. */
+/* Copy the newest snapshot into out (which the caller allocated, zeroed or from an earlier
+ * call: it is large, and is not copied again when out->seq is already the newest). Returns its
+ * seq (0 before the first publish). Any thread. */
 uint64_t engine_snapshot(struct engine *e, struct snapshot *out);
 
 /* Stop (if still running), join every thread and free. The last snapshot stays final. */

@@ -23,6 +23,9 @@
 #   --dashboard  the dashboard's extra CPU (the burst scenario, 30 s, headless vs. dashboard in
 #                a detached tmux session); skipped while ./hornet has no dashboard (ui/)
 #   --burst      scenarios/burst.json against the embedded target, both cores: steady rps
+#   --instructions  user-space instructions per request of hornet and the libcurl floor at 100
+#                connections under callgrind: deterministic (CPU time on a shared machine varies
+#                by +-30% from one run to the next); the kernel's share is not counted
 #
 # Options: --duration S (seconds per run), --reps N, --users "100 1000", --tools LIST
 # (comma list of hornet,hornet2,wrk,floor,locust), --no-install, --keep (keep the work dir),
@@ -41,7 +44,7 @@ DURATION=""
 REPS=""
 USERS="100 1000"
 TOOLS="hornet,hornet2,wrk,floor,locust"
-DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 SOAK=0 INSTALL=1 KEEP=0 OUT=""
+DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 SOAK=0 INSTALL=1 KEEP=0 OUT=""
 FLAT_MINUTES=3
 
 usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
     --soak) DO_FLAT=1; SOAK=1; FLAT_MINUTES=10 ;;
     --dashboard) DO_DASH=1 ;;
     --burst) DO_BURST=1 ;;
+    --instructions) DO_INSTR=1 ;;
     --no-install) INSTALL=0 ;;
     --keep) KEEP=1 ;;
     --out) OUT=$2; shift ;;
@@ -69,7 +73,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$MODE" = full ]; then
     DURATION=${DURATION:-20}; REPS=${REPS:-3}
-    DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1
+    DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1 DO_INSTR=1
 else
     DURATION=${DURATION:-5}; REPS=${REPS:-1}
 fi
@@ -507,6 +511,34 @@ part_burst() {
     grep -E '^ +Aggregated' "$f.out" | head -1
 }
 
+# Instructions (callgrind's Ir) of one command; its output goes to $2.out.
+callgrind_ir() {
+    local out=$1; shift
+    (cd "$WORK" && valgrind --tool=callgrind --callgrind-out-file="$out.cg" "$@" \
+        >"$out.out" 2>"$out.err")
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out.err" | tail -1
+}
+
+part_instructions() {
+    local f="$WORK/instr" floor_ir floor_req h_ir h0_ir h_req
+    say "instructions per request under callgrind, 100 connections, 10 s each"
+    command -v valgrind >/dev/null || { note "valgrind not installed: --instructions skipped"; return; }
+    floor_ir=$(callgrind_ir "$f-floor" "$WORK/bin/curl_floor" "$NGINX_URL/" 100 10)
+    floor_req=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' "$f-floor.out")
+    h_ir=$(callgrind_ir "$f-hornet" "$HORNET" --headless --only-summary --threads 1 -u 100 \
+        -r 100000 -t 10s -H "$NGINX_URL" --csv "$f-hornet" "$BENCH/get.json")
+    h_req=$(csv_aggregated "$f-hornet_stats.csv" | cut -d' ' -f1)
+    # hornet idle for the same 10 s (control and worker timers, start-up): not per request
+    h0_ir=$(callgrind_ir "$f-idle" "$HORNET" --headless --only-summary --threads 1 -u 0 \
+        -r 100000 -t 10s -H "$NGINX_URL" "$BENCH/get.json")
+    FLOOR_IPR=$(calc "$floor_ir / $floor_req")
+    HORNET_IPR=$(calc "($h_ir - $h0_ir) / $h_req")
+    printf '  libcurl floor: %d instructions/request (%s requests)\n' "${FLOOR_IPR%.*}" "$floor_req"
+    printf "  hornet:        %d instructions/request (%s requests; %s instructions/s idle)\n" \
+        "${HORNET_IPR%.*}" "$h_req" "$(calc "$h0_ir / 10" | cut -d. -f1)"
+    INSTR_RATIO=$(ratio "$HORNET_IPR" "$FLOOR_IPR")
+}
+
 # ---- main ---------------------------------------------------------------------------------------
 
 main() {
@@ -533,18 +565,20 @@ main() {
     print_ratios
     echo "  (CPU = user+sys of the generator process over its whole run from wait4, which includes"
     echo "   its start-up; for Locust, between two /proc samples of the steady part: excluded)"
-    MEM_PER_USER=- FLAT_PCT=- DASH_PCT=- BURST_RPS=-
+    MEM_PER_USER=- FLAT_PCT=- DASH_PCT=- BURST_RPS=- INSTR_RATIO=-
     [ "$DO_MEMORY" = 1 ] && part_memory
     [ "$DO_FLAT" = 1 ] && part_flatness
     [ "$DO_DASH" = 1 ] && part_dashboard
     [ "$DO_BURST" = 1 ] && part_burst
-    if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST" != 0000 ]; then
+    [ "$DO_INSTR" = 1 ] && part_instructions
+    if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST$DO_INSTR" != 00000 ]; then
         echo
         echo "Goals (issue 4), continued:"
         [ "$DO_MEMORY" = 1 ] && goal "RSS per user at 10,000 users (kB)" "$MEM_PER_USER" "<=" 40
         [ "$DO_FLAT" = 1 ] && goal "RSS change from 1 to $FLAT_MINUTES minutes (%)" "$FLAT_PCT" within 2
         [ "$DO_DASH" = 1 ] && goal "dashboard extra CPU per request (%)" "$DASH_PCT" "<=" 3
         [ "$DO_BURST" = 1 ] && goal "burst.json rps with 1000 users, embedded target" "$BURST_RPS" ">=" 15000
+        [ "$DO_INSTR" = 1 ] && goal "100 users: hornet / floor, user-space instructions" "$INSTR_RATIO" "<=" 1.10
     fi
     if [ ${#NOTES[@]} -gt 0 ]; then
         echo
