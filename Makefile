@@ -50,7 +50,8 @@ TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libhornet.a
 
 .SECONDARY:
-.PHONY: all build test tests-bin run asan tsan bench bench-full screenshots deps clean help
+
+.PHONY: all build test tests-bin run asan tsan bench bench-full screenshots deps deps-test clean help
 all: build
 
 build: $(BUILD)/hornet $(BUILD)/hornet-target
@@ -77,24 +78,34 @@ $(BUILD)/hornet-target: $(BUILD)/src/target_main.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
-# The packages hornet builds and tests with. Binaries the tests drive (tmux, wrk, aha) too.
+# The packages hornet builds and runs with, and those only the tests drive (tmux for the
+# dashboard end-to-end test, chromium and a font with braille for the HTML report test).
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
-            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev tmux
-deps:
-	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
-	    | awk '$$1 != "ii" {print $$2}'; for p in $(DEB_PKGS); do \
-	    dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done | sort -u); \
+            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl
+
+define apt_install
+	@missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || echo $$p; \
+	    done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-	    echo "make deps: installing $$missing"; \
+	    echo "make: installing $$missing"; \
 	    (apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq && apt-get install -y --no-install-recommends $$missing)) \
-	     || { echo "make deps: apt-get failed"; exit 1; }; \
+	     || { echo "make: apt-get failed"; exit 1; }; \
 	else \
-	    echo "make deps: missing packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	    echo "make: missing packages; run: sudo apt-get install -y $$missing"; exit 1; \
 	fi
+endef
 
-test: deps
+deps:
+	$(call apt_install,$(DEB_PKGS))
+
+deps-test: deps
+	$(call apt_install,$(TEST_PKGS))
+
+test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
 	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh
