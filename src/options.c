@@ -1199,7 +1199,12 @@ static const char USAGE_TAIL[] =
     "        scenarios/deployments.json\n"
     "\n"
     "    hornet --headless -t 30s --report out/r.md --html out/r.html \\\n"
-    "        -H http://localhost:8000 scenarios/cab_approvals.json ApproverUser\n";
+    "        -H http://localhost:8000 scenarios/cab_approvals.json CabApprover\n"
+    "\n"
+    "Reports of an earlier run (hornet's or Locust's CSV files):\n"
+    "\n"
+    "    hornet report out/run --scenario scenarios/deployments.json\n"
+    "        (hornet report --help for its options)\n";
 
 void options_usage(FILE *out)
 {
