@@ -1199,7 +1199,7 @@ static const char USAGE_TAIL[] =
     "        scenarios/deployments.json\n"
     "\n"
     "    hornet --headless -t 30s --report out/r.md --html out/r.html \\\n"
-    "        -H http://localhost:8000 scenarios/cab_approvals.json CabApprover\n"
+    "        -H http://localhost:8000 scenarios/cab_approvals.json CABApprovalUser\n"
     "\n"
     "Reports of an earlier run (hornet's or Locust's CSV files):\n"
     "\n"
