@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ev.h>
+#include "cmdq.h"
 #include "engine.h"
 #include "plan.h"
 #include "ramp.h"
@@ -36,9 +37,7 @@ struct engine {
     ev_async cmd_async, quit_async;
     ev_timer tick, ramp_timer;
 
-    pthread_mutex_t cmd_mu;             /* commands from any thread */
-    struct engine_cmd *cmds;
-    size_t n_cmds, cap_cmds;
+    struct cmdq cmds;                   /* struct engine_cmd, from any thread */
     pthread_mutex_t inbox_mu;           /* intervals and exceptions from workers */
     struct interval *inbox_head, *inbox_tail;
     struct pending_exc *exc_head;
@@ -386,22 +385,14 @@ static void run_cmd(struct engine *e, const struct engine_cmd *c)
 static void cmd_cb(struct ev_loop *loop, ev_async *a, int revents)
 {
     struct engine *e = a->data;
-    struct engine_cmd c;
+    struct engine_cmd batch[16];
+    size_t n;
 
     (void)loop;
     (void)revents;
-    for (;;) {
-        pthread_mutex_lock(&e->cmd_mu);
-        if (e->n_cmds == 0) {
-            pthread_mutex_unlock(&e->cmd_mu);
-            return;
-        }
-        c = e->cmds[0];
-        memmove(e->cmds, e->cmds + 1, (e->n_cmds - 1) * sizeof c);
-        e->n_cmds--;
-        pthread_mutex_unlock(&e->cmd_mu);
-        run_cmd(e, &c);
-    }
+    while ((n = cmdq_take(&e->cmds, batch, 16)) > 0)
+        for (size_t i = 0; i < n; i++)
+            run_cmd(e, &batch[i]);
 }
 
 static void follow_stages(struct engine *e, double elapsed)
@@ -670,7 +661,7 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     e->scn = cfg->scenario;
     e->stage = -1;
     e->max_users = engine_max_users(cfg->fd_limit, cfg->fds_per_user);
-    pthread_mutex_init(&e->cmd_mu, NULL);
+    cmdq_init(&e->cmds, sizeof(struct engine_cmd));
     pthread_mutex_init(&e->inbox_mu, NULL);
     pthread_mutex_init(&e->snap_mu, NULL);
     e->plan = plan_create(e->scn, cfg->host, cfg->stop_timeout, cfg->seed, err, errlen);
@@ -734,20 +725,7 @@ int engine_start(struct engine *e, char *err, size_t errlen)
 
 void engine_send(struct engine *e, const struct engine_cmd *cmd)
 {
-    pthread_mutex_lock(&e->cmd_mu);
-    if (e->n_cmds == e->cap_cmds) {
-        size_t cap = e->cap_cmds ? e->cap_cmds * 2 : 16;
-        struct engine_cmd *p = realloc(e->cmds, cap * sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&e->cmd_mu);
-            return;
-        }
-        e->cmds = p;
-        e->cap_cmds = cap;
-    }
-    e->cmds[e->n_cmds++] = *cmd;
-    pthread_mutex_unlock(&e->cmd_mu);
-    if (e->started)
+    if (cmdq_push(&e->cmds, cmd) == 0 && e->started)
         ev_async_send(e->loop, &e->cmd_async);
 }
 
@@ -785,8 +763,7 @@ void engine_destroy(struct engine *e)
     free(e->weights);
     free(e->class_counts);
     free(e->worker_counts);
-    free(e->cmds);
-    pthread_mutex_destroy(&e->cmd_mu);
+    cmdq_destroy(&e->cmds);
     pthread_mutex_destroy(&e->inbox_mu);
     pthread_mutex_destroy(&e->snap_mu);
     free(e);

@@ -402,12 +402,7 @@ static void wake_cb(struct ev_loop *loop, ev_async *a, int revents)
     (void)loop;
     (void)revents;
     do {
-        pthread_mutex_lock(&w->mu);
-        n = w->n_cmds < 64 ? w->n_cmds : 64;
-        memcpy(batch, w->cmds, n * sizeof *batch);
-        memmove(w->cmds, w->cmds + n, (w->n_cmds - n) * sizeof *batch);
-        w->n_cmds -= n;
-        pthread_mutex_unlock(&w->mu);
+        n = cmdq_take(&w->cmds, batch, 64);
         for (size_t i = 0; i < n; i++)
             run_cmd(w, &batch[i]);
     } while (n == 64);
@@ -438,20 +433,8 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 void worker_send(struct worker *w, const struct worker_cmd *cmd)
 {
-    pthread_mutex_lock(&w->mu);
-    if (w->n_cmds == w->cap_cmds) {
-        size_t cap = w->cap_cmds ? w->cap_cmds * 2 : 64;
-        struct worker_cmd *p = realloc(w->cmds, cap * sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&w->mu);
-            return;
-        }
-        w->cmds = p;
-        w->cap_cmds = cap;
-    }
-    w->cmds[w->n_cmds++] = *cmd;
-    pthread_mutex_unlock(&w->mu);
-    ev_async_send(w->loop, &w->wake);
+    if (cmdq_push(&w->cmds, cmd) == 0)
+        ev_async_send(w->loop, &w->wake);
 }
 
 /* ---- thread and life cycle ------------------------------------------------------------- */
@@ -486,7 +469,7 @@ struct worker *worker_create(int id, const struct plan *plan, uint32_t n_endpoin
     w->id = id;
     w->plan = plan;
     w->sink = *sink;
-    pthread_mutex_init(&w->mu, NULL);
+    cmdq_init(&w->cmds, sizeof(struct worker_cmd));
     w->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
     w->rec = recorder_create(n_endpoints, id, emit_cb, w);
     w->ws = response_ws_new();
@@ -552,7 +535,6 @@ void worker_destroy(struct worker *w)
     response_ws_free(w->ws);
     if (w->loop)
         ev_loop_destroy(w->loop);
-    pthread_mutex_destroy(&w->mu);
-    free(w->cmds);
+    cmdq_destroy(&w->cmds);
     free(w);
 }

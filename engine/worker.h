@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <curl/curl.h>
 #include <ev.h>
+#include "cmdq.h"
 #include "plan.h"
 #include "recorder.h"
 
@@ -73,9 +74,7 @@ struct worker {
     bool paused;
     uint32_t ticks;             /* of the tick timer */
     bool stopping_all;
-    pthread_mutex_t mu;         /* protects cmds */
-    struct worker_cmd *cmds;
-    size_t n_cmds, cap_cmds;
+    struct cmdq cmds;           /* struct worker_cmd, from the control thread */
     _Atomic uint32_t alive;     /* users that exist on this worker */
     _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
     _Atomic uint64_t requests;  /* finished requests (for tests and the benchmark) */

@@ -416,12 +416,6 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-int report_write_file(const char *path, const char *text, size_t len, char *err,
-                      size_t errlen)
-{
-    return fileio_write_atomic(path, text, len, err, errlen);
-}
-
 typedef void (*render_fn)(FILE *, const struct report_input *, const struct report_facts *);
 
 static char *render(const struct report_input *given, size_t *len, render_fn fn)
@@ -479,7 +473,7 @@ static int write_report(const struct report_input *in, const char *path, render_
             snprintf(err, errlen, "cannot write %s: out of memory", path);
         return -1;
     }
-    rc = report_write_file(path, text, len, err, errlen);
+    rc = fileio_write_atomic(path, text, len, err, errlen);
     free(text);
     return rc;
 }

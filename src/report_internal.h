@@ -77,11 +77,6 @@ const char *report_event_source(uint8_t who);
 /* What the p50/p95/p99 series mean, for a caption. */
 const char *report_pct_kind_text(enum report_pct_kind k);
 
-/* Write len bytes to path atomically (temporary file, fsync, rename), creating missing
- * directories. -1 with "cannot write PATH: reason" in err. */
-int report_write_file(const char *path, const char *text, size_t len, char *err,
-                      size_t errlen);
-
 /* ---- Markdown and HTML bodies ----------------------------------------------------------- */
 
 /* The whole Markdown / HTML document for in (facts computed from it) written to out. */
