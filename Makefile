@@ -51,7 +51,8 @@ LIB       := $(BUILD)/libhornet.a
 
 .SECONDARY:
 
-.PHONY: all build test tests-bin run asan tsan bench bench-full screenshots deps deps-test clean help
+.PHONY: all build test tests-bin run asan tsan bench bench-full bench-promtext screenshots deps \
+        deps-test clean help
 all: build
 
 build: $(BUILD)/hornet $(BUILD)/hornet-target
@@ -79,10 +80,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
-# dashboard end-to-end test, chromium and a font with braille for the HTML report test).
+# dashboard end-to-end test, chromium and a font with braille for the HTML report test, real
+# exporters for the health-polling tests: node_exporter, redis with redis_exporter).
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
-TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl prometheus-node-exporter redis-server \
+             prometheus-redis-exporter
 
 define apt_install
 	@missing=$$(for p in $(1); do \
@@ -127,6 +130,16 @@ bench: deps build
 
 bench-full: deps build
 	@tests/bench/bench.sh --full
+
+# The Prometheus text parser's throughput on the captured exporter bodies.
+$(BUILD)/bench/promtext_bench: $(BUILD)/tests/bench/promtext_bench.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+bench-promtext: $(BUILD)/bench/promtext_bench
+	$< tests/fixtures/prom/node_exporter.prom 1
+	$< tests/fixtures/prom/node_exporter.prom 4
+	$< tests/fixtures/prom/redis_exporter.prom 1
 
 screenshots: deps build
 	@tests/screenshots.sh
