@@ -76,7 +76,7 @@ static const char *read_decimal(const char *p, const char *e, double *out)
 
 enum {
     F_STATE = 3, F_PPID = 4, F_UTIME = 14, F_STIME = 15, F_THREADS = 20, F_START = 22,
-    F_RSS = 24
+    F_VSIZE = 23, F_RSS = 24
 };
 
 int procstat_parse_pid(const char *text, size_t len, struct procstat_pid *out)
@@ -111,6 +111,8 @@ int procstat_parse_pid(const char *text, size_t len, struct procstat_pid *out)
             out->threads = (uint32_t)(v < 0 ? 0 : v);
         else if (field == F_START)
             out->start = (uint64_t)(v < 0 ? 0 : v);
+        else if (field == F_VSIZE)
+            out->vsize = (uint64_t)(v < 0 ? 0 : v);
         else if (field == F_RSS)
             out->rss_pages = (uint64_t)(v < 0 ? 0 : v);
     }
@@ -258,25 +260,33 @@ static ssize_t read_text(const char *root, const char *rel, char *buf, size_t si
     return read_path(path, buf, size);
 }
 
-/* Entries of root/PID/fd; *denied set when the directory is not readable. */
-static uint32_t count_fds(const char *root, int pid, bool *denied)
+int procstat_count_fds(const char *proc_root, const char *dir, uint32_t *out)
 {
     char path[512];
     DIR *d;
     struct dirent *de;
     uint32_t n = 0;
 
-    snprintf(path, sizeof path, "%s/%d/fd", root, pid);
-    *denied = false;
-    if (!(d = opendir(path))) {
-        *denied = errno == EACCES || errno == EPERM;
-        return 0;
-    }
+    snprintf(path, sizeof path, "%s/%s/fd", proc_root, dir);
+    if (!(d = opendir(path)))
+        return -1;
     while ((de = readdir(d))) {
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             n++;
     }
     closedir(d);
+    *out = n;
+    return 0;
+}
+
+/* Entries of root/PID/fd; *denied set when the directory is not readable. */
+static uint32_t count_fds(const char *root, int pid, bool *denied)
+{
+    char dir[16];
+    uint32_t n = 0;
+
+    snprintf(dir, sizeof dir, "%d", pid);
+    *denied = procstat_count_fds(root, dir, &n) && (errno == EACCES || errno == EPERM);
     return n;
 }
 
@@ -294,14 +304,28 @@ static void add_process(struct procstat_sample *s, const char *root, const struc
         s->pids[s->tracked++] = (struct procstat_entry){p->pid, p->start, p->utime + p->stime};
 }
 
-static int read_pid(const char *root, int pid, struct procstat_pid *out)
+int procstat_read_pid(const char *proc_root, const char *dir, struct procstat_pid *out)
 {
-    char rel[32], buf[1024];
+    char rel[64], buf[1024];
     ssize_t n;
 
-    snprintf(rel, sizeof rel, "%d/stat", pid);
-    n = read_text(root, rel, buf, sizeof buf);
-    return n < 0 ? -1 : procstat_parse_pid(buf, (size_t)n, out);
+    snprintf(rel, sizeof rel, "%s/stat", dir);
+    n = read_text(proc_root, rel, buf, sizeof buf);
+    if (n < 0)
+        return -1;
+    if (procstat_parse_pid(buf, (size_t)n, out)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+static int read_pid(const char *root, int pid, struct procstat_pid *out)
+{
+    char dir[16];
+
+    snprintf(dir, sizeof dir, "%d", pid);
+    return procstat_read_pid(root, dir, out);
 }
 
 /* The pid in a pid file (first integer; blanks and a line feed around it). */

@@ -25,6 +25,7 @@ struct procstat_pid {
     uint64_t utime, stime;      /* CPU time in user and kernel mode, clock ticks */
     uint32_t threads;
     uint64_t start;             /* start time, clock ticks after boot (with pid: identity) */
+    uint64_t vsize;             /* virtual memory size, bytes */
     uint64_t rss_pages;         /* resident set size in pages */
 };
 
@@ -63,6 +64,16 @@ struct procstat_load {
     uint32_t running, tasks;    /* runnable and total scheduling entities */
 };
 int procstat_parse_loadavg(const char *text, size_t len, struct procstat_load *out);
+
+/* --- readers --- */
+
+/* Read and parse proc_root/DIR/stat, DIR a pid, "self" or "thread-self" (the calling thread:
+ * its CPU time alone; memory is the process's). 0, or -1 (errno set, or EINVAL). */
+int procstat_read_pid(const char *proc_root, const char *dir, struct procstat_pid *out);
+
+/* Count the entries of proc_root/DIR/fd (the open files). 0, or -1 (errno: EACCES when not
+ * readable). */
+int procstat_count_fds(const char *proc_root, const char *dir, uint32_t *out);
 
 /* --- samplers --- */
 

@@ -57,6 +57,7 @@ static void test_parse_pid(void **state)
     assert_int_equal(p.stime, 245);
     assert_int_equal(p.threads, 5);
     assert_int_equal(p.start, 987654);
+    assert_int_equal(p.vsize, 1234567890);
     assert_int_equal(p.rss_pages, 3021);
     assert_int_equal(procstat_parse_pid(kthread, sizeof kthread - 1, &p), 0);
     assert_string_equal(p.comm, "kthreadd");
@@ -401,6 +402,29 @@ static void test_fd_denied(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+static void test_read_self(void **state)
+{
+    struct procstat_pid self, thread;
+    uint32_t fds = 0, fds_after = 0;
+    int extra;
+
+    (void)state;
+    assert_int_equal(procstat_read_pid("/proc", "self", &self), 0);
+    assert_int_equal(self.pid, (int)getpid());
+    assert_int_equal(self.threads, 1);
+    assert_true(self.rss_pages > 0 && self.vsize > 0);
+    assert_int_equal(procstat_read_pid("/proc", "thread-self", &thread), 0);
+    assert_int_equal(thread.pid, (int)getpid());        /* the main thread's id is the pid */
+    assert_int_equal(procstat_count_fds("/proc", "self", &fds), 0);
+    extra = dup(2);
+    assert_true(extra >= 0);
+    assert_int_equal(procstat_count_fds("/proc", "self", &fds_after), 0);
+    assert_int_equal(fds_after, fds + 1);
+    close(extra);
+    assert_int_equal(procstat_read_pid("/proc", "0", &self), -1);
+    assert_int_equal(procstat_count_fds("/proc", "0", &fds), -1);
+}
+
 static void test_real_host(void **state)
 {
     char before[128], after[128], err[256];
@@ -458,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_fake_tree),
         cmocka_unit_test(test_real_children),
         cmocka_unit_test(test_fd_denied),
+        cmocka_unit_test(test_read_self),
         cmocka_unit_test(test_real_host),
     };
 
