@@ -4,6 +4,7 @@
 # make run        install, build, open the dashboard on scenarios/deployments.json (embedded target)
 # make asan|tsan  run the tests under ASan+UBSan / TSan
 # make bench      the performance benchmark (tests/bench/), never part of make test
+# make bench-promtext   the Prometheus text parser's throughput on the captured exporter bodies
 # make deps       install the Debian packages hornet needs (apt-get when root)
 # make help       this list
 
@@ -148,6 +149,6 @@ clean:
 	rm -rf build hornet hornet-target
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# //'
+	@sed -n '2,10p' Makefile | sed 's/^# //'
 
 -include $(shell find build -name '*.d' 2>/dev/null)
