@@ -76,7 +76,10 @@ $(BUILD)/hornet-target: $(BUILD)/src/target_main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+# test_engine makes libcurl's curl_multi_add_handle fail on demand (the fatal-error path).
+$(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
 # dashboard end-to-end test, chromium and a font with braille for the HTML report test).

@@ -180,8 +180,8 @@ static void retarget(struct control *c, uint32_t users, double rate, int who, do
     event(c, now, who, EVENT_INFO, "Ramping to %u users at a rate of %.2f per second", users,
           rate);
     ramp_retarget(&c->ramp, users, rate, now);
-    if (c->ramp.current != users && !c->paused && c->state < RUN_STOPPING)
-        c->state = RUN_SPAWNING;
+    if (!c->paused && c->state < RUN_STOPPING && c->state != RUN_READY)
+        c->state = c->ramp.current != users ? RUN_SPAWNING : RUN_RUNNING;
     apply_ramp(c, now);
 }
 

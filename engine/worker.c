@@ -328,11 +328,22 @@ void worker_remove_transfer(struct curl_group *g, CURL *easy)
     atomic_fetch_sub_explicit(&g->w->in_flight, 1, memory_order_relaxed);
 }
 
+/* After STOP_ALL, the last user gone: hand over what was recorded, then say so (the control
+ * thread ends the run once every worker is idle, and reads the collector after that). */
+static void settle(struct worker *w)
+{
+    if (!w->stopping_all || w->users || atomic_load(&w->idle))
+        return;
+    recorder_flush(w->rec);
+    atomic_store(&w->idle, true);
+}
+
 void worker_user_gone(struct worker *w, struct user *u)
 {
     user_unlink(&w->users, u);
     user_destroy(u);
     atomic_fetch_sub(&w->alive, 1);
+    settle(w);
 }
 
 /* ---- commands ------------------------------------------------------------------------------- */
@@ -377,6 +388,7 @@ static void stop_all(struct worker *w, double deadline)
         next = user_next(u);
         user_stop(u, deadline);
     }
+    settle(w);                              /* no user had anything left to do */
 }
 
 static void resume_all(struct worker *w)
@@ -453,8 +465,7 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
      * --flatness). */
     if (w->id == 0 && ++w->ticks % TRIM_TICKS == 0)
         malloc_trim(0);
-    if (w->stopping_all && !w->users && !atomic_load(&w->idle))
-        atomic_store(&w->idle, true);       /* flushed above: the collector has everything */
+    settle(w);
 }
 
 int worker_send(struct worker *w, const struct worker_cmd *cmd)
