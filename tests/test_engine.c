@@ -26,7 +26,7 @@
 #include "scenario.h"
 #include "target/target.h"
 
-/* ---- the curl_multi_add_handle seam ----------------------------------------------------------- */
+/* ---- the curl_multi_add_handle seam ---------------------------------------------------------- */
 
 CURLMcode __real_curl_multi_add_handle(CURLM *multi, CURL *easy);
 CURLMcode __wrap_curl_multi_add_handle(CURLM *multi, CURL *easy);

@@ -60,9 +60,9 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void sleep_s(double s)
+static void poll_pause(void)                /* between two looks at a condition */
 {
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, NULL);
 }
 
@@ -258,7 +258,7 @@ static void run(struct fixture *f, const char *json, const char *host, int threa
         engine_snapshot(f->engine, f->snap);
         if (f->snap->finished)
             break;
-        sleep_s(0.05);
+        poll_pause();
     } while (now_s() < deadline);
     if (!f->snap->finished)
         fail_msg("the run did not finish in time");
@@ -326,7 +326,7 @@ static void test_user_agent_default_and_override(void **state)
     struct fixture *f = *state;
 
     server_start(&f->sv);
-    run_here(f, json, 1, 4, 1.0);
+    run_here(f, json, 1, 4, 0.5);
     assert_counts_match(f);
     assert_int_equal(f->sv.ua_lines, f->sv.requests);       /* exactly one per request */
     assert_int_equal(f->sv.ua_other, 0);
@@ -349,7 +349,7 @@ static void test_proxy_variable_is_honoured(void **state)
     setenv("http_proxy", proxy, 1);
     unsetenv("no_proxy");
     unsetenv("NO_PROXY");
-    run(f, scenario_get(json, sizeof json, "0.01"), "http://127.0.0.1:1", 1, 2, 0.8);
+    run(f, scenario_get(json, sizeof json, "0.01"), "http://127.0.0.1:1", 1, 2, 0.4);
     unsetenv("http_proxy");
     if (keep[0])
         setenv("no_proxy", keep[0], 1);
@@ -371,7 +371,7 @@ static void test_no_proxy_variable_goes_direct(void **state)
     unsetenv("all_proxy");
     unsetenv("ALL_PROXY");
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.01"), 1, 2, 0.5);
+    run_here(f, scenario_get(json, sizeof json, "0.01"), 1, 2, 0.3);
     assert_counts_match(f);
     assert_int_equal(f->sv.absolute_form, 0);
 }
@@ -384,7 +384,7 @@ static void test_many_users_over_several_multis(void **state)
     char json[512];
 
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.005"), 1, 300, 1.5);
+    run_here(f, scenario_get(json, sizeof json, "0.005"), 1, 300, 0.8);
     assert_counts_match(f);
     assert_true(f->sv.requests > 600);          /* every user ran at least twice */
     assert_true(f->sv.connections > 0);
@@ -401,7 +401,7 @@ static void test_thinking_users_keep_their_connections(void **state)
 
     server_start(&f->sv);
     snprintf(f->host, sizeof f->host, "http://localhost:%d", f->sv.port);
-    run(f, scenario_get(json, sizeof json, "0.05"), f->host, 1, 64, 1.5);
+    run(f, scenario_get(json, sizeof json, "0.05"), f->host, 1, 64, 0.8);
     assert_counts_match(f);
     assert_true(f->sv.requests > 64 * 5);
     assert_true(f->sv.connections <= 64);
@@ -416,7 +416,7 @@ static void test_connection_close_after_each_response(void **state)
 
     f->sv.close_after_response = true;
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0"), 2, 20, 1.0);
+    run_here(f, scenario_get(json, sizeof json, "0"), 2, 20, 0.5);
     assert_counts_match(f);
     assert_true(f->sv.requests > 100);
     assert_int_equal(f->sv.connections, f->sv.requests);
@@ -431,7 +431,7 @@ static void test_idle_connections_closed_by_the_server(void **state)
 
     f->sv.close_idle_after = 0.05;
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.25"), 1, 10, 1.2);
+    run_here(f, scenario_get(json, sizeof json, "0.25"), 1, 10, 0.6);
     assert_counts_match(f);
     assert_true(f->sv.closed_idle > 0);
     assert_true(f->sv.connections > 10);        /* reconnected after idle closes */
