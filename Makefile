@@ -86,10 +86,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
 $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
-# dashboard end-to-end test, chromium and a font with braille for the HTML report test).
+# dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
+# screenshot for the HTML report test).
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
-TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl
 
 define apt_install
 	@missing=$$(for p in $(1); do \
