@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests of the reports: real runs of scenarios/deployments.json against the embedded
-# target with --report/--html (a passing 8 s run at the scenario's 100 users, spawned at 50/s,
+# target with --report/--html (a passing 14 s run at the scenario's 100 users, spawned at 25/s,
 # a 2 s run whose ramp-up at the scenario's 10/s never completes, Ctrl-C at -u 20), all three
 # at once, `hornet report` rebuilding both from the CSV files of hornet and of Locust (verdicts
 # and exit codes), and the HTML rendered in headless Chromium: the screenshot must have the
@@ -34,9 +34,9 @@ if ! $HORNET report --help 2>/dev/null | grep -q "Usage: hornet report PREFIX"; 
 fi
 
 # ---- three runs at once: a passing run at the scenario's own load (100 users, spawned at
-# 50/s: 2 s of ramp-up, 6 s steady), a run whose ramp-up (the scenario's 10/s) never completes,
+# 25/s: 4 s of ramp-up, 10 s steady, as many as at the scenario's 10/s in 20 s), a run whose ramp-up (the scenario's 10/s) never completes,
 # and Ctrl-C at -u 20; --report and --html at the end of each
-$HORNET --headless --only-summary -t 8s -r 50 --csv "$TMP/pass" --report "$TMP/out/pass.md" \
+$HORNET --headless --only-summary -t 14s -r 25 --csv "$TMP/pass" --report "$TMP/out/pass.md" \
     --html "$TMP/out/pass.html" scenarios/deployments.json >"$TMP/pass.out" 2>&1 &
 pass_pid=$!
 $HORNET --headless --only-summary -t 2s --csv "$TMP/short" --report "$TMP/short.md" \
@@ -68,7 +68,7 @@ check "the assessment lists the four targets" [ "$(grep -cE '^\| All requests \|
 total=$(csv_cell "$TMP/pass_stats.csv" Aggregated 3)
 check "the report's request count is stats.csv's ($total)" [ -n "$total" -a "$(md_requests "$TMP/out/pass.md")" = "$total" ]
 check "expected 404s are reported apart" grep -qF '| `GET /api/v1/deployments/[unknown]/` | HTTP 404 Not Found |' "$TMP/out/pass.md"
-check "the timeline has the ramp" grep -qF "Ramping to 100 users at a rate of 50.00 per second" "$TMP/out/pass.md"
+check "the timeline has the ramp" grep -qF "Ramping to 100 users at a rate of 25.00 per second" "$TMP/out/pass.md"
 
 # ---- 100 users at 10/s never finish the ramp-up in 2 s
 wait "$short_pid"; rc=$?
