@@ -148,7 +148,7 @@ deployments() {
         header_is "$base"_exceptions.csv "$EXCEPTIONS_HEADER" &&
         [ "$(grep -c ',Aggregated,' "$base"_stats.csv)" -eq 1 ]
     ok $? "the snapshot wrote four CSV files with Locust's headers" "$(ls -l "$TMP/out")"
-    screen dep | grep -q 'Report written: ' && screen dep | grep -q '_report\.{md,html}'
+    wait_for dep 3 'Report written: ' && screen dep | grep -q '_report\.{md,html}'
     ok $? "the snapshot key says where the reports went" "$(screen dep | tail -6)"
     grep -q '^# Load test report: Concurrent deployments' "$base"_report.md &&
         grep -q '^## Performance assessment' "$base"_report.md &&
