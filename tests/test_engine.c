@@ -24,6 +24,7 @@
 #include "options.h"
 #include "run.h"
 #include "scenario.h"
+#include "waits.h"
 #include "target/target.h"
 
 /* ---- the curl_multi_add_handle seam ---------------------------------------------------------- */
@@ -51,20 +52,6 @@ struct fixture {
     struct engine *engine;
     struct snapshot *snap;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void poll_pause(void)                /* between two looks at a condition */
-{
-    struct timespec ts = {0, 10 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-}
 
 static void start_target(struct fixture *f, void (*tweak)(struct target_config *))
 {
@@ -111,14 +98,14 @@ static void start_engine(struct fixture *f, uint32_t users, double rate, double 
 static void wait_until(struct fixture *f, bool (*cond)(const struct snapshot *), double limit,
                        const char *what)
 {
-    double deadline = now_s() + limit;
+    double deadline = waits_now() + limit;
 
     do {
         engine_snapshot(f->engine, f->snap);
         if (cond(f->snap))
             return;
-        poll_pause();
-    } while (now_s() < deadline);
+        waits_pause();
+    } while (waits_now() < deadline);
     fail_msg("%s: not within %.0f s (state %s)", what, limit, run_state_name(f->snap->state));
 }
 
@@ -408,16 +395,16 @@ static bool busy_again(const struct snapshot *s)
 /* True once the server's count has not moved for 100 ms (users parked); fails after 5 s. */
 static void wait_parked(struct fixture *f)
 {
-    double deadline = now_s() + 5, still_since = now_s();
+    double deadline = waits_now() + 5, still_since = waits_now();
     uint64_t last = target_count(f->target, ROUTE_HEALTH, 200), n;
 
-    while (now_s() - still_since < 0.1) {
-        if (now_s() > deadline)
+    while (waits_now() - still_since < 0.1) {
+        if (waits_now() > deadline)
             fail_msg("requests went on while paused");
-        poll_pause();
+        waits_pause();
         if ((n = target_count(f->target, ROUTE_HEALTH, 200)) != last) {
             last = n;
-            still_since = now_s();
+            still_since = waits_now();
         }
     }
 }

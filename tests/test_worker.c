@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include "engine.h"
 #include "scenario.h"
+#include "waits.h"
 #include "version.h"
 
 #define MAX_CONNS 600
@@ -52,19 +53,6 @@ struct server {
     uint64_t absolute_form;         /* "GET http://..." request lines (through a proxy) */
     uint64_t bad;                   /* heads that do not parse */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void poll_pause(void)                /* between two looks at a condition */
-{
-    struct timespec ts = {0, 10 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-}
 
 /* Count the User-Agent lines of one head (NUL-terminated, lines end in CRLF; header names in
  * any case). */
@@ -132,7 +120,7 @@ static bool serve(struct server *sv, int i)
         }
         (void)!write(c->fd, keep, sizeof keep - 1);
     }
-    c->idle_since = now_s();
+    c->idle_since = waits_now();
     return true;
 }
 
@@ -145,7 +133,7 @@ static void accept_all(struct server *sv)
             close(fd);
             continue;
         }
-        sv->conns[sv->n_conns++] = (struct conn){.fd = fd, .idle_since = now_s()};
+        sv->conns[sv->n_conns++] = (struct conn){.fd = fd, .idle_since = waits_now()};
         sv->connections++;
     }
 }
@@ -168,7 +156,7 @@ static void read_conn(struct server *sv, int i)
 
 static void close_idle(struct server *sv)
 {
-    double now = now_s();
+    double now = waits_now();
 
     for (int i = sv->n_conns - 1; i >= 0; i--) {
         if (sv->conns[i].len == 0 && now - sv->conns[i].idle_since > sv->close_idle_after) {
@@ -253,13 +241,13 @@ static void run(struct fixture *f, const char *json, const char *host, int threa
     f->engine = engine_create(&cfg, err, sizeof err);
     if (!f->engine || engine_start(f->engine, err, sizeof err) < 0)
         fail_msg("engine: %s", err);
-    deadline = now_s() + run_time + 20;
+    deadline = waits_now() + run_time + 20;
     do {
         engine_snapshot(f->engine, f->snap);
         if (f->snap->finished)
             break;
-        poll_pause();
-    } while (now_s() < deadline);
+        waits_pause();
+    } while (waits_now() < deadline);
     if (!f->snap->finished)
         fail_msg("the run did not finish in time");
     engine_destroy(f->engine);          /* joins the workers: connections closed */
