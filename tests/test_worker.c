@@ -372,7 +372,7 @@ static void test_many_users_over_several_multis(void **state)
     char json[512];
 
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.005"), 1, 300, 0.8);
+    run_here(f, scenario_get(json, sizeof json, "0.005"), 1, 300, 1.5);
     assert_counts_match(f);
     assert_true(f->sv.requests > 600);          /* every user ran at least twice */
     assert_true(f->sv.connections > 0);
