@@ -5,19 +5,13 @@
 # after). Every run is bounded with -t or quit by the test; sessions and files are removed on
 # exit. Three groups of sessions run at once. Prints TAP lines.
 set -u
-cd "$(dirname "$0")/../.."
-HORNET=${HORNET_BIN:-./hornet}
+source "$(dirname "$0")/lib.sh"
 SOCK=hornet-e2e-$$
-TMP=$(mktemp -d /tmp/hornet-e2e-dash.XXXXXX)
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-n=0 failed=0
+failed=0
+CLEANUP='tmux -L "$SOCK" kill-server 2>/dev/null'
 
-cleanup() {
-    tmux -L "$SOCK" kill-server 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
+# This script's own ok (lib.sh's check takes a command instead of a status).
 ok() {     # ok CONDITION-STATUS DESCRIPTION [DIAGNOSTIC]
     n=$((n + 1))
     if [ "$1" -eq 0 ]; then
@@ -51,14 +45,6 @@ EOF
 
 screen() { t capture-pane -p -t "$1" 2>/dev/null; }
 
-# until_true SECONDS CMD...: run CMD every 0.1 s until it succeeds (0) or SECONDS pass (1)
-until_true() {
-    local end=$((SECONDS + $1)); shift
-    until "$@"; do
-        [ $SECONDS -ge $end ] && return 1
-        sleep 0.1
-    done
-}
 status() { screen "$1" | sed -n 2p; }
 
 # wait_for NAME SECONDS REGEX: poll the screen until it matches (0) or time runs out (1).
@@ -115,7 +101,7 @@ deployments() {
 
     wait_for dep 5 'Requests [1-9]'
     r1=$(requests dep)
-    until_true 2 more_requests dep "$r1"
+    wait_until 2 more_requests dep "$r1"
     r2=$(requests dep)
     [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -gt "$r1" ]
     ok $? "numbers move within 2 s (requests $r1 -> $r2)" "$(status dep)"
@@ -188,7 +174,7 @@ burst() {
     ramp_start=$SECONDS
     wait_for burst 3 '→ 1000 .*100/s'
     ok $? "typing u 1000 at r 100 starts a ramp shown in the status bar" "$(status burst)"
-    until_true 6 eval '[ $((SECONDS - ramp_start)) -ge 4 ]'     # the check is at ~4 s
+    wait_until 6 eval '[ $((SECONDS - ramp_start)) -ge 4 ]'     # the check is at ~4 s
     mid=$(users burst)
     [ -n "$mid" ] && [ "$mid" -gt 150 ] && [ "$mid" -lt 900 ]
     ok $? "halfway: $mid users after ~4 s at 100/s" "$(status burst)"
@@ -220,7 +206,7 @@ the_rest() {
     screen tg | grep -qE '^│Status +Target +Window +Value +Last 10 s' &&
         screen tg | grep -qE '(pass|at risk|FAIL|pending) +rps 50\.\.100 +steady'
     ok $? "key 6 opens the Targets view: each target, its window, value and status" "$(screen tg)"
-    until_true 5 grep -qE '^ +Aggregated ' "$TMP/tg.log"
+    wait_until 5 grep -qE '^ +Aggregated ' "$TMP/tg.log"
     grep -qE '^Type +Name +# reqs +# fails' "$TMP/tg.log" && grep -qE '^ +Aggregated ' "$TMP/tg.log"
     ok $? "--print-stats appends the stats table to --logfile" "$(tail -5 "$TMP/tg.log")"
     ! screen tg | grep -qE '# reqs +# fails \|'
