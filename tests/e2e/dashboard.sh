@@ -9,7 +9,8 @@ source "$(dirname "$0")/lib.sh"
 SOCK=hornet-e2e-$$
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 failed=0
-CLEANUP='tmux -L "$SOCK" kill-server 2>/dev/null'
+# the server, and its socket file (kill-server leaves it behind)
+CLEANUP='tmux -L "$SOCK" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"'
 
 # This script's own ok (lib.sh's check takes a command instead of a status).
 ok() {     # ok CONDITION-STATUS DESCRIPTION [DIAGNOSTIC]
