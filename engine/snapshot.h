@@ -177,7 +177,10 @@ struct snapshot {
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
-    char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an unrecoverable error */
+    char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
+                                       with (a worker's curl multi handle failed, a command
+                                       could not be queued): every user was stopped at once,
+                                       the run ends finished; exit code 3 */
 };
 
 #endif

@@ -283,6 +283,8 @@ int run_finish(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (r->snap->fatal[0])
+        return 3;                           /* internal error: the numbers are not the run's */
     return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
 }
 
@@ -323,7 +325,7 @@ bool run_verdict(const struct snapshot *s)
 {
     bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
 
-    if (s->aborted)
+    if (s->aborted || s->fatal[0])
         return false;
     for (uint32_t i = 0; i < s->n_targets; i++)
         if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)

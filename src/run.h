@@ -58,8 +58,9 @@ void run_history_tick(struct run *r);
  * was written already (that row did not have the final numbers), so nothing counted is lost. */
 void run_history_final(struct run *r);
 
-/* The end: final CSV files (when --csv), and the exit code of the run: 0 when run_verdict
- * passes, else --exit-code-on-error (default 1). */
+/* The end: final CSV files (when --csv), and the exit code of the run: 3 when the engine hit a
+ * fatal error (snapshot.fatal), 0 when run_verdict passes, else --exit-code-on-error (default
+ * 1). */
 int run_finish(struct run *r);
 
 /* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
@@ -68,8 +69,8 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
                       size_t errlen);
 
 /* The run's verdict from its final snapshot: every target passed (a target without data
- * fails), the run was not aborted, and no request failed unless a success or failure rate
- * target says how many may. */
+ * fails), the run was not aborted nor stopped by a fatal engine error, and no request failed
+ * unless a success or failure rate target says how many may. */
 bool run_verdict(const struct snapshot *s);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final

@@ -1,9 +1,9 @@
 /* Tests of every panel (ui/panel_*.c) rendered from fixed snapshots into curses pads (newterm
  * on /dev/null, newpad, read back with mvwinnwstr), whole screens of every view at 80x24,
  * 120x40 and 160x50 compared with the golden text files in tests/fixtures/ui/
- * (UPDATE_GOLDEN=1 rewrites them; check them by eye before committing), plus colours where
- * they carry meaning, the monochrome and ASCII fallbacks, and repeated draws at changing
- * sizes. */
+ * (HORNET_UPDATE_GOLDEN=1 rewrites them; check them by eye before committing), plus colours
+ * where they carry meaning, the monochrome and ASCII fallbacks, and repeated draws at
+ * changing sizes. */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -195,7 +195,7 @@ static void report_diff(const char *name, const char *got, const char *want)
         want--;
     }
     fail_msg("%s differs from " GOLDEN_DIR "%s.txt at line %d:\n got: %.*s\nwant: %.*s\n"
-             "(UPDATE_GOLDEN=1 rewrites the golden files)", name, name, line,
+             "(HORNET_UPDATE_GOLDEN=1 rewrites the golden files)", name, name, line,
              (int)strcspn(got, "\n"), got, (int)strcspn(want, "\n"), want);
 }
 
@@ -203,7 +203,7 @@ static void golden(const struct ui_case *c, const char *name)
 {
     char path[256];
     char *got = dump(c), *want;
-    const char *update = getenv("UPDATE_GOLDEN");
+    const char *update = getenv("HORNET_UPDATE_GOLDEN");
 
     snprintf(path, sizeof path, GOLDEN_DIR "%s.txt", name);
     if (update && strcmp(update, "1") == 0) {
@@ -214,7 +214,7 @@ static void golden(const struct ui_case *c, const char *name)
     }
     want = read_file(path);
     if (!want)
-        fail_msg("missing golden file %s (UPDATE_GOLDEN=1 creates it)", path);
+        fail_msg("missing golden file %s (HORNET_UPDATE_GOLDEN=1 creates it)", path);
     if (strcmp(got, want) != 0)
         report_diff(name, got, want);
     free(got);
