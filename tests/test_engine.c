@@ -26,6 +26,7 @@
 #include "scenario.h"
 #include "waits.h"
 #include "target/target.h"
+#include "verdict.h"
 
 /* ---- the curl_multi_add_handle seam ---------------------------------------------------------- */
 
@@ -490,7 +491,7 @@ static void test_failing_multi_handle_is_fatal(void **state)
             assert_int_equal(f->snap->events[i].level, EVENT_ERROR);
     assert_true(has_event(f->snap, "curl_multi_add_handle failed"));
     r.snap = f->snap;
-    assert_false(run_verdict(f->snap));
+    assert_false(verdict_passed(f->snap));
     assert_int_equal(run_finish(&r), 3);        /* README: 3, internal error */
 }
 

@@ -29,6 +29,7 @@ static FILE *dev_out, *dev_in;
 struct ui_case {
     struct snapshot snap, empty;
     struct app app;
+    struct timeline *timeline;
     struct panel *panels[P_COUNT];
     WINDOW *pad;
     int w, h;
@@ -82,11 +83,13 @@ static struct ui_case *case_of(void (*fixture)(struct snapshot *), bool unicode,
     struct app_host host = {no_send, no_snapshot, NULL};
 
     assert_non_null(c);
-    assert_int_equal(app_init(&c->app, &c->empty, &host), 0);
+    assert_non_null(c->timeline = timeline_create());
+    assert_int_equal(app_init(&c->app, &c->empty, c->timeline, &host), 0);
     theme_init(&c->app.theme, color, unicode);
     for (int id = 0; id < P_COUNT; id++)
         assert_non_null(c->panels[id] = panel_create((enum panel_id)id, &c->app));
     (fixture ? fixture : uifix_running)(&c->snap);
+    timeline_update(c->timeline, &c->snap);
     app_update(&c->app, &c->snap, c->snap.now);
     return c;
 }
@@ -103,6 +106,7 @@ static void case_free(struct ui_case *c)
     if (c->pad)
         delwin(c->pad);
     app_free(&c->app);
+    timeline_free(c->timeline);
     free(c);
 }
 
