@@ -233,7 +233,7 @@ struct rcsv_report {
 /* Build a snapshot, per-second points and a timeline from run; with scn (may be NULL), its
  * name and targets judged on the CSV numbers (run window: stats.csv; steady: from the first
  * history row at the peak user count; last N s: the history's last N seconds). The verdict
- * in out->in.passed follows run_verdict. -1 on OOM. */
+ * in out->in.passed follows verdict_passed. -1 on OOM. */
 int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
                       const char *prefix, struct rcsv_report *out, char *err, size_t errlen);
 /* Free what r holds and zero it. */

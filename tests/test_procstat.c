@@ -15,25 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "procstat.h"
-
-static double mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void nap_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
+#include "waits.h"
 
 /* --- parsers --- */
 
@@ -298,14 +283,14 @@ static pid_t spawn_named(const char *dir, const char *name, const char *exe, cha
 static void wait_procs(const struct procstat_match *m, uint32_t want, struct procstat_sample *s)
 {
     char err[256];
-    double deadline = mono() + 5;
+    double deadline = waits_now() + 5;
 
     do {
-        assert_int_equal(procstat_sample_procs(m, "/proc", mono(), s, err, sizeof err), 0);
+        assert_int_equal(procstat_sample_procs(m, "/proc", waits_now(), s, err, sizeof err), 0);
         if (s->procs == want)
             return;
-        nap_ms(10);
-    } while (mono() < deadline);
+        waits_pause();
+    } while (waits_now() < deadline);
     fail_msg("%u processes matched, want %u", s->procs, want);
 }
 
@@ -348,12 +333,13 @@ static void test_real_children(void **state)
 
     /* The busy loop: CPU % between two samples at least 0.2 s of its CPU apart. */
     wait_procs(&busy_m, 1, &s0);
-    deadline = mono() + 10;
+    deadline = waits_now() + 10;
     do {
-        nap_ms(50);
-        assert_int_equal(procstat_sample_procs(&busy_m, "/proc", mono(), &s1, err, sizeof err),
-                         0);
-    } while (s1.pids[0].ticks - s0.pids[0].ticks < (uint64_t)hz / 5 && mono() < deadline);
+        waits_pause();
+        assert_int_equal(procstat_sample_procs(&busy_m, "/proc", waits_now(), &s1, err,
+                                               sizeof err), 0);
+    } while (s1.pids[0].ticks - s0.pids[0].ticks < (uint64_t)hz / 5 &&
+             waits_now() < deadline);
     pct = procstat_cpu_percent(&s0, &s1, hz);
     if (!(pct > 0 && pct <= 100 * (1 + 2.0 / ((double)hz / 5))))
         fail_msg("busy loop at %.1f%% CPU", pct);
@@ -430,7 +416,7 @@ static void test_real_host(void **state)
     char before[128], after[128], err[256];
     struct procstat_host h0, h1;
     double l0[3] = {0}, l1[3] = {-1};
-    double deadline = mono() + 10, pct;
+    double deadline = waits_now() + 10, pct;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     FILE *f;
 
@@ -441,13 +427,14 @@ static void test_real_host(void **state)
         assert_non_null(f);
         assert_non_null(fgets(before, sizeof before, f));
         fclose(f);
-        assert_int_equal(procstat_sample_host("/proc", mono(), &h0, err, sizeof err), 0);
+        assert_int_equal(procstat_sample_host("/proc", waits_now(), &h0, err, sizeof err),
+                         0);
         f = fopen("/proc/loadavg", "r");
         assert_non_null(fgets(after, sizeof after, f));
         fclose(f);
         assert_int_equal(sscanf(before, "%lf %lf %lf", &l0[0], &l0[1], &l0[2]), 3);
         assert_int_equal(sscanf(after, "%lf %lf %lf", &l1[0], &l1[1], &l1[2]), 3);
-        if (!memcmp(l0, l1, sizeof l0) || mono() > deadline)
+        if (!memcmp(l0, l1, sizeof l0) || waits_now() > deadline)
             break;
     }
     assert_memory_equal(l0, l1, sizeof l0);
@@ -462,9 +449,10 @@ static void test_real_host(void **state)
 
     /* CPU busy %: between 0 and 100 once ticks passed. */
     do {
-        nap_ms(20);
-        assert_int_equal(procstat_sample_host("/proc", mono(), &h1, err, sizeof err), 0);
-    } while (h1.cpu.total == h0.cpu.total && mono() < deadline);
+        waits_pause();
+        assert_int_equal(procstat_sample_host("/proc", waits_now(), &h1, err, sizeof err),
+                         0);
+    } while (h1.cpu.total == h0.cpu.total && waits_now() < deadline);
     pct = procstat_host_cpu_percent(&h0, &h1);
     assert_true(pct >= 0 && pct <= 100);
     assert_true(isnan(procstat_host_cpu_percent(&h1, &h1)));

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include "promtext.h"
 #include "target/target.h"
+#include "waits.h"
 
 struct reply {
     long status;
@@ -26,21 +26,6 @@ struct reply {
     char headers[2048];
     size_t headers_len;
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void nap_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
 
 static size_t body_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -397,10 +382,10 @@ static void flight_end(struct flight *f)
 /* Pump the flight until the pool shows in_use and waiting (deadline 5 s). */
 static void wait_pool(struct flight *f, int port, double in_use, double waiting)
 {
-    double deadline = mono() + 5, a = -1, w = -1;
+    double deadline = waits_now() + 5, a = -1, w = -1;
     struct scrape s;
 
-    while (mono() < deadline) {
+    while (waits_now() < deadline) {
         flight_pump(f, 5);
         scrape(port, &s);
         a = sum(&s, "pg_stat_activity_count{state=\"active\"}");
@@ -450,8 +435,8 @@ static void test_pool_queues(void **state)
     assert_true(metric(port, "redis_connected_clients") == 2 + 4 + 5);
     assert_true(metric(port, "pgbouncer_pools_client_maxwait_seconds") >= 0);
 
-    deadline = mono() + 10;
-    while (!flight_pump(&f, 50) && mono() < deadline)
+    deadline = waits_now() + 10;
+    while (!flight_pump(&f, 50) && waits_now() < deadline)
         ;
     assert_int_equal(f.running, 0);
     for (int i = 0; i < SLOW; i++)
@@ -504,13 +489,14 @@ static void test_pool_abandon(void **state)
     wait_pool(&f, port, 1, 2);
     flight_drop(&f, 0);                 /* the first to arrive (holding or waiting) */
     flight_drop(&f, 1);
-    deadline = mono() + 5;
-    while (metric(port, "pgbouncer_pools_client_waiting_connections") != 0 && mono() < deadline)
+    deadline = waits_now() + 5;
+    while (metric(port, "pgbouncer_pools_client_waiting_connections") != 0 &&
+           waits_now() < deadline)
         flight_pump(&f, 5);
     assert_true(metric(port, "pg_stat_activity_count{state=\"active\"}") == 1);
     assert_true(metric(port, "pgbouncer_pools_client_waiting_connections") == 0);
-    deadline = mono() + 10;
-    while (!flight_pump(&f, 50) && mono() < deadline)
+    deadline = waits_now() + 10;
+    while (!flight_pump(&f, 50) && waits_now() < deadline)
         ;
     assert_int_equal(f.reply[2].status, 200);
     flight_end(&f);
@@ -548,7 +534,8 @@ static void test_celery_queue(void **state)
     assert_true(sum(&s, "celery_task_sent_total{name=\"connectors.tasks.publish_to_plane\"}") == 2);
     free(s.body);
     /* Let 0.2 s pass, in which one worker at this rate would drain them 40 times over. */
-    nap_ms(200);
+    for (double until = waits_now() + 0.2; waits_now() < until; )
+        waits_pause();
     assert_true(metric(port, "celery_queue_length") == 5);
     j = call_json(port, "GET", "/api/v1/health/", NULL, NULL, 200);
     const cJSON *celery = jobj(jobj(j, "components"), "celery");
@@ -559,9 +546,9 @@ static void test_celery_queue(void **state)
 
     cJSON_Delete(call_json(port, "POST", "/api/v1/_control/", NULL, "{\"celery_workers\": 2}",
                            200));
-    deadline = mono() + 5;
-    while ((left = metric(port, "celery_queue_length")) > 0 && mono() < deadline)
-        nap_ms(5);
+    deadline = waits_now() + 5;
+    while ((left = metric(port, "celery_queue_length")) > 0 && waits_now() < deadline)
+        waits_pause();
     assert_true(left == 0);
     scrape(port, &s);
     assert_true(sum(&s, "celery_task_succeeded_total") == 5);
@@ -570,9 +557,9 @@ static void test_celery_queue(void **state)
     free(s.body);
     /* New tasks drain too. */
     create_deployment(port, token, id, sizeof id);
-    deadline = mono() + 5;
-    while ((left = metric(port, "celery_task_succeeded_total")) < 6 && mono() < deadline)
-        nap_ms(5);
+    deadline = waits_now() + 5;
+    while ((left = metric(port, "celery_task_succeeded_total")) < 6 && waits_now() < deadline)
+        waits_pause();
     assert_true(left == 6);
     target_stop(t);
 }
