@@ -5,6 +5,7 @@
 # make run        install, build, open the dashboard on scenarios/deployments.json (embedded target)
 # make asan|tsan  run the tests under ASan+UBSan / TSan
 # make bench      the performance benchmark (tests/bench/), never part of make test
+# make bench-promtext   the Prometheus text parser's throughput on the captured exporter bodies
 # make deps       install the Debian packages hornet needs (apt-get when root)
 # make help       this list
 
@@ -55,7 +56,8 @@ LIB       := $(BUILD)/libhornet.a
 
 .SECONDARY:
 
-.PHONY: all build test check tests-bin run asan tsan bench bench-full screenshots deps deps-test clean help
+.PHONY: all build test check tests-bin run asan tsan bench bench-full bench-promtext screenshots \
+        deps deps-test clean help
 all: build
 
 build: $(BUILD)/hornet $(BUILD)/hornet-target
@@ -87,10 +89,12 @@ $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
 # dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
-# screenshot for the HTML report test).
+# screenshot for the HTML report test, real exporters for the health-polling tests:
+# node_exporter, redis with redis_exporter).
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
-TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
+             redis-server prometheus-redis-exporter
 
 define apt_install
 	@missing=$$(for p in $(1); do \
@@ -140,6 +144,16 @@ bench: deps build
 bench-full: deps build
 	@tests/bench/bench.sh --full
 
+# The Prometheus text parser's throughput on the captured exporter bodies.
+$(BUILD)/bench/promtext_bench: $(BUILD)/tests/bench/promtext_bench.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+bench-promtext: $(BUILD)/bench/promtext_bench
+	$< tests/fixtures/prom/node_exporter.prom 1
+	$< tests/fixtures/prom/node_exporter.prom 4
+	$< tests/fixtures/prom/redis_exporter.prom 1
+
 screenshots: deps build
 	@tests/screenshots.sh
 
@@ -147,6 +161,6 @@ clean:
 	rm -rf build hornet hornet-target
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# //'
+	@sed -n '2,11p' Makefile | sed 's/^# //'
 
 -include $(shell find build -name '*.d' 2>/dev/null)
