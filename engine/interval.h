@@ -59,6 +59,9 @@ struct interval {
     struct interval_endpoint *endpoints;
     struct interval_error *errors;
     struct hist_pair *pairs;
+    uint64_t dropped;         /* requests this worker finished but could not record (an
+                                 interval could not be allocated); an interval that carries
+                                 only this has no endpoints and the times of the lost ones */
     struct interval *next;    /* for the collector's inbox list; NULL when produced */
 };
 
