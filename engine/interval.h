@@ -65,6 +65,9 @@ struct interval {
     struct interval *next;    /* for the collector's inbox list; NULL when produced */
 };
 
+/* The reason phrase of a common HTTP status ("Not Found"), NULL for others. Static text. */
+const char *interval_http_reason(int status);
+
 /* Free an interval produced by the recorder. NULL is fine. */
 void interval_free(struct interval *iv);
 
