@@ -497,7 +497,11 @@ static void trace_not_sent(struct user *u, const struct step_plan *sp, const str
     trace_emit(u->w->plan->trace, u->w->trace_text.data);
 }
 
-/* user_transfer_done's work for a request that may be traced. */
+/* user_transfer_done's work for a request that may be traced. Cold: kept out of line, so the
+ * plain path stays as it was but for the test of the worker's flag. */
+static void traced_done(struct user *u, const struct step_plan *sp, CURLcode rc, long status,
+                        int64_t total_us) __attribute__((cold, noinline));
+
 static void traced_done(struct user *u, const struct step_plan *sp, CURLcode rc, long status,
                         int64_t total_us)
 {
