@@ -79,6 +79,14 @@ static int choose_host(struct run *r)
     return start_target(r);
 }
 
+/* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
+ * continuation lines). Called on worker threads; log_msg is thread-safe. */
+static void trace_to_log(void *arg, const char *text)
+{
+    (void)arg;
+    log_msg(LOG_LEVEL_DEBUG, "%s", text);
+}
+
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
     uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
@@ -106,14 +114,6 @@ static int load_scenario(struct run *r)
         return 2;
     }
     return 0;
-}
-
-/* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
- * continuation lines). Called on worker threads; log_msg is thread-safe. */
-static void trace_to_log(void *arg, const char *text)
-{
-    (void)arg;
-    log_msg(LOG_LEVEL_DEBUG, "%s", text);
 }
 
 static int start_engine(struct run *r, uint32_t limit)
