@@ -67,7 +67,7 @@ void trace_emit(struct trace *t, const char *text)
 {
     char last[128];
 
-    t->sink(t->arg, text);
+    t->sink(t->arg, text ? text : "(request trace lost: out of memory)");
     if (atomic_fetch_add(&t->done, 1) + 1 == t->limit) {
         snprintf(last, sizeof last, "Request tracing stopped after %u request%s "
                  "(--debug-requests %u)", t->limit, t->limit == 1 ? "" : "s", t->limit);

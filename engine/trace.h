@@ -53,8 +53,9 @@ uint32_t trace_limit(const struct trace *t);
  * (then it never will be again: the caller may stop asking). Any thread; one atomic add. */
 uint32_t trace_ticket(struct trace *t);
 
-/* Hand the text of a traced request to the sink; after the limit-th one, also the line
- * "Request tracing stopped after N requests (--debug-requests N)". Any thread. */
+/* Hand the text of a traced request to the sink (NULL, when memory ran out building it, says
+ * so); after the limit-th one, also the line "Request tracing stopped after N requests
+ * (--debug-requests N)". Any thread. */
 void trace_emit(struct trace *t, const char *text);
 
 /* The request as sent, all borrowed for the call. */
