@@ -32,6 +32,15 @@ struct engine_config {
     bool use_targets;           /* judge scenario->targets live (and abort on them) */
     bool load_changed;          /* users or stages differ from the scenario's: throughput
                                    targets are not judged */
+    /* Request tracing (-L DEBUG): the first trace_requests requests of the run, as they finish,
+     * are each described in one text of a few lines (class, task, step, method, URL, the
+     * variables read, headers and body with secrets masked, status, time, size, captures,
+     * checks, result; see trace.h), then one text says tracing stopped. trace is called on the
+     * worker thread that finished the request, so it must be thread-safe and quick. NULL or 0:
+     * no tracing, at the cost of one test per request. */
+    void (*trace)(void *arg, const char *text);
+    void *trace_arg;
+    uint32_t trace_requests;
 };
 
 /* Descriptors a run of `users` needs: their connections (fds_per_user each: 1, or 2 when the

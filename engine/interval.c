@@ -11,7 +11,7 @@ void interval_free(struct interval *iv)
     free(iv);
 }
 
-static const char *http_reason(int status)
+const char *interval_http_reason(int status)
 {
     switch (status) {
     case 100: return "Continue";
@@ -92,7 +92,7 @@ void outcome_format(const struct interval_error *e, char *out, size_t n)
         return;
     switch (e->kind) {
     case OUTCOME_HTTP:
-        reason = http_reason(e->code);
+        reason = interval_http_reason(e->code);
         if (reason)
             snprintf(out, n, "HTTP %d %s", e->code, reason);
         else

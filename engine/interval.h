@@ -59,8 +59,14 @@ struct interval {
     struct interval_endpoint *endpoints;
     struct interval_error *errors;
     struct hist_pair *pairs;
+    uint64_t dropped;         /* requests this worker finished but could not record (an
+                                 interval could not be allocated); an interval that carries
+                                 only this has no endpoints and the times of the lost ones */
     struct interval *next;    /* for the collector's inbox list; NULL when produced */
 };
+
+/* The reason phrase of a common HTTP status ("Not Found"), NULL for others. Static text. */
+const char *interval_http_reason(int status);
 
 /* Free an interval produced by the recorder. NULL is fine. */
 void interval_free(struct interval *iv);

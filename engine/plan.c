@@ -1,10 +1,12 @@
 /* plan: steps with merged headers and task weights, prepared before the workers start.
- * Built on the main thread; read-only afterwards. */
+ * Built on the main thread; read-only afterwards (the tracer it holds counts atomically). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "plan.h"
+#include "template.h"
+#include "trace.h"
 
 #define DEFAULT_TIMEOUT_S 30.0
 
@@ -123,7 +125,8 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
     p->host = strdup(host);
     p->classes = calloc(scn->n_classes ? scn->n_classes : 1, sizeof *p->classes);
     p->feeder_cursor = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *p->feeder_cursor);
-    if (!p->host || !p->classes || !p->feeder_cursor)
+    p->trace = trace_create();
+    if (!p->host || !p->classes || !p->feeder_cursor || !p->trace)
         goto oom;
     p->host_len = strlen(p->host);
     while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
@@ -162,7 +165,19 @@ void plan_free(struct plan *p)
     free(p->classes);
     free(p->feeder_cursor);
     free(p->host);
+    trace_free(p->trace);
     free(p);
+}
+
+void plan_set_trace(struct plan *p, void (*sink)(void *arg, const char *text), void *arg,
+                    uint32_t requests)
+{
+    trace_configure(p->trace, sink, arg, requests);
+}
+
+bool plan_header_sent(const struct step_plan *sp, uint32_t i, const struct user_var *vars)
+{
+    return i >= sp->n_class_headers || tmpl_vars_set(sp->headers[i]->value, vars);
 }
 
 uint32_t plan_pick_task(const struct class_plan *c, double r)

@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include "scenario.h"
 
+struct trace;       /* trace.h */
+struct user_var;    /* template.h */
+
 struct feeder_cursor {
     _Atomic uint64_t next;
 };
@@ -49,6 +52,7 @@ struct plan {
     struct feeder_cursor *feeder_cursor;    /* FEEDER_CYCLE: next row, shared by every user */
     bool proxy_env;                     /* a proxy variable (http_proxy, ...) is set: libcurl
                                            must read the environment at each transfer */
+    struct trace *trace;                /* request tracing (off unless plan_set_trace) */
 };
 
 /* NULL with a message on allocation failure or a bad host ("expected http://host[:port]").
@@ -56,6 +60,15 @@ struct plan {
 struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
                          uint64_t seed, char *err, size_t errlen);
 void plan_free(struct plan *p);
+
+/* Trace the first `requests` requests of the run into sink(arg, text) (trace.h); sink NULL or
+ * requests 0: no tracing. Before the workers start. */
+void plan_set_trace(struct plan *p, void (*sink)(void *arg, const char *text), void *arg,
+                    uint32_t requests);
+
+/* Whether header i of sp goes out with a request: a class default header only once every
+ * variable it reads is set (so the login goes without "Authorization: Token ${token}"). */
+bool plan_header_sent(const struct step_plan *sp, uint32_t i, const struct user_var *vars);
 
 /* Pick a task index of class c with r uniform in [0, 1). */
 uint32_t plan_pick_task(const struct class_plan *c, double r);

@@ -5,12 +5,16 @@
  * code, aux, expected, text), so that no string is ever formatted here. When the second moves
  * on, the table fills, or the worker's publish timer calls recorder_flush, everything leaves as
  * one malloc'd struct interval (pairs drained from the histograms) and the recorder starts over.
+ * When that allocation fails, the requests are lost: they are counted, and their count leaves
+ * in a small interval of its own (no endpoints) as soon as one can be allocated, so that the
+ * collector can say how many requests its numbers miss.
  *
  * Owned by one worker thread; never shared, nothing locks. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "recorder.h"
+#include "recorder_internal.h"
 
 #define ERROR_SLOTS 128   /* hash slots: twice RECORDER_MAX_ERRORS, so probing always ends */
 
@@ -27,7 +31,12 @@ struct recorder {
     uint64_t pending;              /* requests recorded since the last emit */
     int64_t second;                /* their unix second (valid while pending > 0) */
     double first_time, last_time;
-    uint64_t dropped;
+    uint64_t dropped;              /* requests lost in all (recorder_dropped) */
+    uint64_t unreported;           /* of those, not yet carried by an interval */
+    int64_t lost_second;           /* the second and times of the unreported ones */
+    double lost_first, lost_last;
+    recorder_alloc_fn alloc;       /* malloc, unless a test injects failures */
+    void *alloc_arg;
     struct ep_counts *counts;      /* [n_endpoints] */
     struct hist *hists;            /* [n_endpoints], latencies of the pending requests */
     uint32_t n_errors;
@@ -36,6 +45,12 @@ struct recorder {
     uint16_t text_len[RECORDER_MAX_ERRORS];
     struct interval_error errors[RECORDER_MAX_ERRORS];
 };
+
+static void *default_alloc(size_t size, void *arg)
+{
+    (void)arg;
+    return malloc(size);
+}
 
 struct recorder *recorder_create(uint32_t n_endpoints, int worker, recorder_emit_fn emit,
                                  void *arg)
@@ -57,6 +72,7 @@ struct recorder *recorder_create(uint32_t n_endpoints, int worker, recorder_emit
     r->worker = worker;
     r->emit = emit;
     r->arg = arg;
+    r->alloc = default_alloc;
     memset(r->slots, 0xff, sizeof r->slots);
     return r;
 }
@@ -73,6 +89,12 @@ void recorder_destroy(struct recorder *r)
 uint64_t recorder_dropped(const struct recorder *r)
 {
     return r->dropped;
+}
+
+void recorder_set_alloc(struct recorder *r, recorder_alloc_fn alloc, void *arg)
+{
+    r->alloc = alloc ? alloc : default_alloc;
+    r->alloc_arg = arg;
 }
 
 /* ---- the outcome table ------------------------------------------------------------------ */
@@ -279,8 +301,8 @@ static struct interval *interval_build(struct recorder *r)
             n_pairs += pairs_bound(&r->hists[e]);
         }
     }
-    iv = malloc(sizeof *iv + n_eps * sizeof *iv->endpoints + r->n_errors * sizeof *iv->errors +
-                n_pairs * sizeof *iv->pairs);
+    iv = r->alloc(sizeof *iv + n_eps * sizeof *iv->endpoints + r->n_errors * sizeof *iv->errors +
+                  n_pairs * sizeof *iv->pairs, r->alloc_arg);
     if (!iv)
         return NULL;
     *iv = (struct interval){
@@ -309,16 +331,49 @@ static void start_over(struct recorder *r)
     memset(r->slots, 0xff, sizeof r->slots);
 }
 
+/* The pending requests could not be recorded: count them as lost, with their times. */
+static void note_lost(struct recorder *r)
+{
+    if (r->unreported == 0) {
+        r->lost_second = r->second;
+        r->lost_first = r->first_time;
+        r->lost_last = r->last_time;
+    } else {
+        r->lost_second = r->second > r->lost_second ? r->second : r->lost_second;
+        r->lost_first = r->first_time < r->lost_first ? r->first_time : r->lost_first;
+        r->lost_last = r->last_time > r->lost_last ? r->last_time : r->lost_last;
+    }
+    r->dropped += r->pending;
+    r->unreported += r->pending;
+}
+
+/* Send the count of lost requests in an interval of its own (a few dozen bytes, which may be
+ * found when a whole interval was not); kept for the next flush when even that fails. */
+static void report_lost(struct recorder *r)
+{
+    struct interval *iv = r->alloc(sizeof *iv, r->alloc_arg);
+
+    if (!iv)
+        return;
+    *iv = (struct interval){
+        .second = r->lost_second, .first_time = r->lost_first, .last_time = r->lost_last,
+        .worker = r->worker, .dropped = r->unreported,
+    };
+    r->unreported = 0;
+    r->emit(r->arg, iv);
+}
+
 void recorder_flush(struct recorder *r)
 {
-    struct interval *iv;
+    if (r->pending) {
+        struct interval *iv = interval_build(r);
 
-    if (r->pending == 0)
-        return;
-    iv = interval_build(r);
-    if (!iv)
-        r->dropped += r->pending;
-    start_over(r);
-    if (iv)
-        r->emit(r->arg, iv);
+        if (!iv)
+            note_lost(r);
+        start_over(r);
+        if (iv)
+            r->emit(r->arg, iv);
+    }
+    if (r->unreported)
+        report_lost(r);
 }

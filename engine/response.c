@@ -369,19 +369,20 @@ static int capture_find(const struct capture *c, const struct response_view *r,
     return 0;
 }
 
-/* One capture: 0 stored or skipped (optional), -1 with a message. */
+/* One capture: 0 stored, 1 an optional capture found nothing (its variable stays as it was),
+ * -1 with a message. An optional capture's message is written only when explain is set. */
 static int capture_one(const struct capture *c, const struct response_view *r,
-                       struct response_ws *ws, struct user_var *v, uint64_t *rng,
+                       struct response_ws *ws, struct user_var *v, uint64_t *rng, bool explain,
                        char *err, size_t errlen)
 {
     const char *val = NULL;
     size_t len = 0;
     char num[16];
-    int tok, rc = capture_find(c, r, ws, rng, &val, &len, &tok, c->optional ? NULL : err,
-                               errlen);
+    int tok, rc = capture_find(c, r, ws, rng, &val, &len, &tok,
+                               c->optional && !explain ? NULL : err, errlen);
 
     if (rc != 0)
-        return c->optional ? 0 : -1;
+        return c->optional ? 1 : -1;
     if (c->source == CAPTURE_STATUS) {
         len = (size_t)snprintf(num, sizeof num, "%d", r->status);
         val = num;
@@ -531,23 +532,44 @@ static int check_json(const struct check *k, const struct response_view *r,
 
 /* ---------------------------------------------------------------- entry point */
 
-int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
-                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
-                   char *err, size_t errlen)
+/* Every capture in order; -1 when one failed (the first one's message in err). */
+static int apply_captures(const struct step *st, const struct response_view *r,
+                          struct response_ws *ws, struct user_var *vars, uint64_t *rng,
+                          const struct response_observer *obs, char *err, size_t errlen)
 {
+    char why[256];
     int failed = 0;
 
+    for (uint32_t i = 0; i < st->n_captures; i++) {
+        const struct capture *c = &st->captures[i];
+        int rc;
+
+        if (!obs) {
+            if (capture_one(c, r, ws, &vars[c->var], rng, false, failed ? NULL : err,
+                            errlen) < 0)
+                failed = -1;
+            continue;
+        }
+        rc = capture_one(c, r, ws, &vars[c->var], rng, true, why, sizeof why);
+        obs->capture(obs->arg, c, rc == 0 ? NULL : why);
+        if (rc < 0 && !failed)
+            say(err, errlen, "%s", why);
+        if (rc < 0)
+            failed = -1;
+    }
+    return failed;
+}
+
+int response_apply_observed(const struct step *st, const struct response_view *r,
+                            struct response_ws *ws, const struct tmpl_ctx *ctx,
+                            struct user_var *vars, uint64_t *rng,
+                            const struct response_observer *obs, char *err, size_t errlen)
+{
     ws->n = 0;
     ws->parse_rc = 0;
     if (!rng)
         rng = ctx->rng;
-    for (uint32_t i = 0; i < st->n_captures; i++) {
-        const struct capture *c = &st->captures[i];
-
-        if (capture_one(c, r, ws, &vars[c->var], rng, failed ? NULL : err, errlen) < 0)
-            failed = -1;
-    }
-    if (failed)
+    if (apply_captures(st, r, ws, vars, rng, obs, err, errlen) < 0)
         return -1;
     for (uint32_t i = 0; i < st->n_checks; i++) {
         const struct check *k = &st->checks[i];
@@ -555,8 +577,17 @@ int response_apply(const struct step *st, const struct response_view *r, struct 
                      ? check_body(k, r, ws, ctx, err, errlen)
                      : check_json(k, r, ws, ctx, rng, err, errlen);
 
+        if (obs)
+            obs->check(obs->arg, k, rc < 0 ? err : NULL);
         if (rc < 0)
             return -1;
     }
     return 0;
+}
+
+int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
+                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
+                   char *err, size_t errlen)
+{
+    return response_apply_observed(st, r, ws, ctx, vars, rng, NULL, err, errlen);
 }

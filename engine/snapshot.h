@@ -177,6 +177,9 @@ struct snapshot {
 
     uint32_t n_exceptions;
     struct snap_exception exceptions[SNAP_MAX_EXCEPTIONS];
+    uint64_t requests_dropped;      /* requests finished but in no number above: a worker could
+                                       not allocate the interval that carried them (memory ran
+                                       out); 0 in any healthy run */
 
     uint32_t n_points;              /* complete seconds, oldest first */
     struct snap_point series[SNAP_SERIES_LEN];

@@ -101,6 +101,7 @@ struct stats {
     struct error_group **order;      /* groups sorted for snapshots */
     uint32_t n_exceptions;
     struct snap_exception exceptions[SNAP_MAX_EXCEPTIONS];
+    uint64_t dropped;                /* requests the workers could not record (interval.dropped) */
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -632,9 +633,14 @@ static void merge_error(struct stats *s, const struct interval *iv,
 
 void stats_merge(struct stats *s, const struct interval *iv)
 {
-    struct slot *sl = slot_for(s, iv->second);
+    struct slot *sl;
     struct interval_endpoint total = {.min_us = UINT64_MAX};
     size_t n;
+
+    s->dropped += iv->dropped;
+    if (iv->n_endpoints == 0 && iv->n_errors == 0)
+        return;                          /* only a count of lost requests: no second to touch */
+    sl = slot_for(s, iv->second);
 
     for (uint32_t i = 0; i < iv->n_endpoints; i++) {
         const struct interval_endpoint *ie = &iv->endpoints[i];
@@ -710,6 +716,7 @@ void stats_reset(struct stats *s, double now)
     s->groups_dirty = true;
     memset(s->group_slots, 0xff, sizeof s->group_slots);
     s->n_exceptions = 0;
+    s->dropped = 0;
     s->start_time = now;
 }
 
@@ -918,6 +925,7 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
     entry_fill(s, s->n_ep, now_second, &out->total);
     fill_errors(s, out);
     fill_series(s, now_second, out);
+    out->requests_dropped = s->dropped;
 }
 
 size_t stats_memory(const struct stats *s)

@@ -34,7 +34,8 @@ void stats_destroy(struct stats *s);
 #define STATS_MAX_ERROR_GROUPS 1024
 
 /* Add one worker interval; the interval stays owned by the caller. Its error texts are
- * formatted here (outcome_format), once per interval and group. */
+ * formatted here (outcome_format), once per interval and group. Its count of requests the
+ * worker could not record (iv->dropped) adds to requests_dropped. */
 void stats_merge(struct stats *s, const struct interval *iv);
 
 /* Users running at the end of unix second `second` (for snap_point.users); seconds without a
@@ -50,12 +51,14 @@ void stats_exception(struct stats *s, const char *message, const char *where);
 /* Forget everything counted so far (Locust's reset_all): counters, histograms, failures,
  * exceptions, and the current windows (requests merged before the reset no longer count in
  * current_rps, last_second_rps or cur_*, even in the reset's own second). The per-second chart
- * series keeps them; start_time becomes now. */
+ * series keeps them; start_time becomes now. requests_dropped starts over too. */
 void stats_reset(struct stats *s, double now);
 
 /* Fill the statistics of out at time now: start_time, endpoints, total, errors, exceptions,
- * series, ep_series. Leaves run-state fields (now, seq, state, users, ...) alone.
+ * requests_dropped, series, ep_series. Leaves run-state fields (now, seq, state, users, ...)
+ * alone.
  * - Cumulative numbers and percentiles since start_time; Aggregated from its own histogram.
+ * - requests_dropped: requests finished since start_time that none of them counts.
  * - total_rps = requests / (L - start_time), L the exact time of the latest request
  *   (Aggregated); current_rps/fps: Locust's mean over whole seconds [max(floor(L) - 12,
  *   floor(start_time)), floor(L) - 3]; last_second_rps: requests in second floor(now) - 1.

@@ -1,12 +1,15 @@
 /* user: one virtual user's state machine: vars and on_start, then tasks picked by weight with
  * waits between them, then on_stop. Requests are rendered into the user's own buffers and sent
  * with the user's own easy handle (its cookies and connection reuse, as a Locust HttpUser).
+ * With request tracing on (-L DEBUG), the first requests of the run are also described
+ * (trace.h); otherwise that costs one test of a worker flag per request.
  * Worker thread only; nothing here locks, and steady state allocates nothing of ours. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "response.h"
 #include "template.h"
+#include "trace.h"
 #include "user.h"
 #include "version.h"
 #include "worker.h"
@@ -122,11 +125,15 @@ static void record(struct user *u, const struct step *st, int64_t latency_us,
     recorder_add(u->w->rec, st->endpoint, now_of(u), latency_us, u->resp_bytes, o);
 }
 
-static void record_script_failure(struct user *u, const struct step *st, const char *text)
+static void trace_not_sent(struct user *u, const struct step_plan *sp, const struct outcome *o);
+
+static void record_script_failure(struct user *u, const struct step_plan *sp, const char *text)
 {
     struct outcome o = {.kind = OUTCOME_SCRIPT, .text = text};
     u->resp_bytes = 0;
-    record(u, st, -1, &o);
+    record(u, sp->step, -1, &o);
+    if (u->w->tracing)
+        trace_not_sent(u, sp, &o);
 }
 
 /* ---- rendering a request ------------------------------------------------------------------ */
@@ -174,7 +181,7 @@ static int add_header_line(struct strbuf *b, const char *name, const char *value
  * on_start goes without "Authorization: Token ${token}" (scenarios/README.md). */
 static bool class_header_pending(const struct user *u, const struct step_plan *sp, uint32_t i)
 {
-    return i < sp->n_class_headers && !tmpl_vars_set(sp->headers[i]->value, u->vars);
+    return !plan_header_sent(sp, i, u->vars);
 }
 
 static int render_header_lines(struct user *u, const struct step_plan *sp,
@@ -295,7 +302,7 @@ static int user_send(struct user *u, const struct step_plan *sp)
     CURL *e = u->easy;
 
     if (render_request(u, sp, err, sizeof err) < 0) {
-        record_script_failure(u, st, err);
+        record_script_failure(u, sp, err);
         return -1;
     }
     configure_method(e, st, &u->body);
@@ -354,8 +361,8 @@ static size_t header_spans(struct user *u)
     return n;
 }
 
-static int apply_response(struct user *u, const struct step *st, long status, char *err,
-                          size_t errlen)
+static int apply_response(struct user *u, const struct step *st, long status,
+                          const struct response_observer *obs, char *err, size_t errlen)
 {
     struct response_view r = {.status = (int)status, .body = u->resp.data,
                               .body_len = u->resp.len};
@@ -371,11 +378,14 @@ static int apply_response(struct user *u, const struct step *st, long status, ch
         r.n_headers = header_spans(u);
     }
     fill_ctx(u, &ctx);
-    return response_apply(st, &r, u->w->ws, &ctx, u->vars, &u->rng, err, errlen);
+    return response_apply_observed(st, &r, u->w->ws, &ctx, u->vars, &u->rng, obs, err, errlen);
 }
 
+/* How the request counts (o->kind 0: a plain success); captures and checks run here, told to
+ * obs when the request is traced (NULL otherwise). */
 static void classify(struct user *u, const struct step *st, CURLcode rc, long status,
-                     long timeout_ms, struct outcome *o, char *err, size_t errlen)
+                     long timeout_ms, const struct response_observer *obs, struct outcome *o,
+                     char *err, size_t errlen)
 {
     bool expected;
 
@@ -392,13 +402,131 @@ static void classify(struct user *u, const struct step *st, CURLcode rc, long st
         *o = (struct outcome){.kind = OUTCOME_HTTP, .code = (int32_t)status};
         return;
     }
-    if (apply_response(u, st, status, err, errlen) < 0) {
+    if (apply_response(u, st, status, obs, err, errlen) < 0) {
         *o = (struct outcome){.kind = OUTCOME_CHECK, .code = (int32_t)status, .text = err};
         return;
     }
     if (expected)
         *o = (struct outcome){.kind = OUTCOME_HTTP, .expected = 1, .code = (int32_t)status};
 }
+
+/* ---- request tracing (-L DEBUG) ---------------------------------------------------------- */
+
+/* A traced request while its captures and checks run. */
+struct traced {
+    struct user *u;
+    const struct step_plan *sp;
+    uint32_t captures, checks;          /* reported so far */
+};
+
+static const char *const *var_names(const struct user *u)
+{
+    return (const char *const *)u->w->plan->scn->vars;
+}
+
+static void traced_capture_cb(void *arg, const struct capture *c, const char *why)
+{
+    struct traced *t = arg;
+
+    t->captures++;
+    trace_format_capture(&t->u->w->trace_text, c, &t->u->vars[c->var],
+                         trace_secret_var(t->u->cp, var_names(t->u), c->var), why);
+}
+
+static void traced_check_cb(void *arg, const struct check *k, const char *why)
+{
+    struct traced *t = arg;
+
+    t->checks++;
+    trace_format_check(&t->u->w->trace_text, k, why, false);
+}
+
+/* The request lines of traced request `number`: who sent what (sent: the rendered URL,
+ * headers and body are in the user's buffers; otherwise the path template is shown). */
+static void trace_head(struct user *u, const struct step_plan *sp, uint32_t number, bool sent)
+{
+    const struct class_plan *cp = u->cp;
+    const struct step *st = sp->step;
+    struct trace_request rq = {
+        .number = number, .limit = trace_limit(u->w->plan->trace),
+        .user_class = cp->cls->name,
+        .task = u->phase == PH_TASK ? cp->cls->tasks[u->seq - cp->tasks].name : NULL,
+        .sequence = u->phase == PH_ON_STOP ? "on_stop" : "on_start",
+        .step = u->step_i + 1, .n_steps = u->seq->n, .method = http_method_names[st->method],
+        .url = sent ? u->url.data : NULL, .path = tmpl_source(st->path),
+        .headers = sent ? u->hdr.data : NULL, .headers_len = sent ? u->hdr.len : 0,
+        .body = sent ? u->body.data : NULL, .body_len = sent ? u->body.len : 0,
+        .body_json = st->body_kind == BODY_JSON, .plan = sp, .user_class_plan = cp,
+        .vars = u->vars, .var_names = var_names(u),
+    };
+
+    strbuf_clear(&u->w->trace_text);
+    trace_format_request(&u->w->trace_text, &rq);
+}
+
+/* What did not run, then how the request counted; then the text leaves. */
+static void trace_tail(const struct traced *t, CURLcode rc, long status, const struct outcome *o)
+{
+    const struct step *st = t->sp->step;
+    struct strbuf *out = &t->u->w->trace_text;
+    char why[64];
+
+    if ((st->n_captures || st->n_checks) && !t->captures && !t->checks) {
+        if (rc != CURLE_OK)
+            snprintf(why, sizeof why, "no response");
+        else
+            snprintf(why, sizeof why, "status %ld is not expected", status);
+        trace_format_not_run(out, why);
+    } else {
+        for (uint32_t i = t->checks; i < st->n_checks; i++)
+            trace_format_check(out, &st->checks[i], "an earlier capture or check failed", true);
+    }
+    trace_format_outcome(out, o);
+    trace_emit(t->u->w->plan->trace, out->data);
+}
+
+static void trace_not_sent(struct user *u, const struct step_plan *sp, const struct outcome *o)
+{
+    uint32_t number = trace_ticket(u->w->plan->trace);
+
+    if (number == 0) {
+        u->w->tracing = false;              /* used up: never asked again on this worker */
+        return;
+    }
+    trace_head(u, sp, number, false);
+    trace_format_outcome(&u->w->trace_text, o);
+    trace_emit(u->w->plan->trace, u->w->trace_text.data);
+}
+
+/* user_transfer_done's work for a request that may be traced. Cold: kept out of line, so the
+ * plain path stays as it was but for the test of the worker's flag. */
+static void traced_done(struct user *u, const struct step_plan *sp, CURLcode rc, long status,
+                        int64_t total_us) __attribute__((cold, noinline));
+
+static void traced_done(struct user *u, const struct step_plan *sp, CURLcode rc, long status,
+                        int64_t total_us)
+{
+    uint32_t number = trace_ticket(u->w->plan->trace);
+    struct traced t = {u, sp, 0, 0};
+    struct response_observer obs = {traced_capture_cb, traced_check_cb, &t};
+    char err[INTERVAL_TEXT_MAX];
+    struct outcome o;
+
+    if (number == 0)
+        u->w->tracing = false;              /* used up: never asked again on this worker */
+    else {
+        trace_head(u, sp, number, true);
+        trace_format_response(&u->w->trace_text, rc == CURLE_OK ? status : 0, total_us,
+                              u->resp_bytes);
+    }
+    classify(u, sp->step, rc, status, sp->timeout_ms, number ? &obs : NULL, &o, err,
+             sizeof err);
+    record(u, sp->step, total_us, o.kind ? &o : NULL);
+    if (number)
+        trace_tail(&t, rc, status, o.kind ? &o : NULL);
+}
+
+/* ---- completing a request ---------------------------------------------------------------- */
 
 void user_transfer_done(struct user *u, CURLcode rc)
 {
@@ -411,8 +539,12 @@ void user_transfer_done(struct user *u, CURLcode rc)
     u->in_flight = false;
     curl_easy_getinfo(u->easy, CURLINFO_TOTAL_TIME_T, &total_us);
     curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &status);
-    classify(u, sp->step, rc, status, sp->timeout_ms, &o, err, sizeof err);
-    record(u, sp->step, (int64_t)total_us, o.kind ? &o : NULL);
+    if (u->w->tracing) {
+        traced_done(u, sp, rc, status, (int64_t)total_us);
+    } else {
+        classify(u, sp->step, rc, status, sp->timeout_ms, NULL, &o, err, sizeof err);
+        record(u, sp->step, (int64_t)total_us, o.kind ? &o : NULL);
+    }
     u->step_i++;
     advance(u);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "response.h"
+#include "trace.h"
 #include "user.h"
 #include "worker.h"
 
@@ -536,6 +537,7 @@ int worker_start(struct worker *w, char *err, size_t errlen)
     sigset_t all, old;
     int rc;
 
+    w->tracing = trace_active(w->plan->trace);
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     rc = pthread_create(&w->thread, NULL, worker_main, w);
@@ -572,6 +574,7 @@ void worker_destroy(struct worker *w)
     free(w->socks);
     recorder_destroy(w->rec);
     response_ws_free(w->ws);
+    strbuf_free(&w->trace_text);
     if (w->loop)
         ev_loop_destroy(w->loop);
     cmdq_destroy(&w->cmds);

@@ -14,6 +14,7 @@
 #include "cmdq.h"
 #include "plan.h"
 #include "recorder.h"
+#include "template.h"
 
 enum worker_cmd_type {
     WCMD_SPAWN = 1,     /* start `count` users of class cls, indices first_index.. */
@@ -73,6 +74,9 @@ struct worker {
     struct response_ws *ws;     /* captures and checks scratch, shared by this thread's users */
     struct user *users;         /* doubly linked, newest first */
     bool paused;
+    bool tracing;               /* request tracing may still want requests (trace.h): the one
+                                   test a request makes when -L DEBUG is off */
+    struct strbuf trace_text;   /* a traced request's text, built here */
     uint32_t ticks;             /* of the tick timer */
     bool stopping_all;
     bool failed;                /* a fatal error was reported (once) */

@@ -123,6 +123,11 @@ void console_stats_table(FILE *out, const struct snapshot *s, bool current, int 
         stats_line(out, rows[i], current, w);
     stats_separator(out, w);
     stats_line(out, &s->total, current, w);
+    if (!current && s->requests_dropped)
+        fprintf(out, "%llu request%s not recorded (out of memory): the numbers above miss "
+                "%s\n", (unsigned long long)s->requests_dropped,
+                s->requests_dropped == 1 ? " was" : "s were",
+                s->requests_dropped == 1 ? "it" : "them");
     fputc('\n', out);
 }
 

@@ -19,7 +19,9 @@ int console_default_name_width(FILE *out);
 /* The stats table. current: Current RPS / failures per second (live); otherwise totals (the
  * final summary, as Locust's #1152). name_width: Locust's STATS_NAME_WIDTH (the Name column is
  * name_width - 4 wide); 0 for console_default_name_width(out). Avg/Min/Max are truncated
- * milliseconds (Locust's %d), Med the rounded median as in the CSV. */
+ * milliseconds (Locust's %d), Med the rounded median as in the CSV. The final table (not
+ * current) adds, under Aggregated, "N requests were not recorded (out of memory): the numbers
+ * above miss them" when s->requests_dropped is not 0. */
 void console_stats_table(FILE *out, const struct snapshot *s, bool current, int name_width);
 
 /* "Response time percentiles (approximated)": cumulative percentiles in integer milliseconds

@@ -9,6 +9,7 @@
  * Main thread only; no global state. */
 #include "csv.h"
 #include "fileio.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -551,6 +552,11 @@ int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_colu
         write_file(prefix, "_failures.csv", CSV_FAILURES, s, seen_columns, err, errlen) != 0 ||
         write_file(prefix, "_exceptions.csv", CSV_EXCEPTIONS, s, false, err, errlen) != 0)
         return -1;
+    if (s->requests_dropped)        /* the files keep Locust's format: the log says it */
+        log_msg(LOG_LEVEL_WARNING, "%llu request%s not recorded (out of memory): the CSV "
+                "numbers miss %s", (unsigned long long)s->requests_dropped,
+                s->requests_dropped == 1 ? " was" : "s were",
+                s->requests_dropped == 1 ? "it" : "them");
     return 0;
 }
 

@@ -41,7 +41,9 @@ void csv_history_close(struct csv_history *h);
 /* Write PREFIX_stats.csv, PREFIX_failures.csv and PREFIX_exceptions.csv from s, each
  * atomically, creating missing directories of the prefix. seen_columns adds Locust 2.44+'s
  * `First Seen,Last Seen` columns (UTC, %Y-%m-%dT%H:%M:%SZ) to failures.csv. -1 with a message
- * on failure (files already renamed into place stay). */
+ * on failure (files already renamed into place stay). Once written, a warning is logged
+ * (log_msg) when s->requests_dropped is not 0: "N requests were not recorded (out of memory):
+ * the CSV numbers miss them" (the files have no place for it). */
 int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_columns, char *err,
                     size_t errlen);
 

@@ -396,6 +396,18 @@ static int set_threads(struct parse_ctx *c, const struct opt_spec *s, const char
     return 0;
 }
 
+static int set_debug_requests(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                              char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 0, OPTIONS_MAX_DEBUG_REQUESTS, true, &n, msg) < 0)
+        return -1;
+    c->o->debug_requests = (uint32_t)n;
+    return 0;
+}
+
 static int set_seed(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
 {
     (void)s;
@@ -530,6 +542,10 @@ static const struct opt_spec OPTIONS[] = {
      "Choose between DEBUG/INFO/WARNING/ERROR/CRITICAL (any case). Default: INFO"},
     {"logfile", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(logfile), "<file>", GROUP_LOG,
      "Path to a log file (appended to). Default: log to the console only."},
+    {"debug-requests", NULL, 0, KIND_VALUE, SRC_ALL, set_debug_requests, 0, "<int>", GROUP_LOG,
+     "With -L DEBUG, log the first N requests of the run in detail (class, task, step, method, "
+     "URL, variables, headers and body with secrets masked, status, time, size, captures, "
+     "checks), then say tracing stopped; 0-10000, 0: none. Default: 50"},
     {"threads", NULL, 0, KIND_VALUE, SRC_ALL, set_threads, 0, "<int>", GROUP_OTHER,
      "Worker threads running the users (1-1024). Default: one per CPU."},
     {"seed", NULL, 0, KIND_VALUE, SRC_ALL, set_seed, 0, "<int>", GROUP_OTHER,
@@ -1032,6 +1048,7 @@ static void defaults(struct options *o)
     o->spawn_rate = 1;
     o->exit_code_on_error = 1;
     o->loglevel = xstrdup("INFO");
+    o->debug_requests = OPTIONS_DEFAULT_DEBUG_REQUESTS;
 }
 
 /* The config file: --config (last one), else HORNET_CONFIG, else ./hornet.conf if present. */

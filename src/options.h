@@ -22,6 +22,11 @@
 /* The config file read when neither --config nor HORNET_CONFIG names one (if it exists). */
 #define OPTIONS_DEFAULT_CONFIG "hornet.conf"
 
+/* Requests described in detail with -L DEBUG when --debug-requests is not given, and the most
+ * it accepts (each is a few lines of log written by a worker thread). */
+#define OPTIONS_DEFAULT_DEBUG_REQUESTS 50
+#define OPTIONS_MAX_DEBUG_REQUESTS 10000
+
 /* Every string and array below is owned by the struct (options_free releases them). */
 struct options {
     char *scenario;             /* positional SCENARIO.json or -f/--scenario/--locustfile */
@@ -45,6 +50,9 @@ struct options {
     char *loglevel;                              /* -L/--loglevel, canonical upper case: DEBUG
                                                     INFO WARNING ERROR CRITICAL; default INFO */
     char *logfile;                               /* --logfile */
+    uint32_t debug_requests;                     /* --debug-requests N: with -L DEBUG, the first
+                                                    N requests are traced; 0: none. Default
+                                                    OPTIONS_DEFAULT_DEBUG_REQUESTS */
     char *config;                                /* the config file that was read (--config,
                                                     HORNET_CONFIG or ./hornet.conf); NULL: none */
     int threads;                                 /* --threads N (>= 1); 0: one per CPU */

@@ -81,6 +81,14 @@ static int choose_host(struct run *r)
     return start_target(r);
 }
 
+/* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
+ * continuation lines). Called on worker threads; log_msg is thread-safe. */
+static void trace_to_log(void *arg, const char *text)
+{
+    (void)arg;
+    log_msg(LOG_LEVEL_DEBUG, "%s", text);
+}
+
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
     uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
@@ -131,6 +139,8 @@ static int start_engine(struct run *r, uint32_t limit)
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
         .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
+        .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
+        .trace_requests = r->opt->debug_requests,
     };
     char err[512];
 

@@ -157,6 +157,44 @@ static void test_current_vs_total_rates(void **state)
     free(cur), free(tot), free(row_cur), free(row_tot), free(s);
 }
 
+/* Requests the engine could not record: one line under Aggregated in the final table only,
+ * and nothing at all in a healthy run (Locust's format stays byte for byte). */
+static void test_unrecorded_requests_line(void **state)
+{
+    struct snapshot *s = snap_new();
+    (void)state;
+    add_ep(s, "GET", "/x", 4);
+    s->total.requests = 4;
+    FILE *f = capture();
+    console_stats_table(f, s, false, 0);
+    char *healthy = read_back(f);
+    s->requests_dropped = 12;
+    f = capture();
+    console_stats_table(f, s, false, 0);
+    char *final = read_back(f);
+    f = capture();
+    console_stats_table(f, s, true, 0);
+    char *live = read_back(f);
+    assert_null(strstr(healthy, "not recorded"));
+    assert_null(strstr(live, "not recorded"));
+    char *row = line_of(final, 5);             /* header, rule, /x, rule, Aggregated, this */
+    assert_string_equal(row, "12 requests were not recorded (out of memory): the numbers "
+                             "above miss them");
+    free(row);
+    row = line_of(final, 4);                   /* right under the Aggregated row */
+    assert_non_null(strstr(row, "Aggregated"));
+    assert_string_equal(final + strlen(final) - 6, "them\n\n");   /* then the empty line */
+    s->requests_dropped = 1;
+    f = capture();
+    console_stats_table(f, s, false, 0);
+    char *one = read_back(f);
+    free(row);
+    row = line_of(one, 5);
+    assert_string_equal(row, "1 request was not recorded (out of memory): the numbers above "
+                             "miss it");
+    free(row), free(healthy), free(final), free(live), free(one), free(s);
+}
+
 /* Python's "%-{w}s" with w = STATS_NAME_WIDTH - 4 < 0 left-justifies to |w|; '-' * w is "". */
 static void test_narrow_name_width_quirk(void **state)
 {
@@ -331,6 +369,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reproduces_locust_lines),
         cmocka_unit_test(test_current_vs_total_rates),
+        cmocka_unit_test(test_unrecorded_requests_line),
         cmocka_unit_test(test_narrow_name_width_quirk),
         cmocka_unit_test(test_widths_count_characters),
         cmocka_unit_test(test_default_width_from_terminal),

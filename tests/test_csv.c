@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "log.h"
 #include "fixtures/golden/snapshot_fixture.h"
 
 #define GOLDEN_DIR "tests/fixtures/golden/"
@@ -427,6 +428,40 @@ static void test_idle_stats_byte_identical(void **state)
     char *written = slurp(path, NULL);
     assert_string_equal(written, sample);
     free(written), free(text), free(sample);
+    rm_rf(dir);
+    free(dir);
+    free(s);
+}
+
+/* Requests the engine could not record have no place in Locust's files: writing them logs a
+ * warning instead, and the files are the same as without them. */
+static void test_final_files_warn_of_unrecorded_requests(void **state)
+{
+    struct snapshot *s = snap_new();
+    char *dir = make_tmpdir(), prefix[300], path[320], logpath[320], err[256];
+    (void)state;
+    add_ep(s, "GET", "/x")->requests = 3;
+    s->total.requests = 3;
+    snprintf(logpath, sizeof logpath, "%s/hornet.log", dir);
+    assert_int_equal(log_init(LOG_LEVEL_INFO, logpath, false, err, sizeof err), 0);
+    snprintf(prefix, sizeof prefix, "%s/healthy", dir);
+    assert_int_equal(csv_write_final(prefix, s, false, err, sizeof err), 0);
+    char *log = slurp(logpath, NULL);
+    assert_string_equal(log, "");
+    free(log);
+    s->requests_dropped = 42;
+    snprintf(prefix, sizeof prefix, "%s/lossy", dir);
+    assert_int_equal(csv_write_final(prefix, s, false, err, sizeof err), 0);
+    log_close();
+    log = slurp(logpath, NULL);
+    assert_non_null(strstr(log, "/WARNING/hornet: 42 requests were not recorded (out of memory): "
+                                "the CSV numbers miss them\n"));
+    assert_int_equal(strchr(log, '\n') - log + 1, (long)strlen(log));    /* one line */
+    char *healthy = csv_render(CSV_STATS, s, false, NULL);
+    snprintf(path, sizeof path, "%s_stats.csv", prefix);
+    char *written = slurp(path, NULL);
+    assert_string_equal(written, healthy);     /* Locust's format, no extra row */
+    free(written), free(healthy), free(log);
     rm_rf(dir);
     free(dir);
     free(s);
@@ -990,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_history_appended_each_tick),
         cmocka_unit_test(test_history_keeps_rows_on_write_failure),
         cmocka_unit_test(test_snapshot_set),
+        cmocka_unit_test(test_final_files_warn_of_unrecorded_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

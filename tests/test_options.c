@@ -134,6 +134,7 @@ static void test_defaults(void **state)
     assert_null(o.logfile);
     assert_null(o.config);
     assert_int_equal(o.threads, 0);
+    assert_int_equal(o.debug_requests, 50);
     assert_null(o.report_md);
     assert_null(o.report_html);
     options_free(&o);
@@ -228,6 +229,11 @@ static void check_threads(const struct options *o)
     assert_int_equal(o->threads, 1024);
 }
 
+static void check_debug_requests(const struct options *o)
+{
+    assert_int_equal(o->debug_requests, 10000);
+}
+
 static void check_seed(const struct options *o)
 {
     assert_true(o->seed_set);
@@ -251,6 +257,7 @@ static const struct value_case VALUE_CASES[] = {
     {"loglevel", 'L', "warning", check_loglevel},
     {"logfile", 0, "hornet.log", check_logfile},
     {"threads", 0, "1024", check_threads},
+    {"debug-requests", 0, "10000", check_debug_requests},
     {"seed", 0, "18446744073709551615", check_seed},
 };
 
@@ -722,6 +729,10 @@ static void test_refusals_command_line_more(void **state)
                 "hornet: --threads: expected a whole number >= 1, got '0'");
     parse_fails(NOENV, ARGS("--threads", "1025", "x.json"),
                 "hornet: --threads: expected a whole number from 1 to 1024, got '1025'");
+    parse_fails(NOENV, ARGS("--debug-requests", "10001", "x.json"),
+                "hornet: --debug-requests: expected a whole number from 0 to 10000, got '10001'");
+    parse_fails(NOENV, ARGS("--debug-requests", "-1", "x.json"),
+                "hornet: --debug-requests: expected a whole number from 0 to 10000, got '-1'");
     parse_fails(NOENV, ARGS("--seed", "-1", "x.json"),
                 "hornet: --seed: expected a whole number >= 0, got '-1'");
     parse_fails(NOENV, ARGS("--seed", "18446744073709551616", "x.json"),
@@ -824,7 +835,8 @@ static void test_usage_lists_every_option(void **state)
         "-T <tag>, --tags <tag>", "-E <tag>, --exclude-tags <tag>", "--csv <prefix>",
         "--csv-full-history", "--csv-failures-seen", "--print-stats", "--only-summary",
         "--reset-stats", "--report <file.md>", "--html <file.html>", "--no-targets",
-        "-L <level>, --loglevel <level>", "--logfile <file>", "--threads <int>",
+        "-L <level>, --loglevel <level>", "--logfile <file>", "--debug-requests <int>",
+        "--threads <int>",
         "--seed <int>", "--version", "HORNET_USERS", "hornet.conf", "Default: INFO",
         "Default: 1", "(1-1024)", "UserClass", "Exit codes:",
     };

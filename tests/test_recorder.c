@@ -1,5 +1,8 @@
 /* Tests of a worker's recorder (recorder.c): exact counters and latency pairs per interval,
- * outcome grouping, second changes, flushes, and the early emit of a full outcome table. */
+ * outcome grouping, second changes, flushes, the early emit of a full outcome table, and
+ * requests lost when memory runs out, followed through the real collector (stats.c) into the
+ * snapshot: the seam is recorder_set_alloc (recorder_internal.h), an allocator that fails
+ * every interval above a size. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +14,8 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include "recorder.h"
+#include "recorder_internal.h"
+#include "stats.h"
 
 #define MAX_CAUGHT 64
 
@@ -377,6 +382,107 @@ static void test_many_intervals_reuse_state(void **state)
     recorder_destroy(r);
 }
 
+/* ---- memory running out ------------------------------------------------------------------ */
+
+/* Fails every allocation larger than *limit bytes (0: all of them, SIZE_MAX: none). */
+static void *limited_alloc(size_t size, void *arg)
+{
+    const size_t *limit = arg;
+
+    return size > *limit ? NULL : malloc(size);
+}
+
+/* The engine's path in small: every interval straight into the collector. */
+struct collector {
+    struct stats *stats;
+    size_t intervals;
+};
+
+static void collect_cb(void *arg, struct interval *iv)
+{
+    struct collector *c = arg;
+
+    stats_merge(c->stats, iv);
+    c->intervals++;
+    interval_free(iv);
+}
+
+static void test_lost_requests_reach_the_snapshot(void **state)
+{
+    const char *methods[] = {"GET", "POST"}, *names[] = {"/a", "/b"};
+    double t0 = 1700000000.0;
+    struct collector c = {stats_create(2, methods, names, t0), 0};
+    struct recorder *r = recorder_create(2, 0, collect_cb, &c);
+    struct snapshot *snap = calloc(1, sizeof *snap);
+    size_t limit = SIZE_MAX;
+
+    (void)state;
+    assert_non_null(c.stats);
+    assert_non_null(snap);
+    recorder_set_alloc(r, limited_alloc, &limit);
+    recorder_add(r, 0, t0 + 0.1, 1000, 10, NULL);
+    recorder_flush(r);
+    assert_int_equal(c.intervals, 1);
+    limit = 0;                                  /* nothing can be allocated */
+    for (int i = 0; i < 5; i++)
+        recorder_add(r, 1, t0 + 0.2, 2000, 10, NULL);
+    recorder_add(r, 0, t0 + 1.3, 1000, 10, NULL);   /* the second moves on: 5 lost */
+    assert_int_equal(recorder_dropped(r), 5);
+    recorder_flush(r);                          /* 1 more lost; even its count stays */
+    assert_int_equal(recorder_dropped(r), 6);
+    assert_int_equal(c.intervals, 1);
+    limit = SIZE_MAX;
+    recorder_flush(r);                          /* nothing pending: the count leaves alone */
+    assert_int_equal(c.intervals, 2);
+    recorder_flush(r);                          /* ... once */
+    assert_int_equal(c.intervals, 2);
+    recorder_add(r, 1, t0 + 2.5, 3000, 10, NULL);
+    limit = sizeof(struct interval);            /* the count fits where an interval does not */
+    recorder_flush(r);
+    assert_int_equal(recorder_dropped(r), 7);
+    assert_int_equal(c.intervals, 3);
+    stats_fill(c.stats, t0 + 3.0, snap);
+    assert_int_equal(snap->requests_dropped, 7);
+    assert_int_equal(snap->total.requests, 1); /* only the one recorded */
+    stats_reset(c.stats, t0 + 3.0);             /* a reset forgets them with the rest */
+    stats_fill(c.stats, t0 + 3.5, snap);
+    assert_int_equal(snap->requests_dropped, 0);
+    recorder_destroy(r);
+    stats_destroy(c.stats);
+    free(snap);
+}
+
+/* A count of lost requests is an interval without endpoints, timed like the requests it
+ * stands for. */
+static void test_lost_count_interval_shape(void **state)
+{
+    struct catcher c = {0};
+    struct recorder *r = recorder_create(2, 3, catch_cb, &c);
+    size_t limit = sizeof(struct interval);
+
+    (void)state;
+    recorder_set_alloc(r, limited_alloc, &limit);
+    recorder_add(r, 0, 1000.25, 1000, 10, NULL);
+    recorder_add(r, 1, 1000.75, 1000, 10, NULL);
+    recorder_flush(r);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.ivs[0]->dropped, 2);
+    assert_int_equal(c.ivs[0]->n_endpoints, 0);
+    assert_int_equal(c.ivs[0]->n_errors, 0);
+    assert_int_equal(c.ivs[0]->n_pairs, 0);
+    assert_int_equal(c.ivs[0]->second, 1000);
+    assert_int_equal(c.ivs[0]->worker, 3);
+    assert_true(c.ivs[0]->first_time == 1000.25 && c.ivs[0]->last_time == 1000.75);
+    recorder_set_alloc(r, NULL, NULL);          /* malloc again: intervals carry no count */
+    recorder_add(r, 0, 1001.5, 1000, 10, NULL);
+    recorder_flush(r);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.ivs[1]->dropped, 0);
+    assert_int_equal(c.ivs[1]->endpoints[0].requests, 1);
+    catcher_free(&c);
+    recorder_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +494,8 @@ int main(void)
         cmocka_unit_test(test_none_requests),
         cmocka_unit_test(test_full_table_emits_early),
         cmocka_unit_test(test_many_intervals_reuse_state),
+        cmocka_unit_test(test_lost_requests_reach_the_snapshot),
+        cmocka_unit_test(test_lost_count_interval_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

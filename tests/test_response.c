@@ -1,6 +1,7 @@
 /* Tests of response_apply: captures (paths, indices, '*', headers, status, optional, escapes,
  * bodies that need more tokens), every check kind passing and failing with its exact message,
- * bodies that are not JSON or are truncated. Steps come from the scenario loader. */
+ * bodies that are not JSON or are truncated, and what an observer is told (tracing). Steps
+ * come from the scenario loader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -248,6 +249,69 @@ static void test_capture_failures(void **state)
     assert_fails(f, "{id: 1}", "response is not JSON");
 }
 
+/* What an observer (request tracing) is told: every capture with its message or NULL, the
+ * checks up to the first failure, and the same result and message as response_apply. */
+struct told {
+    char lines[8][300];
+    int n;
+};
+
+static void told_capture(void *arg, const struct capture *c, const char *why)
+{
+    struct told *t = arg;
+
+    snprintf(t->lines[t->n++], sizeof t->lines[0], "capture %s: %s", c->name, why ? why : "ok");
+}
+
+static void told_check(void *arg, const struct check *k, const char *why)
+{
+    struct told *t = arg;
+
+    snprintf(t->lines[t->n++], sizeof t->lines[0], "check %s: %s", k->describe,
+             why ? why : "ok");
+}
+
+static int apply_observed(struct fixture *f, const char *body, struct told *t)
+{
+    struct response_observer obs = {told_capture, told_check, t};
+
+    memset(t, 0, sizeof *t);
+    f->r.body = body;
+    f->r.body_len = strlen(body);
+    f->err[0] = '\0';
+    return response_apply_observed(f->st, &f->r, f->ws, &f->ctx, f->vars, NULL, &obs, f->err,
+                                   sizeof f->err);
+}
+
+static void test_observer_told_each_capture_and_check(void **state)
+{
+    struct fixture *f = *state;
+    struct told t;
+
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"capture\": {\"a\": \"id\", "
+              "\"opt\": {\"json\": \"nope\", \"optional\": true}}, \"checks\": ["
+              "{\"json\": \"count\", \"equals\": 3}, {\"json\": \"error\", \"equals\": \"ok\"}, "
+              "{\"body_contains\": \"abc\"}]}");
+    assert_int_equal(apply_observed(f, doc, &t), -1);
+    assert_string_equal(f->err, "check failed: json.error == \"ok\" (got \"boom\")");
+    assert_int_equal(t.n, 4);                      /* the third check is not evaluated */
+    assert_string_equal(t.lines[0], "capture a: ok");
+    assert_string_equal(t.lines[1], "capture opt: capture opt: json path nope not found");
+    assert_string_equal(t.lines[2], "check json.count == 3: ok");
+    assert_string_equal(t.lines[3], "check json.error == \"ok\": check failed: json.error == "
+                                    "\"ok\" (got \"boom\")");
+    assert_string_equal(var(f, "a"), "abc");
+    assert_int_equal(apply(f, doc), -1);          /* the same without an observer */
+    assert_string_equal(f->err, "check failed: json.error == \"ok\" (got \"boom\")");
+    /* a failed capture: every capture told, the first message kept, no check evaluated */
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"capture\": {\"x\": \"missing\", "
+              "\"y\": \"also.missing\"}, \"checks\": [{\"body_contains\": \"abc\"}]}");
+    assert_int_equal(apply_observed(f, doc, &t), -1);
+    assert_string_equal(f->err, "capture x: json path missing not found");
+    assert_int_equal(t.n, 2);
+    assert_string_equal(t.lines[1], "capture y: capture y: json path also.missing not found");
+}
+
 static void test_large_body_grows_tokens(void **state)
 {
     struct fixture *f = *state;
@@ -387,6 +451,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_capture_random_element, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capture_header_and_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capture_optional, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_observer_told_each_capture_and_check, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_capture_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_body_grows_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_equals, setup, teardown),

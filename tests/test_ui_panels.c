@@ -555,6 +555,29 @@ static void test_colours_carry_meaning(void **state)
     case_free(c);
 }
 
+/* Requests the engine could not record: a warning on the status bar's second line, kept at
+ * any width (the reason when there is room), and nothing of it in a healthy run. */
+static void test_status_warns_of_unrecorded_requests(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    const struct theme *t = &c->app.theme;
+    int col, widths[] = {80, 120, 200};
+
+    (void)state;
+    render(c, 120, 40);
+    assert_false(screen_has(c, "not recorded"));
+    c->snap.requests_dropped = 1234;
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        render(c, widths[i], 40);
+        assert_int_equal(find_text(c, "! 1234 requests not recorded", &col), 1);
+        assert_int_equal(color_at(c, 1, col), t->attr[THEME_WARN] & A_COLOR);
+    }
+    assert_int_equal(find_text(c, "not recorded  (out of memory)", &col), 1);   /* when wide */
+    case_free(c);
+}
+
 static void test_monochrome_has_no_colour(void **state)
 {
     struct ui_case *c = case_new(true, false);
@@ -696,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_long_toast_keeps_its_end),
         cmocka_unit_test(test_colours_carry_meaning),
         cmocka_unit_test(test_monochrome_has_no_colour),
+        cmocka_unit_test(test_status_warns_of_unrecorded_requests),
         cmocka_unit_test(test_redraw_at_changing_sizes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

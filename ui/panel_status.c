@@ -1,8 +1,8 @@
 /* panel_status: the two-line status bar. Line 1: hornet, scenario, host, the targets' verdict
  * (when the scenario has targets), elapsed and remaining time. Line 2: state, users now ->
  * target with the ramp's progress, rate and ETA, current RPS, failures/s, failure share,
- * requests, threads, and who controls the load (stages or the operator). Main thread
- * (curses). */
+ * requests, threads, who controls the load (stages or the operator), and a warning when
+ * requests could not be recorded (memory ran out). Main thread (curses). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +117,12 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     users_seg(&g, a);
     numbers_seg(&g, a);
     control_seg(&g, a);
+    if (a->snap->requests_dropped) {    /* never left out: the numbers miss requests */
+        segs_add(&g, 0, t->attr[THEME_WARN], "! %llu request%s not recorded",
+                 (unsigned long long)a->snap->requests_dropped,
+                 a->snap->requests_dropped == 1 ? "" : "s");
+        segs_add(&g, 4, t->attr[THEME_WARN], "(out of memory)");
+    }
     if (a->snap->fatal[0])
         segs_add(&g, 0, t->attr[THEME_ERROR], "%s", a->snap->fatal);
     draw_fill(win, y, x, w, A_NORMAL);

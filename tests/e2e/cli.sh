@@ -129,4 +129,37 @@ wait "$tag_pid"
 rows=$(awk -F, 'NR > 1 && $2 != "Aggregated" { print $2 }' "$TMP/tag_stats.csv" | sort -u | tr '\n' ' ')
 check "-T runs only the tagged tasks (and on_start): $rows" \
     [ "$rows" = "/api/v1/auth/token/ /api/v1/deployments/ /api/v1/deployments/[unknown]/ " ]
+# ---- -L DEBUG traces the first requests of the run (--debug-requests, default 50)
+$HORNET --headless -L DEBUG -u 2 -r 2 -t 3s --seed 7 --csv "$TMP/dbg" scenarios/deployments.json \
+    >"$TMP/dbg.out" 2>"$TMP/dbg.err"; rc=$?
+traced=$(grep -cE '/DEBUG/hornet: request [0-9]+/50: DeploymentUser, ' "$TMP/dbg.err")
+total=$(csv_cell "$TMP/dbg_stats.csv" Aggregated 3)
+check "-L DEBUG: a short run exits 0" [ "$rc" = 0 ]
+check "-L DEBUG: every request of a short run is traced ($traced of $total)" \
+    [ "${total:-0}" -gt 2 -a "$traced" = "$total" ]
+check "-L DEBUG: ... with its status" \
+    [ "$(grep -cE '^    < [0-9]{3} [A-Z]' "$TMP/dbg.err")" = "$traced" ]
+check "-L DEBUG: ... its captures" grep -qE '^    capture dep_id = "[0-9a-f-]{36}"$' "$TMP/dbg.err"
+check "-L DEBUG: ... its checks" grep -qE '^    check json\.[a-z]+ .*: passed$' "$TMP/dbg.err"
+check "-L DEBUG: ... and how it counted" \
+    [ "$(grep -cE '^    result: success' "$TMP/dbg.err")" = "$traced" ]
+check "-L DEBUG: the token is masked" \
+    [ "$(grep -c '^    capture token = \*\*\* (40 bytes)$' "$TMP/dbg.err")" = 2 -a \
+      "$(grep -c '> Authorization: Token \*\*\*$' "$TMP/dbg.err")" -gt 0 -a \
+      "$(grep -cE 'Token [0-9a-f]{8}|"password":"[^*]' "$TMP/dbg.err")" = 0 ]
+check "-L DEBUG: tracing has not stopped (fewer than 50 requests)" \
+    [ "$(grep -c 'Request tracing stopped' "$TMP/dbg.err")" = 0 ]
+HORNET_DEBUG_REQUESTS=5 $HORNET --headless -L DEBUG -u 2 -r 2 -t 3s scenarios/deployments.json \
+    >"$TMP/dbg5.out" 2>"$TMP/dbg5.err"; rc=$?
+check "-L DEBUG with HORNET_DEBUG_REQUESTS=5 traces 5 requests" \
+    [ "$rc" = 0 -a "$(grep -cE '/DEBUG/hornet: request [1-5]/5: ' "$TMP/dbg5.err")" = 5 ]
+check "... then says tracing stopped, last" \
+    [ "$(grep '/DEBUG/' "$TMP/dbg5.err" | tail -1 | sed 's/.*DEBUG\/hornet: //')" = \
+      "Request tracing stopped after 5 requests (--debug-requests 5)" ]
+$HORNET --headless --only-summary -u 2 -r 2 -t 1s --debug-requests 5 scenarios/deployments.json \
+    >/dev/null 2>"$TMP/info.err"
+check "without -L DEBUG nothing is traced" [ "$(grep -c 'DEBUG' "$TMP/info.err")" = 0 ]
+out=$($HORNET --headless --debug-requests 10001 scenarios/deployments.json 2>&1); rc=$?
+check "--debug-requests beyond 10000 is refused" \
+    [ "$rc" = 2 -a "$(grep -c 'debug-requests' <<<"$out")" = 1 ]
 echo "1..$n"
