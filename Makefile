@@ -17,7 +17,7 @@ WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpoin
           -Wwrite-strings -Wformat=2 -Wundef -Wvla -Wcast-qual
 OPT    := -O2 -g
 SAN    :=
-PKGS   := ncursesw libcurl libcjson
+PKGS   := ncursesw libcurl libcjson libzmq msgpack
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS_ALL := -Iengine -Isrc -Iui -MMD -MP $(PKG_CFLAGS)
@@ -79,10 +79,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
-# dashboard end-to-end test, chromium and a font with braille for the HTML report test).
+# dashboard end-to-end test, chromium and a font with braille for the HTML report test,
+# a real Locust for the master/worker protocol tests). libzmq3-dev and libmsgpack-dev
+# (msgpack-c) carry the Locust master/worker transport and codec; both have a .pc in PKGS.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
-            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
-TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl
+            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev libzmq3-dev \
+            libmsgpack-dev
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl python3-locust
 
 define apt_install
 	@missing=$$(for p in $(1); do \
