@@ -117,7 +117,8 @@ struct locust_mp_out {
 void locust_mp_out_init(struct locust_mp_out *o);
 
 /* Hand the frame to the caller (*frame malloc'ed, free() it) and reset o; or, when a write
- * failed, free it and return -1 with "message larger than 16 MiB" or "out of memory". */
+ * failed, free it and return -1 with "message larger than 16777216 bytes" or "out of
+ * memory". The packer points at o: o must not be copied while in use. */
 int locust_mp_out_take(struct locust_mp_out *o, void **frame, size_t *len, char *err,
                        size_t errlen);
 
@@ -131,9 +132,8 @@ void locust_mp_pack_str(msgpack_packer *pk, const char *s);
 /* Python's `repr` of the UTF-8 text s (invalid bytes read as U+FFFD) into a malloc'ed
  * NUL-terminated string; NULL when out of memory. Quotes as Python chooses them (' unless the
  * text holds ' and no "), escapes \\ \n \r \t and the quote, \xNN / \uNNNN / \UNNNNNNNN for
- * characters Python does not print. Printability is Python's for U+0000..U+00FF and for the
- * separators and format characters listed in locust_mp.c; other code points are taken as
- * printable (Python escapes some rarer unassigned and private-use ones). */
+ * what Python does not print: exact for every assigned code point of Python 3.11 (Unicode
+ * 14); unassigned ones, which Python escapes too, are written as they are. */
 char *locust_mp_pyrepr(const char *s);
 
 #endif

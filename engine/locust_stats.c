@@ -794,10 +794,11 @@ static int decode_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_pa
 }
 
 /* "hornet_hdr": read when its version and layout are this build's, else left alone. */
-static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const msgpack_object *o,
-                             struct locust_stats_payload *pl, struct locust_stats_entry *entries)
+static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
+                             const msgpack_object *o, struct locust_stats_payload *pl,
+                             struct locust_stats_entry *entries)
 {
-    struct locust_mp_path at = {NULL, "hornet_hdr", 0}, p = {&at, "stats", 0};
+    struct locust_mp_path at = {up, "hornet_hdr", 0}, p = {&at, "stats", 0};
     const msgpack_object_map *m;
     const msgpack_object *v, *b;
     const msgpack_object_array *a;
@@ -854,15 +855,16 @@ static int decode_classes(const struct locust_mp_ctx *ctx, const struct locust_m
     return 0;
 }
 
-static int decode_entries(const struct locust_mp_ctx *ctx, const msgpack_object_map *m,
-                          struct locust_stats_payload *pl, struct locust_stats_entry **out)
+static int decode_entries(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
+                          const msgpack_object_map *m, struct locust_stats_payload *pl,
+                          struct locust_stats_entry **out)
 {
-    struct locust_mp_path at = {NULL, "stats", 0};
+    struct locust_mp_path at = {up, "stats", 0};
     const msgpack_object *o;
     const msgpack_object_array *a;
     struct locust_stats_entry *v;
 
-    if (locust_mp_need(ctx, NULL, m, "stats", &o) < 0 || locust_mp_array(ctx, &at, o, &a) < 0)
+    if (locust_mp_need(ctx, up, m, "stats", &o) < 0 || locust_mp_array(ctx, &at, o, &a) < 0)
         return -1;
     v = locust_mp_alloc(ctx->arena, (a->size ? a->size : 1) * sizeof *v);
     if (!v)
@@ -884,9 +886,10 @@ int locust_stats_decode(const struct msgpack_object *data, struct locust_mp_aren
 {
     struct locust_mp_ctx ctx = {arena, err, errlen};
     struct locust_mp_path data_at = {NULL, "data", 0};
-    struct locust_mp_path total_at = {NULL, "stats_total", 0}, errors_at = {NULL, "errors", 0};
-    struct locust_mp_path classes_at = {NULL, "user_classes_count", 0};
-    struct locust_mp_path count_at = {NULL, "user_count", 0};
+    struct locust_mp_path total_at = {&data_at, "stats_total", 0};
+    struct locust_mp_path errors_at = {&data_at, "errors", 0};
+    struct locust_mp_path classes_at = {&data_at, "user_classes_count", 0};
+    struct locust_mp_path count_at = {&data_at, "user_count", 0};
     struct locust_stats_payload *pl = locust_mp_alloc(arena, sizeof *pl);
     struct locust_stats_entry *entries = NULL;
     const msgpack_object_map *m;
@@ -895,18 +898,19 @@ int locust_stats_decode(const struct msgpack_object *data, struct locust_mp_aren
     if (!pl)
         return locust_mp_fail(&ctx, &data_at, "out of memory");
     if (locust_mp_map(&ctx, &data_at, data, &m) < 0 ||
-        decode_entries(&ctx, m, pl, &entries) < 0 ||
-        locust_mp_need(&ctx, NULL, m, "stats_total", &o) < 0 ||
+        decode_entries(&ctx, &data_at, m, pl, &entries) < 0 ||
+        locust_mp_need(&ctx, &data_at, m, "stats_total", &o) < 0 ||
         decode_entry(&ctx, &total_at, o, &pl->total) < 0 ||
-        locust_mp_need(&ctx, NULL, m, "errors", &o) < 0 ||
+        locust_mp_need(&ctx, &data_at, m, "errors", &o) < 0 ||
         decode_errors(&ctx, &errors_at, o, pl) < 0 ||
-        locust_mp_need(&ctx, NULL, m, "user_classes_count", &o) < 0 ||
+        locust_mp_need(&ctx, &data_at, m, "user_classes_count", &o) < 0 ||
         decode_classes(&ctx, &classes_at, o, pl) < 0)
         return -1;
     if ((o = locust_mp_get(m, "user_count")) && locust_mp_int(&ctx, &count_at, o,
                                                               &pl->user_count) < 0)
         return -1;
-    if ((o = locust_mp_get(m, "hornet_hdr")) && decode_hornet_hdr(&ctx, o, pl, entries) < 0)
+    if ((o = locust_mp_get(m, "hornet_hdr")) &&
+        decode_hornet_hdr(&ctx, &data_at, o, pl, entries) < 0)
         return -1;
     *out = pl;
     return 0;

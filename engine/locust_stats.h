@@ -42,7 +42,7 @@
  *   index delta, count, ...]] (exact extremes in us, 0 and 0 when empty; buckets ascending,
  *   each index after the first as the delta from the previous one). The decoder reads it when
  *   its version and sub_bucket_bits are hornet's own, and ignores it otherwise.
- * - Error keys are Locust's; Python's repr is exact for ASCII and Latin-1 text (locust_mp.h).
+ * - Error keys are Locust's, over Python's repr as locust_mp_pyrepr writes it.
  *
  * Encoding and decoding run on the caller's thread; nothing is shared. */
 #ifndef HORNET_LOCUST_STATS_H
