@@ -11,15 +11,12 @@
 
 #define GOT_PATH "/tmp/hornet-locust-got.bin"
 
-char *locust_fixture_read(const char *name, size_t *len)
+char *locust_fixture_slurp(const char *path, size_t *len)
 {
-    char path[512];
-    FILE *f;
+    FILE *f = fopen(path, "rb");
     long n;
     char *p;
 
-    snprintf(path, sizeof path, "tests/fixtures/locust/%s", name);
-    f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s (run from the repository root)", path);
     fseek(f, 0, SEEK_END);
@@ -32,6 +29,14 @@ char *locust_fixture_read(const char *name, size_t *len)
     fclose(f);
     *len = (size_t)n;
     return p;
+}
+
+char *locust_fixture_read(const char *name, size_t *len)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "tests/fixtures/locust/%s", name);
+    return locust_fixture_slurp(path, len);
 }
 
 void locust_fixture_assert_same(const void *got, size_t got_len, const void *want,

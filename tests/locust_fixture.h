@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 
-/* The bytes of tests/fixtures/locust/<name> (malloc'ed, NUL-terminated beyond *len; free()
- * them). Fails the running cmocka test when the file cannot be read. */
+/* The bytes of the file at path (malloc'ed, NUL-terminated beyond *len; free() them). Fails
+ * the running cmocka test when the file cannot be read. */
+char *locust_fixture_slurp(const char *path, size_t *len);
+
+/* The same for tests/fixtures/locust/<name>. */
 char *locust_fixture_read(const char *name, size_t *len);
 
 /* Fail the running test, showing where two frames first differ, unless they are equal. */
