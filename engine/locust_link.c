@@ -190,34 +190,32 @@ static void really_destroy(struct locust_link *l)
     free(l);
 }
 
-struct locust_link *locust_link_connect(struct ev_loop *loop, const char *host, int port,
-                                        const char *node_id,
-                                        const struct locust_link_handlers *h, char *err,
-                                        size_t errlen)
+/* A link with its socket connected (worker) or bound (master) and watched. */
+static struct locust_link *open_link(struct ev_loop *loop, bool master, const char *host,
+                                     int port, const char *node_id,
+                                     const struct locust_link_handlers *h, char *err,
+                                     size_t errlen)
 {
-    struct locust_link *l;
+    struct locust_link *l = create(loop, master, h, err, errlen);
     bool ipv6;
-    size_t id_len = node_id ? strlen(node_id) : 0;
 
-    if (id_len == 0 || id_len >= LOCUST_LINK_NODE_ID_MAX || port <= 0 || port > 65535) {
-        snprintf(err, errlen, "a worker needs a node id of 1..255 bytes and a port");
-        return NULL;
-    }
-    l = create(loop, false, h, err, errlen);
     if (!l)
         return NULL;
-    memcpy(l->node_id, node_id, id_len + 1);
+    if (node_id)
+        snprintf(l->node_id, sizeof l->node_id, "%s", node_id);
     if (make_endpoint(l->endpoint, sizeof l->endpoint, host, port, &ipv6) < 0) {
-        snprintf(err, errlen, "bad master host \"%s\"", host);
+        snprintf(err, errlen, "bad host \"%s\"", host);
         goto fail;
     }
     l->sock = open_socket(l, ipv6, err, errlen);
     if (!l->sock)
         goto fail;
-    if (zmq_connect(l->sock, l->endpoint) < 0) {
+    if ((master ? zmq_bind(l->sock, l->endpoint) : zmq_connect(l->sock, l->endpoint)) < 0) {
         fail_zmq(err, errlen, l->endpoint);
         goto fail;
     }
+    if (master)
+        l->port = bound_port(l->sock);
     if (watch(l, err, errlen) < 0)
         goto fail;
     return l;
@@ -226,38 +224,29 @@ fail:
     return NULL;
 }
 
+struct locust_link *locust_link_connect(struct ev_loop *loop, const char *host, int port,
+                                        const char *node_id,
+                                        const struct locust_link_handlers *h, char *err,
+                                        size_t errlen)
+{
+    size_t id_len = node_id ? strlen(node_id) : 0;
+
+    if (id_len == 0 || id_len >= LOCUST_LINK_NODE_ID_MAX || port <= 0 || port > 65535) {
+        snprintf(err, errlen, "a worker needs a node id of 1..255 bytes and a port");
+        return NULL;
+    }
+    return open_link(loop, false, host, port, node_id, h, err, errlen);
+}
+
 struct locust_link *locust_link_listen(struct ev_loop *loop, const char *host, int port,
                                        const struct locust_link_handlers *h, char *err,
                                        size_t errlen)
 {
-    struct locust_link *l;
-    bool ipv6;
-
     if (port < 0 || port > 65535) {
         snprintf(err, errlen, "bad port %d", port);
         return NULL;
     }
-    l = create(loop, true, h, err, errlen);
-    if (!l)
-        return NULL;
-    if (make_endpoint(l->endpoint, sizeof l->endpoint, host, port, &ipv6) < 0) {
-        snprintf(err, errlen, "bad bind host \"%s\"", host);
-        goto fail;
-    }
-    l->sock = open_socket(l, ipv6, err, errlen);
-    if (!l->sock)
-        goto fail;
-    if (zmq_bind(l->sock, l->endpoint) < 0) {
-        fail_zmq(err, errlen, l->endpoint);
-        goto fail;
-    }
-    l->port = bound_port(l->sock);
-    if (watch(l, err, errlen) < 0)
-        goto fail;
-    return l;
-fail:
-    really_destroy(l);
-    return NULL;
+    return open_link(loop, true, host, port, NULL, h, err, errlen);
 }
 
 int locust_link_port(const struct locust_link *l)
@@ -317,7 +306,8 @@ static int enqueue(struct locust_link *l, const char *peer, const void *frame, s
     q->next = NULL;
     q->len = len;
     snprintf(q->peer, sizeof q->peer, "%s", peer ? peer : "");
-    memcpy(q->data, frame, len);
+    if (len)
+        memcpy(q->data, frame, len);
     if (l->tail)
         l->tail->next = q;
     else

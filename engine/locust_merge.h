@@ -7,7 +7,8 @@
  * total_content_length add up; max_response_time is the larger, min_response_time the
  * smaller (a nil one gives way); last_request_timestamp the later (nil gives way); start_time
  * the earlier; response_times, num_reqs_per_sec and num_fail_per_sec add up key by key (Python
- * dict keys: 150 and 150.0 are one key). Errors add occurrences by key, the first report of a
+ * dict keys: 150 and 150.0 are one key). A Locust master also counts its own clock at the
+ * creation of an entry in that start_time; here a new row starts at its first report's. Errors add occurrences by key, the first report of a
  * key giving its name, method and text. stats_total extends the master's total.
  *
  * hornet's: beside Locust's fields, every row keeps an HDR histogram (hist.h) of its

@@ -345,12 +345,13 @@ int locust_mp_str(const struct locust_mp_ctx *ctx, const struct locust_mp_path *
 
     if (o->type != MSGPACK_OBJECT_STR)
         return expected(ctx, at, "a str", o);
-    if (memchr(o->via.str.ptr, 0, o->via.str.size))
+    if (o->via.str.size && memchr(o->via.str.ptr, 0, o->via.str.size))
         return locust_mp_fail(ctx, at, "a str holding a NUL byte");
     s = locust_mp_alloc(ctx->arena, (size_t)o->via.str.size + 1);
     if (!s)
         return locust_mp_fail(ctx, at, "out of memory");
-    memcpy(s, o->via.str.ptr, o->via.str.size);
+    if (o->via.str.size)
+        memcpy(s, o->via.str.ptr, o->via.str.size);
     *out = s;
     return 0;
 }
@@ -381,6 +382,16 @@ int locust_mp_array(const struct locust_mp_ctx *ctx, const struct locust_mp_path
         return expected(ctx, at, "an array", o);
     *out = &o->via.array;
     return 0;
+}
+
+void *locust_mp_items(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                      size_t n, size_t size)
+{
+    void *v = n <= SIZE_MAX / size / 2 ? locust_mp_alloc(ctx->arena, (n ? n : 1) * size) : NULL;
+
+    if (!v)
+        locust_mp_fail(ctx, at, "out of memory");
+    return v;
 }
 
 int locust_mp_need(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
@@ -474,6 +485,11 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 static const char REPLACEMENT[] = "\xef\xbf\xbd";     /* U+FFFD */
+
+void locust_mp_pack_key(msgpack_packer *pk, const char *key)
+{
+    msgpack_pack_str_with_body(pk, key, strlen(key));
+}
 
 void locust_mp_pack_str(msgpack_packer *pk, const char *s)
 {

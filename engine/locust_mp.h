@@ -98,6 +98,11 @@ int locust_mp_map(const struct locust_mp_ctx *ctx, const struct locust_mp_path *
 int locust_mp_array(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
                     const msgpack_object *o, const msgpack_object_array **out);
 
+/* An arena array of n items of size bytes (at least one item, so that an empty container
+ * still gets a pointer); NULL with "<path>: out of memory" in ctx->err. */
+void *locust_mp_items(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                      size_t n, size_t size);
+
 /* The member key of map m, required: -1 with "<path>: missing key" when absent. */
 int locust_mp_need(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
                    const msgpack_object_map *m, const char *key, const msgpack_object **out);
@@ -124,6 +129,9 @@ int locust_mp_out_take(struct locust_mp_out *o, void **frame, size_t *len, char 
 
 /* Free the frame without taking it. */
 void locust_mp_out_discard(struct locust_mp_out *o);
+
+/* A map key of the protocol (an ASCII literal such as "num_requests") as a str. */
+void locust_mp_pack_key(msgpack_packer *pk, const char *key);
 
 /* A str as msgpack-python writes it: s made valid UTF-8 (each invalid byte becomes U+FFFD);
  * NULL writes nil. */

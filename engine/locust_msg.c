@@ -63,10 +63,10 @@ const struct locust_value *locust_msg_option(const struct locust_spawn *s, const
 static int decode_strs(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
                        const msgpack_object_array *a, const char *const **out, size_t *n)
 {
-    const char **v = locust_mp_alloc(ctx->arena, (a->size ? a->size : 1) * sizeof *v);
+    const char **v = locust_mp_items(ctx, at, a->size, sizeof *v);
 
     if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
+        return -1;
     for (uint32_t i = 0; i < a->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
 
@@ -115,18 +115,15 @@ static int decode_value(const struct locust_mp_ctx *ctx, const struct locust_mp_
     return 0;
 }
 
-static int decode_classes(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
-                          const msgpack_object *o, const struct locust_class_count **out,
-                          size_t *n)
+int locust_msg_decode_classes(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                              const struct msgpack_object *o,
+                              const struct locust_class_count **out, size_t *n)
 {
     const msgpack_object_map *m;
     struct locust_class_count *v;
 
-    if (locust_mp_map(ctx, at, o, &m) < 0)
+    if (locust_mp_map(ctx, at, o, &m) < 0 || !(v = locust_mp_items(ctx, at, m->size, sizeof *v)))
         return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
     for (uint32_t i = 0; i < m->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
 
@@ -177,11 +174,8 @@ static int decode_options(const struct locust_mp_ctx *ctx, const struct locust_m
 
     if (o->type == MSGPACK_OBJECT_NIL)
         return 0;
-    if (locust_mp_map(ctx, at, o, &m) < 0)
+    if (locust_mp_map(ctx, at, o, &m) < 0 || !(v = locust_mp_items(ctx, at, m->size, sizeof *v)))
         return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
     for (uint32_t i = 0; i < m->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
 
@@ -230,7 +224,7 @@ static int decode_spawn(const struct locust_mp_ctx *ctx, const struct locust_mp_
         locust_mp_need(ctx, at, m, "user_classes_count", &o) < 0)
         return -1;
     member(m, "user_classes_count", &p, at);
-    if (decode_classes(ctx, &p, o, &s->classes, &s->n_classes) < 0)
+    if (locust_msg_decode_classes(ctx, &p, o, &s->classes, &s->n_classes) < 0)
         return -1;
     if ((o = member(m, "host", &p, at)) && locust_mp_str_or_nil(ctx, &p, o, &s->host) < 0)
         return -1;
@@ -256,7 +250,7 @@ static int decode_spawning_complete(const struct locust_mp_ctx *ctx,
         return -1;
     if ((o = member(m, "user_classes_count", &p, at))) {
         sc->has_classes = true;
-        if (decode_classes(ctx, &p, o, &sc->classes, &sc->n_classes) < 0)
+        if (locust_msg_decode_classes(ctx, &p, o, &sc->classes, &sc->n_classes) < 0)
             return -1;
     }
     o = member(m, "user_count", &p, at);
@@ -434,12 +428,8 @@ static int pack_value(msgpack_packer *pk, const struct locust_value *v)
     }
 }
 
-static void pack_key(msgpack_packer *pk, const char *key)
-{
-    msgpack_pack_str_with_body(pk, key, strlen(key));
-}
-
-static void pack_classes(msgpack_packer *pk, const struct locust_class_count *c, size_t n)
+void locust_msg_pack_classes(struct msgpack_packer *pk, const struct locust_class_count *c,
+                             size_t n)
 {
     msgpack_pack_map(pk, n);
     for (size_t i = 0; i < n; i++) {
@@ -460,18 +450,18 @@ static void pack_seconds(msgpack_packer *pk, double s)
 static int pack_spawn(msgpack_packer *pk, const struct locust_spawn *s)
 {
     msgpack_pack_map(pk, 5);
-    pack_key(pk, "timestamp");
+    locust_mp_pack_key(pk, "timestamp");
     msgpack_pack_double(pk, s->timestamp);
-    pack_key(pk, "user_classes_count");
-    pack_classes(pk, s->classes, s->n_classes);
-    pack_key(pk, "host");
+    locust_mp_pack_key(pk, "user_classes_count");
+    locust_msg_pack_classes(pk, s->classes, s->n_classes);
+    locust_mp_pack_key(pk, "host");
     locust_mp_pack_str(pk, s->host);
-    pack_key(pk, "stop_timeout");
+    locust_mp_pack_key(pk, "stop_timeout");
     if (s->has_stop_timeout)
         pack_seconds(pk, s->stop_timeout);
     else
         msgpack_pack_nil(pk);
-    pack_key(pk, "parsed_options");
+    locust_mp_pack_key(pk, "parsed_options");
     msgpack_pack_map(pk, s->n_options);
     for (size_t i = 0; i < s->n_options; i++) {
         locust_mp_pack_str(pk, s->options[i].key);
@@ -485,10 +475,10 @@ static void pack_spawning_complete(msgpack_packer *pk, const struct locust_spawn
 {
     msgpack_pack_map(pk, c->has_classes ? 2 : 1);
     if (c->has_classes) {
-        pack_key(pk, "user_classes_count");
-        pack_classes(pk, c->classes, c->n_classes);
+        locust_mp_pack_key(pk, "user_classes_count");
+        locust_msg_pack_classes(pk, c->classes, c->n_classes);
     }
-    pack_key(pk, "user_count");
+    locust_mp_pack_key(pk, "user_count");
     msgpack_pack_int64(pk, c->user_count);
 }
 
@@ -502,12 +492,12 @@ static void pack_heartbeat(msgpack_packer *pk, const struct locust_heartbeat *hb
         return;
     }
     msgpack_pack_map(pk, hb->has_memory ? 3 : 2);
-    pack_key(pk, "state");
+    locust_mp_pack_key(pk, "state");
     locust_mp_pack_str(pk, state);
-    pack_key(pk, "current_cpu_usage");
+    locust_mp_pack_key(pk, "current_cpu_usage");
     msgpack_pack_double(pk, hb->cpu_usage);
     if (hb->has_memory) {
-        pack_key(pk, "current_memory_usage");
+        locust_mp_pack_key(pk, "current_memory_usage");
         msgpack_pack_int64(pk, hb->memory_usage);
     }
 }
@@ -515,9 +505,9 @@ static void pack_heartbeat(msgpack_packer *pk, const struct locust_heartbeat *hb
 static void pack_logs(msgpack_packer *pk, const struct locust_logs *l)
 {
     msgpack_pack_map(pk, 2);
-    pack_key(pk, "worker_id");
+    locust_mp_pack_key(pk, "worker_id");
     locust_mp_pack_str(pk, l->worker_id);
-    pack_key(pk, "logs");
+    locust_mp_pack_key(pk, "logs");
     msgpack_pack_array(pk, l->n_lines);
     for (size_t i = 0; i < l->n_lines; i++)
         locust_mp_pack_str(pk, l->lines[i]);
@@ -533,7 +523,7 @@ static int pack_data(msgpack_packer *pk, const struct locust_msg *m)
             return 0;
         }
         msgpack_pack_map(pk, 1);
-        pack_key(pk, "index");
+        locust_mp_pack_key(pk, "index");
         msgpack_pack_int64(pk, m->ack.index);
         return 0;
     case LOCUST_MSG_SPAWN: return pack_spawn(pk, &m->spawn);
@@ -541,9 +531,9 @@ static int pack_data(msgpack_packer *pk, const struct locust_msg *m)
     case LOCUST_MSG_HEARTBEAT: pack_heartbeat(pk, &m->heartbeat); return 0;
     case LOCUST_MSG_EXCEPTION:
         msgpack_pack_map(pk, 2);
-        pack_key(pk, "msg");
+        locust_mp_pack_key(pk, "msg");
         locust_mp_pack_str(pk, m->exception.msg ? m->exception.msg : "");
-        pack_key(pk, "traceback");
+        locust_mp_pack_key(pk, "traceback");
         locust_mp_pack_str(pk, m->exception.traceback ? m->exception.traceback : "");
         return 0;
     case LOCUST_MSG_LOGS: pack_logs(pk, &m->logs); return 0;

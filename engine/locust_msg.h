@@ -188,6 +188,20 @@ void locust_msg_release(struct locust_msg *m);
 int locust_msg_encode(const struct locust_msg *m, void **frame, size_t *len, char *err,
                       size_t errlen);
 
+/* Decoding glue for locust_stats: a user_classes_count map ({class: int >= 0}) at `at` into
+ * arena arrays. 0, or -1 with the error in ctx (locust_mp.h). */
+struct msgpack_object;
+struct locust_mp_ctx;
+struct locust_mp_path;
+int locust_msg_decode_classes(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                              const struct msgpack_object *o,
+                              const struct locust_class_count **out, size_t *n);
+
+/* Encoding glue for locust_stats: a user_classes_count map, in the order given. */
+struct msgpack_packer;
+void locust_msg_pack_classes(struct msgpack_packer *pk, const struct locust_class_count *c,
+                             size_t n);
+
 /* The value of parsed option key in a spawn; NULL when absent. */
 const struct locust_value *locust_msg_option(const struct locust_spawn *s, const char *key);
 

@@ -245,7 +245,8 @@ static int total_per_sec(const struct locust_stats_report *r, bool fails,
         const struct locust_stats_endpoint *e = &r->endpoints[i];
         size_t m = fails ? e->n_fails_per_sec : e->n_reqs_per_sec;
 
-        memcpy(v + k, fails ? e->fails_per_sec : e->reqs_per_sec, m * sizeof *v);
+        if (m)
+            memcpy(v + k, fails ? e->fails_per_sec : e->reqs_per_sec, m * sizeof *v);
         k += m;
     }
     qsort(v, n, sizeof *v, cmp_sec);
@@ -272,7 +273,8 @@ static int total_keys(struct work *w)
     if (!v)
         return -1;
     for (size_t i = 0; i < w->r->n_endpoints; i++) {
-        memcpy(v + k, w->ep_keys[i].v, w->ep_keys[i].n * sizeof *v);
+        if (w->ep_keys[i].n)
+            memcpy(v + k, w->ep_keys[i].v, w->ep_keys[i].n * sizeof *v);
         k += w->ep_keys[i].n;
     }
     qsort(v, n, sizeof *v, cmp_key);
@@ -335,11 +337,6 @@ static void work_free(struct work *w)
 
 /* ---- packing ---- */
 
-static void pack_key(msgpack_packer *pk, const char *key)
-{
-    msgpack_pack_str_with_body(pk, key, strlen(key));
-}
-
 static void pack_per_sec(msgpack_packer *pk, const struct locust_per_sec *v, size_t n)
 {
     msgpack_pack_map(pk, n);
@@ -376,7 +373,7 @@ struct entry_view {
  * values: the int 0, or nil for the minimum. */
 static void pack_ms(msgpack_packer *pk, const char *key, bool timed, uint64_t us, bool nil)
 {
-    pack_key(pk, key);
+    locust_mp_pack_key(pk, key);
     if (timed)
         msgpack_pack_double(pk, (double)us / 1000.0);
     else if (nil)
@@ -390,33 +387,33 @@ static void pack_entry(msgpack_packer *pk, const struct entry_view *e, enum locu
     bool timed = e->requests > e->none_requests;
 
     msgpack_pack_map(pk, 14);
-    pack_key(pk, "name");
+    locust_mp_pack_key(pk, "name");
     locust_mp_pack_str(pk, e->name);
-    pack_key(pk, "method");
+    locust_mp_pack_key(pk, "method");
     locust_mp_pack_str(pk, e->method_nil ? NULL : e->method ? e->method : "");
-    pack_key(pk, "last_request_timestamp");
+    locust_mp_pack_key(pk, "last_request_timestamp");
     if (e->requests)
         msgpack_pack_double(pk, e->last_request_time);
     else
         msgpack_pack_nil(pk);
-    pack_key(pk, "start_time");
+    locust_mp_pack_key(pk, "start_time");
     msgpack_pack_double(pk, e->start_time);
-    pack_key(pk, "num_requests");
+    locust_mp_pack_key(pk, "num_requests");
     msgpack_pack_uint64(pk, e->requests);
-    pack_key(pk, "num_none_requests");
+    locust_mp_pack_key(pk, "num_none_requests");
     msgpack_pack_uint64(pk, e->none_requests);
-    pack_key(pk, "num_failures");
+    locust_mp_pack_key(pk, "num_failures");
     msgpack_pack_uint64(pk, e->failures);
     pack_ms(pk, "total_response_time", timed, e->total_us, false);
     pack_ms(pk, "max_response_time", timed, e->max_us, false);
     pack_ms(pk, "min_response_time", timed, e->min_us, true);
-    pack_key(pk, "total_content_length");
+    locust_mp_pack_key(pk, "total_content_length");
     msgpack_pack_uint64(pk, e->content_length);
-    pack_key(pk, "response_times");
+    locust_mp_pack_key(pk, "response_times");
     pack_rt(pk, e->keys, keys);
-    pack_key(pk, "num_reqs_per_sec");
+    locust_mp_pack_key(pk, "num_reqs_per_sec");
     pack_per_sec(pk, e->reqs, e->n_reqs);
-    pack_key(pk, "num_fail_per_sec");
+    locust_mp_pack_key(pk, "num_fail_per_sec");
     pack_per_sec(pk, e->fails, e->n_fails);
 }
 
@@ -472,15 +469,15 @@ static void pack_errors(msgpack_packer *pk, const struct work *w)
     for (size_t i = 0; i < w->r->n_errors; i++) {
         const struct locust_stats_error *e = &w->r->errors[i];
 
-        pack_key(pk, w->error_keys[i]);
+        locust_mp_pack_key(pk, w->error_keys[i]);
         msgpack_pack_map(pk, 4);
-        pack_key(pk, "name");
+        locust_mp_pack_key(pk, "name");
         locust_mp_pack_str(pk, e->name);
-        pack_key(pk, "method");
+        locust_mp_pack_key(pk, "method");
         locust_mp_pack_str(pk, e->method);
-        pack_key(pk, "error");
+        locust_mp_pack_key(pk, "error");
         locust_mp_pack_str(pk, e->error ? e->error : "");
-        pack_key(pk, "occurrences");
+        locust_mp_pack_key(pk, "occurrences");
         msgpack_pack_uint64(pk, e->occurrences);
     }
 }
@@ -508,18 +505,18 @@ static void pack_hornet_hdr(msgpack_packer *pk, const struct work *w, size_t n_r
 {
     const struct locust_stats_report *r = w->r;
 
-    pack_key(pk, "hornet_hdr");
+    locust_mp_pack_key(pk, "hornet_hdr");
     msgpack_pack_map(pk, 4);
-    pack_key(pk, "version");
+    locust_mp_pack_key(pk, "version");
     msgpack_pack_int(pk, HDR_VERSION);
-    pack_key(pk, "sub_bucket_bits");
+    locust_mp_pack_key(pk, "sub_bucket_bits");
     msgpack_pack_int(pk, HIST_SUB_BUCKET_BITS);
-    pack_key(pk, "stats");
+    locust_mp_pack_key(pk, "stats");
     msgpack_pack_array(pk, n_reported);
     for (size_t i = 0; i < r->n_endpoints; i++)
         if (reported(&r->endpoints[i]))
             pack_hdr(pk, r->endpoints[i].hist);
-    pack_key(pk, "stats_total");
+    locust_mp_pack_key(pk, "stats_total");
     pack_hdr(pk, w->total_hist);
 }
 
@@ -532,9 +529,9 @@ static void pack_report(msgpack_packer *pk, const struct work *w, const char *no
     for (size_t i = 0; i < r->n_endpoints; i++)
         n_reported += reported(&r->endpoints[i]);
     msgpack_pack_array(pk, 3);
-    pack_key(pk, "stats");
+    locust_mp_pack_key(pk, "stats");
     msgpack_pack_map(pk, r->with_hdr ? 6 : 5);
-    pack_key(pk, "stats");
+    locust_mp_pack_key(pk, "stats");
     msgpack_pack_array(pk, n_reported);
     for (size_t i = 0; i < r->n_endpoints; i++) {
         struct entry_view e = endpoint_view(&r->endpoints[i], &w->ep_keys[i]);
@@ -542,17 +539,13 @@ static void pack_report(msgpack_packer *pk, const struct work *w, const char *no
         if (reported(&r->endpoints[i]))
             pack_entry(pk, &e, r->keys);
     }
-    pack_key(pk, "stats_total");
+    locust_mp_pack_key(pk, "stats_total");
     pack_entry(pk, &total, r->keys);
-    pack_key(pk, "errors");
+    locust_mp_pack_key(pk, "errors");
     pack_errors(pk, w);
-    pack_key(pk, "user_classes_count");
-    msgpack_pack_map(pk, r->n_classes);
-    for (size_t i = 0; i < r->n_classes; i++) {
-        locust_mp_pack_str(pk, r->classes[i].name);
-        msgpack_pack_int64(pk, r->classes[i].count);
-    }
-    pack_key(pk, "user_count");
+    locust_mp_pack_key(pk, "user_classes_count");
+    locust_msg_pack_classes(pk, r->classes, r->n_classes);
+    locust_mp_pack_key(pk, "user_count");
     msgpack_pack_int64(pk, r->user_count);
     if (r->with_hdr)
         pack_hornet_hdr(pk, w, n_reported);
@@ -586,11 +579,8 @@ static int decode_per_sec(const struct locust_mp_ctx *ctx, const struct locust_m
     const msgpack_object_map *m;
     struct locust_per_sec *v;
 
-    if (locust_mp_map(ctx, at, o, &m) < 0)
+    if (locust_mp_map(ctx, at, o, &m) < 0 || !(v = locust_mp_items(ctx, at, m->size, sizeof *v)))
         return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
     for (uint32_t i = 0; i < m->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
 
@@ -609,11 +599,8 @@ static int decode_rt(const struct locust_mp_ctx *ctx, const struct locust_mp_pat
     const msgpack_object_map *m;
     struct locust_rt *v;
 
-    if (locust_mp_map(ctx, at, o, &m) < 0)
+    if (locust_mp_map(ctx, at, o, &m) < 0 || !(v = locust_mp_items(ctx, at, m->size, sizeof *v)))
         return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
     for (uint32_t i = 0; i < m->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
 
@@ -707,11 +694,8 @@ static int decode_errors(const struct locust_mp_ctx *ctx, const struct locust_mp
     const msgpack_object_map *m;
     struct locust_stats_error *v;
 
-    if (locust_mp_map(ctx, at, o, &m) < 0)
+    if (locust_mp_map(ctx, at, o, &m) < 0 || !(v = locust_mp_items(ctx, at, m->size, sizeof *v)))
         return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
     for (uint32_t i = 0; i < m->size; i++) {
         struct locust_mp_path p = {at, NULL, i};
         const msgpack_object_map *em;
@@ -768,9 +752,9 @@ static int decode_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_pa
         if (n > pairs->size * (size_t)64)
             return locust_mp_fail(ctx, &p, "counts too large");
     }
-    v = locust_mp_alloc(ctx->arena, (n ? n : 1) * sizeof *v);
+    v = locust_mp_items(ctx, &p, n, sizeof *v);
     if (!v)
-        return locust_mp_fail(ctx, &p, "out of memory");
+        return -1;
     n = 0;
     for (uint32_t i = 0; i < pairs->size; i += 2) {
         if (locust_mp_uint(ctx, &p, &pairs->ptr[i], &delta) < 0 ||
@@ -829,32 +813,6 @@ static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locus
     return 0;
 }
 
-static int decode_classes(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
-                          const msgpack_object *o, struct locust_stats_payload *pl)
-{
-    const msgpack_object_map *m;
-    struct locust_class_count *v;
-
-    if (locust_mp_map(ctx, at, o, &m) < 0)
-        return -1;
-    v = locust_mp_alloc(ctx->arena, (m->size ? m->size : 1) * sizeof *v);
-    if (!v)
-        return locust_mp_fail(ctx, at, "out of memory");
-    for (uint32_t i = 0; i < m->size; i++) {
-        struct locust_mp_path p = {at, NULL, i};
-
-        if (locust_mp_str(ctx, &p, &m->ptr[i].key, &v[i].name) < 0)
-            return -1;
-        p.key = v[i].name;
-        if (locust_mp_int(ctx, &p, &m->ptr[i].val, &v[i].count) < 0)
-            return -1;
-        pl->user_count += v[i].count;
-    }
-    pl->classes = v;
-    pl->n_classes = m->size;
-    return 0;
-}
-
 static int decode_entries(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
                           const msgpack_object_map *m, struct locust_stats_payload *pl,
                           struct locust_stats_entry **out)
@@ -866,9 +824,9 @@ static int decode_entries(const struct locust_mp_ctx *ctx, const struct locust_m
 
     if (locust_mp_need(ctx, up, m, "stats", &o) < 0 || locust_mp_array(ctx, &at, o, &a) < 0)
         return -1;
-    v = locust_mp_alloc(ctx->arena, (a->size ? a->size : 1) * sizeof *v);
+    v = locust_mp_items(ctx, &at, a->size, sizeof *v);
     if (!v)
-        return locust_mp_fail(ctx, &at, "out of memory");
+        return -1;
     for (uint32_t i = 0; i < a->size; i++) {
         struct locust_mp_path p = {&at, NULL, i};
 
@@ -904,8 +862,10 @@ int locust_stats_decode(const struct msgpack_object *data, struct locust_mp_aren
         locust_mp_need(&ctx, &data_at, m, "errors", &o) < 0 ||
         decode_errors(&ctx, &errors_at, o, pl) < 0 ||
         locust_mp_need(&ctx, &data_at, m, "user_classes_count", &o) < 0 ||
-        decode_classes(&ctx, &classes_at, o, pl) < 0)
+        locust_msg_decode_classes(&ctx, &classes_at, o, &pl->classes, &pl->n_classes) < 0)
         return -1;
+    for (size_t i = 0; i < pl->n_classes; i++)
+        pl->user_count += pl->classes[i].count;
     if ((o = locust_mp_get(m, "user_count")) && locust_mp_int(&ctx, &count_at, o,
                                                               &pl->user_count) < 0)
         return -1;
