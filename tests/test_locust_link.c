@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -92,26 +94,25 @@ static pid_t start_locust(const char *const args[], const char *log)
     return pid;
 }
 
-/* Wait for the child to exit, at most `deadline` seconds; killed after that. Its status, or
- * -1 when it had to be killed. */
+/* Wait for the child to exit, at most `deadline` seconds (poll on its pidfd); killed after
+ * that. Its exit status, or -1 when it had to be killed. */
 static int wait_child(double deadline)
 {
-    double end = wall_now() + deadline;
-    int status;
+    int fd = pidfd_open(child, 0), status;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
 
-    while (wall_now() < end) {
-        pid_t r = waitpid(child, &status, WNOHANG);
-
-        if (r == child) {
-            child = -1;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);  /* polling waitpid */
+    assert_true(fd >= 0);
+    if (poll(&p, 1, (int)(deadline * 1000)) != 1) {
+        kill(child, SIGKILL);
+        waitpid(child, &status, 0);
+        close(fd);
+        child = -1;
+        return -1;
     }
-    kill(child, SIGKILL);
-    waitpid(child, &status, 0);
+    close(fd);
+    assert_int_equal(waitpid(child, &status, 0), child);
     child = -1;
-    return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static void print_log(const char *log)
