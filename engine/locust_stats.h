@@ -15,9 +15,9 @@
  *   and min is nil. start_time is when the entry was last reset: the previous report, or its
  *   first request if it appeared since. The first report of a 2.12 worker, before any spawn,
  *   carries a total whose method is nil.
- * - response_times = {key ms: count}, keys rounded as stats.py does (section 2.2 of the
- *   reference): below 100 ms round(rt) (an int); below 1 s round(rt, -1); below 10 s
- *   round(rt, -2); above round(rt, -3); Python rounds half to even. From 100 ms on, 2.12 up
+ * - response_times = {key ms: count}, keys rounded as StatsEntry._log_response_time (2.12;
+ *   bucket_response_time in 2.43.4) does: below 100 ms round(rt) (an int); below 1 s
+ *   round(rt, -1); below 10 s round(rt, -2); above round(rt, -3); Python rounds half to even. From 100 ms on, 2.12 up
  *   to 2.43.3 write these keys as floats (150.0), 2.43.4+ as ints (LOCUST_KEYS_*).
  *   num_reqs_per_sec / num_fail_per_sec = {unix second: count}. All these keys are msgpack
  *   ints (or floats): never strings.
