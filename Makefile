@@ -19,7 +19,7 @@ WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpoin
           -Wwrite-strings -Wformat=2 -Wundef -Wvla -Wcast-qual
 OPT    := -O2 -g
 SAN    :=
-PKGS   := ncursesw libcurl libcjson
+PKGS   := ncursesw libcurl libcjson libzmq msgpack
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS_ALL := -Iengine -Isrc -Iui -MMD -MP $(PKG_CFLAGS)
@@ -90,11 +90,14 @@ $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
 # dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
 # screenshot for the HTML report test, real exporters for the health-polling tests:
-# node_exporter, redis with redis_exporter).
+# node_exporter, redis with redis_exporter; a real Locust for the master/worker protocol
+# tests). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker transport
+# and codec; both have a .pc in PKGS.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
-            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
+            libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev libzmq3-dev \
+            libmsgpack-dev
 TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
-             redis-server prometheus-redis-exporter
+             redis-server prometheus-redis-exporter python3-locust
 
 define apt_install
 	@missing=$$(for p in $(1); do \

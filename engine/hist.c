@@ -286,6 +286,25 @@ uint64_t hist_median(const struct hist *h)
     return h->total ? hist_value_at_rank(h, (h->total - 1) / 2) : 0;
 }
 
+int32_t hist_next_nonzero(const struct hist *h, int32_t from)
+{
+    uint32_t b;
+    uint64_t bits;
+
+    if (from < h->lo)
+        from = h->lo;
+    if (from > h->hi || from < 0)
+        return -1;
+    b = BLOCK_OF(from);
+    bits = h->used[b] & (~(uint64_t)0 << (from & BLOCK_MASK));
+    while (!bits) {
+        if (++b > BLOCK_OF(h->hi))
+            return -1;
+        bits = h->used[b];
+    }
+    return first_index(b, bits);
+}
+
 /* lo and hi after buckets were removed: the first and last non-zero buckets still there. */
 static void trim(struct hist *h)
 {

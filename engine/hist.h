@@ -87,6 +87,12 @@ void hist_pairs_values_at_ranks(const struct hist_pair *pairs, size_t n_pairs, u
                                 uint64_t min_us, uint64_t max_us, const uint64_t *ranks,
                                 size_t n, uint64_t *out);
 
+/* The lowest non-zero bucket index >= from, or -1 when there is none: a read-only walk over
+ * the buckets in ascending order (for (i = hist_next_nonzero(h, 0); i >= 0;
+ * i = hist_next_nonzero(h, i + 1)) reads h->counts[i]). Skips the occupancy bitmap a word (64
+ * buckets) at a time, so a whole walk costs the non-zero buckets plus the touched blocks. */
+int32_t hist_next_nonzero(const struct hist *h, int32_t from);
+
 /* Bucket arithmetic (exported for tests and sparse merges). */
 int32_t hist_index_of(uint64_t value_us);
 uint64_t hist_lowest_equivalent(int32_t index);

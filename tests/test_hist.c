@@ -402,6 +402,30 @@ static size_t drain_all(struct hist *h, struct hist_pair *out, size_t cap_per_ca
     return n;
 }
 
+/* hist_next_nonzero visits exactly the non-zero buckets, ascending, from any start. */
+static void test_next_nonzero_walk(void **state)
+{
+    struct hist *h = hist_new();
+    int32_t expect = -1;
+
+    (void)state;
+    assert_int_equal(hist_next_nonzero(h, 0), -1);          /* empty */
+    rng_state = 11;
+    for (int i = 0; i < 5000; i++)
+        hist_record(h, (uint64_t)exp(log(2000.0) + 2.5 * rng_normal()));
+    hist_record(h, 0);
+    hist_record(h, HIST_MAX_TRACKABLE * 4);                 /* the top bucket */
+    for (int32_t i = HIST_COUNTS_LEN - 1; i >= -1; i--) {   /* the answer for every start */
+        if (i >= 0 && h->counts[i])
+            expect = i;
+        if (i >= 0)
+            assert_int_equal(hist_next_nonzero(h, i), expect);
+    }
+    assert_int_equal(hist_next_nonzero(h, HIST_COUNTS_LEN), -1);
+    assert_int_equal(hist_next_nonzero(h, -5), 0);
+    free(h);
+}
+
 static void test_drain_round_trip(void **state)
 {
     size_t caps[] = {HIST_COUNTS_LEN, 1, 7, 100};
@@ -630,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_rank_rule),
         cmocka_unit_test(test_rank_beyond_total_is_max),
         cmocka_unit_test(test_add_equals_recording_into_one),
+        cmocka_unit_test(test_next_nonzero_walk),
         cmocka_unit_test(test_drain_round_trip),
         cmocka_unit_test(test_drain_huge_bucket),
         cmocka_unit_test(test_sub_pairs_window),
