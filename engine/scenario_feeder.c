@@ -138,7 +138,7 @@ static int csv_header(struct csv *c, struct feeder *f, int line)
     if (!(f->columns = calloc(c->n_fields, sizeof *f->columns)))
         return csv_fail(c, line, "out of memory");
     for (size_t k = 0; k < c->n_fields; k++) {
-        if (!ld_is_ident(c->fields[k]))
+        if (!scenario_is_ident(c->fields[k]))
             return csv_fail(c, line, "column %zu '%s' is not a valid name (letters, digits and "
                             "_, not starting with a digit)", k + 1, c->fields[k]);
         for (size_t j = 0; j < k; j++)
@@ -173,8 +173,8 @@ static int csv_row(struct csv *c, struct feeder *f, size_t *cap, int line)
     return 0;
 }
 
-int scenario_csv_parse(const char *text, size_t len, struct feeder *f, char *err,
-                       size_t errlen)
+int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, char *err,
+                              size_t errlen)
 {
     struct csv c = {text, len, 0, 1, NULL, 0, 0, {NULL, 0, 0}, err, errlen};
     size_t cap = 0;
@@ -206,7 +206,7 @@ int scenario_csv_parse(const char *text, size_t len, struct feeder *f, char *err
 
 /* ---------------------------------------------------------------- feeders in the scenario */
 
-char *ld_read_file(const char *path, size_t *len, char *err, size_t errlen)
+char *scenario_feeder_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
     char *buf = NULL;
@@ -254,32 +254,32 @@ static int feeder_file(struct loader *ld, const cJSON *file, struct feeder *f)
 
     n = strlen(ld->dir) + strlen(file->valuestring) + 1;
     if (!(path = malloc(n)))
-        return ld_fail(ld, file, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, file, LOADER_VALUE, "out of memory");
     snprintf(path, n, "%s%s", file->valuestring[0] == '/' ? "" : ld->dir, file->valuestring);
-    text = ld_read_file(path, &len, msg, sizeof msg);
+    text = scenario_feeder_read_file(path, &len, msg, sizeof msg);
     if (!text) {
         free(path);
-        return ld_fail(ld, file, LD_AT_VALUE, "%s", msg);
+        return loader_fail(ld, file, LOADER_VALUE, "%s", msg);
     }
-    rc = scenario_csv_parse(text, len, f, msg, sizeof msg);
+    rc = scenario_feeder_parse_csv(text, len, f, msg, sizeof msg);
     free(text);
     if (rc < 0)
-        ld_fail(ld, file, LD_AT_VALUE, "%s: %s", path, msg);
+        loader_fail(ld, file, LOADER_VALUE, "%s: %s", path, msg);
     free(path);
     return rc;
 }
 
 static int feeder_mode(struct loader *ld, const cJSON *m, struct feeder *f)
 {
-    size_t mark = ld_path_key(ld, "mode");
+    size_t mark = loader_path_key(ld, "mode");
 
     for (int i = 0; mode_names[i]; i++)
         if (cJSON_IsString(m) && strcmp(m->valuestring, mode_names[i]) == 0) {
             f->mode = (enum feeder_mode)i;
-            ld_path_pop(ld, mark);
+            loader_path_pop(ld, mark);
             return 0;
         }
-    return ld_fail(ld, m, LD_AT_VALUE, "expected one of per_user, cycle, random");
+    return loader_fail(ld, m, LOADER_VALUE, "expected one of per_user, cycle, random");
 }
 
 static int parse_feeder(struct loader *ld, const cJSON *obj, struct feeder *f)
@@ -287,22 +287,22 @@ static int parse_feeder(struct loader *ld, const cJSON *obj, struct feeder *f)
     const cJSON *file, *mode = cJSON_GetObjectItemCaseSensitive(obj, "mode");
     size_t mark;
 
-    if (!ld_is_ident(obj->string) || tmpl_is_builtin(obj->string, strlen(obj->string)))
-        return ld_fail(ld, obj, LD_AT_KEY, "expected a feeder name (letters, digits and _, "
-                       "not a built-in name)");
+    if (!scenario_is_ident(obj->string) || tmpl_is_builtin(obj->string, strlen(obj->string)))
+        return loader_fail(ld, obj, LOADER_KEY, "expected a feeder name (letters, digits and _, "
+                           "not a built-in name)");
     if (!(f->name = strdup(obj->string)))
-        return ld_fail(ld, obj, LD_AT_KEY, "out of memory");
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, feeder_keys) < 0 ||
-        ld_require(ld, obj, "file", &file) < 0)
+        return loader_fail(ld, obj, LOADER_KEY, "out of memory");
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, feeder_keys) < 0 ||
+        loader_require(ld, obj, "file", &file) < 0)
         return -1;
     if (mode && feeder_mode(ld, mode, f) < 0)
         return -1;
-    mark = ld_path_key(ld, "file");
+    mark = loader_path_key(ld, "file");
     if (!cJSON_IsString(file))
-        return ld_fail(ld, file, LD_AT_VALUE, "expected a file name");
+        return loader_fail(ld, file, LOADER_VALUE, "expected a file name");
     if (feeder_file(ld, file, f) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -332,27 +332,27 @@ static int feeder_symbols(struct loader *ld)
     return 0;
 }
 
-int ld_feeders(struct loader *ld, const cJSON *obj)
+int scenario_feeder_parse_all(struct loader *ld, const cJSON *obj)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     ld->s->feeders = count ? calloc((size_t)count, sizeof *ld->s->feeders) : NULL;
     if (count && !ld->s->feeders)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *f = obj->child; f; f = f->next) {
-        size_t mark = ld_path_key(ld, f->string);
+        size_t mark = loader_path_key(ld, f->string);
 
         ld->s->n_feeders++;
         if (parse_feeder(ld, f, &ld->s->feeders[ld->s->n_feeders - 1]) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
-    return feeder_symbols(ld) < 0 ? ld_fail(ld, obj, LD_AT_VALUE, "out of memory") : 0;
+    return feeder_symbols(ld) < 0 ? loader_fail(ld, obj, LOADER_VALUE, "out of memory") : 0;
 }
 
-void ld_free_feeder(struct feeder *f)
+void scenario_feeder_free(struct feeder *f)
 {
     free(f->name);
     for (uint32_t i = 0; f->columns && i < f->n_columns; i++)

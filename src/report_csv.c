@@ -152,7 +152,7 @@ out:
 
 static int collect_cb(void *ctx, char **fields, size_t n, size_t line)
 {
-    struct rcsv_records *r = ctx;
+    struct report_csv_records *r = ctx;
     size_t bytes = n * sizeof(char *), at;
     char **copy;
 
@@ -181,19 +181,19 @@ static int collect_cb(void *ctx, char **fields, size_t n, size_t line)
     return 0;
 }
 
-int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line)
+int report_csv_split(const char *text, struct report_csv_records *out, size_t *bad_line)
 {
     struct source s = {.text = text};
 
     memset(out, 0, sizeof *out);
     if (each_record(&s, collect_cb, out, bad_line) < 0) {
-        rcsv_records_free(out);
+        report_csv_records_free(out);
         return -1;
     }
     return (int)out->n;
 }
 
-void rcsv_records_free(struct rcsv_records *r)
+void report_csv_records_free(struct report_csv_records *r)
 {
     for (size_t i = 0; i < r->n; i++)
         free(r->fields[i]);
@@ -240,7 +240,7 @@ struct sheet {
     const char *file;
     enum file_kind kind;
     unsigned flags;
-    struct rcsv_run *run;
+    struct report_csv_run *run;
     int col[N_COLUMNS];                 /* field index of each column; -1: absent */
     bool header;
     char **fields;
@@ -381,7 +381,7 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t size)
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
-static int stats_row(const struct sheet *sh, struct rcsv_stats_row *r)
+static int stats_row(const struct sheet *sh, struct report_csv_stats_row *r)
 {
     memset(r, 0, sizeof *r);
     get_text(sh, C_TYPE, r->method, sizeof r->method);
@@ -398,8 +398,8 @@ static int stats_row(const struct sheet *sh, struct rcsv_stats_row *r)
 
 static int add_stats(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_stats_row r;
+    struct report_csv_run *run = sh->run;
+    struct report_csv_stats_row r;
 
     if (stats_row(sh, &r) < 0)
         return -1;
@@ -414,7 +414,7 @@ static int add_stats(struct sheet *sh, size_t *cap)
     return 0;
 }
 
-static int32_t find_entry(const struct rcsv_run *run, const char *method, const char *name,
+static int32_t find_entry(const struct report_csv_run *run, const char *method, const char *name,
                           int32_t *hint)
 {
     if (method[0] == '\0' && strcmp(name, "Aggregated") == 0)
@@ -427,7 +427,7 @@ static int32_t find_entry(const struct rcsv_run *run, const char *method, const 
     return -2;
 }
 
-static int history_row(struct sheet *sh, struct rcsv_history_row *h)
+static int history_row(struct sheet *sh, struct report_csv_history_row *h)
 {
     char method[8], name[SNAP_NAME_MAX];
     uint64_t ts, users;
@@ -451,16 +451,16 @@ static int history_row(struct sheet *sh, struct rcsv_history_row *h)
     return 0;
 }
 
-/* Aggregated rows are kept; endpoint rows only with RCSV_ENDPOINT_HISTORY. */
+/* Aggregated rows are kept; endpoint rows only with REPORT_CSV_ENDPOINT_HISTORY. */
 static int add_history(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_history_row h;
+    struct report_csv_run *run = sh->run;
+    struct report_csv_history_row h;
 
     if (history_row(sh, &h) < 0)
         return -1;
     run->full_history |= h.entry != -1;
-    if (h.entry != -1 && !(sh->flags & RCSV_ENDPOINT_HISTORY))
+    if (h.entry != -1 && !(sh->flags & REPORT_CSV_ENDPOINT_HISTORY))
         return 0;
     if (!(run->history = grow(run->history, run->n_history, cap, sizeof h)))
         return -1;
@@ -468,7 +468,7 @@ static int add_history(struct sheet *sh, size_t *cap)
     return 0;
 }
 
-double rcsv_parse_utc(const char *s)
+double report_csv_parse_utc(const char *s)
 {
     int y, mo, d, h, mi, sec, n = 0;
     long days;
@@ -488,8 +488,8 @@ double rcsv_parse_utc(const char *s)
 
 static int add_failure(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_failure_row f = {0};
+    struct report_csv_run *run = sh->run;
+    struct report_csv_failure_row f = {0};
     char when[64];
 
     get_text(sh, C_METHOD, f.method, sizeof f.method);
@@ -500,7 +500,7 @@ static int add_failure(struct sheet *sh, size_t *cap)
     for (int k = 0; k < 2; k++) {
         enum column c = k ? C_LAST : C_FIRST;
         get_text(sh, c, when, sizeof when);
-        double t = when[0] ? rcsv_parse_utc(when) : 0;
+        double t = when[0] ? report_csv_parse_utc(when) : 0;
         if (t < 0)
             return bad(sh, c, "a time such as 2026-11-30T14:25:01Z");
         *(k ? &f.last_seen : &f.first_seen) = t;
@@ -514,8 +514,8 @@ static int add_failure(struct sheet *sh, size_t *cap)
 
 static int add_exception(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_exception_row e = {0};
+    struct report_csv_run *run = sh->run;
+    struct report_csv_exception_row e = {0};
 
     get_text(sh, C_MESSAGE, e.message, sizeof e.message);
     get_tail(sh, C_TRACEBACK, e.traceback, sizeof e.traceback);
@@ -561,7 +561,7 @@ static int record_cb(void *ctx, char **fields, size_t n, size_t line)
 
 /* One file from its source; an empty file is an error for stats.csv only. */
 static int read_file(struct source *src, const char *file, enum file_kind kind, unsigned flags,
-                     struct rcsv_run *run, char *err, size_t errlen)
+                     struct report_csv_run *run, char *err, size_t errlen)
 {
     char scratch[8];
     struct reader rd = {.sh = {.file = file, .kind = kind, .flags = flags, .run = run,
@@ -594,7 +594,7 @@ static int read_file(struct source *src, const char *file, enum file_kind kind, 
 static const char *const suffixes[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
                                         "_exceptions.csv"};
 
-static void mark_present(struct rcsv_run *run, int kind)
+static void mark_present(struct report_csv_run *run, int kind)
 {
     if (kind == F_HISTORY)
         run->has_history = true;
@@ -604,9 +604,9 @@ static void mark_present(struct rcsv_run *run, int kind)
         run->has_exceptions = true;
 }
 
-int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, unsigned flags,
-                   struct rcsv_run *run, char *err, size_t errlen)
+int report_csv_parse_run(const char *stats, const char *history, const char *failures,
+                         const char *exceptions, const char *prefix, unsigned flags,
+                         struct report_csv_run *run, char *err, size_t errlen)
 {
     const char *texts[4] = {stats, history, failures, exceptions};
     char file[4200];
@@ -619,15 +619,15 @@ int rcsv_parse_run(const char *stats, const char *history, const char *failures,
         snprintf(file, sizeof file, "%s%s", prefix, suffixes[k]);
         mark_present(run, k);
         if (read_file(&src, file, (enum file_kind)k, flags, run, err, errlen) < 0) {
-            rcsv_free(run);
+            report_csv_free(run);
             return -1;
         }
     }
     return 0;
 }
 
-int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
-                  size_t errlen)
+int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_run *run, char *err,
+                        size_t errlen)
 {
     char path[4200];
 
@@ -640,21 +640,21 @@ int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char
             if (errno == ENOENT && k > 0)
                 continue;
             snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-            rcsv_free(run);
+            report_csv_free(run);
             return -1;
         }
         mark_present(run, k);
         rc = read_file(&src, path, (enum file_kind)k, flags, run, err, errlen);
         fclose(src.f);
         if (rc < 0) {
-            rcsv_free(run);
+            report_csv_free(run);
             return -1;
         }
     }
     return 0;
 }
 
-void rcsv_free(struct rcsv_run *run)
+void report_csv_free(struct report_csv_run *run)
 {
     free(run->stats);
     free(run->history);

@@ -111,7 +111,7 @@ void report_html_escape(FILE *out, const char *text);
 
 /* One row of stats.csv (Aggregated: method ""). Times in ms as written; a percentile cell
  * "N/A" (or empty, or a missing column) sets its bit in pct_na. */
-struct rcsv_stats_row {
+struct report_csv_stats_row {
     char method[8];
     char name[SNAP_NAME_MAX];
     uint64_t requests, failures;
@@ -122,7 +122,7 @@ struct rcsv_stats_row {
 
 /* One row of stats_history.csv. entry: index into rcsv_run.stats (-1: Aggregated, -2: a name
  * stats.csv does not have). */
-struct rcsv_history_row {
+struct report_csv_history_row {
     int64_t timestamp;
     uint32_t users;
     int32_t entry;
@@ -133,7 +133,7 @@ struct rcsv_history_row {
     double median, avg, min, max, avg_size;
 };
 
-struct rcsv_failure_row {
+struct report_csv_failure_row {
     char method[8];
     char name[SNAP_NAME_MAX];
     char error[SNAP_TEXT_MAX];
@@ -141,87 +141,66 @@ struct rcsv_failure_row {
     double first_seen, last_seen;       /* 0: no such column or empty */
 };
 
-struct rcsv_exception_row {
+struct report_csv_exception_row {
     uint64_t count;
     char message[SNAP_TEXT_MAX];
     char traceback[SNAP_TEXT_MAX];
 };
 
 /* A run read back from its CSV files. */
-struct rcsv_run {
-    struct rcsv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
+struct report_csv_run {
+    struct report_csv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
     size_t n_stats;
-    struct rcsv_stats_row total;
+    struct report_csv_stats_row total;
     bool has_total;
-    struct rcsv_history_row *history;   /* every row, in file order */
+    struct report_csv_history_row *history;   /* every row, in file order */
     size_t n_history;
     bool has_history, full_history;     /* the file exists; it has per-endpoint rows */
-    struct rcsv_failure_row *failures;
+    struct report_csv_failure_row *failures;
     size_t n_failures;
     bool has_failures, failures_seen;   /* the file exists; it has First/Last Seen */
-    struct rcsv_exception_row *exceptions;
+    struct report_csv_exception_row *exceptions;
     size_t n_exceptions;
     bool has_exceptions;
 };
 
 /* Read PREFIX_stats.csv (required) and the other three files when they exist, one record at
  * a time. The history's Aggregated rows are kept; its per-endpoint rows (full history) only
- * with RCSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
+ * with REPORT_CSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
  * them; a day of them is large). -1 with "FILE:LINE: reason" in err when a file cannot be
  * read or is not in Locust's format. */
-#define RCSV_ENDPOINT_HISTORY 1u
-int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
-                  size_t errlen);
+#define REPORT_CSV_ENDPOINT_HISTORY 1u
+int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_run *run, char *err,
+                        size_t errlen);
 /* The same from texts (NULL: that file is missing); prefix names the files in messages. */
-int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, unsigned flags,
-                   struct rcsv_run *run, char *err, size_t errlen);
+int report_csv_parse_run(const char *stats, const char *history, const char *failures,
+                         const char *exceptions, const char *prefix, unsigned flags,
+                         struct report_csv_run *run, char *err, size_t errlen);
 /* Free what run holds and zero it. */
-void rcsv_free(struct rcsv_run *run);
+void report_csv_free(struct report_csv_run *run);
 
 /* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
  * CRLF or LF, newlines inside quotes, a UTF-8 BOM skipped). Returns the number of records, or
  * -1 on OOM or an unterminated quote (its first line in *bad_line). fields[r] / counts[r] /
  * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
- * rcsv_records_free. */
-struct rcsv_records {
+ * report_csv_records_free. */
+struct report_csv_records {
     char ***fields;
     size_t *counts;
     size_t *lines;
     size_t n;
 };
-int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line);
+int report_csv_split(const char *text, struct report_csv_records *out, size_t *bad_line);
 /* Free what r holds and zero it. */
-void rcsv_records_free(struct rcsv_records *r);
+void report_csv_records_free(struct report_csv_records *r);
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
-double rcsv_parse_utc(const char *text);
+double report_csv_parse_utc(const char *text);
 
 /* ---- from CSV rows to a report (report_estimate.c) --------------------------------------- */
 
-/* A response-time distribution estimated from percentile cells: points (p, ms), p rising from
- * 0 (the minimum) to 1 (the maximum), values made non-decreasing. */
-#define EST_MAX_POINTS (SNAP_PCT_COUNT + 2)
-struct est_cdf {
-    int n;
-    double p[EST_MAX_POINTS], v[EST_MAX_POINTS];
-};
-/* From percentile cells (bits of na mark missing ones), the minimum and the maximum (either
- * may be NAN: not known). false when no cell is usable. */
-bool est_cdf_from_cells(struct est_cdf *c, const double *pct, uint16_t na, double min,
-                        double max);
-/* The share of requests at or below ms (linear between points). */
-double est_cdf_at(const struct est_cdf *c, double ms);
-/* The value at percentile p of a weighted mix of n (<= EST_MAX_MIX) distributions (weights may
- * be negative: the difference of two cumulative distributions), found on the union of their
- * points. false when the weights do not sum to more than 0. */
-#define EST_MAX_MIX 64
-bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms);
-/* Counts per distribution bucket for n requests following c: integers summing to n. */
-void est_dist(const struct est_cdf *c, uint64_t n, uint64_t dist[SNAP_DIST_BUCKETS]);
-
 /* What report_main builds from a run's files. */
-struct rcsv_report {
+struct report_estimate {
     struct snapshot *snap;              /* heap */
     struct snap_point *points;
     size_t n_points;
@@ -234,15 +213,15 @@ struct rcsv_report {
  * name and targets judged on the CSV numbers (run window: stats.csv; steady: from the first
  * history row at the peak user count; last N s: the history's last N seconds). The verdict
  * in out->in.passed follows run_verdict. -1 on OOM. */
-int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
-                      const char *prefix, struct rcsv_report *out, char *err, size_t errlen);
+int report_estimate_build(const struct report_csv_run *run, const struct scenario *scn,
+                      const char *prefix, struct report_estimate *out, char *err, size_t errlen);
 /* Free what r holds and zero it. */
-void rcsv_report_free(struct rcsv_report *r);
+void report_estimate_free(struct report_estimate *r);
 
 /* The value of target d from the CSV rows (false: no data), with *estimated set when it
  * came from interpolating percentile cells; why (may be NULL) says what was missing. */
-bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
-                       const struct target_def *d, double *value, bool *estimated,
-                       char *why, size_t whylen);
+bool report_estimate_target_value(const struct report_csv_run *run, const struct scenario *scn,
+                                  const struct target_def *d, double *value, bool *estimated,
+                                  char *why, size_t whylen);
 
 #endif

@@ -88,7 +88,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 }
 
 /* Sentences about what the files did not have, for the reports' notes. */
-static size_t missing_notes(const struct rcsv_run *run, const char *prefix, char notes[][600])
+static size_t missing_notes(const struct report_csv_run *run, const char *prefix, char notes[][600])
 {
     size_t n = 0;
 
@@ -122,7 +122,7 @@ static int write_reports(const struct report_input *in, const struct report_args
     return 0;
 }
 
-static void print_verdict(const struct rcsv_report *r)
+static void print_verdict(const struct report_estimate *r)
 {
     const struct snapshot *s = r->snap;
 
@@ -135,14 +135,14 @@ static void print_verdict(const struct rcsv_report *r)
            s->total.failures == 1 ? "" : "s", (unsigned long long)s->total.requests);
 }
 
-static int rebuild(const struct report_args *a, struct rcsv_run *run, struct scenario *scn)
+static int rebuild(const struct report_args *a, struct report_csv_run *run, struct scenario *scn)
 {
-    struct rcsv_report r;
+    struct report_estimate r;
     char err[1024], notes[3][600];
     const char *note_ptrs[3];
     int rc = 2;
 
-    if (rcsv_build_report(run, scn, a->prefix, &r, err, sizeof err) < 0) {
+    if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
@@ -155,7 +155,7 @@ static int rebuild(const struct report_args *a, struct rcsv_run *run, struct sce
         print_verdict(&r);
         rc = r.in.passed ? 0 : 1;
     }
-    rcsv_report_free(&r);
+    report_estimate_free(&r);
     return rc;
 }
 
@@ -171,7 +171,7 @@ static bool needs_endpoint_history(const struct scenario *scn)
 int report_main(int argc, char **argv)
 {
     struct report_args a;
-    struct rcsv_run run;
+    struct report_csv_run run;
     struct scenario *scn = NULL;
     char err[1024];
     int rc;
@@ -186,14 +186,15 @@ int report_main(int argc, char **argv)
         fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
-    if (rcsv_read_run(a.prefix, needs_endpoint_history(scn) ? RCSV_ENDPOINT_HISTORY : 0, &run,
-                      err, sizeof err) < 0) {
+    if (report_csv_read_run(a.prefix,
+                            needs_endpoint_history(scn) ? REPORT_CSV_ENDPOINT_HISTORY : 0, &run,
+                            err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
         scenario_free(scn);
         return 2;
     }
     rc = rebuild(&a, &run, scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
     scenario_free(scn);
     return rc;
 }

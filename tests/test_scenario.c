@@ -940,30 +940,30 @@ static void test_position_table(void **state)
     ld.file = "p.json";
     ld.err = err;
     ld.errlen = sizeof err;
-    root = ld_parse(&ld);
+    root = loader_parse(&ld);
     assert_non_null(root);
     a = cJSON_GetObjectItemCaseSensitive(root, "a");
     b = cJSON_GetArrayItem(a, 1)->child;
     d = cJSON_GetObjectItemCaseSensitive(root, "d");
     g = cJSON_GetObjectItemCaseSensitive(root, "g");
     assert_int_equal(ld.n_pos, 9);
-    assert_int_equal(ld_value_offset(&ld, root), 3);
-    assert_int_equal(ld_key_offset(&ld, a), 4);
-    assert_int_equal(ld_value_offset(&ld, a), 9);
-    assert_int_equal(ld_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
-    assert_int_equal(ld_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
-    assert_int_equal(ld_key_offset(&ld, b), 14);
-    assert_int_equal(ld_value_offset(&ld, b), 22);
-    assert_int_equal(ld_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
-    assert_int_equal(ld_string_offset(&ld, 22, 3), 30);      /* the closing quote */
-    assert_int_equal(ld_key_offset(&ld, d), 37);
-    assert_int_equal(ld_value_offset(&ld, d->child), 48);
-    assert_int_equal(ld_value_offset(&ld, d->child->next), 57);
-    assert_int_equal(ld_value_offset(&ld, g), 69);
-    assert_int_equal(ld_line(&ld, 48), 2);
-    assert_int_equal(ld_fail(&ld, d->child->next, LD_AT_KEY, "here"), -1);
+    assert_int_equal(loader_value_offset(&ld, root), 3);
+    assert_int_equal(loader_key_offset(&ld, a), 4);
+    assert_int_equal(loader_value_offset(&ld, a), 9);
+    assert_int_equal(loader_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
+    assert_int_equal(loader_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
+    assert_int_equal(loader_key_offset(&ld, b), 14);
+    assert_int_equal(loader_value_offset(&ld, b), 22);
+    assert_int_equal(loader_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
+    assert_int_equal(loader_string_offset(&ld, 22, 3), 30);      /* the closing quote */
+    assert_int_equal(loader_key_offset(&ld, d), 37);
+    assert_int_equal(loader_value_offset(&ld, d->child), 48);
+    assert_int_equal(loader_value_offset(&ld, d->child->next), 57);
+    assert_int_equal(loader_value_offset(&ld, g), 69);
+    assert_int_equal(loader_line(&ld, 48), 2);
+    assert_int_equal(loader_fail(&ld, d->child->next, LOADER_KEY, "here"), -1);
     assert_string_equal(err, "p.json:2:18: here");
-    assert_int_equal(ld_fail(&ld, b, LD_AT_VALUE, "there"), -1);
+    assert_int_equal(loader_fail(&ld, b, LOADER_VALUE, "there"), -1);
     assert_string_equal(err, "p.json:1:21: there");         /* the BOM is one character */
     cJSON_Delete(root);
     free(ld.pos);
@@ -986,18 +986,18 @@ static void test_durations(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         v = -1;
-        assert_int_equal(ld_parse_duration(ok[i].text, &v), 0);
+        assert_int_equal(loader_parse_duration(ok[i].text, &v), 0);
         assert_true(v == ok[i].secs);
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (ld_parse_duration(bad[i], &v) == 0)
+        if (loader_parse_duration(bad[i], &v) == 0)
             fail_msg("'%s' parsed as %g", bad[i], v);
 }
 
 static int csv(const char *text, struct feeder *f, char *err)
 {
     memset(f, 0, sizeof *f);
-    return scenario_csv_parse(text, strlen(text), f, err, 128);
+    return scenario_feeder_parse_csv(text, strlen(text), f, err, 128);
 }
 
 static void test_csv(void **state)
@@ -1014,17 +1014,17 @@ static void test_csv(void **state)
     assert_string_equal(f.cells[3], "he said \"hi\"");
     assert_string_equal(f.cells[4], "multi\nline");
     assert_string_equal(f.cells[5], "");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("only\r\nv1\r\n\r\nv2", &f, err), 0);
     assert_int_equal(f.n_rows, 2);
     assert_string_equal(f.cells[1], "v2");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("a,b\n1,2\n\"3\nx\",4\n5\n", &f, err), -1);
     assert_string_equal(err, "line 5: expected 2 fields, found 1");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("a,b\n\"open,2\n", &f, err), -1);
     assert_string_equal(err, "line 2: unterminated quoted field");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
 }
 
 /* ---------------------------------------------------------------- filtering */
