@@ -7,6 +7,7 @@
  * Thread: the loading thread. */
 #include "loader.h"
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -523,7 +524,7 @@ int loader_check_keys(struct loader *ld, const cJSON *obj, const char *const *al
             ;
         if (i < n)
             continue;
-        hint = tmpl_suggest(c->string, strlen(c->string), allowed, n);
+        hint = suggest_closest(c->string, strlen(c->string), allowed, n);
         for (i = 0; i < n; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                      allowed[i]);

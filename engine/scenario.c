@@ -7,6 +7,7 @@
  * Thread: loading and filtering on the main thread before the engine starts; afterwards the
  * structs are read-only and shared by every thread. */
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,7 +386,7 @@ static int unknown_class(const struct scenario *s, const char *name, char *err, 
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                  s->classes[i].name);
     }
-    hint = names ? tmpl_suggest(name, strlen(name), names, s->n_classes) : NULL;
+    hint = names ? suggest_closest(name, strlen(name), names, s->n_classes) : NULL;
     if (hint)
         snprintf(err, errlen, "unknown user class '%s' (did you mean %s?)", name, hint);
     else

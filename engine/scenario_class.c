@@ -6,6 +6,7 @@
  *
  * Thread: the loading thread. */
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -223,7 +224,7 @@ static int use_error(struct loader *ld, const struct loader_use *u, const struct
             cands[n++] = ld->s->vars[v];
     for (size_t b = 0; cands && tmpl_builtin_names[b]; b++)
         cands[n++] = tmpl_builtin_names[b];
-    hint = cands ? tmpl_suggest(name, strlen(name), cands, n) : NULL;
+    hint = cands ? suggest_closest(name, strlen(name), cands, n) : NULL;
     loader_fail_at(ld, u->off, "variable ${%s} is never captured or set in class %s%s%s%s", name,
                    c->name, hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
     free(cands);

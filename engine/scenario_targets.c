@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario_internal.h"
+#include "suggest.h"
 
 struct metric_key {
     const char *key;
@@ -314,7 +315,7 @@ static int find_endpoint(struct loader *ld, const cJSON *item, const char *label
     names = calloc(s->n_endpoints + 1, sizeof *names);
     for (uint32_t i = 0; names && i < s->n_endpoints; i++)
         names[i] = s->endpoints[i].name;
-    hint = names ? tmpl_suggest(name, strlen(name), names, s->n_endpoints) : NULL;
+    hint = names ? suggest_closest(name, strlen(name), names, s->n_endpoints) : NULL;
     loader_fail(ld, item, LOADER_KEY, "no step is named \"%s\"%s%s%s", name,
                 hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
     free(names);

@@ -206,15 +206,15 @@ static int authenticate(const struct api *a, const struct api_request *rq)
 }
 
 static void handle_health(struct api *a, const struct api_request *rq,
-                          const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                          const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     (void)a, (void)rq, (void)m;
-    tbuf_add(out, "{\"status\": \"ok\"}", 16);
+    strbuf_append(out, "{\"status\": \"ok\"}", 16);
     rs->status = 200;
 }
 
 static void handle_stats(struct api *a, const struct api_request *rq,
-                         const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                         const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     (void)rq, (void)m;
     served_json(a->served, out);
@@ -222,7 +222,7 @@ static void handle_stats(struct api *a, const struct api_request *rq,
 }
 
 /* A string member of obj: its value, NULL after recording "field": ["..."] in errs. */
-static const char *string_member(cJSON *obj, const char *key, struct tbuf *errs)
+static const char *string_member(cJSON *obj, const char *key, struct strbuf *errs)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     const char *msg = NULL;
@@ -237,18 +237,18 @@ static const char *string_member(cJSON *obj, const char *key, struct tbuf *errs)
         msg = "This field may not be blank.";
     if (!msg)
         return v->valuestring;
-    tbuf_puts(errs, errs->len ? ", " : "{");
+    strbuf_puts(errs, errs->len ? ", " : "{");
     jsonw_key(errs, key);
-    tbuf_puts(errs, "[\"");
-    tbuf_puts(errs, msg);
-    tbuf_puts(errs, "\"]");
+    strbuf_puts(errs, "[\"");
+    strbuf_puts(errs, msg);
+    strbuf_puts(errs, "\"]");
     return NULL;
 }
 
 static void handle_auth(struct api *a, const struct api_request *rq,
-                        const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                        const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
-    struct tbuf errs = {0};
+    struct strbuf errs = {0};
     cJSON *body = api_body_object(rq, out, rs);
     const char *user, *password;
 
@@ -258,18 +258,18 @@ static void handle_auth(struct api *a, const struct api_request *rq,
     user = string_member(body, "username", &errs);
     password = string_member(body, "password", &errs);
     if (errs.len) {
-        tbuf_putc(&errs, '}');
-        tbuf_add(out, errs.data, errs.len);
+        strbuf_putc(&errs, '}');
+        strbuf_append(out, errs.data, errs.len);
         rs->status = 400;
     } else if (!api_token(a, user) || strcmp(password, account_password)) {
         api_error(out, rs, 401, "Invalid credentials.");
     } else {
-        tbuf_puts(out, "{\"token\": \"");
-        tbuf_puts(out, api_token(a, user));
-        tbuf_puts(out, "\"}");
+        strbuf_puts(out, "{\"token\": \"");
+        strbuf_puts(out, api_token(a, user));
+        strbuf_puts(out, "\"}");
         rs->status = 200;
     }
-    tbuf_free(&errs);
+    strbuf_free(&errs);
     cJSON_Delete(body);
 }
 
@@ -292,7 +292,7 @@ static api_handler *const handlers[ROUTE_COUNT] = {
 };
 
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
-                struct tbuf *out, struct api_response *rs)
+                struct strbuf *out, struct api_response *rs)
 {
     int user = 0;
 
@@ -312,9 +312,9 @@ void api_handle(struct api *a, const struct api_request *rq, const struct api_ma
     }
     a->user = (uint8_t)user;
     if (m->status == 405) {
-        tbuf_puts(out, "{\"detail\": \"Method \\\"");
-        tbuf_puts(out, http_method_str((enum http_method)rq->method));
-        tbuf_puts(out, "\\\" not allowed.\"}");
+        strbuf_puts(out, "{\"detail\": \"Method \\\"");
+        strbuf_puts(out, http_method_str((enum http_method)rq->method));
+        strbuf_puts(out, "\\\" not allowed.\"}");
         rs->status = 405;
         rs->headers = m->allow;
         return;

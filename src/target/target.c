@@ -99,10 +99,10 @@ int target_port(const struct target *t)
 
 char *target_counts_json(struct target *t)
 {
-    struct tbuf b = {0};
+    struct strbuf b = {0};
 
     served_json(&t->served, &b);
-    return tbuf_cstr(&b);
+    return b.data;
 }
 
 uint64_t target_count(struct target *t, enum target_route route, int status)
