@@ -126,7 +126,7 @@ bench: deps build
 	@tests/bench/bench.sh --quick
 
 bench-full: deps build
-	@tests/bench/bench.sh --full
+	@tests/bench/bench.sh --full --soak
 
 screenshots: deps build
 	@tests/screenshots.sh

@@ -208,7 +208,7 @@ struct top_member {
 };
 
 /* In this order: spawn_rate before stages (their default), feeders before the classes. A
- * "targets" block (issue 5) names endpoints, so it goes after user_classes. */
+ * "targets" block names endpoints, so it goes after user_classes. */
 static const struct top_member top_members[] = {
     {"name", false, read_name},
     {"description", false, read_description},

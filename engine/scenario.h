@@ -159,7 +159,7 @@ struct feeder {
     uint32_t n_rows;
 };
 
-/* A performance target (issue 5): a metric of the whole run (endpoint < 0: Aggregated) or of
+/* A performance target the run is judged on: a metric of the whole run (endpoint < 0: Aggregated) or of
  * one endpoint, over a window, within bounds. Times in milliseconds, rates as fractions 0..1,
  * throughput in requests per second. */
 enum target_metric {

@@ -1,6 +1,6 @@
-/* scenario_targets: the "targets" block of a scenario file (issue 5): response-time, success
- * and throughput targets for the whole run and per endpoint, each over a window, validated with
- * file:line:column like every scenario error. Loading thread only. */
+/* scenario_targets: the "targets" block of a scenario file, what the run is judged on:
+ * response-time, success and throughput targets for the whole run and per endpoint, each over a
+ * window, validated with file:line:column like every scenario error. Loading thread only. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

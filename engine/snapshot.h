@@ -101,7 +101,7 @@ struct snap_event {
     char text[SNAP_TEXT_MAX];
 };
 
-/* A performance target's live verdict (issue 5). */
+/* A performance target's live verdict: its value over its window and whether it passes. */
 #define SNAP_MAX_TARGETS 32
 enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL,
                      TARGET_SKIPPED /* not judged: a throughput target of a changed load */ };

@@ -1,4 +1,4 @@
-/* panel_targets: the scenario's performance targets and their live verdicts (issue 5).
+/* panel_targets: the scenario's performance targets and their live verdicts.
  * The Targets view lists every target (endpoint and bound), its window, the value over that
  * window and over the last 10 s, its status in colour and in words (pass, at risk, FAIL,
  * pending, skipped), a flag on those that abort the run when they fail, what the engine says

@@ -50,7 +50,7 @@ check "the report's request count is stats.csv's ($total)" [ -n "$total" -a "$(m
 check "expected 404s are reported apart" grep -qF '| `GET /api/v1/deployments/[unknown]/` | HTTP 404 Not Found |' "$TMP/out/pass.md"
 check "the timeline has the ramp" grep -qF "Ramping to 100 users at a rate of 10.00 per second" "$TMP/out/pass.md"
 
-# ---- the brief's run: 100 users at 10/s never finish the ramp-up in 8 s
+# ---- a run shorter than its ramp-up: 100 users at 10/s never finish ramping in 8 s
 $HORNET --headless --only-summary -t 8s --csv "$TMP/short" --report "$TMP/short.md" \
     --html "$TMP/short.html" scenarios/deployments.json >"$TMP/short.out" 2>&1; rc=$?
 check "a run whose steady window never starts exits 1" [ "$rc" = 1 ]
