@@ -946,6 +946,21 @@ static void test_main_locust_run(void **state)
     snprintf(md_path, sizeof md_path, "--md=%s/new/dir/r.md/sub.md", tmpdir);
     assert_int_equal(run_main(out, sizeof out, 3, "report", prefix, md_path), 2);
     assert_non_null(strstr(out, "cannot"));
+    /* --report names the Markdown file, as it does for a run (--md is its alias) */
+    snprintf(md_path, sizeof md_path, "%s/via-report.md", tmpdir);
+    assert_int_equal(run_main(out, sizeof out, 4, "report", prefix, "--report", md_path), 1);
+    assert_int_equal(stat(md_path, &st), 0);
+    assert_non_null(strstr(out, "wrote "));
+    assert_non_null(strstr(out, "via-report.md"));
+    char attached[220];
+    snprintf(attached, sizeof attached, "--report=%s/attached.md", tmpdir);
+    assert_int_equal(run_main(out, sizeof out, 3, "report", prefix, attached), 1);
+    snprintf(md_path, sizeof md_path, "%s/attached.md", tmpdir);
+    assert_int_equal(stat(md_path, &st), 0);
+    assert_int_equal(run_main(out, sizeof out, 3, "report", "a", "--report"), 2);
+    assert_non_null(strstr(out, "--report: expected a file name"));
+    assert_int_equal(run_main(out, sizeof out, 2, "report", "--help"), 0);
+    assert_non_null(strstr(out, "--report FILE"));
 }
 
 static void test_main_scenario_verdicts(void **state)
