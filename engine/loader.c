@@ -106,6 +106,66 @@ int loader_fail(struct loader *ld, const cJSON *item, enum loader_at at, const c
     return -1;
 }
 
+/* The end of the JSON value starting at off (the text is valid JSON: the scanner checked it). */
+static size_t value_end(const struct loader *ld, size_t off)
+{
+    int depth = 0;
+    bool in_string = false;
+    size_t i = off;
+
+    for (; i < ld->len; i++) {
+        char c = ld->text[i];
+
+        if (in_string) {
+            i += c == '\\';
+            in_string = c != '"';
+            if (!in_string && depth == 0)
+                return i + 1;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            if (--depth <= 0)
+                return i + (depth == 0);
+        } else if (depth == 0 && strchr(",: \t\r\n", c)) {
+            return i;
+        }
+    }
+    return i;
+}
+
+#define SHOWN_MAX 48                    /* bytes of a value shown in a message */
+
+/* The value of item as written in the file, for a message: "FETCH", 1.5, [3, 1]; cut with
+ * "..." past SHOWN_MAX bytes (whole UTF-8 characters), line breaks as spaces. */
+static void shown_value(const struct loader *ld, const cJSON *item, char *buf, size_t n)
+{
+    size_t off = loader_value_offset(ld, item), end = value_end(ld, off), len = end - off, k;
+
+    if (len > SHOWN_MAX) {
+        len = SHOWN_MAX;
+        while (len > 0 && ((unsigned char)ld->text[off + len] & 0xC0) == 0x80)
+            len--;
+    }
+    snprintf(buf, n, "%.*s%s", (int)len, ld->text + off, off + len < end ? "..." : "");
+    for (k = 0; buf[k]; k++)
+        if (buf[k] == '\n' || buf[k] == '\r' || buf[k] == '\t')
+            buf[k] = ' ';
+}
+
+int loader_bad_value(struct loader *ld, const cJSON *item, const char *fmt, ...)
+{
+    char shown[SHOWN_MAX + 8], msg[LOADER_PATH_MAX];
+    va_list ap;
+
+    shown_value(ld, item, shown, sizeof shown);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return loader_fail(ld, item, LOADER_VALUE, "%s is not %s", shown, msg);
+}
+
 static unsigned hexval(const char *s)
 {
     unsigned v = 0;
@@ -571,9 +631,7 @@ int loader_number(struct loader *ld, const cJSON *item, double min, bool min_inc
     double v = item->valuedouble;
 
     if (!cJSON_IsNumber(item) || !isfinite(v) || v < min || (!min_inclusive && v == min))
-        return loader_fail(ld, item, LOADER_VALUE, "expected a number %s %g%s%s",
-                           min_inclusive ? ">=" : ">", min, cJSON_IsNumber(item) ? "" : ", got ",
-                           cJSON_IsNumber(item) ? "" : type_name(item));
+        return loader_bad_value(ld, item, "a number %s %g", min_inclusive ? ">=" : ">", min);
     *out = v;
     return 0;
 }
@@ -583,9 +641,7 @@ int loader_uint(struct loader *ld, const cJSON *item, uint32_t max, uint32_t *ou
     double v = item->valuedouble;
 
     if (!cJSON_IsNumber(item) || v < 0 || v > max || v != floor(v))
-        return loader_fail(ld, item, LOADER_VALUE, "expected a whole number from 0 to %u%s%s", max,
-                           cJSON_IsNumber(item) ? "" : ", got ",
-                           cJSON_IsNumber(item) ? "" : type_name(item));
+        return loader_bad_value(ld, item, "a whole number from 0 to %u", max);
     *out = (uint32_t)v;
     return 0;
 }
@@ -593,8 +649,7 @@ int loader_uint(struct loader *ld, const cJSON *item, uint32_t max, uint32_t *ou
 int loader_bool(struct loader *ld, const cJSON *item, bool *out)
 {
     if (!cJSON_IsBool(item))
-        return loader_fail(ld, item, LOADER_VALUE, "expected true or false, got %s",
-                           type_name(item));
+        return loader_bad_value(ld, item, "true or false");
     *out = cJSON_IsTrue(item);
     return 0;
 }
@@ -652,8 +707,8 @@ int loader_duration(struct loader *ld, const cJSON *item, double *out)
     }
     if (cJSON_IsString(item) && loader_parse_duration(item->valuestring, out) == 0)
         return 0;
-    return loader_fail(ld, item, LOADER_VALUE, "expected a duration such as 20, \"20s\", \"3m\", "
-                       "\"1h30m\" or \"250ms\" (more than 0)");
+    return loader_bad_value(ld, item, "a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+                            "\"250ms\" (more than 0)");
 }
 
 /* ---------------------------------------------------------------- templates */

@@ -64,6 +64,11 @@ cJSON *loader_parse(struct loader *ld);
  * "file:line:col: path: message". Always returns -1. */
 int loader_fail(struct loader *ld, const cJSON *item, enum loader_at at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A value out of its set or range, echoed as written: `"FETCH" is not one of GET, POST, ...`,
+ * `0 is not a number > 0`, `[3, 1] is not [min, max] ...`: "SHOWN is not " then the message.
+ * Always returns -1. */
+int loader_bad_value(struct loader *ld, const cJSON *item, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The same at a byte offset of the text. */
 int loader_fail_at(struct loader *ld, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

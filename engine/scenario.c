@@ -129,7 +129,7 @@ static int read_host(struct loader *ld, const cJSON *m)
     h = ld->s->host;
     if ((strncmp(h, "http://", 7) != 0 && strncmp(h, "https://", 8) != 0) ||
         !h[strncmp(h, "https", 5) == 0 ? 8 : 7] || strpbrk(h, " \t\r\n"))
-        return loader_fail(ld, m, LOADER_VALUE, "expected a URL such as \"http://localhost:8000\"");
+        return loader_bad_value(ld, m, "a URL such as \"http://localhost:8000\"");
     for (n = strlen(h); n > 0 && h[n - 1] == '/'; n--)
         h[n - 1] = '\0';
     return 0;

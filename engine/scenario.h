@@ -216,8 +216,8 @@ struct scenario {
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:
- * "deployments.json:14:9: user_classes[0].tasks[2].steps[0].method: expected one of GET, POST,
- * PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
+ * "deployments.json:14:9: user_classes[0].tasks[2].steps[0].method: "FETCH" is not one of GET,
+ * POST, PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen);
 
 /* The same from a string; filename is used in messages and to resolve data files. */

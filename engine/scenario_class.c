@@ -34,8 +34,7 @@ static int wait_between(struct loader *ld, const cJSON *v, struct wait_policy *w
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(a) ||
         !cJSON_IsNumber(b) || a->valuedouble < 0 || b->valuedouble < a->valuedouble ||
         b->valuedouble > 1e6)
-        return loader_fail(ld, v, LOADER_VALUE, "expected [min, max] in seconds with 0 <= min <= "
-                           "max");
+        return loader_bad_value(ld, v, "[min, max] in seconds with 0 <= min <= max");
     w->kind = WAIT_BETWEEN;
     w->a = a->valuedouble;
     w->b = b->valuedouble;
@@ -51,8 +50,8 @@ static int parse_wait(struct loader *ld, const cJSON *obj, struct wait_policy *w
     if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, wait_keys) < 0)
         return -1;
     if (!v || v->next)
-        return loader_fail(ld, obj, LOADER_VALUE, "expected exactly one of constant, between, "
-                           "constant_pacing or constant_throughput");
+        return loader_bad_value(ld, obj, "exactly one of constant, between, constant_pacing or "
+                                "constant_throughput");
     mark = loader_path_key(ld, v->string);
     if (strcmp(v->string, "between") == 0) {
         rc = wait_between(ld, v, w);
@@ -276,7 +275,7 @@ static int class_name(struct loader *ld, const cJSON *obj, struct user_class *c,
     if (loader_strdup(ld, m, &c->name) < 0)
         return -1;
     if (!*c->name || strlen(c->name) > NAME_MAX_BYTES)
-        return loader_fail(ld, m, LOADER_VALUE, "expected a name of 1 to %d bytes", NAME_MAX_BYTES);
+        return loader_bad_value(ld, m, "a name of 1 to %d bytes", NAME_MAX_BYTES);
     for (size_t i = 0; i < index; i++)
         if (strcmp(ld->s->classes[i].name, c->name) == 0)
             return loader_fail(ld, m, LOADER_VALUE, "user class %s is already defined (user_classes"

@@ -279,7 +279,7 @@ static int feeder_mode(struct loader *ld, const cJSON *m, struct feeder *f)
             loader_path_pop(ld, mark);
             return 0;
         }
-    return loader_fail(ld, m, LOADER_VALUE, "expected one of per_user, cycle, random");
+    return loader_bad_value(ld, m, "one of per_user, cycle, random");
 }
 
 static int parse_feeder(struct loader *ld, const cJSON *obj, struct feeder *f)

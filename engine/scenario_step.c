@@ -150,8 +150,7 @@ static int step_method(struct loader *ld, const cJSON *obj, struct step *st)
         if (cJSON_IsString(m) && strcmp(m->valuestring, http_method_names[i]) == 0)
             break;
     if (i == HTTP_METHOD_COUNT)
-        return loader_fail(ld, m, LOADER_VALUE,
-                           "expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+        return loader_bad_value(ld, m, "one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
     st->method = (enum http_method)i;
     loader_path_pop(ld, mark);
     return 0;
@@ -199,8 +198,8 @@ static int step_path(struct loader *ld, const cJSON *obj, struct step *st)
     if (loader_template(ld, p, TMPL_PATH, false, &st->path) < 0)
         return -1;
     if (!path_shape_ok(p->valuestring))
-        return loader_fail(ld, p, LOADER_VALUE, "expected a path starting with / (or a full "
-                           "http:// or https:// URL)");
+        return loader_bad_value(ld, p, "a path starting with / (or a full http:// or https:// "
+                                "URL)");
     loader_path_pop(ld, mark);
     return step_endpoint(ld, obj, p->valuestring, st);
 }
@@ -345,8 +344,7 @@ static int expect_item(struct loader *ld, const cJSON *e, bool ok[600])
             ok[(s[0] - '0') * 100 + k] = true;
         return 0;
     }
-    return loader_fail(ld, e, LOADER_VALUE, "expected a status from 100 to 599 or a class such as "
-                       "\"2xx\"");
+    return loader_bad_value(ld, e, "a status from 100 to 599 or a class such as \"2xx\"");
 }
 
 static int step_expect(struct loader *ld, const cJSON *e, struct step *st)
@@ -538,7 +536,7 @@ static int capture_object(struct loader *ld, const cJSON *c, struct capture *cap
     if (h && (!*text || !(cap->header = strdup(text))))
         return loader_fail(ld, h, LOADER_VALUE, *text ? "out of memory" : "expected a header name");
     if (st && (loader_bool(ld, st, &yes) < 0 || !yes))
-        return yes ? -1 : loader_fail(ld, st, LOADER_VALUE, "expected true");
+        return yes ? -1 : loader_bad_value(ld, st, "true (\"status\" takes no other value)");
     cap->source = j ? CAPTURE_JSON : h ? CAPTURE_HEADER : CAPTURE_STATUS;
     loader_path_pop(ld, mark);
     mark = loader_path_key(ld, "optional");

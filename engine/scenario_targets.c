@@ -131,7 +131,7 @@ static int read_scalar_bound(struct loader *ld, const cJSON *item, struct target
         if (read_amount(t->metric, rest, &v) == 0 && set_bound(t, op, strict, v) == 0)
             return 0;
     }
-    return loader_fail(ld, item, LOADER_VALUE, "expected %s", expected_form(t->metric));
+    return loader_bad_value(ld, item, "%s", expected_form(t->metric));
 }
 
 static int read_bound(struct loader *ld, const cJSON *item, struct target_def *t)
@@ -146,8 +146,9 @@ static int read_bound(struct loader *ld, const cJSON *item, struct target_def *t
     b = cJSON_GetArrayItem(item, 1);
     if (t->metric != TARGET_RPS || cJSON_GetArraySize(item) != 2 || !cJSON_IsNumber(a) ||
         !cJSON_IsNumber(b) || a->valuedouble < 0 || b->valuedouble < a->valuedouble)
-        return loader_fail(ld, item, LOADER_VALUE, "expected %s", t->metric == TARGET_RPS
-                       ? "a range [low, high] with 0 <= low <= high" : expected_form(t->metric));
+        return loader_bad_value(ld, item, "%s", t->metric == TARGET_RPS
+                                ? "a range [low, high] with 0 <= low <= high"
+                                : expected_form(t->metric));
     t->lo = a->valuedouble;
     t->hi = b->valuedouble;
     return 0;
@@ -170,8 +171,8 @@ static int read_window(struct loader *ld, const cJSON *item, struct target_def *
         t->window = TARGET_WINDOW_LAST;
         return 0;
     }
-    return loader_fail(ld, item, LOADER_VALUE, "expected \"run\", \"steady\" or \"last DURATION\" "
-                       "(1 s to %d s), e.g. \"last 60s\"", TARGET_LAST_MAX);
+    return loader_bad_value(ld, item, "\"run\", \"steady\" or \"last DURATION\" (1 s to %d s), "
+                            "e.g. \"last 60s\"", TARGET_LAST_MAX);
 }
 
 static int read_options(struct loader *ld, const cJSON *obj, struct target_def *t)

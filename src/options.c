@@ -1171,7 +1171,8 @@ static const char USAGE_TAIL[] =
     "\n"
     "Reports of an earlier run (hornet's or Locust's CSV files):\n"
     "\n"
-    "    hornet report out/run --scenario scenarios/deployments.json --report out/r.md\n"
+    "    hornet report out/run --scenario scenarios/deployments.json \\\n"
+    "        --report out/r.md --html out/r.html\n"
     "        (hornet report --help for its options)\n";
 
 void options_usage(FILE *out)
