@@ -179,21 +179,6 @@ int report_csv_parse_run(const char *stats, const char *history, const char *fai
 /* Free what run holds and zero it. */
 void report_csv_free(struct report_csv_run *run);
 
-/* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
- * CRLF or LF, newlines inside quotes, a UTF-8 BOM skipped). Returns the number of records, or
- * -1 on OOM or an unterminated quote (its first line in *bad_line). fields[r] / counts[r] /
- * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
- * report_csv_records_free. */
-struct report_csv_records {
-    char ***fields;
-    size_t *counts;
-    size_t *lines;
-    size_t n;
-};
-int report_csv_split(const char *text, struct report_csv_records *out, size_t *bad_line);
-/* Free what r holds and zero it. */
-void report_csv_records_free(struct report_csv_records *r);
-
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
 double report_csv_parse_utc(const char *text);
 

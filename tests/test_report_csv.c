@@ -1,5 +1,5 @@
 /* Tests of reports rebuilt from CSV files (report_csv.c, report_estimate.c, report_main.c):
- * Python-csv splitting, hornet's and Locust's real files parsed back exactly (counts, floats
+ * hornet's and Locust's real files parsed back exactly (counts, floats
  * as written, N/A, float medians, 4- and 6-column failures, tracebacks), broken files with
  * file:line messages, distributions estimated from percentile cells, points and timeline
  * from the history, targets judged on CSV numbers over each window, and `hornet report`'s
@@ -67,39 +67,6 @@ static int teardown_tmp(void **state)
     (void)state;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     return system(cmd) == 0 ? 0 : -1;
-}
-
-/* ---- splitting ------------------------------------------------------------------------- */
-
-static void test_split_python_dialect(void **state)
-{
-    struct report_csv_records r;
-    size_t bad = 0;
-    const char *text = "\xEF\xBB\xBFh1,h2,h3\r\n"
-                       "a,\"b,c\",\"d \"\"q\"\"\"\r\n"
-                       "\"multi\nline\",,x\n"
-                       "last,\"\",\r\n";
-
-    (void)state;
-    assert_int_equal(report_csv_split(text, &r, &bad), 4);
-    assert_int_equal(r.counts[0], 3);
-    assert_string_equal(r.fields[0][0], "h1");          /* the BOM is skipped */
-    assert_string_equal(r.fields[1][1], "b,c");
-    assert_string_equal(r.fields[1][2], "d \"q\"");
-    assert_string_equal(r.fields[2][0], "multi\nline");
-    assert_string_equal(r.fields[2][1], "");
-    assert_string_equal(r.fields[2][2], "x");            /* LF alone ends a record too */
-    assert_int_equal(r.lines[2], 3);
-    assert_int_equal(r.lines[3], 5);                     /* after the quoted newline */
-    assert_int_equal(r.counts[3], 3);
-    assert_string_equal(r.fields[3][1], "");
-    assert_string_equal(r.fields[3][2], "");
-    report_csv_records_free(&r);
-
-    assert_int_equal(report_csv_split("a,b\r\nc,\"open\r\nnever closed\r\n", &r, &bad), -1);
-    assert_int_equal(bad, 2);
-    assert_int_equal(report_csv_split("", &r, &bad), 0);
-    report_csv_records_free(&r);
 }
 
 static void test_parse_utc(void **state)
@@ -1002,7 +969,6 @@ static void test_main_scenario_verdicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split_python_dialect),
         cmocka_unit_test(test_parse_utc),
         cmocka_unit_test(test_locust_run1_exact),
         cmocka_unit_test(test_locust_run1_history_failures),
