@@ -1,7 +1,7 @@
 /* report: what every report format shares: the facts computed once from the input (times,
  * sorted endpoints, target tallies, why the run failed), text formatting in the units a load
- * tester reads, and atomic file output. The Markdown and HTML bodies are in report_md.c and
- * report_html.c. Pure apart from file output; main thread. */
+ * tester reads, and atomic file output. The content is modelled once (report_model.c) and
+ * rendered by report_md.c and report_html.c. Pure apart from file output; main thread. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -416,12 +416,13 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-typedef void (*render_fn)(FILE *, const struct report_input *, const struct report_facts *);
+typedef void (*render_fn)(FILE *, const struct report_model *);
 
 static char *render(const struct report_input *given, size_t *len, render_fn fn)
 {
     struct report_facts *f = malloc(sizeof *f);
     struct report_input local = *given, *in = &local;
+    struct report_model model;
     char *text = NULL;
     size_t n = 0;
     FILE *out;
@@ -437,14 +438,19 @@ static char *render(const struct report_input *given, size_t *len, render_fn fn)
         in->n_events = in->snap->n_events;
     }
     report_facts_compute(in, f);
+    if (report_model_build(&model, in, f) < 0) {
+        free(f);
+        return NULL;
+    }
     out = open_memstream(&text, &n);
     if (out) {
-        fn(out, in, f);
+        fn(out, &model);
         if (fclose(out) != 0) {
             free(text);
             text = NULL;
         }
     }
+    report_model_free(&model);
     free(f);
     if (text && len)
         *len = n;

@@ -1,7 +1,8 @@
-/* report_internal: what the report modules share (report.c, report_md.c, report_html.c,
- * report_svg.c, report_csv.c, report_estimate.c, report_main.c) and what their tests reach:
- * the facts every format shows, text formatting, chart drawing, reading CSV files back and
- * estimating statistics from their cells. Not part of hornet's public API. */
+/* report_internal: what the report modules share (report.c, report_model.c, report_md.c,
+ * report_html.c, report_svg.c, report_csv.c, report_estimate.c, report_main.c) and what their
+ * tests reach: the facts every format shows, the section model both renderers walk, text
+ * formatting, chart drawing, reading CSV files back and estimating statistics from their
+ * cells. Not part of hornet's public API. */
 #ifndef HORNET_REPORT_INTERNAL_H
 #define HORNET_REPORT_INTERNAL_H
 
@@ -77,12 +78,133 @@ const char *report_event_source(uint8_t who);
 /* What the p50/p95/p99 series mean, for a caption. */
 const char *report_pct_kind_text(enum report_pct_kind k);
 
-/* ---- Markdown and HTML bodies ----------------------------------------------------------- */
+/* ---- the section model (report_model.c) -------------------------------------------------- */
 
-/* The whole Markdown / HTML document for in (facts computed from it) written to out. */
-void report_md_render(FILE *out, const struct report_input *in, const struct report_facts *f);
-void report_html_render(FILE *out, const struct report_input *in,
-                        const struct report_facts *f);
+/* How a run of text is shown. */
+enum report_style {
+    REPORT_TEXT = 0,            /* plain text (from the run: escaped for every format) */
+    REPORT_PROSE,               /* hornet's own words, shown as written (Markdown does not
+                                   escape them: "~10 s" stays as is) */
+    REPORT_EM,                  /* emphasis */
+    REPORT_STRONG,              /* strong emphasis */
+    REPORT_CODE,                /* code (a command, a key, a file name) */
+    REPORT_NAME,                /* an endpoint's name: code that may wrap after / ? & */
+    REPORT_PRE,                 /* text whose line breaks matter (a traceback) */
+    REPORT_STATUS,              /* a target's status word; cell.status says which */
+    REPORT_VERDICT,             /* "PASS" or "FAIL" as a badge */
+    REPORT_APPROX,              /* the "approximately" sign (the run's text is unused) */
+};
+
+#define REPORT_MAX_RUNS 12
+struct report_run {
+    uint8_t style;              /* enum report_style */
+    const char *text;
+};
+
+/* A paragraph, or a list item: runs of styled text. */
+struct report_para {
+    struct report_run runs[REPORT_MAX_RUNS];
+    uint8_t n_runs;
+};
+
+struct report_cell {
+    const char *text;           /* NULL: nothing in this cell (not even an empty value) */
+    uint8_t style;              /* enum report_style */
+    uint8_t status;             /* enum target_status: REPORT_STATUS cells and tinted cells */
+    uint8_t level;              /* enum event_level: a warning or error is flagged as such */
+    bool approx;                /* an estimate: the "approximately" sign comes first */
+    bool tinted;                /* coloured by status (a target's margin) */
+    double bar;                 /* the row's share drawn as a bar (tables with bars) */
+    const char *code_suffix;    /* shown after the text as " (CODE)"; may be NULL */
+};
+
+struct report_table {
+    const char *const *heads;   /* NULL-terminated column titles */
+    const char *numeric;        /* per column: 'n' numeric (right-aligned), '-' text, 'w' a
+                                   moment in the run (+m:ss: right-aligned in HTML, left in
+                                   Markdown, where the signs line up) */
+    uint8_t n_cols;
+    size_t n_rows, n_cells;
+    struct report_cell *cells;  /* row-major, n_rows * n_cols */
+    bool total_last;            /* the last row is the total */
+    bool bars;                  /* each row's last cell carries a bar (Markdown draws it) */
+    bool settings;              /* key/value pairs (HTML: a definition list) */
+    bool wide;                  /* many columns: compact and scrollable */
+    bool scroll;                /* may need to scroll sideways */
+    bool timeline;              /* the timeline: its first columns do not wrap */
+};
+
+enum report_block_kind {
+    REPORT_PARA = 0,            /* para; note: a side remark */
+    REPORT_SUBHEAD,             /* text */
+    REPORT_TABLE,               /* table */
+    REPORT_LIST,                /* items */
+    REPORT_DIST_CHART,          /* where the HTML report draws the distribution (beside the
+                                   table that follows) */
+};
+
+struct report_block {
+    uint8_t kind;               /* enum report_block_kind */
+    bool note;
+    const char *text;
+    struct report_para para;
+    struct report_table *table;
+    struct report_para *items;
+    size_t n_items;
+};
+
+/* What a section is for: a renderer may show the special ones in its own way. */
+enum report_role {
+    REPORT_ROLE_BODY = 0,       /* a heading and its blocks */
+    REPORT_ROLE_TITLE,          /* the document's title and headline */
+    REPORT_ROLE_SUMMARY,        /* the run's key numbers (HTML: cards) */
+    REPORT_ROLE_CHARTS,         /* charts over time (HTML only; no blocks) */
+    REPORT_ROLE_NOTES,          /* notes at the end (HTML: the footer) */
+};
+
+#define REPORT_MAX_BLOCKS 12
+struct report_section {
+    const char *id;             /* stable: "configuration", "assessment", ... */
+    const char *title;
+    uint8_t role;               /* enum report_role */
+    struct report_block blocks[REPORT_MAX_BLOCKS];
+    size_t n_blocks;
+};
+
+/* The run's key numbers as shown (the HTML header and cards). */
+struct report_headline {
+    const char *title;          /* the scenario's name, or "hornet run" */
+    bool passed, running, any_failure;
+    const char *summary;        /* why: "4 of 4 targets met" */
+    const char *requests, *failures, *failure_share, *throughput, *start, *duration;
+    const char *expected;       /* NULL: not recorded */
+    const char *expected_share;
+    const char *latency[5];     /* median, average, p95, p99, max ("n/a" without timings) */
+};
+
+#define REPORT_MAX_SECTIONS 12
+struct report_model {
+    const struct report_input *in;
+    const struct report_facts *facts;
+    struct report_headline head;
+    struct report_section sections[REPORT_MAX_SECTIONS];
+    size_t n_sections;
+    void **owned;               /* the arena: what report_model_free frees */
+    size_t n_owned, cap_owned;
+    bool oom;
+};
+
+/* Build the report's model from in and its facts (both must outlive the model). -1 on OOM
+ * (nothing to free). */
+int report_model_build(struct report_model *m, const struct report_input *in,
+                       const struct report_facts *f);
+void report_model_free(struct report_model *m);
+
+/* ---- Markdown and HTML renderers --------------------------------------------------------- */
+
+/* The whole Markdown / HTML document of model m written to out. */
+void report_md_render(FILE *out, const struct report_model *m);
+void report_html_render(FILE *out, const struct report_model *m);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 
