@@ -534,16 +534,25 @@ static int split_args(const char *src, size_t s, size_t e, struct arg *args, siz
     }
 }
 
-static int arg_int(const char *src, const struct arg *a, int64_t *out)
+/* The argument's text NUL-terminated in buf; -1 when empty or longer than a number can be. */
+static int arg_text(const char *src, const struct arg *a, char *buf, size_t size)
 {
-    char buf[32], *end;
     size_t n = a->e - a->s;
 
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= size)
         return -1;
     memcpy(buf, src + a->s, n);
     buf[n] = '\0';
     errno = 0;
+    return 0;
+}
+
+static int arg_int(const char *src, const struct arg *a, int64_t *out)
+{
+    char buf[32], *end;
+
+    if (arg_text(src, a, buf, sizeof buf) < 0)
+        return -1;
     *out = strtoll(buf, &end, 10);
     return errno || *end ? -1 : 0;
 }
@@ -551,13 +560,9 @@ static int arg_int(const char *src, const struct arg *a, int64_t *out)
 static int arg_double(const char *src, const struct arg *a, double *out)
 {
     char buf[64], *end;
-    size_t n = a->e - a->s;
 
-    if (n == 0 || n >= sizeof buf)
+    if (arg_text(src, a, buf, sizeof buf) < 0)
         return -1;
-    memcpy(buf, src + a->s, n);
-    buf[n] = '\0';
-    errno = 0;
     *out = strtod(buf, &end);
     return errno || *end || !isfinite(*out) ? -1 : 0;
 }
