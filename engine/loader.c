@@ -751,24 +751,6 @@ static size_t offset_in(const struct loader *ld, size_t off, size_t col)
     return off < ld->len && ld->text[off] == '"' ? loader_string_offset(ld, off, col) : off;
 }
 
-int loader_compile(struct loader *ld, const cJSON *item, enum loader_at at, const char *src,
-                   enum tmpl_escape esc, struct tmpl **out)
-{
-    size_t off = at == LOADER_KEY ? loader_key_offset(ld, item) : loader_value_offset(ld, item);
-    char msg[256];
-    size_t col = 0;
-
-    *out = tmpl_compile(src, esc, &ld->sym, msg, sizeof msg, &col);
-    if (!*out)
-        return loader_fail_at(ld, offset_in(ld, off, col), "%s", msg);
-    if (loader_note_uses(ld, *out, item, at) < 0) {
-        tmpl_free(*out);
-        *out = NULL;
-        return -1;
-    }
-    return 0;
-}
-
 /* Column of the first "${name" (or "${raw:name") in src, 0 when not found. */
 static size_t var_column(const char *src, const char *name)
 {
@@ -810,14 +792,16 @@ static int note_use(struct loader *ld, const struct tmpl *t, uint32_t var, const
     off = offset_in(ld, off, var_column(tmpl_source(t), name));
     u = &ld->uses[ld->n_uses];
     *u = (struct loader_use){var, ld->in_class_headers ? -2 : ld->on_start, (uint32_t)off,
-                         strdup(ld->path)};
+                             strdup(ld->path)};
     if (!u->path)
         return loader_fail(ld, item, at, "out of memory");
     ld->n_uses++;
     return 0;
 }
 
-int loader_note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item, enum loader_at at)
+/* Record the variables t reads for the class checks (item: the item holding t). */
+static int note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item,
+                     enum loader_at at)
 {
     size_t n = tmpl_vars_used(t, NULL, 0);
     uint32_t *vars = n ? malloc(n * sizeof *vars) : NULL;
@@ -830,4 +814,22 @@ int loader_note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item,
         rc = note_use(ld, t, vars[i], item, at);
     free(vars);
     return rc;
+}
+
+int loader_compile(struct loader *ld, const cJSON *item, enum loader_at at, const char *src,
+                   enum tmpl_escape esc, struct tmpl **out)
+{
+    size_t off = at == LOADER_KEY ? loader_key_offset(ld, item) : loader_value_offset(ld, item);
+    char msg[256];
+    size_t col = 0;
+
+    *out = tmpl_compile(src, esc, &ld->sym, msg, sizeof msg, &col);
+    if (!*out)
+        return loader_fail_at(ld, offset_in(ld, off, col), "%s", msg);
+    if (note_uses(ld, *out, item, at) < 0) {
+        tmpl_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }

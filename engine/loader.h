@@ -112,7 +112,5 @@ int loader_compile(struct loader *ld, const cJSON *item, enum loader_at at, cons
                    enum tmpl_escape esc, struct tmpl **out);
 /* The source text of a number item, as written. -1 when longer than n - 1. */
 int loader_number_text(const struct loader *ld, const cJSON *item, char *buf, size_t n);
-/* Record the variables t reads for the class checks (pos: the item holding t). */
-int loader_note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item, enum loader_at at);
 
 #endif

@@ -220,10 +220,6 @@ struct scenario {
  * POST, PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen);
 
-/* The same from a string; filename is used in messages and to resolve data files. */
-int scenario_load_string(const char *text, const char *filename, struct scenario **out,
-                         char *err, size_t errlen);
-
 /* Keep only the named user classes (none: all), and the tasks that carry one of `tags` (none:
  * all) and none of `exclude`. -1 with a message when a class name is unknown or nothing is
  * left to run. */

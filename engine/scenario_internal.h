@@ -19,10 +19,6 @@ int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_em
 void scenario_step_free_list(struct step *steps, uint32_t n);
 int scenario_step_headers(struct loader *ld, const cJSON *obj, struct kv_tmpl **out, uint32_t *n);
 void scenario_step_free_headers(struct kv_tmpl *kv, uint32_t n);
-/* Parse a JSON path ("results[0].id", "results.*.id", "$") at item; errors point inside. */
-int scenario_step_json_path(struct loader *ld, const cJSON *item, const char *text,
-                            struct json_path *out);
-void scenario_step_free_json_path(struct json_path *p);
 
 /* ---- scenario_class.c */
 int scenario_class_parse_all(struct loader *ld, const cJSON *list);
@@ -45,6 +41,11 @@ int scenario_targets_parse(struct loader *ld, const cJSON *obj);
 void scenario_targets_free(struct target_def *t, uint32_t n);
 
 /* ---- scenario.c */
+/* scenario_load from a string (tests write their scenarios inline); filename is used in
+ * messages and to resolve data files. */
+int scenario_load_string(const char *text, const char *filename, struct scenario **out,
+                         char *err, size_t errlen);
+
 /* The endpoint index of (method, name), added when new; -1 when there are too many. */
 int scenario_add_endpoint(struct loader *ld, enum http_method m, const char *name, uint32_t *out);
 /* The index of variable name in s->vars, appended when new. -1 on OOM. */

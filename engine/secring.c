@@ -148,11 +148,6 @@ void secring_destroy(struct secring *r)
     free(r);
 }
 
-size_t secring_len(const struct secring *r)
-{
-    return r->len;
-}
-
 size_t secring_memory(const struct secring *r)
 {
     return r->mem;

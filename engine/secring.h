@@ -31,10 +31,9 @@ struct secring;
 struct secring *secring_create(size_t seconds, size_t n_parts);
 void secring_destroy(struct secring *r);
 
-size_t secring_len(const struct secring *r);
 size_t secring_memory(const struct secring *r);     /* bytes held, the struct included */
 
-/* The second slot i holds; INT64_MIN when unused. i < secring_len. */
+/* The second slot i holds; INT64_MIN when unused (i below the ring's length). */
 int64_t secring_second(const struct secring *r, size_t i);
 /* The slot holding second t, or -1. */
 long secring_find(const struct secring *r, int64_t t);

@@ -105,7 +105,6 @@ struct snap_event {
 #define SNAP_MAX_TARGETS 32
 enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL,
                      TARGET_SKIPPED /* not judged: a throughput target of a changed load */ };
-const char *target_status_name(enum target_status s);     /* "pending", "pass", ... */
 struct snap_target {
     char text[96];                  /* "p99 < 500 ms" */
     char endpoint[SNAP_NAME_MAX];   /* "GET /api/v1/x/", "" for the whole run */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "secring.h"
 #include "stats.h"
+#include "stats_internal.h"
 
 #define RING_LEN STATS_DETAIL_SECONDS
 #define WINDOW_SECONDS 10            /* current percentiles: [floor(now) - 10, floor(now)] */

@@ -70,7 +70,4 @@ void stats_reset(struct stats *s, double now);
  * run length; percentiles of entries without new data are cached. */
 void stats_fill(struct stats *s, double now, struct snapshot *out);
 
-/* Bytes the collector holds (for tests and diagnostics: constant once the run is warm). */
-size_t stats_memory(const struct stats *s);
-
 #endif

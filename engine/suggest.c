@@ -10,9 +10,10 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* Three rolling rows of the distance matrix: the current one, the previous, and the one before
- * it (for swaps). */
-size_t suggest_distance(const char *a, size_t na, const char *b, size_t nb)
+/* The edit distance of a (na bytes) and b (nb bytes) under the rule of suggest.h; SIZE_MAX
+ * when either is longer than SUGGEST_MAX_LEN. Three rolling rows of the distance matrix: the
+ * current one, the previous, and the one before it (for swaps). */
+static size_t distance(const char *a, size_t na, const char *b, size_t nb)
 {
     size_t d[3][SUGGEST_MAX_LEN + 1];
 
@@ -52,7 +53,7 @@ const char *suggest_closest(const char *word, size_t n, const char *const *candi
 
         if (!candidates[i])
             continue;
-        d = suggest_distance(word, n, candidates[i], strlen(candidates[i]));
+        d = distance(word, n, candidates[i], strlen(candidates[i]));
         if (d < best) {
             best = d;
             pick = candidates[i];

@@ -13,10 +13,6 @@
 
 #define SUGGEST_MAX_LEN 64
 
-/* The edit distance of a (na bytes) and b (nb bytes) under the rule above; SIZE_MAX when
- * either is longer than SUGGEST_MAX_LEN. */
-size_t suggest_distance(const char *a, size_t na, const char *b, size_t nb);
-
 /* The candidate closest to word (n bytes), or NULL when none is close enough to be a likely
  * typo. NULL candidates are skipped. The result points into candidates. */
 const char *suggest_closest(const char *word, size_t n, const char *const *candidates,

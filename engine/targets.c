@@ -8,17 +8,6 @@
 #define TIME_RISK 0.9           /* at risk beyond 90% of an upper time/throughput bound */
 #define RATE_RISK 0.8           /* at risk once 80% of the failure budget is used */
 
-const char *target_status_name(enum target_status s)
-{
-    switch (s) {
-    case TARGET_PASS: return "pass";
-    case TARGET_AT_RISK: return "at risk";
-    case TARGET_FAIL: return "fail";
-    case TARGET_SKIPPED: return "skipped";
-    default: return "pending";
-    }
-}
-
 static bool is_rate(const struct target_def *t)
 {
     return t->metric == TARGET_SUCCESS_RATE || t->metric == TARGET_FAILURE_RATE;

@@ -7,6 +7,7 @@
  * Threads: compiled on the loading thread; a compiled template is read-only and rendered
  * concurrently by every worker thread (each with its own ctx, rng and output buffer). */
 #include "template.h"
+#include "template_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

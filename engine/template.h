@@ -78,12 +78,9 @@ int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf 
  * only when this holds, see scenario.h). */
 bool tmpl_vars_set(const struct tmpl *t, const struct user_var *vars);
 
-bool tmpl_is_constant(const struct tmpl *t);        /* no expression left after env: */
 const char *tmpl_source(const struct tmpl *t);      /* as written */
 /* Indices of the variables t reads (at most cap); returns how many there are in all. */
 size_t tmpl_vars_used(const struct tmpl *t, uint32_t *out, size_t cap);
-/* The rendering of a constant template (tmpl_is_constant), without a context. */
-const char *tmpl_constant_text(const struct tmpl *t);
 void tmpl_free(struct tmpl *t);
 
 /* The PRNG templates use: splitmix64 step. Exposed so the engine draws from the same stream. */

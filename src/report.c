@@ -152,7 +152,8 @@ const char *report_status_class(uint8_t status)
     }
 }
 
-const char *report_target_scope(const struct snap_target *t)
+/* "All requests" or the endpoint label. */
+static const char *target_scope(const struct snap_target *t)
 {
     return t->endpoint[0] ? t->endpoint : "All requests";
 }
@@ -307,11 +308,11 @@ static void target_reasons(const struct snapshot *s, struct report_facts *f)
     for (uint32_t i = 0; i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         if (t->status == TARGET_FAIL)
-            add_reason(f, "Target failed: %s, %s (%s window): %s", report_target_scope(t),
+            add_reason(f, "Target failed: %s, %s (%s window): %s", target_scope(t),
                        t->text, t->window, t->detail);
         else if (t->status == TARGET_PENDING)
             add_reason(f, "Target without data: %s, %s (%s window): %s",
-                       report_target_scope(t), t->text, t->window, no_data_why(s, t));
+                       target_scope(t), t->text, t->window, no_data_why(s, t));
     }
 }
 

@@ -65,8 +65,6 @@ const char *report_bucket_label(int bucket);
 const char *report_status_word(uint8_t status);
 /* "pass", "risk", "fail", "pending", "skipped": CSS classes. */
 const char *report_status_class(uint8_t status);
-/* "All requests" or the endpoint label. */
-const char *report_target_scope(const struct snap_target *t);
 /* The target's value over its window in its unit ("612 ms", "99.20%", "52.3/s"), or "no data". */
 void report_target_actual(const struct snap_target *t, char *out, size_t n);
 /* How far the value is from its bound: "+22% over the bound", "41% of the bound",

@@ -3,8 +3,9 @@
 
 An exported function is one declared (or defined static inline) in a header of engine/, src/
 or ui/. It is dead when its name appears in no file of those folders other than the .c that
-defines it and the declaration itself: tests do not count as callers, so a function only a test
-calls is listed too (make it static and test it through its module's API, or delete it).
+defines it and the declaration itself: tests do not count as callers. One exception, the house
+style's: a module's internals that its tests need are declared in MODULE_internal.h, and such a
+declaration is not dead while a test (tests/*.c) calls it.
 
 Prints one line per dead function, "header:line: name (defined in file.c)", and exits 1 when
 there is any; exits 0 and prints nothing otherwise. Usage: tests/dead_exports.py [ROOT]
@@ -62,9 +63,20 @@ def declarations(text):
     return out
 
 
+def test_sources(root):
+    tests = os.path.join(root, "tests")
+    out = []
+    for name in sorted(os.listdir(tests)):
+        if name.endswith(".c"):
+            with open(os.path.join(tests, name), encoding="utf-8", errors="replace") as f:
+                out.append(strip_comments(f.read()))
+    return out
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
     files = dict(sources(root))
+    tests = test_sources(root)
     dead = []
     for header, text in files.items():
         if not header.endswith(".h"):
@@ -80,6 +92,9 @@ def main():
                     continue
                 n = len(word.findall(body))
                 uses += n - 1 if path == header else n
+            if uses <= 0 and header.endswith("_internal.h") and \
+                    any(word.search(t) for t in tests):
+                continue                # an internal the module's tests need
             if uses <= 0:
                 dead.append("%s:%d: %s (defined in %s)" % (header, line, name, owner or "?"))
     for d in dead:

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include "engine.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "target/target.h"
 
 struct fixture {

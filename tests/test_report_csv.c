@@ -22,6 +22,7 @@
 #include "cdf.h"
 #include "report_internal.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 
 #define LOCUST "tests/fixtures/locust/"
 #define FIX "tests/fixtures/report/"

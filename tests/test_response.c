@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "response.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "template.h"
 
 #define MAX_VARS 32

@@ -15,6 +15,7 @@
 #include "scenario_internal.h"
 #include "snapshot.h"
 #include "template.h"
+#include "template_internal.h"
 
 #define BROKEN "tests/fixtures/scenarios/broken/"
 #define FULL "tests/fixtures/scenarios/valid/full.json"

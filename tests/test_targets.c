@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "recorder.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "targets.h"
 #include "tracker.h"
 

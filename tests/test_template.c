@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "suggest.h"
 #include "template.h"
+#include "template_internal.h"
 
 /* A symbol table like the loader's: two variables known up front, one feeder. */
 struct fixture {

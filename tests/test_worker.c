@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include "engine.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "version.h"
 
 #define MAX_CONNS 600

@@ -173,7 +173,8 @@ void api_destroy(struct api *a)
     free(a);
 }
 
-const char *api_token(const struct api *a, const char *username)
+/* The token of a test account ("loadtest_user", ...), or NULL. */
+static const char *account_token(const struct api *a, const char *username)
 {
     for (int u = 0; u < USER_COUNT; u++) {
         if (!strcmp(api_user_names[u], username))
@@ -261,11 +262,11 @@ static void handle_auth(struct api *a, const struct api_request *rq,
         strbuf_putc(&errs, '}');
         strbuf_append(out, errs.data, errs.len);
         rs->status = 400;
-    } else if (!api_token(a, user) || strcmp(password, account_password)) {
+    } else if (!account_token(a, user) || strcmp(password, account_password)) {
         api_error(out, rs, 401, "Invalid credentials.");
     } else {
         strbuf_puts(out, "{\"token\": \"");
-        strbuf_puts(out, api_token(a, user));
+        strbuf_puts(out, account_token(a, user));
         strbuf_puts(out, "\"}");
         rs->status = 200;
     }

@@ -59,7 +59,4 @@ double api_delay(struct api *a, enum target_route route);
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
                 struct strbuf *body, struct api_response *rs);
 
-/* The token of a test account ("loadtest_user", ...), or NULL. For tests. */
-const char *api_token(const struct api *a, const char *username);
-
 #endif

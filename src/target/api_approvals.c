@@ -50,7 +50,8 @@ void api_approval_list(struct api *a, const struct api_request *rq, const struct
     api_list(&a->approvals, rq, out, rs, emit_approval);
 }
 
-void api_event_add(struct api *a, const struct approval *ap, uint8_t decision)
+/* Record a decision on ap in the event log. */
+static void event_add(struct api *a, const struct approval *ap, uint8_t decision)
 {
     struct uuid id;
     struct event *e;
@@ -76,7 +77,7 @@ static void decide(struct api *a, struct approval *ap, uint8_t decision, double 
         store_table_set_status(&a->deployments, d, decision);
         ((struct deployment *)(void *)d)->updated_at = now;
     }
-    api_event_add(a, ap, decision);
+    event_add(a, ap, decision);
 }
 
 static void decide_one(struct api *a, const struct api_request *rq, const struct api_match *m,

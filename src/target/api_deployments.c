@@ -133,7 +133,8 @@ void api_deployment_free(struct record *r)
     d->text = NULL;
 }
 
-void api_deployment_json(struct strbuf *out, const struct deployment *d)
+/* A deployment as its JSON object. */
+static void deployment_json(struct strbuf *out, const struct deployment *d)
 {
     strbuf_puts(out, "{\"id\": ");
     jsonw_uuid(out, &d->rec.id);
@@ -195,13 +196,13 @@ void api_deployment_create(struct api *a, const struct api_request *rq,
     ap->created_at = rq->now;
     ap->requested_by = a->user;
     ap->decided_by = USER_NONE;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 201;
 }
 
 static void emit_deployment(struct strbuf *out, const struct record *r)
 {
-    api_deployment_json(out, (const struct deployment *)(const void *)r);
+    deployment_json(out, (const struct deployment *)(const void *)r);
 }
 
 void api_deployment_list(struct api *a, const struct api_request *rq,
@@ -233,7 +234,7 @@ void api_deployment_get(struct api *a, const struct api_request *rq,
     (void)rq;
     if (!d)
         return;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 200;
 }
 
@@ -257,6 +258,6 @@ void api_deployment_patch(struct api *a, const struct api_request *rq,
     free(d->text);
     d->text = text;
     d->updated_at = rq->now;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 200;
 }

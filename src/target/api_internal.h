@@ -83,32 +83,10 @@ struct page {
     uint32_t offset;            /* (number - 1) * size */
 };
 
-/* Read ?page= and ?page_size= (default 20, at most 100) for a list of count items. -1 after
- * answering 404 {"detail": "Invalid page."}. */
-int api_page(const struct api_request *rq, uint32_t count, struct page *pg, struct strbuf *out,
-             struct api_response *rs);
-
-/* Append "count", "next", "previous" and open "results": [ (the caller writes the items and
- * closes with "]}"). Links keep page_size and status when the request gave them. */
-void api_page_open(struct strbuf *out, const struct api_request *rq, const struct page *pg,
-                   uint32_t count, const char *status);
-
-/* Append the records of a page, newest first, separated by ", ": every record of the table
- * when filter is DECISION_COUNT, else those with that status (newest entry first). */
-void api_page_records(struct store_table *t, int filter, const struct page *pg,
-                      struct strbuf *out, void (*emit)(struct strbuf *out, const struct record *r));
-
 /* A whole paginated listing of t filtered by ?status= (answers 400/404 itself): count, links
  * and the page's records written by emit; status 200. */
 void api_list(struct store_table *t, const struct api_request *rq, struct strbuf *out,
               struct api_response *rs, void (*emit)(struct strbuf *out, const struct record *r));
-
-/* How many records a listing with this filter has. */
-uint32_t api_filtered_count(const struct store_table *t, int filter);
-
-/* The status name given in ?status= as an enum decision, DECISION_COUNT when the parameter is
- * absent; -1 after answering 400 for an unknown value. */
-int api_status_filter(const struct api_request *rq, struct strbuf *out, struct api_response *rs);
 
 /* Parse the path argument as a UUID; -1 after answering 404. */
 int api_arg_uuid(const struct api_match *m, struct uuid *id, struct strbuf *out,
@@ -122,9 +100,6 @@ api_handler api_deployment_create, api_deployment_list, api_deployment_get,
     api_approval_bulk, api_event_list, api_connector_list, api_connector_publish,
     api_connector_job;
 
-/* Store helpers shared by the handler files. */
-void api_deployment_json(struct strbuf *out, const struct deployment *d);
 void api_deployment_free(struct record *r);
-void api_event_add(struct api *a, const struct approval *ap, uint8_t decision);
 
 #endif

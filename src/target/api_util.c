@@ -121,8 +121,16 @@ static uint64_t positive(const char *text)
     return errno || *end ? 0 : v;
 }
 
-int api_page(const struct api_request *rq, uint32_t count, struct page *pg, struct strbuf *out,
-             struct api_response *rs)
+/* How many records a listing with this filter has. */
+static uint32_t filtered_count(const struct store_table *t, int filter)
+{
+    return filter >= DECISION_COUNT ? t->count : store_table_count_status(t, (uint8_t)filter);
+}
+
+/* Read ?page= and ?page_size= (default 20, at most 100) for a list of count items. -1 after
+ * answering 404 {"detail": "Invalid page."}. */
+static int page_params(const struct api_request *rq, uint32_t count, struct page *pg,
+                       struct strbuf *out, struct api_response *rs)
 {
     char text[24];
     uint64_t size = PAGE_SIZE_DEFAULT, number = 1, pages;
@@ -168,8 +176,10 @@ static void page_link(struct strbuf *out, const struct api_request *rq, uint32_t
     strbuf_putc(out, '"');
 }
 
-void api_page_open(struct strbuf *out, const struct api_request *rq, const struct page *pg,
-                   uint32_t count, const char *status)
+/* Append "count", "next", "previous" and open "results": [ (the caller writes the items and
+ * closes with "]}"). Links keep page_size and status when the request gave them. */
+static void page_open(struct strbuf *out, const struct api_request *rq, const struct page *pg,
+                      uint32_t count, const char *status)
 {
     strbuf_puts(out, "{\"count\": ");
     strbuf_put_u64(out, count);
@@ -186,7 +196,10 @@ void api_page_open(struct strbuf *out, const struct api_request *rq, const struc
     strbuf_puts(out, ", \"results\": [");
 }
 
-int api_status_filter(const struct api_request *rq, struct strbuf *out, struct api_response *rs)
+/* The status name given in ?status= as an enum decision, DECISION_COUNT when the parameter is
+ * absent; -1 after answering 400 for an unknown value. */
+static int status_filter(const struct api_request *rq, struct strbuf *out,
+                         struct api_response *rs)
 {
     char text[32];
 
@@ -211,8 +224,11 @@ int api_arg_uuid(const struct api_match *m, struct uuid *id, struct strbuf *out,
     return -1;
 }
 
-void api_page_records(struct store_table *t, int filter, const struct page *pg,
-                      struct strbuf *out, void (*emit)(struct strbuf *out, const struct record *r))
+/* Append the records of a page, newest first, separated by ", ": every record of the table
+ * when filter is DECISION_COUNT, else those with that status (newest entry first). */
+static void page_records(struct store_table *t, int filter, const struct page *pg,
+                         struct strbuf *out,
+                         void (*emit)(struct strbuf *out, const struct record *r))
 {
     struct record *r;
     uint32_t skip = pg->offset;
@@ -238,23 +254,19 @@ void api_page_records(struct store_table *t, int filter, const struct page *pg,
 void api_list(struct store_table *t, const struct api_request *rq, struct strbuf *out,
               struct api_response *rs, void (*emit)(struct strbuf *out, const struct record *r))
 {
-    int filter = api_status_filter(rq, out, rs);
+    int filter = status_filter(rq, out, rs);
     uint32_t count;
     struct page pg;
 
     if (filter < 0)
         return;
-    count = api_filtered_count(t, filter);
-    if (api_page(rq, count, &pg, out, rs))
+    count = filtered_count(t, filter);
+    if (page_params(rq, count, &pg, out, rs))
         return;
-    api_page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
+    page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
                                                                : NULL);
-    api_page_records(t, filter, &pg, out, emit);
+    page_records(t, filter, &pg, out, emit);
     strbuf_append(out, "]}", 2);
     rs->status = 200;
 }
 
-uint32_t api_filtered_count(const struct store_table *t, int filter)
-{
-    return filter >= DECISION_COUNT ? t->count : store_table_count_status(t, (uint8_t)filter);
-}
