@@ -160,8 +160,8 @@ struct feeder {
 };
 
 /* A performance target the run is judged on: a metric of the whole run (endpoint < 0:
- * Aggregated) or of one endpoint, over a window, within bounds. Times in milliseconds, rates as fractions 0..1,
- * throughput in requests per second. */
+ * Aggregated) or of one endpoint, over a window, within bounds. Times in milliseconds, rates
+ * as fractions 0..1, throughput in requests per second. */
 enum target_metric {
     TARGET_PERCENTILE = 0,      /* pct: 0.5 .. 1.0 (1.0 is max) */
     TARGET_MEDIAN,

@@ -1,6 +1,6 @@
 /* report: the end-of-run reports (verdict, targets, statistics), from plain data (a snapshot,
- * the run's seconds and events): a Markdown report to paste into a wiki and one self-contained HTML file (inline CSS
- * and SVG charts, no network fetch). `hornet report PREFIX` rebuilds both from a run's CSV
+ * the run's seconds and events): a Markdown report to paste into a wiki and one
+ * self-contained HTML file (inline CSS and SVG charts, no network fetch). `hornet report PREFIX` rebuilds both from a run's CSV
  * files, hornet's or Locust's, and can judge a scenario's targets on them.
  *
  * Sections, in both formats: run configuration, results summary, performance assessment
