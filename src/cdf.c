@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cdf.h"
+#include "cdf_internal.h"
 
 static void push(struct cdf *c, double p, double v)
 {

@@ -17,8 +17,6 @@ struct cdf {
 /* From percentile cells (bits of na mark missing ones), the minimum and the maximum (either
  * may be NAN: not known). false when no cell is usable. */
 bool cdf_from_cells(struct cdf *c, const double *pct, uint16_t na, double min, double max);
-/* The share of requests at or below ms (linear between points). */
-double cdf_at(const struct cdf *c, double ms);
 /* The value at percentile p of a weighted mix of n (<= CDF_MAX_MIX) distributions (weights may
  * be negative: the difference of two cumulative distributions), found on the union of their
  * points. false when the weights do not sum to more than 0. */

@@ -22,9 +22,6 @@ enum log_level {
 /* "DEBUG", "info", "Warning", ... (any case; also "WARN") -> 0 and *out; -1 otherwise. */
 int log_level_parse(const char *name, enum log_level *out);
 
-/* "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"; "UNKNOWN" for other numbers. Static. */
-const char *log_level_name(enum log_level level);
-
 /* Set the threshold, open logfile (appended to, created 0644; NULL: none) and choose whether
  * lines also go to stderr. A second call replaces the first (its file is closed).
  * -1 with "cannot open log file 'x': reason" in err; the previous settings then stay. */
@@ -37,9 +34,6 @@ int log_init(enum log_level level, const char *logfile, bool to_stderr, char *er
 __attribute__((format(printf, 2, 3)))
 #endif
 void log_msg(enum log_level level, const char *fmt, ...);
-
-/* Would a line at this level be written? Lets callers skip costly arguments. Thread-safe. */
-bool log_enabled(enum log_level level);
 
 /* Switch the stderr copy on or off (off while the dashboard owns the terminal: then only the
  * log file gets lines). Thread-safe. */

@@ -7,6 +7,7 @@
  *
  * Main thread only; the parse keeps no state between calls. */
 #include "options.h"
+#include "options_internal.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -55,13 +55,6 @@ struct report_input {
     size_t n_notes;
 };
 
-/* The Markdown report as a malloc'd NUL-terminated string (length in *len, len may be NULL);
- * the caller frees it. NULL on OOM. */
-char *report_markdown(const struct report_input *in, size_t *len);
-
-/* The HTML report, same contract as report_markdown. */
-char *report_html(const struct report_input *in, size_t *len);
-
 /* Write the Markdown / HTML report to path atomically (a temporary file in the same directory,
  * fsync, rename), creating missing directories. -1 with "cannot write PATH: reason" in err. */
 int report_write_markdown(const struct report_input *in, const char *path, char *err,

@@ -76,6 +76,15 @@ const char *report_event_source(uint8_t who);
 /* What the p50/p95/p99 series mean, for a caption. */
 const char *report_pct_kind_text(enum report_pct_kind k);
 
+/* ---- whole documents as strings (report.c; the tests compare them) ---------------------- */
+
+/* The Markdown report as a malloc'd NUL-terminated string (length in *len, len may be NULL);
+ * the caller frees it. NULL on OOM. */
+char *report_markdown(const struct report_input *in, size_t *len);
+
+/* The HTML report, same contract as report_markdown. */
+char *report_html(const struct report_input *in, size_t *len);
+
 /* ---- the section model (report_model.c) -------------------------------------------------- */
 
 /* How a run of text is shown. */

@@ -82,7 +82,10 @@ def main():
         if not header.endswith(".h"):
             continue
         for name, line in declarations(text):
-            word = re.compile(r"\b%s\b" % re.escape(name))
+            # a use of the name, not a struct member (s.name, s->name) nor a variable or member
+            # of the same name being declared (char *name; int name[4];)
+            word = re.compile(r"(?<![.>\w])(?<![\w*]\s)(?<!\w\s\*)%s\b(?!\s*[;\[=])|"
+                              r"(?<![.>\w])%s\b(?=\s*\()" % (re.escape(name), re.escape(name)))
             definition = re.compile(r"^[A-Za-z_][^;\n]*\b%s\s*\([^;]*$" % re.escape(name), re.M)
             owner = next((p for p, t in files.items() if p.endswith(".c")
                           and definition.search(t)), None)

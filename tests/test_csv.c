@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "csv_internal.h"
 #include "fixtures/golden/snapshot_fixture.h"
 
 #define GOLDEN_DIR "tests/fixtures/golden/"

@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "target/target.h"
+#include "target/target_internal.h"
 
 struct fixture {
     struct target *target;

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "cdf.h"
+#include "cdf_internal.h"
 #include "report_internal.h"
 #include "scenario.h"
 #include "scenario_internal.h"

@@ -17,10 +17,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include "target/delay.h"
+#include "target/delay_internal.h"
 #include "target/jsonw.h"
 #include "target/served.h"
 #include "target/store.h"
 #include "target/target.h"
+#include "target/target_internal.h"
 
 /* --- settings --- */
 

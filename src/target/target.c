@@ -9,6 +9,7 @@
 #include <string.h>
 #include "server.h"
 #include "target.h"
+#include "target_internal.h"
 
 struct target {
     struct ev_loop *loop;
