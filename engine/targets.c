@@ -96,40 +96,61 @@ enum target_status target_judge(const struct target_def *t, bool has_data, doubl
     return st;
 }
 
-/* The value of a run-window target from the snapshot's cumulative numbers. */
-static bool run_value(const struct target_def *d, const struct snapshot *s, double *v)
+bool targets_metric_value(const struct target_def *d, const struct targets_window *w,
+                          double *v)
 {
-    const struct snap_stats *e = d->endpoint < 0 ? &s->total : &s->endpoints[d->endpoint];
-    uint64_t timed = e->requests - e->none_requests;
-
     switch (d->metric) {
     case TARGET_RPS:
-        *v = s->now > s->start_time ? (double)e->requests / (s->now - s->start_time) : 0.0;
-        if (s->end_time > s->start_time)
-            *v = (double)e->requests / (s->end_time - s->start_time);
-        return s->now - s->start_time >= 1.0;
+        *v = w->seconds > 0 ? (double)w->requests / w->seconds : 0.0;
+        return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (e->requests == 0)
+        if (w->requests == 0)
             return false;
-        *v = (double)e->failures / (double)e->requests;
+        *v = (double)w->failures / (double)w->requests;
         if (d->metric == TARGET_SUCCESS_RATE)
             *v = 1.0 - *v;
         return true;
     case TARGET_AVERAGE:
-        *v = timed ? (double)e->total_us / (double)timed / 1000.0 : 0.0;
-        return timed > 0;
-    case TARGET_MEDIAN:
-        *v = (double)e->median_us / 1000.0;
-        return timed > 0;
+        *v = w->timed ? (double)w->total_us / (double)w->timed / 1000.0 : 0.0;
+        return w->timed > 0;
     default:
-        for (int k = 0; k < SNAP_PCT_COUNT; k++)
-            if (fabs(snapshot_pcts[k] - d->pct) < 1e-9) {
-                *v = (double)e->pct_us[k] / 1000.0;
-                return timed > 0;
-            }
-        return false;
+        return w->timed > 0 && w->latency_ms(w->ctx, d->metric == TARGET_MEDIAN, d->pct, v);
     }
+}
+
+/* A snapshot entry's median or listed percentile (snapshot_pcts), in ms. */
+static bool snap_latency_ms(const void *ctx, bool median, double p, double *ms)
+{
+    const struct snap_stats *e = ctx;
+
+    if (median) {
+        *ms = (double)e->median_us / 1000.0;
+        return true;
+    }
+    for (int k = 0; k < SNAP_PCT_COUNT; k++)
+        if (fabs(snapshot_pcts[k] - p) < 1e-9) {
+            *ms = (double)e->pct_us[k] / 1000.0;
+            return true;
+        }
+    return false;
+}
+
+/* The value of a run-window target from the snapshot's cumulative numbers; throughput needs a
+ * second of run. */
+static bool run_value(const struct target_def *d, const struct snapshot *s, double *v)
+{
+    const struct snap_stats *e = d->endpoint < 0 ? &s->total : &s->endpoints[d->endpoint];
+    double until = s->end_time > s->start_time ? s->end_time : s->now;
+    struct targets_window w = {
+        .requests = e->requests, .failures = e->failures,
+        .timed = e->requests - e->none_requests, .total_us = e->total_us,
+        .seconds = until > s->start_time ? until - s->start_time : 0.0,
+        .latency_ms = snap_latency_ms, .ctx = e,
+    };
+    bool ok = targets_metric_value(d, &w, v);
+
+    return d->metric == TARGET_RPS ? ok && s->now - s->start_time >= 1.0 : ok;
 }
 
 static void fill_one(const struct target_def *d, struct tracker *t, struct snapshot *s,

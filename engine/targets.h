@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "scenario.h"
 #include "snapshot.h"
 
@@ -20,6 +21,24 @@ void target_format_value(const struct target_def *t, double value, char *out, si
 
 /* "run", "steady", "last 60s". */
 void target_window_name(const struct target_def *t, char *out, size_t n);
+
+/* What a target's value is computed from: the counts over its window and a way to its
+ * latencies. */
+struct targets_window {
+    uint64_t requests, failures;
+    uint64_t timed;             /* requests with a latency */
+    uint64_t total_us;          /* their sum */
+    double seconds;             /* the window's length, for throughput */
+    /* The median (median true) or percentile p of the window's latencies in ms; false when
+     * that percentile is not known. */
+    bool (*latency_ms)(const void *ctx, bool median, double p, double *ms);
+    const void *ctx;
+};
+
+/* The value of d's metric over w (ms, fraction or req/s); false when it has no meaning yet (no
+ * request for a rate, no latency for a time). Pure. */
+bool targets_metric_value(const struct target_def *d, const struct targets_window *w,
+                          double *v);
 
 struct tracker;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "hist.h"
 #include "secring.h"
+#include "targets.h"
 #include "tracker.h"
 
 struct accumulator {
@@ -140,15 +141,18 @@ void tracker_reset(struct tracker *t, double now)
     secring_clear(t->ring);
 }
 
-struct window_sum {
-    uint64_t requests, failures, none, total_us;
-    const struct hist *h;
-    double seconds;
-};
+/* The latencies of a window as a histogram. */
+static bool hist_latency_ms(const void *ctx, bool median, double p, double *ms)
+{
+    const struct hist *h = ctx;
+
+    *ms = (double)(median ? hist_median(h) : hist_percentile(h, p)) / 1000.0;
+    return h->total > 0;
+}
 
 /* The last n complete seconds before now, summed into t->scratch. */
 static bool sum_last(struct tracker *t, uint32_t entry, double now, double n,
-                     struct window_sum *w)
+                     struct targets_window *w)
 {
     int64_t end = (int64_t)floor(now), start = end - (int64_t)ceil(n);
     int64_t floor_reset = (int64_t)ceil(t->reset_time);
@@ -158,8 +162,7 @@ static bool sum_last(struct tracker *t, uint32_t entry, double now, double n,
     if (start < floor_reset)
         start = floor_reset;
     hist_reset(&t->scratch);
-    memset(w, 0, sizeof *w);
-    w->h = &t->scratch;
+    *w = (struct targets_window){.latency_ms = hist_latency_ms, .ctx = &t->scratch};
     for (int64_t sec = start; sec < end; sec++) {
         long slot = secring_find(t->ring, sec);
         const struct secring_part *s;
@@ -169,7 +172,7 @@ static bool sum_last(struct tracker *t, uint32_t entry, double now, double n,
         s = secring_part(t->ring, (size_t)slot, entry);
         w->requests += s->requests;
         w->failures += s->failures;
-        w->none += s->none;
+        w->timed += s->requests - s->none;
         w->total_us += s->total_us;
         if (s->n_pairs)
             hist_add_pairs(&t->scratch, s->pairs, s->n_pairs, s->min_us, s->max_us);
@@ -179,57 +182,24 @@ static bool sum_last(struct tracker *t, uint32_t entry, double now, double n,
 }
 
 static bool sum_steady(const struct tracker *t, const struct tracked *te, double now,
-                       struct window_sum *w)
+                       struct targets_window *w)
 {
     const struct accumulator *a = &te->steady;
 
     if (t->steady_start <= 0)
         return false;
-    w->requests = a->requests;
-    w->failures = a->failures;
-    w->none = a->none;
-    w->total_us = a->total_us;
-    w->h = &a->h;
-    w->seconds = now - t->steady_start;
+    *w = (struct targets_window){
+        .requests = a->requests, .failures = a->failures, .timed = a->requests - a->none,
+        .total_us = a->total_us, .seconds = now - t->steady_start,
+        .latency_ms = hist_latency_ms, .ctx = &a->h,
+    };
     return w->seconds >= 1.0;
-}
-
-/* The metric's value from a window's sums; false when it has no meaning yet. */
-static bool metric_value(const struct target_def *def, const struct window_sum *w,
-                         double *value)
-{
-    uint64_t timed = w->requests - w->none;
-
-    switch (def->metric) {
-    case TARGET_RPS:
-        *value = (double)w->requests / w->seconds;
-        return true;
-    case TARGET_SUCCESS_RATE:
-    case TARGET_FAILURE_RATE:
-        if (w->requests == 0)
-            return false;
-        *value = (double)w->failures / (double)w->requests;
-        if (def->metric == TARGET_SUCCESS_RATE)
-            *value = 1.0 - *value;
-        return true;
-    case TARGET_AVERAGE:
-        if (timed == 0)
-            return false;
-        *value = (double)w->total_us / (double)timed / 1000.0;
-        return true;
-    case TARGET_MEDIAN:
-        *value = (double)hist_median(w->h) / 1000.0;
-        return w->h->total > 0;
-    default:
-        *value = (double)hist_percentile(w->h, def->pct) / 1000.0;
-        return w->h->total > 0;
-    }
 }
 
 bool tracker_value(struct tracker *t, const struct target_def *def, double now,
                    double last_override, double *value)
 {
-    struct window_sum w = {0};
+    struct targets_window w = {0};
     int i = t ? find(t, def->endpoint) : -1;
     bool ok;
 
@@ -241,5 +211,5 @@ bool tracker_value(struct tracker *t, const struct target_def *def, double now,
         ok = sum_steady(t, &t->entries[i], now, &w);
     else
         ok = sum_last(t, (uint32_t)i, now, def->last, &w);
-    return ok && metric_value(def, &w, value);
+    return ok && targets_metric_value(def, &w, value);
 }
