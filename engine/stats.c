@@ -496,7 +496,7 @@ static void merge_error(struct stats *s, const struct interval *iv,
     assert(ie->endpoint < s->n_ep);
     if (ie->endpoint >= s->n_ep || ie->count == 0)
         return;
-    outcome_format(ie, text, sizeof text);
+    interval_outcome_format(ie, text, sizeof text);
     g = group_find(s, ie->endpoint, ie->expected != 0, text);
     s->groups_dirty = true;
     if (!g) {

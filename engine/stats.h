@@ -34,7 +34,7 @@ void stats_destroy(struct stats *s);
 #define STATS_MAX_ERROR_GROUPS 1024
 
 /* Add one worker interval; the interval stays owned by the caller. Its error texts are
- * formatted here (outcome_format), once per interval and group. */
+ * formatted here (interval_outcome_format), once per interval and group. */
 void stats_merge(struct stats *s, const struct interval *iv);
 
 /* Users running at the end of unix second `second` (for snap_point.users); seconds without a

@@ -13,7 +13,7 @@ static bool is_rate(const struct target_def *t)
     return t->metric == TARGET_SUCCESS_RATE || t->metric == TARGET_FAILURE_RATE;
 }
 
-void target_format_value(const struct target_def *t, double v, char *out, size_t n)
+void targets_format_value(const struct target_def *t, double v, char *out, size_t n)
 {
     if (is_rate(t))
         snprintf(out, n, "%.2f%%", v * 100.0);
@@ -25,7 +25,7 @@ void target_format_value(const struct target_def *t, double v, char *out, size_t
         snprintf(out, n, "%.0f ms", v);
 }
 
-void target_window_name(const struct target_def *t, char *out, size_t n)
+void targets_window_name(const struct target_def *t, char *out, size_t n)
 {
     if (t->window == TARGET_WINDOW_STEADY)
         snprintf(out, n, "steady");
@@ -62,8 +62,8 @@ static void describe_fail(const struct target_def *t, double v, bool low, char *
     char val[32], bound[32];
     double b = low ? t->lo : t->hi;
 
-    target_format_value(t, v, val, sizeof val);
-    target_format_value(t, b, bound, sizeof bound);
+    targets_format_value(t, v, val, sizeof val);
+    targets_format_value(t, b, bound, sizeof bound);
     if (is_rate(t))
         snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
     else if (b > 0)
@@ -73,8 +73,8 @@ static void describe_fail(const struct target_def *t, double v, bool low, char *
         snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
 }
 
-enum target_status target_judge(const struct target_def *t, bool has_data, double value,
-                                char *detail, size_t n)
+enum target_status targets_judge(const struct target_def *t, bool has_data, double value,
+                                 char *detail, size_t n)
 {
     char buf[96];
     enum target_status st;
@@ -92,7 +92,7 @@ enum target_status target_judge(const struct target_def *t, bool has_data, doubl
         return TARGET_FAIL;
     }
     st = close_to_bound(t, value) ? TARGET_AT_RISK : TARGET_PASS;
-    target_format_value(t, value, detail, n);
+    targets_format_value(t, value, detail, n);
     return st;
 }
 
@@ -162,7 +162,7 @@ static void fill_one(const struct target_def *d, struct tracker *t, struct snaps
     memset(o, 0, sizeof *o);
     snprintf(o->text, sizeof o->text, "%s", d->text);
     snprintf(o->endpoint, sizeof o->endpoint, "%s", d->endpoint_label ? d->endpoint_label : "");
-    target_window_name(d, o->window, sizeof o->window);
+    targets_window_name(d, o->window, sizeof o->window);
     o->metric = (uint8_t)d->metric;
     o->lo = d->lo;
     o->hi = d->hi;
@@ -170,11 +170,11 @@ static void fill_one(const struct target_def *d, struct tracker *t, struct snaps
     o->has_data = d->window == TARGET_WINDOW_RUN ? run_value(d, s, &o->value)
                                                  : tracker_value(t, d, now, 0, &o->value);
     o->has_current = tracker_value(t, d, now, 10, &o->current);
-    o->status = (uint8_t)target_judge(d, o->has_data, o->value, o->detail, sizeof o->detail);
+    o->status = (uint8_t)targets_judge(d, o->has_data, o->value, o->detail, sizeof o->detail);
     if (o->status == TARGET_PASS && o->has_current && !s->finished &&
-        target_judge(d, true, o->current, NULL, 0) == TARGET_FAIL) {
+        targets_judge(d, true, o->current, NULL, 0) == TARGET_FAIL) {
         o->status = TARGET_AT_RISK;
-        target_format_value(d, o->current, cur, sizeof cur);
+        targets_format_value(d, o->current, cur, sizeof cur);
         len = strlen(o->detail);
         snprintf(o->detail + len, sizeof o->detail - len, ", last 10 s: %s", cur);
     }

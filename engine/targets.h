@@ -13,14 +13,14 @@
  * bounds, AT_RISK inside but close (times and throughput within 10% of a bound; rates when
  * more than 80% of the failure budget is used), else PASS. detail (may be NULL) gets e.g.
  * "612 ms > 500 ms (+22%)", "98.2% < 99%", "412 ms (82% of the bound)". */
-enum target_status target_judge(const struct target_def *t, bool has_data, double value,
-                                char *detail, size_t n);
+enum target_status targets_judge(const struct target_def *t, bool has_data, double value,
+                                 char *detail, size_t n);
 
 /* The value in the metric's unit: "412 ms", "1.24 s", "99.2%", "152.3/s". */
-void target_format_value(const struct target_def *t, double value, char *out, size_t n);
+void targets_format_value(const struct target_def *t, double value, char *out, size_t n);
 
 /* "run", "steady", "last 60s". */
-void target_window_name(const struct target_def *t, char *out, size_t n);
+void targets_window_name(const struct target_def *t, char *out, size_t n);
 
 /* What a target's value is computed from: the counts over its window and a way to its
  * latencies. */

@@ -178,7 +178,7 @@ void report_target_actual(const struct snap_target *t, char *out, size_t n)
     if (t->metric <= TARGET_AVERAGE)
         report_fmt_ms(t->value, out, n);
     else
-        target_format_value(&d, t->value, out, n);
+        targets_format_value(&d, t->value, out, n);
 }
 
 static bool metric_is_rate(uint8_t m)

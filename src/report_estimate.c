@@ -560,14 +560,14 @@ static void judge_targets(struct report_estimate *r, const struct report_csv_run
         snprintf(o->text, sizeof o->text, "%s", d->text);
         snprintf(o->endpoint, sizeof o->endpoint, "%s", d->endpoint_label ? d->endpoint_label
                  : "");
-        target_window_name(d, o->window, sizeof o->window);
+        targets_window_name(d, o->window, sizeof o->window);
         o->metric = (uint8_t)d->metric;
         o->lo = d->lo;
         o->hi = d->hi;
         o->abort_on_fail = d->abort_on_fail;
         o->has_data = report_estimate_target_value(run, scn, d, &o->value, &est, why, sizeof why);
-        o->status = (uint8_t)target_judge(d, o->has_data, o->value, o->detail,
-                                          sizeof o->detail);
+        o->status = (uint8_t)targets_judge(d, o->has_data, o->value, o->detail,
+                                           sizeof o->detail);
         if (!o->has_data)
             snprintf(o->detail, sizeof o->detail, "%.*s", (int)sizeof o->detail - 1, why);
         if (d->metric == TARGET_RPS && !judge_rps) {

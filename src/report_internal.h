@@ -228,10 +228,10 @@ void report_svg_distribution(FILE *out, const struct snapshot *s,
 
 /* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
  * intervals; returns the step and the rounded-up top in *top. */
-double report_nice_step(double max, int max_ticks, double *top);
+double report_svg_nice_step(double max, int max_ticks, double *top);
 /* A time-axis step in seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6,
  * 12 h, 1 d) giving at most max_ticks intervals over span. */
-double report_time_step(double span, int max_ticks);
+double report_svg_time_step(double span, int max_ticks);
 
 /* Append text HTML-escaped (& < > " ') to out. */
 void report_html_escape(FILE *out, const char *text);

@@ -55,7 +55,7 @@ static void value_text(const struct snap_target *x, bool has, double v, char *ou
     if (!has)
         snprintf(out, n, "-");
     else
-        target_format_value(&def, v, out, n);
+        targets_format_value(&def, v, out, n);
 }
 
 /* What the detail column says: the engine's words, but nothing for a pass (the value says it)
