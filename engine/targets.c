@@ -96,6 +96,16 @@ enum target_status targets_judge(const struct target_def *t, bool has_data, doub
     return st;
 }
 
+bool targets_rate(const struct target_def *d, uint64_t failures, uint64_t requests, double *v)
+{
+    if (requests == 0)
+        return false;
+    *v = (double)failures / (double)requests;
+    if (d->metric == TARGET_SUCCESS_RATE)
+        *v = 1.0 - *v;
+    return true;
+}
+
 bool targets_metric_value(const struct target_def *d, const struct targets_window *w,
                           double *v)
 {
@@ -105,12 +115,7 @@ bool targets_metric_value(const struct target_def *d, const struct targets_windo
         return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (w->requests == 0)
-            return false;
-        *v = (double)w->failures / (double)w->requests;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
+        return targets_rate(d, w->failures, w->requests, v);
     case TARGET_AVERAGE:
         *v = w->timed ? (double)w->total_us / (double)w->timed / 1000.0 : 0.0;
         return w->timed > 0;

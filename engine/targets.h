@@ -35,6 +35,9 @@ struct targets_window {
     const void *ctx;
 };
 
+/* A success or failure rate target's value from its counts; false without a request. */
+bool targets_rate(const struct target_def *d, uint64_t failures, uint64_t requests, double *v);
+
 /* The value of d's metric over w (ms, fraction or req/s); false when it has no meaning yet (no
  * request for a rate, no latency for a time). Pure. */
 bool targets_metric_value(const struct target_def *d, const struct targets_window *w,

@@ -339,12 +339,7 @@ static bool run_value(const struct target_def *d, const struct report_csv_stats_
         return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (r->requests == 0)
-            return false;
-        *v = (double)r->failures / (double)r->requests;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
+        return targets_rate(d, r->failures, r->requests, v);
     case TARGET_AVERAGE:
         *v = r->avg;
         return r->requests > 0 && r->max > 0;
@@ -486,12 +481,7 @@ static bool window_value(const struct report_csv_run *run, const struct target_d
         return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (req == 0)
-            return false;
-        *v = (double)(w.end->failures - base_fail) / (double)req;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
+        return targets_rate(d, w.end->failures - base_fail, req, v);
     case TARGET_AVERAGE:
         *v = (w.end->avg * (double)w.end->requests -
               (w.base ? w.base->avg * (double)w.base->requests : 0)) / (double)(req ? req : 1);
