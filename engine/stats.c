@@ -4,11 +4,12 @@
  * - per entry (each endpoint, then Aggregated): cumulative counters and a dense histogram
  *   (Aggregated has its own, fed with every pair), and a dense "window" histogram holding the
  *   latencies of the seconds [floor(now) - 10, floor(now)];
- * - a ring of STATS_DETAIL_SECONDS seconds of per-second detail: per entry the counts, exact
- *   min/max and the latencies as sorted sparse pairs, split into the part recorded since the
- *   last reset (cur: Locust's windows) and before it (old: the charts keep it). The window
- *   histograms are maintained incrementally: a slot's cur pairs are added when its second
- *   enters the window (or when they arrive while it is in) and subtracted when it leaves;
+ * - a ring (secring.c) of STATS_DETAIL_SECONDS seconds of per-second detail: per entry the
+ *   counts, exact min/max and the latencies as sorted sparse pairs, split into the part
+ *   recorded since the last reset (cur: Locust's windows) and before it (old: the charts keep
+ *   it). The window histograms are maintained incrementally: a slot's cur pairs are added
+ *   when its second enters the window (or when they arrive while it is in) and subtracted
+ *   when it leaves;
  * - the published series: one snap_point per second (Aggregated) and one snap_ep_point per
  *   endpoint and second, computed once a second is complete, recomputed when a late interval
  *   changes a second still in the detail ring, frozen once that second leaves the ring.
