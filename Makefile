@@ -1,9 +1,11 @@
 # hornet: a load-testing tool (libev + libcurl engine, ncurses dashboard).
 # make            build ./hornet and ./hornet-target (optimised, with symbols)
 # make test       install missing packages, build, run every test; last line "N passed, N failed"
+# make check      the unit tests only, in seconds: the edit loop (no engine runs, no e2e)
 # make run        install, build, open the dashboard on scenarios/deployments.json (embedded target)
 # make asan|tsan  run the tests under ASan+UBSan / TSan
 # make bench      the performance benchmark (tests/bench/), never part of make test
+# make bench-promtext   the Prometheus text parser's throughput on the captured exporter bodies
 # make deps       install the Debian packages hornet needs (apt-get when root)
 # make help       this list
 
@@ -45,13 +47,17 @@ LIB_SRC   := $(filter-out $(MAINS),$(wildcard engine/*.c ui/*.c src/*.c src/targ
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Binaries that drive real threads, sockets and clocks (tests/run_all.sh --unit skips them too)
+SLOW_TEST := $(BUILD)/tests/test_engine $(BUILD)/tests/test_worker $(BUILD)/tests/test_target_http
+UNIT_BIN  := $(filter-out $(SLOW_TEST),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libhornet.a
 
 .SECONDARY:
 
-.PHONY: all build test tests-bin run asan tsan bench bench-full screenshots deps deps-test clean help
+.PHONY: all build test check tests-bin run asan tsan bench bench-full bench-promtext screenshots \
+        deps deps-test clean help
 all: build
 
 build: $(BUILD)/hornet $(BUILD)/hornet-target
@@ -76,13 +82,19 @@ $(BUILD)/hornet-target: $(BUILD)/src/target_main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -lcmocka -o $@
+	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP) $^ $(LDLIBS_ALL) -lcmocka -o $@
+
+# test_engine makes libcurl's curl_multi_add_handle fail on demand (the fatal-error path).
+$(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 
 # The packages hornet builds and runs with, and those only the tests drive (tmux for the
-# dashboard end-to-end test, chromium and a font with braille for the HTML report test).
+# dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
+# screenshot for the HTML report test, real exporters for the health-polling tests:
+# node_exporter, redis with redis_exporter).
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev
-TEST_PKGS := tmux chromium fonts-dejavu-core python3 curl
+TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
+             redis-server prometheus-redis-exporter
 
 define apt_install
 	@missing=$$(for p in $(1); do \
@@ -112,6 +124,10 @@ test: deps-test
 
 tests-bin: $(TEST_BIN)
 
+check:
+	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh --unit
+
 run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	./hornet scenarios/deployments.json
@@ -128,6 +144,16 @@ bench: deps build
 bench-full: deps build
 	@tests/bench/bench.sh --full --soak
 
+# The Prometheus text parser's throughput on the captured exporter bodies.
+$(BUILD)/bench/promtext_bench: $(BUILD)/tests/bench/promtext_bench.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS_ALL) -o $@
+
+bench-promtext: $(BUILD)/bench/promtext_bench
+	$< tests/fixtures/prom/node_exporter.prom 1
+	$< tests/fixtures/prom/node_exporter.prom 4
+	$< tests/fixtures/prom/redis_exporter.prom 1
+
 screenshots: deps build
 	@tests/screenshots.sh
 
@@ -135,6 +161,6 @@ clean:
 	rm -rf build hornet hornet-target
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# //'
+	@sed -n '2,11p' Makefile | sed 's/^# //'
 
 -include $(shell find build -name '*.d' 2>/dev/null)

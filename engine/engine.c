@@ -1,27 +1,29 @@
-/* engine: the control thread and the public face of the engine. Its own ev loop applies
- * commands, steps the ramp (Locust's dispatcher), follows stages and the run-time limit, merges
- * the workers' intervals into the collector and publishes a snapshot every publish_interval
- * (double-buffered under a mutex: readers copy, nobody shares live state).
+/* engine: the control thread and the public face of the engine. Its own ev loop feeds commands
+ * and time to the control state (control.c, where every decision is made: the dispatcher,
+ * stages, limits, stop, warnings, aborts), carries out what it decides (worker commands, resets),
+ * merges the workers' intervals into the collector and publishes a snapshot every
+ * publish_interval (double-buffered under a mutex: readers copy, nobody shares live state).
+ * A worker error or an allocation failure the run cannot go on with becomes the control's
+ * fatal state, shown in the snapshot.
  * engine_create/start/send/snapshot/destroy run on the caller's thread; all else on the
  * control thread. */
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ev.h>
 #include "cmdq.h"
+#include "control.h"
 #include "engine.h"
 #include "plan.h"
-#include "ramp.h"
 #include "stats.h"
 #include "targets.h"
 #include "tracker.h"
 #include "worker.h"
 
 #define FD_RESERVE 64
-#define DOWN_SECONDS 3          /* seconds of total failure (or silence) before a warning */
 
 struct engine {
     struct engine_config cfg;
@@ -29,8 +31,14 @@ struct engine {
     struct plan *plan;
     struct stats *stats;
     struct tracker *tracker;            /* steady and last-N windows of the targets */
+    struct control *ctl;                /* every decision; this file carries them out */
     struct worker **workers;
     int n_workers;
+    uint32_t *sent;                     /* per worker x class: users the worker was told of */
+    uint32_t next_index;                /* the next user's index in the run */
+    double reset_time;                  /* intervals wholly before it are not counted */
+    bool fatal_pending, fatal_reported; /* fatal_text waits for control_fatal / was given */
+    char fatal_text[SNAP_TEXT_MAX];
     pthread_t thread;
     bool started;
     struct ev_loop *loop;
@@ -38,29 +46,14 @@ struct engine {
     ev_timer tick, ramp_timer;
 
     struct cmdq cmds;                   /* struct engine_cmd, from any thread */
-    pthread_mutex_t inbox_mu;           /* intervals and exceptions from workers */
+    _Atomic bool cmd_lost;              /* a command could not be queued (out of memory) */
+    pthread_mutex_t inbox_mu;           /* intervals, exceptions, fatal errors from workers */
     struct interval *inbox_head, *inbox_tail;
     struct pending_exc *exc_head;
+    char inbox_fatal[SNAP_TEXT_MAX];
     pthread_mutex_t snap_mu;            /* front snapshot */
     struct snapshot *front, *back;
     uint64_t seq;
-
-    enum run_state state;
-    bool paused, manual, ramp_complete, reset_done, finished, target_down, silent;
-    double run_start, stop_deadline, end_time, reset_time;
-    struct ramp ramp;
-    double *weights;
-    uint32_t *class_counts;             /* per class */
-    uint32_t *worker_counts;            /* per worker x class */
-    uint32_t next_index, max_users;
-    int stage;
-    bool aborted;
-    char abort_reason[SNAP_TEXT_MAX];
-    double steady_start;                /* when the ramp-up first completed */
-    struct snap_event events[SNAP_MAX_EVENTS];
-    uint32_t n_events;                  /* ring: the newest SNAP_MAX_EVENTS */
-    uint64_t event_seq;
-    char fatal[SNAP_TEXT_MAX];
 };
 
 struct pending_exc {
@@ -94,24 +87,6 @@ uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user)
     return lo;
 }
 
-/* ---- events ---------------------------------------------------------------------------------- */
-
-static void event(struct engine *e, int who, int level, const char *fmt, ...)
-{
-    struct snap_event *ev = &e->events[e->event_seq % SNAP_MAX_EVENTS];
-    va_list ap;
-
-    ev->seq = ++e->event_seq;
-    ev->time = ev_time();
-    ev->who = (uint8_t)who;
-    ev->level = (uint8_t)level;
-    va_start(ap, fmt);
-    vsnprintf(ev->text, sizeof ev->text, fmt, ap);
-    va_end(ap);
-    if (e->n_events < SNAP_MAX_EVENTS)
-        e->n_events++;
-}
-
 /* ---- worker sinks (worker threads) --------------------------------------------------------- */
 
 static void sink_interval(void *arg, struct interval *iv)
@@ -143,16 +118,31 @@ static void sink_exception(void *arg, const char *message, const char *where)
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
+/* A worker cannot go on (its curl multi handle failed): the first message is kept; the
+ * control thread turns it into the run's fatal state at its next tick. */
+static void sink_fatal(void *arg, const char *message)
+{
+    struct engine *e = arg;
+
+    pthread_mutex_lock(&e->inbox_mu);
+    if (!e->inbox_fatal[0])
+        snprintf(e->inbox_fatal, sizeof e->inbox_fatal, "%s", message);
+    pthread_mutex_unlock(&e->inbox_mu);
+}
+
 static void drain_inbox(struct engine *e)
 {
     struct interval *iv, *next;
     struct pending_exc *x, *xn;
+    char fatal[SNAP_TEXT_MAX];
 
     pthread_mutex_lock(&e->inbox_mu);
     iv = e->inbox_head;
     x = e->exc_head;
     e->inbox_head = e->inbox_tail = NULL;
     e->exc_head = NULL;
+    memcpy(fatal, e->inbox_fatal, sizeof fatal);
+    e->inbox_fatal[0] = '\0';
     pthread_mutex_unlock(&e->inbox_mu);
     for (; iv; iv = next) {
         next = iv->next;
@@ -167,88 +157,102 @@ static void drain_inbox(struct engine *e)
         stats_exception(e->stats, x->message, x->where);
         free(x);
     }
+    if (fatal[0] && !e->fatal_pending) {
+        e->fatal_pending = true;
+        memcpy(e->fatal_text, fatal, sizeof fatal);
+    }
 }
 
-/* ---- users: the dispatcher ------------------------------------------------------------ */
+/* ---- carrying out the control's decisions ---------------------------------------------- */
 
-static uint32_t worker_total(const struct engine *e, int w)
+/* Queue a command for worker w; a command that cannot be queued (out of memory) leaves the
+ * dispatcher's counts wrong: the run cannot go on. */
+static void send_worker(struct engine *e, int w, const struct worker_cmd *cmd)
 {
-    uint32_t n = 0;
-    for (uint32_t c = 0; c < e->scn->n_classes; c++)
-        n += e->worker_counts[w * e->scn->n_classes + c];
-    return n;
+    if (worker_send(e->workers[w], cmd) < 0 && !e->fatal_pending) {
+        e->fatal_pending = true;
+        snprintf(e->fatal_text, sizeof e->fatal_text,
+                 "out of memory queuing a command for worker %d", w);
+    }
 }
 
-static void start_one(struct engine *e)
+static void broadcast(struct engine *e, const struct worker_cmd *cmd)
 {
-    int cls = ramp_class_to_add(e->weights, e->class_counts, e->scn->n_classes);
-    int best = 0;
-    struct worker_cmd cmd = {.type = WCMD_SPAWN, .count = 1};
-
-    for (int w = 1; w < e->n_workers; w++)
-        if (worker_total(e, w) < worker_total(e, best))
-            best = w;
-    cmd.cls = (uint32_t)cls;
-    cmd.first_index = e->next_index++;
-    e->class_counts[cls]++;
-    e->worker_counts[best * e->scn->n_classes + cls]++;
-    worker_send(e->workers[best], &cmd);
-}
-
-static void stop_one(struct engine *e)
-{
-    int cls = ramp_class_to_remove(e->weights, e->class_counts, e->scn->n_classes);
-    int best = -1;
-    uint32_t n = e->scn->n_classes;
-    struct worker_cmd cmd = {.type = WCMD_STOP_USERS, .count = 1};
-
-    if (cls < 0)
-        return;
     for (int w = 0; w < e->n_workers; w++)
-        if (e->worker_counts[w * n + cls] > 0 &&
-            (best < 0 || e->worker_counts[w * n + cls] > e->worker_counts[best * n + cls]))
-            best = w;
-    cmd.cls = (uint32_t)cls;
-    e->class_counts[cls]--;
-    e->worker_counts[best * n + cls]--;
-    worker_send(e->workers[best], &cmd);
+        send_worker(e, w, cmd);
 }
 
-static void class_summary(const struct engine *e, char *out, size_t n)
+/* The dispatcher's per-slot counts moved: start or stop the difference on each worker (the
+ * newest users stop first, on the worker's side). Indices are handed out in start order. */
+static void dispatch(struct engine *e)
 {
-    size_t len = (size_t)snprintf(out, n, "{");
-    for (uint32_t c = 0; c < e->scn->n_classes && len < n; c++)
-        len += (size_t)snprintf(out + len, n - len, "%s\"%s\": %u", c ? ", " : "",
-                                e->scn->classes[c].name, e->class_counts[c]);
-    if (len < n)
-        snprintf(out + len, n - len, "}");
+    uint32_t n = e->scn->n_classes;
+
+    if (control_state(e->ctl) >= RUN_STOPPING)
+        return;                             /* STOP_ALL covers every user */
+    for (int w = 0; w < e->n_workers; w++) {
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t want = control_slot_users(e->ctl, (uint32_t)w, k);
+            uint32_t *sent = &e->sent[(size_t)w * n + k];
+            struct worker_cmd cmd = {.cls = k};
+            if (want == *sent)
+                continue;
+            if (want > *sent) {
+                cmd.type = WCMD_SPAWN;
+                cmd.count = want - *sent;
+                cmd.first_index = e->next_index;
+                e->next_index += cmd.count;
+            } else {
+                cmd.type = WCMD_STOP_USERS;
+                cmd.count = *sent - want;
+            }
+            *sent = want;
+            send_worker(e, w, &cmd);
+        }
+    }
 }
 
-static void ramp_reached(struct engine *e)
+static void reset_stats(struct engine *e, double when)
 {
-    char classes[SNAP_TEXT_MAX - 40];
+    struct worker_cmd flush = {.type = WCMD_FLUSH};
 
-    class_summary(e, classes, sizeof classes);
-    event(e, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
-          e->ramp.current);
-    if (!e->paused)
-        e->state = RUN_RUNNING;
-    e->ramp_complete = true;
-    if (e->steady_start == 0)
-        e->steady_start = ev_now(e->loop);
-    tracker_mark_steady(e->tracker, ev_now(e->loop));
-    if (e->cfg.reset_stats_after_ramp && !e->reset_done) {
-        e->reset_done = true;
-        e->reset_time = ev_now(e->loop);
-        stats_reset(e->stats, e->reset_time);
-        tracker_reset(e->tracker, e->reset_time);
-        event(e, EVENT_ENGINE, EVENT_INFO, "Resetting stats (ramp-up complete)");
+    drain_inbox(e);
+    /* What a worker recorded before the reset leaves with its next interval; any request that
+     * finishes after the reset and joins that interval would carry it past the reset filter.
+     * Flushing now cuts the interval at the reset, as closely as the command's trip allows. */
+    broadcast(e, &flush);
+    e->reset_time = when;
+    stats_reset(e->stats, when);
+    tracker_reset(e->tracker, when);
+}
+
+static void run_action(struct engine *e, const struct control_action *a)
+{
+    struct worker_cmd cmd = {0};
+
+    switch (a->type) {
+    case CONTROL_STOP_ALL:
+        cmd.type = WCMD_STOP_ALL;
+        cmd.deadline = a->time;
+        broadcast(e, &cmd);
+        break;
+    case CONTROL_PAUSE:
+    case CONTROL_RESUME:
+        cmd.type = a->type == CONTROL_PAUSE ? WCMD_PAUSE : WCMD_RESUME;
+        broadcast(e, &cmd);
+        break;
+    case CONTROL_RESET_STATS:
+        reset_stats(e, a->time);
+        break;
+    case CONTROL_STEADY:
+        tracker_mark_steady(e->tracker, a->time);
+        break;
     }
 }
 
 static void schedule_ramp(struct engine *e)
 {
-    double next = ramp_next(&e->ramp);
+    double next = control_next_step(e->ctl);
 
     ev_timer_stop(e->loop, &e->ramp_timer);
     if (next < 0)
@@ -258,176 +262,25 @@ static void schedule_ramp(struct engine *e)
     ev_timer_start(e->loop, &e->ramp_timer);
 }
 
-static void apply_ramp(struct engine *e)
+/* After every decision: worker commands for the dispatcher's counts, the actions in order, a
+ * fatal error met on the way, and the timer of the next ramp step. */
+static void carry_out(struct engine *e)
 {
-    double now = ev_now(e->loop);
-    bool moved = false;
-    int32_t d;
+    struct control_action a;
 
-    while ((d = ramp_due(&e->ramp, now)) != 0) {
-        moved = true;
-        for (; d > 0; d--)
-            start_one(e);
-        for (; d < 0; d++)
-            stop_one(e);
+    for (int round = 0; round < 2; round++) {
+        dispatch(e);
+        while (control_next_action(e->ctl, &a))
+            run_action(e, &a);
+        if (!e->fatal_pending || e->fatal_reported)
+            break;
+        e->fatal_reported = true;
+        control_fatal(e->ctl, e->fatal_text, ev_now(e->loop));
     }
-    if (moved && e->ramp.current == e->ramp.target)
-        ramp_reached(e);
     schedule_ramp(e);
 }
 
-static void ramp_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-    (void)loop;
-    (void)revents;
-    apply_ramp(t->data);
-}
-
-static void retarget(struct engine *e, uint32_t users, double rate, int who)
-{
-    if (users > e->max_users) {
-        event(e, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but the "
-              "limit is %u: capped at %u users (raise ulimit -n)", users,
-              (unsigned long long)engine_fds_needed(users, e->cfg.fds_per_user),
-              e->cfg.fd_limit, e->max_users);
-        users = e->max_users;
-    }
-    event(e, who, EVENT_INFO, "Ramping to %u users at a rate of %.2f per second", users, rate);
-    ramp_retarget(&e->ramp, users, rate, ev_now(e->loop));
-    if (e->ramp.current != users && !e->paused && e->state < RUN_STOPPING)
-        e->state = RUN_SPAWNING;
-    apply_ramp(e);
-}
-
-/* ---- run control ----------------------------------------------------------------------------- */
-
-static void broadcast(struct engine *e, const struct worker_cmd *cmd)
-{
-    for (int w = 0; w < e->n_workers; w++)
-        worker_send(e->workers[w], cmd);
-}
-
-static void begin_stop(struct engine *e, int who, const char *reason)
-{
-    struct worker_cmd cmd = {.type = WCMD_STOP_ALL};
-
-    if (e->state >= RUN_STOPPING)
-        return;
-    event(e, who, EVENT_INFO, "%s", reason);
-    e->state = RUN_STOPPING;
-    e->stop_deadline = ev_now(e->loop) + e->cfg.stop_timeout;
-    cmd.deadline = e->stop_deadline;
-    ev_timer_stop(e->loop, &e->ramp_timer);
-    e->ramp.target = e->ramp.current;
-    broadcast(e, &cmd);
-}
-
-static void set_paused(struct engine *e, bool paused, int who)
-{
-    struct worker_cmd cmd = {.type = paused ? WCMD_PAUSE : WCMD_RESUME};
-
-    if (e->paused == paused || e->state >= RUN_STOPPING)
-        return;
-    e->paused = paused;
-    broadcast(e, &cmd);
-    event(e, who, EVENT_INFO, paused ? "Paused: users finish their task and wait"
-                                     : "Resumed");
-    if (paused)
-        e->state = RUN_PAUSED;
-    else
-        e->state = e->ramp.current == e->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
-}
-
-static void reset_stats(struct engine *e, int who)
-{
-    e->reset_time = ev_now(e->loop);
-    drain_inbox(e);
-    stats_reset(e->stats, e->reset_time);
-    tracker_reset(e->tracker, e->reset_time);
-    event(e, who, EVENT_INFO, "Statistics reset");
-}
-
-static void run_cmd(struct engine *e, const struct engine_cmd *c)
-{
-    switch (c->type) {
-    case ENGINE_SET_USERS:
-        if (e->state >= RUN_STOPPING)
-            return;
-        if (c->who == EVENT_OPERATOR && e->cfg.use_stages && e->scn->n_stages && !e->manual)
-            event(e, EVENT_OPERATOR, EVENT_INFO, "Operator took control: stages suspended");
-        if (c->who == EVENT_OPERATOR)
-            e->manual = true;
-        retarget(e, c->users, c->spawn_rate > 0 ? c->spawn_rate : e->ramp.rate, c->who);
-        break;
-    case ENGINE_RESUME_STAGES:
-        if (e->manual && e->cfg.use_stages && e->scn->n_stages) {
-            e->manual = false;
-            e->stage = -2;                  /* re-apply the current stage at the next tick */
-            event(e, c->who, EVENT_INFO, "Control given back to the scenario's stages");
-        }
-        break;
-    case ENGINE_PAUSE:
-    case ENGINE_RESUME:
-        set_paused(e, c->type == ENGINE_PAUSE, c->who);
-        break;
-    case ENGINE_RESET_STATS:
-        reset_stats(e, c->who);
-        break;
-    case ENGINE_STOP:
-        begin_stop(e, c->who, c->who == EVENT_OPERATOR ? "Stopping (operator)" : "Stopping");
-        break;
-    case ENGINE_NOTE:
-        event(e, c->who, EVENT_INFO, "%s", c->text);
-        break;
-    }
-}
-
-static void cmd_cb(struct ev_loop *loop, ev_async *a, int revents)
-{
-    struct engine *e = a->data;
-    struct engine_cmd batch[16];
-    size_t n;
-
-    (void)loop;
-    (void)revents;
-    while ((n = cmdq_take(&e->cmds, batch, 16)) > 0)
-        for (size_t i = 0; i < n; i++)
-            run_cmd(e, &batch[i]);
-}
-
-static void follow_stages(struct engine *e, double elapsed)
-{
-    const struct stage *st;
-    int i;
-
-    if (!e->cfg.use_stages || e->scn->n_stages == 0 || e->manual || e->state >= RUN_STOPPING)
-        return;
-    i = ramp_stage_at(e->scn->stages, e->scn->n_stages, elapsed, NULL);
-    if (i < 0) {
-        begin_stop(e, EVENT_SCENARIO, "All stages complete, stopping");
-        return;
-    }
-    if (i == e->stage)
-        return;
-    st = &e->scn->stages[i];
-    event(e, EVENT_SCENARIO, EVENT_INFO, "Stage %d/%u: %u users at %.2f per second", i + 1,
-          e->scn->n_stages, st->users, st->spawn_rate);
-    e->stage = i;
-    retarget(e, st->users, st->spawn_rate, EVENT_SCENARIO);
-}
-
-/* ---- publishing -------------------------------------------------------------------------- */
-
-static uint32_t users_now(const struct engine *e)
-{
-    uint32_t n = 0;
-
-    if (e->state < RUN_STOPPING)
-        return e->ramp.current;
-    for (int w = 0; w < e->n_workers; w++)
-        n += atomic_load(&e->workers[w]->alive);
-    return n;
-}
+/* ---- the control thread's loop --------------------------------------------------------- */
 
 static bool all_idle(const struct engine *e)
 {
@@ -435,6 +288,15 @@ static bool all_idle(const struct engine *e)
         if (!atomic_load(&e->workers[w]->idle))
             return false;
     return true;
+}
+
+static uint32_t alive(const struct engine *e)
+{
+    uint32_t n = 0;
+
+    for (int w = 0; w < e->n_workers; w++)
+        n += atomic_load(&e->workers[w]->alive);
+    return n;
 }
 
 static uint32_t in_flight(const struct engine *e)
@@ -446,92 +308,42 @@ static uint32_t in_flight(const struct engine *e)
     return n;
 }
 
-/* Warnings for the event log: every request failing, or requests waiting with none finishing
- * (users merely thinking are not silence). */
-static void watch_target(struct engine *e, const struct snapshot *s)
+static void ramp_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
-    uint32_t failing = 0, silent = 0, waiting = in_flight(e);
+    struct engine *e = t->data;
 
-    for (uint32_t i = s->n_points >= DOWN_SECONDS ? s->n_points - DOWN_SECONDS : s->n_points;
-         i < s->n_points; i++) {
-        failing += s->series[i].requests > 0 && s->series[i].failures == s->series[i].requests;
-        silent += s->series[i].requests == 0 && s->series[i].users > 0;
+    (void)revents;
+    control_tick(e->ctl, ev_now(loop), all_idle(e));
+    carry_out(e);
+}
+
+static void cmd_cb(struct ev_loop *loop, ev_async *a, int revents)
+{
+    struct engine *e = a->data;
+    struct engine_cmd batch[16];
+    size_t n;
+
+    (void)revents;
+    if (atomic_exchange(&e->cmd_lost, false) && !e->fatal_pending) {
+        e->fatal_pending = true;
+        snprintf(e->fatal_text, sizeof e->fatal_text, "out of memory queuing a command");
     }
-    if (failing == DOWN_SECONDS && !e->target_down) {
-        e->target_down = true;
-        event(e, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the target stopped "
-              "answering? (%s)", DOWN_SECONDS, s->n_errors ? s->errors[0].text : "");
-    } else if (failing == 0 && e->target_down) {
-        e->target_down = false;
-        event(e, EVENT_ENGINE, EVENT_INFO, "The target answers again");
+    while ((n = cmdq_take(&e->cmds, batch, 16)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            control_command(e->ctl, &batch[i], ev_now(loop));
+            carry_out(e);
+        }
     }
-    if (silent == DOWN_SECONDS && waiting > 0 && !e->silent && !e->paused &&
-        e->state < RUN_STOPPING) {
-        e->silent = true;
-        event(e, EVENT_ENGINE, EVENT_WARN, "No request finished for %d s while %u are waiting "
-              "for an answer: the target stopped answering?", DOWN_SECONDS, waiting);
-    } else if (silent == 0) {
-        e->silent = false;
-    }
+    carry_out(e);
 }
 
 static void fill_run(struct engine *e, struct snapshot *s, double now)
 {
-    double left = 0.0;
-
-    s->now = now;
-    s->run_start = e->run_start;
-    s->end_time = e->end_time;
+    control_fill(e->ctl, s, now, alive(e));
     snprintf(s->scenario, sizeof s->scenario, "%s", e->scn->name ? e->scn->name : "");
     snprintf(s->host, sizeof s->host, "%s", e->cfg.host);
     s->threads = e->n_workers;
-    s->state = e->state;
-    s->finished = e->finished;
-    s->manual_control = e->manual;
-    s->ramp_complete = e->ramp_complete;
-    s->users = users_now(e);
-    s->target_users = e->ramp.target;
-    s->spawn_rate = e->ramp.rate;
-    s->ramp_eta = e->state < RUN_STOPPING ? ramp_eta(&e->ramp, now) : 0.0;
-    s->run_time = e->cfg.run_time;
-    s->elapsed = (e->end_time > 0 ? e->end_time : now) - e->run_start;
-    s->remaining = e->cfg.run_time > 0 ? fmax(0.0, e->cfg.run_time - s->elapsed) : 0.0;
-    s->n_stages = e->cfg.use_stages ? (int)e->scn->n_stages : 0;
-    s->stage = s->n_stages ? ramp_stage_at(e->scn->stages, e->scn->n_stages, s->elapsed, &left)
-                           : -1;
-    s->stage_remaining = left;
     s->fd_limit = e->cfg.fd_limit;
-    s->n_classes = e->scn->n_classes < SNAP_MAX_CLASSES ? e->scn->n_classes : SNAP_MAX_CLASSES;
-    for (uint32_t c = 0; c < s->n_classes; c++) {
-        snprintf(s->classes[c].name, sizeof s->classes[c].name, "%s", e->scn->classes[c].name);
-        s->classes[c].users = e->class_counts[c];
-    }
-    s->n_events = e->n_events;
-    for (uint32_t i = 0; i < e->n_events; i++)     /* oldest first */
-        s->events[i] = e->events[(e->event_seq - e->n_events + i) % SNAP_MAX_EVENTS];
-    s->aborted = e->aborted;
-    snprintf(s->abort_reason, sizeof s->abort_reason, "%s", e->abort_reason);
-    s->steady_start = e->steady_start;
-    snprintf(s->fatal, sizeof s->fatal, "%s", e->fatal);
-}
-
-/* Live verdicts; a failing target with abort_on_fail stops the run (k6's abortOnFail). */
-static void judge_targets(struct engine *e, struct snapshot *s, double now)
-{
-    char reason[SNAP_TEXT_MAX];
-
-    if (!e->cfg.use_targets) {
-        s->n_targets = 0;
-        return;
-    }
-    targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !e->manual);
-    if (e->state < RUN_STOPPING &&
-        targets_abort_check(e->scn, s, now - e->run_start, reason, sizeof reason) >= 0) {
-        e->aborted = true;
-        snprintf(e->abort_reason, sizeof e->abort_reason, "%s", reason);
-        event(e, EVENT_ENGINE, EVENT_WARN, "%s", reason);
-        begin_stop(e, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed");
-    }
 }
 
 static void publish(struct engine *e)
@@ -540,11 +352,15 @@ static void publish(struct engine *e)
     struct snapshot *s = e->back;
 
     drain_inbox(e);
-    stats_set_users(e->stats, (int64_t)floor(now), users_now(e));
+    stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)));
     stats_fill(e->stats, now, s);
-    watch_target(e, s);
+    if (e->cfg.use_targets)
+        targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !control_manual(e->ctl));
+    else
+        s->n_targets = 0;
+    control_judge(e->ctl, s, now, in_flight(e));
+    carry_out(e);
     fill_run(e, s, now);
-    judge_targets(e, s, now);
     pthread_mutex_lock(&e->snap_mu);
     s->seq = ++e->seq;
     e->back = e->front;
@@ -555,20 +371,15 @@ static void publish(struct engine *e)
 static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
     struct engine *e = t->data;
-    double now = ev_now(loop), elapsed = now - e->run_start;
 
     (void)revents;
-    if (e->state < RUN_STOPPING && e->cfg.run_time > 0 && elapsed >= e->cfg.run_time)
-        begin_stop(e, EVENT_ENGINE, "Run time limit reached, stopping");
-    follow_stages(e, elapsed);
-    if (e->state == RUN_STOPPING && all_idle(e)) {
-        e->state = RUN_STOPPED;
-        e->end_time = ev_time();
-        e->finished = true;
-        event(e, EVENT_ENGINE, EVENT_INFO, "Test stopped: every user finished");
-        ev_timer_stop(loop, t);
-    }
+    drain_inbox(e);                         /* a worker's fatal error first */
+    carry_out(e);
+    control_tick(e->ctl, ev_now(loop), all_idle(e));
+    carry_out(e);
     publish(e);
+    if (control_finished(e->ctl))
+        ev_timer_stop(loop, t);
 }
 
 static void quit_cb(struct ev_loop *loop, ev_async *a, int revents)
@@ -593,7 +404,7 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     const struct scenario *scn = e->scn;
     const char **methods = calloc(scn->n_endpoints + 1, sizeof *methods);
     const char **names = calloc(scn->n_endpoints + 1, sizeof *names);
-    struct worker_sink sink = {sink_interval, sink_exception, e};
+    struct worker_sink sink = {sink_interval, sink_exception, sink_fatal, e};
     int rc = -1;
 
     if (!methods || !names)
@@ -608,15 +419,10 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     e->front = calloc(1, sizeof *e->front);
     e->back = calloc(1, sizeof *e->back);
     e->workers = calloc((size_t)e->cfg.threads, sizeof *e->workers);
-    e->weights = calloc(scn->n_classes + 1, sizeof *e->weights);
-    e->class_counts = calloc(scn->n_classes + 1, sizeof *e->class_counts);
-    e->worker_counts = calloc((size_t)e->cfg.threads * scn->n_classes + 1,
-                              sizeof *e->worker_counts);
-    if (!e->stats || !e->front || !e->back || !e->workers || !e->weights ||
-        !e->class_counts || !e->worker_counts)
+    e->sent = calloc((size_t)e->cfg.threads * scn->n_classes + 1, sizeof *e->sent);
+    e->ctl = control_create(&e->cfg, (uint32_t)e->cfg.threads);
+    if (!e->stats || !e->front || !e->back || !e->workers || !e->sent || !e->ctl)
         goto out;
-    for (uint32_t c = 0; c < scn->n_classes; c++)
-        e->weights[c] = scn->classes[c].weight;
     for (int w = 0; w < e->cfg.threads; w++, e->n_workers++)
         if (!(e->workers[w] = worker_create(w, e->plan, scn->n_endpoints, &sink, err, errlen)))
             goto done;
@@ -659,8 +465,6 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     if (e->cfg.publish_interval <= 0)
         e->cfg.publish_interval = 0.2;
     e->scn = cfg->scenario;
-    e->stage = -1;
-    e->max_users = engine_max_users(cfg->fd_limit, cfg->fds_per_user);
     cmdq_init(&e->cmds, sizeof(struct engine_cmd));
     pthread_mutex_init(&e->inbox_mu, NULL);
     pthread_mutex_init(&e->snap_mu, NULL);
@@ -687,17 +491,10 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
 static void begin_run(struct engine *e)
 {
     ev_now_update(e->loop);
-    e->run_start = ev_now(e->loop);
     e->reset_time = 0.0;
-    stats_reset(e->stats, e->run_start);
-    event(e, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %d worker threads",
-          e->scn->name ? e->scn->name : e->scn->path, e->cfg.host, e->n_workers);
-    if (e->cfg.use_stages && e->scn->n_stages)
-        follow_stages(e, 0.0);
-    else
-        retarget(e, e->cfg.users, e->cfg.spawn_rate, EVENT_SCENARIO);
-    if (e->state == RUN_READY)
-        e->state = e->ramp.current == e->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
+    stats_reset(e->stats, ev_now(e->loop));
+    control_start(e->ctl, ev_now(e->loop));
+    carry_out(e);
     ev_timer_start(e->loop, &e->tick);
     publish(e);
 }
@@ -725,7 +522,9 @@ int engine_start(struct engine *e, char *err, size_t errlen)
 
 void engine_send(struct engine *e, const struct engine_cmd *cmd)
 {
-    if (cmdq_push(&e->cmds, cmd) == 0 && e->started)
+    if (cmdq_push(&e->cmds, cmd) < 0)
+        atomic_store(&e->cmd_lost, true);   /* the control thread makes it the fatal state */
+    if (e->started)
         ev_async_send(e->loop, &e->cmd_async);
 }
 
@@ -760,9 +559,8 @@ void engine_destroy(struct engine *e)
         ev_loop_destroy(e->loop);
     free(e->front);
     free(e->back);
-    free(e->weights);
-    free(e->class_counts);
-    free(e->worker_counts);
+    free(e->sent);
+    control_destroy(e->ctl);
     cmdq_destroy(&e->cmds);
     pthread_mutex_destroy(&e->inbox_mu);
     pthread_mutex_destroy(&e->snap_mu);

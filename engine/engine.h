@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "engine_cmd.h"
 #include "scenario.h"
 #include "snapshot.h"
 
@@ -39,25 +40,6 @@ uint64_t engine_fds_needed(uint32_t users, uint32_t fds_per_user);
 
 /* The most users `fd_limit` descriptors allow (UINT32_MAX when fd_limit is 0: unknown). */
 uint32_t engine_max_users(uint32_t fd_limit, uint32_t fds_per_user);
-
-enum engine_cmd_type {
-    ENGINE_SET_USERS = 1,       /* ramp to users at spawn_rate; from the operator this suspends
-                                   the stages (manual control) */
-    ENGINE_RESUME_STAGES,       /* give control back to the scenario's stages */
-    ENGINE_PAUSE,               /* users stop starting tasks; in-flight requests finish */
-    ENGINE_RESUME,
-    ENGINE_RESET_STATS,
-    ENGINE_STOP,                /* stop every user (on_stop, bounded by stop_timeout), finish */
-    ENGINE_NOTE                 /* add text to the event log (e.g. "snapshot written to ...") */
-};
-
-struct engine_cmd {
-    enum engine_cmd_type type;
-    uint32_t users;
-    double spawn_rate;
-    int who;                    /* enum event_who */
-    char text[SNAP_TEXT_MAX];   /* ENGINE_NOTE */
-};
 
 /* Validate the configuration and allocate; no thread runs yet. NULL with a message. */
 struct engine *engine_create(const struct engine_config *cfg, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "snapshot.h"         /* enum target_metric */
 
 struct tmpl;   /* template.h */
 
@@ -162,14 +163,6 @@ struct feeder {
 /* A performance target the run is judged on: a metric of the whole run (endpoint < 0:
  * Aggregated) or of one endpoint, over a window, within bounds. Times in milliseconds, rates
  * as fractions 0..1, throughput in requests per second. */
-enum target_metric {
-    TARGET_PERCENTILE = 0,      /* pct: 0.5 .. 1.0 (1.0 is max) */
-    TARGET_MEDIAN,
-    TARGET_AVERAGE,
-    TARGET_SUCCESS_RATE,        /* 1 - unexpected failures / requests */
-    TARGET_FAILURE_RATE,        /* unexpected failures / requests */
-    TARGET_RPS                  /* requests / window length */
-};
 enum target_window {
     TARGET_WINDOW_RUN = 0,      /* the whole run (since the statistics started) */
     TARGET_WINDOW_STEADY,       /* after the ramp-up first completed */

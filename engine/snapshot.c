@@ -1,4 +1,5 @@
 /* snapshot: constants shared by every reader of snapshots. No state. */
+#include <stdio.h>
 #include "snapshot.h"
 
 const double snapshot_pcts[SNAP_PCT_COUNT] = {
@@ -24,4 +25,16 @@ const char *run_state_name(enum run_state s)
     case RUN_STOPPED: return "stopped";
     }
     return "unknown";
+}
+
+void snapshot_format_target(uint8_t metric, double v, char *out, size_t n)
+{
+    if (metric == TARGET_SUCCESS_RATE || metric == TARGET_FAILURE_RATE)
+        snprintf(out, n, "%.2f%%", v * 100.0);
+    else if (metric == TARGET_RPS)
+        snprintf(out, n, "%.1f/s", v);
+    else if (v >= 1000.0)
+        snprintf(out, n, "%.2f s", v / 1000.0);
+    else
+        snprintf(out, n, "%.0f ms", v);
 }

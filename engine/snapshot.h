@@ -8,6 +8,7 @@
 #define HORNET_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SNAP_MAX_ENDPOINTS 128
@@ -101,6 +102,20 @@ struct snap_event {
     char text[SNAP_TEXT_MAX];
 };
 
+/* What a performance target measures. Times in milliseconds, rates as fractions 0..1,
+ * throughput in requests per second. */
+enum target_metric {
+    TARGET_PERCENTILE = 0,      /* pct: 0.5 .. 1.0 (1.0 is max) */
+    TARGET_MEDIAN,
+    TARGET_AVERAGE,
+    TARGET_SUCCESS_RATE,        /* 1 - unexpected failures / requests */
+    TARGET_FAILURE_RATE,        /* unexpected failures / requests */
+    TARGET_RPS                  /* requests / window length */
+};
+
+/* A value of a target's metric in its unit: "412 ms", "1.24 s", "99.20%", "152.3/s". */
+void snapshot_format_target(uint8_t metric, double value, char *out, size_t n);
+
 /* A performance target's live verdict: its value over its window and whether it passes. */
 #define SNAP_MAX_TARGETS 32
 enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL,
@@ -176,7 +191,10 @@ struct snapshot {
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
-    char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an unrecoverable error */
+    char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
+                                       with (a worker's curl multi handle failed, a command
+                                       could not be queued): every user was stopped at once,
+                                       the run ends finished; exit code 3 */
 };
 
 #endif

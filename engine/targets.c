@@ -15,14 +15,7 @@ static bool is_rate(const struct target_def *t)
 
 void targets_format_value(const struct target_def *t, double v, char *out, size_t n)
 {
-    if (is_rate(t))
-        snprintf(out, n, "%.2f%%", v * 100.0);
-    else if (t->metric == TARGET_RPS)
-        snprintf(out, n, "%.1f/s", v);
-    else if (v >= 1000.0)
-        snprintf(out, n, "%.2f s", v / 1000.0);
-    else
-        snprintf(out, n, "%.0f ms", v);
+    snapshot_format_target((uint8_t)t->metric, v, out, n);
 }
 
 void targets_window_name(const struct target_def *t, char *out, size_t n)

@@ -311,9 +311,10 @@ static int user_send(struct user *u, const struct step_plan *sp)
     strbuf_clear(&u->resp_hdr);
     u->resp_bytes = 0;
     u->errbuf[0] = '\0';
+    if (worker_add_transfer(u->g, e) < 0)
+        return -1;                          /* reported as fatal: the run stops */
     u->in_flight = true;
     u->sent_in_iteration = true;
-    worker_add_transfer(u->g, e);
     return 0;
 }
 

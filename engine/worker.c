@@ -41,6 +41,26 @@ struct sock {
 
 /* ---- libcurl <-> libev glue ---------------------------------------------------------------- */
 
+/* libcurl's multi handle failed (out of memory, an internal error): this worker's numbers can
+ * no longer be trusted. Reported once; the control thread stops the run. */
+static void multi_failed(struct worker *w, const char *call, CURLMcode rc)
+{
+    char msg[160];
+
+    if (w->failed || !w->sink.fatal)
+        return;
+    w->failed = true;
+    snprintf(msg, sizeof msg, "worker %d: %s failed: %s", w->id, call, curl_multi_strerror(rc));
+    w->sink.fatal(w->sink.arg, msg);
+}
+
+/* An unknown socket (closed meanwhile) is not an error of the handle. */
+static void check_action(struct worker *w, CURLMcode rc)
+{
+    if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
+        multi_failed(w, "curl_multi_socket_action", rc);
+}
+
 static void drain_done(struct curl_group *g)
 {
     struct worker *w = g->w;
@@ -81,7 +101,7 @@ static void io_cb(struct ev_loop *loop, ev_io *io, int revents)
         return;
     }
     /* s may change inside socket_action: only g and fd are used afterwards */
-    curl_multi_socket_action(g->multi, fd, action, &running);
+    check_action(g->w, curl_multi_socket_action(g->multi, fd, action, &running));
     drain_done(g);
 }
 
@@ -89,7 +109,7 @@ static void run_timeout(struct curl_group *g)
 {
     int running;
 
-    curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_action(g->w, curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running));
     drain_done(g);
 }
 
@@ -290,10 +310,16 @@ void worker_leave_group(struct curl_group *g)
     g->users--;
 }
 
-void worker_add_transfer(struct curl_group *g, CURL *easy)
+int worker_add_transfer(struct curl_group *g, CURL *easy)
 {
-    curl_multi_add_handle(g->multi, easy);
+    CURLMcode rc = curl_multi_add_handle(g->multi, easy);
+
+    if (rc != CURLM_OK) {
+        multi_failed(g->w, "curl_multi_add_handle", rc);
+        return -1;
+    }
     atomic_fetch_add_explicit(&g->w->in_flight, 1, memory_order_relaxed);
+    return 0;
 }
 
 void worker_remove_transfer(struct curl_group *g, CURL *easy)
@@ -302,11 +328,22 @@ void worker_remove_transfer(struct curl_group *g, CURL *easy)
     atomic_fetch_sub_explicit(&g->w->in_flight, 1, memory_order_relaxed);
 }
 
+/* After STOP_ALL, the last user gone: hand over what was recorded, then say so (the control
+ * thread ends the run once every worker is idle, and reads the collector after that). */
+static void settle(struct worker *w)
+{
+    if (!w->stopping_all || w->users || atomic_load(&w->idle))
+        return;
+    recorder_flush(w->rec);
+    atomic_store(&w->idle, true);
+}
+
 void worker_user_gone(struct worker *w, struct user *u)
 {
     user_unlink(&w->users, u);
     user_destroy(u);
     atomic_fetch_sub(&w->alive, 1);
+    settle(w);
 }
 
 /* ---- commands ------------------------------------------------------------------------------- */
@@ -351,6 +388,7 @@ static void stop_all(struct worker *w, double deadline)
         next = user_next(u);
         user_stop(u, deadline);
     }
+    settle(w);                              /* no user had anything left to do */
 }
 
 static void resume_all(struct worker *w)
@@ -427,14 +465,15 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
      * --flatness). */
     if (w->id == 0 && ++w->ticks % TRIM_TICKS == 0)
         malloc_trim(0);
-    if (w->stopping_all && !w->users && !atomic_load(&w->idle))
-        atomic_store(&w->idle, true);       /* flushed above: the collector has everything */
+    settle(w);
 }
 
-void worker_send(struct worker *w, const struct worker_cmd *cmd)
+int worker_send(struct worker *w, const struct worker_cmd *cmd)
 {
-    if (cmdq_push(&w->cmds, cmd) == 0)
-        ev_async_send(w->loop, &w->wake);
+    if (cmdq_push(&w->cmds, cmd) < 0)
+        return -1;
+    ev_async_send(w->loop, &w->wake);
+    return 0;
 }
 
 /* ---- thread and life cycle ------------------------------------------------------------- */

@@ -21,7 +21,7 @@ enum worker_cmd_type {
     WCMD_PAUSE,
     WCMD_RESUME,
     WCMD_STOP_ALL,      /* stop every user; `deadline` (unix time) bounds on_stop */
-    WCMD_FLUSH,         /* emit the recorder's data now (statistics reset, final) */
+    WCMD_FLUSH,         /* emit the recorder's data now (a statistics reset) */
     WCMD_QUIT           /* leave the loop (after STOP_ALL) */
 };
 
@@ -37,6 +37,7 @@ struct worker_cmd {
 struct worker_sink {
     void (*interval)(void *arg, struct interval *iv);     /* takes ownership */
     void (*exception)(void *arg, const char *message, const char *where);
+    void (*fatal)(void *arg, const char *message);      /* the worker cannot go on */
     void *arg;
 };
 
@@ -74,6 +75,7 @@ struct worker {
     bool paused;
     uint32_t ticks;             /* of the tick timer */
     bool stopping_all;
+    bool failed;                /* a fatal error was reported (once) */
     struct cmdq cmds;           /* struct worker_cmd, from the control thread */
     _Atomic uint32_t alive;     /* users that exist on this worker */
     _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
@@ -86,8 +88,8 @@ struct worker *worker_create(int id, const struct plan *plan, uint32_t n_endpoin
                              const struct worker_sink *sink, char *err, size_t errlen);
 /* Start the thread with every signal blocked. -1 with a message. */
 int worker_start(struct worker *w, char *err, size_t errlen);
-/* Queue a command; any thread. */
-void worker_send(struct worker *w, const struct worker_cmd *cmd);
+/* Queue a command; any thread. -1 when out of memory (the command is dropped). */
+int worker_send(struct worker *w, const struct worker_cmd *cmd);
 /* Join (after WCMD_QUIT) and free. */
 void worker_destroy(struct worker *w);
 
@@ -95,8 +97,10 @@ void worker_destroy(struct worker *w);
  * users, or a new one; NULL when out of memory. It leaves it when destroyed. */
 struct curl_group *worker_join_group(struct worker *w);
 void worker_leave_group(struct curl_group *g);
-/* Start the transfer of a prepared easy handle in its user's group; abort it (not counted). */
-void worker_add_transfer(struct curl_group *g, CURL *easy);
+/* Start the transfer of a prepared easy handle in its user's group; abort it (not counted).
+ * worker_add_transfer returns -1 when libcurl refuses the handle: the worker has reported a
+ * fatal error (the run stops) and the user must not wait for that transfer. */
+int worker_add_transfer(struct curl_group *g, CURL *easy);
 void worker_remove_transfer(struct curl_group *g, CURL *easy);
 /* CURLOPT_OPENSOCKETFUNCTION / CLOSESOCKETFUNCTION of every easy handle, with the worker as
  * their data: the worker keeps watching a keep-alive connection's socket between transfers

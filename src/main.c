@@ -8,11 +8,11 @@
 #include <curl/curl.h>
 #include <ev.h>
 #include "headless.h"
+#include "live.h"
 #include "log.h"
 #include "options.h"
 #include "report.h"
 #include "run.h"
-#include "ui.h"
 #include "version.h"
 
 extern char **environ;
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     rc = run_prepare(&run, &opt);
     if (rc == 0)    /* the dashboard falls back to headless, with a note, without a terminal */
-        rc = opt.headless ? headless_run(&run) : ui_run(&run);
+        rc = opt.headless ? headless_run(&run) : live_run(&run);
     run_free(&run);
     curl_global_cleanup();
     log_close();

@@ -42,7 +42,7 @@ struct report_input {
     double spawn_rate;                  /* configured users per second; 0: not known */
     double run_time;                    /* configured limit in seconds; 0: none */
     bool use_stages;                    /* the scenario's stages drive the load */
-    bool passed;                        /* the run's verdict: run_verdict(snap) */
+    bool passed;                        /* the run's verdict: verdict_passed(snap) */
     double generated_at;                /* unix time shown as "generated"; 0: now */
 
     /* Reports rebuilt from CSV files only (zero for a live run). */

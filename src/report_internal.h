@@ -249,7 +249,7 @@ struct report_csv_stats_row {
     uint16_t pct_na;
 };
 
-/* One row of stats_history.csv. entry: index into rcsv_run.stats (-1: Aggregated, -2: a name
+/* One row of stats_history.csv. entry: index into report_csv_run.stats (-1: Aggregated, -2: a name
  * stats.csv does not have). */
 struct report_csv_history_row {
     int64_t timestamp;
@@ -326,9 +326,10 @@ struct report_estimate {
 /* Build a snapshot, per-second points and a timeline from run; with scn (may be NULL), its
  * name and targets judged on the CSV numbers (run window: stats.csv; steady: from the first
  * history row at the peak user count; last N s: the history's last N seconds). The verdict
- * in out->in.passed follows run_verdict. -1 on OOM. */
+ * in out->in.passed follows verdict_passed. -1 on OOM. */
 int report_estimate_build(const struct report_csv_run *run, const struct scenario *scn,
-                      const char *prefix, struct report_estimate *out, char *err, size_t errlen);
+                          const char *prefix, struct report_estimate *out, char *err,
+                          size_t errlen);
 /* Free what r holds and zero it. */
 void report_estimate_free(struct report_estimate *r);
 

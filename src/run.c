@@ -11,6 +11,8 @@
 #include "report.h"
 #include "run.h"
 #include "target/target.h"
+#include "timeline.h"
+#include "verdict.h"
 
 static uint32_t peak_users(const struct run *r)
 {
@@ -108,6 +110,18 @@ static int load_scenario(struct run *r)
     return 0;
 }
 
+static void engine_source_send(void *impl, const struct engine_cmd *cmd)
+{
+    engine_send(impl, cmd);
+}
+
+static uint64_t engine_source_snapshot(void *impl, struct snapshot *out)
+{
+    return engine_snapshot(impl, out);
+}
+
+static const struct source_ops engine_source = {engine_source_send, engine_source_snapshot};
+
 static int start_engine(struct run *r, uint32_t limit)
 {
     struct engine_config cfg = {
@@ -125,6 +139,7 @@ static int start_engine(struct run *r, uint32_t limit)
         fprintf(stderr, "hornet: %s\n", err);
         return r->engine ? 3 : 2;
     }
+    r->source = (struct source){&engine_source, r->engine};
     return 0;
 }
 
@@ -145,91 +160,48 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
+    r->timeline = timeline_create();
+    if (!r->snap || !r->timeline) {
+        fprintf(stderr, "hornet: out of memory\n");
+        return 3;
+    }
     r->history = csv_history_open(opt->csv_prefix, opt->csv_full_history, err, sizeof err);
-    if (!r->snap || !r->history) {
-        fprintf(stderr, "hornet: %s\n", r->snap ? err : "out of memory");
-        return r->snap ? 2 : 3;
+    if (!r->history) {
+        fprintf(stderr, "hornet: %s\n", err);
+        return 2;
     }
     return start_engine(r, limit);
-}
-
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    size_t cap2 = *cap ? *cap : 256;
-    void *q;
-
-    if (need <= *cap)
-        return p;
-    while (cap2 < need)
-        cap2 *= 2;
-    if (!(q = realloc(p, cap2 * size)))
-        return NULL;
-    *cap = cap2;
-    return q;
-}
-
-/* Seconds already kept are overwritten (the collector revises the newest ones when late
- * intervals arrive); new ones are appended. */
-static void keep_points(struct run *r)
-{
-    const struct snapshot *s = r->snap;
-    struct snap_point *p;
-
-    for (uint32_t i = 0; i < s->n_points; i++) {
-        const struct snap_point *pt = &s->series[i];
-        int64_t first = r->n_points ? r->points[0].second : pt->second;
-        size_t at = (size_t)(pt->second - first);
-        if (pt->second < first)
-            continue;
-        if (at < r->n_points) {
-            r->points[at] = *pt;
-            continue;
-        }
-        if (at != r->n_points || !(p = grow(r->points, &r->cap_points, at + 1, sizeof *p)))
-            continue;
-        r->points = p;
-        r->points[r->n_points++] = *pt;
-    }
-}
-
-static void keep_events(struct run *r)
-{
-    const struct snapshot *s = r->snap;
-    uint64_t newest = r->n_events ? r->events[r->n_events - 1].seq : 0;
-    struct snap_event *p;
-
-    for (uint32_t i = 0; i < s->n_events; i++) {
-        if (s->events[i].seq <= newest)
-            continue;
-        if (!(p = grow(r->events, &r->cap_events, r->n_events + 1, sizeof *p)))
-            return;
-        r->events = p;
-        r->events[r->n_events++] = s->events[i];
-    }
 }
 
 bool run_refresh(struct run *r)
 {
     uint64_t before = r->snap->seq;
 
-    if (engine_snapshot(r->engine, r->snap) == before)
+    if (r->source.ops->snapshot(r->source.impl, r->snap) == before)
         return false;
-    keep_points(r);
-    keep_events(r);
+    if (timeline_update(r->timeline, r->snap) < 0)
+        log_msg(LOG_LEVEL_WARNING, "out of memory keeping the run's timeline: the reports "
+                "miss some seconds or events");
     return true;
+}
+
+void run_send(struct run *r, const struct engine_cmd *cmd)
+{
+    r->source.ops->send(r->source.impl, cmd);
 }
 
 void run_log_events(struct run *r)
 {
-    const struct snapshot *s = r->snap;
+    size_t n, first;
+    const struct snap_event *events = timeline_events(r->timeline, &n);
 
-    for (uint32_t i = 0; i < s->n_events; i++) {
-        const struct snap_event *ev = &s->events[i];
-        if (ev->seq <= r->events_seen)
-            continue;
-        r->events_seen = ev->seq;
+    for (first = n; first > 0 && events[first - 1].seq > r->logged_seq; first--)
+        ;
+    for (size_t i = first; i < n; i++) {
+        const struct snap_event *ev = &events[i];
         log_msg(ev->level == EVENT_ERROR ? LOG_LEVEL_ERROR
                 : ev->level == EVENT_WARN ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, "%s", ev->text);
+        r->logged_seq = ev->seq;
     }
 }
 
@@ -260,16 +232,87 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
 {
     const struct options *o = r->opt;
     struct report_input in = {
-        .snap = r->snap, .points = r->points, .n_points = r->n_points,
-        .events = r->events, .n_events = r->n_events, .scenario_path = o->scenario,
+        .snap = r->snap, .scenario_path = o->scenario,
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
-        .use_stages = r->use_stages, .passed = run_verdict(r->snap),
+        .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
 
+    if (!md && !html)
+        return 0;
+    in.points = timeline_points(r->timeline, &in.n_points);
+    in.events = timeline_events(r->timeline, &in.n_events);
     if (md && report_write_markdown(&in, md, err, errlen) < 0)
         return -1;
     if (html && report_write_html(&in, html, err, errlen) < 0)
         return -1;
+    return 0;
+}
+
+/* ---- the dashboard's snapshot files ---------------------------------------------------------- */
+
+/* One kind of file the snapshot key writes, in order: the CSV set first (it chooses the
+ * timestamped prefix), then the reports next to it. */
+struct exporter {
+    const char *note;           /* the event log's line: "<note> <prefix><files>" */
+    const char *files;          /* what it wrote after the prefix */
+    int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
+};
+
+static int export_csv(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
+{
+    const struct options *o = r->opt;
+
+    return csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
+                                  prefix, n, err, errlen);
+}
+
+/* The Markdown and HTML reports of the run so far: PREFIX_report.md and PREFIX_report.html. */
+static int export_reports(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
+{
+    char md[1100], html[1100];
+
+    (void)n;
+    snprintf(md, sizeof md, "%s_report.md", prefix);
+    snprintf(html, sizeof html, "%s_report.html", prefix);
+    return run_write_reports(r, md, html, err, errlen);
+}
+
+static const struct exporter exporters[] = {
+    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
+    {"Report written:", "_report.{md,html}", export_reports},
+};
+
+#define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
+
+/* Record one written set in the event log (operator); the log file gets it from there
+ * (run_log_events), once. */
+static void export_note(struct run *r, const struct exporter *e, const char *prefix)
+{
+    struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
+
+    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, prefix, e->files) >=
+        (int)sizeof note.text)
+        memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
+    run_send(r, &note);
+}
+
+int run_export_snapshot(struct run *r, char *msg, size_t n)
+{
+    char prefix[1024] = "", err[512];
+    size_t len;
+
+    run_refresh(r);
+    for (size_t i = 0; i < N_EXPORTERS; i++) {
+        if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
+            snprintf(msg, n, "%s", err);
+            log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
+            return -1;
+        }
+        export_note(r, &exporters[i], prefix);
+    }
+    snprintf(msg, n, "Snapshot written: %s", prefix);
+    for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
+        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
     return 0;
 }
 
@@ -283,7 +326,9 @@ int run_finish(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-    return run_verdict(r->snap) ? 0 : o->exit_code_on_error;
+    if (r->snap->fatal[0])
+        return 3;                           /* internal error: the numbers are not the run's */
+    return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
 }
 
 static void print_summary(const struct snapshot *s)
@@ -295,7 +340,7 @@ static void print_summary(const struct snapshot *s)
     console_error_report(stdout, s);
     if (s->n_targets) {
         printf("\n");
-        console_targets_table(stdout, s, run_verdict(s));
+        console_targets_table(stdout, s, verdict_passed(s));
     }
     fflush(stdout);
 }
@@ -309,28 +354,6 @@ int run_end(struct run *r)
     return run_finish(r);
 }
 
-/* Any rate target (success or failure rate) says how many failures are allowed. */
-static bool has_rate_target(const struct snapshot *s)
-{
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        if (s->targets[i].metric == TARGET_SUCCESS_RATE ||
-            s->targets[i].metric == TARGET_FAILURE_RATE)
-            return true;
-    return false;
-}
-
-bool run_verdict(const struct snapshot *s)
-{
-    bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
-
-    if (s->aborted)
-        return false;
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
-            return false;
-    return failures_ok || has_rate_target(s);
-}
-
 void run_free(struct run *r)
 {
     engine_destroy(r->engine);
@@ -341,7 +364,6 @@ void run_free(struct run *r)
     if (r->scn)
         scenario_free(r->scn);
     free(r->snap);
-    free(r->points);
-    free(r->events);
+    timeline_free(r->timeline);
     memset(r, 0, sizeof *r);
 }

@@ -1,8 +1,9 @@
 /* run: what a hornet run is made of, wired from the options: the scenario (loaded, filtered),
  * the settings after Locust's precedence (command line > environment > config > scenario >
- * defaults), the embedded target when no host is given, the engine, and the outputs written
- * from snapshots (CSV history and final files, console tables). Shared by the headless
- * reporter and the dashboard. Main thread only. */
+ * defaults), the embedded target when no host is given, the source of its snapshots (the
+ * local engine), the timeline kept from them, and the outputs written from snapshots (CSV
+ * history and final files, console tables, reports, the dashboard's snapshot files). Shared
+ * by the headless console and the dashboard through the host loop. Main thread only. */
 #ifndef HORNET_RUN_H
 #define HORNET_RUN_H
 
@@ -15,27 +16,40 @@
 #include "snapshot.h"
 
 struct target;
+struct timeline;
+
+/* Where a run's snapshots come from and where its commands go: the local engine, or anything
+ * else that publishes snapshots (a fleet of remote workers). */
+struct source_ops {
+    void (*send)(void *impl, const struct engine_cmd *cmd);
+    /* Copy the newest snapshot into out (not copied again when out->seq is the newest);
+     * returns its seq, 0 before the first. */
+    uint64_t (*snapshot)(void *impl, struct snapshot *out);
+};
+
+struct source {
+    const struct source_ops *ops;
+    void *impl;
+};
 
 struct run {
     struct options *opt;
     struct scenario *scn;
     struct target *target;          /* the embedded simulator, or NULL */
     struct engine *engine;
+    struct source source;           /* the engine's snapshots and commands */
     struct csv_history *history;    /* always present (memory), with a file when --csv */
     struct snapshot *snap;          /* the newest copy (large: heap) */
+    struct timeline *timeline;      /* every second and event of the run */
     char host[256];
     uint32_t users;
     double spawn_rate, run_time;
     bool use_stages;
     int threads;
     uint64_t seed;
-    uint64_t events_seen;           /* newest event seq already logged */
+    uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
-    struct snap_point *points;      /* every second of the run (snapshots keep 10 minutes) */
-    size_t n_points, cap_points;
-    struct snap_event *events;      /* the whole event timeline */
-    size_t n_events, cap_events;
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed and create and
@@ -43,11 +57,14 @@ struct run {
  * one clear line to stderr. */
 int run_prepare(struct run *r, struct options *opt);
 
-/* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->points and
- * r->events (the whole run, for reports); returns true when it is newer than before. */
+/* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
+ * returns true when it is newer than before. */
 bool run_refresh(struct run *r);
 
-/* Log the events that appeared since the last call (Locust-style log lines). */
+/* Send a command to the run's source (ramps, pause, stop, notes for the event log). */
+void run_send(struct run *r, const struct engine_cmd *cmd);
+
+/* Log the timeline's events that appeared since the last call (Locust-style log lines). */
 void run_log_events(struct run *r);
 
 /* Append the history row(s) for the current snapshot, once per wall-clock second (a second
@@ -58,8 +75,9 @@ void run_history_tick(struct run *r);
  * was written already (that row did not have the final numbers), so nothing counted is lost. */
 void run_history_final(struct run *r);
 
-/* The end: final CSV files (when --csv), and the exit code of the run: 0 when run_verdict
- * passes, else --exit-code-on-error (default 1). */
+/* The end: final CSV files (when --csv), and the exit code of the run: 3 when the engine hit a
+ * fatal error (snapshot.fatal), 0 when verdict_passed passes, else --exit-code-on-error
+ * (default 1). */
 int run_finish(struct run *r);
 
 /* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
@@ -67,10 +85,11 @@ int run_finish(struct run *r);
 int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
                       size_t errlen);
 
-/* The run's verdict from its final snapshot: every target passed (a target without data
- * fails), the run was not aborted, and no request failed unless a success or failure rate
- * target says how many may. */
-bool run_verdict(const struct snapshot *s);
+/* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
+ * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
+ * HTML reports next to them, each set noted in the event log. 0 with "Snapshot written: ..."
+ * in msg, -1 with the error in msg (logged too). */
+int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and history row, the console summary (stats, percentiles, errors,

@@ -1,9 +1,9 @@
 /* Tests of every panel (ui/panel_*.c) rendered from fixed snapshots into curses pads (newterm
  * on /dev/null, newpad, read back with mvwinnwstr), whole screens of every view at 80x24,
  * 120x40 and 160x50 compared with the golden text files in tests/fixtures/ui/
- * (UPDATE_GOLDEN=1 rewrites them; check them by eye before committing), plus colours where
- * they carry meaning, the monochrome and ASCII fallbacks, and repeated draws at changing
- * sizes. */
+ * (HORNET_UPDATE_GOLDEN=1 rewrites them; check them by eye before committing), plus colours
+ * where they carry meaning, the monochrome and ASCII fallbacks, and repeated draws at
+ * changing sizes. */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +29,7 @@ static FILE *dev_out, *dev_in;
 struct ui_case {
     struct snapshot snap, empty;
     struct app app;
+    struct timeline *timeline;
     struct panel *panels[P_COUNT];
     WINDOW *pad;
     int w, h;
@@ -82,11 +83,13 @@ static struct ui_case *case_of(void (*fixture)(struct snapshot *), bool unicode,
     struct app_host host = {no_send, no_snapshot, NULL};
 
     assert_non_null(c);
-    assert_int_equal(app_init(&c->app, &c->empty, &host), 0);
+    assert_non_null(c->timeline = timeline_create());
+    assert_int_equal(app_init(&c->app, &c->empty, c->timeline, &host), 0);
     theme_init(&c->app.theme, color, unicode);
     for (int id = 0; id < P_COUNT; id++)
         assert_non_null(c->panels[id] = panel_create((enum panel_id)id, &c->app));
     (fixture ? fixture : uifix_running)(&c->snap);
+    timeline_update(c->timeline, &c->snap);
     app_update(&c->app, &c->snap, c->snap.now);
     return c;
 }
@@ -103,6 +106,7 @@ static void case_free(struct ui_case *c)
     if (c->pad)
         delwin(c->pad);
     app_free(&c->app);
+    timeline_free(c->timeline);
     free(c);
 }
 
@@ -195,7 +199,7 @@ static void report_diff(const char *name, const char *got, const char *want)
         want--;
     }
     fail_msg("%s differs from " GOLDEN_DIR "%s.txt at line %d:\n got: %.*s\nwant: %.*s\n"
-             "(UPDATE_GOLDEN=1 rewrites the golden files)", name, name, line,
+             "(HORNET_UPDATE_GOLDEN=1 rewrites the golden files)", name, name, line,
              (int)strcspn(got, "\n"), got, (int)strcspn(want, "\n"), want);
 }
 
@@ -203,7 +207,7 @@ static void golden(const struct ui_case *c, const char *name)
 {
     char path[256];
     char *got = dump(c), *want;
-    const char *update = getenv("UPDATE_GOLDEN");
+    const char *update = getenv("HORNET_UPDATE_GOLDEN");
 
     snprintf(path, sizeof path, GOLDEN_DIR "%s.txt", name);
     if (update && strcmp(update, "1") == 0) {
@@ -214,7 +218,7 @@ static void golden(const struct ui_case *c, const char *name)
     }
     want = read_file(path);
     if (!want)
-        fail_msg("missing golden file %s (UPDATE_GOLDEN=1 creates it)", path);
+        fail_msg("missing golden file %s (HORNET_UPDATE_GOLDEN=1 creates it)", path);
     if (strcmp(got, want) != 0)
         report_diff(name, got, want);
     free(got);

@@ -26,6 +26,7 @@
 #include "engine.h"
 #include "scenario.h"
 #include "scenario_internal.h"
+#include "waits.h"
 #include "version.h"
 
 #define MAX_CONNS 600
@@ -53,19 +54,6 @@ struct server {
     uint64_t absolute_form;         /* "GET http://..." request lines (through a proxy) */
     uint64_t bad;                   /* heads that do not parse */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    nanosleep(&ts, NULL);
-}
 
 /* Count the User-Agent lines of one head (NUL-terminated, lines end in CRLF; header names in
  * any case). */
@@ -133,7 +121,7 @@ static bool serve(struct server *sv, int i)
         }
         (void)!write(c->fd, keep, sizeof keep - 1);
     }
-    c->idle_since = now_s();
+    c->idle_since = waits_now();
     return true;
 }
 
@@ -146,7 +134,7 @@ static void accept_all(struct server *sv)
             close(fd);
             continue;
         }
-        sv->conns[sv->n_conns++] = (struct conn){.fd = fd, .idle_since = now_s()};
+        sv->conns[sv->n_conns++] = (struct conn){.fd = fd, .idle_since = waits_now()};
         sv->connections++;
     }
 }
@@ -169,7 +157,7 @@ static void read_conn(struct server *sv, int i)
 
 static void close_idle(struct server *sv)
 {
-    double now = now_s();
+    double now = waits_now();
 
     for (int i = sv->n_conns - 1; i >= 0; i--) {
         if (sv->conns[i].len == 0 && now - sv->conns[i].idle_since > sv->close_idle_after) {
@@ -254,13 +242,13 @@ static void run(struct fixture *f, const char *json, const char *host, int threa
     f->engine = engine_create(&cfg, err, sizeof err);
     if (!f->engine || engine_start(f->engine, err, sizeof err) < 0)
         fail_msg("engine: %s", err);
-    deadline = now_s() + run_time + 20;
+    deadline = waits_now() + run_time + 20;
     do {
         engine_snapshot(f->engine, f->snap);
         if (f->snap->finished)
             break;
-        sleep_s(0.05);
-    } while (now_s() < deadline);
+        waits_pause();
+    } while (waits_now() < deadline);
     if (!f->snap->finished)
         fail_msg("the run did not finish in time");
     engine_destroy(f->engine);          /* joins the workers: connections closed */
@@ -327,7 +315,7 @@ static void test_user_agent_default_and_override(void **state)
     struct fixture *f = *state;
 
     server_start(&f->sv);
-    run_here(f, json, 1, 4, 1.0);
+    run_here(f, json, 1, 4, 0.5);
     assert_counts_match(f);
     assert_int_equal(f->sv.ua_lines, f->sv.requests);       /* exactly one per request */
     assert_int_equal(f->sv.ua_other, 0);
@@ -350,7 +338,7 @@ static void test_proxy_variable_is_honoured(void **state)
     setenv("http_proxy", proxy, 1);
     unsetenv("no_proxy");
     unsetenv("NO_PROXY");
-    run(f, scenario_get(json, sizeof json, "0.01"), "http://127.0.0.1:1", 1, 2, 0.8);
+    run(f, scenario_get(json, sizeof json, "0.01"), "http://127.0.0.1:1", 1, 2, 0.4);
     unsetenv("http_proxy");
     if (keep[0])
         setenv("no_proxy", keep[0], 1);
@@ -372,7 +360,7 @@ static void test_no_proxy_variable_goes_direct(void **state)
     unsetenv("all_proxy");
     unsetenv("ALL_PROXY");
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.01"), 1, 2, 0.5);
+    run_here(f, scenario_get(json, sizeof json, "0.01"), 1, 2, 0.3);
     assert_counts_match(f);
     assert_int_equal(f->sv.absolute_form, 0);
 }
@@ -402,7 +390,7 @@ static void test_thinking_users_keep_their_connections(void **state)
 
     server_start(&f->sv);
     snprintf(f->host, sizeof f->host, "http://localhost:%d", f->sv.port);
-    run(f, scenario_get(json, sizeof json, "0.05"), f->host, 1, 64, 1.5);
+    run(f, scenario_get(json, sizeof json, "0.05"), f->host, 1, 64, 0.8);
     assert_counts_match(f);
     assert_true(f->sv.requests > 64 * 5);
     assert_true(f->sv.connections <= 64);
@@ -417,7 +405,7 @@ static void test_connection_close_after_each_response(void **state)
 
     f->sv.close_after_response = true;
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0"), 2, 20, 1.0);
+    run_here(f, scenario_get(json, sizeof json, "0"), 2, 20, 0.5);
     assert_counts_match(f);
     assert_true(f->sv.requests > 100);
     assert_int_equal(f->sv.connections, f->sv.requests);
@@ -432,7 +420,7 @@ static void test_idle_connections_closed_by_the_server(void **state)
 
     f->sv.close_idle_after = 0.05;
     server_start(&f->sv);
-    run_here(f, scenario_get(json, sizeof json, "0.25"), 1, 10, 1.2);
+    run_here(f, scenario_get(json, sizeof json, "0.25"), 1, 10, 0.6);
     assert_counts_match(f);
     assert_true(f->sv.closed_idle > 0);
     assert_true(f->sv.connections > 10);        /* reconnected after idle closes */

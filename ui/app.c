@@ -17,25 +17,24 @@ const char *const app_view_names[VIEW_COUNT] = {
     "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Details"
 };
 
-int app_init(struct app *a, const struct snapshot *empty, const struct app_host *host)
+int app_init(struct app *a, const struct snapshot *empty, const struct timeline *timeline,
+             const struct app_host *host)
 {
     memset(a, 0, sizeof *a);
     a->snap = empty;
+    a->timeline = timeline;
     a->host = *host;
     a->sort_col = EPC_NAME;
     a->sel_ep = APP_NONE;
     a->detail_ep = APP_NONE;
     a->log_follow = true;
-    a->events = calloc(APP_EVENTS, sizeof *a->events);
     a->trend = calloc(APP_TREND_LEN, sizeof *a->trend);
-    return a->events && a->trend ? 0 : -1;
+    return a->trend ? 0 : -1;
 }
 
 void app_free(struct app *a)
 {
-    free(a->events);
     free(a->trend);
-    a->events = NULL;
     a->trend = NULL;
 }
 
@@ -44,9 +43,9 @@ const struct app_trend *app_trend_at(const struct app *a, size_t i)
     return &a->trend[(a->first_trend + i) % APP_TREND_LEN];
 }
 
-const struct snap_event *app_event(const struct app *a, size_t i)
+const struct snap_event *app_events(const struct app *a, size_t *n)
 {
-    return &a->events[(a->first_event + i) % APP_EVENTS];
+    return timeline_events(a->timeline, n);
 }
 
 void app_toast(struct app *a, enum toast_level level, const char *fmt, ...)
@@ -77,22 +76,6 @@ static void send(struct app *a, enum engine_cmd_type type, uint32_t users, doubl
 }
 
 /* ---- snapshots ----------------------------------------------------------------------------- */
-
-static void keep_events(struct app *a, const struct snapshot *s)
-{
-    for (uint32_t i = 0; i < s->n_events && i < SNAP_MAX_EVENTS; i++) {
-        const struct snap_event *ev = &s->events[i];
-        if (ev->seq <= a->events_seen)
-            continue;
-        a->events_seen = ev->seq;
-        if (a->n_events == APP_EVENTS) {
-            a->events[a->first_event] = *ev;
-            a->first_event = (a->first_event + 1) % APP_EVENTS;
-        } else {
-            a->events[(a->first_event + a->n_events++) % APP_EVENTS] = *ev;
-        }
-    }
-}
 
 static struct app_trend *trend_push(struct app *a)
 {
@@ -149,7 +132,6 @@ void app_update(struct app *a, const struct snapshot *s, double now)
 
     a->now = now;
     a->snap = s;
-    keep_events(a, s);
     keep_trend(a, s);
     follow_ramp(a, s);
     if (a->sel_target >= s->n_targets)
@@ -367,7 +349,11 @@ static void scroll_list(struct scroll *sc, int delta)
 static void scroll_log(struct app *a, int delta)
 {
     int page = a->log.page > 0 ? a->log.page : 1;
-    long max_top = (long)a->n_events > page ? (long)a->n_events - page : 0;
+    size_t n;
+    long max_top;
+
+    (void)app_events(a, &n);
+    max_top = (long)n > page ? (long)n - page : 0;
     long top = (a->log_follow ? max_top : a->log.top) + (long)delta;
 
     if (top < 0)

@@ -10,11 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "engine.h"
+#include "engine_cmd.h"
 #include "eptable.h"
 #include "keymap.h"
 #include "snapshot.h"
 #include "theme.h"
+#include "timeline.h"
 
 enum view {
     VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
@@ -35,7 +36,6 @@ enum quit_state {
 
 enum toast_level { TOAST_INFO = 0, TOAST_OK, TOAST_WARN, TOAST_ERROR };
 
-#define APP_EVENTS 1000         /* events kept for the log view */
 #define APP_TOAST_SECONDS 8.0
 #define APP_PENDING_SECONDS 1.5 /* how long a sent target is trusted over the snapshot's */
 #define APP_TREND_LEN SNAP_SERIES_LEN /* seconds of each target's values kept for its trend */
@@ -92,9 +92,7 @@ struct app {
     uint32_t ramp_from, ramp_to;/* users when the current target was set, and that target */
     uint32_t last_users, last_target;
 
-    struct snap_event *events;  /* ring of the newest APP_EVENTS events seen */
-    size_t n_events, first_event;
-    uint64_t events_seen;
+    const struct timeline *timeline;   /* the run's events, for the log view (borrowed) */
 
     struct app_trend *trend;    /* ring of the targets' values, one sample per second */
     size_t n_trend, first_trend;
@@ -106,9 +104,11 @@ struct app {
     int interrupts;
 };
 
-/* Set up a with an empty snapshot (borrowed: must outlive a; updated by app_update) and the
- * host callbacks. -1 when out of memory. */
-int app_init(struct app *a, const struct snapshot *empty, const struct app_host *host);
+/* Set up a with an empty snapshot (borrowed: must outlive a; updated by app_update), the run's
+ * timeline (borrowed: its events are the log view's) and the host callbacks. -1 when out of
+ * memory. */
+int app_init(struct app *a, const struct snapshot *empty, const struct timeline *timeline,
+             const struct app_host *host);
 void app_free(struct app *a);
 
 /* A newer snapshot s (borrowed until the next call) at wall-clock now: keep new events,
@@ -131,8 +131,8 @@ void app_interrupt(struct app *a, double now);
  * quit, or by itself unless the operator stopped it to keep looking). */
 bool app_should_exit(const struct app *a);
 
-/* The i-th oldest event of the history (i < a->n_events). */
-const struct snap_event *app_event(const struct app *a, size_t i);
+/* The run's events, oldest first (the timeline's); *n gets their count. */
+const struct snap_event *app_events(const struct app *a, size_t *n);
 
 /* The i-th oldest second of the targets' trend (i < a->n_trend); its unix second is
  * a->trend_second - (a->n_trend - 1 - i). */

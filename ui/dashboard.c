@@ -1,36 +1,23 @@
-/* dashboard: the dashboard's event loop and its only link to the run and the engine. On the
- * main thread's default ev loop it watches the keyboard (ev_io on stdin), SIGINT / SIGTERM /
- * SIGHUP and SIGWINCH (ev_signal), reads the newest snapshot at 10 Hz (run_refresh; panels
- * redraw only when what they show changed), writes the history row and the event log lines
- * once per second, and turns keys into engine commands (engine_send). It draws into one
- * curses window per panel and sends only the differences (wnoutrefresh + doupdate). The
- * snapshot key writes the four CSV files and the Markdown and HTML reports of the run so far;
- * with --print-stats the console table is appended to the --logfile every 2 s (the terminal
- * is the dashboard's). Main thread only. */
-#include <errno.h>
+/* dashboard: the dashboard's drawing and its own watchers. On the host's ev loop it watches
+ * the keyboard (ev_io on stdin) and window-size changes (SIGWINCH); the host hands it each new
+ * snapshot at 10 Hz (panels redraw only when what they show changed). Keys become commands
+ * through the ui_host. It draws into one curses window per panel and sends only the
+ * differences (wnoutrefresh + doupdate). Main thread only. */
 #include <ev.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "app.h"
-#include "console.h"
-#include "csv.h"
-#include "headless.h"
 #include "layout.h"
-#include "log.h"
 #include "panel.h"
 #include "tui.h"
 #include "ui.h"
 
-#define REFRESH_SECONDS 0.1
-
-struct dash {
-    struct run *r;
+struct dashboard {
     struct app app;
+    struct ev_loop *loop;
     struct snapshot *empty;
     struct panel *panels[P_COUNT];
     struct slot slots[LAYOUT_MAX_SLOTS];
@@ -40,183 +27,18 @@ struct dash {
     WINDOW *small;              /* the "terminal too small" message */
     WINDOW *help;
     ev_io input;
-    ev_signal sig_int, sig_term, sig_hup, sig_winch;
-    ev_timer refresh;
-    ev_periodic history;
-    ev_timer stats;             /* --print-stats into the log file */
-    int stats_fd;               /* the log file for the table, -1 when none */
-    char snap_prefix[1024];     /* the snapshot key's timestamped prefix ("out/run_2026...") */
+    ev_signal sig_winch;
 };
-
-/* ---- snapshot exports (the `c` key) ------------------------------------------------------ */
-
-/* One kind of file the snapshot key writes, in order: the CSV set first (it chooses the
- * timestamped prefix), then the reports next to it. */
-struct exporter {
-    const char *note;           /* the event log's line: "<note> <prefix><files>" */
-    const char *files;          /* what it wrote after the prefix */
-    int (*write)(struct dash *d, char *err, size_t errlen);
-};
-
-static int export_csv(struct dash *d, char *err, size_t errlen)
-{
-    const struct options *o = d->r->opt;
-
-    return csv_write_snapshot_set(o->csv_prefix, d->r->snap, d->r->history,
-                                  o->failures_seen_columns, d->snap_prefix,
-                                  sizeof d->snap_prefix, err, errlen);
-}
-
-/* The Markdown and HTML reports of the run so far: PREFIX_report.md and PREFIX_report.html. */
-static int export_reports(struct dash *d, char *err, size_t errlen)
-{
-    char md[sizeof d->snap_prefix + 16], html[sizeof d->snap_prefix + 16];
-
-    snprintf(md, sizeof md, "%s_report.md", d->snap_prefix);
-    snprintf(html, sizeof html, "%s_report.html", d->snap_prefix);
-    return run_write_reports(d->r, md, html, err, errlen);
-}
-
-static const struct exporter exporters[] = {
-    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
-    {"Report written:", "_report.{md,html}", export_reports},
-};
-
-#define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
-
-/* Record one written set in the event log (operator); the log file gets it from there
- * (run_log_events), once. */
-static void export_note(struct dash *d, const struct exporter *e)
-{
-    struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
-
-    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, d->snap_prefix, e->files) >=
-        (int)sizeof note.text)
-        memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
-    engine_send(d->r->engine, &note);
-}
-
-static int snapshot_cb(void *arg, char *msg, size_t n)
-{
-    struct dash *d = arg;
-    char err[512];
-    size_t len;
-
-    run_refresh(d->r);
-    d->snap_prefix[0] = '\0';
-    for (size_t i = 0; i < N_EXPORTERS; i++) {
-        if (exporters[i].write(d, err, sizeof err) < 0) {
-            snprintf(msg, n, "%s", err);
-            log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
-            return -1;
-        }
-        export_note(d, &exporters[i]);
-    }
-    snprintf(msg, n, "Snapshot written: %s", d->snap_prefix);
-    for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
-        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
-    return 0;
-}
-
-/* ---- --print-stats: the console table every 2 s, appended to the log file ---------------- */
-
-/* Write all of buf to fd (a regular file opened with O_APPEND: one write lands whole). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t k = write(fd, buf, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        buf += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
-static void stats_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-    struct dash *d = w->data;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    (void)revents;
-    if (!f)
-        return;
-    console_stats_table(f, d->r->snap, true, 0);
-    fclose(f);
-    if (write_all(d->stats_fd, buf, len) < 0) {
-        log_msg(LOG_LEVEL_ERROR, "--print-stats: cannot write to %s: %s", d->r->opt->logfile,
-                strerror(errno));
-        ev_timer_stop(loop, w);
-    }
-    free(buf);
-}
-
-static void note(struct dash *d, const char *text)
-{
-    struct engine_cmd c = {.type = ENGINE_NOTE, .who = EVENT_ENGINE};
-
-    snprintf(c.text, sizeof c.text, "%s", text);
-    engine_send(d->r->engine, &c);
-}
-
-/* With --print-stats, the dashboard owns the terminal: the table goes to the --logfile every
- * 2 s (as Locust prints it in web UI runs), or the event log says where to look instead. */
-static void print_stats_start(struct dash *d, struct ev_loop *loop)
-{
-    const struct options *o = d->r->opt;
-    char text[SNAP_TEXT_MAX];
-
-    d->stats_fd = -1;
-    if (!o->print_stats)
-        return;
-    if (!o->logfile) {
-        note(d, "--print-stats: no --logfile, the table is shown in the Endpoints view");
-        return;
-    }
-    d->stats_fd = open(o->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (d->stats_fd < 0) {
-        snprintf(text, sizeof text, "--print-stats: cannot open %s: %s", o->logfile,
-                 strerror(errno));
-        note(d, text);
-        return;
-    }
-    snprintf(text, sizeof text, "--print-stats: the stats table goes to %s every 2 s",
-             o->logfile);
-    note(d, text);
-    ev_timer_init(&d->stats, stats_cb, 2.0, 2.0);
-    d->stats.data = d;
-    ev_timer_start(loop, &d->stats);
-}
-
-static void print_stats_stop(struct dash *d, struct ev_loop *loop)
-{
-    if (d->stats_fd < 0)
-        return;
-    ev_timer_stop(loop, &d->stats);
-    close(d->stats_fd);
-    d->stats_fd = -1;
-}
-
-static void send_cb(void *arg, const struct engine_cmd *cmd)
-{
-    struct dash *d = arg;
-
-    engine_send(d->r->engine, cmd);
-}
 
 /* ---- drawing --------------------------------------------------------------------------- */
 
-static void all_dirty(struct dash *d)
+static void all_dirty(struct dashboard *d)
 {
     for (int i = 0; i < P_COUNT; i++)
         d->dirty[i] = true;
 }
 
-static void drop_windows(struct dash *d)
+static void drop_windows(struct dashboard *d)
 {
     for (int i = 0; i < d->n_slots; i++)
         if (d->wins[i])
@@ -225,14 +47,14 @@ static void drop_windows(struct dash *d)
     d->n_slots = 0;
 }
 
-static int table_rows(const struct dash *d)
+static int table_rows(const struct dashboard *d)
 {
     uint32_t order[SNAP_MAX_ENDPOINTS];
     return (int)app_rows(&d->app, order) + 1;
 }
 
 /* Lines the Overview's targets panel would like: one per target, one for an abort. */
-static int target_rows(const struct dash *d)
+static int target_rows(const struct dashboard *d)
 {
     const struct snapshot *s = d->app.snap;
     return s->n_targets ? (int)s->n_targets + (s->aborted ? 1 : 0) : 0;
@@ -244,7 +66,7 @@ static bool same_slot(const struct slot *a, const struct slot *b)
            a->r.w == b->r.w && a->box == b->box && a->flags == b->flags;
 }
 
-static bool same_layout(const struct dash *d, const struct slot *slots, int n)
+static bool same_layout(const struct dashboard *d, const struct slot *slots, int n)
 {
     if (n != d->n_slots)
         return false;
@@ -255,7 +77,7 @@ static bool same_layout(const struct dash *d, const struct slot *slots, int n)
 }
 
 /* Compute the layout; when it changed, make one window per slot and redraw everything. */
-static void relayout(struct dash *d, int w, int h)
+static void relayout(struct dashboard *d, int w, int h)
 {
     struct slot slots[LAYOUT_MAX_SLOTS];
     int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), slots);
@@ -273,7 +95,7 @@ static void relayout(struct dash *d, int w, int h)
     all_dirty(d);
 }
 
-static bool show_small(struct dash *d, int w, int h)
+static bool show_small(struct dashboard *d, int w, int h)
 {
     char text[128];
     const struct theme *t = &d->app.theme;
@@ -299,7 +121,7 @@ static bool show_small(struct dash *d, int w, int h)
     return true;
 }
 
-static void draw_help(struct dash *d, int w, int h, bool again)
+static void draw_help(struct dashboard *d, int w, int h, bool again)
 {
     int hh = panel_help_height(w), hw = w - 4 < 100 ? w - 4 : 100;
 
@@ -321,7 +143,7 @@ static void draw_help(struct dash *d, int w, int h, bool again)
     wnoutrefresh(d->help);
 }
 
-static void render(struct dash *d)
+static void render(struct dashboard *d)
 {
     int h, w;
     bool drew = false;
@@ -356,29 +178,26 @@ static void render(struct dash *d)
 
 /* ---- the loop ------------------------------------------------------------------------------- */
 
-static void update_panels(struct dash *d, bool fresh)
+static void update_panels(struct dashboard *d, const struct snapshot *s, bool fresh)
 {
     for (int i = 0; i < d->n_slots; i++) {
         struct panel *p = d->panels[d->slots[i].id];
-        if (p && (fresh || d->slots[i].id == P_FOOTER) && p->ops->update(p, d->r->snap))
+        if (p && (fresh || d->slots[i].id == P_FOOTER) && p->ops->update(p, s))
             d->dirty[d->slots[i].id] = true;
     }
 }
 
-static void poll_snapshot(struct dash *d, struct ev_loop *loop)
+void ui_update(struct dashboard *d, const struct snapshot *s, bool fresh, double now)
 {
-    bool fresh = run_refresh(d->r);
-
-    if (fresh) {
-        app_update(&d->app, d->r->snap, ev_now(loop));
-        run_log_events(d->r);
-    } else {
-        d->app.now = ev_now(loop);
-    }
-    update_panels(d, fresh);
+    if (fresh)
+        app_update(&d->app, s, now);
+    else
+        d->app.now = now;
+    update_panels(d, d->app.snap, fresh);
+    render(d);
 }
 
-static void after_change(struct dash *d, struct ev_loop *loop)
+static void after_keys(struct dashboard *d, struct ev_loop *loop)
 {
     if (app_should_exit(&d->app)) {
         ev_break(loop, EVBREAK_ALL);
@@ -387,27 +206,9 @@ static void after_change(struct dash *d, struct ev_loop *loop)
     render(d);
 }
 
-static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-    struct dash *d = w->data;
-
-    (void)revents;
-    poll_snapshot(d, loop);
-    after_change(d, loop);
-}
-
-static void history_cb(struct ev_loop *loop, ev_periodic *w, int revents)
-{
-    struct dash *d = w->data;
-
-    (void)revents;
-    poll_snapshot(d, loop);
-    run_history_tick(d->r);
-}
-
 static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct dash *d = w->data;
+    struct dashboard *d = w->data;
     bool changed = false;
     int ch;
 
@@ -420,79 +221,34 @@ static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
     app_flush(&d->app);                 /* one ramp for the whole batch of w/W/s/S */
     if (changed)
         all_dirty(d);
-    after_change(d, loop);
-}
-
-static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
-{
-    struct dash *d = w->data;
-
-    (void)revents;
-    log_msg(LOG_LEVEL_INFO, "%s received: stopping users",
-            w->signum == SIGINT ? "Ctrl-C" : w->signum == SIGHUP ? "SIGHUP" : "SIGTERM");
-    app_interrupt(&d->app, ev_now(loop));
-    all_dirty(d);
-    after_change(d, loop);
+    after_keys(d, loop);
 }
 
 static void winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-    struct dash *d = w->data;
+    struct dashboard *d = w->data;
 
     (void)revents;
     tui_resize();
     all_dirty(d);
-    after_change(d, loop);
+    after_keys(d, loop);
 }
 
-static void watch(struct dash *d, struct ev_loop *loop)
+void ui_interrupt(struct dashboard *d, double now)
 {
-    ev_io_init(&d->input, input_cb, 0, EV_READ);
-    ev_signal_init(&d->sig_int, signal_cb, SIGINT);
-    ev_signal_init(&d->sig_term, signal_cb, SIGTERM);
-    ev_signal_init(&d->sig_hup, signal_cb, SIGHUP);
-    ev_signal_init(&d->sig_winch, winch_cb, SIGWINCH);
-    ev_timer_init(&d->refresh, refresh_cb, 0.0, REFRESH_SECONDS);
-    ev_periodic_init(&d->history, history_cb, 0.25, 1.0, NULL);
-    d->input.data = d->sig_int.data = d->sig_term.data = d->sig_hup.data = d;
-    d->sig_winch.data = d->refresh.data = d->history.data = d;
-    ev_io_start(loop, &d->input);
-    ev_signal_start(loop, &d->sig_int);
-    ev_signal_start(loop, &d->sig_term);
-    ev_signal_start(loop, &d->sig_hup);
-    ev_signal_start(loop, &d->sig_winch);
-    ev_timer_start(loop, &d->refresh);
-    ev_periodic_start(loop, &d->history);
+    app_interrupt(&d->app, now);
+    all_dirty(d);
+    render(d);
 }
 
-static void unwatch(struct dash *d, struct ev_loop *loop)
+bool ui_done(const struct dashboard *d)
 {
-    ev_io_stop(loop, &d->input);
-    ev_signal_stop(loop, &d->sig_int);
-    ev_signal_stop(loop, &d->sig_term);
-    ev_signal_stop(loop, &d->sig_hup);
-    ev_signal_stop(loop, &d->sig_winch);
-    ev_timer_stop(loop, &d->refresh);
-    ev_periodic_stop(loop, &d->history);
+    return app_should_exit(&d->app);
 }
 
 /* ---- set-up and the end --------------------------------------------------------------------- */
 
-static int dash_init(struct dash *d, struct run *r)
-{
-    struct app_host host = {send_cb, snapshot_cb, d};
-
-    memset(d, 0, sizeof *d);
-    d->r = r;
-    if (!(d->empty = calloc(1, sizeof *d->empty)) || app_init(&d->app, d->empty, &host) < 0)
-        return -1;
-    for (int id = 0; id < P_COUNT; id++)
-        if (!(d->panels[id] = panel_create((enum panel_id)id, &d->app)))
-            return -1;
-    return 0;
-}
-
-static void dash_free(struct dash *d)
+static void dash_free(struct dashboard *d)
 {
     drop_windows(d);
     if (d->small)
@@ -503,47 +259,65 @@ static void dash_free(struct dash *d)
         panel_destroy(d->panels[id]);
     app_free(&d->app);
     free(d->empty);
-    memset(d, 0, sizeof *d);
+    free(d);
 }
 
-
-static int headless_instead(struct run *r, const char *why)
+static struct dashboard *dash_new(const struct ui_host *host, const struct timeline *timeline)
 {
-    fprintf(stderr, "hornet: %s: running headless (--headless skips this note)\n", why);
-    return headless_run(r);
+    struct dashboard *d = calloc(1, sizeof *d);
+    struct app_host ah = {host->send, host->snapshot, host->arg};
+
+    if (!d)
+        return NULL;
+    if (!(d->empty = calloc(1, sizeof *d->empty)) ||
+        app_init(&d->app, d->empty, timeline, &ah) < 0) {
+        dash_free(d);
+        return NULL;
+    }
+    for (int id = 0; id < P_COUNT; id++)
+        if (!(d->panels[id] = panel_create((enum panel_id)id, &d->app))) {
+            dash_free(d);
+            return NULL;
+        }
+    return d;
 }
 
-int ui_run(struct run *r)
+const char *ui_unusable(void)
 {
-    struct ev_loop *loop = ev_default_loop(0);
-    struct dash d;
-    char err[256];
-    const char *why;
+    return tui_unusable();
+}
+
+struct dashboard *ui_open(struct ev_loop *loop, const struct ui_host *host,
+                          const struct timeline *timeline, bool ascii, char *err,
+                          size_t errlen)
+{
+    struct dashboard *d;
 
     setlocale(LC_CTYPE, "");            /* UTF-8 glyphs; numbers stay in the C locale */
-    if ((why = tui_unusable()) != NULL)
-        return headless_instead(r, why);
-    if (dash_init(&d, r) < 0) {
-        dash_free(&d);
-        fprintf(stderr, "hornet: out of memory starting the dashboard\n");
-        return 3;
+    if (!(d = dash_new(host, timeline))) {
+        snprintf(err, errlen, "out of memory starting the dashboard");
+        return NULL;
     }
-    log_set_stderr(false);
-    if (tui_start(err, sizeof err) < 0) {
-        log_set_stderr(true);
-        dash_free(&d);
-        return headless_instead(r, err);
+    if (tui_start(err, errlen) < 0) {
+        dash_free(d);
+        return NULL;
     }
-    theme_init(&d.app.theme, !theme_env_no_color(), theme_env_unicode() && !r->opt->ascii);
+    theme_init(&d->app.theme, !theme_env_no_color(), theme_env_unicode() && !ascii);
     wrefresh(stdscr);                   /* stdscr stays untouched from here: wgetch never
                                            repaints it over the panels */
-    watch(&d, loop);
-    print_stats_start(&d, loop);
-    ev_run(loop, 0);
-    print_stats_stop(&d, loop);
-    unwatch(&d, loop);
-    dash_free(&d);
+    d->loop = loop;
+    ev_io_init(&d->input, input_cb, 0, EV_READ);
+    ev_signal_init(&d->sig_winch, winch_cb, SIGWINCH);
+    d->input.data = d->sig_winch.data = d;
+    ev_io_start(loop, &d->input);
+    ev_signal_start(loop, &d->sig_winch);
+    return d;
+}
+
+void ui_close(struct dashboard *d)
+{
+    ev_io_stop(d->loop, &d->input);
+    ev_signal_stop(d->loop, &d->sig_winch);
+    dash_free(d);
     tui_stop();
-    log_set_stderr(true);
-    return run_end(r);
 }

@@ -42,8 +42,10 @@ static void events_draw(struct panel *p, WINDOW *win, struct rect r)
 {
     struct app *a = p->app;
     struct rect in = panel_frame(p, win, r, "Event log");
+    size_t n;
+    const struct snap_event *events = app_events(a, &n);
     int rows = in.h, top;
-    int max_top = (int)a->n_events > rows ? (int)a->n_events - rows : 0;
+    int max_top = (int)n > rows ? (int)n - rows : 0;
 
     if (in.h < 1 || in.w < 20)
         return;
@@ -52,9 +54,9 @@ static void events_draw(struct panel *p, WINDOW *win, struct rect r)
         a->log.page = rows;
         a->log.top = top;
     }
-    for (int i = 0; i < rows && (size_t)(top + i) < a->n_events; i++)
-        event_line(a, win, in.y + i, in.x, in.w, app_event(a, (size_t)(top + i)));
-    if (a->n_events == 0)
+    for (int i = 0; i < rows && (size_t)(top + i) < n; i++)
+        event_line(a, win, in.y + i, in.x, in.w, &events[top + i]);
+    if (n == 0)
         draw_text(win, &a->theme, in.y, in.x, in.w, a->theme.attr[THEME_DIM], "No event yet.");
 }
 

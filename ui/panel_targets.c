@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "panel.h"
-#include "targets.h"
 #include "verdict.h"
 
 #define STATUS_W 10             /* "▲ at risk " */
@@ -50,12 +49,10 @@ static const char *status_glyph(const struct theme *t, uint8_t status, bool fina
 /* The value in the target's unit ("412 ms", "99.20%", "75.8/s"), "-" without data. */
 static void value_text(const struct snap_target *x, bool has, double v, char *out, size_t n)
 {
-    struct target_def def = {.metric = (enum target_metric)x->metric};
-
     if (!has)
         snprintf(out, n, "-");
     else
-        targets_format_value(&def, v, out, n);
+        snapshot_format_target(x->metric, v, out, n);
 }
 
 /* What the detail column says: the engine's words, but nothing for a pass (the value says it)

@@ -9,7 +9,6 @@
 #include <string.h>
 #include "graph.h"
 #include "panel.h"
-#include "scenario.h"
 #include "units.h"
 
 #define LABEL_W 7               /* left axis labels: "500ms", "1.5%", "12.5k" */

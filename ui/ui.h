@@ -1,17 +1,53 @@
 /* ui: hornet's live terminal dashboard (ncursesw): status bar, charts of requests/s, response
- * time percentiles and users, the endpoint table, failures, the event log, a detail view per
- * endpoint, and keys to ramp users by hand, pause, stop, reset and write snapshot files.
- * Main thread only. */
+ * time percentiles and users, the endpoint table, failures, the event log, the targets, a
+ * detail view per endpoint, and keys to ramp users by hand, pause, stop, reset and write
+ * snapshot files. It only draws snapshots and the run's timeline, and turns keys into
+ * commands through its host: it knows nothing of how a run is made. Main thread only. */
 #ifndef HORNET_UI_H
 #define HORNET_UI_H
 
-#include "run.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include "engine_cmd.h"
+#include "snapshot.h"
+#include "timeline.h"
 
-/* Run r (prepared and started) with the dashboard until the run ends by itself or the
- * operator quits; then, with the terminal restored, print the final summary on stdout and
- * write the final files as a headless run does (run_finish). When this process has no
- * terminal (stdout or stdin not a TTY, no usable TERM), print a one-line note on stderr and
- * run headless instead. Returns the process exit code. */
-int ui_run(struct run *r);
+struct ev_loop;
+struct dashboard;
+
+/* What the dashboard needs from whoever runs it. */
+struct ui_host {
+    void (*send)(void *arg, const struct engine_cmd *cmd);  /* keys become commands */
+    /* The snapshot key: write the files; 0 with what was written in msg, -1 with the error. */
+    int (*snapshot)(void *arg, char *msg, size_t n);
+    void *arg;
+};
+
+/* Why no dashboard can run on this process's terminal ("stdout is not a terminal", ...), or
+ * NULL when it can. */
+const char *ui_unusable(void);
+
+/* Take the terminal (alternate screen, curses) and watch the keyboard and window size on
+ * loop. timeline (borrowed: must outlive the dashboard) is the run's record that the Log view
+ * shows. ascii: plain ASCII charts and frames. NULL with a reason in err when curses cannot
+ * start or memory runs out (the terminal is then left as it was). */
+struct dashboard *ui_open(struct ev_loop *loop, const struct ui_host *host,
+                          const struct timeline *timeline, bool ascii, char *err,
+                          size_t errlen);
+
+/* The newest snapshot s (borrowed until the next call; fresh when it changed) at wall-clock
+ * now: redraw what changed. */
+void ui_update(struct dashboard *d, const struct snapshot *s, bool fresh, double now);
+
+/* A stop signal: the first stops the users and quits when they are done, the second quits at
+ * once. */
+void ui_interrupt(struct dashboard *d, double now);
+
+/* Whether the operator is done: quit asked and the run finished (or a quit at once), or the
+ * run finished by itself and the operator did not stop it to keep looking. */
+bool ui_done(const struct dashboard *d);
+
+/* Give the terminal back exactly as it was and free d. */
+void ui_close(struct dashboard *d);
 
 #endif

@@ -1,10 +1,11 @@
 /* api: routing, authentication and dispatch of the simulated platform API, the small routes
- * (health, auth token, _stats) and the helpers the handler files share (bodies, query strings,
+ * (auth token, _stats) and the helpers the handler files share (bodies, query strings,
  * pagination, errors). Runs on the server's loop thread. */
 #include <http_parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <time.h>
 #include "api_internal.h"
 
 const char *const api_user_names[USER_COUNT] = {"loadtest_user", "cab_approver", "publisher_user"};
@@ -23,7 +24,8 @@ struct pattern {
 
 static bool needs_auth(enum target_route r)
 {
-    return r != ROUTE_HEALTH && r != ROUTE_AUTH_TOKEN && r != ROUTE_STATS;
+    return r != ROUTE_HEALTH && r != ROUTE_AUTH_TOKEN && r != ROUTE_STATS && r != ROUTE_METRICS &&
+           r != ROUTE_CONTROL;
 }
 
 #define ALLOW_GET "Allow: GET, HEAD\r\n"
@@ -45,6 +47,7 @@ static const struct pattern patterns[] = {
     {{"connectors", "jobs", "*"}, ROUTE_CONNECTOR_JOB, NO_ROUTE, NO_ROUTE, ALLOW_GET},
     {{"connectors", "*", "publish"}, NO_ROUTE, ROUTE_CONNECTOR_PUBLISH, NO_ROUTE, ALLOW_POST},
     {{"_stats"}, ROUTE_STATS, NO_ROUTE, NO_ROUTE, ALLOW_GET},
+    {{"_control"}, ROUTE_CONTROL, ROUTE_CONTROL, NO_ROUTE, "Allow: GET, POST, HEAD\r\n"},
 };
 
 struct seg {
@@ -123,6 +126,12 @@ void api_route(const struct api_request *rq, struct api_match *m)
         *m = (struct api_match){.route = ROUTE_HEALTH, .open = true};
         return;
     }
+    if (rq->path_len == 8 && !memcmp(rq->path, "/metrics", 8)) {
+        bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+        *m = (struct api_match){.route = get ? ROUTE_METRICS : ROUTE_OTHER, .status = get ? 0 : 405,
+                                .allow = ALLOW_GET, .open = true};
+        return;
+    }
     if (rq->path_len < sizeof prefix || memcmp(rq->path, prefix, sizeof prefix - 1))
         return;
     n = split_path(rq->path + sizeof prefix - 1, rq->path_len - (sizeof prefix - 1), segs);
@@ -145,6 +154,9 @@ struct api *api_create(const struct target_config *c, struct served *served)
         return NULL;
     a->cfg = *c;
     a->served = served;
+    a->started = (double)time(NULL);
+    /* The queues start empty, so the clock base does not matter: the first advance sets it. */
+    backend_init(&a->backend, c->db_pool_size, c->celery_workers, c->celery_rate, 0);
     prng_seed(&a->prng, c->seed);
     for (int u = 0; u < USER_COUNT; u++) {
         for (int i = 0; i < TOKEN_LEN; i++)
@@ -171,6 +183,11 @@ void api_destroy(struct api *a)
     store_table_free(&a->jobs);
     store_table_free(&a->events);
     free(a);
+}
+
+struct backend *api_backend(struct api *a)
+{
+    return &a->backend;
 }
 
 /* The token of a test account ("loadtest_user", ...), or NULL. */
@@ -204,14 +221,6 @@ static int authenticate(const struct api *a, const struct api_request *rq)
         }
     }
     return -2;
-}
-
-static void handle_health(struct api *a, const struct api_request *rq,
-                          const struct api_match *m, struct strbuf *out, struct api_response *rs)
-{
-    (void)a, (void)rq, (void)m;
-    strbuf_append(out, "{\"status\": \"ok\"}", 16);
-    rs->status = 200;
 }
 
 static void handle_stats(struct api *a, const struct api_request *rq,
@@ -275,7 +284,7 @@ static void handle_auth(struct api *a, const struct api_request *rq,
 }
 
 static api_handler *const handlers[ROUTE_COUNT] = {
-    [ROUTE_HEALTH] = handle_health,
+    [ROUTE_HEALTH] = api_health,
     [ROUTE_AUTH_TOKEN] = handle_auth,
     [ROUTE_DEPLOYMENT_CREATE] = api_deployment_create,
     [ROUTE_DEPLOYMENT_LIST] = api_deployment_list,
@@ -290,10 +299,12 @@ static api_handler *const handlers[ROUTE_COUNT] = {
     [ROUTE_CONNECTOR_PUBLISH] = api_connector_publish,
     [ROUTE_CONNECTOR_JOB] = api_connector_job,
     [ROUTE_STATS] = handle_stats,
+    [ROUTE_METRICS] = api_metrics,
+    [ROUTE_CONTROL] = api_control,
 };
 
-void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
-                struct strbuf *out, struct api_response *rs)
+static void dispatch(struct api *a, const struct api_request *rq, const struct api_match *m,
+                     struct strbuf *out, struct api_response *rs)
 {
     int user = 0;
 
@@ -321,4 +332,11 @@ void api_handle(struct api *a, const struct api_request *rq, const struct api_ma
         return;
     }
     handlers[m->route](a, rq, m, out, rs);
+}
+
+void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
+                struct strbuf *out, struct api_response *rs)
+{
+    dispatch(a, rq, m, out, rs);
+    backend_request(&a->backend, m->route, rs->status);
 }

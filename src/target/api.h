@@ -41,12 +41,17 @@ struct api_match {
 struct api_response {
     int status;
     const char *headers;        /* extra header lines ("Allow: GET\r\n"), or NULL */
+    const char *content_type;   /* NULL: application/json */
 };
 
 /* Create the api over a config (copied) and the counters it reports at /api/v1/_stats/.
  * NULL when memory is exhausted. */
 struct api *api_create(const struct target_config *c, struct served *served);
 void api_destroy(struct api *a);
+
+/* The simulated backend the api answers for (its database pool is driven by the server, which
+ * holds the requests waiting for a connection). */
+struct backend *api_backend(struct api *a);
 
 /* Resolve the request's method and path to a route (cheap: no body, no store). */
 void api_route(const struct api_request *rq, struct api_match *m);
@@ -55,7 +60,8 @@ void api_route(const struct api_request *rq, struct api_match *m);
  * from the seeded PRNG). */
 double api_delay(struct api *a, enum target_route route);
 
-/* Answer the request: append the JSON body to body and fill rs. */
+/* Answer the request: append the body (JSON, or the Prometheus text of /metrics) to body,
+ * fill rs, and count the request's Redis commands in the backend. */
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
                 struct strbuf *body, struct api_response *rs);
 

@@ -1,5 +1,6 @@
 /* api_connectors: the connectors to the five management planes: GET /api/v1/connectors/,
- * POST /api/v1/connectors/{plane}/publish/ (503 at the plane's error rate) and GET
+ * POST /api/v1/connectors/{plane}/publish/ (503 at the plane's error rate; an accepted job
+ * sends a Celery task) and GET
  * /api/v1/connectors/jobs/{job_id}/, whose status moves queued -> running -> succeeded or
  * failed as time passes (computed from timestamps when read: no timer per job). Loop thread
  * only. */
@@ -15,19 +16,25 @@ static const char *const plane_short[TARGET_PLANE_COUNT] = {
     "Intune", "Jamf", "SCCM", "Landscape", "Ansible"
 };
 
+const char *api_plane_status(const struct api *a, int plane)
+{
+    double rate = a->cfg.plane_error_rate[plane];
+
+    return rate >= 1 ? "offline" : rate > 0 ? "degraded" : "online";
+}
+
 void api_connector_list(struct api *a, const struct api_request *rq, const struct api_match *m,
                         struct strbuf *out, struct api_response *rs)
 {
     (void)rq, (void)m;
     strbuf_puts(out, "{\"results\": [");
     for (int p = 0; p < TARGET_PLANE_COUNT; p++) {
-        double rate = a->cfg.plane_error_rate[p];
         strbuf_puts(out, p ? ", {\"plane\": \"" : "{\"plane\": \"");
         strbuf_puts(out, target_plane_names[p]);
         strbuf_puts(out, "\", \"name\": \"");
         strbuf_puts(out, plane_titles[p]);
         strbuf_puts(out, "\", \"status\": \"");
-        strbuf_puts(out, rate >= 1 ? "offline" : rate > 0 ? "degraded" : "online");
+        strbuf_puts(out, api_plane_status(a, p));
         strbuf_puts(out, "\"}");
     }
     strbuf_append(out, "]}", 2);
@@ -149,6 +156,7 @@ void api_connector_publish(struct api *a, const struct api_request *rq,
     j->fails = prng_unit(&a->prng) < a->cfg.job_failure_rate;
     job_json(out, a, j, rq->now);
     rs->status = 202;
+    backend_task_sent(&a->backend, BACKEND_TASK_PUBLISH, rq->now);
 }
 
 void api_connector_job(struct api *a, const struct api_request *rq, const struct api_match *m,

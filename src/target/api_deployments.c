@@ -1,6 +1,7 @@
 /* api_deployments: POST/GET/PATCH /api/v1/deployments/ and the deployment records (their
  * writable fields validated as a Django REST serializer would, rendered once as JSON). Creating
- * a deployment opens its pending CAB approval. Loop thread only. */
+ * a deployment opens its pending CAB approval and sends a Celery task to notify the CAB. Loop
+ * thread only. */
 #include <stdlib.h>
 #include <string.h>
 #include "api_internal.h"
@@ -198,6 +199,7 @@ void api_deployment_create(struct api *a, const struct api_request *rq,
     ap->decided_by = USER_NONE;
     deployment_json(out, d);
     rs->status = 201;
+    backend_task_sent(&a->backend, BACKEND_TASK_CAB, rq->now);    /* notify the CAB */
 }
 
 static void emit_deployment(struct strbuf *out, const struct record *r)

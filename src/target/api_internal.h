@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 #include "api.h"
+#include "backend.h"
 #include "jsonw.h"
 #include "prng.h"
 #include "store.h"
@@ -61,6 +62,8 @@ struct api {
     struct prng prng;
     char tokens[USER_COUNT][TOKEN_LEN + 1];
     struct store_table deployments, approvals, jobs, events;
+    struct backend backend;     /* database pool, Redis, Celery (its knobs live here) */
+    double started;             /* Unix time the api was created (process_start_time) */
     uint8_t user;               /* the authenticated user of the request being handled */
 };
 
@@ -92,13 +95,18 @@ void api_list(struct store_table *t, const struct api_request *rq, struct strbuf
 int api_arg_uuid(const struct api_match *m, struct uuid *id, struct strbuf *out,
                  struct api_response *rs);
 
-/* --- handlers (api_deployments.c, api_approvals.c, api_connectors.c) --- */
+/* --- handlers (api_deployments.c, api_approvals.c, api_connectors.c, api_health.c,
+ * api_control.c) --- */
 typedef void api_handler(struct api *a, const struct api_request *rq, const struct api_match *m,
                          struct strbuf *out, struct api_response *rs);
 api_handler api_deployment_create, api_deployment_list, api_deployment_get,
     api_deployment_patch, api_approval_list, api_approval_approve, api_approval_reject,
     api_approval_bulk, api_event_list, api_connector_list, api_connector_publish,
-    api_connector_job;
+    api_connector_job, api_health, api_metrics, api_control;
+
+/* A plane's status as GET /api/v1/connectors/ shows it: "online", "degraded" (some publishes
+ * fail) or "offline" (all do). */
+const char *api_plane_status(const struct api *a, int plane);
 
 void api_deployment_free(struct record *r);
 

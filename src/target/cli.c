@@ -29,6 +29,9 @@ static const struct opt opts[] = {
     {"request-timeout", 0, OPT_VALUE, "seconds > 0"},
     {"job-phase", 0, OPT_VALUE, "seconds >= 0"},
     {"job-failure-rate", 0, OPT_VALUE, "a rate between 0 and 1"},
+    {"db-pool-size", 0, OPT_VALUE, "a whole number 1..10000"},
+    {"celery-workers", 0, OPT_VALUE, "a whole number 0..256"},
+    {"celery-rate", 0, OPT_VALUE, "tasks per second per worker, 0..1000000"},
     {"quiet", 'q', OPT_FLAG, NULL},
     {"help", 'h', OPT_FLAG, NULL},
     {"version", 'V', OPT_FLAG, NULL},
@@ -62,11 +65,18 @@ void target_usage(FILE *out)
           "  --request-timeout S        408 for a request still incomplete after S (default 30)\n"
           "  --job-phase S              publish jobs stay queued, then running, S each (0.5)\n"
           "  --job-failure-rate RATE    share of publish jobs that fail (default 0.02)\n"
+          "  --db-pool-size N           database connections; requests beyond wait for one\n"
+          "                             (default 100)\n"
+          "  --celery-workers N         Celery workers draining the task queues (default 4;\n"
+          "                             0: queues only grow)\n"
+          "  --celery-rate R            tasks per second each worker runs (default 50)\n"
           "  -q, --quiet                no log lines (the final counts still print)\n"
           "  -h, --help                 this text\n"
           "  -V, --version              the version\n\n"
           "Paths keep Django's trailing slash and are never redirected: /api/v1/health is a\n"
-          "404. GET /api/v1/_stats/ reports the counts as JSON.\n", out);
+          "404. GET /api/v1/_stats/ reports the counts as JSON; GET /metrics the simulated\n"
+          "backend (database pool, Redis, Celery) in Prometheus's format; POST\n"
+          "/api/v1/_control/ {\"celery_workers\": 0} changes the backend's settings live.\n", out);
 }
 
 static const struct opt *find_opt(const char *arg, size_t len)
@@ -166,6 +176,12 @@ static int apply_opt(struct target_config *c, const struct opt *o, const char *v
         bad = parse_real(v, true, 1e6, &c->job_phase_s);
     else if (!strcmp(n, "job-failure-rate"))
         bad = parse_real(v, true, 1, &c->job_failure_rate);
+    else if (!strcmp(n, "db-pool-size"))
+        bad = parse_u64(v, 1, TARGET_DB_POOL_LIMIT, &u), c->db_pool_size = (uint32_t)u;
+    else if (!strcmp(n, "celery-workers"))
+        bad = parse_u64(v, 0, TARGET_CELERY_WORKERS_LIMIT, &u), c->celery_workers = (uint32_t)u;
+    else if (!strcmp(n, "celery-rate"))
+        bad = parse_real(v, true, TARGET_CELERY_RATE_LIMIT, &c->celery_rate);
     else if (!strcmp(n, "quiet"))
         c->quiet = true;
     else if (!strcmp(n, "help"))

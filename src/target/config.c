@@ -9,7 +9,8 @@
 const char *const target_route_names[ROUTE_COUNT] = {
     "health", "auth_token", "deployment_create", "deployment_list", "deployment_get",
     "deployment_patch", "approval_list", "approval_approve", "approval_reject", "approval_bulk",
-    "events", "connector_list", "connector_publish", "connector_job", "stats", "other"
+    "events", "connector_list", "connector_publish", "connector_job", "stats", "metrics",
+    "control", "other"
 };
 
 const char *const target_plane_names[TARGET_PLANE_COUNT] = {
@@ -25,7 +26,8 @@ static const struct target_latency default_latency[ROUTE_COUNT] = {
     [ROUTE_APPROVAL_REJECT] = {8, 3},   [ROUTE_APPROVAL_BULK] = {15, 5},
     [ROUTE_EVENTS] = {5, 2},            [ROUTE_CONNECTOR_LIST] = {2, 1},
     [ROUTE_CONNECTOR_PUBLISH] = {10, 4}, [ROUTE_CONNECTOR_JOB] = {2, 0.5},
-    [ROUTE_STATS] = {0, 0},             [ROUTE_OTHER] = {1, 0.5},
+    [ROUTE_STATS] = {0, 0},             [ROUTE_METRICS] = {0, 0},
+    [ROUTE_CONTROL] = {0, 0},           [ROUTE_OTHER] = {1, 0.5},
 };
 
 void target_config_defaults(struct target_config *c)
@@ -34,6 +36,7 @@ void target_config_defaults(struct target_config *c)
         .listen_addr = "127.0.0.1", .port = 8000, .seed = 1, .max_objects = 100000,
         .max_header_bytes = 16 * 1024, .max_body_bytes = 1024 * 1024, .idle_timeout_s = 60,
         .request_timeout_s = 30, .job_phase_s = 0.5, .job_failure_rate = 0.02,
+        .db_pool_size = 100, .celery_workers = 4, .celery_rate = 50,
     };
     memcpy(c->latency, default_latency, sizeof c->latency);
 }
@@ -148,6 +151,12 @@ int target_config_check(const struct target_config *c, char *err, size_t errlen)
         what = "timeouts: expected seconds > 0";
     else if (!(c->job_phase_s >= 0) || !(c->job_failure_rate >= 0 && c->job_failure_rate <= 1))
         what = "jobs: expected a phase >= 0 s and a failure rate in 0..1";
+    else if (c->db_pool_size < 1 || c->db_pool_size > TARGET_DB_POOL_LIMIT)
+        what = "db pool size: expected 1..10000";
+    else if (c->celery_workers > TARGET_CELERY_WORKERS_LIMIT)
+        what = "celery workers: expected 0..256";
+    else if (!(c->celery_rate >= 0 && c->celery_rate <= TARGET_CELERY_RATE_LIMIT))
+        what = "celery rate: expected 0..1000000 tasks/s per worker";
     for (int i = 0; !what && i < ROUTE_COUNT; i++) {
         if (!(c->latency[i].base_ms >= 0) || !(c->latency[i].jitter_ms >= 0))
             what = "latency: expected milliseconds >= 0";

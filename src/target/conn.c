@@ -1,9 +1,10 @@
 /* conn: one HTTP/1.1 connection of the target: reading, parsing with libhttp-parser, holding a
  * completed request for its simulated latency (the parser stays paused, so pipelined requests
- * are answered in order), formatting the response straight into the output buffer, writing
- * without blocking, and closing (with a short drain so error responses are not lost to a
- * reset). Every callback ends in settle(), the only place that closes a connection. Loop
- * thread only. */
+ * are answered in order) and, on a database route, a connection of the simulated pool for that
+ * time (waiting in line for one when all are in use), formatting the response straight into
+ * the output buffer, writing without blocking, and closing (with a short drain so error
+ * responses are not lost to a reset). Every callback ends in settle(), the only place that
+ * closes a connection. Loop thread only. */
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "backend.h"
 #include "server_internal.h"
 
 static void settle(struct conn *c);
@@ -44,17 +46,24 @@ static const char *status_line(int status)
     }
 }
 
-/* Queue a response (head, then the body unless HEAD) and count it. */
+/* Queue a response (head, then the body unless HEAD) and count it. A NULL content type is
+ * JSON's. */
 static void respond(struct conn *c, enum target_route route, int status, const char *headers,
-                    const struct strbuf *body, bool head_only)
+                    const char *content_type, const struct strbuf *body, bool head_only)
 {
-    static const char type[] = "Content-Type: application/json\r\nContent-Length: ";
+    static const char json[] = "Content-Type: application/json\r\nContent-Length: ";
     struct strbuf *out = &c->out;
 
     strbuf_reserve(out, 256 + body->len);
     strbuf_puts(out, status_line(status));
     strbuf_puts(out, server_date(c->srv));
-    strbuf_append(out, type, sizeof type - 1);
+    if (content_type) {
+        strbuf_puts(out, "Content-Type: ");
+        strbuf_puts(out, content_type);
+        strbuf_puts(out, "\r\nContent-Length: ");
+    } else {
+        strbuf_append(out, json, sizeof json - 1);
+    }
     strbuf_put_u64(out, body->len);
     strbuf_append(out, "\r\n", 2);
     if (headers)
@@ -85,7 +94,79 @@ static void reject(struct conn *c, int status)
     strbuf_puts(body, "\"}");
     c->closing = true;
     c->in_request = false;
-    respond(c, ROUTE_OTHER, status, NULL, body, false);
+    respond(c, ROUTE_OTHER, status, NULL, NULL, body, false);
+}
+
+/* --- the simulated database pool --- */
+
+static struct backend *backend_of(const struct conn *c)
+{
+    return api_backend(c->srv->api);
+}
+
+/* Tell the model since when the longest-waiting request waits (pgbouncer's maxwait). */
+static void note_head(struct server *s)
+{
+    api_backend(s->api)->wait_head_since = s->db_head ? s->db_head->db_since : 0;
+}
+
+static void db_enqueue(struct conn *c)
+{
+    struct server *s = c->srv;
+
+    c->db = DB_WAITING;
+    c->db_since = now_of(c);
+    c->db_next = NULL;
+    c->db_prev = s->db_tail;
+    if (s->db_tail)
+        s->db_tail->db_next = c;
+    else
+        s->db_head = c;
+    s->db_tail = c;
+    note_head(s);
+}
+
+static void db_unlink(struct conn *c)
+{
+    struct server *s = c->srv;
+
+    if (c->db_prev)
+        c->db_prev->db_next = c->db_next;
+    else
+        s->db_head = c->db_next;
+    if (c->db_next)
+        c->db_next->db_prev = c->db_prev;
+    else
+        s->db_tail = c->db_prev;
+    c->db_prev = c->db_next = NULL;
+    note_head(s);
+}
+
+/* Hand free connections to the waiting requests, oldest first. Each then waits its latency
+ * through the delay queue (even a zero one: it is served on the next loop iteration, never
+ * from inside this call, so a chain of releases cannot recurse). */
+static void pool_pump(struct server *s)
+{
+    while (s->db_head && backend_db_grant(api_backend(s->api))) {
+        struct conn *c = s->db_head;
+        db_unlink(c);
+        c->db = DB_HELD;
+        delay_add(&s->delays, &c->delay, c->db_delay);
+    }
+}
+
+/* The request is done with the pool (answered, or its client left): give the connection back
+ * or leave the line. */
+static void db_release(struct conn *c)
+{
+    if (c->db == DB_HELD)
+        backend_db_release(backend_of(c));
+    else if (c->db == DB_WAITING) {
+        db_unlink(c);
+        backend_db_abandon(backend_of(c));
+    }
+    c->db = DB_NONE;
+    pool_pump(c->srv);
 }
 
 /* --- parsing --- */
@@ -228,7 +309,18 @@ static int on_message_complete(http_parser *p)
     r->http10 = p->http_major == 1 && p->http_minor == 0;
     r->keep_alive = http_should_keep_alive(p) && !p->upgrade;
     serve_route(c);
+    c->req_done = now_of(c);
     delay = api_delay(c->srv->api, c->match.route);
+    if (backend_uses_db(c->match.route)) {
+        if (!backend_db_acquire(backend_of(c))) {
+            c->db_delay = delay;            /* simulated once a connection is free */
+            c->waiting = true;
+            db_enqueue(c);
+            http_parser_pause(p, 1);
+            return 0;
+        }
+        c->db = DB_HELD;
+    }
     if (delay > 0) {
         c->waiting = true;
         delay_add(&c->srv->delays, &c->delay, delay);
@@ -326,7 +418,10 @@ static void serve(struct conn *c)
     build_request(c, &rq);
     body->len = 0;
     api_handle(c->srv->api, &rq, &c->match, body, &rs);
-    respond(c, c->match.route, rs.status, rs.headers, body, rq.method == HTTP_HEAD);
+    db_release(c);          /* also hands out connections a _control request added */
+    backend_observe(backend_of(c), c->match.route, now_of(c) - c->req_done);
+    respond(c, c->match.route, rs.status, rs.headers, rs.content_type, body,
+            rq.method == HTTP_HEAD);
 }
 
 void conn_delay_done(struct delay_item *it)
@@ -444,6 +539,7 @@ static void settle(struct conn *c)
     if (c->peer_eof && c->waiting) {
         delay_cancel(&c->srv->delays, &c->delay);   /* the client left: never served */
         c->waiting = false;
+        db_release(c);
     }
     if (pending == 0 && c->closing && !c->lingering)
         start_linger(c);
@@ -542,6 +638,8 @@ void conn_open(struct server *s, int fd)
     ev_io_init(&c->rio, read_cb, fd, EV_READ);
     ev_io_init(&c->wio, write_cb, fd, EV_WRITE);
     c->delay.slot = 0;
+    c->db = DB_NONE;
+    c->db_prev = c->db_next = NULL;
     ev_init(&c->clock, clock_cb);
     c->rio.data = c->wio.data = c->clock.data = c;
     c->clock.repeat = check_period(&s->cfg);
@@ -563,6 +661,7 @@ void conn_close(struct conn *c)
     ev_io_stop(s->loop, &c->rio);
     ev_io_stop(s->loop, &c->wio);
     delay_cancel(&s->delays, &c->delay);
+    db_release(c);
     ev_timer_stop(s->loop, &c->clock);
     close(c->fd);
     c->fd = -1;

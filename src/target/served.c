@@ -12,7 +12,7 @@ static const int slot_status[SERVED_STATUS_SLOTS] = {
 /* Method and path pattern of each route, for reports. */
 static const char *const route_method[ROUTE_COUNT] = {
     "GET", "POST", "POST", "GET", "GET", "PATCH", "GET", "POST", "POST", "POST", "GET", "GET",
-    "POST", "GET", "GET", "*"
+    "POST", "GET", "GET", "GET", "POST", "*"
 };
 static const char *const route_path[ROUTE_COUNT] = {
     "/api/v1/health/", "/api/v1/auth/token/", "/api/v1/deployments/", "/api/v1/deployments/",
@@ -20,7 +20,7 @@ static const char *const route_path[ROUTE_COUNT] = {
     "/api/v1/cab/approvals/{id}/approve/", "/api/v1/cab/approvals/{id}/reject/",
     "/api/v1/cab/approvals/bulk-approve/", "/api/v1/events/", "/api/v1/connectors/",
     "/api/v1/connectors/{plane}/publish/", "/api/v1/connectors/jobs/{job_id}/",
-    "/api/v1/_stats/", "(unmatched, bad HTTP)"
+    "/api/v1/_stats/", "/metrics", "/api/v1/_control/", "(unmatched, bad HTTP)"
 };
 
 int served_slot(int status)
@@ -47,6 +47,16 @@ int served_slot(int status)
     case 503: return 18;
     default: return SERVED_STATUS_SLOTS - 1;
     }
+}
+
+int served_slot_status(int slot)
+{
+    return slot >= 0 && slot < SERVED_STATUS_SLOTS ? slot_status[slot] : 0;
+}
+
+const char *served_route_method(enum target_route route)
+{
+    return (unsigned)route < ROUTE_COUNT ? route_method[route] : "*";
 }
 
 uint64_t served_get(const struct served *s, enum target_route route, int status)

@@ -22,6 +22,12 @@ struct served {
 /* The counter slot of an HTTP status (the last slot gathers statuses outside the table). */
 int served_slot(int status);
 
+/* The HTTP status a slot counts (0 for the last slot: any other status). */
+int served_slot_status(int slot);
+
+/* The method of a route ("GET", "POST", "PATCH"; "*" for ROUTE_OTHER). */
+const char *served_route_method(enum target_route route);
+
 /* Count one response (loop thread only). */
 static inline void served_add(struct served *s, enum target_route route, int status)
 {

@@ -41,9 +41,13 @@ struct request {
     bool http10;
 };
 
+/* Where a request stands with the simulated database pool. */
+enum conn_db { DB_NONE, DB_WAITING, DB_HELD };
+
 struct conn {
     struct server *srv;
     struct conn *prev, *next;   /* in the server's live list (next: the pool's list) */
+    struct conn *db_prev, *db_next;     /* in the server's queue for a database connection */
     int fd;
     ev_io rio, wio;
     struct delay_item delay;    /* the simulated latency of the waiting request */
@@ -57,6 +61,10 @@ struct conn {
     double last_active;         /* opened, or last response */
     double last_write;          /* last progress of a pending write */
     double linger_start;
+    double req_done;            /* the request was complete (its latency counts from here) */
+    double db_since;            /* began waiting for a database connection */
+    double db_delay;            /* simulated latency to wait once it has the connection */
+    enum conn_db db;
     int reject;                 /* status a callback asked for (413, 431) */
     bool in_request;            /* a request has begun and is not complete */
     bool waiting;               /* a complete request waits for its latency timer */
@@ -77,6 +85,8 @@ struct server {
     ev_timer accept_retry;      /* re-enables accept after EMFILE and friends */
     struct delay_queue delays;  /* waiting requests, to the microsecond */
     struct conn *live;          /* open connections */
+    struct conn *db_head, *db_tail;     /* requests waiting for a database connection, oldest
+                                           first */
     struct conn *pool;          /* closed connections kept for reuse */
     unsigned pool_size;
     struct strbuf body;           /* response body scratch */

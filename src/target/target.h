@@ -16,7 +16,8 @@
 #include <stdio.h>
 
 /* What a response is counted under. A route is a method and a path pattern; a known path with
- * an unknown id still counts under its route (e.g. a 404 from deployment_get). Requests that
+ * an unknown id still counts under its route (e.g. a 404 from deployment_get). GET and POST
+ * /api/v1/_control/ both count under "control". Requests that
  * match no route (404), a wrong method on a known path (405), and HTTP-level rejections (bad
  * HTTP 400, 408 request timeout, 413 body too large, 431 headers too large) count under
  * ROUTE_OTHER ("other"). */
@@ -24,12 +25,14 @@ enum target_route {
     ROUTE_HEALTH = 0, ROUTE_AUTH_TOKEN, ROUTE_DEPLOYMENT_CREATE, ROUTE_DEPLOYMENT_LIST,
     ROUTE_DEPLOYMENT_GET, ROUTE_DEPLOYMENT_PATCH, ROUTE_APPROVAL_LIST, ROUTE_APPROVAL_APPROVE,
     ROUTE_APPROVAL_REJECT, ROUTE_APPROVAL_BULK, ROUTE_EVENTS, ROUTE_CONNECTOR_LIST,
-    ROUTE_CONNECTOR_PUBLISH, ROUTE_CONNECTOR_JOB, ROUTE_STATS, ROUTE_OTHER, ROUTE_COUNT
+    ROUTE_CONNECTOR_PUBLISH, ROUTE_CONNECTOR_JOB, ROUTE_STATS, ROUTE_METRICS, ROUTE_CONTROL,
+    ROUTE_OTHER, ROUTE_COUNT
 };
 /* "health", "auth_token", "deployment_create", "deployment_list", "deployment_get",
  * "deployment_patch", "approval_list", "approval_approve", "approval_reject", "approval_bulk",
- * "events", "connector_list", "connector_publish", "connector_job", "stats", "other": stable
- * names used by --latency and the counts report. */
+ * "events", "connector_list", "connector_publish", "connector_job", "stats", "metrics",
+ * "control", "other": stable names used by --latency, the counts report and the view label of
+ * /metrics. */
 extern const char *const target_route_names[ROUTE_COUNT];
 
 enum { TARGET_PLANE_COUNT = 5 };
@@ -45,6 +48,9 @@ struct target_latency {
 #define TARGET_MAX_OBJECTS_LIMIT 10000000u
 #define TARGET_MAX_HEADER_LIMIT ((size_t)80 * 1024)    /* libhttp-parser's own bound */
 #define TARGET_MAX_BODY_LIMIT ((size_t)1024 * 1024 * 1024)
+#define TARGET_DB_POOL_LIMIT 10000u
+#define TARGET_CELERY_WORKERS_LIMIT 256u
+#define TARGET_CELERY_RATE_LIMIT 1e6
 
 struct target_config {
     const char *listen_addr;    /* default "127.0.0.1" (also "::1"); a numeric address */
@@ -62,14 +68,21 @@ struct target_config {
     double job_phase_s;         /* a publish job is queued, then running, for this long each
                                    before it ends (default 0.5) */
     double job_failure_rate;    /* share of jobs that end "failed" (default 0.02) */
+    /* The simulated backend (GET /metrics and /api/v1/health/ show it; POST
+     * /api/v1/_control/ changes these live). */
+    uint32_t db_pool_size;      /* database connections; requests beyond wait for one
+                                   (default 100, PostgreSQL's max_connections) */
+    uint32_t celery_workers;    /* Celery workers draining the task queues (default 4; 0: the
+                                   queues only grow) */
+    double celery_rate;         /* tasks per second each worker runs (default 50) */
     bool quiet;                 /* no log lines on stderr (the exit counts still print) */
 };
 
-/* Sensible defaults: 127.0.0.1:8000, seed 1, realistic per-route latencies (health and _stats:
- * none; auth 20 ms; creates 10 ms; gets 2-3 ms; lists 5-8 ms; publish 10 ms; job polls 2 ms;
- * each with an exponential jitter of a similar size), no errors, 100000 objects, 16 KB
- * headers, 1 MB bodies, 60 s idle and 30 s request timeouts, 0.5 s job phases, 2% failed
- * jobs. */
+/* Sensible defaults: 127.0.0.1:8000, seed 1, realistic per-route latencies (health, _stats,
+ * _control and /metrics: none; auth 20 ms; creates 10 ms; gets 2-3 ms; lists 5-8 ms; publish
+ * 10 ms; job polls 2 ms; each with an exponential jitter of a similar size), no errors, 100000
+ * objects, 16 KB headers, 1 MB bodies, 60 s idle and 30 s request timeouts, 0.5 s job phases,
+ * 2% failed jobs, a pool of 100 database connections, 4 Celery workers at 50 tasks/s each. */
 void target_config_defaults(struct target_config *c);
 
 /* Parse a "ROUTE=BASE_MS[,JITTER_MS]" (ROUTE a target_route_names entry or "all"; a missing

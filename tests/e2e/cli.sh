@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the hornet command line: options, errors and exit codes, headless runs
 # against the embedded and an external target, the four CSV files, Ctrl-C and SIGTERM.
-# Every run is bounded (-t or a signal) and talks to 127.0.0.1 only.
+# Every run is bounded (-t or a signal) and talks to 127.0.0.1 only; the runs go at once.
 source "$(dirname "$0")/lib.sh"
 LOCUST_STATS_HEADER='Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%'
 LOCUST_HISTORY_HEADER='Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size'
@@ -30,9 +30,43 @@ out=$($HORNET --headless -u 15000 -r 100 -t 1s scenarios/burst.json 2>&1); rc=$?
 check "more users than descriptors allow is refused clearly" \
     [ "$rc" = 2 -a "$(grep -c 'file descriptors' <<<"$out")" = 1 ]
 
-# ---- a headless run against the embedded target
+# ---- the runs, all at once (each bounded by -t or a signal); their checks follow in order
+$TARGET --port 0 --quiet --seed 3 >"$TMP/target.out" 2>"$TMP/target.err" &
+tpid=$!
 $HORNET --headless -u 30 -r 30 -t 5s --csv "$TMP/run" scenarios/deployments.json \
-    >"$TMP/run.out" 2>"$TMP/run.err"; rc=$?
+    >"$TMP/run.out" 2>"$TMP/run.err" &
+run_pid=$!
+cat > "$TMP/fail.json" <<'JSON'
+{"name": "failing", "users": 2, "spawn_rate": 10, "user_classes": [{"name": "U", "wait": {"constant": 0.1},
+ "tasks": [{"name": "nope", "steps": [{"method": "GET", "path": "/api/v1/nope/"}]}]}]}
+JSON
+$HORNET --headless --only-summary -t 2s --csv "$TMP/fail" "$TMP/fail.json" >"$TMP/fail.out" 2>&1 &
+fail_pid=$!
+$HORNET --headless --only-summary -t 1s --exit-code-on-error 7 "$TMP/fail.json" >/dev/null 2>&1 &
+fail7_pid=$!
+for sig in INT TERM; do
+    $HORNET --headless --only-summary -u 20 -r 20 -t 60s --csv "$TMP/sig$sig" \
+        scenarios/deployments.json >/dev/null 2>&1 &
+    eval "sig${sig}_pid=$!"
+done
+HORNET_USERS=3 HORNET_SPAWN_RATE=10 $HORNET --headless --only-summary -t 2s --csv "$TMP/env" \
+    scenarios/deployments.json >/dev/null 2>&1 &
+env_pid=$!
+$HORNET --headless --only-summary -u 10 -r 10 -t 3s -T negative --csv "$TMP/tag" \
+    scenarios/deployments.json >/dev/null 2>&1 &
+tag_pid=$!
+CLEANUP="kill $tpid $run_pid $fail_pid $fail7_pid $sigINT_pid $sigTERM_pid $env_pid $tag_pid 2>/dev/null"
+target_port() { grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/target.out" "$TMP/target.err" | head -1 | cut -d: -f3; }
+wait_until 5 eval '[ -n "$(target_port)" ]'
+port=$(target_port)
+$HORNET --headless --only-summary -u 20 -r 20 -t 4s -s 10 -H "http://127.0.0.1:$port" --csv "$TMP/ext" \
+    scenarios/cab_approvals.json >/dev/null 2>&1 &
+ext_pid=$!
+# history rows with requests counted: the users are running
+counting() { awk -F, '$4 == "Aggregated" && $18 > 0' "$1" 2>/dev/null | grep -q .; }
+
+# ---- a headless run against the embedded target
+wait "$run_pid"; rc=$?
 check "a headless deployments run exits 0" [ "$rc" = 0 ]
 check "it says it started the built-in target" grep -q "started the built-in target API at http://127.0.0.1:" "$TMP/run.err"
 for f in stats stats_history failures exceptions; do
@@ -56,23 +90,15 @@ check "the last history row has the final count" [ "$last" = "$total" ]
 check "the percentile table is printed" grep -q "Response time percentiles (approximated)" "$TMP/run.out"
 
 # ---- exit codes on failures
-cat > "$TMP/fail.json" <<'JSON'
-{"name": "failing", "users": 2, "spawn_rate": 10, "user_classes": [{"name": "U", "wait": {"constant": 0.1},
- "tasks": [{"name": "nope", "steps": [{"method": "GET", "path": "/api/v1/nope/"}]}]}]}
-JSON
-$HORNET --headless --only-summary -t 2s --csv "$TMP/fail" "$TMP/fail.json" >"$TMP/fail.out" 2>&1; rc=$?
+wait "$fail_pid"; rc=$?
 check "failures give exit code 1" [ "$rc" = 1 ]
 check "failures.csv lists the failure" grep -q '^GET,/api/v1/nope/,HTTP 404 Not Found,[0-9]' "$TMP/fail_failures.csv"
 check "--only-summary prints the table once" [ "$(grep -c '^ *Aggregated' "$TMP/fail.out")" = 2 ]
-$HORNET --headless --only-summary -t 1s --exit-code-on-error 7 "$TMP/fail.json" >/dev/null 2>&1; rc=$?
+wait "$fail7_pid"; rc=$?
 check "--exit-code-on-error changes it" [ "$rc" = 7 ]
 
 # ---- an external target: hornet's counts equal the server's
-$TARGET --port 0 --quiet --seed 3 >"$TMP/target.out" 2>"$TMP/target.err" &
-tpid=$!; CLEANUP="kill $tpid 2>/dev/null"
-for _ in $(seq 50); do port=$(grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/target.out" "$TMP/target.err" | head -1 | cut -d: -f3); [ -n "$port" ] && break; sleep 0.1; done
-$HORNET --headless --only-summary -u 20 -r 20 -t 4s -s 10 -H "http://127.0.0.1:$port" --csv "$TMP/ext" \
-    scenarios/cab_approvals.json >/dev/null 2>&1; rc=$?
+wait "$ext_pid"; rc=$?
 check "a run against -H exits 0" [ "$rc" = 0 ]
 served=$(curl -s "http://127.0.0.1:$port/api/v1/_stats/" | python3 -c '
 import json, sys
@@ -84,13 +110,9 @@ kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
 
 # ---- Ctrl-C and SIGTERM still write complete final files
 for sig in INT TERM; do
-    $HORNET --headless --only-summary -u 20 -r 20 -t 60s --csv "$TMP/sig$sig" \
-        scenarios/deployments.json >/dev/null 2>&1 &
-    pid=$!
-    sleep 3
-    kill -$sig $pid
-    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-    wait $pid; rc=$?
+    eval "pid=\$sig${sig}_pid"
+    wait_until 20 counting "$TMP/sig${sig}_stats_history.csv"
+    stop_run "$pid" "$sig"; rc=$?
     check "SIG$sig stops the run with exit 0" [ "$rc" = 0 ]
     total=$(csv_cell "$TMP/sig${sig}_stats.csv" Aggregated 3)
     last=$(tail -1 "$TMP/sig${sig}_stats_history.csv" | tr -d '\r' | cut -d, -f18)
@@ -98,14 +120,12 @@ for sig in INT TERM; do
 done
 
 # ---- precedence: environment over the scenario
-HORNET_USERS=3 HORNET_SPAWN_RATE=10 $HORNET --headless --only-summary -t 2s --csv "$TMP/env" \
-    scenarios/deployments.json >/dev/null 2>&1
+wait "$env_pid"
 peak=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m }' "$TMP/env_stats_history.csv")
 check "HORNET_USERS sets the user count ($peak)" [ "$peak" = 3 ]
 
 # ---- tags
-$HORNET --headless --only-summary -u 10 -r 10 -t 3s -T negative --csv "$TMP/tag" \
-    scenarios/deployments.json >/dev/null 2>&1
+wait "$tag_pid"
 rows=$(awk -F, 'NR > 1 && $2 != "Aggregated" { print $2 }' "$TMP/tag_stats.csv" | sort -u | tr '\n' ' ')
 check "-T runs only the tagged tasks (and on_start): $rows" \
     [ "$rows" = "/api/v1/auth/token/ /api/v1/deployments/ /api/v1/deployments/[unknown]/ " ]

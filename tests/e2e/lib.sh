@@ -13,3 +13,17 @@ check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "
 crlf()   { [ -s "$1" ] && ! LC_ALL=C grep -qv $'\r$' "$1"; }
 # csv_cell FILE ROW_MATCH COLUMN: a cell of the first row whose Name is ROW_MATCH
 csv_cell() { awk -F, -v name="$2" -v col="$3" '$2 == name { gsub("\r", ""); print $col; exit }' "$1"; }
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds (0) or SECONDS pass (1)
+wait_until() {
+    local end=$((SECONDS + $1)); shift
+    until "$@"; do
+        [ $SECONDS -ge $end ] && return 1
+        sleep 0.1
+    done
+}
+# stop_run PID SIGNAL: send the signal, give the run 10 s to end, then kill it; its status
+stop_run() {
+    kill -"$2" "$1" 2>/dev/null
+    wait_until 10 eval "! kill -0 $1 2>/dev/null" || kill -KILL "$1" 2>/dev/null
+    wait "$1"
+}

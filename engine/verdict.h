@@ -1,9 +1,8 @@
-/* verdict: the verdict of a run's performance targets as the dashboard shows it, from a
- * snapshot: how many targets pass, are at risk, fail, wait for data or are not judged, and
- * the run's verdict so far. Once the run is finished it is the verdict of the exit code
- * (run_verdict in src/run.c): a target without data fails, and without a success or failure
- * rate target any unexpected failure (or engine error) fails the run. Pure (no curses); main
- * thread. */
+/* verdict: the verdict of a run, from a snapshot: how many performance targets pass, are at
+ * risk, fail, wait for data or are not judged, the verdict so far (the dashboard's), and the
+ * final rule of the exit code and the reports (verdict_passed): a target without data fails,
+ * and without a success or failure rate target any unexpected failure (or engine error)
+ * fails the run. Pure; any thread. */
 #ifndef HORNET_VERDICT_H
 #define HORNET_VERDICT_H
 
@@ -29,6 +28,12 @@ struct verdict {
 
 /* The verdict of s's targets (VERDICT_NONE when s has none). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
+
+/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, no
+ * target failed or is without data, and no request failed (nor an exception happened) unless
+ * a success or failure rate target says how many may. The rule of the exit code, the console
+ * verdict and the reports. */
+bool verdict_passed(const struct snapshot *s);
 
 /* "PASS", "AT RISK", "FAIL", "ABORTED"; "" for VERDICT_NONE. Static strings. */
 const char *verdict_word(enum verdict_kind k);

@@ -1,7 +1,8 @@
-/* Tests of the dashboard's targets verdict (ui/verdict.c): counts by status, the verdict so
- * far while the run goes on (pending targets wait, at risk does not fail), the final verdict
- * (pending fails, unexpected failures fail without a rate target, an abort fails), and that
- * for every finished combination it agrees with the exit code's rule, run_verdict. */
+/* Tests of the run's verdict (engine/verdict.c): counts by status, the verdict so far while
+ * the run goes on (pending targets wait, at risk does not fail), the final verdict (pending
+ * fails, unexpected failures fail without a rate target, an abort fails), and that for every
+ * finished combination the dashboard's verdict agrees with the exit code's rule,
+ * verdict_passed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "run.h"
-#include "scenario.h"
 #include "verdict.h"
 
 static struct snapshot *snap_new(void)
@@ -152,7 +151,7 @@ static void test_ranks_and_words(void **state)
 
 /* Every finished combination of two targets' statuses, a rate target or not, failures or
  * not, aborted or not: the dashboard's final verdict is the exit code's. */
-static void test_agrees_with_run_verdict(void **state)
+static void test_agrees_with_the_exit_code(void **state)
 {
     static const uint8_t statuses[] = {TARGET_PENDING, TARGET_PASS, TARGET_AT_RISK,
                                        TARGET_FAIL, TARGET_SKIPPED};
@@ -171,10 +170,10 @@ static void test_agrees_with_run_verdict(void **state)
                 s->finished = true;
                 struct verdict v = of(s);
                 bool passed = v.kind == VERDICT_PASS || v.kind == VERDICT_AT_RISK;
-                if (passed != run_verdict(s))
-                    fail_msg("statuses %u/%u bits %d: dashboard %s, run_verdict %s",
+                if (passed != verdict_passed(s))
+                    fail_msg("statuses %u/%u bits %d: dashboard %s, verdict_passed %s",
                              statuses[a], statuses[b], bits, verdict_word(v.kind),
-                             run_verdict(s) ? "pass" : "fail");
+                             verdict_passed(s) ? "pass" : "fail");
                 checked++;
             }
     assert_int_equal(checked, 5 * 5 * 8);
@@ -189,7 +188,7 @@ int main(void)
         cmocka_unit_test(test_final_verdicts),
         cmocka_unit_test(test_failures_without_a_rate_target),
         cmocka_unit_test(test_ranks_and_words),
-        cmocka_unit_test(test_agrees_with_run_verdict),
+        cmocka_unit_test(test_agrees_with_the_exit_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,6 @@
-/* verdict: the targets' verdict so far, from a snapshot (see run_verdict for the final rule).
- * Pure; main thread. */
+/* verdict: the run's verdict from a snapshot, so far and final. Pure; any thread. */
 #include <stdio.h>
 #include <string.h>
-#include "scenario.h"
 #include "verdict.h"
 
 static bool has_rate_target(const struct snapshot *s)
@@ -38,12 +36,24 @@ void verdict_of(const struct snapshot *s, struct verdict *v)
     count(s, v);
     if (s->aborted)
         v->kind = VERDICT_ABORTED;
-    else if (v->fail || v->failures_fail || (v->final && v->pending))
+    else if (v->fail || v->failures_fail || (v->final && v->pending) || s->fatal[0])
         v->kind = VERDICT_FAIL;
     else if (v->at_risk)
         v->kind = VERDICT_AT_RISK;
     else
         v->kind = VERDICT_PASS;
+}
+
+bool verdict_passed(const struct snapshot *s)
+{
+    bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
+
+    if (s->aborted || s->fatal[0])
+        return false;
+    for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
+        if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
+            return false;
+    return failures_ok || has_rate_target(s);
 }
 
 const char *verdict_word(enum verdict_kind k)

@@ -1,0 +1,472 @@
+/* control: the control thread's decisions (dispatcher, stages, limits, pause, stop, warnings,
+ * aborts, fatal errors, event log) as pure functions of (state, now). The engine's control
+ * thread owns it; tests drive it with a fake clock. */
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "control.h"
+#include "ramp.h"
+#include "targets.h"
+
+#define MAX_ACTIONS 16          /* pending actions: one call decides at most a handful */
+
+struct control {
+    struct engine_config cfg;
+    const struct scenario *scn;
+    uint32_t n_slots, n_classes, max_users;
+
+    enum run_state state;
+    bool paused, manual, ramp_complete, reset_done, finished, target_down, silent, aborted;
+    double run_start, end_time, steady_start;
+    int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
+    struct ramp ramp;
+    double *weights;            /* per class */
+    uint32_t *class_users;      /* per class */
+    uint32_t *slot_users;       /* per slot x class */
+
+    struct control_action actions[MAX_ACTIONS];
+    uint32_t n_actions, first_action;
+
+    struct snap_event events[SNAP_MAX_EVENTS];
+    uint32_t n_events;          /* ring: the newest SNAP_MAX_EVENTS */
+    uint64_t event_seq;
+    char abort_reason[SNAP_TEXT_MAX];
+    char fatal[SNAP_TEXT_MAX];
+};
+
+/* ---- events and actions ------------------------------------------------------------------- */
+
+static void event(struct control *c, double now, int who, int level, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void event(struct control *c, double now, int who, int level, const char *fmt, ...)
+{
+    struct snap_event *ev = &c->events[c->event_seq % SNAP_MAX_EVENTS];
+    va_list ap;
+
+    ev->seq = ++c->event_seq;
+    ev->time = now;
+    ev->who = (uint8_t)who;
+    ev->level = (uint8_t)level;
+    va_start(ap, fmt);
+    vsnprintf(ev->text, sizeof ev->text, fmt, ap);
+    va_end(ap);
+    if (c->n_events < SNAP_MAX_EVENTS)
+        c->n_events++;
+}
+
+static void act(struct control *c, enum control_action_type type, double time)
+{
+    assert(c->n_actions < MAX_ACTIONS);     /* the engine takes them after every call */
+    c->actions[(c->first_action + c->n_actions++) % MAX_ACTIONS] =
+        (struct control_action){.type = type, .time = time};
+}
+
+bool control_next_action(struct control *c, struct control_action *out)
+{
+    if (c->n_actions == 0)
+        return false;
+    *out = c->actions[c->first_action];
+    c->first_action = (c->first_action + 1) % MAX_ACTIONS;
+    c->n_actions--;
+    return true;
+}
+
+/* ---- the dispatcher ------------------------------------------------------------------------ */
+
+static uint32_t *slot_row(const struct control *c, uint32_t slot)
+{
+    return &c->slot_users[(size_t)slot * c->n_classes];
+}
+
+static uint32_t slot_total(const struct control *c, uint32_t slot)
+{
+    const uint32_t *row = slot_row(c, slot);
+    uint32_t n = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        n += row[k];
+    return n;
+}
+
+/* One more user: the class furthest below its weight, on the slot with the fewest users. */
+static void start_one(struct control *c)
+{
+    int cls = ramp_class_to_add(c->weights, c->class_users, c->n_classes);
+    uint32_t best = 0;
+
+    for (uint32_t w = 1; w < c->n_slots; w++)
+        if (slot_total(c, w) < slot_total(c, best))
+            best = w;
+    c->class_users[cls]++;
+    slot_row(c, best)[cls]++;
+}
+
+/* One user less: of the class furthest above its weight, from the slot with most of them. */
+static void stop_one(struct control *c)
+{
+    int cls = ramp_class_to_remove(c->weights, c->class_users, c->n_classes);
+    uint32_t best = 0;
+
+    if (cls < 0)
+        return;
+    for (uint32_t w = 1; w < c->n_slots; w++)
+        if (slot_row(c, w)[cls] > slot_row(c, best)[cls])
+            best = w;
+    c->class_users[cls]--;
+    slot_row(c, best)[cls]--;
+}
+
+static void class_summary(const struct control *c, char *out, size_t n)
+{
+    size_t len = (size_t)snprintf(out, n, "{");
+
+    for (uint32_t k = 0; k < c->n_classes && len < n; k++)
+        len += (size_t)snprintf(out + len, n - len, "%s\"%s\": %u", k ? ", " : "",
+                                c->scn->classes[k].name, c->class_users[k]);
+    if (len < n)
+        snprintf(out + len, n - len, "}");
+}
+
+static void ramp_reached(struct control *c, double now)
+{
+    char classes[SNAP_TEXT_MAX - 40];
+
+    class_summary(c, classes, sizeof classes);
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
+          c->ramp.current);
+    if (!c->paused)
+        c->state = RUN_RUNNING;
+    c->ramp_complete = true;
+    if (c->steady_start == 0) {
+        c->steady_start = now;
+        act(c, CONTROL_STEADY, now);
+    }
+    if (c->cfg.reset_stats_after_ramp && !c->reset_done) {
+        c->reset_done = true;
+        act(c, CONTROL_RESET_STATS, now);
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "Resetting stats (ramp-up complete)");
+    }
+}
+
+static void apply_ramp(struct control *c, double now)
+{
+    bool moved = false;
+    int32_t d;
+
+    while ((d = ramp_due(&c->ramp, now)) != 0) {
+        moved = true;
+        for (; d > 0; d--)
+            start_one(c);
+        for (; d < 0; d++)
+            stop_one(c);
+    }
+    if (moved && c->ramp.current == c->ramp.target)
+        ramp_reached(c, now);
+}
+
+static void retarget(struct control *c, uint32_t users, double rate, int who, double now)
+{
+    if (users > c->max_users) {
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but "
+              "the limit is %u: capped at %u users (raise ulimit -n)", users,
+              (unsigned long long)engine_fds_needed(users, c->cfg.fds_per_user),
+              c->cfg.fd_limit, c->max_users);
+        users = c->max_users;
+    }
+    event(c, now, who, EVENT_INFO, "Ramping to %u users at a rate of %.2f per second", users,
+          rate);
+    ramp_retarget(&c->ramp, users, rate, now);
+    if (!c->paused && c->state < RUN_STOPPING && c->state != RUN_READY)
+        c->state = c->ramp.current != users ? RUN_SPAWNING : RUN_RUNNING;
+    apply_ramp(c, now);
+}
+
+/* ---- run control ----------------------------------------------------------------------------- */
+
+static void begin_stop(struct control *c, int who, const char *reason, double deadline,
+                       double now)
+{
+    if (c->state >= RUN_STOPPING)
+        return;
+    event(c, now, who, EVENT_INFO, "%s", reason);
+    c->state = RUN_STOPPING;
+    c->ramp.target = c->ramp.current;
+    act(c, CONTROL_STOP_ALL, deadline);
+}
+
+static void set_paused(struct control *c, bool paused, int who, double now)
+{
+    if (c->paused == paused || c->state >= RUN_STOPPING)
+        return;
+    c->paused = paused;
+    act(c, paused ? CONTROL_PAUSE : CONTROL_RESUME, now);
+    event(c, now, who, EVENT_INFO, paused ? "Paused: users finish their task and wait"
+                                          : "Resumed");
+    if (paused)
+        c->state = RUN_PAUSED;
+    else
+        c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
+}
+
+static bool has_stages(const struct control *c)
+{
+    return c->cfg.use_stages && c->scn->n_stages > 0;
+}
+
+static void set_users(struct control *c, const struct engine_cmd *cmd, double now)
+{
+    if (c->state >= RUN_STOPPING)
+        return;
+    if (cmd->who == EVENT_OPERATOR && has_stages(c) && !c->manual)
+        event(c, now, EVENT_OPERATOR, EVENT_INFO, "Operator took control: stages suspended");
+    if (cmd->who == EVENT_OPERATOR)
+        c->manual = true;
+    retarget(c, cmd->users, cmd->spawn_rate > 0 ? cmd->spawn_rate : c->ramp.rate, cmd->who,
+             now);
+}
+
+void control_command(struct control *c, const struct engine_cmd *cmd, double now)
+{
+    switch (cmd->type) {
+    case ENGINE_SET_USERS:
+        set_users(c, cmd, now);
+        break;
+    case ENGINE_RESUME_STAGES:
+        if (c->manual && has_stages(c)) {
+            c->manual = false;
+            c->stage = -2;                  /* re-apply the current stage at the next tick */
+            event(c, now, cmd->who, EVENT_INFO, "Control given back to the scenario's stages");
+        }
+        break;
+    case ENGINE_PAUSE:
+    case ENGINE_RESUME:
+        set_paused(c, cmd->type == ENGINE_PAUSE, cmd->who, now);
+        break;
+    case ENGINE_RESET_STATS:
+        act(c, CONTROL_RESET_STATS, now);
+        event(c, now, cmd->who, EVENT_INFO, "Statistics reset");
+        break;
+    case ENGINE_STOP:
+        begin_stop(c, cmd->who, cmd->who == EVENT_OPERATOR ? "Stopping (operator)" : "Stopping",
+                   now + c->cfg.stop_timeout, now);
+        break;
+    case ENGINE_NOTE:
+        event(c, now, cmd->who, EVENT_INFO, "%s", cmd->text);
+        break;
+    }
+}
+
+static void follow_stages(struct control *c, double now)
+{
+    const struct stage *st;
+    int i;
+
+    if (!has_stages(c) || c->manual || c->state >= RUN_STOPPING)
+        return;
+    i = ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL);
+    if (i < 0) {
+        begin_stop(c, EVENT_SCENARIO, "All stages complete, stopping",
+                   now + c->cfg.stop_timeout, now);
+        return;
+    }
+    if (i == c->stage)
+        return;
+    st = &c->scn->stages[i];
+    event(c, now, EVENT_SCENARIO, EVENT_INFO, "Stage %d/%u: %u users at %.2f per second", i + 1,
+          c->scn->n_stages, st->users, st->spawn_rate);
+    c->stage = i;
+    retarget(c, st->users, st->spawn_rate, EVENT_SCENARIO, now);
+}
+
+void control_start(struct control *c, double now)
+{
+    c->run_start = now;
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %d worker threads",
+          c->scn->name ? c->scn->name : c->scn->path, c->cfg.host, c->cfg.threads);
+    if (has_stages(c))
+        follow_stages(c, now);
+    else
+        retarget(c, c->cfg.users, c->cfg.spawn_rate, EVENT_SCENARIO, now);
+    if (c->state == RUN_READY)
+        c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
+}
+
+void control_tick(struct control *c, double now, bool workers_idle)
+{
+    bool was_stopping = c->state == RUN_STOPPING;
+
+    if (c->state < RUN_STOPPING && c->cfg.run_time > 0 && now - c->run_start >= c->cfg.run_time)
+        begin_stop(c, EVENT_ENGINE, "Run time limit reached, stopping",
+                   now + c->cfg.stop_timeout, now);
+    follow_stages(c, now);
+    if (c->state < RUN_STOPPING)
+        apply_ramp(c, now);
+    if (was_stopping && workers_idle) {
+        c->state = RUN_STOPPED;
+        c->end_time = now;
+        c->finished = true;
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "Test stopped: every user finished");
+    }
+}
+
+void control_fatal(struct control *c, const char *text, double now)
+{
+    if (c->fatal[0])
+        return;
+    snprintf(c->fatal, sizeof c->fatal, "%s", text);
+    event(c, now, EVENT_ENGINE, EVENT_ERROR, "%s", text);
+    begin_stop(c, EVENT_ENGINE, "Stopping: internal error", now, now);
+}
+
+/* ---- judging a snapshot ------------------------------------------------------------------- */
+
+/* Warnings for the event log: every request failing, or requests waiting with none finishing
+ * (users merely thinking are not silence). */
+static void watch_target(struct control *c, const struct snapshot *s, double now,
+                         uint32_t waiting)
+{
+    uint32_t failing = 0, silent = 0, from = 0;
+
+    if (s->n_points >= CONTROL_DOWN_SECONDS)
+        from = s->n_points - CONTROL_DOWN_SECONDS;
+    for (uint32_t i = from; i < s->n_points; i++) {
+        failing += s->series[i].requests > 0 && s->series[i].failures == s->series[i].requests;
+        silent += s->series[i].requests == 0 && s->series[i].users > 0;
+    }
+    if (failing == CONTROL_DOWN_SECONDS && !c->target_down) {
+        c->target_down = true;
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the target "
+              "stopped answering? (%s)", CONTROL_DOWN_SECONDS,
+              s->n_errors ? s->errors[0].text : "");
+    } else if (failing == 0 && c->target_down) {
+        c->target_down = false;
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "The target answers again");
+    }
+    if (silent == CONTROL_DOWN_SECONDS && waiting > 0 && !c->silent && !c->paused &&
+        c->state < RUN_STOPPING) {
+        c->silent = true;
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "No request finished for %d s while %u are "
+              "waiting for an answer: the target stopped answering?", CONTROL_DOWN_SECONDS,
+              waiting);
+    } else if (silent == 0) {
+        c->silent = false;
+    }
+}
+
+void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
+{
+    char reason[SNAP_TEXT_MAX];
+
+    watch_target(c, s, now, in_flight);
+    if (!c->cfg.use_targets || c->state >= RUN_STOPPING ||
+        targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
+        return;
+    c->aborted = true;
+    snprintf(c->abort_reason, sizeof c->abort_reason, "%s", reason);
+    event(c, now, EVENT_ENGINE, EVENT_WARN, "%s", reason);
+    begin_stop(c, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed",
+               now + c->cfg.stop_timeout, now);
+}
+
+/* ---- reading the state ------------------------------------------------------------------- */
+
+uint32_t control_slot_users(const struct control *c, uint32_t slot, uint32_t cls)
+{
+    return slot < c->n_slots && cls < c->n_classes ? slot_row(c, slot)[cls] : 0;
+}
+
+double control_next_step(const struct control *c)
+{
+    return c->state < RUN_STOPPING ? ramp_next(&c->ramp) : -1.0;
+}
+
+uint32_t control_users(const struct control *c, uint32_t alive)
+{
+    return c->state < RUN_STOPPING ? c->ramp.current : alive;
+}
+
+enum run_state control_state(const struct control *c) { return c->state; }
+bool control_finished(const struct control *c) { return c->finished; }
+bool control_manual(const struct control *c) { return c->manual; }
+
+static void fill_stages(const struct control *c, struct snapshot *s)
+{
+    double left = 0.0;
+
+    s->n_stages = c->cfg.use_stages ? (int)c->scn->n_stages : 0;
+    s->stage = s->n_stages ? ramp_stage_at(c->scn->stages, c->scn->n_stages, s->elapsed, &left)
+                           : -1;
+    s->stage_remaining = left;
+}
+
+void control_fill(const struct control *c, struct snapshot *s, double now, uint32_t alive)
+{
+    s->now = now;
+    s->run_start = c->run_start;
+    s->end_time = c->end_time;
+    s->state = c->state;
+    s->finished = c->finished;
+    s->manual_control = c->manual;
+    s->ramp_complete = c->ramp_complete;
+    s->users = control_users(c, alive);
+    s->target_users = c->ramp.target;
+    s->spawn_rate = c->ramp.rate;
+    s->ramp_eta = c->state < RUN_STOPPING ? ramp_eta(&c->ramp, now) : 0.0;
+    s->run_time = c->cfg.run_time;
+    s->elapsed = (c->end_time > 0 ? c->end_time : now) - c->run_start;
+    s->remaining = c->cfg.run_time > 0 ? fmax(0.0, c->cfg.run_time - s->elapsed) : 0.0;
+    fill_stages(c, s);
+    s->n_classes = c->n_classes < SNAP_MAX_CLASSES ? c->n_classes : SNAP_MAX_CLASSES;
+    for (uint32_t k = 0; k < s->n_classes; k++) {
+        snprintf(s->classes[k].name, sizeof s->classes[k].name, "%s", c->scn->classes[k].name);
+        s->classes[k].users = c->class_users[k];
+    }
+    s->n_events = c->n_events;
+    for (uint32_t i = 0; i < c->n_events; i++)     /* oldest first */
+        s->events[i] = c->events[(c->event_seq - c->n_events + i) % SNAP_MAX_EVENTS];
+    s->aborted = c->aborted;
+    snprintf(s->abort_reason, sizeof s->abort_reason, "%s", c->abort_reason);
+    s->steady_start = c->steady_start;
+    snprintf(s->fatal, sizeof s->fatal, "%s", c->fatal);
+}
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+
+struct control *control_create(const struct engine_config *cfg, uint32_t n_slots)
+{
+    struct control *c = calloc(1, sizeof *c);
+    uint32_t n;
+
+    if (!c)
+        return NULL;
+    c->cfg = *cfg;
+    c->scn = cfg->scenario;
+    c->n_slots = n_slots ? n_slots : 1;
+    c->n_classes = n = c->scn->n_classes;
+    c->max_users = engine_max_users(cfg->fd_limit, cfg->fds_per_user);
+    c->stage = -1;
+    c->weights = calloc(n + 1, sizeof *c->weights);
+    c->class_users = calloc(n + 1, sizeof *c->class_users);
+    c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);
+    if (!c->weights || !c->class_users || !c->slot_users) {
+        control_destroy(c);
+        return NULL;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        c->weights[k] = c->scn->classes[k].weight;
+    return c;
+}
+
+void control_destroy(struct control *c)
+{
+    if (!c)
+        return;
+    free(c->weights);
+    free(c->class_users);
+    free(c->slot_users);
+    free(c);
+}

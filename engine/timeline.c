@@ -1,0 +1,130 @@
+/* timeline: every second and every event of a run, kept from its snapshots. Owned by one
+ * thread (the host loop's). */
+#include <stdlib.h>
+#include <string.h>
+#include "timeline.h"
+
+struct timeline {
+    struct snap_point *points;
+    size_t n_points, cap_points;
+    struct snap_event *events;          /* oldest first */
+    size_t n_events, cap_events;
+    uint64_t newest_seq, dropped;
+};
+
+struct timeline *timeline_create(void)
+{
+    return calloc(1, sizeof(struct timeline));
+}
+
+void timeline_free(struct timeline *t)
+{
+    if (!t)
+        return;
+    free(t->points);
+    free(t->events);
+    free(t);
+}
+
+/* Room for `need` elements of `size` in *p (capacity *cap, doubling, at most `max`). */
+static int reserve(void **p, size_t *cap, size_t need, size_t size, size_t max)
+{
+    size_t cap2 = *cap ? *cap : 256;
+    void *q;
+
+    if (need <= *cap)
+        return 0;
+    if (need > max)
+        return -1;
+    while (cap2 < need)
+        cap2 *= 2;
+    if (cap2 > max)
+        cap2 = max;
+    if (!(q = realloc(*p, cap2 * size)))
+        return -1;
+    *p = q;
+    *cap = cap2;
+    return 0;
+}
+
+/* The point of unix second `second`: an existing one, or appended after empty seconds up to
+ * it. NULL for a second older than the first kept, or when memory ran out. */
+static struct snap_point *point_at(struct timeline *t, int64_t second)
+{
+    int64_t first = t->n_points ? t->points[0].second : second;
+    size_t at;
+
+    if (second < first)
+        return NULL;
+    at = (size_t)(second - first);
+    if (at < t->n_points)
+        return &t->points[at];
+    if (at >= TIMELINE_MAX_POINTS ||
+        reserve((void **)&t->points, &t->cap_points, at + 1, sizeof *t->points,
+                TIMELINE_MAX_POINTS) < 0)
+        return NULL;
+    for (; t->n_points <= at; t->n_points++) {      /* seconds no snapshot showed: empty */
+        memset(&t->points[t->n_points], 0, sizeof t->points[0]);
+        t->points[t->n_points].second = first + (int64_t)t->n_points;
+        if (t->n_points)
+            t->points[t->n_points].users = t->points[t->n_points - 1].users;
+    }
+    return &t->points[at];
+}
+
+/* When full, the oldest tenth goes at once (one memmove per 10,000 events, and the events
+ * stay one array for the reports). */
+static int keep_event(struct timeline *t, const struct snap_event *ev)
+{
+    if (t->n_events == TIMELINE_MAX_EVENTS) {
+        size_t drop = TIMELINE_MAX_EVENTS / 10;
+        memmove(t->events, t->events + drop, (t->n_events - drop) * sizeof *t->events);
+        t->n_events -= drop;
+        t->dropped += drop;
+    }
+    if (reserve((void **)&t->events, &t->cap_events, t->n_events + 1, sizeof *t->events,
+                TIMELINE_MAX_EVENTS) < 0)
+        return -1;
+    t->events[t->n_events++] = *ev;
+    return 0;
+}
+
+int timeline_update(struct timeline *t, const struct snapshot *s)
+{
+    int rc = 0;
+
+    for (uint32_t i = 0; i < s->n_points && i < SNAP_SERIES_LEN; i++) {
+        struct snap_point *p = point_at(t, s->series[i].second);
+        if (p)
+            *p = s->series[i];
+        else if (!t->n_points || s->series[i].second >= t->points[0].second)
+            rc = -1;
+    }
+    for (uint32_t i = 0; i < s->n_events && i < SNAP_MAX_EVENTS; i++) {
+        if (s->events[i].seq <= t->newest_seq)
+            continue;
+        if (keep_event(t, &s->events[i]) < 0) {
+            rc = -1;
+            break;
+        }
+        t->newest_seq = s->events[i].seq;
+    }
+    return rc;
+}
+
+const struct snap_point *timeline_points(const struct timeline *t, size_t *n)
+{
+    *n = t->n_points;
+    return t->n_points ? t->points : NULL;
+}
+
+const struct snap_event *timeline_events(const struct timeline *t, size_t *n)
+{
+    *n = t->n_events;
+    return t->n_events ? t->events : NULL;
+}
+
+uint64_t timeline_events_dropped(const struct timeline *t)
+{
+    return t->dropped;
+}

@@ -1,0 +1,38 @@
+/* timeline: the whole run as its readers need it after the snapshots are gone: every second
+ * (struct snap_point) and every event, kept from successive snapshots (which carry only the
+ * newest SNAP_SERIES_LEN seconds and SNAP_MAX_EVENTS events). It is the one record of the run
+ * that the event log view, the log file, the reports and the history read; each reader keeps
+ * its own cursor (an event's seq, a point's index). Pure data; the thread that owns it (the
+ * main thread's host loop) updates it, readers on that thread read it. */
+#ifndef HORNET_TIMELINE_H
+#define HORNET_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "snapshot.h"
+
+#define TIMELINE_MAX_EVENTS 100000      /* ~22 MB; then the oldest tenth is dropped, counted */
+#define TIMELINE_MAX_POINTS (7 * 86400) /* a week of seconds (~200 MB); then the newest win */
+
+struct timeline;
+
+/* An empty timeline; NULL when out of memory. */
+struct timeline *timeline_create(void);
+void timeline_free(struct timeline *t);
+
+/* Keep s's seconds and events: seconds already kept are overwritten (the collector revises
+ * the newest ones when late intervals arrive), newer ones appended (a gap of missed seconds
+ * is kept as empty seconds); events newer than the newest kept are appended. -1 when memory
+ * ran out (what fitted is kept), else 0. */
+int timeline_update(struct timeline *t, const struct snapshot *s);
+
+/* Every kept second, oldest first (NULL when none); valid until the next update. */
+const struct snap_point *timeline_points(const struct timeline *t, size_t *n);
+
+/* Every kept event, oldest first (NULL when none); valid until the next update. */
+const struct snap_event *timeline_events(const struct timeline *t, size_t *n);
+
+/* Events dropped because TIMELINE_MAX_EVENTS were kept already (the oldest went first). */
+uint64_t timeline_events_dropped(const struct timeline *t);
+
+#endif

@@ -1,0 +1,152 @@
+/* host: the run's main-thread loop (polling, history rows, event log lines, the console
+ * table, stop signals) shared by the headless console and the dashboard. Main thread, the
+ * default ev loop. */
+#include <errno.h>
+#include <ev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "console.h"
+#include "host.h"
+#include "log.h"
+
+struct host {
+    struct run *r;
+    const struct host_view *view;
+    ev_signal sigint, sigterm, sighup;
+    ev_timer poll, table;
+    ev_periodic history;
+    int signals;
+};
+
+static void poll_now(struct host *h, struct ev_loop *loop)
+{
+    const struct host_view *v = h->view;
+    bool fresh = run_refresh(h->r);
+
+    if (fresh)
+        run_log_events(h->r);
+    if (v->update)
+        v->update(v->arg, h->r->snap, fresh, ev_now(loop));
+    if (v->done ? v->done(v->arg, h->r->snap) : h->r->snap->finished)
+        ev_break(loop, EVBREAK_ALL);
+}
+
+static void poll_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)revents;
+    poll_now(w->data, loop);
+}
+
+static void history_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+    struct host *h = w->data;
+
+    (void)revents;
+    poll_now(h, loop);
+    run_history_tick(h->r);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t k = write(fd, buf, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        buf += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+/* The stats table with the current rates, in one write (a log file opened O_APPEND gets it
+ * whole between other lines). */
+static void table_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct host *h = w->data;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    (void)revents;
+    if (!f)
+        return;
+    console_stats_table(f, h->r->snap, true,
+                        h->view->table_fd == STDOUT_FILENO ? console_default_name_width(stdout)
+                                                           : 0);
+    fclose(f);
+    fflush(stdout);
+    if (write_all(h->view->table_fd, buf, len) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "cannot write the stats table: %s (no more tables)",
+                strerror(errno));
+        ev_timer_stop(loop, w);
+    }
+    free(buf);
+}
+
+static const char *signal_name(int signum)
+{
+    return signum == SIGINT ? "Ctrl-C" : signum == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
+
+static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    struct host *h = w->data;
+    const struct host_view *v = h->view;
+    struct engine_cmd stop = {.type = ENGINE_STOP, .who = EVENT_OPERATOR};
+
+    (void)revents;
+    if (++h->signals == 1) {
+        log_msg(LOG_LEVEL_INFO, "%s received: stopping users (press Ctrl-C again to stop at "
+                "once)", signal_name(w->signum));
+        run_send(h->r, &stop);
+    } else {
+        log_msg(LOG_LEVEL_WARNING, "Stopping at once; writing what was counted");
+    }
+    if (v->interrupt)
+        v->interrupt(v->arg, h->signals > 1 ? 2 : 1, ev_now(loop));
+    if (h->signals > 1)
+        ev_break(loop, EVBREAK_ALL);
+}
+
+static void watch(struct host *h, struct ev_loop *loop)
+{
+    ev_signal_init(&h->sigint, signal_cb, SIGINT);
+    ev_signal_init(&h->sigterm, signal_cb, SIGTERM);
+    ev_signal_init(&h->sighup, signal_cb, SIGHUP);
+    ev_timer_init(&h->poll, poll_cb, 0.0, HOST_POLL_SECONDS);
+    ev_timer_init(&h->table, table_cb, HOST_TABLE_SECONDS, HOST_TABLE_SECONDS);
+    ev_periodic_init(&h->history, history_cb, 0.25, 1.0, NULL);
+    h->sigint.data = h->sigterm.data = h->sighup.data = h;
+    h->poll.data = h->table.data = h->history.data = h;
+    ev_signal_start(loop, &h->sigint);
+    ev_signal_start(loop, &h->sigterm);
+    ev_signal_start(loop, &h->sighup);
+    ev_timer_start(loop, &h->poll);
+    ev_periodic_start(loop, &h->history);
+    if (h->view->table_fd >= 0)
+        ev_timer_start(loop, &h->table);
+}
+
+static void unwatch(struct host *h, struct ev_loop *loop)
+{
+    ev_signal_stop(loop, &h->sigint);
+    ev_signal_stop(loop, &h->sigterm);
+    ev_signal_stop(loop, &h->sighup);
+    ev_timer_stop(loop, &h->poll);
+    ev_timer_stop(loop, &h->table);
+    ev_periodic_stop(loop, &h->history);
+}
+
+void host_run(struct run *r, struct ev_loop *loop, const struct host_view *view)
+{
+    struct host h = {.r = r, .view = view};
+
+    watch(&h, loop);
+    ev_run(loop, 0);
+    unwatch(&h, loop);
+}

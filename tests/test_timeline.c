@@ -1,0 +1,149 @@
+/* test_timeline: the run's record kept from snapshots: seconds revised and appended, gaps,
+ * events kept once and in order, the event cap dropping the oldest tenth. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "timeline.h"
+
+static struct snapshot *snap_new(void)
+{
+    struct snapshot *s = calloc(1, sizeof *s);
+
+    assert_non_null(s);
+    return s;
+}
+
+static void points(struct snapshot *s, int64_t first, uint32_t n, uint32_t requests)
+{
+    s->n_points = n;
+    for (uint32_t i = 0; i < n; i++)
+        s->series[i] = (struct snap_point){.second = first + i, .users = 10 + i,
+                                           .requests = requests + i};
+}
+
+static void test_seconds_are_revised_and_appended(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_point *p;
+    size_t n;
+
+    (void)state;
+    assert_null(timeline_points(t, &n));
+    assert_int_equal(n, 0);
+    points(s, 1000, 3, 100);
+    assert_int_equal(timeline_update(t, s), 0);
+    points(s, 1001, 4, 200);                    /* 1001, 1002 revised; 1003, 1004 new */
+    assert_int_equal(timeline_update(t, s), 0);
+    p = timeline_points(t, &n);
+    assert_int_equal(n, 5);
+    assert_int_equal(p[0].requests, 100);       /* no longer in the snapshot: kept */
+    assert_int_equal(p[1].requests, 200);
+    assert_int_equal(p[4].second, 1004);
+    assert_int_equal(p[4].requests, 203);
+    free(s);
+    timeline_free(t);
+}
+
+/* Seconds no snapshot showed (the reader was away longer than the series) stay as empty
+ * seconds, with the users carried over, so the points remain one per second. */
+static void test_a_gap_is_kept_as_empty_seconds(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_point *p;
+    size_t n;
+
+    (void)state;
+    points(s, 1000, 2, 5);
+    timeline_update(t, s);
+    points(s, 1005, 1, 7);
+    timeline_update(t, s);
+    p = timeline_points(t, &n);
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(p[i].second, 1000 + (int64_t)i);
+    assert_int_equal(p[3].requests, 0);
+    assert_int_equal(p[3].users, 11);
+    assert_int_equal(p[5].requests, 7);
+    free(s);
+    timeline_free(t);
+}
+
+static void events(struct snapshot *s, uint64_t first_seq, uint32_t n)
+{
+    s->n_events = n;
+    for (uint32_t i = 0; i < n; i++) {
+        s->events[i] = (struct snap_event){.seq = first_seq + i};
+        snprintf(s->events[i].text, sizeof s->events[i].text, "event %llu",
+                 (unsigned long long)(first_seq + i));
+    }
+}
+
+static void test_events_are_kept_once_in_order(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_event *ev;
+    size_t n;
+
+    (void)state;
+    events(s, 1, 5);
+    timeline_update(t, s);
+    timeline_update(t, s);                      /* the same snapshot again */
+    events(s, 3, 6);                            /* 3..5 seen, 6..8 new */
+    timeline_update(t, s);
+    ev = timeline_events(t, &n);
+    assert_int_equal(n, 8);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ev[i].seq, i + 1);
+    assert_string_equal(ev[7].text, "event 8");
+    assert_int_equal(timeline_events_dropped(t), 0);
+    free(s);
+    timeline_free(t);
+}
+
+/* Past TIMELINE_MAX_EVENTS the oldest tenth goes at once; the rest stays one array. */
+static void test_the_event_cap_drops_the_oldest(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_event *ev;
+    uint64_t seq = 1, total = TIMELINE_MAX_EVENTS + 100;
+    size_t n;
+
+    (void)state;
+    while (seq <= total) {
+        uint32_t k = total - seq + 1 < SNAP_MAX_EVENTS ? (uint32_t)(total - seq + 1)
+                                                        : SNAP_MAX_EVENTS;
+        events(s, seq, k);
+        assert_int_equal(timeline_update(t, s), 0);
+        seq += k;
+    }
+    ev = timeline_events(t, &n);
+    assert_int_equal(timeline_events_dropped(t), TIMELINE_MAX_EVENTS / 10);
+    assert_int_equal(n, total - TIMELINE_MAX_EVENTS / 10);
+    assert_int_equal(ev[0].seq, TIMELINE_MAX_EVENTS / 10 + 1);
+    assert_int_equal(ev[n - 1].seq, total);
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(ev[i].seq, ev[i - 1].seq + 1);
+    free(s);
+    timeline_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seconds_are_revised_and_appended),
+        cmocka_unit_test(test_a_gap_is_kept_as_empty_seconds),
+        cmocka_unit_test(test_events_are_kept_once_in_order),
+        cmocka_unit_test(test_the_event_cap_drops_the_oldest),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
