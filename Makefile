@@ -145,7 +145,7 @@ bench: deps build
 	@tests/bench/bench.sh --quick
 
 bench-full: deps build
-	@tests/bench/bench.sh --full
+	@tests/bench/bench.sh --full --soak
 
 # The Prometheus text parser's throughput on the captured exporter bodies.
 $(BUILD)/bench/promtext_bench: $(BUILD)/tests/bench/promtext_bench.o $(LIB)

@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <string.h>
 #include "hist.h"
+#include "hist_internal.h"
 
 #define EMPTY_LO ((int32_t)HIST_COUNTS_LEN)
 #define EMPTY_HI ((int32_t)-1)

@@ -50,21 +50,11 @@ struct hist_pair {
 void hist_init(struct hist *h);
 void hist_reset(struct hist *h);
 
-/* Record one value (or n equal values) in microseconds. O(1), no allocation. */
+/* Record one value in microseconds. O(1), no allocation. */
 void hist_record(struct hist *h, uint64_t value_us);
-void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
-
-/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
-void hist_add(struct hist *dst, const struct hist *src);
-
-/* Value (us) at 0-based ascending rank; 0 when empty. rank >= total gives max. */
-uint64_t hist_value_at_rank(const struct hist *h, uint64_t rank);
 
 /* Value (us) at percentile p in [0, 1] per the rule above; 0 when empty. */
 uint64_t hist_percentile(const struct hist *h, double p);
-
-/* Several percentiles in one pass; ps must be ascending. out[i] as hist_percentile(h, ps[i]). */
-void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
 
 /* How many recorded values lie in buckets wholly below value_us (bucket precision: a value in
  * the same bucket as value_us counts as not below). */
@@ -93,7 +83,14 @@ void hist_pairs_values_at_ranks(const struct hist_pair *pairs, size_t n_pairs, u
  * buckets) at a time, so a whole walk costs the non-zero buckets plus the touched blocks. */
 int32_t hist_next_nonzero(const struct hist *h, int32_t from);
 
-/* Bucket arithmetic (exported for tests and sparse merges). */
+/* Record n equal values in microseconds. O(1), no allocation. */
+void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
+
+/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
+void hist_add(struct hist *dst, const struct hist *src);
+
+/* Bucket arithmetic: the bucket of a value, and the lowest and highest value a bucket holds
+ * (the Locust stats payload maps buckets to Locust's rounded milliseconds with them). */
 int32_t hist_index_of(uint64_t value_us);
 uint64_t hist_lowest_equivalent(int32_t index);
 uint64_t hist_highest_equivalent(int32_t index);

@@ -84,7 +84,7 @@ static void transport_text(int code, int aux, char *out, size_t n)
     }
 }
 
-void outcome_format(const struct interval_error *e, char *out, size_t n)
+void interval_outcome_format(const struct interval_error *e, char *out, size_t n)
 {
     const char *reason;
 

@@ -73,6 +73,6 @@ void interval_free(struct interval *iv);
 
 /* The stable, human text of an outcome: "HTTP 404 Not Found", "Connection refused",
  * "Timeout after 30000 ms", or e->text for checks. Writes at most n bytes (NUL included). */
-void outcome_format(const struct interval_error *e, char *out, size_t n);
+void interval_outcome_format(const struct interval_error *e, char *out, size_t n);
 
 #endif

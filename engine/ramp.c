@@ -1,6 +1,7 @@
 /* ramp: user-count arithmetic (dispatch steps, class split, stages). Pure; control thread. */
 #include <math.h>
 #include "ramp.h"
+#include "ramp_internal.h"
 
 static uint32_t step_size(double rate)
 {

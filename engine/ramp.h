@@ -44,7 +44,4 @@ int ramp_class_to_remove(const double *weights, const uint32_t *counts, uint32_t
  * stage 0 before it starts). *stage_left gets the seconds left in that stage. */
 int ramp_stage_at(const struct stage *stages, uint32_t n, double elapsed, double *stage_left);
 
-/* Total duration of all stages. */
-double ramp_stages_duration(const struct stage *stages, uint32_t n);
-
 #endif

@@ -11,11 +11,11 @@
 
 #include "response.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errmsg.h"
 
 #define WS_FIRST_TOKENS 256
 #define GOT_MAX 60              /* bytes of an actual value quoted in a message */
@@ -48,20 +48,6 @@ void response_ws_free(struct response_ws *ws)
     strbuf_free(&ws->expect);
     strbuf_free(&ws->text);
     free(ws);
-}
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -351,7 +337,7 @@ static int capture_find(const struct capture *c, const struct response_view *r,
         return 0;               /* formatted by the caller */
     if (c->source == CAPTURE_HEADER) {
         if (!(h = find_header(r, c->header))) {
-            say(err, errlen, "capture %s: header %s not found", c->name, c->header);
+            errmsg_set(err, errlen, "capture %s: header %s not found", c->name, c->header);
             return 1;
         }
         *val = h->value;
@@ -359,11 +345,11 @@ static int capture_find(const struct capture *c, const struct response_view *r,
         return 0;
     }
     if ((rc = parse_body(ws, r)) < 0) {
-        say(err, errlen, "%s", not_json(rc));
+        errmsg_set(err, errlen, "%s", not_json(rc));
         return -1;
     }
     if ((*tok = resolve(ws, r->body, &c->path, rng)) < 0) {
-        say(err, errlen, "capture %s: json path %s not found", c->name, c->path.text);
+        errmsg_set(err, errlen, "capture %s: json path %s not found", c->name, c->path.text);
         return 1;
     }
     return 0;
@@ -389,7 +375,7 @@ static int capture_one(const struct capture *c, const struct response_view *r,
     }
     rc = tok >= 0 ? store_token(ws, r->body, tok, v) : user_var_set(v, val, len);
     if (rc < 0)
-        say(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
     return rc;
 }
 
@@ -457,7 +443,7 @@ static int json_equals(struct response_ws *ws, const char *js, int i,
     if (t->type != JSMN_STRING)
         return 0;
     if (unescape(js + t->start, (size_t)(t->end - t->start), &ws->text) < 0) {
-        say(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
         return -1;
     }
     return ws->text.len == ws->expect.len && memcmp(ws->text.data, ws->expect.data,
@@ -493,7 +479,7 @@ static int check_body(const struct check *k, const struct response_view *r,
     has = contains(r->body, r->body_len, ws->expect.data, ws->expect.len);
     if (has == (k->kind == CHECK_BODY_CONTAINS))
         return 0;
-    say(err, errlen, "check failed: %s", k->describe);
+    errmsg_set(err, errlen, "check failed: %s", k->describe);
     return -1;
 }
 
@@ -505,14 +491,14 @@ static int check_json(const struct check *k, const struct response_view *r,
     int rc = parse_body(ws, r), i, eq;
 
     if (rc < 0) {
-        say(err, errlen, "%s", not_json(rc));
+        errmsg_set(err, errlen, "%s", not_json(rc));
         return -1;
     }
     i = resolve(ws, r->body, &k->path, rng);
     if (i < 0) {
         if (k->kind == CHECK_JSON_MISSING || k->kind == CHECK_JSON_NOT_EQUALS)
             return 0;
-        say(err, errlen, "check failed: %s (missing)", k->describe);
+        errmsg_set(err, errlen, "check failed: %s (missing)", k->describe);
         return -1;
     }
     if (k->kind == CHECK_JSON_EXISTS)
@@ -524,7 +510,7 @@ static int check_json(const struct check *k, const struct response_view *r,
     /* fails when equal for != and missing, when different for == */
     if ((eq == 1) == (k->kind == CHECK_JSON_NOT_EQUALS || k->kind == CHECK_JSON_MISSING)) {
         describe_got(ws, r->body, i, got, sizeof got);
-        say(err, errlen, "check failed: %s (got %s)", k->describe, got);
+        errmsg_set(err, errlen, "check failed: %s (got %s)", k->describe, got);
         return -1;
     }
     return 0;
@@ -553,7 +539,7 @@ static int apply_captures(const struct step *st, const struct response_view *r,
         rc = capture_one(c, r, ws, &vars[c->var], rng, true, why, sizeof why);
         obs->capture(obs->arg, c, rc == 0 ? NULL : why);
         if (rc < 0 && !failed)
-            say(err, errlen, "%s", why);
+            errmsg_set(err, errlen, "%s", why);
         if (rc < 0)
             failed = -1;
     }

@@ -7,6 +7,7 @@
  * Thread: loading and filtering on the main thread before the engine starts; afterwards the
  * structs are read-only and shared by every thread. */
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL
 
 /* ---------------------------------------------------------------- shared tables */
 
-bool ld_is_ident(const char *s)
+bool scenario_is_ident(const char *s)
 {
     if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
         return false;
@@ -39,7 +40,7 @@ bool ld_is_ident(const char *s)
     return true;
 }
 
-int ld_var(struct loader *ld, const char *name, uint32_t *out)
+int scenario_add_var(struct loader *ld, const char *name, uint32_t *out)
 {
     struct scenario *s = ld->s;
     char **nv, *copy;
@@ -61,7 +62,7 @@ int ld_var(struct loader *ld, const char *name, uint32_t *out)
     return 0;
 }
 
-int ld_endpoint(struct loader *ld, enum http_method m, const char *name, uint32_t *out)
+int scenario_add_endpoint(struct loader *ld, enum http_method m, const char *name, uint32_t *out)
 {
     struct scenario *s = ld->s;
     struct endpoint_def *e;
@@ -106,14 +107,14 @@ bool scenario_step_expects(const struct step *st, int status)
 
 static int read_name(struct loader *ld, const cJSON *m)
 {
-    if (ld_strdup(ld, m, &ld->s->name) < 0)
+    if (loader_strdup(ld, m, &ld->s->name) < 0)
         return -1;
-    return *ld->s->name ? 0 : ld_fail(ld, m, LD_AT_VALUE, "expected a non-empty name");
+    return *ld->s->name ? 0 : loader_fail(ld, m, LOADER_VALUE, "expected a non-empty name");
 }
 
 static int read_description(struct loader *ld, const cJSON *m)
 {
-    return ld_strdup(ld, m, &ld->s->description);
+    return loader_strdup(ld, m, &ld->s->description);
 }
 
 static int read_host(struct loader *ld, const cJSON *m)
@@ -123,12 +124,12 @@ static int read_host(struct loader *ld, const cJSON *m)
 
     if (cJSON_IsNull(m))
         return 0;
-    if (ld_strdup(ld, m, &ld->s->host) < 0)
+    if (loader_strdup(ld, m, &ld->s->host) < 0)
         return -1;
     h = ld->s->host;
     if ((strncmp(h, "http://", 7) != 0 && strncmp(h, "https://", 8) != 0) ||
         !h[strncmp(h, "https", 5) == 0 ? 8 : 7] || strpbrk(h, " \t\r\n"))
-        return ld_fail(ld, m, LD_AT_VALUE, "expected a URL such as \"http://localhost:8000\"");
+        return loader_bad_value(ld, m, "a URL such as \"http://localhost:8000\"");
     for (n = strlen(h); n > 0 && h[n - 1] == '/'; n--)
         h[n - 1] = '\0';
     return 0;
@@ -136,22 +137,22 @@ static int read_host(struct loader *ld, const cJSON *m)
 
 static int read_users(struct loader *ld, const cJSON *m)
 {
-    return ld_uint(ld, m, USERS_MAX, &ld->s->users);
+    return loader_uint(ld, m, USERS_MAX, &ld->s->users);
 }
 
 static int read_spawn_rate(struct loader *ld, const cJSON *m)
 {
-    return ld_number(ld, m, 0, false, &ld->s->spawn_rate);
+    return loader_number(ld, m, 0, false, &ld->s->spawn_rate);
 }
 
 static int read_run_time(struct loader *ld, const cJSON *m)
 {
-    return ld_duration(ld, m, &ld->s->run_time);
+    return loader_duration(ld, m, &ld->s->run_time);
 }
 
 static int read_timeout(struct loader *ld, const cJSON *m)
 {
-    return ld_duration(ld, m, &ld->s->timeout);
+    return loader_duration(ld, m, &ld->s->timeout);
 }
 
 static int read_stage(struct loader *ld, const cJSON *obj, struct stage *st)
@@ -159,23 +160,23 @@ static int read_stage(struct loader *ld, const cJSON *obj, struct stage *st)
     const cJSON *d, *u, *r;
     size_t mark;
 
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, stage_keys) < 0 ||
-        ld_require(ld, obj, "duration", &d) < 0 || ld_require(ld, obj, "users", &u) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, stage_keys) < 0 ||
+        loader_require(ld, obj, "duration", &d) < 0 || loader_require(ld, obj, "users", &u) < 0)
         return -1;
     r = cJSON_GetObjectItemCaseSensitive(obj, "spawn_rate");
     st->spawn_rate = ld->s->spawn_rate;
-    mark = ld_path_key(ld, "duration");
-    if (ld_duration(ld, d, &st->duration) < 0)
+    mark = loader_path_key(ld, "duration");
+    if (loader_duration(ld, d, &st->duration) < 0)
         return -1;
-    ld_path_pop(ld, mark);
-    mark = ld_path_key(ld, "users");
-    if (ld_uint(ld, u, USERS_MAX, &st->users) < 0)
+    loader_path_pop(ld, mark);
+    mark = loader_path_key(ld, "users");
+    if (loader_uint(ld, u, USERS_MAX, &st->users) < 0)
         return -1;
-    ld_path_pop(ld, mark);
-    mark = ld_path_key(ld, "spawn_rate");
-    if (r && ld_number(ld, r, 0, false, &st->spawn_rate) < 0)
+    loader_path_pop(ld, mark);
+    mark = loader_path_key(ld, "spawn_rate");
+    if (r && loader_number(ld, r, 0, false, &st->spawn_rate) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -185,17 +186,17 @@ static int read_stages(struct loader *ld, const cJSON *m)
     size_t i = 0;
 
     if (!cJSON_IsArray(m) || count == 0)
-        return ld_fail(ld, m, LD_AT_VALUE, "expected a non-empty list of stages "
-                       "({\"duration\", \"users\", \"spawn_rate\"})");
+        return loader_fail(ld, m, LOADER_VALUE, "expected a non-empty list of stages "
+                           "({\"duration\", \"users\", \"spawn_rate\"})");
     if (!(ld->s->stages = calloc((size_t)count, sizeof *ld->s->stages)))
-        return ld_fail(ld, m, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, m, LOADER_VALUE, "out of memory");
     for (const cJSON *c = m->child; c; c = c->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         if (read_stage(ld, c, &ld->s->stages[i]) < 0)
             return -1;
         ld->s->n_stages++;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -207,7 +208,7 @@ struct top_member {
 };
 
 /* In this order: spawn_rate before stages (their default), feeders before the classes. A
- * "targets" block (issue 5) names endpoints, so it goes after user_classes. */
+ * "targets" block names endpoints, so it goes after user_classes. */
 static const struct top_member top_members[] = {
     {"name", false, read_name},
     {"description", false, read_description},
@@ -217,16 +218,16 @@ static const struct top_member top_members[] = {
     {"run_time", false, read_run_time},
     {"timeout", false, read_timeout},
     {"stages", false, read_stages},
-    {"feeders", false, ld_feeders},
-    {"user_classes", true, ld_classes},
-    {"targets", false, ld_targets},
+    {"feeders", false, scenario_feeder_parse_all},
+    {"user_classes", true, scenario_class_parse_all},
+    {"targets", false, scenario_targets_parse},
 };
 
 static int read_top(struct loader *ld, const cJSON *root)
 {
     if (!cJSON_IsObject(root))
-        return ld_fail(ld, root, LD_AT_VALUE, "expected a JSON object at the top level");
-    if (ld_check_keys(ld, root, top_keys) < 0)
+        return loader_fail(ld, root, LOADER_VALUE, "expected a JSON object at the top level");
+    if (loader_check_keys(ld, root, top_keys) < 0)
         return -1;
     for (size_t i = 0; i < sizeof top_members / sizeof top_members[0]; i++) {
         const struct top_member *tm = &top_members[i];
@@ -234,13 +235,13 @@ static int read_top(struct loader *ld, const cJSON *root)
         size_t mark;
 
         if (!m && tm->required)
-            return ld_require(ld, root, tm->key, &m);
+            return loader_require(ld, root, tm->key, &m);
         if (!m)
             continue;
-        mark = ld_path_key(ld, tm->key);
+        mark = loader_path_key(ld, tm->key);
         if (tm->read(ld, m) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -314,13 +315,13 @@ static int load_text(const char *text, size_t len, const char *filename, struct 
     if (ld.s && ld.dir) {
         ld.sym.vars = &ld.s->vars;
         ld.sym.n_vars = &ld.s->n_vars;
-        root = ld_parse(&ld);
+        root = loader_parse(&ld);
         rc = root ? read_top(&ld, root) : -1;
     } else {
         snprintf(err, errlen, "%s: out of memory", filename);
     }
     if (rc == 0 && !ld.s->name && !(ld.s->name = default_name(filename)))
-        rc = ld_fail_at(&ld, 0, "out of memory");
+        rc = loader_fail_at(&ld, 0, "out of memory");
     cJSON_Delete(root);
     loader_done(&ld);
     if (rc < 0) {
@@ -340,7 +341,7 @@ int scenario_load_string(const char *text, const char *filename, struct scenario
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen)
 {
     size_t len = 0;
-    char *text = ld_read_file(path, &len, err, errlen);
+    char *text = scenario_feeder_read_file(path, &len, err, errlen);
     int rc;
 
     *out = NULL;
@@ -385,7 +386,7 @@ static int unknown_class(const struct scenario *s, const char *name, char *err, 
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                  s->classes[i].name);
     }
-    hint = names ? tmpl_suggest(name, strlen(name), names, s->n_classes) : NULL;
+    hint = names ? suggest_closest(name, strlen(name), names, s->n_classes) : NULL;
     if (hint)
         snprintf(err, errlen, "unknown user class '%s' (did you mean %s?)", name, hint);
     else
@@ -404,7 +405,7 @@ static bool filter_tasks(struct user_class *c, char *const *tags, size_t n_tags,
         if (task_selected(&c->tasks[i], tags, n_tags, exclude, n_exclude))
             c->tasks[kept++] = c->tasks[i];
         else
-            ld_free_task(&c->tasks[i]);
+            scenario_class_free_task(&c->tasks[i]);
     }
     c->n_tasks = kept;
     return kept > 0;
@@ -441,7 +442,7 @@ int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
         if (named && filter_tasks(&s->classes[i], tags, n_tags, exclude, n_exclude))
             s->classes[kept++] = s->classes[i];
         else
-            ld_free_class(&s->classes[i]);
+            scenario_class_free(&s->classes[i]);
     }
     s->n_classes = kept;
     return 0;
@@ -454,7 +455,7 @@ void scenario_free(struct scenario *s)
     if (!s)
         return;
     for (uint32_t i = 0; s->classes && i < s->n_classes; i++)
-        ld_free_class(&s->classes[i]);
+        scenario_class_free(&s->classes[i]);
     free(s->classes);
     for (uint32_t i = 0; s->endpoints && i < s->n_endpoints; i++)
         free(s->endpoints[i].name);
@@ -463,9 +464,9 @@ void scenario_free(struct scenario *s)
         free(s->vars[i]);
     free(s->vars);
     for (uint32_t i = 0; s->feeders && i < s->n_feeders; i++)
-        ld_free_feeder(&s->feeders[i]);
+        scenario_feeder_free(&s->feeders[i]);
     free(s->feeders);
-    ld_free_targets(s->targets, s->n_targets);
+    scenario_targets_free(s->targets, s->n_targets);
     free(s->stages);
     free(s->path);
     free(s->name);

@@ -160,9 +160,9 @@ struct feeder {
     uint32_t n_rows;
 };
 
-/* A performance target (issue 5): a metric of the whole run (endpoint < 0: Aggregated) or of
- * one endpoint, over a window, within bounds. Times in milliseconds, rates as fractions 0..1,
- * throughput in requests per second. */
+/* A performance target the run is judged on: a metric of the whole run (endpoint < 0:
+ * Aggregated) or of one endpoint, over a window, within bounds. Times in milliseconds, rates
+ * as fractions 0..1, throughput in requests per second. */
 enum target_window {
     TARGET_WINDOW_RUN = 0,      /* the whole run (since the statistics started) */
     TARGET_WINDOW_STEADY,       /* after the ramp-up first completed */
@@ -209,13 +209,9 @@ struct scenario {
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:
- * "deployments.json:14:9: user_classes[0].tasks[2].steps[0].method: expected one of GET, POST,
- * PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
+ * "deployments.json:14:9: user_classes[0].tasks[2].steps[0].method: "FETCH" is not one of GET,
+ * POST, PUT, PATCH, DELETE, HEAD, OPTIONS". *out is owned by the caller (scenario_free). */
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen);
-
-/* The same from a string; filename is used in messages and to resolve data files. */
-int scenario_load_string(const char *text, const char *filename, struct scenario **out,
-                         char *err, size_t errlen);
 
 /* Keep only the named user classes (none: all), and the tasks that carry one of `tags` (none:
  * all) and none of `exclude`. -1 with a message when a class name is unknown or nothing is

@@ -6,6 +6,7 @@
  *
  * Thread: the loading thread. */
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -33,8 +34,7 @@ static int wait_between(struct loader *ld, const cJSON *v, struct wait_policy *w
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(a) ||
         !cJSON_IsNumber(b) || a->valuedouble < 0 || b->valuedouble < a->valuedouble ||
         b->valuedouble > 1e6)
-        return ld_fail(ld, v, LD_AT_VALUE, "expected [min, max] in seconds with 0 <= min <= "
-                       "max");
+        return loader_bad_value(ld, v, "[min, max] in seconds with 0 <= min <= max");
     w->kind = WAIT_BETWEEN;
     w->a = a->valuedouble;
     w->b = b->valuedouble;
@@ -47,23 +47,23 @@ static int parse_wait(struct loader *ld, const cJSON *obj, struct wait_policy *w
     size_t mark;
     int rc;
 
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, wait_keys) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, wait_keys) < 0)
         return -1;
     if (!v || v->next)
-        return ld_fail(ld, obj, LD_AT_VALUE, "expected exactly one of constant, between, "
-                       "constant_pacing or constant_throughput");
-    mark = ld_path_key(ld, v->string);
+        return loader_bad_value(ld, obj, "exactly one of constant, between, constant_pacing or "
+                                "constant_throughput");
+    mark = loader_path_key(ld, v->string);
     if (strcmp(v->string, "between") == 0) {
         rc = wait_between(ld, v, w);
     } else {
         bool zero_ok = strcmp(v->string, "constant") == 0;
 
-        rc = ld_number(ld, v, 0, zero_ok, &w->a);
+        rc = loader_number(ld, v, 0, zero_ok, &w->a);
         w->kind = zero_ok ? WAIT_CONSTANT : strcmp(v->string, "constant_pacing") == 0
                   ? WAIT_CONSTANT_PACING : WAIT_CONSTANT_THROUGHPUT;
         w->b = w->a;
     }
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return rc;
 }
 
@@ -73,27 +73,27 @@ static int parse_vars(struct loader *ld, const cJSON *obj, struct user_class *c)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     c->vars = count ? calloc((size_t)count, sizeof *c->vars) : NULL;
     if (count && !c->vars)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *v = obj->child; v; v = v->next) {
-        size_t mark = ld_path_key(ld, v->string), before = ld->n_uses;
+        size_t mark = loader_path_key(ld, v->string), before = ld->n_uses;
         struct var_init *vi = &c->vars[c->n_vars];
 
-        if (!ld_is_ident(v->string) || tmpl_is_builtin(v->string, strlen(v->string)))
-            return ld_fail(ld, v, LD_AT_KEY, "expected a variable name (letters, digits and _, "
-                           "not a built-in name)");
-        if (ld_var(ld, v->string, &vi->var) < 0)
-            return ld_fail(ld, v, LD_AT_KEY, "out of memory");
+        if (!scenario_is_ident(v->string) || tmpl_is_builtin(v->string, strlen(v->string)))
+            return loader_fail(ld, v, LOADER_KEY, "expected a variable name (letters, digits "
+                               "and _, not a built-in name)");
+        if (scenario_add_var(ld, v->string, &vi->var) < 0)
+            return loader_fail(ld, v, LOADER_KEY, "out of memory");
         c->n_vars++;
-        if (ld_template(ld, v, TMPL_RAW, true, &vi->value) < 0)
+        if (loader_template(ld, v, TMPL_RAW, true, &vi->value) < 0)
             return -1;
         if (ld->n_uses > before)
-            return ld_fail_at(ld, ld->uses[before].off, "an initial value cannot read "
-                              "variables (vars are set before any step runs)");
-        ld_path_pop(ld, mark);
+            return loader_fail_at(ld, ld->uses[before].off, "an initial value cannot read "
+                                  "variables (vars are set before any step runs)");
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -103,19 +103,19 @@ static int parse_tags(struct loader *ld, const cJSON *list, struct task *t)
     size_t i = 0;
 
     if (!cJSON_IsArray(list))
-        return ld_fail(ld, list, LD_AT_VALUE, "expected a list of tag names");
+        return loader_fail(ld, list, LOADER_VALUE, "expected a list of tag names");
     t->tags = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *t->tags);
     if (!t->tags)
-        return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, list, LOADER_VALUE, "out of memory");
     for (const cJSON *g = list->child; g; g = g->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         if (!cJSON_IsString(g) || !*g->valuestring)
-            return ld_fail(ld, g, LD_AT_VALUE, "expected a non-empty tag name");
-        if (ld_strdup(ld, g, &t->tags[t->n_tags]) < 0)
+            return loader_fail(ld, g, LOADER_VALUE, "expected a non-empty tag name");
+        if (loader_strdup(ld, g, &t->tags[t->n_tags]) < 0)
             return -1;
         t->n_tags++;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -130,17 +130,17 @@ static int task_member(struct loader *ld, const cJSON *obj, const char *key, str
 
     if (!m)
         return 0;
-    mark = ld_path_key(ld, key);
+    mark = loader_path_key(ld, key);
     if (strcmp(key, "name") == 0)
-        rc = ld_strdup(ld, m, &t->name);
+        rc = loader_strdup(ld, m, &t->name);
     else if (strcmp(key, "weight") == 0)
-        rc = ld_number(ld, m, 0, false, &t->weight);
+        rc = loader_number(ld, m, 0, false, &t->weight);
     else if (strcmp(key, "tags") == 0)
         rc = parse_tags(ld, m, t);
     else
-        rc = ld_string(ld, m, &text);
+        rc = loader_string(ld, m, &text);
     if (rc == 0)
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     return rc;
 }
 
@@ -150,7 +150,7 @@ static int parse_task(struct loader *ld, const cJSON *obj, size_t index, struct 
     size_t mark;
     char def[32];
 
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, task_keys) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, task_keys) < 0)
         return -1;
     t->weight = 1;
     if (task_member(ld, obj, "name", t) < 0 || task_member(ld, obj, "weight", t) < 0 ||
@@ -158,13 +158,13 @@ static int parse_task(struct loader *ld, const cJSON *obj, size_t index, struct 
         return -1;
     snprintf(def, sizeof def, "tasks[%zu]", index);
     if (!t->name && !(t->name = strdup(def)))
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
-    if (ld_require(ld, obj, "steps", &m) < 0)
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
+    if (loader_require(ld, obj, "steps", &m) < 0)
         return -1;
-    mark = ld_path_key(ld, "steps");
-    if (ld_steps(ld, m, false, &t->steps, &t->n_steps) < 0)
+    mark = loader_path_key(ld, "steps");
+    if (scenario_step_parse_list(ld, m, false, &t->steps, &t->n_steps) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -174,16 +174,16 @@ static int parse_tasks(struct loader *ld, const cJSON *list, struct user_class *
     size_t i = 0;
 
     if (!cJSON_IsArray(list) || count == 0)
-        return ld_fail(ld, list, LD_AT_VALUE, "expected a non-empty list of tasks");
+        return loader_fail(ld, list, LOADER_VALUE, "expected a non-empty list of tasks");
     if (!(c->tasks = calloc((size_t)count, sizeof *c->tasks)))
-        return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, list, LOADER_VALUE, "out of memory");
     for (const cJSON *t = list->child; t; t = t->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         c->n_tasks++;
         if (parse_task(ld, t, i, &c->tasks[i]) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -204,7 +204,7 @@ static void mark_captures(int *first, const struct step *steps, uint32_t n, bool
         }
 }
 
-static int use_error(struct loader *ld, const struct ld_use *u, const struct user_class *c,
+static int use_error(struct loader *ld, const struct loader_use *u, const struct user_class *c,
                      const int *first)
 {
     const char *name = ld->s->vars[u->var], *hint;
@@ -215,17 +215,17 @@ static int use_error(struct loader *ld, const struct ld_use *u, const struct use
     ld->path_len = strlen(ld->path);
     if (first[u->var] != SET_NEVER) {
         free(cands);
-        return ld_fail_at(ld, u->off, "variable ${%s} is not set yet: no earlier on_start "
-                          "step captures it", name);
+        return loader_fail_at(ld, u->off, "variable ${%s} is not set yet: no earlier on_start "
+                              "step captures it", name);
     }
     for (uint32_t v = 0; cands && v < ld->s->n_vars; v++)
         if (first[v] != SET_NEVER)
             cands[n++] = ld->s->vars[v];
     for (size_t b = 0; cands && tmpl_builtin_names[b]; b++)
         cands[n++] = tmpl_builtin_names[b];
-    hint = cands ? tmpl_suggest(name, strlen(name), cands, n) : NULL;
-    ld_fail_at(ld, u->off, "variable ${%s} is never captured or set in class %s%s%s%s", name,
-               c->name, hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
+    hint = cands ? suggest_closest(name, strlen(name), cands, n) : NULL;
+    loader_fail_at(ld, u->off, "variable ${%s} is never captured or set in class %s%s%s%s", name,
+                   c->name, hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
     free(cands);
     return -1;
 }
@@ -236,7 +236,7 @@ static int check_uses(struct loader *ld, const struct user_class *c)
     int rc = 0;
 
     if (!first)
-        return ld_fail_at(ld, 0, "out of memory");
+        return loader_fail_at(ld, 0, "out of memory");
     for (uint32_t v = 0; v < ld->s->n_vars; v++)
         first[v] = SET_NEVER;
     for (uint32_t i = 0; i < c->n_vars; i++)
@@ -246,7 +246,7 @@ static int check_uses(struct loader *ld, const struct user_class *c)
     for (uint32_t t = 0; t < c->n_tasks; t++)
         mark_captures(first, c->tasks[t].steps, c->tasks[t].n_steps, false);
     for (size_t i = 0; i < ld->n_uses && rc == 0; i++) {
-        const struct ld_use *u = &ld->uses[i];
+        const struct loader_use *u = &ld->uses[i];
 
         if (first[u->var] == SET_NEVER || (u->on_start >= 0 && first[u->var] >= u->on_start))
             rc = use_error(ld, u, c, first);
@@ -269,24 +269,24 @@ static int class_name(struct loader *ld, const cJSON *obj, struct user_class *c,
     const cJSON *m;
     size_t mark;
 
-    if (ld_require(ld, obj, "name", &m) < 0)
+    if (loader_require(ld, obj, "name", &m) < 0)
         return -1;
-    mark = ld_path_key(ld, "name");
-    if (ld_strdup(ld, m, &c->name) < 0)
+    mark = loader_path_key(ld, "name");
+    if (loader_strdup(ld, m, &c->name) < 0)
         return -1;
     if (!*c->name || strlen(c->name) > NAME_MAX_BYTES)
-        return ld_fail(ld, m, LD_AT_VALUE, "expected a name of 1 to %d bytes", NAME_MAX_BYTES);
+        return loader_bad_value(ld, m, "a name of 1 to %d bytes", NAME_MAX_BYTES);
     for (size_t i = 0; i < index; i++)
         if (strcmp(ld->s->classes[i].name, c->name) == 0)
-            return ld_fail(ld, m, LD_AT_VALUE, "user class %s is already defined (user_classes"
-                           "[%zu])", c->name, i);
-    ld_path_pop(ld, mark);
+            return loader_fail(ld, m, LOADER_VALUE, "user class %s is already defined (user_classes"
+                               "[%zu])", c->name, i);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
 static int read_weight(struct loader *ld, const cJSON *m, struct user_class *c)
 {
-    return ld_number(ld, m, 0, false, &c->weight);
+    return loader_number(ld, m, 0, false, &c->weight);
 }
 
 static int read_wait(struct loader *ld, const cJSON *m, struct user_class *c)
@@ -299,7 +299,7 @@ static int read_headers(struct loader *ld, const cJSON *m, struct user_class *c)
     int rc;
 
     ld->in_class_headers = true;
-    rc = ld_headers(ld, m, &c->headers, &c->n_headers);
+    rc = scenario_step_headers(ld, m, &c->headers, &c->n_headers);
     ld->in_class_headers = false;
     return rc;
 }
@@ -309,14 +309,14 @@ static int read_on_start(struct loader *ld, const cJSON *m, struct user_class *c
     int rc;
 
     ld->reading_on_start = true;
-    rc = ld_steps(ld, m, true, &c->on_start, &c->n_on_start);
+    rc = scenario_step_parse_list(ld, m, true, &c->on_start, &c->n_on_start);
     ld->reading_on_start = false;
     return rc;
 }
 
 static int read_on_stop(struct loader *ld, const cJSON *m, struct user_class *c)
 {
-    return ld_steps(ld, m, true, &c->on_stop, &c->n_on_stop);
+    return scenario_step_parse_list(ld, m, true, &c->on_stop, &c->n_on_stop);
 }
 
 static int read_description(struct loader *ld, const cJSON *m, struct user_class *c)
@@ -324,7 +324,7 @@ static int read_description(struct loader *ld, const cJSON *m, struct user_class
     const char *text = NULL;
 
     (void)c;
-    return ld_string(ld, m, &text);
+    return loader_string(ld, m, &text);
 }
 
 struct class_member {
@@ -353,13 +353,13 @@ static int read_members(struct loader *ld, const cJSON *obj, struct user_class *
         size_t mark;
 
         if (!m && cm->required)
-            return ld_require(ld, obj, cm->key, &m);
+            return loader_require(ld, obj, cm->key, &m);
         if (!m)
             continue;
-        mark = ld_path_key(ld, cm->key);
+        mark = loader_path_key(ld, cm->key);
         if (cm->read(ld, m, c) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -369,7 +369,7 @@ static int parse_class(struct loader *ld, const cJSON *obj, size_t index)
     struct user_class *c = &ld->s->classes[index];
     int rc;
 
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, class_keys) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, class_keys) < 0)
         return -1;
     c->weight = 1;
     clear_uses(ld);
@@ -382,52 +382,52 @@ static int parse_class(struct loader *ld, const cJSON *obj, size_t index)
     return rc;
 }
 
-int ld_classes(struct loader *ld, const cJSON *list)
+int scenario_class_parse_all(struct loader *ld, const cJSON *list)
 {
     int count = cJSON_GetArraySize(list);
     size_t i = 0;
 
     if (!cJSON_IsArray(list) || count == 0)
-        return ld_fail(ld, list, LD_AT_VALUE, "expected a non-empty list of user classes");
+        return loader_fail(ld, list, LOADER_VALUE, "expected a non-empty list of user classes");
     if (count > SNAP_MAX_CLASSES) {
-        ld_path_index(ld, SNAP_MAX_CLASSES);
-        return ld_fail(ld, cJSON_GetArrayItem(list, SNAP_MAX_CLASSES), LD_AT_VALUE,
-                       "more than %d user classes", SNAP_MAX_CLASSES);
+        loader_path_index(ld, SNAP_MAX_CLASSES);
+        return loader_fail(ld, cJSON_GetArrayItem(list, SNAP_MAX_CLASSES), LOADER_VALUE,
+                           "more than %d user classes", SNAP_MAX_CLASSES);
     }
     if (!(ld->s->classes = calloc((size_t)count, sizeof *ld->s->classes)))
-        return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, list, LOADER_VALUE, "out of memory");
     for (const cJSON *c = list->child; c; c = c->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         ld->s->n_classes++;
         if (parse_class(ld, c, i) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
 
-void ld_free_task(struct task *t)
+void scenario_class_free_task(struct task *t)
 {
     free(t->name);
-    ld_free_steps(t->steps, t->n_steps);
+    scenario_step_free_list(t->steps, t->n_steps);
     for (uint32_t i = 0; t->tags && i < t->n_tags; i++)
         free(t->tags[i]);
     free(t->tags);
     memset(t, 0, sizeof *t);
 }
 
-void ld_free_class(struct user_class *c)
+void scenario_class_free(struct user_class *c)
 {
     free(c->name);
-    ld_free_kv(c->headers, c->n_headers);
+    scenario_step_free_headers(c->headers, c->n_headers);
     for (uint32_t i = 0; c->vars && i < c->n_vars; i++)
         tmpl_free(c->vars[i].value);
     free(c->vars);
-    ld_free_steps(c->on_start, c->n_on_start);
-    ld_free_steps(c->on_stop, c->n_on_stop);
+    scenario_step_free_list(c->on_start, c->n_on_start);
+    scenario_step_free_list(c->on_stop, c->n_on_stop);
     for (uint32_t i = 0; c->tasks && i < c->n_tasks; i++)
-        ld_free_task(&c->tasks[i]);
+        scenario_class_free_task(&c->tasks[i]);
     free(c->tasks);
     memset(c, 0, sizeof *c);
 }

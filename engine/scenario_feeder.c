@@ -1,10 +1,12 @@
-/* scenario_feeder: data files for templates. A feeder is a CSV file (RFC 4180: commas, CRLF or
- * LF line ends, double-quoted fields that may hold commas, quotes as "" and line breaks; the
- * first record names the columns) read once when the scenario loads; templates read its cells
- * as ${feeder.column}. The path is relative to the scenario file.
+/* scenario_feeder: data files for templates. A feeder is a CSV file (RFC 4180, read by
+ * csv_reader.c: commas, CRLF or LF line ends, double-quoted fields that may hold commas, quotes
+ * as "" and line breaks; the first record names the columns) read once when the scenario
+ * loads; templates read its cells as ${feeder.column}. The path is relative to the scenario
+ * file.
  *
  * Thread: the loading thread. */
 #include "scenario_internal.h"
+#include "csv_reader.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -19,194 +21,104 @@ static const char *const mode_names[] = {"per_user", "cycle", "random", NULL};
 
 /* ---------------------------------------------------------------- CSV */
 
-struct csv {
-    const char *s;
-    size_t n, i;
-    int line;                   /* of the current position */
-    char **fields;              /* the record being read */
-    size_t n_fields, cap_fields;
-    struct strbuf field;
-    char *err;
-    size_t errlen;
-};
+static int csv_fail(char *err, size_t errlen, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int csv_fail(struct csv *c, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int csv_fail(struct csv *c, int line, const char *fmt, ...)
+static int csv_fail(char *err, size_t errlen, size_t line, const char *fmt, ...)
 {
     va_list ap;
     int k;
 
-    if (!c->err || !c->errlen)
+    if (!err || !errlen)
         return -1;
-    k = snprintf(c->err, c->errlen, "line %d: ", line);
+    k = snprintf(err, errlen, "line %zu: ", line);
     va_start(ap, fmt);
-    if (k >= 0 && (size_t)k < c->errlen)
-        vsnprintf(c->err + k, c->errlen - (size_t)k, fmt, ap);
+    if (k >= 0 && (size_t)k < errlen)
+        vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
     va_end(ap);
     return -1;
 }
 
-static int push_field(struct csv *c)
+static int csv_header(const struct csv_record *rec, struct feeder *f, char *err, size_t errlen)
 {
-    char *copy;
-
-    if (c->n_fields == c->cap_fields) {
-        size_t cap = c->cap_fields ? c->cap_fields * 2 : 16;
-        char **f = realloc(c->fields, cap * sizeof *f);
-
-        if (!f)
-            return csv_fail(c, c->line, "out of memory");
-        c->fields = f;
-        c->cap_fields = cap;
-    }
-    copy = strndup(c->field.data ? c->field.data : "", c->field.len);
-    if (!copy)
-        return csv_fail(c, c->line, "out of memory");
-    c->fields[c->n_fields++] = copy;
-    strbuf_clear(&c->field);
-    return 0;
-}
-
-static int quoted_field(struct csv *c)
-{
-    int start = c->line;
-
-    for (c->i++; c->i < c->n; c->i++) {
-        char ch = c->s[c->i];
-
-        if (ch == '"' && c->i + 1 < c->n && c->s[c->i + 1] == '"') {
-            c->i++;
-        } else if (ch == '"') {
-            c->i++;
-            if (c->i < c->n && !strchr(",\r\n", c->s[c->i]))
-                return csv_fail(c, c->line, "unexpected '%c' after a quoted field",
-                                c->s[c->i]);
-            return 0;
-        }
-        c->line += ch == '\n';
-        if (strbuf_append(&c->field, &c->s[c->i], 1) < 0)
-            return csv_fail(c, c->line, "out of memory");
-    }
-    return csv_fail(c, start, "unterminated quoted field");
-}
-
-static int plain_field(struct csv *c)
-{
-    size_t start = c->i;
-
-    while (c->i < c->n && !strchr(",\r\n", c->s[c->i])) {
-        if (c->s[c->i] == '"')
-            return csv_fail(c, c->line, "a field with a quote must be quoted whole (\"a \"\"b"
-                            "\"\" c\")");
-        c->i++;
-    }
-    if (strbuf_append(&c->field, c->s + start, c->i - start) < 0)
-        return csv_fail(c, c->line, "out of memory");
-    return 0;
-}
-
-/* One record into c->fields; 0 at a record, 1 at the end of the text, -1 on error. */
-static int read_record(struct csv *c)
-{
-    for (size_t k = 0; k < c->n_fields; k++)
-        free(c->fields[k]);
-    c->n_fields = 0;
-    if (c->i >= c->n)
-        return 1;
-    for (;;) {
-        int rc = c->i < c->n && c->s[c->i] == '"' ? quoted_field(c) : plain_field(c);
-
-        if (rc < 0 || push_field(c) < 0)
-            return -1;
-        if (c->i < c->n && c->s[c->i] == ',') {
-            c->i++;
-            continue;
-        }
-        if (c->i < c->n && c->s[c->i] == '\r')
-            c->i++;
-        if (c->i < c->n && c->s[c->i] == '\n')
-            c->i++;
-        c->line++;
-        return 0;
-    }
-}
-
-static int csv_header(struct csv *c, struct feeder *f, int line)
-{
-    if (!(f->columns = calloc(c->n_fields, sizeof *f->columns)))
-        return csv_fail(c, line, "out of memory");
-    for (size_t k = 0; k < c->n_fields; k++) {
-        if (!ld_is_ident(c->fields[k]))
-            return csv_fail(c, line, "column %zu '%s' is not a valid name (letters, digits and "
-                            "_, not starting with a digit)", k + 1, c->fields[k]);
+    if (!(f->columns = calloc(rec->n, sizeof *f->columns)))
+        return csv_fail(err, errlen, rec->line, "out of memory");
+    for (size_t k = 0; k < rec->n; k++) {
+        if (!scenario_is_ident(rec->fields[k]))
+            return csv_fail(err, errlen, rec->line, "column %zu '%s' is not a valid name "
+                            "(letters, digits and _, not starting with a digit)", k + 1,
+                            rec->fields[k]);
         for (size_t j = 0; j < k; j++)
-            if (strcmp(f->columns[j], c->fields[k]) == 0)
-                return csv_fail(c, line, "column '%s' appears twice", c->fields[k]);
-        f->columns[k] = c->fields[k];
-        c->fields[k] = NULL;
+            if (strcmp(f->columns[j], rec->fields[k]) == 0)
+                return csv_fail(err, errlen, rec->line, "column '%s' appears twice",
+                                rec->fields[k]);
+        if (!(f->columns[k] = strdup(rec->fields[k])))
+            return csv_fail(err, errlen, rec->line, "out of memory");
         f->n_columns++;
     }
-    c->n_fields = 0;
     return 0;
 }
 
-static int csv_row(struct csv *c, struct feeder *f, size_t *cap, int line)
+static int csv_row(const struct csv_record *rec, struct feeder *f, size_t *cap, char *err,
+                   size_t errlen)
 {
-    if (c->n_fields != f->n_columns)
-        return csv_fail(c, line, "expected %u fields, found %zu", f->n_columns, c->n_fields);
+    char **row;
+
+    if (rec->n != f->n_columns)
+        return csv_fail(err, errlen, rec->line, "expected %u fields, found %zu", f->n_columns,
+                        rec->n);
     if (f->n_rows == UINT32_MAX)
-        return csv_fail(c, line, "too many rows");
+        return csv_fail(err, errlen, rec->line, "too many rows");
     if ((size_t)(f->n_rows + 1) * f->n_columns > *cap) {
         size_t ncap = *cap ? *cap * 2 : f->n_columns * 64;
         char **cells = realloc(f->cells, ncap * sizeof *cells);
 
         if (!cells)
-            return csv_fail(c, line, "out of memory");
+            return csv_fail(err, errlen, rec->line, "out of memory");
         f->cells = cells;
         *cap = ncap;
     }
-    memcpy(f->cells + (size_t)f->n_rows * f->n_columns, c->fields, c->n_fields * sizeof *f->cells);
-    c->n_fields = 0;
+    row = f->cells + (size_t)f->n_rows * f->n_columns;
+    for (size_t k = 0; k < rec->n; k++)
+        if (!(row[k] = strdup(rec->fields[k]))) {
+            while (k-- > 0)
+                free(row[k]);
+            return csv_fail(err, errlen, rec->line, "out of memory");
+        }
     f->n_rows++;
     return 0;
 }
 
-int scenario_csv_parse(const char *text, size_t len, struct feeder *f, char *err,
-                       size_t errlen)
+int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, char *err,
+                              size_t errlen)
 {
-    struct csv c = {text, len, 0, 1, NULL, 0, 0, {NULL, 0, 0}, err, errlen};
+    struct csv_reader *r = csv_reader_text(text, len);
+    struct csv_record rec;
     size_t cap = 0;
     int rc;
 
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-        c.i = 3;
-    for (;;) {
-        int line = c.line;
-
-        if ((rc = read_record(&c)) != 0)
-            break;
-        if (c.n_fields == 1 && c.fields[0][0] == '\0')
-            continue;                                   /* a blank line */
-        rc = f->columns ? csv_row(&c, f, &cap, line) : csv_header(&c, f, line);
+    if (!r)
+        return csv_fail(err, errlen, 1, "out of memory");
+    while ((rc = csv_reader_next(r, &rec)) > 0) {
+        rc = f->columns ? csv_row(&rec, f, &cap, err, errlen)
+                        : csv_header(&rec, f, err, errlen);
         if (rc < 0)
             break;
     }
-    if (rc > 0 && !f->columns)
-        rc = csv_fail(&c, c.line, "the file is empty (the first line names the columns)");
-    else if (rc > 0 && f->n_rows == 0)
-        rc = csv_fail(&c, c.line, "no data rows after the column names");
-    for (size_t k = 0; k < c.n_fields; k++)
-        free(c.fields[k]);
-    free(c.fields);
-    strbuf_free(&c.field);
-    return rc > 0 ? 0 : -1;
+    if (rc < 0 && csv_reader_error(r)[0])
+        csv_fail(err, errlen, csv_reader_error_line(r), "%s", csv_reader_error(r));
+    else if (rc == 0 && !f->columns)
+        rc = csv_fail(err, errlen, csv_reader_line(r), "the file is empty (the first line "
+                      "names the columns)");
+    else if (rc == 0 && f->n_rows == 0)
+        rc = csv_fail(err, errlen, csv_reader_line(r), "no data rows after the column names");
+    csv_reader_free(r);
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- feeders in the scenario */
 
-char *ld_read_file(const char *path, size_t *len, char *err, size_t errlen)
+char *scenario_feeder_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
     char *buf = NULL;
@@ -254,32 +166,32 @@ static int feeder_file(struct loader *ld, const cJSON *file, struct feeder *f)
 
     n = strlen(ld->dir) + strlen(file->valuestring) + 1;
     if (!(path = malloc(n)))
-        return ld_fail(ld, file, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, file, LOADER_VALUE, "out of memory");
     snprintf(path, n, "%s%s", file->valuestring[0] == '/' ? "" : ld->dir, file->valuestring);
-    text = ld_read_file(path, &len, msg, sizeof msg);
+    text = scenario_feeder_read_file(path, &len, msg, sizeof msg);
     if (!text) {
         free(path);
-        return ld_fail(ld, file, LD_AT_VALUE, "%s", msg);
+        return loader_fail(ld, file, LOADER_VALUE, "%s", msg);
     }
-    rc = scenario_csv_parse(text, len, f, msg, sizeof msg);
+    rc = scenario_feeder_parse_csv(text, len, f, msg, sizeof msg);
     free(text);
     if (rc < 0)
-        ld_fail(ld, file, LD_AT_VALUE, "%s: %s", path, msg);
+        loader_fail(ld, file, LOADER_VALUE, "%s: %s", path, msg);
     free(path);
     return rc;
 }
 
 static int feeder_mode(struct loader *ld, const cJSON *m, struct feeder *f)
 {
-    size_t mark = ld_path_key(ld, "mode");
+    size_t mark = loader_path_key(ld, "mode");
 
     for (int i = 0; mode_names[i]; i++)
         if (cJSON_IsString(m) && strcmp(m->valuestring, mode_names[i]) == 0) {
             f->mode = (enum feeder_mode)i;
-            ld_path_pop(ld, mark);
+            loader_path_pop(ld, mark);
             return 0;
         }
-    return ld_fail(ld, m, LD_AT_VALUE, "expected one of per_user, cycle, random");
+    return loader_bad_value(ld, m, "one of per_user, cycle, random");
 }
 
 static int parse_feeder(struct loader *ld, const cJSON *obj, struct feeder *f)
@@ -287,22 +199,22 @@ static int parse_feeder(struct loader *ld, const cJSON *obj, struct feeder *f)
     const cJSON *file, *mode = cJSON_GetObjectItemCaseSensitive(obj, "mode");
     size_t mark;
 
-    if (!ld_is_ident(obj->string) || tmpl_is_builtin(obj->string, strlen(obj->string)))
-        return ld_fail(ld, obj, LD_AT_KEY, "expected a feeder name (letters, digits and _, "
-                       "not a built-in name)");
+    if (!scenario_is_ident(obj->string) || tmpl_is_builtin(obj->string, strlen(obj->string)))
+        return loader_fail(ld, obj, LOADER_KEY, "expected a feeder name (letters, digits and _, "
+                           "not a built-in name)");
     if (!(f->name = strdup(obj->string)))
-        return ld_fail(ld, obj, LD_AT_KEY, "out of memory");
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, feeder_keys) < 0 ||
-        ld_require(ld, obj, "file", &file) < 0)
+        return loader_fail(ld, obj, LOADER_KEY, "out of memory");
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, feeder_keys) < 0 ||
+        loader_require(ld, obj, "file", &file) < 0)
         return -1;
     if (mode && feeder_mode(ld, mode, f) < 0)
         return -1;
-    mark = ld_path_key(ld, "file");
+    mark = loader_path_key(ld, "file");
     if (!cJSON_IsString(file))
-        return ld_fail(ld, file, LD_AT_VALUE, "expected a file name");
+        return loader_fail(ld, file, LOADER_VALUE, "expected a file name");
     if (feeder_file(ld, file, f) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -332,27 +244,27 @@ static int feeder_symbols(struct loader *ld)
     return 0;
 }
 
-int ld_feeders(struct loader *ld, const cJSON *obj)
+int scenario_feeder_parse_all(struct loader *ld, const cJSON *obj)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     ld->s->feeders = count ? calloc((size_t)count, sizeof *ld->s->feeders) : NULL;
     if (count && !ld->s->feeders)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *f = obj->child; f; f = f->next) {
-        size_t mark = ld_path_key(ld, f->string);
+        size_t mark = loader_path_key(ld, f->string);
 
         ld->s->n_feeders++;
         if (parse_feeder(ld, f, &ld->s->feeders[ld->s->n_feeders - 1]) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
-    return feeder_symbols(ld) < 0 ? ld_fail(ld, obj, LD_AT_VALUE, "out of memory") : 0;
+    return feeder_symbols(ld) < 0 ? loader_fail(ld, obj, LOADER_VALUE, "out of memory") : 0;
 }
 
-void ld_free_feeder(struct feeder *f)
+void scenario_feeder_free(struct feeder *f)
 {
     free(f->name);
     for (uint32_t i = 0; f->columns && i < f->n_columns; i++)

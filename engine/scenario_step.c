@@ -19,14 +19,14 @@ static const char *const check_keys[] = {
     "json", "equals", "not_equals", "exists", "body_contains", "body_not_contains", NULL
 };
 
-/* A member of obj with its key pushed on the path (pop with ld_path_pop(ld, *mark)). */
+/* A member of obj with its key pushed on the path (pop with loader_path_pop(ld, *mark)). */
 static const cJSON *member(struct loader *ld, const cJSON *obj, const char *key, size_t *mark)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
 
     *mark = ld->path_len;
     if (m)
-        ld_path_key(ld, key);
+        loader_path_key(ld, key);
     return m;
 }
 
@@ -38,7 +38,7 @@ static bool is_tchar(char c)
            (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-void ld_free_kv(struct kv_tmpl *kv, uint32_t n)
+void scenario_step_free_headers(struct kv_tmpl *kv, uint32_t n)
 {
     for (uint32_t i = 0; kv && i < n; i++) {
         free(kv[i].name);
@@ -55,34 +55,34 @@ static int header_name(struct loader *ld, const cJSON *obj, const cJSON *h)
         if (!is_tchar(*p))
             break;
     if (*p || !*h->string)
-        return ld_fail(ld, h, LD_AT_KEY, "expected a header name (letters, digits and "
-                       "!#$%%&'*+-.^_`|~)");
+        return loader_fail(ld, h, LOADER_KEY, "expected a header name (letters, digits and "
+                           "!#$%%&'*+-.^_`|~)");
     for (const cJSON *o = obj->child; o != h; o = o->next)
         if (strcasecmp(o->string, h->string) == 0)
-            return ld_fail(ld, h, LD_AT_KEY, "duplicate header (names ignore case)");
+            return loader_fail(ld, h, LOADER_KEY, "duplicate header (names ignore case)");
     return 0;
 }
 
-int ld_headers(struct loader *ld, const cJSON *obj, struct kv_tmpl **out, uint32_t *n)
+int scenario_step_headers(struct loader *ld, const cJSON *obj, struct kv_tmpl **out, uint32_t *n)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     *out = count ? calloc((size_t)count, sizeof **out) : NULL;
     if (count && !*out)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *h = obj->child; h; h = h->next) {
-        size_t mark = ld_path_key(ld, h->string);
+        size_t mark = loader_path_key(ld, h->string);
         struct kv_tmpl *kv = &(*out)[*n];
 
         if (header_name(ld, obj, h) < 0 ||
-            ld_template(ld, h, TMPL_HEADER, true, &kv->value) < 0)
+            loader_template(ld, h, TMPL_HEADER, true, &kv->value) < 0)
             return -1;
         if (!(kv->name = strdup(h->string)))
-            return ld_fail(ld, h, LD_AT_KEY, "out of memory");
+            return loader_fail(ld, h, LOADER_KEY, "out of memory");
         (*n)++;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -114,23 +114,23 @@ static int step_query(struct loader *ld, const cJSON *obj, struct step *st)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     st->query = count ? calloc((size_t)count, sizeof *st->query) : NULL;
     if (count && !st->query)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *q = obj->child; q; q = q->next) {
-        size_t mark = ld_path_key(ld, q->string);
+        size_t mark = loader_path_key(ld, q->string);
         struct kv_tmpl *kv = &st->query[st->n_query];
 
         if (!*q->string)
-            return ld_fail(ld, q, LD_AT_KEY, "expected a parameter name");
-        if (ld_template(ld, q, TMPL_QUERY, true, &kv->value) < 0)
+            return loader_fail(ld, q, LOADER_KEY, "expected a parameter name");
+        if (loader_template(ld, q, TMPL_QUERY, true, &kv->value) < 0)
             return -1;
         if (!(kv->name = encode_query_name(q->string)))
-            return ld_fail(ld, q, LD_AT_KEY, "out of memory");
+            return loader_fail(ld, q, LOADER_KEY, "out of memory");
         st->n_query++;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -143,17 +143,16 @@ static int step_method(struct loader *ld, const cJSON *obj, struct step *st)
     size_t mark;
     int i;
 
-    if (ld_require(ld, obj, "method", &m) < 0)
+    if (loader_require(ld, obj, "method", &m) < 0)
         return -1;
-    mark = ld_path_key(ld, "method");
+    mark = loader_path_key(ld, "method");
     for (i = 0; i < HTTP_METHOD_COUNT; i++)
         if (cJSON_IsString(m) && strcmp(m->valuestring, http_method_names[i]) == 0)
             break;
     if (i == HTTP_METHOD_COUNT)
-        return ld_fail(ld, m, LD_AT_VALUE,
-                       "expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+        return loader_bad_value(ld, m, "one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
     st->method = (enum http_method)i;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -171,20 +170,20 @@ static int step_endpoint(struct loader *ld, const cJSON *obj, const char *path, 
     const char *name = path;
 
     if (!n)
-        ld_path_key(ld, "path");
-    if (n && ld_string(ld, n, &name) < 0)
+        loader_path_key(ld, "path");
+    if (n && loader_string(ld, n, &name) < 0)
         return -1;
     if (n && !*name)
-        return ld_fail(ld, n, LD_AT_VALUE, "expected a non-empty name");
+        return loader_fail(ld, n, LOADER_VALUE, "expected a non-empty name");
     if (strlen(name) >= SNAP_NAME_MAX)
-        return ld_fail(ld, n ? n : cJSON_GetObjectItemCaseSensitive(obj, "path"), LD_AT_VALUE,
-                       "a statistics name is at most %d bytes%s", SNAP_NAME_MAX - 1,
-                       n ? "" : " (give the step a shorter \"name\")");
-    if (ld_endpoint(ld, st->method, name, &st->endpoint) < 0)
-        return ld_fail(ld, n ? n : cJSON_GetObjectItemCaseSensitive(obj, "path"), LD_AT_VALUE,
-                       "more than %d endpoints (distinct method and name); group requests "
-                       "with \"name\"", SNAP_MAX_ENDPOINTS);
-    ld_path_pop(ld, mark);
+        return loader_fail(ld, n ? n : cJSON_GetObjectItemCaseSensitive(obj, "path"), LOADER_VALUE,
+                           "a statistics name is at most %d bytes%s", SNAP_NAME_MAX - 1,
+                           n ? "" : " (give the step a shorter \"name\")");
+    if (scenario_add_endpoint(ld, st->method, name, &st->endpoint) < 0)
+        return loader_fail(ld, n ? n : cJSON_GetObjectItemCaseSensitive(obj, "path"), LOADER_VALUE,
+                           "more than %d endpoints (distinct method and name); group requests "
+                           "with \"name\"", SNAP_MAX_ENDPOINTS);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -193,15 +192,15 @@ static int step_path(struct loader *ld, const cJSON *obj, struct step *st)
     const cJSON *p;
     size_t mark;
 
-    if (ld_require(ld, obj, "path", &p) < 0)
+    if (loader_require(ld, obj, "path", &p) < 0)
         return -1;
-    mark = ld_path_key(ld, "path");
-    if (ld_template(ld, p, TMPL_PATH, false, &st->path) < 0)
+    mark = loader_path_key(ld, "path");
+    if (loader_template(ld, p, TMPL_PATH, false, &st->path) < 0)
         return -1;
     if (!path_shape_ok(p->valuestring))
-        return ld_fail(ld, p, LD_AT_VALUE, "expected a path starting with / (or a full "
-                       "http:// or https:// URL)");
-    ld_path_pop(ld, mark);
+        return loader_bad_value(ld, p, "a path starting with / (or a full http:// or https:// "
+                                "URL)");
+    loader_path_pop(ld, mark);
     return step_endpoint(ld, obj, p->valuestring, st);
 }
 
@@ -212,20 +211,20 @@ static int json_value(struct loader *ld, struct tmpl_builder *b, const cJSON *it
 /* A JSON string (a key or a value) as a template escaped JSON-wise; a value that is exactly
  * "${raw:EXPR}" is written without quotes (a number or a boolean made by a template). */
 static int json_string(struct loader *ld, struct tmpl_builder *b, const cJSON *item,
-                       enum ld_at at, const char *src)
+                       enum loader_at at, const char *src)
 {
     size_t n = strlen(src);
-    bool bare = at == LD_AT_VALUE && n > 7 && strncmp(src, "${raw:", 6) == 0 &&
+    bool bare = at == LOADER_VALUE && n > 7 && strncmp(src, "${raw:", 6) == 0 &&
                 src[n - 1] == '}' && !strstr(src + 2, "${") && !memchr(src, '}', n - 1);
     struct tmpl *t;
 
-    if (ld_compile(ld, item, at, src, TMPL_JSON, &t) < 0)
+    if (loader_compile(ld, item, at, src, TMPL_JSON, &t) < 0)
         return -1;
     tmpl_free(t);
     if ((!bare && tmpl_builder_literal(b, "\"", 1) < 0) ||
         tmpl_builder_template(b, src, TMPL_JSON, &ld->sym, NULL, 0, NULL) < 0 ||
         (!bare && tmpl_builder_literal(b, "\"", 1) < 0))
-        return ld_fail(ld, item, at, "out of memory");
+        return loader_fail(ld, item, at, "out of memory");
     return 0;
 }
 
@@ -235,21 +234,21 @@ static int json_container(struct loader *ld, struct tmpl_builder *b, const cJSON
     size_t i = 0;
 
     if (tmpl_builder_literal(b, obj ? "{" : "[", 1) < 0)
-        return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, item, LOADER_VALUE, "out of memory");
     for (const cJSON *c = item->child; c; c = c->next, i++) {
-        size_t mark = obj ? ld_path_key(ld, c->string) : ld_path_index(ld, i);
+        size_t mark = obj ? loader_path_key(ld, c->string) : loader_path_index(ld, i);
 
         if ((i && tmpl_builder_literal(b, ",", 1) < 0))
-            return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
-        if (obj && (json_string(ld, b, c, LD_AT_KEY, c->string) < 0 ||
+            return loader_fail(ld, item, LOADER_VALUE, "out of memory");
+        if (obj && (json_string(ld, b, c, LOADER_KEY, c->string) < 0 ||
                     tmpl_builder_literal(b, ":", 1) < 0))
             return -1;
         if (json_value(ld, b, c) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     if (tmpl_builder_literal(b, obj ? "}" : "]", 1) < 0)
-        return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, item, LOADER_VALUE, "out of memory");
     return 0;
 }
 
@@ -261,16 +260,16 @@ static int json_value(struct loader *ld, struct tmpl_builder *b, const cJSON *it
     if (cJSON_IsObject(item) || cJSON_IsArray(item))
         return json_container(ld, b, item);
     if (cJSON_IsString(item))
-        return json_string(ld, b, item, LD_AT_VALUE, item->valuestring);
+        return json_string(ld, b, item, LOADER_VALUE, item->valuestring);
     if (cJSON_IsNumber(item)) {
-        if (ld_number_text(ld, item, num, sizeof num) < 0)
-            return ld_fail(ld, item, LD_AT_VALUE, "number too long");
+        if (loader_number_text(ld, item, num, sizeof num) < 0)
+            return loader_fail(ld, item, LOADER_VALUE, "number too long");
         lit = num;
     } else {
         lit = cJSON_IsTrue(item) ? "true" : cJSON_IsFalse(item) ? "false" : "null";
     }
     if (tmpl_builder_literal(b, lit, strlen(lit)) < 0)
-        return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, item, LOADER_VALUE, "out of memory");
     return 0;
 }
 
@@ -286,7 +285,7 @@ static int step_json(struct loader *ld, const cJSON *j, struct step *st)
     char *src;
 
     if (!b)
-        return ld_fail(ld, j, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, j, LOADER_VALUE, "out of memory");
     if (json_value(ld, b, j) < 0) {
         tmpl_builder_free(b);
         return -1;
@@ -295,7 +294,7 @@ static int step_json(struct loader *ld, const cJSON *j, struct step *st)
     st->body = tmpl_builder_finish(b, src ? src : "");
     cJSON_free(src);
     if (!st->body)
-        return ld_fail(ld, j, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, j, LOADER_VALUE, "out of memory");
     st->body_kind = BODY_JSON;
     return 0;
 }
@@ -308,23 +307,23 @@ static int step_body(struct loader *ld, const cJSON *obj, struct step *st)
 
     if (j && step_json(ld, j, st) < 0)
         return -1;
-    ld_path_pop(ld, mj);
+    loader_path_pop(ld, mj);
     raw = member(ld, obj, "body", &mb);
     if (raw && j)
-        return ld_fail(ld, raw, LD_AT_KEY, "give either \"json\" or \"body\", not both");
-    if (raw && ld_template(ld, raw, TMPL_RAW, false, &st->body) < 0)
+        return loader_fail(ld, raw, LOADER_KEY, "give either \"json\" or \"body\", not both");
+    if (raw && loader_template(ld, raw, TMPL_RAW, false, &st->body) < 0)
         return -1;
     if (raw)
         st->body_kind = BODY_RAW;
-    ld_path_pop(ld, mb);
+    loader_path_pop(ld, mb);
     ct = member(ld, obj, "content_type", &mc);
     if (ct && !raw)
-        return ld_fail(ld, ct, LD_AT_KEY, "\"content_type\" goes with a raw \"body\" (a "
-                       "\"json\" body is sent as application/json)");
-    if (ct ? ld_strdup(ld, ct, &st->content_type) < 0
-           : raw && !(st->content_type = strdup("text/plain")))
+        return loader_fail(ld, ct, LOADER_KEY, "\"content_type\" goes with a raw \"body\" (a "
+                           "\"json\" body is sent as application/json)");
+    if (ct ? loader_strdup(ld, ct, &st->content_type) < 0
+        : raw && !(st->content_type = strdup("text/plain")))
         return -1;
-    ld_path_pop(ld, mc);
+    loader_path_pop(ld, mc);
     return 0;
 }
 
@@ -345,8 +344,7 @@ static int expect_item(struct loader *ld, const cJSON *e, bool ok[600])
             ok[(s[0] - '0') * 100 + k] = true;
         return 0;
     }
-    return ld_fail(ld, e, LD_AT_VALUE, "expected a status from 100 to 599 or a class such as "
-                   "\"2xx\"");
+    return loader_bad_value(ld, e, "a status from 100 to 599 or a class such as \"2xx\"");
 }
 
 static int step_expect(struct loader *ld, const cJSON *e, struct step *st)
@@ -356,20 +354,20 @@ static int step_expect(struct loader *ld, const cJSON *e, struct step *st)
     size_t i = 0;
 
     if (cJSON_IsArray(e) && !e->child)
-        return ld_fail(ld, e, LD_AT_VALUE, "expected a non-empty list of statuses");
+        return loader_fail(ld, e, LOADER_VALUE, "expected a non-empty list of statuses");
     if (!cJSON_IsArray(e) && expect_item(ld, e, ok) < 0)
         return -1;
     for (const cJSON *c = cJSON_IsArray(e) ? e->child : NULL; c; c = c->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         if (expect_item(ld, c, ok) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     for (int k = 100; k < 600; k++)
         n += ok[k];
     if (!(st->expect = malloc(n * sizeof *st->expect)))
-        return ld_fail(ld, e, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, e, LOADER_VALUE, "out of memory");
     for (int k = 100; k < 600; k++)
         if (ok[k])
             st->expect[st->n_expect++] = (uint16_t)k;
@@ -378,7 +376,7 @@ static int step_expect(struct loader *ld, const cJSON *e, struct step *st)
 
 /* ---------------------------------------------------------------- JSON paths */
 
-void ld_free_json_path(struct json_path *p)
+static void free_json_path(struct json_path *p)
 {
     for (uint32_t i = 0; p->segs && i < p->n; i++)
         free(p->segs[i].key);
@@ -474,21 +472,23 @@ static int parse_path(const char *text, struct json_path *p, size_t *err_col)
     return text[0] ? 0 : bad_at(err_col, 0);
 }
 
-int ld_json_path(struct loader *ld, const cJSON *item, const char *text, struct json_path *out)
+/* Parse a JSON path ("results[0].id", "results.*.id", "$") at item; errors point inside. */
+static int json_path(struct loader *ld, const cJSON *item, const char *text,
+                     struct json_path *out)
 {
     size_t col = 0;
     int rc;
 
     memset(out, 0, sizeof *out);
     if (!(out->text = strdup(text)))
-        return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, item, LOADER_VALUE, "out of memory");
     rc = parse_path(text, out, &col);
     if (rc == -2)
-        return ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, item, LOADER_VALUE, "out of memory");
     if (rc < 0)
-        return ld_fail_at(ld, ld_string_offset(ld, ld_value_offset(ld, item), col),
-                          "expected a JSON path such as \"id\", \"results.0.id\", "
-                          "\"results[0].id\" or \"results.*.id\"");
+        return loader_fail_at(ld, loader_string_offset(ld, loader_value_offset(ld, item), col),
+                              "expected a JSON path such as \"id\", \"results.0.id\", "
+                              "\"results[0].id\" or \"results.*.id\"");
     return 0;
 }
 
@@ -496,18 +496,18 @@ int ld_json_path(struct loader *ld, const cJSON *item, const char *text, struct 
 
 static int capture_var(struct loader *ld, const cJSON *c, struct capture *cap)
 {
-    if (!ld_is_ident(c->string))
-        return ld_fail(ld, c, LD_AT_KEY, "expected a variable name (letters, digits and _, "
-                       "not starting with a digit)");
+    if (!scenario_is_ident(c->string))
+        return loader_fail(ld, c, LOADER_KEY, "expected a variable name (letters, digits and _, "
+                           "not starting with a digit)");
     if (tmpl_is_builtin(c->string, strlen(c->string)))
-        return ld_fail(ld, c, LD_AT_KEY, "%s is a built-in name; capture into another name",
-                       c->string);
+        return loader_fail(ld, c, LOADER_KEY, "%s is a built-in name; capture into another name",
+                           c->string);
     for (uint32_t f = 0; f < ld->s->n_feeders; f++)
         if (strcmp(ld->s->feeders[f].name, c->string) == 0)
-            return ld_fail(ld, c, LD_AT_KEY, "%s is a feeder's name; capture into another name",
-                           c->string);
-    if (ld_var(ld, c->string, &cap->var) < 0)
-        return ld_fail(ld, c, LD_AT_KEY, "out of memory");
+            return loader_fail(ld, c, LOADER_KEY, "%s is a feeder's name; capture into another "
+                               "name", c->string);
+    if (scenario_add_var(ld, c->string, &cap->var) < 0)
+        return loader_fail(ld, c, LOADER_KEY, "out of memory");
     cap->name = ld->s->vars[cap->var];
     return 0;
 }
@@ -524,26 +524,26 @@ static int capture_object(struct loader *ld, const cJSON *c, struct capture *cap
     size_t mark;
     bool yes = false;
 
-    if (ld_check_keys(ld, c, capture_keys) < 0)
+    if (loader_check_keys(ld, c, capture_keys) < 0)
         return -1;
     if (!src || (j && h) || (j && st) || (h && st))
-        return ld_fail(ld, c, LD_AT_VALUE, "expected exactly one of \"json\", \"header\" or "
-                       "\"status\"");
-    mark = ld_path_key(ld, src->string);
-    if (ld_string(ld, src, &text) < 0 && !st)
+        return loader_fail(ld, c, LOADER_VALUE, "expected exactly one of \"json\", \"header\" or "
+                           "\"status\"");
+    mark = loader_path_key(ld, src->string);
+    if (loader_string(ld, src, &text) < 0 && !st)
         return -1;
-    if (j && ld_json_path(ld, j, text, &cap->path) < 0)
+    if (j && json_path(ld, j, text, &cap->path) < 0)
         return -1;
     if (h && (!*text || !(cap->header = strdup(text))))
-        return ld_fail(ld, h, LD_AT_VALUE, *text ? "out of memory" : "expected a header name");
-    if (st && (ld_bool(ld, st, &yes) < 0 || !yes))
-        return yes ? -1 : ld_fail(ld, st, LD_AT_VALUE, "expected true");
+        return loader_fail(ld, h, LOADER_VALUE, *text ? "out of memory" : "expected a header name");
+    if (st && (loader_bool(ld, st, &yes) < 0 || !yes))
+        return yes ? -1 : loader_bad_value(ld, st, "true (\"status\" takes no other value)");
     cap->source = j ? CAPTURE_JSON : h ? CAPTURE_HEADER : CAPTURE_STATUS;
-    ld_path_pop(ld, mark);
-    mark = ld_path_key(ld, "optional");
-    if (opt && ld_bool(ld, opt, &cap->optional) < 0)
+    loader_path_pop(ld, mark);
+    mark = loader_path_key(ld, "optional");
+    if (opt && loader_bool(ld, opt, &cap->optional) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -551,27 +551,27 @@ static int step_captures(struct loader *ld, const cJSON *obj, struct step *st)
 {
     int count = cJSON_GetArraySize(obj);
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     st->captures = count ? calloc((size_t)count, sizeof *st->captures) : NULL;
     if (count && !st->captures)
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     for (const cJSON *c = obj->child; c; c = c->next) {
-        size_t mark = ld_path_key(ld, c->string);
+        size_t mark = loader_path_key(ld, c->string);
         struct capture *cap = &st->captures[st->n_captures++];
 
         if (capture_var(ld, c, cap) < 0)
             return -1;
         if (cJSON_IsString(c)) {
-            if (ld_json_path(ld, c, c->valuestring, &cap->path) < 0)
+            if (json_path(ld, c, c->valuestring, &cap->path) < 0)
                 return -1;
         } else if (!cJSON_IsObject(c)) {
-            return ld_fail(ld, c, LD_AT_VALUE, "expected a JSON path string or an object "
-                           "with \"json\", \"header\" or \"status\"");
+            return loader_fail(ld, c, LOADER_VALUE, "expected a JSON path string or an object "
+                               "with \"json\", \"header\" or \"status\"");
         } else if (capture_object(ld, c, cap) < 0) {
             return -1;
         }
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -607,12 +607,13 @@ static int literal(struct loader *ld, const cJSON *v, struct json_literal *lit, 
     if (cJSON_IsString(v)) {
         lit->kind = JSON_LIT_STRING;
         quote(shown, n, v->valuestring);
-        return ld_template(ld, v, TMPL_RAW, false, &lit->string);
+        return loader_template(ld, v, TMPL_RAW, false, &lit->string);
     }
     if (cJSON_IsNumber(v)) {
         lit->kind = JSON_LIT_NUMBER;
         lit->number = v->valuedouble;
-        return ld_number_text(ld, v, shown, n) < 0 ? ld_fail(ld, v, LD_AT_VALUE, "too long") : 0;
+        return loader_number_text(ld, v, shown, n) < 0
+               ? loader_fail(ld, v, LOADER_VALUE, "too long") : 0;
     }
     if (cJSON_IsBool(v) || cJSON_IsNull(v)) {
         lit->kind = cJSON_IsNull(v) ? JSON_LIT_NULL : JSON_LIT_BOOL;
@@ -620,7 +621,7 @@ static int literal(struct loader *ld, const cJSON *v, struct json_literal *lit, 
         snprintf(shown, n, "%s", cJSON_IsNull(v) ? "null" : lit->boolean ? "true" : "false");
         return 0;
     }
-    return ld_fail(ld, v, LD_AT_VALUE, "expected a string, number, boolean or null");
+    return loader_fail(ld, v, LOADER_VALUE, "expected a string, number, boolean or null");
 }
 
 /* The check as messages show it: a, op and b joined ("json.status", " == ", "\"ok\""). */
@@ -630,7 +631,7 @@ static int set_describe(struct loader *ld, const cJSON *c, struct check *k, cons
     size_t n = strlen(a) + strlen(op) + strlen(b) + 1;
 
     if (!(k->describe = malloc(n)))
-        return ld_fail(ld, c, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, c, LOADER_VALUE, "out of memory");
     snprintf(k->describe, n, "%s%s%s", a, op, b);
     return 0;
 }
@@ -643,25 +644,25 @@ static int check_json(struct loader *ld, const cJSON *c, const cJSON *j, struct 
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(c, "exists");
     const cJSON *op = eq ? eq : ne ? ne : ex;
     char shown[512], where[300];
-    size_t mark = ld_path_key(ld, "json"), skip;
+    size_t mark = loader_path_key(ld, "json"), skip;
     const char *text = NULL;
     bool yes = false;
 
-    if (ld_string(ld, j, &text) < 0 || ld_json_path(ld, j, text, &k->path) < 0)
+    if (loader_string(ld, j, &text) < 0 || json_path(ld, j, text, &k->path) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     if (!op || (eq && ne) || (eq && ex) || (ne && ex))
-        return ld_fail(ld, c, LD_AT_VALUE, "a \"json\" check needs exactly one of \"equals\", "
-                       "\"not_equals\" or \"exists\"");
+        return loader_fail(ld, c, LOADER_VALUE, "a \"json\" check needs exactly one of \"equals\", "
+                           "\"not_equals\" or \"exists\"");
     skip = text[0] == '$' ? (text[1] == '.' ? 2 : 1) : 0;
     snprintf(where, sizeof where, "json%s%s", text[skip] && text[skip] != '[' ? "." : "",
              text + skip);
-    mark = ld_path_key(ld, op->string);
-    if (ex && ld_bool(ld, ex, &yes) < 0)
+    mark = loader_path_key(ld, op->string);
+    if (ex && loader_bool(ld, ex, &yes) < 0)
         return -1;
     if (!ex && literal(ld, op, &k->value, shown, sizeof shown) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     k->kind = ex ? (yes ? CHECK_JSON_EXISTS : CHECK_JSON_MISSING)
                  : eq ? CHECK_JSON_EQUALS : CHECK_JSON_NOT_EQUALS;
     if (ex)
@@ -678,19 +679,19 @@ static int check_one(struct loader *ld, const cJSON *c, struct check *k)
     char shown[512];
     size_t mark;
 
-    if (ld_object(ld, c) < 0 || ld_check_keys(ld, c, check_keys) < 0)
+    if (loader_object(ld, c) < 0 || loader_check_keys(ld, c, check_keys) < 0)
         return -1;
     if ((j != NULL) + (bc != NULL) + (bn != NULL) != 1)
-        return ld_fail(ld, c, LD_AT_VALUE, "expected exactly one of \"json\", "
-                       "\"body_contains\" or \"body_not_contains\"");
+        return loader_fail(ld, c, LOADER_VALUE, "expected exactly one of \"json\", "
+                           "\"body_contains\" or \"body_not_contains\"");
     if (j)
         return check_json(ld, c, j, k);
     if (cJSON_GetArraySize(c) != 1)
-        return ld_fail(ld, c, LD_AT_VALUE, "a body check takes no other key");
-    mark = ld_path_key(ld, body->string);
-    if (ld_template(ld, body, TMPL_RAW, false, &k->text) < 0)
+        return loader_fail(ld, c, LOADER_VALUE, "a body check takes no other key");
+    mark = loader_path_key(ld, body->string);
+    if (loader_template(ld, body, TMPL_RAW, false, &k->text) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     k->kind = bc ? CHECK_BODY_CONTAINS : CHECK_BODY_NOT_CONTAINS;
     quote(shown, sizeof shown, body->valuestring);
     return set_describe(ld, c, k, "body ", bc ? "contains " : "not contains ", shown);
@@ -702,17 +703,17 @@ static int step_checks(struct loader *ld, const cJSON *list, struct step *st)
     size_t i = 0;
 
     if (!cJSON_IsArray(list))
-        return ld_fail(ld, list, LD_AT_VALUE, "expected a list of checks");
+        return loader_fail(ld, list, LOADER_VALUE, "expected a list of checks");
     st->checks = count ? calloc((size_t)count, sizeof *st->checks) : NULL;
     if (count && !st->checks)
-        return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, list, LOADER_VALUE, "out of memory");
     for (const cJSON *c = list->child; c; c = c->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         st->n_checks++;
         if (check_one(ld, c, &st->checks[i]) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -728,36 +729,36 @@ static int step_options(struct loader *ld, const cJSON *obj, struct step *st)
 
     if ((m = member(ld, obj, "query", &mark)) && step_query(ld, m, st) < 0)
         return -1;
-    ld_path_pop(ld, mark);
-    if ((m = member(ld, obj, "headers", &mark)) && ld_headers(ld, m, &st->headers,
-                                                              &st->n_headers) < 0)
+    loader_path_pop(ld, mark);
+    if ((m = member(ld, obj, "headers", &mark)) && scenario_step_headers(ld, m, &st->headers,
+                                                                         &st->n_headers) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     if ((m = member(ld, obj, "expect", &mark)) && step_expect(ld, m, st) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     if ((m = member(ld, obj, "capture", &mark)) && step_captures(ld, m, st) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     if ((m = member(ld, obj, "checks", &mark)) && step_checks(ld, m, st) < 0)
         return -1;
-    ld_path_pop(ld, mark);
-    if ((m = member(ld, obj, "timeout", &mark)) && ld_duration(ld, m, &st->timeout) < 0)
+    loader_path_pop(ld, mark);
+    if ((m = member(ld, obj, "timeout", &mark)) && loader_duration(ld, m, &st->timeout) < 0)
         return -1;
-    ld_path_pop(ld, mark);
-    if ((m = member(ld, obj, "description", &mark)) && ld_string(ld, m, &text) < 0)
+    loader_path_pop(ld, mark);
+    if ((m = member(ld, obj, "description", &mark)) && loader_string(ld, m, &text) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     return 0;
 }
 
 static int parse_step(struct loader *ld, const cJSON *obj, struct step *st)
 {
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, step_keys) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, step_keys) < 0)
         return -1;
-    st->line = ld_line(ld, ld_value_offset(ld, obj));
+    st->line = loader_line(ld, loader_value_offset(ld, obj));
     if (!(st->where = strdup(ld->path)))
-        return ld_fail(ld, obj, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
     if (step_method(ld, obj, st) < 0 || step_path(ld, obj, st) < 0 ||
         step_body(ld, obj, st) < 0 || step_options(ld, obj, st) < 0)
         return -1;
@@ -767,26 +768,26 @@ static int parse_step(struct loader *ld, const cJSON *obj, struct step *st)
     return 0;
 }
 
-int ld_steps(struct loader *ld, const cJSON *list, bool allow_empty, struct step **out,
-             uint32_t *n)
+int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_empty,
+                             struct step **out, uint32_t *n)
 {
     int count = cJSON_GetArraySize(list);
     size_t i = 0;
 
     if (!cJSON_IsArray(list) || (!allow_empty && count == 0))
-        return ld_fail(ld, list, LD_AT_VALUE, "expected a %slist of steps",
-                       allow_empty ? "" : "non-empty ");
+        return loader_fail(ld, list, LOADER_VALUE, "expected a %slist of steps",
+                           allow_empty ? "" : "non-empty ");
     *out = count ? calloc((size_t)count, sizeof **out) : NULL;
     if (count && !*out)
-        return ld_fail(ld, list, LD_AT_VALUE, "out of memory");
+        return loader_fail(ld, list, LOADER_VALUE, "out of memory");
     for (const cJSON *c = list->child; c; c = c->next, i++) {
-        size_t mark = ld_path_index(ld, i);
+        size_t mark = loader_path_index(ld, i);
 
         ld->on_start = ld->reading_on_start ? (int)i : -1;
         (*n)++;
         if (parse_step(ld, c, &(*out)[i]) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     ld->on_start = -1;
     return 0;
@@ -795,18 +796,18 @@ int ld_steps(struct loader *ld, const cJSON *list, bool allow_empty, struct step
 static void free_step(struct step *st)
 {
     tmpl_free(st->path);
-    ld_free_kv(st->query, st->n_query);
-    ld_free_kv(st->headers, st->n_headers);
+    scenario_step_free_headers(st->query, st->n_query);
+    scenario_step_free_headers(st->headers, st->n_headers);
     tmpl_free(st->body);
     free(st->content_type);
     free(st->expect);
     for (uint32_t i = 0; st->captures && i < st->n_captures; i++) {
-        ld_free_json_path(&st->captures[i].path);
+        free_json_path(&st->captures[i].path);
         free(st->captures[i].header);
     }
     free(st->captures);
     for (uint32_t i = 0; st->checks && i < st->n_checks; i++) {
-        ld_free_json_path(&st->checks[i].path);
+        free_json_path(&st->checks[i].path);
         tmpl_free(st->checks[i].value.string);
         tmpl_free(st->checks[i].text);
         free(st->checks[i].describe);
@@ -815,7 +816,7 @@ static void free_step(struct step *st)
     free(st->where);
 }
 
-void ld_free_steps(struct step *steps, uint32_t n)
+void scenario_step_free_list(struct step *steps, uint32_t n)
 {
     for (uint32_t i = 0; steps && i < n; i++)
         free_step(&steps[i]);

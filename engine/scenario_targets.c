@@ -1,12 +1,13 @@
-/* scenario_targets: the "targets" block of a scenario file (issue 5): response-time, success
- * and throughput targets for the whole run and per endpoint, each over a window, validated with
- * file:line:column like every scenario error. Loading thread only. */
+/* scenario_targets: the "targets" block of a scenario file, what the run is judged on:
+ * response-time, success and throughput targets for the whole run and per endpoint, each over a
+ * window, validated with file:line:column like every scenario error. Loading thread only. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "scenario_internal.h"
+#include "suggest.h"
 
 struct metric_key {
     const char *key;
@@ -69,7 +70,7 @@ static int read_amount(enum target_metric m, const char *s, double *out)
     char *end;
     double v;
 
-    if (is_time(m) && ld_parse_duration(s, &v) == 0 && strpbrk(s, "hms")) {
+    if (is_time(m) && loader_parse_duration(s, &v) == 0 && strpbrk(s, "hms")) {
         *out = v * 1000.0;
         return 0;
     }
@@ -130,7 +131,7 @@ static int read_scalar_bound(struct loader *ld, const cJSON *item, struct target
         if (read_amount(t->metric, rest, &v) == 0 && set_bound(t, op, strict, v) == 0)
             return 0;
     }
-    return ld_fail(ld, item, LD_AT_VALUE, "expected %s", expected_form(t->metric));
+    return loader_bad_value(ld, item, "%s", expected_form(t->metric));
 }
 
 static int read_bound(struct loader *ld, const cJSON *item, struct target_def *t)
@@ -145,8 +146,9 @@ static int read_bound(struct loader *ld, const cJSON *item, struct target_def *t
     b = cJSON_GetArrayItem(item, 1);
     if (t->metric != TARGET_RPS || cJSON_GetArraySize(item) != 2 || !cJSON_IsNumber(a) ||
         !cJSON_IsNumber(b) || a->valuedouble < 0 || b->valuedouble < a->valuedouble)
-        return ld_fail(ld, item, LD_AT_VALUE, "expected %s", t->metric == TARGET_RPS
-                       ? "a range [low, high] with 0 <= low <= high" : expected_form(t->metric));
+        return loader_bad_value(ld, item, "%s", t->metric == TARGET_RPS
+                                ? "a range [low, high] with 0 <= low <= high"
+                                : expected_form(t->metric));
     t->lo = a->valuedouble;
     t->hi = b->valuedouble;
     return 0;
@@ -164,13 +166,13 @@ static int read_window(struct loader *ld, const cJSON *item, struct target_def *
         t->window = TARGET_WINDOW_STEADY;
         return 0;
     }
-    if (strncmp(s, "last ", 5) == 0 && ld_parse_duration(s + 5, &t->last) == 0 &&
+    if (strncmp(s, "last ", 5) == 0 && loader_parse_duration(s + 5, &t->last) == 0 &&
         t->last >= 1 && t->last <= TARGET_LAST_MAX) {
         t->window = TARGET_WINDOW_LAST;
         return 0;
     }
-    return ld_fail(ld, item, LD_AT_VALUE, "expected \"run\", \"steady\" or \"last DURATION\" "
-                   "(1 s to %d s), e.g. \"last 60s\"", TARGET_LAST_MAX);
+    return loader_bad_value(ld, item, "\"run\", \"steady\" or \"last DURATION\" (1 s to %d s), "
+                            "e.g. \"last 60s\"", TARGET_LAST_MAX);
 }
 
 static int read_options(struct loader *ld, const cJSON *obj, struct target_def *t)
@@ -178,29 +180,29 @@ static int read_options(struct loader *ld, const cJSON *obj, struct target_def *
     const cJSON *value, *m;
     size_t mark;
 
-    if (ld_check_keys(ld, obj, option_keys) < 0 || ld_require(ld, obj, "value", &value) < 0)
+    if (loader_check_keys(ld, obj, option_keys) < 0 || loader_require(ld, obj, "value", &value) < 0)
         return -1;
-    mark = ld_path_key(ld, "value");
+    mark = loader_path_key(ld, "value");
     if (read_bound(ld, value, t) < 0)
         return -1;
-    ld_path_pop(ld, mark);
+    loader_path_pop(ld, mark);
     if ((m = cJSON_GetObjectItemCaseSensitive(obj, "window"))) {
-        mark = ld_path_key(ld, "window");
+        mark = loader_path_key(ld, "window");
         if (read_window(ld, m, t) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     if ((m = cJSON_GetObjectItemCaseSensitive(obj, "abort_on_fail"))) {
-        mark = ld_path_key(ld, "abort_on_fail");
-        if (ld_bool(ld, m, &t->abort_on_fail) < 0)
+        mark = loader_path_key(ld, "abort_on_fail");
+        if (loader_bool(ld, m, &t->abort_on_fail) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     if ((m = cJSON_GetObjectItemCaseSensitive(obj, "abort_after"))) {
-        mark = ld_path_key(ld, "abort_after");
-        if (ld_duration(ld, m, &t->abort_after) < 0)
+        mark = loader_path_key(ld, "abort_after");
+        if (loader_duration(ld, m, &t->abort_after) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -237,7 +239,7 @@ static int add_target(struct loader *ld, const struct target_def *t)
     struct target_def *p = realloc(s->targets, (s->n_targets + 1) * sizeof *p);
 
     if (!p)
-        return ld_fail_at(ld, 0, "out of memory");
+        return loader_fail_at(ld, 0, "out of memory");
     s->targets = p;
     s->targets[s->n_targets++] = *t;
     return 0;
@@ -250,7 +252,7 @@ static int read_target(struct loader *ld, const cJSON *item, const struct metric
                            .lo = -INFINITY, .hi = INFINITY, .line = 0};
 
     t.window = mk->metric == TARGET_RPS ? TARGET_WINDOW_STEADY : TARGET_WINDOW_RUN;
-    t.line = ld_line(ld, ld_key_offset(ld, item));
+    t.line = loader_line(ld, loader_key_offset(ld, item));
     if (cJSON_IsObject(item) ? read_options(ld, item, &t) < 0 : read_bound(ld, item, &t) < 0)
         return -1;
     t.text = describe(&t, mk->label);
@@ -260,7 +262,7 @@ static int read_target(struct loader *ld, const cJSON *item, const struct metric
         free(t.text);
         free(t.endpoint_label);
         free(t.where);
-        return ld_fail_at(ld, 0, "out of memory");
+        return loader_fail_at(ld, 0, "out of memory");
     }
     return 0;
 }
@@ -275,10 +277,10 @@ static int read_metrics(struct loader *ld, const cJSON *obj, int32_t endpoint,
 
         if (!m)
             continue;
-        mark = ld_path_key(ld, metric_keys[i].key);
+        mark = loader_path_key(ld, metric_keys[i].key);
         if (read_target(ld, m, &metric_keys[i], endpoint, label) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
@@ -309,14 +311,14 @@ static int find_endpoint(struct loader *ld, const cJSON *item, const char *label
         return 0;
     }
     if (matches > 1)
-        return ld_fail(ld, item, LD_AT_KEY, "\"%s\" is requested with several methods: write "
-                       "\"METHOD %s\"", name, name);
+        return loader_fail(ld, item, LOADER_KEY, "\"%s\" is requested with several methods: write "
+                           "\"METHOD %s\"", name, name);
     names = calloc(s->n_endpoints + 1, sizeof *names);
     for (uint32_t i = 0; names && i < s->n_endpoints; i++)
         names[i] = s->endpoints[i].name;
-    hint = names ? tmpl_suggest(name, strlen(name), names, s->n_endpoints) : NULL;
-    ld_fail(ld, item, LD_AT_KEY, "no step is named \"%s\"%s%s%s", name,
-            hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
+    hint = names ? suggest_closest(name, strlen(name), names, s->n_endpoints) : NULL;
+    loader_fail(ld, item, LOADER_KEY, "no step is named \"%s\"%s%s%s", name,
+                hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
     free(names);
     return -1;
 }
@@ -325,44 +327,44 @@ static int read_endpoints(struct loader *ld, const cJSON *obj)
 {
     const cJSON *m;
 
-    if (ld_object(ld, obj) < 0)
+    if (loader_object(ld, obj) < 0)
         return -1;
     cJSON_ArrayForEach(m, obj) {
-        size_t mark = ld_path_key(ld, m->string);
+        size_t mark = loader_path_key(ld, m->string);
         int32_t ep = -1;
 
-        if (find_endpoint(ld, m, m->string, &ep) < 0 || ld_object(ld, m) < 0 ||
-            ld_check_keys(ld, m, block_keys + 0) < 0)
+        if (find_endpoint(ld, m, m->string, &ep) < 0 || loader_object(ld, m) < 0 ||
+            loader_check_keys(ld, m, block_keys + 0) < 0)
             return -1;
         if (cJSON_GetObjectItemCaseSensitive(m, "endpoints"))
-            return ld_fail(ld, cJSON_GetObjectItemCaseSensitive(m, "endpoints"), LD_AT_KEY,
-                           "\"endpoints\" belongs at the top of the targets block");
+            return loader_fail(ld, cJSON_GetObjectItemCaseSensitive(m, "endpoints"), LOADER_KEY,
+                               "\"endpoints\" belongs at the top of the targets block");
         if (read_metrics(ld, m, ep, m->string) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
 
-int ld_targets(struct loader *ld, const cJSON *obj)
+int scenario_targets_parse(struct loader *ld, const cJSON *obj)
 {
     const cJSON *eps;
     size_t mark;
 
-    if (ld_object(ld, obj) < 0 || ld_check_keys(ld, obj, block_keys) < 0)
+    if (loader_object(ld, obj) < 0 || loader_check_keys(ld, obj, block_keys) < 0)
         return -1;
     if (read_metrics(ld, obj, -1, NULL) < 0)
         return -1;
     if ((eps = cJSON_GetObjectItemCaseSensitive(obj, "endpoints"))) {
-        mark = ld_path_key(ld, "endpoints");
+        mark = loader_path_key(ld, "endpoints");
         if (read_endpoints(ld, eps) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
 
-void ld_free_targets(struct target_def *t, uint32_t n)
+void scenario_targets_free(struct target_def *t, uint32_t n)
 {
     for (uint32_t i = 0; t && i < n; i++) {
         free(t[i].text);

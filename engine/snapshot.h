@@ -82,7 +82,7 @@ struct snap_ep_point {
 struct snap_error {
     uint32_t endpoint;              /* index into snapshot.endpoints */
     bool expected;                  /* an expected status: shown apart, not a failure */
-    char text[SNAP_TEXT_MAX];       /* stable text, see outcome_format */
+    char text[SNAP_TEXT_MAX];       /* stable text, see interval_outcome_format */
     uint64_t count;
     double first_seen, last_seen;
 };
@@ -116,11 +116,10 @@ enum target_metric {
 /* A value of a target's metric in its unit: "412 ms", "1.24 s", "99.20%", "152.3/s". */
 void snapshot_format_target(uint8_t metric, double value, char *out, size_t n);
 
-/* A performance target's live verdict. */
+/* A performance target's live verdict: its value over its window and whether it passes. */
 #define SNAP_MAX_TARGETS 32
 enum target_status { TARGET_PENDING = 0, TARGET_PASS, TARGET_AT_RISK, TARGET_FAIL,
                      TARGET_SKIPPED /* not judged: a throughput target of a changed load */ };
-const char *target_status_name(enum target_status s);     /* "pending", "pass", ... */
 struct snap_target {
     char text[96];                  /* "p99 < 500 ms" */
     char endpoint[SNAP_NAME_MAX];   /* "GET /api/v1/x/", "" for the whole run */

@@ -4,11 +4,12 @@
  * - per entry (each endpoint, then Aggregated): cumulative counters and a dense histogram
  *   (Aggregated has its own, fed with every pair), and a dense "window" histogram holding the
  *   latencies of the seconds [floor(now) - 10, floor(now)];
- * - a ring of STATS_DETAIL_SECONDS seconds of per-second detail: per entry the counts, exact
- *   min/max and the latencies as sorted sparse pairs, split into the part recorded since the
- *   last reset (cur: Locust's windows) and before it (old: the charts keep it). The window
- *   histograms are maintained incrementally: a slot's cur pairs are added when its second
- *   enters the window (or when they arrive while it is in) and subtracted when it leaves;
+ * - a ring (secring.c) of STATS_DETAIL_SECONDS seconds of per-second detail: per entry the
+ *   counts, exact min/max and the latencies as sorted sparse pairs, split into the part
+ *   recorded since the last reset (cur: Locust's windows) and before it (old: the charts keep
+ *   it). The window histograms are maintained incrementally: a slot's cur pairs are added
+ *   when its second enters the window (or when they arrive while it is in) and subtracted
+ *   when it leaves;
  * - the published series: one snap_point per second (Aggregated) and one snap_ep_point per
  *   endpoint and second, computed once a second is complete, recomputed when a late interval
  *   changes a second still in the detail ring, frozen once that second leaves the ring.
@@ -18,32 +19,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "secring.h"
 #include "stats.h"
+#include "stats_internal.h"
 
 #define RING_LEN STATS_DETAIL_SECONDS
 #define WINDOW_SECONDS 10            /* current percentiles: [floor(now) - 10, floor(now)] */
 #define USERS_AHEAD 64               /* pending stats_set_users calls, by second */
 #define GROUP_SLOTS (2 * STATS_MAX_ERROR_GROUPS)
 #define N_RANKS (SNAP_PCT_COUNT + 1) /* the median, then snapshot_pcts */
-
-struct sec_part {                    /* one entry's requests in one second */
-    uint32_t requests, failures;
-    uint64_t latencies;              /* sum of the pairs' counts */
-    uint64_t min_us, max_us;
-    uint32_t n_pairs, cap;
-    struct hist_pair *pairs;         /* ascending index */
-};
-
-struct slot_entry {
-    struct sec_part cur, old;        /* since the last reset / before it */
-};
-
-struct slot {
-    int64_t second;                  /* INT64_MIN: unused */
-    bool in_win;                     /* its cur parts are in the window histograms */
-    bool dirty;                      /* changed after its point was published */
-    struct slot_entry *entries;      /* [n_ep + 1] */
-};
 
 struct entry {
     char method[8];
@@ -84,8 +68,10 @@ struct stats {
     struct hist_pair *scratch_pairs; /* [HIST_COUNTS_LEN] */
     struct hist_pair *merge_buf;     /* cur + old pairs of one second */
     size_t merge_cap;
-    struct slot ring[RING_LEN];
-    int64_t newest;                  /* newest second merged; INT64_MIN: none */
+    struct secring *ring;            /* per entry e: part e since the last reset ("cur"), part
+                                        n_ep + 1 + e before it ("old": the charts keep it) */
+    bool in_win[RING_LEN];           /* a slot's cur parts are in the window histograms */
+    bool dirty[RING_LEN];            /* a slot changed after its point was published */
     int64_t mat_next;                /* next second to publish */
     struct snap_point series[SNAP_SERIES_LEN];      /* by second % SNAP_SERIES_LEN */
     bool users_explicit[SNAP_SERIES_LEN];
@@ -155,113 +141,26 @@ static void summary_ranks(uint64_t total, uint64_t *ranks)
 
 /* ---- per-second parts ------------------------------------------------------------------- */
 
-static void part_clear(struct sec_part *p)
+static struct secring_part *cur_part(const struct stats *s, size_t slot, uint32_t e)
 {
-    p->requests = p->failures = 0;
-    p->latencies = 0;
-    p->min_us = UINT64_MAX;
-    p->max_us = 0;
-    p->n_pairs = 0;
+    return secring_part(s->ring, slot, e);
 }
 
-static int part_reserve(struct stats *s, struct sec_part *p, size_t need)
+static struct secring_part *old_part(const struct stats *s, size_t slot, uint32_t e)
 {
-    size_t cap = p->cap ? p->cap : 16;
-    struct hist_pair *np;
-
-    if (need <= p->cap)
-        return 0;
-    while (cap < need)
-        cap *= 2;
-    np = realloc(p->pairs, cap * sizeof *np);
-    if (!np)
-        return -1;
-    s->mem += (cap - p->cap) * sizeof *np;
-    p->pairs = np;
-    p->cap = (uint32_t)cap;
-    return 0;
-}
-
-/* Merge ascending pairs into the part's (equal indexes add up), in place from the back. */
-static int part_merge_pairs(struct stats *s, struct sec_part *p, const struct hist_pair *b,
-                            size_t nb)
-{
-    size_t na = p->n_pairs, i = na, j = nb, k = na + nb;
-    struct hist_pair *a;
-
-    if (nb == 0)
-        return 0;
-    if (part_reserve(s, p, na + nb) < 0)
-        return -1;
-    a = p->pairs;
-    while (j > 0) {
-        if (i > 0 && a[i - 1].index > b[j - 1].index) {
-            a[--k] = a[--i];
-        } else if (i > 0 && a[i - 1].index == b[j - 1].index) {
-            a[--k] = (struct hist_pair){b[j - 1].index, a[i - 1].count + b[j - 1].count};
-            i--;
-            j--;
-        } else {
-            a[--k] = b[--j];
-        }
-    }
-    if (k > i)
-        memmove(a + i, a + k, (na + nb - k) * sizeof *a);
-    p->n_pairs = (uint32_t)(i + na + nb - k);
-    return 0;
-}
-
-/* Counts always; -1 when the pairs could not be kept (out of memory). */
-static int part_add(struct stats *s, struct sec_part *p, const struct interval_endpoint *ie,
-                    const struct hist_pair *pairs, size_t n)
-{
-    uint64_t latencies = 0;
-
-    p->requests += ie->requests;
-    p->failures += ie->failures;
-    if (n == 0)
-        return 0;
-    if (part_merge_pairs(s, p, pairs, n) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        latencies += pairs[i].count;
-    p->latencies += latencies;
-    if (ie->min_us < p->min_us)
-        p->min_us = ie->min_us;
-    if (ie->max_us > p->max_us)
-        p->max_us = ie->max_us;
-    return 0;
-}
-
-/* A reset: what was recorded since the last one joins the "before" part. */
-static void part_fold(struct stats *s, struct slot_entry *se)
-{
-    if (se->old.requests == 0 && se->old.n_pairs == 0) {
-        struct sec_part t = se->old;
-
-        se->old = se->cur;
-        se->cur = t;
-    } else {
-        struct interval_endpoint ie = {
-            .requests = se->cur.requests, .failures = se->cur.failures,
-            .min_us = se->cur.min_us, .max_us = se->cur.max_us,
-        };
-
-        part_add(s, &se->old, &ie, se->cur.pairs, se->cur.n_pairs);
-    }
-    part_clear(&se->cur);
+    return secring_part(s->ring, slot, s->n_ep + 1 + e);
 }
 
 /* The whole second of one entry (cur and old) as one sorted pair list. */
 struct sec_view {
-    uint32_t requests, failures;
+    uint64_t requests, failures;
     uint64_t latencies, min_us, max_us;
     const struct hist_pair *pairs;
     size_t n_pairs;
 };
 
-static const struct hist_pair *merged_pairs(struct stats *s, const struct sec_part *a,
-                                            const struct sec_part *b, size_t *n)
+static const struct hist_pair *merged_pairs(struct stats *s, const struct secring_part *a,
+                                            const struct secring_part *b, size_t *n)
 {
     size_t i = 0, j = 0, k = 0;
 
@@ -293,9 +192,9 @@ static const struct hist_pair *merged_pairs(struct stats *s, const struct sec_pa
     return s->merge_buf;
 }
 
-static void view_of(struct stats *s, const struct slot_entry *se, struct sec_view *v)
+static void view_of(struct stats *s, size_t slot, uint32_t e, struct sec_view *v)
 {
-    const struct sec_part *c = &se->cur, *o = &se->old;
+    const struct secring_part *c = cur_part(s, slot, e), *o = old_part(s, slot, e);
 
     v->requests = c->requests + o->requests;
     v->failures = c->failures + o->failures;
@@ -332,15 +231,9 @@ static void view_latencies(const struct sec_view *v, uint32_t *p50, uint32_t *p9
 
 /* ---- the published series --------------------------------------------------------------- */
 
-static struct slot *slot_at(struct stats *s, int64_t second)
-{
-    struct slot *sl = &s->ring[modulo(second, RING_LEN)];
-
-    return sl->second == second ? sl : NULL;
-}
-
-/* Write the counts and latencies of second t (from its slot, or zeros) into the series. */
-static void point_store(struct stats *s, int64_t t, const struct slot *sl)
+/* Write the counts and latencies of second t (from its slot sl, or zeros when sl < 0) into the
+ * series. */
+static void point_store(struct stats *s, int64_t t, long sl)
 {
     struct snap_point *pt = &s->series[modulo(t, SNAP_SERIES_LEN)];
     size_t ep_col = modulo(t, SNAP_EP_SERIES_LEN);
@@ -352,20 +245,20 @@ static void point_store(struct stats *s, int64_t t, const struct slot *sl)
     s->ep_second[ep_col] = t;
     for (uint32_t e = 0; e < s->n_shown; e++)
         memset(&s->ep_points[e * SNAP_EP_SERIES_LEN + ep_col], 0, sizeof *s->ep_points);
-    if (!sl)
+    if (sl < 0)
         return;
-    view_of(s, &sl->entries[s->n_ep], &v);
-    pt->requests = v.requests;
-    pt->failures = v.failures;
+    view_of(s, (size_t)sl, s->n_ep, &v);
+    pt->requests = clamp32(v.requests);
+    pt->failures = clamp32(v.failures);
     view_latencies(&v, &pt->p50_us, &pt->p95_us, &pt->p99_us, &pt->max_us);
     for (uint32_t e = 0; e < s->n_shown; e++) {
         struct snap_ep_point *ep = &s->ep_points[e * SNAP_EP_SERIES_LEN + ep_col];
 
-        if (sl->entries[e].cur.requests == 0 && sl->entries[e].old.requests == 0)
+        if (cur_part(s, (size_t)sl, e)->requests == 0 && old_part(s, (size_t)sl, e)->requests == 0)
             continue;
-        view_of(s, &sl->entries[e], &v);
-        ep->requests = v.requests;
-        ep->failures = v.failures;
+        view_of(s, (size_t)sl, e, &v);
+        ep->requests = clamp32(v.requests);
+        ep->failures = clamp32(v.failures);
         view_latencies(&v, &ep->p50_us, &ep->p95_us, &ep->p99_us, &ep->max_us);
     }
 }
@@ -409,25 +302,25 @@ static void series_advance(struct stats *s, int64_t upto)
         users_skip_to(s, t);
     }
     for (; t < upto; t++) {
-        struct slot *sl = slot_at(s, t);
+        long sl = secring_find(s->ring, t);
 
         point_store(s, t, sl);
         point_users(s, t);
-        if (sl)
-            sl->dirty = false;
+        if (sl >= 0)
+            s->dirty[sl] = false;
     }
     s->mat_next = upto;
 }
 
 /* A late interval changed a published second: recompute it if the series still holds it. */
-static void point_republish(struct stats *s, struct slot *sl)
+static void point_republish(struct stats *s, size_t sl)
 {
-    int64_t t = sl->second;
+    int64_t t = secring_second(s->ring, sl);
 
-    sl->dirty = false;
+    s->dirty[sl] = false;
     if (t < s->run_start || t >= s->mat_next || t < s->mat_next - SNAP_SERIES_LEN)
         return;
-    point_store(s, t, sl);
+    point_store(s, t, (long)sl);
 }
 
 void stats_set_users(struct stats *s, int64_t second, uint32_t users)
@@ -451,10 +344,10 @@ void stats_set_users(struct stats *s, int64_t second, uint32_t users)
 /* ---- the window and the detail ring ----------------------------------------------------- */
 
 /* Add (sign > 0) or remove a slot's cur latencies from every window histogram. */
-static void window_apply(struct stats *s, struct slot *sl, int sign)
+static void window_apply(struct stats *s, size_t sl, int sign)
 {
     for (uint32_t e = 0; e <= s->n_ep; e++) {
-        const struct sec_part *p = &sl->entries[e].cur;
+        const struct secring_part *p = cur_part(s, sl, e);
 
         if (p->n_pairs == 0)
             continue;
@@ -464,61 +357,49 @@ static void window_apply(struct stats *s, struct slot *sl, int sign)
             hist_sub_pairs(s->entries[e].win, p->pairs, p->n_pairs);
         s->entries[e].win_dirty = true;
     }
-    sl->in_win = sign > 0;
+    s->in_win[sl] = sign > 0;
 }
 
 static void window_advance(struct stats *s, int64_t now_second)
 {
     for (size_t i = 0; i < RING_LEN; i++) {
-        struct slot *sl = &s->ring[i];
-        bool want = sl->second != INT64_MIN && sl->second >= now_second - WINDOW_SECONDS &&
-                    sl->second <= now_second;
+        int64_t t = secring_second(s->ring, i);
+        bool want = t != INT64_MIN && t >= now_second - WINDOW_SECONDS && t <= now_second;
 
-        if (want != sl->in_win)
-            window_apply(s, sl, want ? 1 : -1);
+        if (want != s->in_win[i])
+            window_apply(s, i, want ? 1 : -1);
     }
 }
 
-static void slot_evict(struct stats *s, struct slot *sl)
+/* A slot about to hold another second: publish or republish its point, leave the window. */
+static void slot_evict_cb(void *ctx, size_t sl)
 {
-    if (sl->second >= s->mat_next)
-        series_advance(s, sl->second + 1);
-    else if (sl->dirty)
+    struct stats *s = ctx;
+    int64_t t = secring_second(s->ring, sl);
+
+    if (t >= s->mat_next)
+        series_advance(s, t + 1);
+    else if (s->dirty[sl])
         point_republish(s, sl);
-    if (sl->in_win)
+    if (s->in_win[sl])
         window_apply(s, sl, -1);
-    sl->second = INT64_MIN;
-    sl->dirty = false;
+    s->dirty[sl] = false;
 }
 
-/* The slot of second t, claimed if needed; NULL when t is older than the detail kept. */
-static struct slot *slot_for(struct stats *s, int64_t t)
+/* The slot of second t, claimed if needed; -1 when t is older than the detail kept. */
+static long slot_for(struct stats *s, int64_t t)
 {
-    struct slot *sl;
+    long sl = secring_claim(s->ring, t, slot_evict_cb, s);
 
-    if (s->newest != INT64_MIN && t < s->newest - (RING_LEN - 1))
-        return NULL;
-    if (s->newest == INT64_MIN || t > s->newest)
-        s->newest = t;
-    sl = &s->ring[modulo(t, RING_LEN)];
-    if (sl->second != t) {
-        if (sl->second != INT64_MIN)
-            slot_evict(s, sl);
-        for (uint32_t e = 0; e <= s->n_ep; e++) {
-            part_clear(&sl->entries[e].cur);
-            part_clear(&sl->entries[e].old);
-        }
-        sl->second = t;
-    }
-    if (t < s->mat_next)
-        sl->dirty = true;
+    if (sl >= 0 && t < s->mat_next)
+        s->dirty[sl] = true;
     return sl;
 }
 
-static void slot_add(struct stats *s, struct slot *sl, uint32_t e,
+static void slot_add(struct stats *s, size_t sl, uint32_t e,
                      const struct interval_endpoint *ie, const struct hist_pair *pairs, size_t n)
 {
-    if (part_add(s, &sl->entries[e].cur, ie, pairs, n) < 0 || !sl->in_win || n == 0)
+    if (secring_add(s->ring, sl, e, ie, pairs, n) < 0 || !s->in_win[sl] || n == 0)
         return;
     hist_add_pairs(s->entries[e].win, pairs, n, ie->min_us, ie->max_us);
     s->entries[e].win_dirty = true;
@@ -617,7 +498,7 @@ static void merge_error(struct stats *s, const struct interval *iv,
     assert(ie->endpoint < s->n_ep);
     if (ie->endpoint >= s->n_ep || ie->count == 0)
         return;
-    outcome_format(ie, text, sizeof text);
+    interval_outcome_format(ie, text, sizeof text);
     g = group_find(s, ie->endpoint, ie->expected != 0, text);
     s->groups_dirty = true;
     if (!g) {
@@ -633,7 +514,7 @@ static void merge_error(struct stats *s, const struct interval *iv,
 
 void stats_merge(struct stats *s, const struct interval *iv)
 {
-    struct slot *sl;
+    long sl;
     struct interval_endpoint total = {.min_us = UINT64_MAX};
     size_t n;
 
@@ -651,15 +532,15 @@ void stats_merge(struct stats *s, const struct interval *iv)
         entry_add(&s->entries[ie->endpoint], ie, iv, pairs, ie->pair_count);
         hist_add_pairs(s->scratch, pairs, ie->pair_count, ie->min_us, ie->max_us);
         total_add(&total, ie);
-        if (sl)
-            slot_add(s, sl, ie->endpoint, ie, pairs, ie->pair_count);
+        if (sl >= 0)
+            slot_add(s, (size_t)sl, ie->endpoint, ie, pairs, ie->pair_count);
     }
     n = hist_drain_pairs(s->scratch, s->scratch_pairs, HIST_COUNTS_LEN);
     hist_reset(s->scratch);
     if (total.requests > 0) {
         entry_add(&s->entries[s->n_ep], &total, iv, s->scratch_pairs, n);
-        if (sl)
-            slot_add(s, sl, s->n_ep, &total, s->scratch_pairs, n);
+        if (sl >= 0)
+            slot_add(s, (size_t)sl, s->n_ep, &total, s->scratch_pairs, n);
     }
     for (uint32_t i = 0; i < iv->n_errors; i++)
         merge_error(s, iv, &iv->errors[i]);
@@ -706,10 +587,10 @@ void stats_reset(struct stats *s, double now)
     for (uint32_t e = 0; e <= s->n_ep; e++)
         entry_clear(&s->entries[e]);
     for (size_t i = 0; i < RING_LEN; i++) {
-        if (s->ring[i].second == INT64_MIN)
+        if (secring_second(s->ring, i) == INT64_MIN)
             continue;
-        for (uint32_t e = 0; e <= s->n_ep; e++)
-            part_fold(s, &s->ring[i].entries[e]);
+        for (uint32_t e = 0; e <= s->n_ep; e++)      /* what was recorded joins "before" */
+            secring_fold(s->ring, i, e, s->n_ep + 1 + e);
     }
     s->n_groups = 0;
     s->groups_overflow = 0;
@@ -727,12 +608,12 @@ void stats_reset(struct stats *s, double now)
 static void entry_rates(struct stats *s, uint32_t idx, int64_t now_second, struct snap_stats *o)
 {
     const struct entry *total = &s->entries[s->n_ep];
-    const struct slot *sl;
+    long sl;
     int64_t last, start, n;
     uint64_t requests = 0, failures = 0;
 
-    sl = slot_at(s, now_second - 1);
-    o->last_second_rps = sl ? sl->entries[idx].cur.requests : 0;
+    sl = secring_find(s->ring, now_second - 1);
+    o->last_second_rps = sl >= 0 ? (double)cur_part(s, (size_t)sl, idx)->requests : 0;
     if (total->requests == 0 || total->last_time <= 0)
         return;
     last = floor_second(total->last_time);
@@ -740,10 +621,10 @@ static void entry_rates(struct stats *s, uint32_t idx, int64_t now_second, struc
     if (last - 12 > start)
         start = last - 12;
     for (int64_t t = start; t <= last - 3; t++) {
-        sl = slot_at(s, t);
-        if (sl) {
-            requests += sl->entries[idx].cur.requests;
-            failures += sl->entries[idx].cur.failures;
+        sl = secring_find(s->ring, t);
+        if (sl >= 0) {
+            requests += cur_part(s, (size_t)sl, idx)->requests;
+            failures += cur_part(s, (size_t)sl, idx)->failures;
         }
     }
     n = last - 2 - start;
@@ -756,9 +637,9 @@ static void window_extremes(const struct stats *s, uint32_t idx, struct hist *wi
     win->min = UINT64_MAX;
     win->max = 0;
     for (size_t i = 0; i < RING_LEN; i++) {
-        const struct sec_part *p = &s->ring[i].entries[idx].cur;
+        const struct secring_part *p = cur_part(s, i, idx);
 
-        if (!s->ring[i].in_win || p->latencies == 0)
+        if (!s->in_win[i] || p->latencies == 0)
             continue;
         if (p->min_us < win->min)
             win->min = p->min_us;
@@ -915,8 +796,8 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
     window_advance(s, now_second);
     series_advance(s, now_second);
     for (size_t i = 0; i < RING_LEN; i++) {
-        if (s->ring[i].dirty && s->ring[i].second < s->mat_next)
-            point_republish(s, &s->ring[i]);
+        if (s->dirty[i] && secring_second(s->ring, i) < s->mat_next)
+            point_republish(s, i);
     }
     out->start_time = s->start_time;
     out->n_endpoints = s->n_shown;
@@ -930,7 +811,7 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
 
 size_t stats_memory(const struct stats *s)
 {
-    return s->mem;
+    return s->mem + secring_memory(s->ring);
 }
 
 /* ---- creation --------------------------------------------------------------------------- */
@@ -960,13 +841,8 @@ static int stats_alloc(struct stats *s)
     if (!s->entries || !s->hists || !s->scratch_pairs || !s->ep_points || !s->groups ||
         !s->order)
         return -1;
-    for (size_t i = 0; i < RING_LEN; i++) {
-        s->ring[i].second = INT64_MIN;
-        s->ring[i].entries = mem_calloc(s, n, sizeof *s->ring[i].entries);
-        if (!s->ring[i].entries)
-            return -1;
-    }
-    return 0;
+    s->ring = secring_create(RING_LEN, 2 * (size_t)n);
+    return s->ring ? 0 : -1;
 }
 
 struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
@@ -999,7 +875,6 @@ struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
     s->start_time = now;
     s->run_start = floor_second(now);
     s->mat_next = s->run_start;
-    s->newest = INT64_MIN;
     return s;
 }
 
@@ -1007,13 +882,7 @@ void stats_destroy(struct stats *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < RING_LEN; i++) {
-        for (uint32_t e = 0; s->ring[i].entries && e <= s->n_ep; e++) {
-            free(s->ring[i].entries[e].cur.pairs);
-            free(s->ring[i].entries[e].old.pairs);
-        }
-        free(s->ring[i].entries);
-    }
+    secring_destroy(s->ring);
     free(s->entries);
     free(s->hists);
     free(s->scratch_pairs);

@@ -34,8 +34,8 @@ void stats_destroy(struct stats *s);
 #define STATS_MAX_ERROR_GROUPS 1024
 
 /* Add one worker interval; the interval stays owned by the caller. Its error texts are
- * formatted here (outcome_format), once per interval and group. Its count of requests the
- * worker could not record (iv->dropped) adds to requests_dropped. */
+ * formatted here (interval_outcome_format), once per interval and group. Its count of requests
+ * the worker could not record (iv->dropped) adds to requests_dropped. */
 void stats_merge(struct stats *s, const struct interval *iv);
 
 /* Users running at the end of unix second `second` (for snap_point.users); seconds without a
@@ -72,8 +72,5 @@ void stats_reset(struct stats *s, double now);
  * Cost: proportional to the histograms' non-zero blocks and the snapshot's size, never to the
  * run length; percentiles of entries without new data are cached. */
 void stats_fill(struct stats *s, double now, struct snapshot *out);
-
-/* Bytes the collector holds (for tests and diagnostics: constant once the run is warm). */
-size_t stats_memory(const struct stats *s);
 
 #endif

@@ -8,28 +8,17 @@
 #define TIME_RISK 0.9           /* at risk beyond 90% of an upper time/throughput bound */
 #define RATE_RISK 0.8           /* at risk once 80% of the failure budget is used */
 
-const char *target_status_name(enum target_status s)
-{
-    switch (s) {
-    case TARGET_PASS: return "pass";
-    case TARGET_AT_RISK: return "at risk";
-    case TARGET_FAIL: return "fail";
-    case TARGET_SKIPPED: return "skipped";
-    default: return "pending";
-    }
-}
-
 static bool is_rate(const struct target_def *t)
 {
     return t->metric == TARGET_SUCCESS_RATE || t->metric == TARGET_FAILURE_RATE;
 }
 
-void target_format_value(const struct target_def *t, double v, char *out, size_t n)
+void targets_format_value(const struct target_def *t, double v, char *out, size_t n)
 {
     snapshot_format_target((uint8_t)t->metric, v, out, n);
 }
 
-void target_window_name(const struct target_def *t, char *out, size_t n)
+void targets_window_name(const struct target_def *t, char *out, size_t n)
 {
     if (t->window == TARGET_WINDOW_STEADY)
         snprintf(out, n, "steady");
@@ -66,8 +55,8 @@ static void describe_fail(const struct target_def *t, double v, bool low, char *
     char val[32], bound[32];
     double b = low ? t->lo : t->hi;
 
-    target_format_value(t, v, val, sizeof val);
-    target_format_value(t, b, bound, sizeof bound);
+    targets_format_value(t, v, val, sizeof val);
+    targets_format_value(t, b, bound, sizeof bound);
     if (is_rate(t))
         snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
     else if (b > 0)
@@ -77,8 +66,8 @@ static void describe_fail(const struct target_def *t, double v, bool low, char *
         snprintf(out, n, "%s %s %s", val, low ? "<" : ">", bound);
 }
 
-enum target_status target_judge(const struct target_def *t, bool has_data, double value,
-                                char *detail, size_t n)
+enum target_status targets_judge(const struct target_def *t, bool has_data, double value,
+                                 char *detail, size_t n)
 {
     char buf[96];
     enum target_status st;
@@ -96,44 +85,70 @@ enum target_status target_judge(const struct target_def *t, bool has_data, doubl
         return TARGET_FAIL;
     }
     st = close_to_bound(t, value) ? TARGET_AT_RISK : TARGET_PASS;
-    target_format_value(t, value, detail, n);
+    targets_format_value(t, value, detail, n);
     return st;
 }
 
-/* The value of a run-window target from the snapshot's cumulative numbers. */
+bool targets_rate(const struct target_def *d, uint64_t failures, uint64_t requests, double *v)
+{
+    if (requests == 0)
+        return false;
+    *v = (double)failures / (double)requests;
+    if (d->metric == TARGET_SUCCESS_RATE)
+        *v = 1.0 - *v;
+    return true;
+}
+
+bool targets_metric_value(const struct target_def *d, const struct targets_window *w,
+                          double *v)
+{
+    switch (d->metric) {
+    case TARGET_RPS:
+        *v = w->seconds > 0 ? (double)w->requests / w->seconds : 0.0;
+        return true;
+    case TARGET_SUCCESS_RATE:
+    case TARGET_FAILURE_RATE:
+        return targets_rate(d, w->failures, w->requests, v);
+    case TARGET_AVERAGE:
+        *v = w->timed ? (double)w->total_us / (double)w->timed / 1000.0 : 0.0;
+        return w->timed > 0;
+    default:
+        return w->timed > 0 && w->latency_ms(w->ctx, d->metric == TARGET_MEDIAN, d->pct, v);
+    }
+}
+
+/* A snapshot entry's median or listed percentile (snapshot_pcts), in ms. */
+static bool snap_latency_ms(const void *ctx, bool median, double p, double *ms)
+{
+    const struct snap_stats *e = ctx;
+
+    if (median) {
+        *ms = (double)e->median_us / 1000.0;
+        return true;
+    }
+    for (int k = 0; k < SNAP_PCT_COUNT; k++)
+        if (fabs(snapshot_pcts[k] - p) < 1e-9) {
+            *ms = (double)e->pct_us[k] / 1000.0;
+            return true;
+        }
+    return false;
+}
+
+/* The value of a run-window target from the snapshot's cumulative numbers; throughput needs a
+ * second of run. */
 static bool run_value(const struct target_def *d, const struct snapshot *s, double *v)
 {
     const struct snap_stats *e = d->endpoint < 0 ? &s->total : &s->endpoints[d->endpoint];
-    uint64_t timed = e->requests - e->none_requests;
+    double until = s->end_time > s->start_time ? s->end_time : s->now;
+    struct targets_window w = {
+        .requests = e->requests, .failures = e->failures,
+        .timed = e->requests - e->none_requests, .total_us = e->total_us,
+        .seconds = until > s->start_time ? until - s->start_time : 0.0,
+        .latency_ms = snap_latency_ms, .ctx = e,
+    };
+    bool ok = targets_metric_value(d, &w, v);
 
-    switch (d->metric) {
-    case TARGET_RPS:
-        *v = s->now > s->start_time ? (double)e->requests / (s->now - s->start_time) : 0.0;
-        if (s->end_time > s->start_time)
-            *v = (double)e->requests / (s->end_time - s->start_time);
-        return s->now - s->start_time >= 1.0;
-    case TARGET_SUCCESS_RATE:
-    case TARGET_FAILURE_RATE:
-        if (e->requests == 0)
-            return false;
-        *v = (double)e->failures / (double)e->requests;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
-    case TARGET_AVERAGE:
-        *v = timed ? (double)e->total_us / (double)timed / 1000.0 : 0.0;
-        return timed > 0;
-    case TARGET_MEDIAN:
-        *v = (double)e->median_us / 1000.0;
-        return timed > 0;
-    default:
-        for (int k = 0; k < SNAP_PCT_COUNT; k++)
-            if (fabs(snapshot_pcts[k] - d->pct) < 1e-9) {
-                *v = (double)e->pct_us[k] / 1000.0;
-                return timed > 0;
-            }
-        return false;
-    }
+    return d->metric == TARGET_RPS ? ok && s->now - s->start_time >= 1.0 : ok;
 }
 
 static void fill_one(const struct target_def *d, struct tracker *t, struct snapshot *s,
@@ -145,7 +160,7 @@ static void fill_one(const struct target_def *d, struct tracker *t, struct snaps
     memset(o, 0, sizeof *o);
     snprintf(o->text, sizeof o->text, "%s", d->text);
     snprintf(o->endpoint, sizeof o->endpoint, "%s", d->endpoint_label ? d->endpoint_label : "");
-    target_window_name(d, o->window, sizeof o->window);
+    targets_window_name(d, o->window, sizeof o->window);
     o->metric = (uint8_t)d->metric;
     o->lo = d->lo;
     o->hi = d->hi;
@@ -153,11 +168,11 @@ static void fill_one(const struct target_def *d, struct tracker *t, struct snaps
     o->has_data = d->window == TARGET_WINDOW_RUN ? run_value(d, s, &o->value)
                                                  : tracker_value(t, d, now, 0, &o->value);
     o->has_current = tracker_value(t, d, now, 10, &o->current);
-    o->status = (uint8_t)target_judge(d, o->has_data, o->value, o->detail, sizeof o->detail);
+    o->status = (uint8_t)targets_judge(d, o->has_data, o->value, o->detail, sizeof o->detail);
     if (o->status == TARGET_PASS && o->has_current && !s->finished &&
-        target_judge(d, true, o->current, NULL, 0) == TARGET_FAIL) {
+        targets_judge(d, true, o->current, NULL, 0) == TARGET_FAIL) {
         o->status = TARGET_AT_RISK;
-        target_format_value(d, o->current, cur, sizeof cur);
+        targets_format_value(d, o->current, cur, sizeof cur);
         len = strlen(o->detail);
         snprintf(o->detail + len, sizeof o->detail - len, ", last 10 s: %s", cur);
     }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "scenario.h"
 #include "snapshot.h"
 
@@ -12,14 +13,35 @@
  * bounds, AT_RISK inside but close (times and throughput within 10% of a bound; rates when
  * more than 80% of the failure budget is used), else PASS. detail (may be NULL) gets e.g.
  * "612 ms > 500 ms (+22%)", "98.2% < 99%", "412 ms (82% of the bound)". */
-enum target_status target_judge(const struct target_def *t, bool has_data, double value,
-                                char *detail, size_t n);
+enum target_status targets_judge(const struct target_def *t, bool has_data, double value,
+                                 char *detail, size_t n);
 
 /* The value in the metric's unit: "412 ms", "1.24 s", "99.2%", "152.3/s". */
-void target_format_value(const struct target_def *t, double value, char *out, size_t n);
+void targets_format_value(const struct target_def *t, double value, char *out, size_t n);
 
 /* "run", "steady", "last 60s". */
-void target_window_name(const struct target_def *t, char *out, size_t n);
+void targets_window_name(const struct target_def *t, char *out, size_t n);
+
+/* What a target's value is computed from: the counts over its window and a way to its
+ * latencies. */
+struct targets_window {
+    uint64_t requests, failures;
+    uint64_t timed;             /* requests with a latency */
+    uint64_t total_us;          /* their sum */
+    double seconds;             /* the window's length, for throughput */
+    /* The median (median true) or percentile p of the window's latencies in ms; false when
+     * that percentile is not known. */
+    bool (*latency_ms)(const void *ctx, bool median, double p, double *ms);
+    const void *ctx;
+};
+
+/* A success or failure rate target's value from its counts; false without a request. */
+bool targets_rate(const struct target_def *d, uint64_t failures, uint64_t requests, double *v);
+
+/* The value of d's metric over w (ms, fraction or req/s); false when it has no meaning yet (no
+ * request for a rate, no latency for a time). Pure. */
+bool targets_metric_value(const struct target_def *d, const struct targets_window *w,
+                          double *v);
 
 struct tracker;
 

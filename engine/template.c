@@ -7,6 +7,7 @@
  * Threads: compiled on the loading thread; a compiled template is read-only and rendered
  * concurrently by every worker thread (each with its own ctx, rng and output buffer). */
 #include "template.h"
+#include "template_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "errmsg.h"
+#include "suggest.h"
 
 enum part_kind {
     P_LIT = 0, P_VAR, P_FEEDER, P_UUID, P_RANDINT, P_RANDFLOAT, P_CHOICE, P_RANDSTR,
@@ -92,90 +95,7 @@ const char *const tmpl_builtin_names[] = {
 
 #define RANDSTR_MAX 65536
 
-/* ---------------------------------------------------------------- strbuf and user_var */
-
-void strbuf_init(struct strbuf *b)
-{
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-void strbuf_free(struct strbuf *b)
-{
-    free(b->data);
-    strbuf_init(b);
-}
-
-void strbuf_clear(struct strbuf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
-int strbuf_reserve(struct strbuf *b, size_t extra)
-{
-    size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 64;
-    char *p;
-
-    if (need < b->len)
-        return -1;
-    if (need <= b->cap)
-        return 0;
-    while (cap < need)
-        cap = cap * 2 > cap ? cap * 2 : need;
-    p = realloc(b->data, cap);
-    if (!p)
-        return -1;
-    b->data = p;
-    b->cap = cap;
-    return 0;
-}
-
-int strbuf_append(struct strbuf *b, const char *s, size_t n)
-{
-    if (strbuf_reserve(b, n) < 0)
-        return -1;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-int user_var_set(struct user_var *v, const char *s, size_t n)
-{
-    if (n >= UINT32_MAX)
-        return -1;
-    if (!v->value || n + 1 > v->cap) {
-        uint32_t cap = v->cap ? v->cap : 32;
-        char *p;
-
-        while (cap < n + 1)
-            cap = cap * 2 > cap ? cap * 2 : (uint32_t)(n + 1);
-        p = realloc(v->value, cap);
-        if (!p)
-            return -1;
-        v->value = p;
-        v->cap = cap;
-    }
-    if (n)
-        memmove(v->value, s, n);
-    v->value[n] = '\0';
-    v->len = (uint32_t)n;
-    v->set = true;
-    return 0;
-}
-
-void user_var_free(struct user_var *v)
-{
-    free(v->value);
-    v->value = NULL;
-    v->len = v->cap = 0;
-    v->set = false;
-}
-
-/* ---------------------------------------------------------------- PRNG and suggestions */
+/* ---------------------------------------------------------------- PRNG */
 
 uint64_t tmpl_rand_next(uint64_t *state)
 {
@@ -198,58 +118,6 @@ static uint64_t rand_below(uint64_t *rng, uint64_t span)
         r = tmpl_rand_next(rng);
     } while (r >= limit);
     return r % span;
-}
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Case-insensitive Levenshtein distance, capped at 64-byte words. */
-static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
-{
-    size_t row[65], i, j;
-
-    if (na > 64 || nb > 64)
-        return SIZE_MAX;
-    for (j = 0; j <= nb; j++)
-        row[j] = j;
-    for (i = 1; i <= na; i++) {
-        size_t diag = row[0];
-
-        row[0] = i;
-        for (j = 1; j <= nb; j++) {
-            size_t up = row[j], best = diag + (lower(a[i - 1]) != lower(b[j - 1]));
-
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[nb];
-}
-
-const char *tmpl_suggest(const char *word, size_t n, const char *const *candidates,
-                         size_t n_candidates)
-{
-    size_t best = SIZE_MAX, limit = n <= 3 ? 1 : n <= 6 ? 2 : 3, i;
-    const char *pick = NULL;
-
-    for (i = 0; i < n_candidates; i++) {
-        size_t d;
-
-        if (!candidates[i])
-            continue;
-        d = edit_distance(word, n, candidates[i], strlen(candidates[i]));
-        if (d < best) {
-            best = d;
-            pick = candidates[i];
-        }
-    }
-    return best <= limit ? pick : NULL;
 }
 
 bool tmpl_is_builtin(const char *name, size_t n)
@@ -599,14 +467,14 @@ static int parse_feeder(struct tmpl_builder *b, const struct expr *x, size_t s, 
     if (sym)
         f = find_name(sym->feeder_names, sym->n_feeders, src + s, dot - s);
     if (f < 0) {
-        hint = sym ? tmpl_suggest(src + s, dot - s, sym->feeder_names, sym->n_feeders) : NULL;
+        hint = sym ? suggest_closest(src + s, dot - s, sym->feeder_names, sym->n_feeders) : NULL;
         cerr_set(ce, s, "unknown feeder '%.*s'%s%s%s", (int)(dot - s), src + s,
                  hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
         return -1;
     }
     c = find_name(sym->feeder_columns[f], sym->feeder_n_columns[f], src + dot + 1, e - dot - 1);
     if (c < 0) {
-        hint = tmpl_suggest(src + dot + 1, e - dot - 1, sym->feeder_columns[f],
+        hint = suggest_closest(src + dot + 1, e - dot - 1, sym->feeder_columns[f],
                             sym->feeder_n_columns[f]);
         cerr_set(ce, dot + 1, "feeder %s has no column '%.*s'%s%s%s", sym->feeder_names[f],
                  (int)(e - dot - 1), src + dot + 1,
@@ -667,16 +535,25 @@ static int split_args(const char *src, size_t s, size_t e, struct arg *args, siz
     }
 }
 
-static int arg_int(const char *src, const struct arg *a, int64_t *out)
+/* The argument's text NUL-terminated in buf; -1 when empty or longer than a number can be. */
+static int arg_text(const char *src, const struct arg *a, char *buf, size_t size)
 {
-    char buf[32], *end;
     size_t n = a->e - a->s;
 
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= size)
         return -1;
     memcpy(buf, src + a->s, n);
     buf[n] = '\0';
     errno = 0;
+    return 0;
+}
+
+static int arg_int(const char *src, const struct arg *a, int64_t *out)
+{
+    char buf[32], *end;
+
+    if (arg_text(src, a, buf, sizeof buf) < 0)
+        return -1;
     *out = strtoll(buf, &end, 10);
     return errno || *end ? -1 : 0;
 }
@@ -684,13 +561,9 @@ static int arg_int(const char *src, const struct arg *a, int64_t *out)
 static int arg_double(const char *src, const struct arg *a, double *out)
 {
     char buf[64], *end;
-    size_t n = a->e - a->s;
 
-    if (n == 0 || n >= sizeof buf)
+    if (arg_text(src, a, buf, sizeof buf) < 0)
         return -1;
-    memcpy(buf, src + a->s, n);
-    buf[n] = '\0';
-    errno = 0;
     *out = strtod(buf, &end);
     return errno || *end || !isfinite(*out) ? -1 : 0;
 }
@@ -765,7 +638,7 @@ static int parse_call(struct tmpl_builder *b, const struct expr *x, size_t s, si
     int rc;
 
     if (!bi) {
-        const char *hint = tmpl_suggest(x->src + s, open - s, tmpl_builtin_names, N_BUILTINS);
+        const char *hint = suggest_closest(x->src + s, open - s, tmpl_builtin_names, N_BUILTINS);
 
         cerr_set(ce, s, "unknown function '%.*s'%s%s%s", (int)(open - s), x->src + s,
                  hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
@@ -1114,20 +987,6 @@ static int render_randstr(const struct part *p, uint64_t *rng, struct strbuf *ou
     return 0;
 }
 
-static void render_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void render_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Parts whose text comes from the user's state: variables and feeder cells. */
 static int render_value(const struct tmpl *t, const struct part *p, const struct tmpl_ctx *ctx,
                         struct strbuf *out, char *err, size_t errlen)
@@ -1139,7 +998,7 @@ static int render_value(const struct tmpl *t, const struct part *p, const struct
         const struct user_var *v = &ctx->vars[p->idx];
 
         if (!v->set) {
-            render_fail(err, errlen, "variable ${%s} is not set", t->pool + p->off);
+            errmsg_set(err, errlen, "variable ${%s} is not set", t->pool + p->off);
             return -1;
         }
         cell = v->value;
@@ -1148,13 +1007,13 @@ static int render_value(const struct tmpl *t, const struct part *p, const struct
         cell = ctx->feeder_rows && ctx->feeder_rows[p->idx] ? ctx->feeder_rows[p->idx][p->col]
                                                             : NULL;
         if (!cell) {
-            render_fail(err, errlen, "feeder value ${%s} is not available", t->pool + p->off);
+            errmsg_set(err, errlen, "feeder value ${%s} is not available", t->pool + p->off);
             return -1;
         }
         n = strlen(cell);
     }
     if (append_escaped(out, cell, n, (enum tmpl_escape)p->esc, false) < 0) {
-        render_fail(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
         return -1;
     }
     return 0;
@@ -1226,7 +1085,7 @@ int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf 
             rc = render_short(t, p, ctx, out);
         if (rc < 0) {
             if (p->kind != P_VAR && p->kind != P_FEEDER)
-                render_fail(err, errlen, "out of memory");
+                errmsg_set(err, errlen, "out of memory");
             out->len = mark;
             if (out->data)
                 out->data[mark] = '\0';
@@ -1234,7 +1093,7 @@ int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf 
         }
     }
     if (t->n_parts == 0 && strbuf_append(out, "", 0) < 0) {
-        render_fail(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
         return -1;
     }
     return 0;

@@ -24,31 +24,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "strbuf.h"
+#include "user_var.h"
 
 enum tmpl_escape { TMPL_RAW = 0, TMPL_JSON, TMPL_PATH, TMPL_QUERY, TMPL_HEADER };
-
-/* A growable byte buffer; grows only when a render needs more than ever before. */
-struct strbuf {
-    char *data;
-    size_t len, cap;
-};
-void strbuf_init(struct strbuf *b);
-void strbuf_free(struct strbuf *b);
-void strbuf_clear(struct strbuf *b);                       /* len = 0, keeps memory */
-int strbuf_append(struct strbuf *b, const char *s, size_t n);   /* -1 on OOM; NUL-terminates */
-/* Make room for extra more bytes plus a NUL (grows geometrically). -1 on OOM. */
-int strbuf_reserve(struct strbuf *b, size_t extra);
-
-/* A per-user variable value. */
-struct user_var {
-    char *value;
-    uint32_t len, cap;
-    bool set;
-};
-/* Set v to the n bytes at s (NUL-terminated copy), reusing v's buffer: allocates only when n is
- * larger than any value v held before. -1 on OOM (v unchanged). */
-int user_var_set(struct user_var *v, const char *s, size_t n);
-void user_var_free(struct user_var *v);             /* frees the buffer, v becomes unset */
 
 /* Names the compiler resolves against: variables get indices in *vars (new names are appended,
  * so a later step can capture them), feeders are looked up by name and column. */
@@ -99,12 +78,9 @@ int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf 
  * only when this holds, see scenario.h). */
 bool tmpl_vars_set(const struct tmpl *t, const struct user_var *vars);
 
-bool tmpl_is_constant(const struct tmpl *t);        /* no expression left after env: */
 const char *tmpl_source(const struct tmpl *t);      /* as written */
 /* Indices of the variables t reads (at most cap); returns how many there are in all. */
 size_t tmpl_vars_used(const struct tmpl *t, uint32_t *out, size_t cap);
-/* The rendering of a constant template (tmpl_is_constant), without a context. */
-const char *tmpl_constant_text(const struct tmpl *t);
 void tmpl_free(struct tmpl *t);
 
 /* The PRNG templates use: splitmix64 step. Exposed so the engine draws from the same stream. */
@@ -114,11 +90,5 @@ uint64_t tmpl_rand_next(uint64_t *state);
  * cannot be variables. tmpl_builtin_names lists them (NULL-terminated). */
 bool tmpl_is_builtin(const char *name, size_t n);
 extern const char *const tmpl_builtin_names[];
-
-/* "Did you mean": the candidate closest to word (n bytes) by edit distance (case-insensitive),
- * or NULL when none is close enough to be a likely typo. Used for template and scenario
- * messages. */
-const char *tmpl_suggest(const char *word, size_t n, const char *const *candidates,
-                         size_t n_candidates);
 
 #endif

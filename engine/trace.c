@@ -661,7 +661,7 @@ void trace_format_outcome(struct strbuf *out, const struct outcome *o)
     e.aux = o->aux;
     if (o->text)
         snprintf(e.text, sizeof e.text, "%s", o->text);
-    outcome_format(&e, text, sizeof text);
+    interval_outcome_format(&e, text, sizeof text);
     if (o->kind == OUTCOME_SCRIPT)
         put_str(out, "result: not sent: ");
     else

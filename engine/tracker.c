@@ -4,14 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hist.h"
+#include "secring.h"
+#include "targets.h"
 #include "tracker.h"
-
-struct second {                         /* one entry's requests in one unix second */
-    int64_t second;
-    uint64_t requests, failures, none, total_us, min_us, max_us;
-    struct hist_pair *pairs;
-    uint32_t n_pairs, cap_pairs;
-};
 
 struct accumulator {
     uint64_t requests, failures, none, total_us;
@@ -21,12 +16,12 @@ struct accumulator {
 struct tracked {
     int32_t endpoint;                   /* -1: Aggregated */
     struct accumulator steady;
-    struct second *ring;                /* ring of `ring_len` seconds */
 };
 
 struct tracker {
     struct tracked *entries;
     uint32_t n_entries;
+    struct secring *ring;               /* the last seconds, part i: entries[i] */
     uint32_t ring_len;
     double steady_start;
     double reset_time;
@@ -41,20 +36,16 @@ static int find(const struct tracker *t, int32_t endpoint)
     return -1;
 }
 
-static int add_entry(struct tracker *t, int32_t endpoint)
+static void add_entry(struct tracker *t, int32_t endpoint)
 {
     struct tracked *te;
 
     if (find(t, endpoint) >= 0)
-        return 0;
+        return;
     te = &t->entries[t->n_entries];
     te->endpoint = endpoint;
     hist_init(&te->steady.h);
-    te->ring = calloc(t->ring_len, sizeof *te->ring);
-    if (!te->ring)
-        return -1;
     t->n_entries++;
-    return 0;
 }
 
 struct tracker *tracker_create(const struct scenario *scn)
@@ -72,10 +63,11 @@ struct tracker *tracker_create(const struct scenario *scn)
     t->ring_len = (uint32_t)ceil(longest) + 2;
     hist_init(&t->scratch);
     for (uint32_t i = 0; i < scn->n_targets; i++)
-        if (add_entry(t, scn->targets[i].endpoint) < 0) {
-            tracker_destroy(t);
-            return NULL;
-        }
+        add_entry(t, scn->targets[i].endpoint);
+    if (!(t->ring = secring_create(t->ring_len, t->n_entries))) {
+        tracker_destroy(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -83,47 +75,9 @@ void tracker_destroy(struct tracker *t)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        for (uint32_t k = 0; k < t->ring_len; k++)
-            free(t->entries[i].ring[k].pairs);
-        free(t->entries[i].ring);
-    }
+    secring_destroy(t->ring);
     free(t->entries);
     free(t);
-}
-
-static void second_clear(struct second *s, int64_t second)
-{
-    s->second = second;
-    s->requests = s->failures = s->none = s->total_us = s->max_us = 0;
-    s->min_us = UINT64_MAX;
-    s->n_pairs = 0;
-}
-
-static int second_add(struct second *s, const struct interval *iv,
-                      const struct interval_endpoint *ie)
-{
-    uint32_t need = s->n_pairs + ie->pair_count;
-
-    if (need > s->cap_pairs) {
-        uint32_t cap = need < 64 ? 64 : need * 2;
-        struct hist_pair *p = realloc(s->pairs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        s->pairs = p;
-        s->cap_pairs = cap;
-    }
-    memcpy(s->pairs + s->n_pairs, iv->pairs + ie->pair_start, ie->pair_count * sizeof *s->pairs);
-    s->n_pairs = need;
-    s->requests += ie->requests;
-    s->failures += ie->failures;
-    s->none += ie->none_requests;
-    s->total_us += ie->total_us;
-    if (ie->pair_count && ie->min_us < s->min_us)
-        s->min_us = ie->min_us;
-    if (ie->pair_count && ie->max_us > s->max_us)
-        s->max_us = ie->max_us;
-    return 0;
 }
 
 static void steady_add(struct accumulator *a, const struct interval *iv,
@@ -138,31 +92,31 @@ static void steady_add(struct accumulator *a, const struct interval *iv,
                        ie->max_us);
 }
 
-static void merge_entry(struct tracker *t, struct tracked *te, const struct interval *iv,
+/* One interval entry into tracked entry i: its second (unless that second left the ring
+ * already, slot < 0) and the steady accumulator. */
+static void merge_entry(struct tracker *t, uint32_t i, long slot, const struct interval *iv,
                         const struct interval_endpoint *ie)
 {
-    struct second *s = &te->ring[(uint64_t)iv->second % t->ring_len];
-
-    if (s->second != iv->second) {
-        if (s->second > iv->second)
-            goto steady;                /* that second left the ring already */
-        second_clear(s, iv->second);
-    }
-    (void)second_add(s, iv, ie);
-steady:
+    if (slot >= 0)
+        (void)secring_add(t->ring, (size_t)slot, i, ie, iv->pairs + ie->pair_start,
+                          ie->pair_count);
     if (t->steady_start > 0 && iv->last_time >= t->steady_start)
-        steady_add(&te->steady, iv, ie);
+        steady_add(&t->entries[i].steady, iv, ie);
 }
 
 void tracker_merge(struct tracker *t, const struct interval *iv)
 {
+    long slot;
+
     if (!t)
         return;
+    slot = secring_claim(t->ring, iv->second, NULL, NULL);
     for (uint32_t i = 0; i < t->n_entries; i++) {
-        struct tracked *te = &t->entries[i];
+        const struct tracked *te = &t->entries[i];
+
         for (uint32_t k = 0; k < iv->n_endpoints; k++)
             if (te->endpoint < 0 || (uint32_t)te->endpoint == iv->endpoints[k].endpoint)
-                merge_entry(t, te, iv, &iv->endpoints[k]);
+                merge_entry(t, i, slot, iv, &iv->endpoints[k]);
     }
 }
 
@@ -170,11 +124,6 @@ void tracker_mark_steady(struct tracker *t, double now)
 {
     if (t && t->steady_start == 0)
         t->steady_start = now;
-}
-
-double tracker_steady_start(const struct tracker *t)
-{
-    return t ? t->steady_start : 0;
 }
 
 void tracker_reset(struct tracker *t, double now)
@@ -188,20 +137,22 @@ void tracker_reset(struct tracker *t, double now)
         struct accumulator *a = &t->entries[i].steady;
         a->requests = a->failures = a->none = a->total_us = 0;
         hist_reset(&a->h);
-        for (uint32_t k = 0; k < t->ring_len; k++)
-            second_clear(&t->entries[i].ring[k], 0);
     }
+    secring_clear(t->ring);
 }
 
-struct window_sum {
-    uint64_t requests, failures, none, total_us;
-    const struct hist *h;
-    double seconds;
-};
+/* The latencies of a window as a histogram. */
+static bool hist_latency_ms(const void *ctx, bool median, double p, double *ms)
+{
+    const struct hist *h = ctx;
+
+    *ms = (double)(median ? hist_median(h) : hist_percentile(h, p)) / 1000.0;
+    return h->total > 0;
+}
 
 /* The last n complete seconds before now, summed into t->scratch. */
-static bool sum_last(struct tracker *t, const struct tracked *te, double now, double n,
-                     struct window_sum *w)
+static bool sum_last(struct tracker *t, uint32_t entry, double now, double n,
+                     struct targets_window *w)
 {
     int64_t end = (int64_t)floor(now), start = end - (int64_t)ceil(n);
     int64_t floor_reset = (int64_t)ceil(t->reset_time);
@@ -211,15 +162,17 @@ static bool sum_last(struct tracker *t, const struct tracked *te, double now, do
     if (start < floor_reset)
         start = floor_reset;
     hist_reset(&t->scratch);
-    memset(w, 0, sizeof *w);
-    w->h = &t->scratch;
+    *w = (struct targets_window){.latency_ms = hist_latency_ms, .ctx = &t->scratch};
     for (int64_t sec = start; sec < end; sec++) {
-        const struct second *s = &te->ring[(uint64_t)sec % t->ring_len];
-        if (s->second != sec)
+        long slot = secring_find(t->ring, sec);
+        const struct secring_part *s;
+
+        if (slot < 0)
             continue;
+        s = secring_part(t->ring, (size_t)slot, entry);
         w->requests += s->requests;
         w->failures += s->failures;
-        w->none += s->none;
+        w->timed += s->requests - s->none;
         w->total_us += s->total_us;
         if (s->n_pairs)
             hist_add_pairs(&t->scratch, s->pairs, s->n_pairs, s->min_us, s->max_us);
@@ -229,67 +182,34 @@ static bool sum_last(struct tracker *t, const struct tracked *te, double now, do
 }
 
 static bool sum_steady(const struct tracker *t, const struct tracked *te, double now,
-                       struct window_sum *w)
+                       struct targets_window *w)
 {
     const struct accumulator *a = &te->steady;
 
     if (t->steady_start <= 0)
         return false;
-    w->requests = a->requests;
-    w->failures = a->failures;
-    w->none = a->none;
-    w->total_us = a->total_us;
-    w->h = &a->h;
-    w->seconds = now - t->steady_start;
+    *w = (struct targets_window){
+        .requests = a->requests, .failures = a->failures, .timed = a->requests - a->none,
+        .total_us = a->total_us, .seconds = now - t->steady_start,
+        .latency_ms = hist_latency_ms, .ctx = &a->h,
+    };
     return w->seconds >= 1.0;
-}
-
-/* The metric's value from a window's sums; false when it has no meaning yet. */
-static bool metric_value(const struct target_def *def, const struct window_sum *w,
-                         double *value)
-{
-    uint64_t timed = w->requests - w->none;
-
-    switch (def->metric) {
-    case TARGET_RPS:
-        *value = (double)w->requests / w->seconds;
-        return true;
-    case TARGET_SUCCESS_RATE:
-    case TARGET_FAILURE_RATE:
-        if (w->requests == 0)
-            return false;
-        *value = (double)w->failures / (double)w->requests;
-        if (def->metric == TARGET_SUCCESS_RATE)
-            *value = 1.0 - *value;
-        return true;
-    case TARGET_AVERAGE:
-        if (timed == 0)
-            return false;
-        *value = (double)w->total_us / (double)timed / 1000.0;
-        return true;
-    case TARGET_MEDIAN:
-        *value = (double)hist_median(w->h) / 1000.0;
-        return w->h->total > 0;
-    default:
-        *value = (double)hist_percentile(w->h, def->pct) / 1000.0;
-        return w->h->total > 0;
-    }
 }
 
 bool tracker_value(struct tracker *t, const struct target_def *def, double now,
                    double last_override, double *value)
 {
-    struct window_sum w = {0};
+    struct targets_window w = {0};
     int i = t ? find(t, def->endpoint) : -1;
     bool ok;
 
     if (i < 0)
         return false;
     if (last_override > 0)
-        ok = sum_last(t, &t->entries[i], now, last_override, &w);
+        ok = sum_last(t, (uint32_t)i, now, last_override, &w);
     else if (def->window == TARGET_WINDOW_STEADY)
         ok = sum_steady(t, &t->entries[i], now, &w);
     else
-        ok = sum_last(t, &t->entries[i], now, def->last, &w);
-    return ok && metric_value(def, &w, value);
+        ok = sum_last(t, (uint32_t)i, now, def->last, &w);
+    return ok && targets_metric_value(def, &w, value);
 }

@@ -23,7 +23,6 @@ void tracker_merge(struct tracker *t, const struct interval *iv);
 void tracker_mark_steady(struct tracker *t, double now);
 /* Forget everything (statistics reset); a started steady window restarts at now. */
 void tracker_reset(struct tracker *t, double now);
-double tracker_steady_start(const struct tracker *t);   /* 0: not yet */
 
 /* The value of target def over its window (steady or last N s; with `last_override` > 0, the
  * last that many seconds instead: the live "current" value). false when there is no data yet

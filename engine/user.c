@@ -4,6 +4,7 @@
  * With request tracing on (-L DEBUG), the first requests of the run are also described
  * (trace.h); otherwise that costs one test of a worker flag per request.
  * Worker thread only; nothing here locks, and steady state allocates nothing of ours. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,18 +325,14 @@ static int user_send(struct user *u, const struct step_plan *sp)
     return 0;
 }
 
+/* Success as the step defines it (scenario_step_expects); *expected: a success only because the
+ * step lists it (a status outside 200..399). */
 static bool status_is_success(const struct step *st, long status, bool *expected)
 {
-    *expected = false;
-    if (st->n_expect == 0)
-        return status >= 200 && status < 400;
-    for (uint32_t i = 0; i < st->n_expect; i++) {
-        if (st->expect[i] == status) {
-            *expected = status < 200 || status >= 400;
-            return true;
-        }
-    }
-    return false;
+    bool ok = status >= 0 && status <= INT_MAX && scenario_step_expects(st, (int)status);
+
+    *expected = ok && (status < 200 || status >= 400);
+    return ok;
 }
 
 /* Split the kept header block into spans for header captures. */
@@ -832,7 +829,7 @@ void user_destroy(struct user *u)
     if (u->g)
         worker_leave_group(u->g);
     for (uint32_t i = 0; u->vars && i < u->w->plan->scn->n_vars; i++)
-        free(u->vars[i].value);
+        user_var_free(&u->vars[i]);
     free(u->vars);
     free((void *)u->feeder_rows);
     strbuf_free(&u->url);

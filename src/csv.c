@@ -8,6 +8,7 @@
  *
  * Main thread only; no global state. */
 #include "csv.h"
+#include "csv_internal.h"
 #include "fileio.h"
 #include "log.h"
 

@@ -31,10 +31,6 @@ struct csv_history *csv_history_open(const char *prefix, bool full_history, char
  * Aggregated), stamped with floor(s->now) and s->users. -1 with a message on a write or sync
  * failure (the unwritten rows are kept and retried at the next tick) or on OOM. */
 int csv_history_tick(struct csv_history *h, const struct snapshot *s, char *err, size_t errlen);
-/* Write the whole history so far (header and every row) to path, atomically (a temporary
- * file in the same directory, fsync, rename). Creates missing directories. -1 with a message
- * on failure. */
-int csv_history_export(const struct csv_history *h, const char *path, char *err, size_t errlen);
 /* Closes the file and frees h; NULL is ignored. */
 void csv_history_close(struct csv_history *h);
 
@@ -57,28 +53,11 @@ int csv_write_snapshot_set(const char *prefix, const struct snapshot *s,
                            const struct csv_history *h, bool seen_columns, char *used,
                            size_t usedlen, char *err, size_t errlen);
 
-/* The text of one file for s, exactly as the functions above write it (header line first,
- * CRLF). Returns a malloc'd NUL-terminated string that the caller frees, its length in *len
- * (len may be NULL); NULL on OOM. seen_columns only matters for CSV_FAILURES. */
-enum csv_file { CSV_STATS = 0, CSV_FAILURES, CSV_EXCEPTIONS };
-char *csv_render(enum csv_file which, const struct snapshot *s, bool seen_columns,
-                 size_t *len);
-/* The rows (no header) one history tick appends for s. Same ownership as csv_render. */
-char *csv_render_history_rows(const struct snapshot *s, bool full_history, size_t *len);
-
 /* Formatting shared with the console, tests and reports. */
 /* The endpoints that get a row (those with requests), sorted by name then method (bytewise,
  * which is Python's code point order), scenario order on ties. out holds SNAP_MAX_ENDPOINTS
  * pointers into s; returns how many were stored. */
 unsigned csv_sorted_endpoints(const struct snapshot *s, const struct snap_stats **out);
-/* Python's repr(float): the shortest text that reads back to the same double, ".0" kept on
- * integral values, exponent form below 1e-4 and from 1e16 ("1e-05", "1e+16"), "nan", "inf",
- * "-0.0". Truncated to n-1 bytes (n >= 32 is always enough). */
-void csv_format_float(double v, char *out, size_t n);
-/* Append field at the end of the NUL-terminated string in out (capacity n) with csv.writer's
- * QUOTE_MINIMAL rules: quoted when it holds `,` `"` CR or LF, inner quotes doubled. Returns
- * the length the string has (or would have: like snprintf, >= n means truncated). */
-size_t csv_quote(const char *field, char *out, size_t n);
 /* Microseconds as integer milliseconds for a percentile or median cell (rounded half up). */
 unsigned long long csv_ms(unsigned long long us);
 

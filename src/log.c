@@ -3,6 +3,7 @@
  * meant for the main thread and rare events from others, never for the request hot path. The
  * threshold is atomic so that log_enabled and dropped lines take no lock. */
 #include "log.h"
+#include "log_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -22,9 +22,6 @@ enum log_level {
 /* "DEBUG", "info", "Warning", ... (any case; also "WARN") -> 0 and *out; -1 otherwise. */
 int log_level_parse(const char *name, enum log_level *out);
 
-/* "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"; "UNKNOWN" for other numbers. Static. */
-const char *log_level_name(enum log_level level);
-
 /* Set the threshold, open logfile (appended to, created 0644; NULL: none) and choose whether
  * lines also go to stderr. A second call replaces the first (its file is closed).
  * -1 with "cannot open log file 'x': reason" in err; the previous settings then stay. */

@@ -7,6 +7,7 @@
  *
  * Main thread only; the parse keeps no state between calls. */
 #include "options.h"
+#include "options_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "suggest.h"
 
 enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
 #define SRC_ALL (SRC_CONFIG | SRC_ENV | SRC_CMDLINE)
@@ -220,35 +222,6 @@ static size_t split_into(const char *value, const char *seps, char ***v, size_t 
         }
     }
     return added;
-}
-
-/* Optimal string alignment distance (edits and adjacent swaps); large for long strings. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), d[3][65];
-
-    if (la > 64 || lb > 64)
-        return 99;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t *cur = d[i % 3], *prev = d[(i + 2) % 3], *prev2 = d[(i + 1) % 3];
-
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] != b[j - 1], best = prev[j - 1] + cost;
-
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-    }
-    return d[la % 3][lb];
 }
 
 /* ---- setters: validate one value; on error fill msg ("expected ..., got '...'") -------- */
@@ -628,30 +601,26 @@ static const struct opt_spec *find_short(char ch)
     return NULL;
 }
 
-/* The closest option name to `typed` among those allowed in `where`, or NULL. */
+/* The closest option name to `typed` among those allowed in `where`, or NULL: the names as
+ * candidates for suggest_closest, `typed` with '_' read as '-' (config files use either). */
 static const char *did_you_mean(const char *typed, unsigned where)
 {
-    size_t best = 99, limit = strlen(typed) <= 3 ? 1 : strlen(typed) <= 6 ? 2 : 3;
-    const char *found = NULL;
-    char low[65];
-    size_t i;
+    const char *names[2 * N_OPTIONS];
+    char word[SUGGEST_MAX_LEN + 1];
+    size_t n = 0, i;
 
-    for (i = 0; typed[i] && i < sizeof low - 1; i++)
-        low[i] = typed[i] == '_' ? '-' : (char)tolower((unsigned char)typed[i]);
-    low[i] = '\0';
-    for (i = 0; i < N_OPTIONS; i++) {
-        const char *names[2] = {OPTIONS[i].name, OPTIONS[i].alias};
-
-        for (int k = 0; k < 2 && (OPTIONS[i].where & where); k++) {
-            size_t d = names[k] ? edit_distance(low, names[k]) : 99;
-
-            if (d < best) {
-                best = d;
-                found = names[k];
-            }
+    for (i = 0; typed[i] && i < SUGGEST_MAX_LEN; i++)
+        word[i] = typed[i] == '_' ? '-' : typed[i];
+    word[i] = '\0';
+    if (typed[i])
+        return NULL;                    /* too long to be a typo of any option */
+    for (size_t k = 0; k < N_OPTIONS; k++) {
+        if (OPTIONS[k].where & where) {
+            names[n++] = OPTIONS[k].name;
+            names[n++] = OPTIONS[k].alias;
         }
     }
-    return best <= limit ? found : NULL;
+    return suggest_closest(word, i, names, n);
 }
 
 /* "-u/--users", "--csv", "-f/--scenario". */
@@ -1220,7 +1189,8 @@ static const char USAGE_TAIL[] =
     "\n"
     "Reports of an earlier run (hornet's or Locust's CSV files):\n"
     "\n"
-    "    hornet report out/run --scenario scenarios/deployments.json\n"
+    "    hornet report out/run --scenario scenarios/deployments.json \\\n"
+    "        --report out/r.md --html out/r.html\n"
     "        (hornet report --help for its options)\n";
 
 void options_usage(FILE *out)

@@ -77,10 +77,6 @@ struct options {
 int options_parse(struct options *o, int argc, char **argv, char **envp, char *err,
                   size_t errlen);
 
-/* "20", "20s", "3m", "1h30m", "1h20m30s" (also decimals: "1.5", "0.5m") -> seconds.
- * Units h, m, s in that order, each at most once. -1 when unparsable, not > 0, or over 1e9 s. */
-double options_parse_duration(const char *text);
-
 /* The --help text, grouped as Locust's, with every option, its default and examples. */
 void options_usage(FILE *out);
 

@@ -1,7 +1,7 @@
 /* report: what every report format shares: the facts computed once from the input (times,
  * sorted endpoints, target tallies, why the run failed), text formatting in the units a load
- * tester reads, and atomic file output. The Markdown and HTML bodies are in report_md.c and
- * report_html.c. Pure apart from file output; main thread. */
+ * tester reads, and atomic file output. The content is modelled once (report_model.c) and
+ * rendered by report_md.c and report_html.c. Pure apart from file output; main thread. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -152,7 +152,8 @@ const char *report_status_class(uint8_t status)
     }
 }
 
-const char *report_target_scope(const struct snap_target *t)
+/* "All requests" or the endpoint label. */
+static const char *target_scope(const struct snap_target *t)
 {
     return t->endpoint[0] ? t->endpoint : "All requests";
 }
@@ -177,7 +178,7 @@ void report_target_actual(const struct snap_target *t, char *out, size_t n)
     if (t->metric <= TARGET_AVERAGE)
         report_fmt_ms(t->value, out, n);
     else
-        target_format_value(&d, t->value, out, n);
+        targets_format_value(&d, t->value, out, n);
 }
 
 static bool metric_is_rate(uint8_t m)
@@ -307,11 +308,11 @@ static void target_reasons(const struct snapshot *s, struct report_facts *f)
     for (uint32_t i = 0; i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         if (t->status == TARGET_FAIL)
-            add_reason(f, "Target failed: %s, %s (%s window): %s", report_target_scope(t),
+            add_reason(f, "Target failed: %s, %s (%s window): %s", target_scope(t),
                        t->text, t->window, t->detail);
         else if (t->status == TARGET_PENDING)
             add_reason(f, "Target without data: %s, %s (%s window): %s",
-                       report_target_scope(t), t->text, t->window, no_data_why(s, t));
+                       target_scope(t), t->text, t->window, no_data_why(s, t));
     }
 }
 
@@ -416,12 +417,13 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-typedef void (*render_fn)(FILE *, const struct report_input *, const struct report_facts *);
+typedef void (*render_fn)(FILE *, const struct report_model *);
 
 static char *render(const struct report_input *given, size_t *len, render_fn fn)
 {
     struct report_facts *f = malloc(sizeof *f);
     struct report_input local = *given, *in = &local;
+    struct report_model model;
     char *text = NULL;
     size_t n = 0;
     FILE *out;
@@ -437,14 +439,19 @@ static char *render(const struct report_input *given, size_t *len, render_fn fn)
         in->n_events = in->snap->n_events;
     }
     report_facts_compute(in, f);
+    if (report_model_build(&model, in, f) < 0) {
+        free(f);
+        return NULL;
+    }
     out = open_memstream(&text, &n);
     if (out) {
-        fn(out, in, f);
+        fn(out, &model);
         if (fclose(out) != 0) {
             free(text);
             text = NULL;
         }
     }
+    report_model_free(&model);
     free(f);
     if (text && len)
         *len = n;

@@ -1,7 +1,8 @@
-/* report: the end-of-run reports of issue 5, from plain data (a snapshot, the run's seconds and
- * events): a Markdown report to paste into a wiki and one self-contained HTML file (inline CSS
- * and SVG charts, no network fetch). `hornet report PREFIX` rebuilds both from a run's CSV
- * files, hornet's or Locust's, and can judge a scenario's targets on them.
+/* report: the end-of-run reports (verdict, targets, statistics), from plain data (a snapshot,
+ * the run's seconds and events): a Markdown report to paste into a wiki and one
+ * self-contained HTML file (inline CSS and SVG charts, no network fetch). `hornet report
+ * PREFIX` rebuilds both from a run's CSV files, hornet's or Locust's, and can judge a
+ * scenario's targets on them.
  *
  * Sections, in both formats: run configuration, results summary, performance assessment
  * (every target: bound, window, actual value, margin, status), response-time distribution,
@@ -55,13 +56,6 @@ struct report_input {
     size_t n_notes;
 };
 
-/* The Markdown report as a malloc'd NUL-terminated string (length in *len, len may be NULL);
- * the caller frees it. NULL on OOM. */
-char *report_markdown(const struct report_input *in, size_t *len);
-
-/* The HTML report, same contract as report_markdown. */
-char *report_html(const struct report_input *in, size_t *len);
-
 /* Write the Markdown / HTML report to path atomically (a temporary file in the same directory,
  * fsync, rename), creating missing directories. -1 with "cannot write PATH: reason" in err. */
 int report_write_markdown(const struct report_input *in, const char *path, char *err,
@@ -69,7 +63,7 @@ int report_write_markdown(const struct report_input *in, const char *path, char 
 int report_write_html(const struct report_input *in, const char *path, char *err,
                       size_t errlen);
 
-/* `hornet report PREFIX [--scenario FILE.json] [--md OUT.md] [--html OUT.html]`, argv[0] being
+/* `hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]`, argv[0] being
  * "report": reads PREFIX_stats.csv (required), PREFIX_stats_history.csv, PREFIX_failures.csv
  * and PREFIX_exceptions.csv (hornet's or Locust's; a missing optional file is noted), writes
  * PREFIX_report.md and PREFIX_report.html (or the given paths), judges the scenario's targets

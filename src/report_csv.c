@@ -1,5 +1,5 @@
 /* report_csv: a run's Locust-format CSV files read back (hornet's or Locust's, 2.12 to 2.44+):
- * Python csv dialect (quotes, doubled quotes, CRLF or LF, newlines inside quotes), columns
+ * records from csv_reader.c (RFC 4180, as Python's csv module writes them), columns
  * found by their header names, counts as whole numbers, times as the floats written, "N/A" and
  * empty percentile cells as missing. Files are read one record at a time, so a day-long
  * history costs the rows kept, not the file's size. Main thread. */
@@ -8,200 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "csv_reader.h"
 #include "report_internal.h"
-
-/* ---- records ---------------------------------------------------------------------------- */
-
-/* Where records come from: a string or a file. */
-struct source {
-    const char *text;                   /* NULL: read f */
-    FILE *f;
-    char *buf, *line;                   /* the record being built; getline's buffer */
-    size_t cap, line_cap, lineno;
-    bool started, binary;               /* binary: a NUL byte (not a CSV file) */
-};
-
-/* The next physical line (with its end) appended to s->buf at *len; false at the end. */
-static int append_line(struct source *s, size_t *len)
-{
-    const char *from;
-    size_t n;
-
-    if (s->text) {
-        if (!*s->text)
-            return 0;
-        from = s->text;
-        n = strcspn(from, "\n");
-        n += from[n] == '\n';
-        s->text += n;
-    } else {
-        ssize_t got = getline(&s->line, &s->line_cap, s->f);
-        if (got <= 0)
-            return ferror(s->f) ? -1 : 0;
-        if (memchr(s->line, '\0', (size_t)got)) {
-            s->binary = true;
-            return -1;
-        }
-        from = s->line;
-        n = (size_t)got;
-    }
-    if (*len + n + 1 > s->cap) {
-        size_t cap = (*len + n + 1) * 2;
-        char *p = realloc(s->buf, cap);
-        if (!p)
-            return -1;
-        s->buf = p;
-        s->cap = cap;
-    }
-    memcpy(s->buf + *len, from, n);
-    *len += n;
-    s->buf[*len] = '\0';
-    s->lineno++;
-    return 1;
-}
-
-/* The next whole record into s->buf without its line end: physical lines are joined while a
- * quote is open (an odd count of '"' so far). 1: a record; 0: the end; -1: OOM, a read error
- * or an unterminated quote (*first = its first line). */
-static int next_record(struct source *s, size_t *first)
-{
-    size_t len = 0, quotes = 0, scanned = 0;
-    int rc;
-
-    *first = s->lineno + 1;
-    while ((rc = append_line(s, &len)) > 0) {
-        for (; scanned < len; scanned++)
-            quotes += s->buf[scanned] == '"';
-        if (quotes % 2 == 0)
-            break;
-    }
-    if (rc < 0 || (rc == 0 && quotes % 2))
-        return -1;
-    if (rc == 0 && len == 0)
-        return 0;
-    while (len > 0 && (s->buf[len - 1] == '\n' || s->buf[len - 1] == '\r'))
-        s->buf[--len] = '\0';
-    if (!s->started && strncmp(s->buf, "\xEF\xBB\xBF", 3) == 0)
-        memmove(s->buf, s->buf + 3, len - 2);
-    s->started = true;
-    return 1;
-}
-
-/* One field at *p, unescaped in place (never longer than the text); *p moves past its comma.
- * false after the last field. */
-static bool read_field(char **p, char **field)
-{
-    char *in = *p, *out = *p;
-
-    *field = out;
-    if (*in == '"') {
-        for (in++; *in; in++) {
-            if (*in == '"' && in[1] == '"')
-                in++;
-            else if (*in == '"')
-                break;
-            *out++ = *in;
-        }
-        in += *in == '"';
-    }
-    while (*in && *in != ',')
-        *out++ = *in++;
-    *p = *in ? in + 1 : NULL;
-    *out = '\0';                        /* may overwrite the comma: read first */
-    return *p != NULL;
-}
-
-typedef int (*record_fn)(void *ctx, char **fields, size_t n, size_t line);
-
-/* Call fn for every record of the source; -1 when fn fails or a record cannot be read
- * (*bad_line set: 0 on OOM). */
-static int each_record(struct source *s, record_fn fn, void *ctx, size_t *bad_line)
-{
-    char **fields = NULL, *p, *field;
-    size_t cap = 0, n, first;
-    int rc;
-
-    while ((rc = next_record(s, &first)) > 0) {
-        for (n = 0, p = s->buf;;) {
-            bool more = read_field(&p, &field);
-            if (n == cap) {
-                char **grown = realloc(fields, (cap = cap ? cap * 2 : 32) * sizeof *fields);
-                if (!grown) {
-                    rc = -1;
-                    first = 0;
-                    goto out;
-                }
-                fields = grown;
-            }
-            fields[n++] = field;
-            if (!more)
-                break;
-        }
-        if ((rc = fn(ctx, fields, n, first)) < 0)
-            goto out;
-    }
-out:
-    if (rc < 0)
-        *bad_line = first;
-    free(fields);
-    free(s->buf);
-    free(s->line);
-    s->buf = s->line = NULL;
-    return rc < 0 ? -1 : 0;
-}
-
-static int collect_cb(void *ctx, char **fields, size_t n, size_t line)
-{
-    struct rcsv_records *r = ctx;
-    size_t bytes = n * sizeof(char *), at;
-    char **copy;
-
-    for (size_t i = 0; i < n; i++)
-        bytes += strlen(fields[i]) + 1;
-    if (r->n % 64 == 0) {
-        char ***f = realloc(r->fields, (r->n + 64) * sizeof *f);
-        size_t *c = f ? realloc(r->counts, (r->n + 64) * sizeof *c) : NULL;
-        size_t *l = c ? realloc(r->lines, (r->n + 64) * sizeof *l) : NULL;
-        r->fields = f ? f : r->fields;
-        r->counts = c ? c : r->counts;
-        if (!l)
-            return -1;
-        r->lines = l;
-    }
-    if (!(copy = malloc(bytes)))
-        return -1;
-    at = n * sizeof(char *);
-    for (size_t i = 0; i < n; i++) {
-        copy[i] = (char *)copy + at;
-        at += (size_t)sprintf(copy[i], "%s", fields[i]) + 1;
-    }
-    r->fields[r->n] = copy;
-    r->counts[r->n] = n;
-    r->lines[r->n++] = line;
-    return 0;
-}
-
-int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line)
-{
-    struct source s = {.text = text};
-
-    memset(out, 0, sizeof *out);
-    if (each_record(&s, collect_cb, out, bad_line) < 0) {
-        rcsv_records_free(out);
-        return -1;
-    }
-    return (int)out->n;
-}
-
-void rcsv_records_free(struct rcsv_records *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    free(r->fields);
-    free(r->counts);
-    free(r->lines);
-    memset(r, 0, sizeof *r);
-}
 
 /* ---- columns and cells ----------------------------------------------------------------- */
 
@@ -240,7 +48,7 @@ struct sheet {
     const char *file;
     enum file_kind kind;
     unsigned flags;
-    struct rcsv_run *run;
+    struct report_csv_run *run;
     int col[N_COLUMNS];                 /* field index of each column; -1: absent */
     bool header;
     char **fields;
@@ -381,7 +189,7 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t size)
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
-static int stats_row(const struct sheet *sh, struct rcsv_stats_row *r)
+static int stats_row(const struct sheet *sh, struct report_csv_stats_row *r)
 {
     memset(r, 0, sizeof *r);
     get_text(sh, C_TYPE, r->method, sizeof r->method);
@@ -398,8 +206,8 @@ static int stats_row(const struct sheet *sh, struct rcsv_stats_row *r)
 
 static int add_stats(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_stats_row r;
+    struct report_csv_run *run = sh->run;
+    struct report_csv_stats_row r;
 
     if (stats_row(sh, &r) < 0)
         return -1;
@@ -414,7 +222,7 @@ static int add_stats(struct sheet *sh, size_t *cap)
     return 0;
 }
 
-static int32_t find_entry(const struct rcsv_run *run, const char *method, const char *name,
+static int32_t find_entry(const struct report_csv_run *run, const char *method, const char *name,
                           int32_t *hint)
 {
     if (method[0] == '\0' && strcmp(name, "Aggregated") == 0)
@@ -427,7 +235,7 @@ static int32_t find_entry(const struct rcsv_run *run, const char *method, const 
     return -2;
 }
 
-static int history_row(struct sheet *sh, struct rcsv_history_row *h)
+static int history_row(struct sheet *sh, struct report_csv_history_row *h)
 {
     char method[8], name[SNAP_NAME_MAX];
     uint64_t ts, users;
@@ -451,16 +259,16 @@ static int history_row(struct sheet *sh, struct rcsv_history_row *h)
     return 0;
 }
 
-/* Aggregated rows are kept; endpoint rows only with RCSV_ENDPOINT_HISTORY. */
+/* Aggregated rows are kept; endpoint rows only with REPORT_CSV_ENDPOINT_HISTORY. */
 static int add_history(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_history_row h;
+    struct report_csv_run *run = sh->run;
+    struct report_csv_history_row h;
 
     if (history_row(sh, &h) < 0)
         return -1;
     run->full_history |= h.entry != -1;
-    if (h.entry != -1 && !(sh->flags & RCSV_ENDPOINT_HISTORY))
+    if (h.entry != -1 && !(sh->flags & REPORT_CSV_ENDPOINT_HISTORY))
         return 0;
     if (!(run->history = grow(run->history, run->n_history, cap, sizeof h)))
         return -1;
@@ -468,7 +276,7 @@ static int add_history(struct sheet *sh, size_t *cap)
     return 0;
 }
 
-double rcsv_parse_utc(const char *s)
+double report_csv_parse_utc(const char *s)
 {
     int y, mo, d, h, mi, sec, n = 0;
     long days;
@@ -488,8 +296,8 @@ double rcsv_parse_utc(const char *s)
 
 static int add_failure(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_failure_row f = {0};
+    struct report_csv_run *run = sh->run;
+    struct report_csv_failure_row f = {0};
     char when[64];
 
     get_text(sh, C_METHOD, f.method, sizeof f.method);
@@ -500,7 +308,7 @@ static int add_failure(struct sheet *sh, size_t *cap)
     for (int k = 0; k < 2; k++) {
         enum column c = k ? C_LAST : C_FIRST;
         get_text(sh, c, when, sizeof when);
-        double t = when[0] ? rcsv_parse_utc(when) : 0;
+        double t = when[0] ? report_csv_parse_utc(when) : 0;
         if (t < 0)
             return bad(sh, c, "a time such as 2026-11-30T14:25:01Z");
         *(k ? &f.last_seen : &f.first_seen) = t;
@@ -514,8 +322,8 @@ static int add_failure(struct sheet *sh, size_t *cap)
 
 static int add_exception(struct sheet *sh, size_t *cap)
 {
-    struct rcsv_run *run = sh->run;
-    struct rcsv_exception_row e = {0};
+    struct report_csv_run *run = sh->run;
+    struct report_csv_exception_row e = {0};
 
     get_text(sh, C_MESSAGE, e.message, sizeof e.message);
     get_tail(sh, C_TRACEBACK, e.traceback, sizeof e.traceback);
@@ -533,19 +341,16 @@ struct reader {
     bool oom;
 };
 
-static int record_cb(void *ctx, char **fields, size_t n, size_t line)
+static int take_record(struct reader *rd, const struct csv_record *rec)
 {
-    struct reader *rd = ctx;
     struct sheet *sh = &rd->sh;
     int rc;
 
-    sh->fields = fields;
-    sh->n = n;
-    sh->line = line;
+    sh->fields = rec->fields;
+    sh->n = rec->n;
+    sh->line = rec->line;
     if (!sh->header)
         return read_header(sh);
-    if (n == 1 && !fields[0][0])
-        return 0;                                   /* a blank line */
     switch (sh->kind) {
     case F_STATS: rc = add_stats(sh, &rd->cap); break;
     case F_HISTORY: rc = add_history(sh, &rd->cap); break;
@@ -559,23 +364,24 @@ static int record_cb(void *ctx, char **fields, size_t n, size_t line)
     return rc;
 }
 
-/* One file from its source; an empty file is an error for stats.csv only. */
-static int read_file(struct source *src, const char *file, enum file_kind kind, unsigned flags,
-                     struct rcsv_run *run, char *err, size_t errlen)
+/* One file from its reader; an empty file is an error for stats.csv only. */
+static int read_file(struct csv_reader *src, const char *file, enum file_kind kind,
+                     unsigned flags, struct report_csv_run *run, char *err, size_t errlen)
 {
     char scratch[8];
     struct reader rd = {.sh = {.file = file, .kind = kind, .flags = flags, .run = run,
                                .hint = -1, .err = err ? err : scratch,
                                .errlen = err ? errlen : sizeof scratch}};
-    size_t bad_line = 0;
+    struct csv_record rec;
+    int rc;
 
     rd.sh.err[0] = '\0';
-    if (each_record(src, record_cb, &rd, &bad_line) < 0) {
-        if (src->binary)
-            snprintf(rd.sh.err, rd.sh.errlen, "%s:%zu: not a text file", file, src->lineno + 1);
-        else if (!rd.sh.err[0])
-            snprintf(rd.sh.err, rd.sh.errlen, "%s:%zu: %s", file, bad_line,
-                     bad_line ? "unterminated quote" : "out of memory or a read error");
+    while ((rc = csv_reader_next(src, &rec)) > 0)
+        if (take_record(&rd, &rec) < 0)
+            return -1;
+    if (rc < 0) {
+        snprintf(rd.sh.err, rd.sh.errlen, "%s:%zu: %s", file, csv_reader_error_line(src),
+                 csv_reader_error(src));
         return -1;
     }
     if (kind == F_STATS && !rd.sh.header) {
@@ -594,7 +400,7 @@ static int read_file(struct source *src, const char *file, enum file_kind kind, 
 static const char *const suffixes[4] = {"_stats.csv", "_stats_history.csv", "_failures.csv",
                                         "_exceptions.csv"};
 
-static void mark_present(struct rcsv_run *run, int kind)
+static void mark_present(struct report_csv_run *run, int kind)
 {
     if (kind == F_HISTORY)
         run->has_history = true;
@@ -604,57 +410,72 @@ static void mark_present(struct rcsv_run *run, int kind)
         run->has_exceptions = true;
 }
 
-int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, unsigned flags,
-                   struct rcsv_run *run, char *err, size_t errlen)
+int report_csv_parse_run(const char *stats, const char *history, const char *failures,
+                         const char *exceptions, const char *prefix, unsigned flags,
+                         struct report_csv_run *run, char *err, size_t errlen)
 {
     const char *texts[4] = {stats, history, failures, exceptions};
     char file[4200];
 
     memset(run, 0, sizeof *run);
     for (int k = 0; k < 4; k++) {
-        struct source src = {.text = texts[k]};
+        struct csv_reader *src;
+        int rc;
+
         if (!texts[k])
             continue;
         snprintf(file, sizeof file, "%s%s", prefix, suffixes[k]);
         mark_present(run, k);
-        if (read_file(&src, file, (enum file_kind)k, flags, run, err, errlen) < 0) {
-            rcsv_free(run);
+        if (!(src = csv_reader_text(texts[k], strlen(texts[k])))) {
+            snprintf(err, errlen, "out of memory reading %s", file);
+            report_csv_free(run);
+            return -1;
+        }
+        rc = read_file(src, file, (enum file_kind)k, flags, run, err, errlen);
+        csv_reader_free(src);
+        if (rc < 0) {
+            report_csv_free(run);
             return -1;
         }
     }
     return 0;
 }
 
-int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
-                  size_t errlen)
+int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_run *run, char *err,
+                        size_t errlen)
 {
     char path[4200];
 
     memset(run, 0, sizeof *run);
     for (int k = 0; k < 4; k++) {
-        struct source src = {0};
-        int rc;
+        struct csv_reader *src;
+        FILE *f;
+        int rc = -1;
+
         snprintf(path, sizeof path, "%s%s", prefix, suffixes[k]);
-        if (!(src.f = fopen(path, "rb"))) {
+        if (!(f = fopen(path, "rb"))) {
             if (errno == ENOENT && k > 0)
                 continue;
             snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-            rcsv_free(run);
+            report_csv_free(run);
             return -1;
         }
         mark_present(run, k);
-        rc = read_file(&src, path, (enum file_kind)k, flags, run, err, errlen);
-        fclose(src.f);
+        if ((src = csv_reader_file(f)))
+            rc = read_file(src, path, (enum file_kind)k, flags, run, err, errlen);
+        else
+            snprintf(err, errlen, "out of memory reading %s", path);
+        csv_reader_free(src);
+        fclose(f);
         if (rc < 0) {
-            rcsv_free(run);
+            report_csv_free(run);
             return -1;
         }
     }
     return 0;
 }
 
-void rcsv_free(struct rcsv_run *run)
+void report_csv_free(struct report_csv_run *run)
 {
     free(run->stats);
     free(run->history);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cdf.h"
 #include "report_internal.h"
 #include "verdict.h"
 #include "run.h"
@@ -18,142 +19,6 @@
 #define WINDOW_ROW_SECONDS 10       /* what a full-history row's percentiles cover */
 #define MAX_GAP_FILL 3600           /* seconds between history rows spread into points */
 
-/* ---- distributions from percentile cells -------------------------------------------------- */
-
-static void cdf_push(struct est_cdf *c, double p, double v)
-{
-    if (c->n > 0 && v < c->v[c->n - 1])
-        v = c->v[c->n - 1];                 /* cells rounded or bucketed: keep it monotone */
-    c->p[c->n] = p;
-    c->v[c->n++] = v;
-}
-
-bool est_cdf_from_cells(struct est_cdf *c, const double *pct, uint16_t na, double min,
-                        double max)
-{
-    int last = SNAP_PCT_COUNT - 1;
-    bool any = false;
-
-    memset(c, 0, sizeof *c);
-    for (int k = 0; k < SNAP_PCT_COUNT; k++)
-        any |= !(na >> k & 1u);
-    if (!any)
-        return false;
-    if (isnan(min))
-        for (int k = 0; k < SNAP_PCT_COUNT && isnan(min); k++)
-            if (!(na >> k & 1u))
-                min = pct[k];
-    cdf_push(c, 0.0, min);
-    for (int k = 0; k < last; k++)
-        if (!(na >> k & 1u))
-            cdf_push(c, snapshot_pcts[k], isnan(max) || pct[k] <= max ? pct[k] : max);
-    if (isnan(max))
-        max = na >> last & 1u ? c->v[c->n - 1] : pct[last];
-    cdf_push(c, 1.0, max);
-    return true;
-}
-
-double est_cdf_at(const struct est_cdf *c, double ms)
-{
-    int i;
-
-    if (c->n == 0 || ms < c->v[0])
-        return 0.0;
-    if (ms >= c->v[c->n - 1])
-        return 1.0;
-    for (i = c->n - 2; i > 0 && c->v[i] > ms; i--)
-        ;
-    while (i + 1 < c->n - 1 && c->v[i + 1] <= ms)
-        i++;
-    if (c->v[i + 1] <= c->v[i])
-        return c->p[i + 1];
-    return c->p[i] + (c->p[i + 1] - c->p[i]) * (ms - c->v[i]) / (c->v[i + 1] - c->v[i]);
-}
-
-/* The share strictly below ms: where cells repeat a value the distribution jumps there. */
-static double cdf_left(const struct est_cdf *c, double ms)
-{
-    int i;
-
-    if (c->n == 0 || ms <= c->v[0])
-        return 0.0;
-    for (i = 0; i + 1 < c->n && c->v[i + 1] < ms; i++)
-        ;
-    if (i + 1 >= c->n)
-        return 1.0;
-    return c->p[i] + (c->p[i + 1] - c->p[i]) * (ms - c->v[i]) / (c->v[i + 1] - c->v[i]);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double mix_at(const struct est_cdf *c, const double *w, int n, double wsum, double x,
-                     bool left)
-{
-    double g = 0;
-
-    for (int i = 0; i < n; i++)
-        g += w[i] * (left ? cdf_left(&c[i], x) : est_cdf_at(&c[i], x));
-    return g / wsum;
-}
-
-/* The mix is linear between the union of the points, and may jump at a point: each point is
- * looked at from the left, then from the right. Made monotone (negative weights) and <= 1. */
-bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms)
-{
-    double xs[EST_MAX_MIX * EST_MAX_POINTS], g_prev = 0, wsum = 0, x_prev = 0;
-    int nx = 0;
-
-    if (n > EST_MAX_MIX)
-        n = EST_MAX_MIX;
-    for (int i = 0; i < n; i++) {
-        wsum += w[i];
-        for (int k = 0; k < c[i].n; k++)
-            xs[nx++] = c[i].v[k];
-    }
-    if (!(wsum > 0) || nx == 0)
-        return false;
-    qsort(xs, (size_t)nx, sizeof xs[0], cmp_double);
-    x_prev = xs[0];
-    for (int j = 0; j < nx; j++) {
-        double gl = fmin(1.0, fmax(mix_at(c, w, n, wsum, xs[j], true), g_prev));
-        double gr = fmin(1.0, fmax(mix_at(c, w, n, wsum, xs[j], false), gl));
-        if (gl >= p - 1e-12) {
-            *ms = gl <= g_prev ? xs[j]
-                  : x_prev + (p - g_prev) / (gl - g_prev) * (xs[j] - x_prev);
-            return true;
-        }
-        if (gr >= p - 1e-12) {
-            *ms = xs[j];
-            return true;
-        }
-        g_prev = gr;
-        x_prev = xs[j];
-    }
-    *ms = xs[nx - 1];
-    return true;
-}
-
-void est_dist(const struct est_cdf *c, uint64_t n, uint64_t dist[SNAP_DIST_BUCKETS])
-{
-    uint64_t prev = 0;
-
-    for (int k = 0; k < SNAP_DIST_BUCKETS; k++) {
-        uint64_t cum = n;
-        if (k < SNAP_DIST_BUCKETS - 1) {
-            double f = est_cdf_at(c, (double)snapshot_dist_bounds_ms[k] - 1e-9);
-            cum = (uint64_t)llround(f * (double)n);
-        }
-        if (cum < prev)
-            cum = prev;
-        dist[k] = cum - prev;
-        prev = cum;
-    }
-}
-
 /* ---- the snapshot ------------------------------------------------------------------------- */
 
 static uint64_t us_of(double ms)
@@ -161,9 +26,9 @@ static uint64_t us_of(double ms)
     return ms > 0 && isfinite(ms) ? (uint64_t)llround(ms * 1000.0) : 0;
 }
 
-static void fill_stats(struct snap_stats *st, const struct rcsv_stats_row *r)
+static void fill_stats(struct snap_stats *st, const struct report_csv_stats_row *r)
 {
-    struct est_cdf c;
+    struct cdf c;
     uint64_t timed;
 
     memset(st, 0, sizeof *st);
@@ -183,8 +48,8 @@ static void fill_stats(struct snap_stats *st, const struct rcsv_stats_row *r)
     st->median_us = us_of(r->median);
     for (int k = 0; k < SNAP_PCT_COUNT; k++)
         st->pct_us[k] = r->pct_na >> k & 1u ? 0 : us_of(r->pct[k]);
-    if (timed && est_cdf_from_cells(&c, r->pct, r->pct_na, r->min, r->max))
-        est_dist(&c, timed, st->dist);
+    if (timed && cdf_from_cells(&c, r->pct, r->pct_na, r->min, r->max))
+        cdf_dist(&c, timed, st->dist);
 }
 
 static int32_t endpoint_index(struct snapshot *s, const char *method, const char *name)
@@ -208,10 +73,10 @@ static int cmp_errors(const void *a, const void *b)
     return (x->count < y->count) - (x->count > y->count);
 }
 
-static void fill_errors(struct snapshot *s, const struct rcsv_run *run)
+static void fill_errors(struct snapshot *s, const struct report_csv_run *run)
 {
     for (size_t i = 0; i < run->n_failures; i++) {
-        const struct rcsv_failure_row *f = &run->failures[i];
+        const struct report_csv_failure_row *f = &run->failures[i];
         int32_t ep = endpoint_index(s, f->method, f->name);
         if (ep < 0 || s->n_errors >= SNAP_MAX_ERRORS) {
             s->errors_dropped += f->count;
@@ -235,7 +100,7 @@ static void fill_errors(struct snapshot *s, const struct rcsv_run *run)
 
 /* ---- history: points, timeline, steady start ----------------------------------------------- */
 
-static const struct rcsv_history_row *next_total(const struct rcsv_run *run, size_t *i)
+static const struct report_csv_history_row *next_total(const struct report_csv_run *run, size_t *i)
 {
     while (*i < run->n_history && run->history[*i].entry != -1)
         (*i)++;
@@ -247,9 +112,9 @@ static const struct rcsv_history_row *next_total(const struct rcsv_run *run, siz
  * shows its last count for one step and the stopping second at most, so it has no steady
  * window (0 then), as the engine says live. */
 #define STEADY_ROWS 3
-static uint32_t peak_users(const struct rcsv_run *run, int64_t *steady_at)
+static uint32_t peak_users(const struct report_csv_run *run, int64_t *steady_at)
 {
-    const struct rcsv_history_row *h;
+    const struct report_csv_history_row *h;
     uint32_t peak = 0, held = 0;
     int64_t first = 0;
     size_t i = 0;
@@ -272,7 +137,7 @@ static uint32_t peak_users(const struct rcsv_run *run, int64_t *steady_at)
     return peak;
 }
 
-static void point_of(struct snap_point *p, const struct rcsv_history_row *h, int64_t second)
+static void point_of(struct snap_point *p, const struct report_csv_history_row *h, int64_t second)
 {
     bool none = h->pct_na & 1u;
 
@@ -291,7 +156,8 @@ static uint32_t clamp32(uint64_t v)
 
 /* Seconds that row h covers: since the previous row (1 for the first; a pause longer than
  * MAX_GAP_FILL becomes one point rather than hours of spread counts); 0: the same second. */
-static int64_t row_span(const struct rcsv_history_row *h, const struct rcsv_history_row *prev)
+static int64_t row_span(const struct report_csv_history_row *h,
+                        const struct report_csv_history_row *prev)
 {
     int64_t gap = prev ? h->timestamp - prev->timestamp : 1;
     return gap > MAX_GAP_FILL ? 1 : gap;
@@ -299,8 +165,8 @@ static int64_t row_span(const struct rcsv_history_row *h, const struct rcsv_hist
 
 /* Row h's count differences spread over the seconds it covers, one point per second (second =
  * timestamp - 1 for the newest). With r->points NULL, only counts them. */
-static void add_points(struct rcsv_report *r, const struct rcsv_history_row *h,
-                       const struct rcsv_history_row *prev)
+static void add_points(struct report_estimate *r, const struct report_csv_history_row *h,
+                       const struct report_csv_history_row *prev)
 {
     uint64_t req = prev && h->requests > prev->requests ? h->requests - prev->requests
                    : prev ? 0 : h->requests;
@@ -330,9 +196,9 @@ static void add_points(struct rcsv_report *r, const struct rcsv_history_row *h,
 }
 
 /* The Aggregated rows in time order (a row older than the previous one is skipped). */
-static void walk_points(struct rcsv_report *r, const struct rcsv_run *run)
+static void walk_points(struct report_estimate *r, const struct report_csv_run *run)
 {
-    const struct rcsv_history_row *h, *prev = NULL;
+    const struct report_csv_history_row *h, *prev = NULL;
     size_t i = 0;
 
     while ((h = next_total(run, &i)))
@@ -343,7 +209,7 @@ static void walk_points(struct rcsv_report *r, const struct rcsv_run *run)
 }
 
 /* Count first, then fill: the gaps decide how many points there are. */
-static int build_points(struct rcsv_report *r, const struct rcsv_run *run)
+static int build_points(struct report_estimate *r, const struct report_csv_run *run)
 {
     size_t n;
 
@@ -358,8 +224,8 @@ static int build_points(struct rcsv_report *r, const struct rcsv_run *run)
     return r->n_points == n ? 0 : -1;
 }
 
-static void add_ramp(struct rcsv_report *r, const struct rcsv_history_row *from,
-                     const struct rcsv_history_row *to)
+static void add_ramp(struct report_estimate *r, const struct report_csv_history_row *from,
+                     const struct report_csv_history_row *to)
 {
     struct snap_event *ev;
 
@@ -374,13 +240,13 @@ static void add_ramp(struct rcsv_report *r, const struct rcsv_history_row *from,
 }
 
 /* A ramp: consecutive rows whose user count moves in one direction. */
-static int build_timeline(struct rcsv_report *r, const struct rcsv_run *run)
+static int build_timeline(struct report_estimate *r, const struct report_csv_run *run)
 {
-    const struct rcsv_history_row *h, *start = NULL, *prev = NULL;
+    const struct report_csv_history_row *h, *start = NULL, *prev = NULL;
     size_t i = 0;
     int dir = 0;
 
-    struct rcsv_history_row before = {0};   /* no user before the first row */
+    struct report_csv_history_row before = {0};   /* no user before the first row */
 
     if (!(r->events = calloc(MAX_TIMELINE, sizeof *r->events)))
         return -1;
@@ -402,11 +268,11 @@ static int build_timeline(struct rcsv_report *r, const struct rcsv_run *run)
     return 0;
 }
 
-static void history_times(struct snapshot *s, const struct rcsv_run *run,
-                          const struct rcsv_report *r)
+static void history_times(struct snapshot *s, const struct report_csv_run *run,
+                          const struct report_estimate *r)
 {
     size_t i = 0;
-    const struct rcsv_history_row *first = next_total(run, &i), *last = first, *h;
+    const struct report_csv_history_row *first = next_total(run, &i), *last = first, *h;
     int64_t at_peak;
 
     while ((h = next_total(run, &i)))
@@ -424,12 +290,12 @@ static void history_times(struct snapshot *s, const struct rcsv_run *run,
 /* ---- targets on CSV numbers ----------------------------------------------------------------- */
 
 struct entry_ref {
-    const struct rcsv_stats_row *row;   /* stats.csv */
+    const struct report_csv_stats_row *row;   /* stats.csv */
     int32_t entry;                      /* history rows' entry: -1 Aggregated */
     char label[SNAP_NAME_MAX + 16];
 };
 
-static bool find_target_entry(const struct rcsv_run *run, const struct scenario *scn,
+static bool find_target_entry(const struct report_csv_run *run, const struct scenario *scn,
                               const struct target_def *d, struct entry_ref *e, char *why,
                               size_t n)
 {
@@ -462,7 +328,7 @@ static bool pct_index(double pct, int *k)
 }
 
 /* The run window: stats.csv as written. */
-static bool run_value(const struct target_def *d, const struct rcsv_stats_row *r, double *v,
+static bool run_value(const struct target_def *d, const struct report_csv_stats_row *r, double *v,
                       char *why, size_t n)
 {
     int k;
@@ -474,12 +340,7 @@ static bool run_value(const struct target_def *d, const struct rcsv_stats_row *r
         return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (r->requests == 0)
-            return false;
-        *v = (double)r->failures / (double)r->requests;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
+        return targets_rate(d, r->failures, r->requests, v);
     case TARGET_AVERAGE:
         *v = r->avg;
         return r->requests > 0 && r->max > 0;
@@ -502,16 +363,16 @@ static bool run_value(const struct target_def *d, const struct rcsv_stats_row *r
 
 /* The rows of one entry in [from, to] of run->history (indices of the first and last). */
 struct window {
-    const struct rcsv_history_row *base;    /* the counts before the window; NULL: zero */
-    const struct rcsv_history_row *end;
+    const struct report_csv_history_row *base;    /* the counts before the window; NULL: zero */
+    const struct report_csv_history_row *end;
     double base_time, seconds;
     bool cumulative;                        /* percentile cells since the start */
 };
 
-static const struct rcsv_history_row *last_row_before(const struct rcsv_run *run,
+static const struct report_csv_history_row *last_row_before(const struct report_csv_run *run,
                                                       int32_t entry, double t)
 {
-    const struct rcsv_history_row *found = NULL;
+    const struct report_csv_history_row *found = NULL;
 
     for (size_t i = 0; i < run->n_history; i++)
         if (run->history[i].entry == entry && (double)run->history[i].timestamp <= t)
@@ -519,10 +380,10 @@ static const struct rcsv_history_row *last_row_before(const struct rcsv_run *run
     return found;
 }
 
-static bool window_of(const struct rcsv_run *run, const struct target_def *d, int32_t entry,
+static bool window_of(const struct report_csv_run *run, const struct target_def *d, int32_t entry,
                       struct window *w, char *why, size_t n)
 {
-    const struct rcsv_history_row *first = NULL;
+    const struct report_csv_history_row *first = NULL;
     int64_t at_peak;
     double t0;
 
@@ -560,7 +421,7 @@ static bool window_of(const struct rcsv_run *run, const struct target_def *d, in
     return w->seconds >= 1.0;
 }
 
-static bool cells_usable(const struct rcsv_history_row *h, bool cumulative)
+static bool cells_usable(const struct report_csv_history_row *h, bool cumulative)
 {
     for (int k = 0; k < SNAP_PCT_COUNT; k++)
         if (!(h->pct_na >> k & 1u) && (cumulative || h->pct[k] > 0))
@@ -571,38 +432,39 @@ static bool cells_usable(const struct rcsv_history_row *h, bool cumulative)
 /* A percentile over the window from the rows' cells. Cumulative cells: the end row's
  * distribution minus the base row's, weighted by their counts. Window cells (~10 s each):
  * rows going back from the end, at least 10 s apart (further apart in long windows, so at
- * most EST_MAX_MIX), each weighted by the requests since the previous one taken. */
-static bool window_quantile(const struct rcsv_run *run, int32_t entry, const struct window *w,
+ * most CDF_MAX_MIX), each weighted by the requests since the previous one taken. */
+static bool window_quantile(const struct report_csv_run *run, int32_t entry, const struct window *w,
                             double p, double *v)
 {
-    struct est_cdf c[EST_MAX_MIX];
-    double wt[EST_MAX_MIX], step;
+    struct cdf c[CDF_MAX_MIX];
+    double wt[CDF_MAX_MIX], step;
     int n = 0;
-    const struct rcsv_history_row *h = w->end;
+    const struct report_csv_history_row *h = w->end;
 
     if (w->cumulative) {
-        if (est_cdf_from_cells(&c[n], h->pct, h->pct_na, h->min, h->max))
+        if (cdf_from_cells(&c[n], h->pct, h->pct_na, h->min, h->max))
             wt[n++] = (double)h->requests;
         if (w->base && w->base->requests &&
-            est_cdf_from_cells(&c[n], w->base->pct, w->base->pct_na, w->base->min,
-                               w->base->max))
+            cdf_from_cells(&c[n], w->base->pct, w->base->pct_na, w->base->min,
+                                           w->base->max))
             wt[n++] = -(double)w->base->requests;
-        return n > 0 && est_mix_quantile(c, wt, n, p, v);
+        return n > 0 && cdf_mix_quantile(c, wt, n, p, v);
     }
-    step = fmax(WINDOW_ROW_SECONDS, w->seconds / EST_MAX_MIX);
-    while (h && n < EST_MAX_MIX && (double)h->timestamp > w->base_time) {
-        const struct rcsv_history_row *before =
+    step = fmax(WINDOW_ROW_SECONDS, w->seconds / CDF_MAX_MIX);
+    while (h && n < CDF_MAX_MIX && (double)h->timestamp > w->base_time) {
+        const struct report_csv_history_row *before =
             last_row_before(run, entry, fmax((double)h->timestamp - step, w->base_time));
         uint64_t base_req = before ? before->requests : 0;
         if (cells_usable(h, false) && h->requests > base_req &&
-            est_cdf_from_cells(&c[n], h->pct, h->pct_na, h->min, NAN))
+            cdf_from_cells(&c[n], h->pct, h->pct_na, h->min, NAN))
             wt[n++] = (double)(h->requests - base_req);
         h = before;
     }
-    return n > 0 && est_mix_quantile(c, wt, n, p, v);
+    return n > 0 && cdf_mix_quantile(c, wt, n, p, v);
 }
 
-static bool window_value(const struct rcsv_run *run, const struct target_def *d, int32_t entry,
+static bool window_value(const struct report_csv_run *run, const struct target_def *d,
+                         int32_t entry,
                          double *v, bool *estimated, char *why, size_t n)
 {
     struct window w;
@@ -620,12 +482,7 @@ static bool window_value(const struct rcsv_run *run, const struct target_def *d,
         return true;
     case TARGET_SUCCESS_RATE:
     case TARGET_FAILURE_RATE:
-        if (req == 0)
-            return false;
-        *v = (double)(w.end->failures - base_fail) / (double)req;
-        if (d->metric == TARGET_SUCCESS_RATE)
-            *v = 1.0 - *v;
-        return true;
+        return targets_rate(d, w.end->failures - base_fail, req, v);
     case TARGET_AVERAGE:
         *v = (w.end->avg * (double)w.end->requests -
               (w.base ? w.base->avg * (double)w.base->requests : 0)) / (double)(req ? req : 1);
@@ -638,9 +495,9 @@ static bool window_value(const struct rcsv_run *run, const struct target_def *d,
     }
 }
 
-bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
-                       const struct target_def *d, double *value, bool *estimated,
-                       char *why, size_t whylen)
+bool report_estimate_target_value(const struct report_csv_run *run, const struct scenario *scn,
+                                  const struct target_def *d, double *value, bool *estimated,
+                                  char *why, size_t whylen)
 {
     struct entry_ref e;
     char scratch[160];
@@ -661,7 +518,7 @@ bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
 /* Throughput targets describe the scenario's own load (as the engine judges them): when the
  * history held a peak other than the scenario's (its users, or its stages' highest), they are
  * not judged. A peak never held is a ramp-up cut short: judged (and without a steady window). */
-static bool same_load(const struct rcsv_run *run, const struct scenario *scn, char *why,
+static bool same_load(const struct report_csv_run *run, const struct scenario *scn, char *why,
                       size_t n)
 {
     uint32_t want = scn->users ? scn->users : 1, peak;
@@ -677,7 +534,7 @@ static bool same_load(const struct rcsv_run *run, const struct scenario *scn, ch
     return false;
 }
 
-static void judge_targets(struct rcsv_report *r, const struct rcsv_run *run,
+static void judge_targets(struct report_estimate *r, const struct report_csv_run *run,
                           const struct scenario *scn)
 {
     struct snapshot *s = r->snap;
@@ -694,14 +551,14 @@ static void judge_targets(struct rcsv_report *r, const struct rcsv_run *run,
         snprintf(o->text, sizeof o->text, "%s", d->text);
         snprintf(o->endpoint, sizeof o->endpoint, "%s", d->endpoint_label ? d->endpoint_label
                  : "");
-        target_window_name(d, o->window, sizeof o->window);
+        targets_window_name(d, o->window, sizeof o->window);
         o->metric = (uint8_t)d->metric;
         o->lo = d->lo;
         o->hi = d->hi;
         o->abort_on_fail = d->abort_on_fail;
-        o->has_data = rcsv_target_value(run, scn, d, &o->value, &est, why, sizeof why);
-        o->status = (uint8_t)target_judge(d, o->has_data, o->value, o->detail,
-                                          sizeof o->detail);
+        o->has_data = report_estimate_target_value(run, scn, d, &o->value, &est, why, sizeof why);
+        o->status = (uint8_t)targets_judge(d, o->has_data, o->value, o->detail,
+                                           sizeof o->detail);
         if (!o->has_data)
             snprintf(o->detail, sizeof o->detail, "%.*s", (int)sizeof o->detail - 1, why);
         if (d->metric == TARGET_RPS && !judge_rps) {
@@ -719,8 +576,8 @@ static void basename_of(const char *prefix, char *out, size_t n)
     snprintf(out, n, "%s", b && b[1] ? b + 1 : prefix);
 }
 
-int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
-                      const char *prefix, struct rcsv_report *r, char *err, size_t errlen)
+int report_estimate_build(const struct report_csv_run *run, const struct scenario *scn,
+                          const char *prefix, struct report_estimate *r, char *err, size_t errlen)
 {
     struct snapshot *s;
 
@@ -728,7 +585,7 @@ int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
     if (!(s = r->snap = calloc(1, sizeof *s)) || build_points(r, run) < 0 ||
         build_timeline(r, run) < 0) {
         snprintf(err, errlen, "out of memory");
-        rcsv_report_free(r);
+        report_estimate_free(r);
         return -1;
     }
     if (scn && scn->name)
@@ -763,7 +620,7 @@ int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
     return 0;
 }
 
-void rcsv_report_free(struct rcsv_report *r)
+void report_estimate_free(struct report_estimate *r)
 {
     free(r->snap);
     free(r->points);

@@ -1,6 +1,8 @@
-/* report_html: the HTML report, one self-contained file: inline CSS (system fonts only),
- * inline SVG charts (report_svg.c), no script and no external reference, readable on screen
- * and on paper. Same content as the Markdown report. Main thread. */
+/* report_html: the HTML renderer of the report model (report_model.c), one self-contained
+ * file: inline CSS (system fonts only), inline SVG charts (report_svg.c), no script and no
+ * external reference, readable on screen and on paper. The headline becomes a header and cards
+ * (the summary section's numbers), each other section a <section> with its id and the notes
+ * the footer; the charts go where the model puts them. Main thread. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,44 +147,39 @@ static void esc_name(FILE *out, const char *s)
     }
 }
 
-static void html_head(FILE *out, const struct report_input *in)
+static void html_head(FILE *out, const struct report_model *m)
 {
-    const struct snapshot *s = in->snap;
-
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"hornet " HORNET_VERSION "\">\n<title>", out);
-    esc(out, s->scenario[0] ? s->scenario : "hornet run");
+    esc(out, m->head.title);
     fprintf(out, ": %s - hornet load test report</title>\n<style>\n%s</style>\n</head>\n"
-            "<body>\n<main>\n", in->passed ? "PASS" : "FAIL", css);
+            "<body>\n<main>\n", m->head.passed ? "PASS" : "FAIL", css);
 }
 
-static void html_header(FILE *out, const struct report_input *in, const struct report_facts *f)
+static void html_header(FILE *out, const struct report_model *m)
 {
-    const struct snapshot *s = in->snap;
-    char start[64], dur[64];
+    const struct report_headline *h = &m->head;
 
-    report_fmt_clock(f->start, start, sizeof start);
-    report_fmt_duration(f->duration, dur, sizeof dur);
     fputs("<header class=\"top\">\n<div>\n<p class=\"eyebrow\">Load test report</p>\n<h1>", out);
-    esc(out, s->scenario[0] ? s->scenario : "hornet run");
+    esc(out, h->title);
     fputs("</h1>\n<p class=\"sub\">", out);
-    if (in->scenario_path) {
+    if (m->in->scenario_path) {
         fputs("<span><code>", out);
-        esc(out, in->scenario_path);
+        esc(out, m->in->scenario_path);
         fputs("</code></span>", out);
     }
-    if (s->host[0]) {
+    if (m->in->snap->host[0]) {
         fputs("<span>", out);
-        esc(out, s->host);
+        esc(out, m->in->snap->host);
         fputs("</span>", out);
     }
-    fprintf(out, "<span>%s</span><span>%s%s</span></p>\n</div>\n", start, dur,
-            f->running ? " so far" : "");
-    fprintf(out, "<div class=\"verdict %s\"><b>%s</b><small>", in->passed ? "pass" : "fail",
-            in->passed ? "PASS" : "FAIL");
-    esc(out, f->summary);
-    fprintf(out, "%s</small></div>\n</header>\n", f->running ? " (run in progress)" : "");
+    fprintf(out, "<span>%s</span><span>%s%s</span></p>\n</div>\n", h->start, h->duration,
+            h->running ? " so far" : "");
+    fprintf(out, "<div class=\"verdict %s\"><b>%s</b><small>", h->passed ? "pass" : "fail",
+            h->passed ? "PASS" : "FAIL");
+    esc(out, h->summary);
+    fprintf(out, "%s</small></div>\n</header>\n", h->running ? " (run in progress)" : "");
 }
 
 static void card(FILE *out, const char *key, const char *value, const char *sub, bool bad)
@@ -194,146 +191,24 @@ static void card(FILE *out, const char *key, const char *value, const char *sub,
     fputs("</div>\n", out);
 }
 
-static void html_cards(FILE *out, const struct report_input *in, const struct report_facts *f)
+/* The summary section as cards: the headline's numbers. */
+static void html_cards(FILE *out, const struct report_model *m)
 {
-    const struct snap_stats *t = &in->snap->total;
-    double req = t->requests ? (double)t->requests : 1.0;
-    char v[8][32], share[48], exp[64];
+    const struct report_headline *h = &m->head;
+    char expected[64], share[64];
 
-    report_fmt_count(t->requests, v[0], sizeof v[0]);
-    report_fmt_rps(t->total_rps, v[1], sizeof v[1]);
-    report_fmt_count(t->failures, v[2], sizeof v[2]);
-    report_fmt_share((double)t->failures / req, share, sizeof share);
-    report_fmt_us(t->median_us, v[3], sizeof v[3]);
-    report_fmt_us(t->pct_us[SNAP_P95], v[4], sizeof v[4]);
-    report_fmt_us(t->pct_us[SNAP_P99], v[5], sizeof v[5]);
-    report_fmt_us(t->max_us, v[6], sizeof v[6]);
-    report_fmt_count(t->expected, v[7], sizeof v[7]);
-    snprintf(exp, sizeof exp, "%s%s", in->expected_unknown ? "expected: not recorded" : v[7],
-             in->expected_unknown ? "" : " expected");
-    if (!f->timed)
-        for (int i = 3; i < 7; i++)
-            snprintf(v[i], sizeof v[i], "n/a");
+    snprintf(expected, sizeof expected, "%s%s", h->expected ? h->expected
+             : "expected: not recorded", h->expected ? " expected" : "");
+    snprintf(share, sizeof share, "%s unexpected", h->failure_share);
     fputs("<div class=\"cards\">\n", out);
-    card(out, "Requests", v[0], exp, false);
-    card(out, "Throughput", v[1], "whole run", false);
-    strncat(share, " unexpected", sizeof share - strlen(share) - 1);
-    card(out, "Failures", v[2], share, t->failures > 0);
-    card(out, "Median", v[3], NULL, false);
-    card(out, "p95", v[4], NULL, false);
-    card(out, "p99", v[5], NULL, false);
-    card(out, "Max", v[6], NULL, false);
+    card(out, "Requests", h->requests, expected, false);
+    card(out, "Throughput", h->throughput, "whole run", false);
+    card(out, "Failures", h->failures, share, h->any_failure);
+    card(out, "Median", h->latency[0], NULL, false);
+    card(out, "p95", h->latency[2], NULL, false);
+    card(out, "p99", h->latency[3], NULL, false);
+    card(out, "Max", h->latency[4], NULL, false);
     fputs("</div>\n", out);
-}
-
-static void dl_item(FILE *out, const char *key, const char *value)
-{
-    fprintf(out, "<dt>%s</dt><dd>", key);
-    esc(out, value);
-    fputs("</dd>\n", out);
-}
-
-static void users_text(const struct report_input *in, const struct report_facts *f, char *out,
-                       size_t n)
-{
-    char rate[32];
-
-    report_fmt_rps(in->spawn_rate, rate, sizeof rate);
-    if (in->csv_prefix)
-        snprintf(out, n, "peak %u (history)", f->peak_users);
-    else if (in->use_stages)
-        snprintf(out, n, "%d stages, peak %u", in->snap->n_stages, f->peak_users);
-    else
-        snprintf(out, n, "%u at %s (peak %u)", in->users, rate, f->peak_users);
-}
-
-static void html_config(FILE *out, const struct report_input *in, const struct report_facts *f)
-{
-    const struct snapshot *s = in->snap;
-    char a[160], b[64], c[64];
-
-    fputs("<section id=\"configuration\">\n<h2>Run configuration</h2>\n<dl class=\"config\">\n",
-          out);
-    dl_item(out, "Scenario", s->scenario[0] ? s->scenario : "not recorded");
-    dl_item(out, "Host", s->host[0] ? s->host : "not recorded");
-    users_text(in, f, a, sizeof a);
-    dl_item(out, "Users", a);
-    report_fmt_duration(f->duration, b, sizeof b);
-    report_fmt_duration(in->run_time, c, sizeof c);
-    snprintf(a, sizeof a, "%s%s%s%s", b, in->run_time > 0 ? " (limit " : "",
-             in->run_time > 0 ? c : "", in->run_time > 0 ? ")" : "");
-    dl_item(out, "Duration", a);
-    report_fmt_clock(f->start, a, sizeof a);
-    dl_item(out, "Start", a);
-    report_fmt_clock(f->end, b, sizeof b);
-    dl_item(out, "End", f->running ? "still running" : b);
-    snprintf(a, sizeof a, "%d", s->threads);
-    dl_item(out, "Threads", s->threads > 0 ? a : "not recorded");
-    dl_item(out, "hornet", HORNET_VERSION);
-    if (in->scenario_path)
-        dl_item(out, "File", in->scenario_path);
-    if (f->reset) {
-        report_fmt_clock(s->start_time, a, sizeof a);
-        dl_item(out, "Stats from", a);
-    }
-    fputs("</dl>\n</section>\n", out);
-}
-
-static void target_row(FILE *out, const struct report_input *in, uint32_t i)
-{
-    const struct snap_target *t = &in->snap->targets[i];
-    const char *cls = report_status_class(t->status);
-    char actual[48], margin[64];
-
-    report_target_actual(t, actual, sizeof actual);
-    report_target_margin(t, margin, sizeof margin);
-    fputs("<tr><td>", out);
-    if (t->endpoint[0]) {
-        fputs("<code>", out);
-        esc_name(out, t->endpoint);
-        fputs("</code>", out);
-    } else {
-        fputs("All requests", out);
-    }
-    fputs("</td><td>", out);
-    esc(out, t->text);
-    fprintf(out, "</td><td>%s</td><td class=\"n\">%s%s</td><td class=\"margin %s\">",
-            t->window, (in->targets_estimated >> i & 1u) && t->has_data ? "&asymp; " : "",
-            actual, cls);
-    esc(out, margin);
-    fprintf(out, "</td><td><span class=\"pill %s\">%s</span></td></tr>\n", cls,
-            report_status_word(t->status));
-}
-
-static void html_assessment(FILE *out, const struct report_input *in)
-{
-    const struct snapshot *s = in->snap;
-
-    fputs("<section id=\"assessment\">\n<h2>Performance assessment</h2>\n", out);
-    if (s->n_targets == 0) {
-        fputs("<p>The scenario has no targets: the run passes when no request fails "
-              "unexpectedly.</p>\n</section>\n", out);
-        return;
-    }
-    fputs("<table>\n<thead><tr><th>Scope</th><th>Target</th><th>Window</th>"
-          "<th class=\"n\">Actual</th><th>Margin</th><th>Status</th></tr></thead>\n<tbody>\n",
-          out);
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        target_row(out, in, i);
-    fputs("</tbody>\n</table>\n<p class=\"note\">Windows: <i>run</i> is the whole run; "
-          "<i>steady</i> starts when the ramp-up first completed; <i>last N s</i> is the end "
-          "of the run. At risk: within 10% of a time or throughput bound, or more than 80% of "
-          "a failure budget used.", out);
-    if (in->targets_estimated)
-        fputs(" &asymp;: estimated from the history's percentile cells.", out);
-    for (uint32_t i = 0; i < s->n_targets; i++)
-        if (s->targets[i].status == TARGET_SKIPPED) {
-            fputs(" Not judged: a throughput target describes the scenario's own load, and this "
-                  "run had another (users or stages from the command line or the operator).",
-                  out);
-            break;
-        }
-    fputs("</p>\n</section>\n", out);
 }
 
 static void legend_item(FILE *out, const char *color, const char *label)
@@ -394,253 +269,200 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
     fputs("</div>\n</section>\n", out);
 }
 
-static void html_distribution(FILE *out, const struct report_input *in,
-                              const struct report_facts *f)
-{
-    const struct snap_stats *t = &in->snap->total;
-    uint64_t cum = 0;
-    char count[32], share[32], cshare[32];
+/* ---- the model's blocks --------------------------------------------------------------------- */
 
-    fputs("<section id=\"distribution\">\n<h2>Response-time distribution</h2>\n", out);
-    if (f->dist_total == 0) {
-        fputs("<p>No request with a response time.</p>\n</section>\n", out);
+static void html_run(FILE *out, enum report_style style, const char *text, uint8_t status)
+{
+    static const char *const open[] = {
+        [REPORT_EM] = "<i>", [REPORT_STRONG] = "<strong>", [REPORT_CODE] = "<code>",
+        [REPORT_NAME] = "<code>", [REPORT_PRE] = "<code class=\"pre\">",
+    };
+    static const char *const close[] = {
+        [REPORT_EM] = "</i>", [REPORT_STRONG] = "</strong>", [REPORT_CODE] = "</code>",
+        [REPORT_NAME] = "</code>", [REPORT_PRE] = "</code>",
+    };
+
+    switch (style) {
+    case REPORT_STATUS:
+        fprintf(out, "<span class=\"pill %s\">%s</span>", report_status_class(status), text);
+        return;
+    case REPORT_VERDICT:
+        fprintf(out, "<span class=\"pill %s\">%s</span>",
+                strcmp(text, "PASS") == 0 ? "pass" : "fail", text);
+        return;
+    case REPORT_APPROX:
+        fputs("&asymp;", out);
+        return;
+    case REPORT_EM:
+    case REPORT_STRONG:
+    case REPORT_CODE:
+    case REPORT_NAME:
+    case REPORT_PRE:
+        fputs(open[style], out);
+        if (style == REPORT_NAME)
+            esc_name(out, text);
+        else
+            esc(out, text);
+        fputs(close[style], out);
+        return;
+    default:                            /* text and prose */
+        esc(out, text);
+    }
+}
+
+static void html_runs(FILE *out, const struct report_para *p)
+{
+    for (uint8_t i = 0; i < p->n_runs; i++)
+        html_run(out, (enum report_style)p->runs[i].style, p->runs[i].text, 0);
+}
+
+static void html_cell(FILE *out, const struct report_cell *c, bool numeric)
+{
+    if (!c->text) {
+        fputs("<td></td>", out);
         return;
     }
-    fputs("<div class=\"dist\">\n<div>\n", out);
-    report_svg_distribution(out, in->snap, f);
-    fputs("</div>\n<table>\n<thead><tr><th>Response time</th><th class=\"n\">Requests</th>"
-          "<th class=\"n\">Share</th><th class=\"n\">Cumulative</th></tr></thead>\n<tbody>\n",
-          out);
-    for (int k = 0; k < SNAP_DIST_BUCKETS; k++) {
-        cum += t->dist[k];
-        report_fmt_count(t->dist[k], count, sizeof count);
-        report_fmt_share((double)t->dist[k] / (double)f->dist_total, share, sizeof share);
-        report_fmt_share((double)cum / (double)f->dist_total, cshare, sizeof cshare);
-        fprintf(out, "<tr><td>%s</td><td class=\"n\">%s%s</td><td class=\"n\">%s</td>"
-                "<td class=\"n\">%s</td></tr>\n", report_bucket_label(k),
-                in->dist_estimated ? "&asymp; " : "", count, share, cshare);
-    }
-    fputs("</tbody>\n</table>\n</div>\n", out);
-    if (in->dist_estimated)
-        fputs("<p class=\"note\">Estimated from the percentile cells of stats.csv: the files "
-              "hold percentiles, not counts per bucket.</p>\n", out);
-    fputs("</section>\n", out);
-}
-
-static void endpoint_row(FILE *out, const struct snap_stats *e, bool total, bool no_expected)
-{
-    uint64_t timed = e->requests - e->none_requests;
-    char c[4][32], v[5][32];
-
-    report_fmt_count(e->requests, c[0], sizeof c[0]);
-    report_fmt_count(e->failures, c[1], sizeof c[1]);
-    report_fmt_count(e->expected, c[2], sizeof c[2]);
-    report_fmt_rps(e->total_rps, c[3], sizeof c[3]);
-    report_fmt_us(e->median_us, v[0], sizeof v[0]);
-    report_fmt_ms(timed ? (double)e->total_us / (double)timed / 1000.0 : 0, v[1], sizeof v[1]);
-    report_fmt_us(e->pct_us[SNAP_P95], v[2], sizeof v[2]);
-    report_fmt_us(e->pct_us[SNAP_P99], v[3], sizeof v[3]);
-    report_fmt_us(e->max_us, v[4], sizeof v[4]);
-    if (!timed)
-        for (int i = 0; i < 5; i++)
-            snprintf(v[i], sizeof v[i], "n/a");
-    fprintf(out, "<tr%s><td>%s</td><td>", total ? " class=\"total\"" : "", e->method);
-    if (total) {
-        fputs("Aggregated", out);
-    } else {
-        fputs("<code>", out);
-        esc_name(out, e->name);
-        fputs("</code>", out);
-    }
-    fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
-            c[0], c[1], no_expected ? "n/a" : c[2]);
-    for (int i = 0; i < 5; i++)
-        fprintf(out, "<td class=\"n\">%s</td>", v[i]);
-    fprintf(out, "<td class=\"n\">%s</td></tr>\n", c[3]);
-}
-
-static void html_endpoints(FILE *out, const struct report_input *in,
-                           const struct report_facts *f)
-{
-    fputs("<section id=\"endpoints\">\n<h2>Endpoints</h2>\n<div class=\"scroll\">"
-          "<table class=\"compact\">\n<thead><tr><th>Method</th><th>Name</th>"
-          "<th class=\"n\">Requests</th><th class=\"n\">Failures</th>"
-          "<th class=\"n\">Expected</th><th class=\"n\">Median</th><th class=\"n\">Average</th>"
-          "<th class=\"n\">p95</th><th class=\"n\">p99</th><th class=\"n\">Max</th>"
-          "<th class=\"n\">Req/s</th></tr></thead>\n<tbody>\n", out);
-    for (unsigned i = 0; i < f->n_sorted; i++)
-        endpoint_row(out, f->sorted[i], false, in->expected_unknown);
-    endpoint_row(out, &in->snap->total, true, in->expected_unknown);
-    fputs("</tbody>\n</table></div>\n", out);
-    if (in->endpoints_dropped)
-        fprintf(out, "<p class=\"note\">%u more endpoints are in the files but not in this "
-                "table (at most %d).</p>\n", in->endpoints_dropped, SNAP_MAX_ENDPOINTS);
-    fputs("</section>\n", out);
-}
-
-static void error_rows(FILE *out, const struct snapshot *s, const struct report_facts *f,
-                       bool expected)
-{
-    char count[32], first[32], last[32];
-
-    fputs("<div class=\"scroll\"><table>\n<thead><tr><th>Endpoint</th><th>Error</th>"
-          "<th class=\"n\">Occurrences</th><th class=\"n\">First seen</th>"
-          "<th class=\"n\">Last seen</th></tr></thead>\n<tbody>\n", out);
-    for (uint32_t i = 0; i < s->n_errors && i < SNAP_MAX_ERRORS; i++) {
-        const struct snap_error *e = &s->errors[i];
-        if (e->expected != expected || e->endpoint >= s->n_endpoints)
-            continue;
-        report_fmt_count(e->count, count, sizeof count);
-        report_fmt_elapsed(e->first_seen - f->start, first, sizeof first);
-        report_fmt_elapsed(e->last_seen - f->start, last, sizeof last);
-        fprintf(out, "<tr><td><code>%s ", s->endpoints[e->endpoint].method);
-        esc_name(out, s->endpoints[e->endpoint].name);
-        fputs("</code></td><td>", out);
-        esc(out, e->text);
-        fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s%s</td>"
-                "<td class=\"n\">%s%s</td></tr>\n", count, e->first_seen > 0 ? "+" : "",
-                e->first_seen > 0 ? first : "", e->last_seen > 0 ? "+" : "",
-                e->last_seen > 0 ? last : "");
-    }
-    if (!expected && s->errors_dropped) {
-        report_fmt_count(s->errors_dropped, count, sizeof count);
-        fprintf(out, "<tr><td>(other)</td><td>not itemised: groups beyond the %d kept</td>"
-                "<td class=\"n\">%s</td><td></td><td></td></tr>\n", SNAP_MAX_ERRORS, count);
-    }
-    fputs("</tbody>\n</table></div>\n", out);
-}
-
-static void html_exceptions(FILE *out, const struct snapshot *s)
-{
-    char count[32];
-
-    fputs("<h3>Exceptions (errors outside requests)</h3>\n<table>\n<thead><tr>"
-          "<th class=\"n\">Count</th><th>Message</th><th>Where</th></tr></thead>\n<tbody>\n", out);
-    for (uint32_t i = 0; i < s->n_exceptions && i < SNAP_MAX_EXCEPTIONS; i++) {
-        report_fmt_count(s->exceptions[i].count, count, sizeof count);
-        fprintf(out, "<tr><td class=\"n\">%s</td><td>", count);
-        esc(out, s->exceptions[i].message);
-        fputs("</td><td><code class=\"pre\">", out);
-        esc(out, s->exceptions[i].where);
-        fputs("</code></td></tr>\n", out);
-    }
-    fputs("</tbody>\n</table>\n", out);
-}
-
-static void html_failures(FILE *out, const struct report_input *in,
-                          const struct report_facts *f)
-{
-    const struct snapshot *s = in->snap;
-
-    fputs("<section id=\"failures\">\n<h2>Failures</h2>\n<h3>Unexpected failures</h3>\n", out);
-    if (f->n_unexpected || s->errors_dropped)
-        error_rows(out, s, f, false);
+    if (c->tinted)
+        fprintf(out, "<td class=\"margin %s\">", report_status_class(c->status));
     else
-        fputs("<p>None.</p>\n", out);
-    fputs("<h3>Expected responses (counted as successes)</h3>\n", out);
-    if (in->expected_unknown)
-        fputs("<p>Not recorded in the CSV files.</p>\n", out);
-    else if (f->n_expected)
-        error_rows(out, s, f, true);
-    else
-        fputs("<p>None.</p>\n", out);
-    if (s->n_exceptions)
-        html_exceptions(out, s);
-    fputs("</section>\n", out);
+        fputs(numeric ? "<td class=\"n\">" : "<td>", out);
+    if (c->approx)
+        fputs("&asymp; ", out);
+    if (c->level == EVENT_ERROR || c->level == EVENT_WARN)
+        fprintf(out, "<span class=\"lvl-%s\">%s:</span> ",
+                c->level == EVENT_ERROR ? "error" : "warn",
+                c->level == EVENT_ERROR ? "Error" : "Warning");
+    html_run(out, (enum report_style)c->style, c->text, c->status);
+    if (c->code_suffix) {
+        fputs(" (<code>", out);
+        esc(out, c->code_suffix);
+        fputs("</code>)", out);
+    }
+    fputs("</td>", out);
 }
 
-static void html_timeline(FILE *out, const struct report_input *in,
-                          const struct report_facts *f)
+/* Key/value pairs as a definition list. */
+static void html_settings(FILE *out, const struct report_table *t)
 {
-    char at[32], clock[32];
+    fputs("<dl class=\"config\">\n", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const struct report_cell *row = &t->cells[r * t->n_cols];
 
-    fputs("<section id=\"timeline\">\n<h2>Timeline</h2>\n", out);
-    if (in->n_events == 0) {
-        fputs("<p>No event recorded.</p>\n</section>\n", out);
+        fprintf(out, "<dt>%s</dt><dd>", row[0].text);
+        esc(out, row[1].text);
+        if (row[1].code_suffix) {
+            fputs(" (<code>", out);
+            esc(out, row[1].code_suffix);
+            fputs("</code>)", out);
+        }
+        fputs("</dd>\n", out);
+    }
+    fputs("</dl>\n", out);
+}
+
+static void html_table(FILE *out, const struct report_table *t)
+{
+    if (t->settings) {
+        html_settings(out, t);
         return;
     }
-    fputs("<table class=\"timeline\">\n<thead><tr><th class=\"n\">Time</th><th>Clock</th>"
-          "<th>Source</th>"
-          "<th>Event</th></tr></thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < in->n_events; i++) {
-        const struct snap_event *ev = &in->events[i];
-        time_t secs = (time_t)floor(ev->time);
-        struct tm tm;
-        report_fmt_elapsed(ev->time - f->start, at, sizeof at);
-        if (!localtime_r(&secs, &tm) || !strftime(clock, sizeof clock, "%H:%M:%S", &tm))
-            snprintf(clock, sizeof clock, "?");
-        fprintf(out, "<tr><td class=\"n\">+%s</td><td>%s</td><td>%s</td><td>", at, clock,
-                report_event_source(ev->who));
-        if (ev->level != EVENT_INFO)
-            fprintf(out, "<span class=\"lvl-%s\">%s:</span> ",
-                    ev->level == EVENT_ERROR ? "error" : "warn",
-                    ev->level == EVENT_ERROR ? "Error" : "Warning");
-        esc(out, ev->text);
-        fputs("</td></tr>\n", out);
+    if (t->wide || t->scroll)
+        fputs("<div class=\"scroll\">", out);
+    fprintf(out, "<table%s>\n<thead><tr>", t->wide ? " class=\"compact\""
+            : t->timeline ? " class=\"timeline\"" : "");
+    for (uint8_t k = 0; k < t->n_cols; k++)
+        fprintf(out, "<th%s>%s</th>", t->numeric[k] != '-' ? " class=\"n\"" : "", t->heads[k]);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const struct report_cell *row = &t->cells[r * t->n_cols];
+
+        fputs(t->total_last && r + 1 == t->n_rows ? "<tr class=\"total\">" : "<tr>", out);
+        for (uint8_t k = 0; k < t->n_cols; k++)
+            html_cell(out, &row[k], t->numeric[k] != '-');
+        fputs("</tr>\n", out);
     }
-    fputs("</tbody>\n</table>\n</section>\n", out);
+    fputs(t->wide || t->scroll ? "</tbody>\n</table></div>\n" : "</tbody>\n</table>\n", out);
 }
 
-static void html_verdict(FILE *out, const struct report_input *in,
-                         const struct report_facts *f)
+static void html_block(FILE *out, const struct report_model *m, const struct report_block *b,
+                       bool reasons)
 {
-    fprintf(out, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p><span class=\"pill %s\">%s"
-            "</span> ", in->passed ? "pass" : "fail", in->passed ? "PASS" : "FAIL");
-    esc(out, f->summary);
-    fprintf(out, "%s.</p>\n", f->running ? " so far: the run was still going when this report "
-            "was made" : "");
-    if (f->n_reasons) {
-        fputs("<ul class=\"reasons\">\n", out);
-        for (unsigned i = 0; i < f->n_reasons; i++) {
+    switch (b->kind) {
+    case REPORT_PARA:
+        fputs(b->note ? "<p class=\"note\">" : "<p>", out);
+        html_runs(out, &b->para);
+        fputs("</p>\n", out);
+        break;
+    case REPORT_SUBHEAD:
+        fprintf(out, "<h3>%s</h3>\n", b->text);
+        break;
+    case REPORT_TABLE:
+        html_table(out, b->table);
+        break;
+    case REPORT_LIST:
+        fputs(reasons ? "<ul class=\"reasons\">\n" : "<ul>\n", out);
+        for (size_t i = 0; i < b->n_items; i++) {
             fputs("<li>", out);
-            esc(out, f->reasons[i]);
+            html_runs(out, &b->items[i]);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
+        break;
+    case REPORT_DIST_CHART:
+        fputs("<div class=\"dist\">\n<div>\n", out);
+        report_svg_distribution(out, m->in->snap, m->facts);
+        fputs("</div>\n", out);
+        break;
+    default:
+        break;
+    }
+}
+
+static void html_section(FILE *out, const struct report_model *m,
+                         const struct report_section *s)
+{
+    fprintf(out, "<section id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
+    for (size_t k = 0; k < s->n_blocks; k++) {
+        const struct report_block *b = &s->blocks[k];
+
+        html_block(out, m, b, true);
+        if (k > 0 && s->blocks[k - 1].kind == REPORT_DIST_CHART)
+            fputs("</div>\n", out);            /* the chart and its table side by side */
     }
     fputs("</section>\n", out);
 }
 
-static void html_notes(FILE *out, const struct report_input *in)
+static void html_footer(FILE *out, const struct report_model *m,
+                        const struct report_section *s)
 {
-    char when[64];
-
-    report_fmt_clock(in->generated_at > 0 ? in->generated_at : (double)time(NULL), when,
-                     sizeof when);
-    fprintf(out, "<footer>\nGenerated by hornet %s on %s.\n<ul>\n", HORNET_VERSION, when);
-    if (in->csv_prefix) {
-        fputs("<li>Rebuilt by <code>hornet report</code> from the CSV files <code>", out);
-        esc(out, in->csv_prefix);
-        fputs("_*.csv</code> (hornet's or Locust's format).</li>\n", out);
-    }
-    fprintf(out, "<li>Response-time chart: %s.</li>\n", report_pct_kind_text(in->pct_kind));
-    if (in->dist_estimated)
-        fputs("<li>The distribution is estimated: counts are interpolated linearly between the "
-              "percentile cells (minimum, 50%, 66%, ..., 99.99%, maximum).</li>\n", out);
-    if (in->expected_unknown)
-        fputs("<li>Expected responses are not in the CSV files: hornet counts them as "
-              "successes, Locust as failures.</li>\n", out);
-    for (size_t i = 0; i < in->n_notes; i++) {
-        fputs("<li>", out);
-        esc(out, in->notes[i]);
-        fputs("</li>\n", out);
-    }
-    fputs("</ul>\n</footer>\n", out);
+    fputs("<footer>\n", out);
+    for (size_t k = 0; k < s->n_blocks; k++)
+        html_block(out, m, &s->blocks[k], false);
+    fputs("</footer>\n", out);
 }
 
-void report_html_render(FILE *out, const struct report_input *in, const struct report_facts *f)
+void report_html_render(FILE *out, const struct report_model *m)
 {
-    html_head(out, in);
-    html_header(out, in, f);
-    html_cards(out, in, f);
-    html_assessment(out, in);
-    html_charts(out, in, f);
-    html_config(out, in, f);
-    html_distribution(out, in, f);
-    html_endpoints(out, in, f);
-    html_failures(out, in, f);
-    html_timeline(out, in, f);
-    html_verdict(out, in, f);
-    html_notes(out, in);
+    html_head(out, m);
+    for (size_t i = 0; i < m->n_sections; i++) {
+        const struct report_section *s = &m->sections[i];
+
+        switch (s->role) {
+        case REPORT_ROLE_TITLE:         /* the headline: the verdict, then the numbers */
+            html_header(out, m);
+            html_cards(out, m);
+            break;
+        case REPORT_ROLE_SUMMARY:       /* shown as the cards, under the header */
+            break;
+        case REPORT_ROLE_CHARTS:
+            html_charts(out, m->in, m->facts);
+            break;
+        case REPORT_ROLE_NOTES:
+            html_footer(out, m, s);
+            break;
+        default:
+            html_section(out, m, s);
+        }
+    }
     fputs("</main>\n</body>\n</html>\n", out);
 }

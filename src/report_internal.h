@@ -1,7 +1,8 @@
-/* report_internal: what the report modules share (report.c, report_md.c, report_html.c,
- * report_svg.c, report_csv.c, report_estimate.c, report_main.c) and what their tests reach:
- * the facts every format shows, text formatting, chart drawing, reading CSV files back and
- * estimating statistics from their cells. Not part of hornet's public API. */
+/* report_internal: what the report modules share (report.c, report_model.c, report_md.c,
+ * report_html.c, report_svg.c, report_csv.c, report_estimate.c, report_main.c) and what their
+ * tests reach: the facts every format shows, the section model both renderers walk, text
+ * formatting, chart drawing, reading CSV files back and estimating statistics from their
+ * cells. Not part of hornet's public API. */
 #ifndef HORNET_REPORT_INTERNAL_H
 #define HORNET_REPORT_INTERNAL_H
 
@@ -64,8 +65,6 @@ const char *report_bucket_label(int bucket);
 const char *report_status_word(uint8_t status);
 /* "pass", "risk", "fail", "pending", "skipped": CSS classes. */
 const char *report_status_class(uint8_t status);
-/* "All requests" or the endpoint label. */
-const char *report_target_scope(const struct snap_target *t);
 /* The target's value over its window in its unit ("612 ms", "99.20%", "52.3/s"), or "no data". */
 void report_target_actual(const struct snap_target *t, char *out, size_t n);
 /* How far the value is from its bound: "+22% over the bound", "41% of the bound",
@@ -77,12 +76,142 @@ const char *report_event_source(uint8_t who);
 /* What the p50/p95/p99 series mean, for a caption. */
 const char *report_pct_kind_text(enum report_pct_kind k);
 
-/* ---- Markdown and HTML bodies ----------------------------------------------------------- */
+/* ---- whole documents as strings (report.c; the tests compare them) ---------------------- */
 
-/* The whole Markdown / HTML document for in (facts computed from it) written to out. */
-void report_md_render(FILE *out, const struct report_input *in, const struct report_facts *f);
-void report_html_render(FILE *out, const struct report_input *in,
-                        const struct report_facts *f);
+/* The Markdown report as a malloc'd NUL-terminated string (length in *len, len may be NULL);
+ * the caller frees it. NULL on OOM. */
+char *report_markdown(const struct report_input *in, size_t *len);
+
+/* The HTML report, same contract as report_markdown. */
+char *report_html(const struct report_input *in, size_t *len);
+
+/* ---- the section model (report_model.c) -------------------------------------------------- */
+
+/* How a run of text is shown. */
+enum report_style {
+    REPORT_TEXT = 0,            /* plain text (from the run: escaped for every format) */
+    REPORT_PROSE,               /* hornet's own words, shown as written (Markdown does not
+                                   escape them: "~10 s" stays as is) */
+    REPORT_EM,                  /* emphasis */
+    REPORT_STRONG,              /* strong emphasis */
+    REPORT_CODE,                /* code (a command, a key, a file name) */
+    REPORT_NAME,                /* an endpoint's name: code that may wrap after / ? & */
+    REPORT_PRE,                 /* text whose line breaks matter (a traceback) */
+    REPORT_STATUS,              /* a target's status word; cell.status says which */
+    REPORT_VERDICT,             /* "PASS" or "FAIL" as a badge */
+    REPORT_APPROX,              /* the "approximately" sign (the run's text is unused) */
+};
+
+#define REPORT_MAX_RUNS 12
+struct report_run {
+    uint8_t style;              /* enum report_style */
+    const char *text;
+};
+
+/* A paragraph, or a list item: runs of styled text. */
+struct report_para {
+    struct report_run runs[REPORT_MAX_RUNS];
+    uint8_t n_runs;
+};
+
+struct report_cell {
+    const char *text;           /* NULL: nothing in this cell (not even an empty value) */
+    uint8_t style;              /* enum report_style */
+    uint8_t status;             /* enum target_status: REPORT_STATUS cells and tinted cells */
+    uint8_t level;              /* enum event_level: a warning or error is flagged as such */
+    bool approx;                /* an estimate: the "approximately" sign comes first */
+    bool tinted;                /* coloured by status (a target's margin) */
+    double bar;                 /* the row's share drawn as a bar (tables with bars) */
+    const char *code_suffix;    /* shown after the text as " (CODE)"; may be NULL */
+};
+
+struct report_table {
+    const char *const *heads;   /* NULL-terminated column titles */
+    const char *numeric;        /* per column: 'n' numeric (right-aligned), '-' text, 'w' a
+                                   moment in the run (+m:ss: right-aligned in HTML, left in
+                                   Markdown, where the signs line up) */
+    uint8_t n_cols;
+    size_t n_rows, n_cells;
+    struct report_cell *cells;  /* row-major, n_rows * n_cols */
+    bool total_last;            /* the last row is the total */
+    bool bars;                  /* each row's last cell carries a bar (Markdown draws it) */
+    bool settings;              /* key/value pairs (HTML: a definition list) */
+    bool wide;                  /* many columns: compact and scrollable */
+    bool scroll;                /* may need to scroll sideways */
+    bool timeline;              /* the timeline: its first columns do not wrap */
+};
+
+enum report_block_kind {
+    REPORT_PARA = 0,            /* para; note: a side remark */
+    REPORT_SUBHEAD,             /* text */
+    REPORT_TABLE,               /* table */
+    REPORT_LIST,                /* items */
+    REPORT_DIST_CHART,          /* where the HTML report draws the distribution (beside the
+                                   table that follows) */
+};
+
+struct report_block {
+    uint8_t kind;               /* enum report_block_kind */
+    bool note;
+    const char *text;
+    struct report_para para;
+    struct report_table *table;
+    struct report_para *items;
+    size_t n_items;
+};
+
+/* What a section is for: a renderer may show the special ones in its own way. */
+enum report_role {
+    REPORT_ROLE_BODY = 0,       /* a heading and its blocks */
+    REPORT_ROLE_TITLE,          /* the document's title and headline */
+    REPORT_ROLE_SUMMARY,        /* the run's key numbers (HTML: cards) */
+    REPORT_ROLE_CHARTS,         /* charts over time (HTML only; no blocks) */
+    REPORT_ROLE_NOTES,          /* notes at the end (HTML: the footer) */
+};
+
+#define REPORT_MAX_BLOCKS 12
+struct report_section {
+    const char *id;             /* stable: "configuration", "assessment", ... */
+    const char *title;
+    uint8_t role;               /* enum report_role */
+    struct report_block blocks[REPORT_MAX_BLOCKS];
+    size_t n_blocks;
+};
+
+/* The run's key numbers as shown (the HTML header and cards). */
+struct report_headline {
+    const char *title;          /* the scenario's name, or "hornet run" */
+    bool passed, running, any_failure;
+    const char *summary;        /* why: "4 of 4 targets met" */
+    const char *requests, *failures, *failure_share, *throughput, *start, *duration;
+    const char *expected;       /* NULL: not recorded */
+    const char *expected_share;
+    const char *latency[5];     /* median, average, p95, p99, max ("n/a" without timings) */
+};
+
+#define REPORT_MAX_SECTIONS 12
+struct report_model {
+    const struct report_input *in;
+    const struct report_facts *facts;
+    struct report_headline head;
+    struct report_section sections[REPORT_MAX_SECTIONS];
+    size_t n_sections;
+    void **owned;               /* the arena: what report_model_free frees */
+    size_t n_owned, cap_owned;
+    bool oom;
+};
+
+/* Build the report's model from in and its facts (both must outlive the model). -1 on OOM
+ * (nothing to free). */
+int report_model_build(struct report_model *m, const struct report_input *in,
+                       const struct report_facts *f);
+void report_model_free(struct report_model *m);
+
+/* ---- Markdown and HTML renderers --------------------------------------------------------- */
+
+/* The whole Markdown / HTML document of model m written to out. */
+void report_md_render(FILE *out, const struct report_model *m);
+void report_html_render(FILE *out, const struct report_model *m);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 
@@ -99,10 +228,10 @@ void report_svg_distribution(FILE *out, const struct snapshot *s,
 
 /* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
  * intervals; returns the step and the rounded-up top in *top. */
-double report_nice_step(double max, int max_ticks, double *top);
+double report_svg_nice_step(double max, int max_ticks, double *top);
 /* A time-axis step in seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6,
  * 12 h, 1 d) giving at most max_ticks intervals over span. */
-double report_time_step(double span, int max_ticks);
+double report_svg_time_step(double span, int max_ticks);
 
 /* Append text HTML-escaped (& < > " ') to out. */
 void report_html_escape(FILE *out, const char *text);
@@ -111,7 +240,7 @@ void report_html_escape(FILE *out, const char *text);
 
 /* One row of stats.csv (Aggregated: method ""). Times in ms as written; a percentile cell
  * "N/A" (or empty, or a missing column) sets its bit in pct_na. */
-struct rcsv_stats_row {
+struct report_csv_stats_row {
     char method[8];
     char name[SNAP_NAME_MAX];
     uint64_t requests, failures;
@@ -120,9 +249,9 @@ struct rcsv_stats_row {
     uint16_t pct_na;
 };
 
-/* One row of stats_history.csv. entry: index into rcsv_run.stats (-1: Aggregated, -2: a name
+/* One row of stats_history.csv. entry: index into report_csv_run.stats (-1: Aggregated, -2: a name
  * stats.csv does not have). */
-struct rcsv_history_row {
+struct report_csv_history_row {
     int64_t timestamp;
     uint32_t users;
     int32_t entry;
@@ -133,7 +262,7 @@ struct rcsv_history_row {
     double median, avg, min, max, avg_size;
 };
 
-struct rcsv_failure_row {
+struct report_csv_failure_row {
     char method[8];
     char name[SNAP_NAME_MAX];
     char error[SNAP_TEXT_MAX];
@@ -141,87 +270,51 @@ struct rcsv_failure_row {
     double first_seen, last_seen;       /* 0: no such column or empty */
 };
 
-struct rcsv_exception_row {
+struct report_csv_exception_row {
     uint64_t count;
     char message[SNAP_TEXT_MAX];
     char traceback[SNAP_TEXT_MAX];
 };
 
 /* A run read back from its CSV files. */
-struct rcsv_run {
-    struct rcsv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
+struct report_csv_run {
+    struct report_csv_stats_row *stats;       /* endpoints in file order, Aggregated apart */
     size_t n_stats;
-    struct rcsv_stats_row total;
+    struct report_csv_stats_row total;
     bool has_total;
-    struct rcsv_history_row *history;   /* every row, in file order */
+    struct report_csv_history_row *history;   /* every row, in file order */
     size_t n_history;
     bool has_history, full_history;     /* the file exists; it has per-endpoint rows */
-    struct rcsv_failure_row *failures;
+    struct report_csv_failure_row *failures;
     size_t n_failures;
     bool has_failures, failures_seen;   /* the file exists; it has First/Last Seen */
-    struct rcsv_exception_row *exceptions;
+    struct report_csv_exception_row *exceptions;
     size_t n_exceptions;
     bool has_exceptions;
 };
 
 /* Read PREFIX_stats.csv (required) and the other three files when they exist, one record at
  * a time. The history's Aggregated rows are kept; its per-endpoint rows (full history) only
- * with RCSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
+ * with REPORT_CSV_ENDPOINT_HISTORY (targets on an endpoint over a steady or last-N window need
  * them; a day of them is large). -1 with "FILE:LINE: reason" in err when a file cannot be
  * read or is not in Locust's format. */
-#define RCSV_ENDPOINT_HISTORY 1u
-int rcsv_read_run(const char *prefix, unsigned flags, struct rcsv_run *run, char *err,
-                  size_t errlen);
+#define REPORT_CSV_ENDPOINT_HISTORY 1u
+int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_run *run, char *err,
+                        size_t errlen);
 /* The same from texts (NULL: that file is missing); prefix names the files in messages. */
-int rcsv_parse_run(const char *stats, const char *history, const char *failures,
-                   const char *exceptions, const char *prefix, unsigned flags,
-                   struct rcsv_run *run, char *err, size_t errlen);
+int report_csv_parse_run(const char *stats, const char *history, const char *failures,
+                         const char *exceptions, const char *prefix, unsigned flags,
+                         struct report_csv_run *run, char *err, size_t errlen);
 /* Free what run holds and zero it. */
-void rcsv_free(struct rcsv_run *run);
-
-/* Split one CSV text into records of fields (Python csv rules: quotes, doubled quotes,
- * CRLF or LF, newlines inside quotes, a UTF-8 BOM skipped). Returns the number of records, or
- * -1 on OOM or an unterminated quote (its first line in *bad_line). fields[r] / counts[r] /
- * lines[r]: record r's fields, how many, and the 1-based line it starts on. Free with
- * rcsv_records_free. */
-struct rcsv_records {
-    char ***fields;
-    size_t *counts;
-    size_t *lines;
-    size_t n;
-};
-int rcsv_split(const char *text, struct rcsv_records *out, size_t *bad_line);
-/* Free what r holds and zero it. */
-void rcsv_records_free(struct rcsv_records *r);
+void report_csv_free(struct report_csv_run *run);
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
-double rcsv_parse_utc(const char *text);
+double report_csv_parse_utc(const char *text);
 
 /* ---- from CSV rows to a report (report_estimate.c) --------------------------------------- */
 
-/* A response-time distribution estimated from percentile cells: points (p, ms), p rising from
- * 0 (the minimum) to 1 (the maximum), values made non-decreasing. */
-#define EST_MAX_POINTS (SNAP_PCT_COUNT + 2)
-struct est_cdf {
-    int n;
-    double p[EST_MAX_POINTS], v[EST_MAX_POINTS];
-};
-/* From percentile cells (bits of na mark missing ones), the minimum and the maximum (either
- * may be NAN: not known). false when no cell is usable. */
-bool est_cdf_from_cells(struct est_cdf *c, const double *pct, uint16_t na, double min,
-                        double max);
-/* The share of requests at or below ms (linear between points). */
-double est_cdf_at(const struct est_cdf *c, double ms);
-/* The value at percentile p of a weighted mix of n (<= EST_MAX_MIX) distributions (weights may
- * be negative: the difference of two cumulative distributions), found on the union of their
- * points. false when the weights do not sum to more than 0. */
-#define EST_MAX_MIX 64
-bool est_mix_quantile(const struct est_cdf *c, const double *w, int n, double p, double *ms);
-/* Counts per distribution bucket for n requests following c: integers summing to n. */
-void est_dist(const struct est_cdf *c, uint64_t n, uint64_t dist[SNAP_DIST_BUCKETS]);
-
 /* What report_main builds from a run's files. */
-struct rcsv_report {
+struct report_estimate {
     struct snapshot *snap;              /* heap */
     struct snap_point *points;
     size_t n_points;
@@ -234,15 +327,16 @@ struct rcsv_report {
  * name and targets judged on the CSV numbers (run window: stats.csv; steady: from the first
  * history row at the peak user count; last N s: the history's last N seconds). The verdict
  * in out->in.passed follows verdict_passed. -1 on OOM. */
-int rcsv_build_report(const struct rcsv_run *run, const struct scenario *scn,
-                      const char *prefix, struct rcsv_report *out, char *err, size_t errlen);
+int report_estimate_build(const struct report_csv_run *run, const struct scenario *scn,
+                          const char *prefix, struct report_estimate *out, char *err,
+                          size_t errlen);
 /* Free what r holds and zero it. */
-void rcsv_report_free(struct rcsv_report *r);
+void report_estimate_free(struct report_estimate *r);
 
 /* The value of target d from the CSV rows (false: no data), with *estimated set when it
  * came from interpolating percentile cells; why (may be NULL) says what was missing. */
-bool rcsv_target_value(const struct rcsv_run *run, const struct scenario *scn,
-                       const struct target_def *d, double *value, bool *estimated,
-                       char *why, size_t whylen);
+bool report_estimate_target_value(const struct report_csv_run *run, const struct scenario *scn,
+                                  const struct target_def *d, double *value, bool *estimated,
+                                  char *why, size_t whylen);
 
 #endif

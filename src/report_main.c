@@ -1,4 +1,4 @@
-/* report_main: `hornet report PREFIX [--scenario FILE.json] [--md OUT.md] [--html OUT.html]`:
+/* report_main: `hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]`:
  * the reports of a run rebuilt from its CSV files (hornet's or Locust's), with the scenario's
  * targets judged on them when one is given. Main thread. */
 #include <stdio.h>
@@ -14,7 +14,7 @@ struct report_args {
 };
 
 static const char usage_text[] =
-    "Usage: hornet report PREFIX [--scenario FILE.json] [--md OUT.md] [--html OUT.html]\n"
+    "Usage: hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]\n"
     "\n"
     "Rebuild the Markdown and HTML reports of a run from its CSV files: PREFIX_stats.csv\n"
     "(required), PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv, as\n"
@@ -22,26 +22,52 @@ static const char usage_text[] =
     "\n"
     "  -f, --scenario FILE  judge this scenario's targets on the CSV numbers and print the\n"
     "                       verdict (run window: stats.csv; steady and last N s: the history)\n"
-    "  --md FILE            the Markdown report (default PREFIX_report.md)\n"
+    "  --report FILE        the Markdown report (default PREFIX_report.md), as hornet's\n"
+    "                       --report; --md FILE is the same\n"
     "  --html FILE          the HTML report (default PREFIX_report.html)\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 pass, 1 fail (a target failed or, without targets, a request failed),\n"
     "2 usage error, unreadable input or unwritable output.\n";
 
-/* "--name VALUE" or "--name=VALUE"; advances *i past what it used. */
-static int option_value(int argc, char **argv, int *i, const char *name, const char *alias,
+/* One option with a file name. */
+struct file_option {
+    const char *name, *alias;               /* alias may be NULL */
+};
+
+static const struct file_option file_options[3] = {
+    {"--scenario", "-f"}, {"--report", "--md"}, {"--html", NULL},
+};
+
+/* Does a ("--name" or "--name=VALUE") name option o? *value: what follows '=', else NULL. */
+static bool names_option(const char *a, const struct file_option *o, const char **value)
+{
+    const char *names[2] = {o->name, o->alias};
+
+    for (int k = 0; k < 2 && names[k]; k++) {
+        size_t n = strlen(names[k]);
+
+        if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) {
+            *value = a[n] == '=' ? a + n + 1 : NULL;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "--name VALUE" or "--name=VALUE" of option o; advances *i past what it used. 1: used; 0:
+ * another option; -1: no value (said on stderr). */
+static int option_value(int argc, char **argv, int *i, const struct file_option *o,
                         const char **out)
 {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
+    const char *a = argv[*i], *attached;
 
-    if (strncmp(a, name, n) == 0 && a[n] == '=') {
-        *out = a + n + 1;
+    if (!names_option(a, o, &attached))
+        return 0;
+    if (attached) {
+        *out = attached;
         return 1;
     }
-    if (strcmp(a, name) != 0 && !(alias && strcmp(a, alias) == 0))
-        return 0;
     if (*i + 1 >= argc) {
         fprintf(stderr, "hornet report: %s: expected a file name\n", a);
         return -1;
@@ -52,8 +78,6 @@ static int option_value(int argc, char **argv, int *i, const char *name, const c
 
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-    static const char *const names[3] = {"--scenario", "--md", "--html"};
-
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char **slot[3] = {&a->scenario, &a->md, &a->html};
@@ -63,7 +87,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
             return 0;
         }
         for (int k = 0; k < 3 && !used; k++)
-            if ((used = option_value(argc, argv, &i, names[k], k ? NULL : "-f", slot[k])) < 0)
+            if ((used = option_value(argc, argv, &i, &file_options[k], slot[k])) < 0)
                 return -1;
         if (used)
             continue;
@@ -88,7 +112,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 }
 
 /* Sentences about what the files did not have, for the reports' notes. */
-static size_t missing_notes(const struct rcsv_run *run, const char *prefix, char notes[][600])
+static size_t missing_notes(const struct report_csv_run *run, const char *prefix, char notes[][600])
 {
     size_t n = 0;
 
@@ -122,7 +146,7 @@ static int write_reports(const struct report_input *in, const struct report_args
     return 0;
 }
 
-static void print_verdict(const struct rcsv_report *r)
+static void print_verdict(const struct report_estimate *r)
 {
     const struct snapshot *s = r->snap;
 
@@ -135,14 +159,14 @@ static void print_verdict(const struct rcsv_report *r)
            s->total.failures == 1 ? "" : "s", (unsigned long long)s->total.requests);
 }
 
-static int rebuild(const struct report_args *a, struct rcsv_run *run, struct scenario *scn)
+static int rebuild(const struct report_args *a, struct report_csv_run *run, struct scenario *scn)
 {
-    struct rcsv_report r;
+    struct report_estimate r;
     char err[1024], notes[3][600];
     const char *note_ptrs[3];
     int rc = 2;
 
-    if (rcsv_build_report(run, scn, a->prefix, &r, err, sizeof err) < 0) {
+    if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
@@ -155,7 +179,7 @@ static int rebuild(const struct report_args *a, struct rcsv_run *run, struct sce
         print_verdict(&r);
         rc = r.in.passed ? 0 : 1;
     }
-    rcsv_report_free(&r);
+    report_estimate_free(&r);
     return rc;
 }
 
@@ -171,7 +195,7 @@ static bool needs_endpoint_history(const struct scenario *scn)
 int report_main(int argc, char **argv)
 {
     struct report_args a;
-    struct rcsv_run run;
+    struct report_csv_run run;
     struct scenario *scn = NULL;
     char err[1024];
     int rc;
@@ -186,14 +210,15 @@ int report_main(int argc, char **argv)
         fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
-    if (rcsv_read_run(a.prefix, needs_endpoint_history(scn) ? RCSV_ENDPOINT_HISTORY : 0, &run,
-                      err, sizeof err) < 0) {
+    if (report_csv_read_run(a.prefix,
+                            needs_endpoint_history(scn) ? REPORT_CSV_ENDPOINT_HISTORY : 0, &run,
+                            err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
         scenario_free(scn);
         return 2;
     }
     rc = rebuild(&a, &run, scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
     scenario_free(scn);
     return rc;
 }

@@ -55,7 +55,7 @@ static double fy(const struct frame *fr, double y)
     return fr->bottom - (y - fr->y0) / span * (fr->bottom - fr->top);
 }
 
-double report_nice_step(double max, int max_ticks, double *top)
+double report_svg_nice_step(double max, int max_ticks, double *top)
 {
     static const double mult[] = {1, 2, 2.5, 5, 10};
     double raw, mag, step = 1;
@@ -74,7 +74,7 @@ double report_nice_step(double max, int max_ticks, double *top)
     return step;
 }
 
-double report_time_step(double span, int max_ticks)
+double report_svg_time_step(double span, int max_ticks)
 {
     static const double steps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
                                    7200, 10800, 21600, 43200, 86400};
@@ -174,7 +174,7 @@ static void frame_init(struct frame *fr, double height, double x1)
 
 static void time_axis(FILE *out, const struct frame *fr)
 {
-    double step = report_time_step(fr->x1 - fr->x0, 10);
+    double step = report_svg_time_step(fr->x1 - fr->x0, 10);
     char label[32];
 
     fprintf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
@@ -378,7 +378,7 @@ void report_svg_throughput(FILE *out, const struct report_input *in,
     frame_init(&fr, VIEW_H, f->duration > 0 ? f->duration : c.x[c.n - 1] + c.width / 2);
     ymax = max_of(c.rps, c.n);
     ymax = rps_top(s, ymax, ymax);
-    step = report_nice_step(ymax * 1.05, 5, &top);
+    step = report_svg_nice_step(ymax * 1.05, 5, &top);
     fr.y1 = top;
     svg_open(out, "Requests and failures per second over time", VIEW_H);
     value_axis(out, &fr, step, fmt_count_axis, "requests/s");
@@ -462,7 +462,7 @@ void report_svg_latency(FILE *out, const struct report_input *in, const struct r
         fr.y0 = floor(log10(lo));
         fr.y1 = ceil(log10(hi) - 1e-9);
     } else {
-        step = report_nice_step(hi * 1.05, 5, &top);
+        step = report_svg_nice_step(hi * 1.05, 5, &top);
         fr.y1 = top;
     }
     *log_axis = fr.log;
@@ -491,7 +491,7 @@ void report_svg_users(FILE *out, const struct report_input *in, const struct rep
         return;
     }
     frame_init(&fr, h, f->duration > 0 ? f->duration : c.x[c.n - 1] + c.width / 2);
-    step = report_nice_step(max_of(c.users, c.n) * 1.05 + 0.5, 4, &top);
+    step = report_svg_nice_step(max_of(c.users, c.n) * 1.05 + 0.5, 4, &top);
     if (step < 1 || step != floor(step)) {      /* whole users only */
         step = ceil(step);
         top = ceil(top / step) * step;

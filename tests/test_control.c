@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "control.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 
 #define T0 1700000000.0         /* the fake clock's start: a unix time, as the engine's */
 

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "csv_internal.h"
 #include "log.h"
 #include "fixtures/golden/snapshot_fixture.h"
 

@@ -24,8 +24,10 @@
 #include "options.h"
 #include "run.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "waits.h"
 #include "target/target.h"
+#include "target/target_internal.h"
 #include "verdict.h"
 
 /* ---- the curl_multi_add_handle seam ---------------------------------------------------------- */

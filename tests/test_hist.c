@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "hist.h"
+#include "hist_internal.h"
 #include "snapshot.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */

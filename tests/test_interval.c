@@ -16,7 +16,7 @@ static const char *text_of(int kind, int code, int aux, const char *text)
 
     if (text)
         snprintf(e.text, sizeof e.text, "%s", text);
-    outcome_format(&e, out, sizeof out);
+    interval_outcome_format(&e, out, sizeof out);
     return out;
 }
 

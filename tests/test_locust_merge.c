@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include "hist.h"
+#include "hist_internal.h"
 #include "locust_fixture.h"
 #include "locust_merge.h"
 #include "locust_msg.h"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "log.h"
+#include "log_internal.h"
 
 #define THREADS 8
 #define LINES_PER_THREAD 400

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "options.h"
+#include "options_internal.h"
 
 #define MAX_ARGS 32
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include "ramp.h"
+#include "ramp_internal.h"
 
 /* Drive the ramp with a clock ticking every dt; returns when the target was reached. */
 static double run_until_target(struct ramp *r, double start, double dt, uint32_t *steps)

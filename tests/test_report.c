@@ -634,15 +634,15 @@ static void test_axis_steps(void **state)
     double top;
 
     (void)state;
-    assert_true(report_nice_step(95.0, 5, &top) == 20.0 && top == 100.0);
-    assert_true(report_nice_step(11.0, 5, &top) == 2.5 && top == 12.5);
-    assert_true(report_nice_step(0.0, 5, &top) == 0.2 && top == 1.0);   /* no data: 0..1 */
-    assert_true(report_nice_step(12000, 5, &top) == 2500 && top == 12500);
-    assert_true(report_time_step(15, 10) == 2);
-    assert_true(report_time_step(300, 10) == 30);
-    assert_true(report_time_step(3600, 10) == 600);
-    assert_true(report_time_step(20000, 10) == 3600);
-    assert_true(report_time_step(30 * 86400.0, 10) == 3 * 86400.0);
+    assert_true(report_svg_nice_step(95.0, 5, &top) == 20.0 && top == 100.0);
+    assert_true(report_svg_nice_step(11.0, 5, &top) == 2.5 && top == 12.5);
+    assert_true(report_svg_nice_step(0.0, 5, &top) == 0.2 && top == 1.0);   /* no data: 0..1 */
+    assert_true(report_svg_nice_step(12000, 5, &top) == 2500 && top == 12500);
+    assert_true(report_svg_time_step(15, 10) == 2);
+    assert_true(report_svg_time_step(300, 10) == 30);
+    assert_true(report_svg_time_step(3600, 10) == 600);
+    assert_true(report_svg_time_step(20000, 10) == 3600);
+    assert_true(report_svg_time_step(30 * 86400.0, 10) == 3 * 86400.0);
 }
 
 static void test_target_margins(void **state)

@@ -1,5 +1,5 @@
 /* Tests of reports rebuilt from CSV files (report_csv.c, report_estimate.c, report_main.c):
- * Python-csv splitting, hornet's and Locust's real files parsed back exactly (counts, floats
+ * hornet's and Locust's real files parsed back exactly (counts, floats
  * as written, N/A, float medians, 4- and 6-column failures, tracebacks), broken files with
  * file:line messages, distributions estimated from percentile cells, points and timeline
  * from the history, targets judged on CSV numbers over each window, and `hornet report`'s
@@ -19,12 +19,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cdf.h"
+#include "cdf_internal.h"
 #include "report_internal.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 
 #define LOCUST "tests/fixtures/locust/"
 #define FIX "tests/fixtures/report/"
-#define EP RCSV_ENDPOINT_HISTORY             /* keep the history's per-endpoint rows */
+#define EP REPORT_CSV_ENDPOINT_HISTORY             /* keep the history's per-endpoint rows */
 
 static char *slurp(const char *path)
 {
@@ -68,61 +71,28 @@ static int teardown_tmp(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* ---- splitting ------------------------------------------------------------------------- */
-
-static void test_split_python_dialect(void **state)
-{
-    struct rcsv_records r;
-    size_t bad = 0;
-    const char *text = "\xEF\xBB\xBFh1,h2,h3\r\n"
-                       "a,\"b,c\",\"d \"\"q\"\"\"\r\n"
-                       "\"multi\nline\",,x\n"
-                       "last,\"\",\r\n";
-
-    (void)state;
-    assert_int_equal(rcsv_split(text, &r, &bad), 4);
-    assert_int_equal(r.counts[0], 3);
-    assert_string_equal(r.fields[0][0], "h1");          /* the BOM is skipped */
-    assert_string_equal(r.fields[1][1], "b,c");
-    assert_string_equal(r.fields[1][2], "d \"q\"");
-    assert_string_equal(r.fields[2][0], "multi\nline");
-    assert_string_equal(r.fields[2][1], "");
-    assert_string_equal(r.fields[2][2], "x");            /* LF alone ends a record too */
-    assert_int_equal(r.lines[2], 3);
-    assert_int_equal(r.lines[3], 5);                     /* after the quoted newline */
-    assert_int_equal(r.counts[3], 3);
-    assert_string_equal(r.fields[3][1], "");
-    assert_string_equal(r.fields[3][2], "");
-    rcsv_records_free(&r);
-
-    assert_int_equal(rcsv_split("a,b\r\nc,\"open\r\nnever closed\r\n", &r, &bad), -1);
-    assert_int_equal(bad, 2);
-    assert_int_equal(rcsv_split("", &r, &bad), 0);
-    rcsv_records_free(&r);
-}
-
 static void test_parse_utc(void **state)
 {
     (void)state;
-    assert_true(rcsv_parse_utc("1970-01-01T00:00:00Z") == 0.0);
-    assert_true(rcsv_parse_utc("2026-11-30T22:46:40Z") == 1796078800.0);
-    assert_true(rcsv_parse_utc("2000-02-29T12:00:01Z") == 951825601.0);
-    assert_true(rcsv_parse_utc("2026-11-30 22:46:40") < 0);
-    assert_true(rcsv_parse_utc("2026-13-01T00:00:00Z") < 0);
-    assert_true(rcsv_parse_utc("2026-11-30T22:46:40Zx") < 0);
+    assert_true(report_csv_parse_utc("1970-01-01T00:00:00Z") == 0.0);
+    assert_true(report_csv_parse_utc("2026-11-30T22:46:40Z") == 1796078800.0);
+    assert_true(report_csv_parse_utc("2000-02-29T12:00:01Z") == 951825601.0);
+    assert_true(report_csv_parse_utc("2026-11-30 22:46:40") < 0);
+    assert_true(report_csv_parse_utc("2026-13-01T00:00:00Z") < 0);
+    assert_true(report_csv_parse_utc("2026-11-30T22:46:40Zx") < 0);
 }
 
 /* ---- Locust's files ----------------------------------------------------------------------- */
 
 static void test_locust_run1_exact(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_stats, 3);
-    const struct rcsv_stats_row *r = &run.stats[0];
+    const struct report_csv_stats_row *r = &run.stats[0];
     assert_string_equal(r->method, "GET");
     assert_string_equal(r->name, "/");
     assert_int_equal(r->requests, 238);
@@ -142,16 +112,16 @@ static void test_locust_run1_exact(void **state)
     assert_int_equal(run.total.failures, 180);
     assert_true(run.total.avg_size == 516.444976076555);
     assert_true(run.total.fps == 16.359506892783568);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 static void test_locust_run1_history_failures(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(LOCUST "run1", EP, &run, err, sizeof err), 0);
     /* history with full history: endpoint rows, the first row all N/A */
     assert_true(run.has_history && run.full_history);
     assert_int_equal(run.history[0].entry, -1);
@@ -162,7 +132,7 @@ static void test_locust_run1_history_failures(void **state)
     assert_int_equal(run.history[2].entry, 1);
     assert_int_equal(run.history[3].entry, 2);
     assert_true(run.history[1].avg == 7.289461160004294 && run.history[1].avg_size == 646.0);
-    const struct rcsv_history_row *last = &run.history[run.n_history - 1];
+    const struct report_csv_history_row *last = &run.history[run.n_history - 1];
     assert_int_equal(last->entry, -1);
     assert_int_equal(last->requests, 378);
     assert_int_equal(last->failures, 159);
@@ -182,18 +152,19 @@ static void test_locust_run1_history_failures(void **state)
     assert_non_null(strstr(run.exceptions[0].traceback, "raise ValueError(\"deliberate "
                                                         "exception\")"));
     assert_memory_equal(run.exceptions[0].traceback, "...", 3);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 static void test_locust_na_float_medians(void **state)
 {
     char *idle = slurp(LOCUST "idle_stats.csv"), *slow = slurp(FIX "locust/slow_stats.csv");
     char *run2 = slurp(FIX "locust/run2_stats_history.csv");
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(idle, run2, NULL, NULL, "idle", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(idle, run2, NULL, NULL, "idle", EP, &run, err,
+                                          sizeof err), 0);
     assert_int_equal(run.n_stats, 0);
     assert_int_equal(run.total.requests, 0);
     assert_int_equal(run.total.pct_na, (1u << SNAP_PCT_COUNT) - 1);
@@ -201,16 +172,17 @@ static void test_locust_na_float_medians(void **state)
     assert_int_equal(run.n_history, 1);                 /* Locust lost the other rows */
     assert_false(run.full_history);
     assert_false(run.has_failures);
-    rcsv_free(&run);
+    report_csv_free(&run);
 
-    assert_int_equal(rcsv_parse_run(slow, NULL, NULL, NULL, "slow", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(slow, NULL, NULL, NULL, "slow", EP, &run, err,
+                                          sizeof err), 0);
     assert_true(run.stats[0].median == 150.0);
     assert_true(run.stats[1].median == 1237.0799600000169);
     assert_true(run.stats[1].min == run.stats[1].median);
     assert_true(run.stats[1].pct[SNAP_P50] == 1200.0);
     assert_true(run.total.median == 150.0);
     assert_false(run.has_history);
-    rcsv_free(&run);
+    report_csv_free(&run);
     free(idle);
     free(slow);
     free(run2);
@@ -221,11 +193,12 @@ static void test_locust_failures_variants(void **state)
     char *stats = slurp(LOCUST "dist_stats.csv"), *dist = slurp(FIX "locust/dist_failures.csv");
     char *seen = slurp(FIX "locust/seen_failures.csv"), *hist = slurp(LOCUST
                                                                       "dist_stats_history.csv");
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(stats, hist, dist, NULL, "dist", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(stats, hist, dist, NULL, "dist", EP, &run, err,
+                                          sizeof err), 0);
     assert_int_equal(run.n_failures, 1);
     /* 2.12's double repr: the quotes are part of the text */
     assert_string_equal(run.failures[0].error, "\"HTTPError('404 Client Error: File not found "
@@ -235,15 +208,16 @@ static void test_locust_failures_variants(void **state)
     assert_int_equal(run.n_history, 11);
     assert_int_equal(run.history[6].requests, 22);
     assert_true(run.history[6].pct[SNAP_P95] == 17.0);
-    rcsv_free(&run);
+    report_csv_free(&run);
 
-    assert_int_equal(rcsv_parse_run(stats, NULL, seen, NULL, "x", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(stats, NULL, seen, NULL, "x", EP, &run, err,
+                                          sizeof err), 0);
     assert_true(run.failures_seen);
     assert_true(run.failures[0].first_seen == 1796078800.0);
     assert_true(run.failures[0].last_seen == 1796078809.0);
     assert_true(run.failures[1].first_seen == 1796078801.0);
     assert_true(run.failures[1].last_seen == 0.0);       /* empty cell */
-    rcsv_free(&run);
+    report_csv_free(&run);
     free(stats);
     free(dist);
     free(seen);
@@ -254,11 +228,11 @@ static void test_locust_failures_variants(void **state)
 
 static void test_hornet_files_exact(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
     assert_int_equal(run.n_stats, 12);
     assert_string_equal(run.stats[3].name, "/api/v1/connectors/[plane]/publish/ [unknown "
                         "deployment]");
@@ -273,9 +247,9 @@ static void test_hornet_files_exact(void **state)
     assert_true(run.has_exceptions);
     assert_int_equal(run.n_exceptions, 0);
     assert_false(run.full_history);
-    rcsv_free(&run);
+    report_csv_free(&run);
 
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     assert_true(run.full_history);
     size_t aggregated = 0;
     for (size_t i = 0; i < run.n_history; i++) {
@@ -284,25 +258,25 @@ static void test_hornet_files_exact(void **state)
     }
     assert_int_equal(aggregated, 9);
     assert_int_equal(run.history[run.n_history - 1].requests, run.total.requests);
-    rcsv_free(&run);
+    report_csv_free(&run);
     /* without the flag: the Aggregated rows only, full history still recognised */
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", 0, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_full", 0, &run, err, sizeof err), 0);
     assert_true(run.full_history);
     assert_int_equal(run.n_history, 9);
     for (size_t i = 0; i < run.n_history; i++)
         assert_int_equal(run.history[i].entry, -1);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 /* ---- broken files ------------------------------------------------------------------------ */
 
 static void expect_error(const char *stats, const char *history, const char *want)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512] = "";
 
-    assert_int_equal(rcsv_parse_run(stats, history, NULL, NULL, "out/run", EP, &run, err,
-                                    sizeof err), -1);
+    assert_int_equal(report_csv_parse_run(stats, history, NULL, NULL, "out/run", EP, &run, err,
+                                          sizeof err), -1);
     if (!strstr(err, want))
         fail_msg("error '%s' does not contain '%s'", err, want);
 }
@@ -339,30 +313,30 @@ static void test_broken_files(void **state)
 
 static void test_read_run_files(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     char err[512], prefix[128], path[160];
 
     (void)state;
     snprintf(prefix, sizeof prefix, "%s/none", tmpdir);
-    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), -1);
+    assert_int_equal(report_csv_read_run(prefix, EP, &run, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot read"));
     assert_non_null(strstr(err, "none_stats.csv: No such file or directory"));
     /* only stats.csv: the others are optional */
     snprintf(prefix, sizeof prefix, "%s/only", tmpdir);
     snprintf(path, sizeof path, "%s_stats.csv", prefix);
     write_text(path, "Type,Name,Request Count,Failure Count\r\n,Aggregated,3,1\r\n");
-    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(prefix, EP, &run, err, sizeof err), 0);
     assert_false(run.has_history || run.has_failures || run.has_exceptions);
     assert_int_equal(run.total.requests, 3);
     assert_int_equal(run.total.pct_na, (1u << SNAP_PCT_COUNT) - 1);   /* no such columns */
-    rcsv_free(&run);
+    report_csv_free(&run);
     /* a binary file is refused */
     snprintf(path, sizeof path, "%s_stats_history.csv", prefix);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     fwrite("Timestamp\0\1\2", 1, 12, f);
     fclose(f);
-    assert_int_equal(rcsv_read_run(prefix, EP, &run, err, sizeof err), -1);
+    assert_int_equal(report_csv_read_run(prefix, EP, &run, err, sizeof err), -1);
     assert_non_null(strstr(err, "only_stats_history.csv:1: not a text file"));
 }
 
@@ -377,17 +351,17 @@ static void uniform_cells(double *pct)
 
 static void test_estimate_distribution(void **state)
 {
-    struct est_cdf c;
+    struct cdf c;
     double pct[SNAP_PCT_COUNT];
     uint64_t dist[SNAP_DIST_BUCKETS], sum = 0;
 
     (void)state;
     uniform_cells(pct);
-    assert_true(est_cdf_from_cells(&c, pct, 0, 0.0, 100.0));
-    assert_true(fabs(est_cdf_at(&c, 10.0) - 0.10) < 1e-12);
-    assert_true(fabs(est_cdf_at(&c, 72.5) - 0.725) < 1e-12);
-    assert_true(est_cdf_at(&c, -1) == 0.0 && est_cdf_at(&c, 100.0) == 1.0);
-    est_dist(&c, 1000, dist);
+    assert_true(cdf_from_cells(&c, pct, 0, 0.0, 100.0));
+    assert_true(fabs(cdf_at(&c, 10.0) - 0.10) < 1e-12);
+    assert_true(fabs(cdf_at(&c, 72.5) - 0.725) < 1e-12);
+    assert_true(cdf_at(&c, -1) == 0.0 && cdf_at(&c, 100.0) == 1.0);
+    cdf_dist(&c, 1000, dist);
     assert_int_equal(dist[0], 100);
     assert_int_equal(dist[1], 100);
     assert_int_equal(dist[2], 300);
@@ -398,47 +372,47 @@ static void test_estimate_distribution(void **state)
     /* every request at 7 ms: one bucket */
     for (int k = 0; k < SNAP_PCT_COUNT; k++)
         pct[k] = 7.0;
-    assert_true(est_cdf_from_cells(&c, pct, 0, 7.0, 7.0));
-    est_dist(&c, 60, dist);
+    assert_true(cdf_from_cells(&c, pct, 0, 7.0, 7.0));
+    cdf_dist(&c, 60, dist);
     assert_int_equal(dist[0], 60);
 
     /* Locust's bucketed cells above the exact max are clamped; N/A cells are skipped */
     double locust[SNAP_PCT_COUNT] = {4, 5, 6, 7, 10, 14, 17, 23, 29, 29, 29};
-    assert_true(est_cdf_from_cells(&c, locust, 1u << SNAP_P66, 1.51, 25.0));
+    assert_true(cdf_from_cells(&c, locust, 1u << SNAP_P66, 1.51, 25.0));
     for (int i = 1; i < c.n; i++)
         assert_true(c.v[i] >= c.v[i - 1] && c.v[i] <= 25.0);
-    est_dist(&c, 418, dist);
+    cdf_dist(&c, 418, dist);
     for (int k = 0; k < SNAP_DIST_BUCKETS; k++)
         sum += dist[k];
     assert_int_equal(sum, 418);
     assert_true(dist[0] > 300 && dist[3] == 0);
-    assert_false(est_cdf_from_cells(&c, locust, (1u << SNAP_PCT_COUNT) - 1, 1, 2));
+    assert_false(cdf_from_cells(&c, locust, (1u << SNAP_PCT_COUNT) - 1, 1, 2));
 }
 
 static void test_estimate_window_quantiles(void **state)
 {
-    struct est_cdf c[2];
+    struct cdf c[2];
     double pct[SNAP_PCT_COUNT], w[2], v;
 
     (void)state;
     uniform_cells(pct);
-    assert_true(est_cdf_from_cells(&c[0], pct, 0, 0.0, 100.0));
+    assert_true(cdf_from_cells(&c[0], pct, 0, 0.0, 100.0));
     w[0] = 5;
-    assert_true(est_mix_quantile(c, w, 1, 0.95, &v));
+    assert_true(cdf_mix_quantile(c, w, 1, 0.95, &v));
     assert_true(fabs(v - 95.0) < 1e-9);
     /* 2000 requests uniform on 0..100 since the start; the first 1000 were uniform on 0..50:
      * the other 1000 are uniform on 50..100 */
     for (int k = 0; k < SNAP_PCT_COUNT; k++)
         pct[k] = 50.0 * snapshot_pcts[k];
-    assert_true(est_cdf_from_cells(&c[1], pct, 0, 0.0, 50.0));
+    assert_true(cdf_from_cells(&c[1], pct, 0, 0.0, 50.0));
     w[0] = 2000;
     w[1] = -1000;
-    assert_true(est_mix_quantile(c, w, 2, 0.5, &v));
+    assert_true(cdf_mix_quantile(c, w, 2, 0.5, &v));
     assert_true(fabs(v - 75.0) < 1e-9);
-    assert_true(est_mix_quantile(c, w, 2, 0.99, &v));
+    assert_true(cdf_mix_quantile(c, w, 2, 0.99, &v));
     assert_true(fabs(v - 99.5) < 1e-9);
     w[0] = 0;
-    assert_false(est_mix_quantile(c, w, 2, 0.5, &v));
+    assert_false(cdf_mix_quantile(c, w, 2, 0.5, &v));
 }
 
 /* ---- reports built from files --------------------------------------------------------------- */
@@ -455,14 +429,14 @@ static struct scenario *load_scenario(const char *json)
 
 static void test_build_points_timeline(void **state)
 {
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     char err[512];
     uint64_t sum = 0;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, FIX "hornet_full", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, NULL, FIX "hornet_full", &r, err, sizeof err), 0);
     const struct snapshot *s = r.snap;
     assert_string_equal(s->scenario, "hornet_full");
     assert_true(s->finished);
@@ -496,19 +470,19 @@ static void test_build_points_timeline(void **state)
     assert_true(r.in.dist_estimated && r.in.expected_unknown);
     assert_int_equal(r.in.pct_kind, REPORT_PCT_WINDOW);
     assert_true(r.in.passed);                           /* no target, no failure */
-    rcsv_report_free(&r);
-    rcsv_free(&run);
+    report_estimate_free(&r);
+    report_csv_free(&run);
 }
 
 static void test_build_errors_sorted(void **state)
 {
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, "x", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, NULL, "x", &r, err, sizeof err), 0);
     const struct snapshot *s = r.snap;
     assert_int_equal(s->n_errors, 5);
     for (uint32_t i = 1; i < s->n_errors; i++)
@@ -519,8 +493,8 @@ static void test_build_errors_sorted(void **state)
     assert_false(s->errors[0].expected);
     assert_int_equal(r.in.pct_kind, REPORT_PCT_CUMULATIVE);
     assert_false(r.in.passed);                          /* failures, no rate target */
-    rcsv_report_free(&r);
-    rcsv_free(&run);
+    report_estimate_free(&r);
+    report_csv_free(&run);
 }
 
 /* A scenario of the hornet_full run's load (20 users) and names; "targets" follows. */
@@ -538,24 +512,24 @@ static struct scenario *scenario_with(const char *targets)
     return load_scenario(json);
 }
 
-static double value_of(const struct rcsv_run *run, const struct scenario *scn, int i,
+static double value_of(const struct report_csv_run *run, const struct scenario *scn, int i,
                        bool *has, bool *est, char *why)
 {
     double v;
-    *has = rcsv_target_value(run, scn, &scn->targets[i], &v, est, why, 160);
+    *has = report_estimate_target_value(run, scn, &scn->targets[i], &v, est, why, 160);
     return v;
 }
 
 static void test_targets_on_csv(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     struct scenario *scn;
     char err[512], why[160];
     bool has, est;
     double v;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     scn = scenario_with("{\"rps\": [50, 100], \"p99\": \"< 500ms\", \"success_rate\": \">= 99%\","
                         " \"avg\": {\"value\": 100, \"window\": \"steady\"},"
                         " \"max\": \"30ms\", \"p95\": {\"value\": 40, \"window\": \"last 3s\"},"
@@ -592,20 +566,20 @@ static void test_targets_on_csv(void **state)
         }
     }
     scenario_free(scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 /* Without full history: endpoint windows cannot be judged, and say why. */
 static void test_targets_without_full_history(void **state)
 {
-    struct rcsv_run run;
+    struct report_csv_run run;
     struct scenario *scn;
     char err[512], why[160];
     bool has, est;
     double v;
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_fail", EP, &run, err, sizeof err), 0);
     scn = load_scenario("{\"name\": \"c\", \"user_classes\": [{\"name\": \"U\", \"wait\": "
                         "{\"constant\": 1}, \"tasks\": [{\"name\": \"t\", \"steps\": [{\"method\":"
                         " \"GET\", \"path\": \"/api/v1/connectors/\"}]}]}], \"targets\": "
@@ -617,21 +591,21 @@ static void test_targets_without_full_history(void **state)
     assert_false(has);
     assert_non_null(strstr(why, "written without --csv-full-history"));
     scenario_free(scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 static void test_build_report_verdict(void **state)
 {
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     struct scenario *scn;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
+    assert_int_equal(report_csv_read_run(FIX "hornet_full", EP, &run, err, sizeof err), 0);
     scn = scenario_with("{\"rps\": [50, 100], \"p99\": \"< 30ms\", \"p50\": \"< 200ms\", "
                         "\"success_rate\": \">= 99%\"}");
-    assert_int_equal(rcsv_build_report(&run, scn, "p", &r, err, sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, scn, "p", &r, err, sizeof err), 0);
     const struct snapshot *s = r.snap;
     assert_string_equal(s->scenario, "Deployments");
     assert_int_equal(s->n_targets, 4);
@@ -650,22 +624,22 @@ static void test_build_report_verdict(void **state)
     }
     assert_false(r.in.passed);
     assert_int_equal(r.in.targets_estimated, 0);
-    rcsv_report_free(&r);
+    report_estimate_free(&r);
     scenario_free(scn);
     /* the scenario's load is 50 users, the run had 20: throughput is not judged */
     scn = load_scenario("{\"name\": \"d\", \"users\": 50, \"user_classes\": [{\"name\": "
                         "\"U\", \"wait\": {\"constant\": 1}, \"tasks\": [{\"name\": \"t\", "
                         "\"steps\": [{\"method\": \"GET\", \"path\": \"/x\"}]}]}], "
                         "\"targets\": {\"rps\": [50, 100], \"p99\": \"< 500ms\"}}");
-    assert_int_equal(rcsv_build_report(&run, scn, "p", &r, err, sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, scn, "p", &r, err, sizeof err), 0);
     assert_int_equal(r.snap->targets[1].metric, TARGET_RPS);
     assert_int_equal(r.snap->targets[1].status, TARGET_SKIPPED);
     assert_string_equal(r.snap->targets[1].detail, "not judged: the load differs from the "
                         "scenario's (peak 20 users, the scenario's 50)");
     assert_true(r.in.passed);
-    rcsv_report_free(&r);
+    report_estimate_free(&r);
     scenario_free(scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
 }
 
 static void test_history_gaps(void **state)
@@ -677,14 +651,15 @@ static void test_history_gaps(void **state)
         "200,4,,Aggregated,30,1,6\r\n"
         "150,4,,Aggregated,35,1,6\r\n"         /* the clock went back: skipped */
         "10000,1,,Aggregated,60,3,7\r\n";      /* a pause of hours: one point */
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     char err[512];
     uint64_t sum = 0;
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "g", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, "g", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(stats, hist, NULL, NULL, "g", EP, &run, err,
+                                          sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, NULL, "g", &r, err, sizeof err), 0);
     assert_int_equal(r.n_points, 1 + 100 + 1);
     for (size_t i = 0; i < r.n_points; i++) {
         sum += r.points[i].requests;
@@ -698,8 +673,8 @@ static void test_history_gaps(void **state)
     assert_int_equal(r.points[100].requests, 20);       /* the remainder on the last */
     assert_int_equal(r.points[101].second, 9999);
     assert_int_equal(r.points[101].p50_us, 7000);
-    rcsv_report_free(&r);
-    rcsv_free(&run);
+    report_estimate_free(&r);
+    report_csv_free(&run);
 }
 
 /* Locust's web UI run: 3 users, then 6 in the last row: a ramp, and no steady window. */
@@ -707,28 +682,30 @@ static void test_history_user_changes(void **state)
 {
     char *web = slurp(FIX "locust/web_stats_history.csv"), *idle = slurp(LOCUST
                                                                          "idle_stats.csv");
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     char err[512];
 
     (void)state;
-    assert_int_equal(rcsv_parse_run(idle, web, NULL, NULL, "web", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, "web", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(idle, web, NULL, NULL, "web", EP, &run, err,
+                                          sizeof err), 0);
+    assert_int_equal(report_estimate_build(&run, NULL, "web", &r, err, sizeof err), 0);
     assert_int_equal(r.n_events, 2);
     assert_string_equal(r.events[0].text, "Users 0 → 3 over 1 s");
     assert_true(r.events[0].time == 1796079050.0);
     assert_string_equal(r.events[1].text, "Users 3 → 6 over 1 s");
     assert_true(r.snap->steady_start == 0);             /* 6 users in the last row only */
-    rcsv_report_free(&r);
+    report_estimate_free(&r);
     struct scenario *scn = scenario_with("{\"rps\": 1}");
     double v;
     bool est;
     char why[160];
-    assert_false(rcsv_target_value(&run, scn, &scn->targets[0], &v, &est, why, sizeof why));
+    assert_false(report_estimate_target_value(&run, scn, &scn->targets[0], &v, &est, why,
+                                              sizeof why));
     assert_string_equal(why, "no data: the user count never held its peak (the ramp-up did "
                         "not complete), so the steady window never started");
     scenario_free(scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
     free(web);
     free(idle);
 }
@@ -758,24 +735,26 @@ static void test_steady_needs_a_held_peak(void **state)
     static const uint32_t cut[] = {10, 20, 30, 40, 50, 60, 70, 80, 80, 0};
     static const uint32_t held[] = {10, 20, 30, 40, 50, 50, 50, 50, 50, 0};
     char *idle = slurp(LOCUST "idle_stats.csv"), *h;
-    struct rcsv_run run;
-    struct rcsv_report r;
+    struct report_csv_run run;
+    struct report_estimate r;
     char err[512];
 
     (void)state;
     h = history_of(cut, 10);
-    assert_int_equal(rcsv_parse_run(idle, h, NULL, NULL, "cut", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, "cut", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(idle, h, NULL, NULL, "cut", EP, &run, err, sizeof err),
+                     0);
+    assert_int_equal(report_estimate_build(&run, NULL, "cut", &r, err, sizeof err), 0);
     assert_true(r.snap->steady_start == 0);
-    rcsv_report_free(&r);
-    rcsv_free(&run);
+    report_estimate_free(&r);
+    report_csv_free(&run);
     free(h);
     h = history_of(held, 10);
-    assert_int_equal(rcsv_parse_run(idle, h, NULL, NULL, "held", EP, &run, err, sizeof err), 0);
-    assert_int_equal(rcsv_build_report(&run, NULL, "held", &r, err, sizeof err), 0);
+    assert_int_equal(report_csv_parse_run(idle, h, NULL, NULL, "held", EP, &run, err, sizeof err),
+                     0);
+    assert_int_equal(report_estimate_build(&run, NULL, "held", &r, err, sizeof err), 0);
     assert_true(r.snap->steady_start == 1796000004.0);  /* the first row at 50 users */
-    rcsv_report_free(&r);
-    rcsv_free(&run);
+    report_estimate_free(&r);
+    report_csv_free(&run);
     free(h);
     free(idle);
 }
@@ -785,7 +764,7 @@ static void test_steady_needs_a_held_peak(void **state)
 static void test_window_kind_long_steady(void **state)
 {
     char stats[256], *hist = calloc(1, 64 * 1024), line[256];
-    struct rcsv_run run;
+    struct report_csv_run run;
     struct scenario *scn;
     double v;
     bool est;
@@ -807,20 +786,23 @@ static void test_window_kind_long_steady(void **state)
             at += (size_t)snprintf(hist + at, 64 * 1024 - at, "%s", line);
         }
     }
-    assert_int_equal(rcsv_parse_run(stats, hist, NULL, NULL, "w", EP, &run, NULL, 0), 0);
+    assert_int_equal(report_csv_parse_run(stats, hist, NULL, NULL, "w", EP, &run, NULL, 0), 0);
     assert_true(run.full_history);
     scn = scenario_with("{\"p90\": {\"value\": 500, \"window\": \"last 600s\"}, "
                         "\"p50\": {\"value\": 500, \"window\": \"last 600s\"}, "
                         "\"p95\": {\"value\": 500, \"window\": \"last 300s\"}}");
     /* loader order: p50, p90, p95. A third of the run at 100 ms: p90 is 100, p50 20 */
-    assert_true(rcsv_target_value(&run, scn, &scn->targets[0], &v, &est, NULL, 0) && est);
+    assert_true(report_estimate_target_value(&run, scn, &scn->targets[0], &v, &est, NULL,
+                                             0) && est);
     assert_true(v == 20.0);
-    assert_true(rcsv_target_value(&run, scn, &scn->targets[1], &v, &est, NULL, 0) && est);
+    assert_true(report_estimate_target_value(&run, scn, &scn->targets[1], &v, &est, NULL,
+                                             0) && est);
     assert_true(v == 100.0);
-    assert_true(rcsv_target_value(&run, scn, &scn->targets[2], &v, &est, NULL, 0) && est);
+    assert_true(report_estimate_target_value(&run, scn, &scn->targets[2], &v, &est, NULL,
+                                             0) && est);
     assert_true(v == 20.0);                             /* the last 300 s were all 20 ms */
     scenario_free(scn);
-    rcsv_free(&run);
+    report_csv_free(&run);
     free(hist);
 }
 
@@ -933,6 +915,21 @@ static void test_main_locust_run(void **state)
     snprintf(md_path, sizeof md_path, "--md=%s/new/dir/r.md/sub.md", tmpdir);
     assert_int_equal(run_main(out, sizeof out, 3, "report", prefix, md_path), 2);
     assert_non_null(strstr(out, "cannot"));
+    /* --report names the Markdown file, as it does for a run (--md is its alias) */
+    snprintf(md_path, sizeof md_path, "%s/via-report.md", tmpdir);
+    assert_int_equal(run_main(out, sizeof out, 4, "report", prefix, "--report", md_path), 1);
+    assert_int_equal(stat(md_path, &st), 0);
+    assert_non_null(strstr(out, "wrote "));
+    assert_non_null(strstr(out, "via-report.md"));
+    char attached[220];
+    snprintf(attached, sizeof attached, "--report=%s/attached.md", tmpdir);
+    assert_int_equal(run_main(out, sizeof out, 3, "report", prefix, attached), 1);
+    snprintf(md_path, sizeof md_path, "%s/attached.md", tmpdir);
+    assert_int_equal(stat(md_path, &st), 0);
+    assert_int_equal(run_main(out, sizeof out, 3, "report", "a", "--report"), 2);
+    assert_non_null(strstr(out, "--report: expected a file name"));
+    assert_int_equal(run_main(out, sizeof out, 2, "report", "--help"), 0);
+    assert_non_null(strstr(out, "--report FILE"));
 }
 
 static void test_main_scenario_verdicts(void **state)
@@ -974,7 +971,6 @@ static void test_main_scenario_verdicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split_python_dialect),
         cmocka_unit_test(test_parse_utc),
         cmocka_unit_test(test_locust_run1_exact),
         cmocka_unit_test(test_locust_run1_history_failures),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "response.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "template.h"
 
 #define MAX_VARS 32

@@ -15,6 +15,7 @@
 #include "scenario_internal.h"
 #include "snapshot.h"
 #include "template.h"
+#include "template_internal.h"
 
 #define BROKEN "tests/fixtures/scenarios/broken/"
 #define FULL "tests/fixtures/scenarios/valid/full.json"
@@ -472,13 +473,13 @@ static const struct broken broken[] = {
     {"capture_not_object.json",
      ":12:57: user_classes[0].tasks[0].steps[0].capture: expected an object, got a list"},
     {"capture_optional_type.json",
-     ":12:91: user_classes[0].tasks[0].steps[0].capture.id.optional: expected true or "
-     "false, got a string"},
+     ":12:91: user_classes[0].tasks[0].steps[0].capture.id.optional: \"yes\" is not true or false"},
     {"capture_sources.json",
      ":12:64: user_classes[0].tasks[0].steps[0].capture.id: expected exactly one of "
      "\"json\", \"header\" or \"status\""},
     {"capture_status_false.json",
-     ":12:77: user_classes[0].tasks[0].steps[0].capture.code.status: expected true"},
+     ":12:77: user_classes[0].tasks[0].steps[0].capture.code.status: false is not true "
+     "(\"status\" takes no other value)"},
     {"capture_type.json",
      ":12:64: user_classes[0].tasks[0].steps[0].capture.id: expected a JSON path string or "
      "an object with \"json\", \"header\" or \"status\""},
@@ -497,8 +498,7 @@ static const struct broken broken[] = {
      ":12:82: user_classes[0].tasks[0].steps[0].checks[0].equals: expected a string, "
      "number, boolean or null"},
     {"check_exists_type.json",
-     ":12:82: user_classes[0].tasks[0].steps[0].checks[0].exists: expected true or false, "
-     "got a string"},
+     ":12:82: user_classes[0].tasks[0].steps[0].checks[0].exists: \"yes\" is not true or false"},
     {"check_no_op.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
      "one of \"equals\", \"not_equals\" or \"exists\""},
@@ -518,7 +518,8 @@ static const struct broken broken[] = {
     {"class_duplicate.json",
      ":4:14: user_classes[1].name: user class U is already defined (user_classes[0])"},
     {"class_name_long.json",
-     ":7:15: user_classes[0].name: expected a name of 1 to 63 bytes"},
+     ":7:15: user_classes[0].name: \"UUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUU... is not a "
+     "name of 1 to 63 bytes"},
     {"class_name_type.json",
      ":7:15: user_classes[0].name: expected a string, got a number"},
     {"classes_empty.json",
@@ -533,10 +534,10 @@ static const struct broken broken[] = {
     {"duplicate_key.json",
      ":12:46: user_classes[0].tasks[0].steps[0].method: duplicate key"},
     {"expect_bad.json",
-     ":12:62: user_classes[0].tasks[0].steps[0].expect[1]: expected a status from 100 to "
-     "599 or a class such as \"2xx\""},
+     ":12:62: user_classes[0].tasks[0].steps[0].expect[1]: 600 is not a status from 100 to 599 or "
+     "a class such as \"2xx\""},
     {"expect_class_bad.json",
-     ":12:56: user_classes[0].tasks[0].steps[0].expect: expected a status from 100 to 599 "
+     ":12:56: user_classes[0].tasks[0].steps[0].expect: \"6xx\" is not a status from 100 to 599 "
      "or a class such as \"2xx\""},
     {"expect_empty.json",
      ":12:56: user_classes[0].tasks[0].steps[0].expect: expected a non-empty list of "
@@ -578,7 +579,7 @@ static const struct broken broken[] = {
      ":6:26: feeders.accounts.file: cannot read "
      "tests/fixtures/scenarios/broken/no_such.csv: No such file or directory"},
     {"feeder_mode.json",
-     ":6:56: feeders.accounts.mode: expected one of per_user, cycle, random"},
+     ":6:56: feeders.accounts.mode: \"sequential\" is not one of per_user, cycle, random"},
     {"feeder_no_column.json",
      ":15:45: user_classes[0].tasks[0].steps[0].path: feeder accounts needs a column: "
      "${accounts.column}"},
@@ -601,12 +602,12 @@ static const struct broken broken[] = {
      ":12:68: user_classes[0].tasks[0].steps[0].headers.Accept: expected a string, number "
      "or boolean, got null"},
     {"host_bad.json",
-     ":5:11: host: expected a URL such as \"http://localhost:8000\""},
+     ":5:11: host: \"localhost:8000\" is not a URL such as \"http://localhost:8000\""},
     {"method.json",
-     ":14:25: user_classes[0].tasks[0].steps[0].method: expected one of GET, POST, PUT, "
+     ":14:25: user_classes[0].tasks[0].steps[0].method: \"GIT\" is not one of GET, POST, PUT, "
      "PATCH, DELETE, HEAD, OPTIONS"},
     {"method_lowercase.json",
-     ":12:24: user_classes[0].tasks[0].steps[0].method: expected one of GET, POST, PUT, "
+     ":12:24: user_classes[0].tasks[0].steps[0].method: \"get\" is not one of GET, POST, PUT, "
      "PATCH, DELETE, HEAD, OPTIONS"},
     {"missing_class_name.json",
      ":6:5: user_classes[0]: missing required key \"name\""},
@@ -630,8 +631,8 @@ static const struct broken broken[] = {
      ":12:39: user_classes[0].tasks[0].steps[0].path: a statistics name is at most 159 "
      "bytes (give the step a shorter \"name\")"},
     {"path_shape.json",
-     ":12:39: user_classes[0].tasks[0].steps[0].path: expected a path starting with / (or a "
-     "full http:// or https:// URL)"},
+     ":12:39: user_classes[0].tasks[0].steps[0].path: \"api/v1/health/\" is not a path starting "
+     "with / (or a full http:// or https:// URL)"},
     {"path_type.json",
      ":12:39: user_classes[0].tasks[0].steps[0].path: expected a string, got a number"},
     {"query_empty_name.json",
@@ -642,20 +643,20 @@ static const struct broken broken[] = {
      ":12:63: user_classes[0].tasks[0].steps[0].query.ids: expected a string, number or "
      "boolean, got a list"},
     {"run_time_bad.json",
-     ":5:15: run_time: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+     ":5:15: run_time: \"5 minutes\" is not a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
      "\"250ms\" (more than 0)"},
     {"run_time_zero.json",
-     ":5:15: run_time: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+     ":5:15: run_time: \"0s\" is not a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
      "\"250ms\" (more than 0)"},
     {"spawn_rate_zero.json",
-     ":4:17: spawn_rate: expected a number > 0"},
+     ":4:17: spawn_rate: 0 is not a number > 0"},
     {"stage_bad_duration.json",
-     ":6:18: stages[0].duration: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" "
-     "or \"250ms\" (more than 0)"},
+     ":6:18: stages[0].duration: \"1h30\" is not a duration such as 20, \"20s\", \"3m\", "
+     "\"1h30m\" or \"250ms\" (more than 0)"},
     {"stage_missing_users.json",
      ":7:5: stages[1]: missing required key \"users\""},
     {"stage_spawn_rate.json",
-     ":6:52: stages[0].spawn_rate: expected a number > 0"},
+     ":6:52: stages[0].spawn_rate: -1 is not a number > 0"},
     {"stages_empty.json",
      ":5:13: stages: expected a non-empty list of stages ({\"duration\", \"users\", "
      "\"spawn_rate\"})"},
@@ -711,7 +712,7 @@ static const struct broken broken[] = {
     {"tags_not_list.json",
      ":11:19: user_classes[0].tasks[0].tags: expected a list of tag names"},
     {"task_weight_string.json",
-     ":11:21: user_classes[0].tasks[0].weight: expected a number > 0, got a string"},
+     ":11:21: user_classes[0].tasks[0].weight: \"2\" is not a number > 0"},
     {"tasks_empty.json",
      ":3:28: user_classes[0].tasks: expected a non-empty list of tasks"},
     {"template_check.json",
@@ -738,11 +739,11 @@ static const struct broken broken[] = {
     {"template_unterminated.json",
      ":12:48: user_classes[0].tasks[0].steps[0].path: unterminated ${ (missing })"},
     {"timeout_bad.json",
-     ":12:57: user_classes[0].tasks[0].steps[0].timeout: expected a duration such as 20, "
+     ":12:57: user_classes[0].tasks[0].steps[0].timeout: \"soon\" is not a duration such as 20, "
      "\"20s\", \"3m\", \"1h30m\" or \"250ms\" (more than 0)"},
     {"timeout_negative.json",
-     ":5:14: timeout: expected a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
-     "\"250ms\" (more than 0)"},
+     ":5:14: timeout: -1 is not a duration such as 20, \"20s\", \"3m\", \"1h30m\" or \"250ms\" "
+     "(more than 0)"},
     {"too_many_classes.json",
      ":35:5: user_classes[32]: more than 32 user classes"},
     {"too_many_endpoints.json",
@@ -761,11 +762,11 @@ static const struct broken broken[] = {
     {"unknown_top_key.json",
      ":5:3: spawnrate: unknown key (did you mean spawn_rate?)"},
     {"users_fraction.json",
-     ":3:12: users: expected a whole number from 0 to 1000000"},
+     ":3:12: users: 2.5 is not a whole number from 0 to 1000000"},
     {"users_negative.json",
-     ":3:12: users: expected a whole number from 0 to 1000000"},
+     ":3:12: users: -5 is not a whole number from 0 to 1000000"},
     {"users_string.json",
-     ":3:12: users: expected a whole number from 0 to 1000000, got a string"},
+     ":3:12: users: \"10\" is not a whole number from 0 to 1000000"},
     {"var_never_captured.json",
      ":15:62: user_classes[0].tasks[0].steps[0].path: variable ${dep_idd} is never captured "
      "or set in class U (did you mean dep_id?)"},
@@ -790,22 +791,22 @@ static const struct broken broken[] = {
     {"vars_type.json",
      ":8:21: user_classes[0].vars.a: expected a string, number or boolean, got a list"},
     {"wait_between_bad.json",
-     ":8:27: user_classes[0].wait.between: expected [min, max] in seconds with 0 <= min <= "
+     ":8:27: user_classes[0].wait.between: [2, 1] is not [min, max] in seconds with 0 <= min <= "
      "max"},
     {"wait_negative.json",
-     ":8:28: user_classes[0].wait.constant: expected a number >= 0"},
+     ":8:28: user_classes[0].wait.constant: -0.5 is not a number >= 0"},
     {"wait_throughput_zero.json",
-     ":8:39: user_classes[0].wait.constant_throughput: expected a number > 0"},
+     ":8:39: user_classes[0].wait.constant_throughput: 0 is not a number > 0"},
     {"wait_two.json",
-     ":8:15: user_classes[0].wait: expected exactly one of constant, between, "
-     "constant_pacing or constant_throughput"},
+     ":8:15: user_classes[0].wait: {\"constant\": 1, \"between\": [1, 2]} is not exactly one of "
+     "constant, between, constant_pacing or constant_throughput"},
     {"wait_unknown.json",
      ":8:16: user_classes[0].wait.betwen: unknown key (did you mean between?)"},
     {"weight_zero.json",
-     ":8:17: user_classes[0].weight: expected a number > 0"},
+     ":8:17: user_classes[0].weight: 0 is not a number > 0"},
     {"targets_abort_after_bad.json",
-     ":18:53: targets.p99.abort_after: expected a duration such as 20, \"20s\", "
-     "\"3m\", \"1h30m\" or \"250ms\" (more than 0)"},
+     ":18:53: targets.p99.abort_after: -1 is not a duration such as 20, \"20s\", \"3m\", "
+     "\"1h30m\" or \"250ms\" (more than 0)"},
     {"targets_endpoint_ambiguous.json",
      ":18:29: targets.endpoints[\"/x/\"]: \"/x/\" is requested with several methods: "
      "write \"METHOD /x/\""},
@@ -822,24 +823,21 @@ static const struct broken broken[] = {
     {"targets_option_unknown.json",
      ":18:38: targets.p99.abort_on_fial: unknown key (did you mean abort_on_fail?)"},
     {"targets_rate_bad.json",
-     ":18:31: targets.success_rate: expected a rate such as \">= 99%\", \"99.5%\" or "
-     "0.99"},
+     ":18:31: targets.success_rate: \"120%\" is not a rate such as \">= 99%\", \"99.5%\" or 0.99"},
     {"targets_rps_range.json",
-     ":18:22: targets.rps: expected a range [low, high] with 0 <= low <= high"},
+     ":18:22: targets.rps: [100, 50] is not a range [low, high] with 0 <= low <= high"},
     {"targets_time_bad.json",
-     ":18:22: targets.p99: expected a time bound such as \"500ms\", \"< 1s\" or 200 "
-     "(ms)"},
+     ":18:22: targets.p99: \"fast\" is not a time bound such as \"500ms\", \"< 1s\" or 200 (ms)"},
     {"targets_time_lower.json",
-     ":18:22: targets.p99: expected a time bound such as \"500ms\", \"< 1s\" or 200 "
-     "(ms)"},
+     ":18:22: targets.p99: \"> 10ms\" is not a time bound such as \"500ms\", \"< 1s\" or 200 (ms)"},
     {"targets_unknown_key.json",
      ":18:15: targets.succes_rate: unknown key (did you mean success_rate?)"},
     {"targets_window_bad.json",
-     ":18:48: targets.p99.window: expected \"run\", \"steady\" or \"last DURATION\" "
-     "(1 s to 600 s), e.g. \"last 60s\""},
+     ":18:48: targets.p99.window: \"lately\" is not \"run\", \"steady\" or \"last DURATION\" (1 s "
+     "to 600 s), e.g. \"last 60s\""},
     {"targets_window_long.json",
-     ":18:48: targets.p99.window: expected \"run\", \"steady\" or \"last DURATION\" "
-     "(1 s to 600 s), e.g. \"last 60s\""},
+     ":18:48: targets.p99.window: \"last 20m\" is not \"run\", \"steady\" or \"last DURATION\" (1 "
+     "s to 600 s), e.g. \"last 60s\""},
 };
 
 static void test_broken_fixtures(void **state)
@@ -940,30 +938,30 @@ static void test_position_table(void **state)
     ld.file = "p.json";
     ld.err = err;
     ld.errlen = sizeof err;
-    root = ld_parse(&ld);
+    root = loader_parse(&ld);
     assert_non_null(root);
     a = cJSON_GetObjectItemCaseSensitive(root, "a");
     b = cJSON_GetArrayItem(a, 1)->child;
     d = cJSON_GetObjectItemCaseSensitive(root, "d");
     g = cJSON_GetObjectItemCaseSensitive(root, "g");
     assert_int_equal(ld.n_pos, 9);
-    assert_int_equal(ld_value_offset(&ld, root), 3);
-    assert_int_equal(ld_key_offset(&ld, a), 4);
-    assert_int_equal(ld_value_offset(&ld, a), 9);
-    assert_int_equal(ld_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
-    assert_int_equal(ld_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
-    assert_int_equal(ld_key_offset(&ld, b), 14);
-    assert_int_equal(ld_value_offset(&ld, b), 22);
-    assert_int_equal(ld_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
-    assert_int_equal(ld_string_offset(&ld, 22, 3), 30);      /* the closing quote */
-    assert_int_equal(ld_key_offset(&ld, d), 37);
-    assert_int_equal(ld_value_offset(&ld, d->child), 48);
-    assert_int_equal(ld_value_offset(&ld, d->child->next), 57);
-    assert_int_equal(ld_value_offset(&ld, g), 69);
-    assert_int_equal(ld_line(&ld, 48), 2);
-    assert_int_equal(ld_fail(&ld, d->child->next, LD_AT_KEY, "here"), -1);
+    assert_int_equal(loader_value_offset(&ld, root), 3);
+    assert_int_equal(loader_key_offset(&ld, a), 4);
+    assert_int_equal(loader_value_offset(&ld, a), 9);
+    assert_int_equal(loader_value_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);
+    assert_int_equal(loader_key_offset(&ld, cJSON_GetArrayItem(a, 0)), 10);   /* no key */
+    assert_int_equal(loader_key_offset(&ld, b), 14);
+    assert_int_equal(loader_value_offset(&ld, b), 22);
+    assert_int_equal(loader_string_offset(&ld, 22, 1), 24);      /* after x: \u00e9 */
+    assert_int_equal(loader_string_offset(&ld, 22, 3), 30);      /* the closing quote */
+    assert_int_equal(loader_key_offset(&ld, d), 37);
+    assert_int_equal(loader_value_offset(&ld, d->child), 48);
+    assert_int_equal(loader_value_offset(&ld, d->child->next), 57);
+    assert_int_equal(loader_value_offset(&ld, g), 69);
+    assert_int_equal(loader_line(&ld, 48), 2);
+    assert_int_equal(loader_fail(&ld, d->child->next, LOADER_KEY, "here"), -1);
     assert_string_equal(err, "p.json:2:18: here");
-    assert_int_equal(ld_fail(&ld, b, LD_AT_VALUE, "there"), -1);
+    assert_int_equal(loader_fail(&ld, b, LOADER_VALUE, "there"), -1);
     assert_string_equal(err, "p.json:1:21: there");         /* the BOM is one character */
     cJSON_Delete(root);
     free(ld.pos);
@@ -986,18 +984,18 @@ static void test_durations(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         v = -1;
-        assert_int_equal(ld_parse_duration(ok[i].text, &v), 0);
+        assert_int_equal(loader_parse_duration(ok[i].text, &v), 0);
         assert_true(v == ok[i].secs);
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (ld_parse_duration(bad[i], &v) == 0)
+        if (loader_parse_duration(bad[i], &v) == 0)
             fail_msg("'%s' parsed as %g", bad[i], v);
 }
 
 static int csv(const char *text, struct feeder *f, char *err)
 {
     memset(f, 0, sizeof *f);
-    return scenario_csv_parse(text, strlen(text), f, err, 128);
+    return scenario_feeder_parse_csv(text, strlen(text), f, err, 128);
 }
 
 static void test_csv(void **state)
@@ -1014,17 +1012,17 @@ static void test_csv(void **state)
     assert_string_equal(f.cells[3], "he said \"hi\"");
     assert_string_equal(f.cells[4], "multi\nline");
     assert_string_equal(f.cells[5], "");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("only\r\nv1\r\n\r\nv2", &f, err), 0);
     assert_int_equal(f.n_rows, 2);
     assert_string_equal(f.cells[1], "v2");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("a,b\n1,2\n\"3\nx\",4\n5\n", &f, err), -1);
     assert_string_equal(err, "line 5: expected 2 fields, found 1");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
     assert_int_equal(csv("a,b\n\"open,2\n", &f, err), -1);
     assert_string_equal(err, "line 2: unterminated quoted field");
-    ld_free_feeder(&f);
+    scenario_feeder_free(&f);
 }
 
 /* ---------------------------------------------------------------- filtering */

@@ -14,7 +14,9 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include "recorder.h"
+#include "hist_internal.h"
 #include "stats.h"
+#include "stats_internal.h"
 
 static const char *const methods[] = {"GET", "POST", "GET"};
 static const char *const names[] = {"/api/v1/deployments/", "/api/v1/cab/approve", "/health"};

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include "target/target.h"
+#include "target/target_internal.h"
 
 enum { MAX_STATUS = 600, USERS = 3 };
 

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 #include "promtext.h"
 #include "target/target.h"
+#include "target/target_internal.h"
 #include "waits.h"
 
 struct reply {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "target/target.h"
+#include "target/target_internal.h"
 
 enum { BUF_MAX = 1 << 20 };
 

@@ -17,10 +17,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include "target/delay.h"
+#include "target/delay_internal.h"
 #include "target/jsonw.h"
 #include "target/served.h"
 #include "target/store.h"
 #include "target/target.h"
+#include "target/target_internal.h"
 
 /* --- settings --- */
 
@@ -397,22 +399,22 @@ static void test_delay_queue(void **state)
 
 static void test_jsonw(void **state)
 {
-    struct tbuf b = {0};
+    struct strbuf b = {0};
     struct uuid u;
 
     (void)state;
     jsonw_str(&b, "a\"b\\c\n\x01\xc3\xa9", 9);
-    assert_string_equal(tbuf_cstr(&b), "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
+    assert_string_equal(strbuf_cstr(&b), "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
     b.len = 0;
     jsonw_time(&b, 1700000000.25);
-    assert_string_equal(tbuf_cstr(&b), "\"2023-11-14T22:13:20.250000Z\"");
+    assert_string_equal(strbuf_cstr(&b), "\"2023-11-14T22:13:20.250000Z\"");
     b.len = 0;
     jsonw_time(&b, 0);
-    assert_string_equal(tbuf_cstr(&b), "null");
+    assert_string_equal(strbuf_cstr(&b), "null");
     assert_int_equal(uuid_parse("7D3C8C1E-2f4b-4c4a-9a51-0d6f0e1f2a3b", 36, &u), 0);
     b.len = 0;
     jsonw_uuid(&b, &u);
-    assert_string_equal(tbuf_cstr(&b), "\"7d3c8c1e-2f4b-4c4a-9a51-0d6f0e1f2a3b\"");
+    assert_string_equal(strbuf_cstr(&b), "\"7d3c8c1e-2f4b-4c4a-9a51-0d6f0e1f2a3b\"");
     assert_int_equal(uuid_parse("7d3c8c1e-2f4b-4c4a-9a51-0d6f0e1f2a3", 35, &u), -1);
     assert_int_equal(uuid_parse("7d3c8c1e+2f4b-4c4a-9a51-0d6f0e1f2a3b", 36, &u), -1);
     assert_int_equal(uuid_parse("7d3c8c1e-2f4b-4c4a-9a51-0d6f0e1f2a3g", 36, &u), -1);
@@ -422,13 +424,13 @@ static void test_jsonw(void **state)
     assert_false(jsonw_utf8_valid("\xc0\xaf", 2));                  /* overlong */
     assert_false(jsonw_utf8_valid("\xed\xa0\x80", 3));              /* surrogate */
     assert_false(jsonw_utf8_valid("\xf4\x90\x80\x80", 4));          /* > U+10FFFF */
-    tbuf_free(&b);
+    strbuf_free(&b);
 }
 
 static void test_served_report(void **state)
 {
     struct served *s = calloc(1, sizeof *s);
-    struct tbuf b = {0};
+    struct strbuf b = {0};
     cJSON *root;
 
     (void)state;
@@ -441,7 +443,7 @@ static void test_served_report(void **state)
     assert_int_equal(served_get(s, ROUTE_DEPLOYMENT_GET, 404), 1);
     assert_int_equal(served_get(s, ROUTE_OTHER, 418), 0);
     served_json(s, &b);
-    root = cJSON_Parse(tbuf_cstr(&b));
+    root = cJSON_Parse(strbuf_cstr(&b));
     assert_non_null(root);
     assert_int_equal(cJSON_GetObjectItem(root, "total")->valueint, 5);
     cJSON *statuses = cJSON_GetObjectItem(root, "statuses");
@@ -454,7 +456,7 @@ static void test_served_report(void **state)
                         "/api/v1/deployments/{id}/");
     assert_int_equal(cJSON_GetObjectItem(get, "total")->valueint, 1);
     cJSON_Delete(root);
-    tbuf_free(&b);
+    strbuf_free(&b);
     free(s);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "recorder.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "targets.h"
 #include "tracker.h"
 
@@ -91,23 +92,23 @@ static void test_judge(void **state)
     char d[96];
 
     (void)state;
-    assert_int_equal(target_judge(&p99, false, 0, d, sizeof d), TARGET_PENDING);
+    assert_int_equal(targets_judge(&p99, false, 0, d, sizeof d), TARGET_PENDING);
     assert_string_equal(d, "no data yet");
-    assert_int_equal(target_judge(&p99, true, 120, d, sizeof d), TARGET_PASS);
+    assert_int_equal(targets_judge(&p99, true, 120, d, sizeof d), TARGET_PASS);
     assert_string_equal(d, "120 ms");
-    assert_int_equal(target_judge(&p99, true, 460, d, sizeof d), TARGET_AT_RISK);
-    assert_int_equal(target_judge(&p99, true, 500, d, sizeof d), TARGET_FAIL);  /* strict */
-    assert_int_equal(target_judge(&p99, true, 612, d, sizeof d), TARGET_FAIL);
+    assert_int_equal(targets_judge(&p99, true, 460, d, sizeof d), TARGET_AT_RISK);
+    assert_int_equal(targets_judge(&p99, true, 500, d, sizeof d), TARGET_FAIL);  /* strict */
+    assert_int_equal(targets_judge(&p99, true, 612, d, sizeof d), TARGET_FAIL);
     assert_string_equal(d, "612 ms > 500 ms (+22%)");
-    assert_int_equal(target_judge(&ok, true, 0.999, d, sizeof d), TARGET_PASS);
-    assert_int_equal(target_judge(&ok, true, 0.9915, d, sizeof d), TARGET_AT_RISK);
-    assert_int_equal(target_judge(&ok, true, 0.982, d, sizeof d), TARGET_FAIL);
+    assert_int_equal(targets_judge(&ok, true, 0.999, d, sizeof d), TARGET_PASS);
+    assert_int_equal(targets_judge(&ok, true, 0.9915, d, sizeof d), TARGET_AT_RISK);
+    assert_int_equal(targets_judge(&ok, true, 0.982, d, sizeof d), TARGET_FAIL);
     assert_string_equal(d, "98.20% < 99.00%");
-    assert_int_equal(target_judge(&rps, true, 75, d, sizeof d), TARGET_PASS);
-    assert_int_equal(target_judge(&rps, true, 95, d, sizeof d), TARGET_AT_RISK);
-    assert_int_equal(target_judge(&rps, true, 43, d, sizeof d), TARGET_FAIL);
+    assert_int_equal(targets_judge(&rps, true, 75, d, sizeof d), TARGET_PASS);
+    assert_int_equal(targets_judge(&rps, true, 95, d, sizeof d), TARGET_AT_RISK);
+    assert_int_equal(targets_judge(&rps, true, 43, d, sizeof d), TARGET_FAIL);
     assert_string_equal(d, "43.0/s < 50.0/s (-14%)");
-    assert_int_equal(target_judge(&rps, true, 120, d, sizeof d), TARGET_FAIL);
+    assert_int_equal(targets_judge(&rps, true, 120, d, sizeof d), TARGET_FAIL);
 }
 
 /* ---- the tracker, fed through a real recorder ------------------------------------------------ */

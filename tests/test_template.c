@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "suggest.h"
 #include "template.h"
+#include "template_internal.h"
 
 /* A symbol table like the loader's: two variables known up front, one feeder. */
 struct fixture {
@@ -538,11 +540,11 @@ static void test_suggest_and_builtins(void **state)
     static const char *const keys[] = {"weight", "wait", "tasks", "name", "headers"};
 
     (void)state;
-    assert_string_equal(tmpl_suggest("wieght", 6, keys, 5), "weight");
-    assert_string_equal(tmpl_suggest("Tasks", 5, keys, 5), "tasks");
-    assert_string_equal(tmpl_suggest("header", 6, keys, 5), "headers");
-    assert_null(tmpl_suggest("zzzzzz", 6, keys, 5));
-    assert_null(tmpl_suggest("xy", 2, keys, 5));
+    assert_string_equal(suggest_closest("wieght", 6, keys, 5), "weight");
+    assert_string_equal(suggest_closest("Tasks", 5, keys, 5), "tasks");
+    assert_string_equal(suggest_closest("header", 6, keys, 5), "headers");
+    assert_null(suggest_closest("zzzzzz", 6, keys, 5));
+    assert_null(suggest_closest("xy", 2, keys, 5));
     assert_true(tmpl_is_builtin("uuid", 4));
     assert_true(tmpl_is_builtin("now_iso", 7));
     assert_false(tmpl_is_builtin("uuidx", 5));

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "plan.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "trace.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */

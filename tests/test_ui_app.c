@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <curses.h>
 #include "app.h"
+#include "keymap_internal.h"
 #include "fixtures/ui/ui_fixture.h"
 
 #define MAX_CMDS 64

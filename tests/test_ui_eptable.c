@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "eptable.h"
+#include "eptable_internal.h"
 #include "fixtures/ui/ui_fixture.h"
 
 static struct snapshot *snap;

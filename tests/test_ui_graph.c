@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "graph.h"
+#include "graph_internal.h"
 
 static void test_linear_nice_ceiling(void **state)
 {

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include "engine.h"
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "waits.h"
 #include "version.h"
 

@@ -207,23 +207,6 @@ struct rect draw_frame(WINDOW *win, const struct theme *t, struct rect r, bool b
     return (struct rect){r.y + 1, r.x + 1, r.h - 2, r.w - 2};
 }
 
-void draw_bar(WINDOW *win, const struct theme *t, int y, int x, int w, double fraction,
-              attr_t on, attr_t off)
-{
-    int full;
-
-    if (w <= 0)
-        return;
-    if (fraction < 0.0 || fraction != fraction)
-        fraction = 0.0;
-    if (fraction > 1.0)
-        fraction = 1.0;
-    full = (int)(fraction * w + 0.5);
-    for (int i = 0; i < w; i++)
-        draw_text(win, t, y, x + i, 1, i < full ? on : off,
-                  i < full ? t->g.bar_full : t->g.bar_empty);
-}
-
 static void segs_put(struct segs *s, int group, int prio, attr_t a, const char *fmt, va_list ap)
 {
     if (s->n >= SEGS_MAX_PARTS)

@@ -41,10 +41,6 @@ void draw_clear(WINDOW *win, struct rect r);
 struct rect draw_frame(WINDOW *win, const struct theme *t, struct rect r, bool box,
                        const char *title);
 
-/* A progress bar of w columns, fraction 0..1 filled. */
-void draw_bar(WINDOW *win, const struct theme *t, int y, int x, int w, double fraction,
-              attr_t on, attr_t off);
-
 /* A line of segments that drops its least important ones when the width is short. A segment
  * is a group of parts (text + attribute); prio 0 is never dropped, higher numbers go first. */
 #define SEGS_MAX_PARTS 32

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "eptable.h"
+#include "eptable_internal.h"
 #include "units.h"
 
 const struct ep_column eptable_columns[EPC_COUNT] = {

@@ -42,7 +42,4 @@ void eptable_cell(const struct snap_stats *st, enum ep_col col, int width, char 
  * Returns how many. */
 size_t eptable_rows(const struct snapshot *s, enum ep_col col, bool desc, uint32_t *order);
 
-/* The value a numeric column sorts by (latencies in microseconds). */
-double eptable_value(const struct snap_stats *st, enum ep_col col);
-
 #endif

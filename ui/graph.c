@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "graph.h"
+#include "graph_internal.h"
 
 /* The smallest "nice" number >= v: {1, 1.2, 1.5, 1.6, 2, 2.5, 3, 4, 5, 6, 8} x 10^k. */
 static double nice_ceil(double v)

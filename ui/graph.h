@@ -60,14 +60,6 @@ int graph_zoom_for(int cols, size_t n);
 void graph_plot(struct graph_canvas *c, const double *v, size_t n, const struct graph_axis *a,
                 int series, bool area);
 
-/* The braille dot mask (bit order of U+2800) of cell (cx, cy) and the series that owns it
- * (the highest present; 0 when the cell is empty). */
-unsigned graph_cell(const struct graph_canvas *c, int cx, int cy, int *series);
-
-/* The text of a cell: a braille character (unicode) or the ASCII mark of the series. */
-void graph_cell_text(unsigned mask, int series, bool unicode, const char *ascii_marks,
-                     char out[8]);
-
 /* Draw the canvas with its top-left cell at (y, x); attrs[series] colours a series' cells,
  * ascii_marks[series - 1] is its ASCII mark. Empty cells are left untouched. */
 void graph_draw(WINDOW *win, const struct theme *t, int y, int x, const struct graph_canvas *c,

@@ -1,6 +1,7 @@
 /* keymap: the table of the dashboard's keys. Pure; main thread. */
 #include <curses.h>
 #include "keymap.h"
+#include "keymap_internal.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

@@ -36,7 +36,4 @@ extern const char *const keymap_group_names[KEYS_GROUPS];
 /* The action bound to key, ACT_NONE when none. */
 enum action keymap_lookup(int key);
 
-/* The label of the first binding of action ("W"), or NULL. */
-const char *keymap_label(enum action action);
-
 #endif

@@ -54,11 +54,6 @@ struct panel *panel_detail_create(void);
 struct panel *panel_targets_create(void);
 struct panel *panel_trend_create(void);
 
-/* The targets' verdict as a badge (" ✔ PASS so far ", " ✖ FAIL ", ...; " so far" only with
- * so_far while the run goes on) at (y, x) in at most w columns; nothing when the scenario has
- * no targets. Returns the columns drawn. */
-int panel_targets_badge(const struct app *a, WINDOW *win, int y, int x, int w, bool so_far);
-
 /* The badge's text into out and its attribute into *attr; false (nothing written) when the
  * scenario has no targets. */
 bool panel_targets_badge_text(const struct app *a, bool so_far, char *out, size_t n,

@@ -1,4 +1,4 @@
-/* panel_targets: the scenario's performance targets and their live verdicts (issue 5).
+/* panel_targets: the scenario's performance targets and their live verdicts.
  * The Targets view lists every target (endpoint and bound), its window, the value over that
  * window and over the last 10 s, its status in colour and in words (pass, at risk, FAIL,
  * pending, skipped), a flag on those that abort the run when they fail, what the engine says
@@ -220,7 +220,10 @@ bool panel_targets_badge_text(const struct app *a, bool so_far, char *out, size_
     return true;
 }
 
-int panel_targets_badge(const struct app *a, WINDOW *win, int y, int x, int w, bool so_far)
+/* The targets' verdict as a badge (" ✔ PASS so far ", " ✖ FAIL ", ...; " so far" only with
+ * so_far while the run goes on) at (y, x) in at most w columns; nothing when the scenario has
+ * no targets. Returns the columns drawn. */
+static int verdict_badge(const struct app *a, WINDOW *win, int y, int x, int w, bool so_far)
 {
     char text[48];
     attr_t attr;
@@ -287,7 +290,7 @@ static void compact_draw(struct panel *p, WINDOW *win, struct rect r)
 
     if (r.w < 30)
         return;
-    panel_targets_badge(a, win, r.y, x, r.w - (x - r.x) - c.value - c.current - 2, true);
+    verdict_badge(a, win, r.y, x, r.w - (x - r.x) - c.value - c.current - 2, true);
     draw_rtext(win, t, r.y, in.x + in.w - c.current - c.value, c.value, t->attr[THEME_DIM],
                " value ");
     draw_rtext(win, t, r.y, in.x + in.w - c.current - 1, c.current + 1, t->attr[THEME_DIM],
@@ -326,7 +329,7 @@ static int verdict_lines(const struct app *a, WINDOW *win, struct rect in)
     int col, y = in.y;
 
     verdict_of(a->snap, &v);
-    col = panel_targets_badge(a, win, y, in.x, in.w, true) + 2;
+    col = verdict_badge(a, win, y, in.x, in.w, true) + 2;
     verdict_counts(&v, text, sizeof text);
     if (col + text_width(t, text) > in.w) {
         col = 1;

@@ -37,11 +37,6 @@ const char *tui_unusable(void)
     return NULL;
 }
 
-bool tui_active(void)
-{
-    return active != 0;
-}
-
 /* ---- stderr capture ------------------------------------------------------------------- */
 
 static int capture_stderr(void)

@@ -22,9 +22,6 @@ int tui_start(char *err, size_t errlen);
  * stderr meanwhile. Idempotent. */
 void tui_stop(void);
 
-/* Whether curses is running. */
-bool tui_active(void);
-
 /* Follow a window-size change (SIGWINCH): read the size from the terminal and resize curses. */
 void tui_resize(void);
 

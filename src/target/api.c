@@ -190,7 +190,8 @@ struct backend *api_backend(struct api *a)
     return &a->backend;
 }
 
-const char *api_token(const struct api *a, const char *username)
+/* The token of a test account ("loadtest_user", ...), or NULL. */
+static const char *account_token(const struct api *a, const char *username)
 {
     for (int u = 0; u < USER_COUNT; u++) {
         if (!strcmp(api_user_names[u], username))
@@ -223,7 +224,7 @@ static int authenticate(const struct api *a, const struct api_request *rq)
 }
 
 static void handle_stats(struct api *a, const struct api_request *rq,
-                         const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                         const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     (void)rq, (void)m;
     served_json(a->served, out);
@@ -231,7 +232,7 @@ static void handle_stats(struct api *a, const struct api_request *rq,
 }
 
 /* A string member of obj: its value, NULL after recording "field": ["..."] in errs. */
-static const char *string_member(cJSON *obj, const char *key, struct tbuf *errs)
+static const char *string_member(cJSON *obj, const char *key, struct strbuf *errs)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     const char *msg = NULL;
@@ -246,18 +247,18 @@ static const char *string_member(cJSON *obj, const char *key, struct tbuf *errs)
         msg = "This field may not be blank.";
     if (!msg)
         return v->valuestring;
-    tbuf_puts(errs, errs->len ? ", " : "{");
+    strbuf_puts(errs, errs->len ? ", " : "{");
     jsonw_key(errs, key);
-    tbuf_puts(errs, "[\"");
-    tbuf_puts(errs, msg);
-    tbuf_puts(errs, "\"]");
+    strbuf_puts(errs, "[\"");
+    strbuf_puts(errs, msg);
+    strbuf_puts(errs, "\"]");
     return NULL;
 }
 
 static void handle_auth(struct api *a, const struct api_request *rq,
-                        const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                        const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
-    struct tbuf errs = {0};
+    struct strbuf errs = {0};
     cJSON *body = api_body_object(rq, out, rs);
     const char *user, *password;
 
@@ -267,18 +268,18 @@ static void handle_auth(struct api *a, const struct api_request *rq,
     user = string_member(body, "username", &errs);
     password = string_member(body, "password", &errs);
     if (errs.len) {
-        tbuf_putc(&errs, '}');
-        tbuf_add(out, errs.data, errs.len);
+        strbuf_putc(&errs, '}');
+        strbuf_append(out, errs.data, errs.len);
         rs->status = 400;
-    } else if (!api_token(a, user) || strcmp(password, account_password)) {
+    } else if (!account_token(a, user) || strcmp(password, account_password)) {
         api_error(out, rs, 401, "Invalid credentials.");
     } else {
-        tbuf_puts(out, "{\"token\": \"");
-        tbuf_puts(out, api_token(a, user));
-        tbuf_puts(out, "\"}");
+        strbuf_puts(out, "{\"token\": \"");
+        strbuf_puts(out, account_token(a, user));
+        strbuf_puts(out, "\"}");
         rs->status = 200;
     }
-    tbuf_free(&errs);
+    strbuf_free(&errs);
     cJSON_Delete(body);
 }
 
@@ -303,7 +304,7 @@ static api_handler *const handlers[ROUTE_COUNT] = {
 };
 
 static void dispatch(struct api *a, const struct api_request *rq, const struct api_match *m,
-                     struct tbuf *out, struct api_response *rs)
+                     struct strbuf *out, struct api_response *rs)
 {
     int user = 0;
 
@@ -323,9 +324,9 @@ static void dispatch(struct api *a, const struct api_request *rq, const struct a
     }
     a->user = (uint8_t)user;
     if (m->status == 405) {
-        tbuf_puts(out, "{\"detail\": \"Method \\\"");
-        tbuf_puts(out, http_method_str((enum http_method)rq->method));
-        tbuf_puts(out, "\\\" not allowed.\"}");
+        strbuf_puts(out, "{\"detail\": \"Method \\\"");
+        strbuf_puts(out, http_method_str((enum http_method)rq->method));
+        strbuf_puts(out, "\\\" not allowed.\"}");
         rs->status = 405;
         rs->headers = m->allow;
         return;
@@ -334,7 +335,7 @@ static void dispatch(struct api *a, const struct api_request *rq, const struct a
 }
 
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
-                struct tbuf *out, struct api_response *rs)
+                struct strbuf *out, struct api_response *rs)
 {
     dispatch(a, rq, m, out, rs);
     backend_request(&a->backend, m->route, rs->status);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "served.h"
 #include "target.h"
-#include "tbuf.h"
+#include "strbuf.h"
 
 struct api;
 
@@ -63,9 +63,6 @@ double api_delay(struct api *a, enum target_route route);
 /* Answer the request: append the body (JSON, or the Prometheus text of /metrics) to body,
  * fill rs, and count the request's Redis commands in the backend. */
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,
-                struct tbuf *body, struct api_response *rs);
-
-/* The token of a test account ("loadtest_user", ...), or NULL. For tests. */
-const char *api_token(const struct api *a, const char *username);
+                struct strbuf *body, struct api_response *rs);
 
 #endif

@@ -8,49 +8,50 @@
 
 enum { EVENTS_DEFAULT = 50, EVENTS_MAX = 500 };
 
-static void put_user(struct tbuf *out, uint8_t user)
+static void put_user(struct strbuf *out, uint8_t user)
 {
     if (user >= USER_COUNT) {
-        tbuf_add(out, "null", 4);
+        strbuf_append(out, "null", 4);
         return;
     }
-    tbuf_putc(out, '"');
-    tbuf_puts(out, api_user_names[user]);
-    tbuf_putc(out, '"');
+    strbuf_putc(out, '"');
+    strbuf_puts(out, api_user_names[user]);
+    strbuf_putc(out, '"');
 }
 
-static void approval_json(struct tbuf *out, const struct approval *ap)
+static void approval_json(struct strbuf *out, const struct approval *ap)
 {
-    tbuf_puts(out, "{\"id\": ");
+    strbuf_puts(out, "{\"id\": ");
     jsonw_uuid(out, &ap->rec.id);
-    tbuf_puts(out, ", \"deployment_id\": ");
+    strbuf_puts(out, ", \"deployment_id\": ");
     jsonw_uuid(out, &ap->deployment_id);
-    tbuf_puts(out, ", \"status\": \"");
-    tbuf_puts(out, api_decision_names[ap->rec.status]);
-    tbuf_puts(out, "\", \"requested_by\": ");
+    strbuf_puts(out, ", \"status\": \"");
+    strbuf_puts(out, api_decision_names[ap->rec.status]);
+    strbuf_puts(out, "\", \"requested_by\": ");
     put_user(out, ap->requested_by);
-    tbuf_puts(out, ", \"created_at\": ");
+    strbuf_puts(out, ", \"created_at\": ");
     jsonw_time(out, ap->created_at);
-    tbuf_puts(out, ", \"decided_by\": ");
+    strbuf_puts(out, ", \"decided_by\": ");
     put_user(out, ap->decided_by);
-    tbuf_puts(out, ", \"decided_at\": ");
+    strbuf_puts(out, ", \"decided_at\": ");
     jsonw_time(out, ap->decided_at);
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
-static void emit_approval(struct tbuf *out, const struct record *r)
+static void emit_approval(struct strbuf *out, const struct record *r)
 {
     approval_json(out, (const struct approval *)(const void *)r);
 }
 
 void api_approval_list(struct api *a, const struct api_request *rq, const struct api_match *m,
-                       struct tbuf *out, struct api_response *rs)
+                       struct strbuf *out, struct api_response *rs)
 {
     (void)m;
     api_list(&a->approvals, rq, out, rs, emit_approval);
 }
 
-void api_event_add(struct api *a, const struct approval *ap, uint8_t decision)
+/* Record a decision on ap in the event log. */
+static void event_add(struct api *a, const struct approval *ap, uint8_t decision)
 {
     struct uuid id;
     struct event *e;
@@ -76,11 +77,11 @@ static void decide(struct api *a, struct approval *ap, uint8_t decision, double 
         store_table_set_status(&a->deployments, d, decision);
         ((struct deployment *)(void *)d)->updated_at = now;
     }
-    api_event_add(a, ap, decision);
+    event_add(a, ap, decision);
 }
 
 static void decide_one(struct api *a, const struct api_request *rq, const struct api_match *m,
-                       struct tbuf *out, struct api_response *rs, uint8_t decision)
+                       struct strbuf *out, struct api_response *rs, uint8_t decision)
 {
     struct uuid id;
     struct approval *ap;
@@ -102,19 +103,19 @@ static void decide_one(struct api *a, const struct api_request *rq, const struct
 }
 
 void api_approval_approve(struct api *a, const struct api_request *rq,
-                          const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                          const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     decide_one(a, rq, m, out, rs, DECISION_APPROVED);
 }
 
 void api_approval_reject(struct api *a, const struct api_request *rq,
-                         const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                         const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     decide_one(a, rq, m, out, rs, DECISION_REJECTED);
 }
 
 /* The "ids" member: an array of strings, or NULL after answering 400. */
-static const cJSON *bulk_ids(const cJSON *body, struct tbuf *out, struct api_response *rs)
+static const cJSON *bulk_ids(const cJSON *body, struct strbuf *out, struct api_response *rs)
 {
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(body, "ids"), *item;
     const char *msg = NULL;
@@ -131,19 +132,19 @@ static const cJSON *bulk_ids(const cJSON *body, struct tbuf *out, struct api_res
     }
     if (!msg)
         return ids;
-    tbuf_puts(out, "{\"ids\": [\"");
-    tbuf_puts(out, msg);
-    tbuf_puts(out, "\"]}");
+    strbuf_puts(out, "{\"ids\": [\"");
+    strbuf_puts(out, msg);
+    strbuf_puts(out, "\"]}");
     rs->status = 400;
     return NULL;
 }
 
 void api_approval_bulk(struct api *a, const struct api_request *rq, const struct api_match *m,
-                       struct tbuf *out, struct api_response *rs)
+                       struct strbuf *out, struct api_response *rs)
 {
     cJSON *body = api_body_object(rq, out, rs);
     const cJSON *ids, *item;
-    struct tbuf skipped = {0};
+    struct strbuf skipped = {0};
     size_t approved = 0;
 
     (void)m;
@@ -151,7 +152,7 @@ void api_approval_bulk(struct api *a, const struct api_request *rq, const struct
         cJSON_Delete(body);
         return;
     }
-    tbuf_puts(out, "{\"approved\": [");
+    strbuf_puts(out, "{\"approved\": [");
     cJSON_ArrayForEach(item, ids) {
         const char *s = item->valuestring;
         struct uuid id;
@@ -161,41 +162,41 @@ void api_approval_bulk(struct api *a, const struct api_request *rq, const struct
         if (ap && ap->rec.status == DECISION_PENDING) {
             decide(a, ap, DECISION_APPROVED, rq->now);
             if (approved++)
-                tbuf_add(out, ", ", 2);
+                strbuf_append(out, ", ", 2);
             jsonw_str(out, s, strlen(s));
         } else {
             if (skipped.len)
-                tbuf_add(&skipped, ", ", 2);
+                strbuf_append(&skipped, ", ", 2);
             jsonw_str(&skipped, s, strlen(s));
         }
     }
-    tbuf_puts(out, "], \"skipped\": [");
-    tbuf_add(out, skipped.data, skipped.len);
-    tbuf_puts(out, "]}");
+    strbuf_puts(out, "], \"skipped\": [");
+    strbuf_append(out, skipped.data, skipped.len);
+    strbuf_puts(out, "]}");
     rs->status = 200;
-    tbuf_free(&skipped);
+    strbuf_free(&skipped);
     cJSON_Delete(body);
 }
 
-static void event_json(struct tbuf *out, const struct event *e)
+static void event_json(struct strbuf *out, const struct event *e)
 {
-    tbuf_puts(out, "{\"id\": ");
+    strbuf_puts(out, "{\"id\": ");
     jsonw_uuid(out, &e->rec.id);
-    tbuf_puts(out, ", \"type\": \"approval.");
-    tbuf_puts(out, api_decision_names[e->decision]);
-    tbuf_puts(out, "\", \"approval_id\": ");
+    strbuf_puts(out, ", \"type\": \"approval.");
+    strbuf_puts(out, api_decision_names[e->decision]);
+    strbuf_puts(out, "\", \"approval_id\": ");
     jsonw_uuid(out, &e->approval_id);
-    tbuf_puts(out, ", \"deployment_id\": ");
+    strbuf_puts(out, ", \"deployment_id\": ");
     jsonw_uuid(out, &e->deployment_id);
-    tbuf_puts(out, ", \"actor\": ");
+    strbuf_puts(out, ", \"actor\": ");
     put_user(out, e->actor);
-    tbuf_puts(out, ", \"created_at\": ");
+    strbuf_puts(out, ", \"created_at\": ");
     jsonw_time(out, e->created_at);
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
 void api_event_list(struct api *a, const struct api_request *rq, const struct api_match *m,
-                    struct tbuf *out, struct api_response *rs)
+                    struct strbuf *out, struct api_response *rs)
 {
     char text[24];
     long limit = EVENTS_DEFAULT;
@@ -208,12 +209,12 @@ void api_event_list(struct api *a, const struct api_request *rq, const struct ap
         if (*text >= '0' && *text <= '9' && !*end && v > 0)
             limit = v > EVENTS_MAX ? EVENTS_MAX : v;
     }
-    tbuf_puts(out, "{\"results\": [");
+    strbuf_puts(out, "{\"results\": [");
     for (long i = 0; i < limit && (r = store_table_newest(&a->events, (uint32_t)i)); i++) {
         if (i)
-            tbuf_add(out, ", ", 2);
+            strbuf_append(out, ", ", 2);
         event_json(out, (const struct event *)(const void *)r);
     }
-    tbuf_add(out, "]}", 2);
+    strbuf_append(out, "]}", 2);
     rs->status = 200;
 }

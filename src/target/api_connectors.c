@@ -24,20 +24,20 @@ const char *api_plane_status(const struct api *a, int plane)
 }
 
 void api_connector_list(struct api *a, const struct api_request *rq, const struct api_match *m,
-                        struct tbuf *out, struct api_response *rs)
+                        struct strbuf *out, struct api_response *rs)
 {
     (void)rq, (void)m;
-    tbuf_puts(out, "{\"results\": [");
+    strbuf_puts(out, "{\"results\": [");
     for (int p = 0; p < TARGET_PLANE_COUNT; p++) {
-        tbuf_puts(out, p ? ", {\"plane\": \"" : "{\"plane\": \"");
-        tbuf_puts(out, target_plane_names[p]);
-        tbuf_puts(out, "\", \"name\": \"");
-        tbuf_puts(out, plane_titles[p]);
-        tbuf_puts(out, "\", \"status\": \"");
-        tbuf_puts(out, api_plane_status(a, p));
-        tbuf_puts(out, "\"}");
+        strbuf_puts(out, p ? ", {\"plane\": \"" : "{\"plane\": \"");
+        strbuf_puts(out, target_plane_names[p]);
+        strbuf_puts(out, "\", \"name\": \"");
+        strbuf_puts(out, plane_titles[p]);
+        strbuf_puts(out, "\", \"status\": \"");
+        strbuf_puts(out, api_plane_status(a, p));
+        strbuf_puts(out, "\"}");
     }
-    tbuf_add(out, "]}", 2);
+    strbuf_append(out, "]}", 2);
     rs->status = 200;
 }
 
@@ -68,36 +68,36 @@ static const char *job_status(const struct api *a, const struct job *j, double n
     return j->fails ? "failed" : "succeeded";
 }
 
-static void job_json(struct tbuf *out, const struct api *a, const struct job *j, double now)
+static void job_json(struct strbuf *out, const struct api *a, const struct job *j, double now)
 {
     double since;
     const char *status = job_status(a, j, now, &since);
 
-    tbuf_puts(out, "{\"job_id\": ");
+    strbuf_puts(out, "{\"job_id\": ");
     jsonw_uuid(out, &j->rec.id);
-    tbuf_puts(out, ", \"plane\": \"");
-    tbuf_puts(out, target_plane_names[j->plane]);
-    tbuf_puts(out, "\", \"deployment_id\": ");
+    strbuf_puts(out, ", \"plane\": \"");
+    strbuf_puts(out, target_plane_names[j->plane]);
+    strbuf_puts(out, "\", \"deployment_id\": ");
     jsonw_uuid(out, &j->deployment_id);
-    tbuf_puts(out, ", \"status\": \"");
-    tbuf_puts(out, status);
-    tbuf_puts(out, "\", \"created_at\": ");
+    strbuf_puts(out, ", \"status\": \"");
+    strbuf_puts(out, status);
+    strbuf_puts(out, "\", \"created_at\": ");
     jsonw_time(out, j->created_at);
-    tbuf_puts(out, ", \"updated_at\": ");
+    strbuf_puts(out, ", \"updated_at\": ");
     jsonw_time(out, since);
-    tbuf_puts(out, ", \"error\": ");
+    strbuf_puts(out, ", \"error\": ");
     if (!strcmp(status, "failed")) {
-        tbuf_puts(out, "\"");
-        tbuf_puts(out, plane_short[j->plane]);
-        tbuf_puts(out, " rejected the package: HTTP 500 from the plane's API.\"");
+        strbuf_puts(out, "\"");
+        strbuf_puts(out, plane_short[j->plane]);
+        strbuf_puts(out, " rejected the package: HTTP 500 from the plane's API.\"");
     } else {
-        tbuf_puts(out, "null");
+        strbuf_puts(out, "null");
     }
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
 /* The deployment a publish names; NULL after answering 400 or 404. */
-static struct record *publish_target(struct api *a, const cJSON *body, struct tbuf *out,
+static struct record *publish_target(struct api *a, const cJSON *body, struct strbuf *out,
                                      struct api_response *rs)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, "deployment_id");
@@ -105,13 +105,13 @@ static struct record *publish_target(struct api *a, const cJSON *body, struct tb
     struct record *d;
 
     if (!v || !cJSON_IsString(v)) {
-        tbuf_puts(out, v ? "{\"deployment_id\": [\"Must be a valid UUID.\"]}"
+        strbuf_puts(out, v ? "{\"deployment_id\": [\"Must be a valid UUID.\"]}"
                          : "{\"deployment_id\": [\"This field is required.\"]}");
         rs->status = 400;
         return NULL;
     }
     if (uuid_parse(v->valuestring, strlen(v->valuestring), &id)) {
-        tbuf_puts(out, "{\"deployment_id\": [\"Must be a valid UUID.\"]}");
+        strbuf_puts(out, "{\"deployment_id\": [\"Must be a valid UUID.\"]}");
         rs->status = 400;
         return NULL;
     }
@@ -122,7 +122,7 @@ static struct record *publish_target(struct api *a, const cJSON *body, struct tb
 }
 
 void api_connector_publish(struct api *a, const struct api_request *rq,
-                           const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                           const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     int plane = find_plane(m->arg, m->arg_len);
     cJSON *body;
@@ -160,7 +160,7 @@ void api_connector_publish(struct api *a, const struct api_request *rq,
 }
 
 void api_connector_job(struct api *a, const struct api_request *rq, const struct api_match *m,
-                       struct tbuf *out, struct api_response *rs)
+                       struct strbuf *out, struct api_response *rs)
 {
     struct uuid id;
     struct job *j;

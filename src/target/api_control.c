@@ -18,7 +18,7 @@ struct knob {
     /* 0, or -1 with Django REST framework's message for the value. */
     int (*check)(const struct knob *k, const cJSON *v, char *msg, size_t msglen);
     void (*apply)(struct api *a, const cJSON *v, double now);
-    void (*show)(const struct api *a, struct tbuf *out);
+    void (*show)(const struct api *a, struct strbuf *out);
     double min, max;            /* bounds of a numeric knob */
 };
 
@@ -51,9 +51,9 @@ static void apply_pool(struct api *a, const cJSON *v, double now)
     backend_db_resize(&a->backend, a->cfg.db_pool_size);   /* the server hands out the rest */
 }
 
-static void show_pool(const struct api *a, struct tbuf *out)
+static void show_pool(const struct api *a, struct strbuf *out)
 {
-    tbuf_put_u64(out, a->backend.pool_size);
+    strbuf_put_u64(out, a->backend.pool_size);
 }
 
 static void apply_workers(struct api *a, const cJSON *v, double now)
@@ -62,9 +62,9 @@ static void apply_workers(struct api *a, const cJSON *v, double now)
     backend_set_workers(&a->backend, a->cfg.celery_workers, now);
 }
 
-static void show_workers(const struct api *a, struct tbuf *out)
+static void show_workers(const struct api *a, struct strbuf *out)
 {
-    tbuf_put_u64(out, a->backend.workers);
+    strbuf_put_u64(out, a->backend.workers);
 }
 
 static void apply_rate(struct api *a, const cJSON *v, double now)
@@ -73,12 +73,12 @@ static void apply_rate(struct api *a, const cJSON *v, double now)
     backend_set_rate(&a->backend, a->cfg.celery_rate, now);
 }
 
-static void show_rate(const struct api *a, struct tbuf *out)
+static void show_rate(const struct api *a, struct strbuf *out)
 {
     char text[32];
 
     snprintf(text, sizeof text, "%.17g", a->backend.rate);
-    tbuf_puts(out, text);
+    strbuf_puts(out, text);
 }
 
 static const struct knob knobs[] = {
@@ -98,7 +98,7 @@ static const struct knob *find_knob(const char *name)
 }
 
 /* Check every member of body; the errors as {"key": ["msg"], ...} in errs (empty: none). */
-static void check_all(const cJSON *body, struct tbuf *errs)
+static void check_all(const cJSON *body, struct strbuf *errs)
 {
     const cJSON *v;
     char msg[400];
@@ -115,35 +115,35 @@ static void check_all(const cJSON *body, struct tbuf *errs)
         } else if (k->check(k, v, msg, sizeof msg) == 0) {
             continue;
         }
-        tbuf_puts(errs, errs->len ? ", " : "{");
+        strbuf_puts(errs, errs->len ? ", " : "{");
         jsonw_str(errs, v->string, strlen(v->string));
-        tbuf_puts(errs, ": [");
+        strbuf_puts(errs, ": [");
         jsonw_str(errs, msg, strlen(msg));
-        tbuf_putc(errs, ']');
+        strbuf_putc(errs, ']');
     }
 }
 
-static void show_all(const struct api *a, struct tbuf *out)
+static void show_all(const struct api *a, struct strbuf *out)
 {
     bool first = true;
 
-    tbuf_putc(out, '{');
+    strbuf_putc(out, '{');
     for (int i = 0; i < KNOBS; i++) {
         if (!knobs[i].show)
             continue;
-        tbuf_puts(out, first ? "\"" : ", \"");
-        tbuf_puts(out, knobs[i].name);
-        tbuf_puts(out, "\": ");
+        strbuf_puts(out, first ? "\"" : ", \"");
+        strbuf_puts(out, knobs[i].name);
+        strbuf_puts(out, "\": ");
         knobs[i].show(a, out);
         first = false;
     }
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
 void api_control(struct api *a, const struct api_request *rq, const struct api_match *m,
-                 struct tbuf *out, struct api_response *rs)
+                 struct strbuf *out, struct api_response *rs)
 {
-    struct tbuf errs = {0};
+    struct strbuf errs = {0};
     const cJSON *v;
     cJSON *body;
 
@@ -153,9 +153,9 @@ void api_control(struct api *a, const struct api_request *rq, const struct api_m
             return;
         check_all(body, &errs);
         if (errs.len) {
-            tbuf_putc(&errs, '}');
-            tbuf_add(out, errs.data, errs.len);
-            tbuf_free(&errs);
+            strbuf_putc(&errs, '}');
+            strbuf_append(out, errs.data, errs.len);
+            strbuf_free(&errs);
             cJSON_Delete(body);
             rs->status = 400;
             return;

@@ -33,17 +33,17 @@ static uint32_t utf8_chars(const char *s)
     return n;
 }
 
-static void field_error(struct tbuf *errs, const char *key, const char *msg, uint32_t limit)
+static void field_error(struct strbuf *errs, const char *key, const char *msg, uint32_t limit)
 {
-    tbuf_puts(errs, errs->len ? ", " : "{");
+    strbuf_puts(errs, errs->len ? ", " : "{");
     jsonw_key(errs, key);
-    tbuf_puts(errs, "[\"");
-    tbuf_puts(errs, msg);
+    strbuf_puts(errs, "[\"");
+    strbuf_puts(errs, msg);
     if (limit) {
-        tbuf_put_u64(errs, limit);
-        tbuf_puts(errs, " characters.");
+        strbuf_put_u64(errs, limit);
+        strbuf_puts(errs, " characters.");
     }
-    tbuf_puts(errs, "\"]");
+    strbuf_puts(errs, "\"]");
 }
 
 /* Check one string against a spec; the error text, or NULL. */
@@ -61,8 +61,8 @@ static const char *check_string(const cJSON *v, const struct field_spec *f)
 }
 
 /* Validate a given value and render it into text; false after recording the error. */
-static bool render_field(const cJSON *v, const struct field_spec *f, struct tbuf *text,
-                         struct tbuf *errs)
+static bool render_field(const cJSON *v, const struct field_spec *f, struct strbuf *text,
+                         struct strbuf *errs)
 {
     const char *msg = NULL;
     const cJSON *item;
@@ -75,17 +75,17 @@ static bool render_field(const cJSON *v, const struct field_spec *f, struct tbuf
     } else if (!cJSON_IsArray(v)) {
         msg = "Expected a list of items.";
     } else {
-        tbuf_putc(text, '[');
+        strbuf_putc(text, '[');
         cJSON_ArrayForEach(item, v) {
             if ((msg = check_string(item, f)) || ++n > PLATFORMS_MAX)
                 break;
             if (n > 1)
-                tbuf_add(text, ", ", 2);
+                strbuf_append(text, ", ", 2);
             jsonw_str(text, item->valuestring, strlen(item->valuestring));
         }
         if (!msg && n > PLATFORMS_MAX)
             msg = "Ensure this field has no more than 16 elements.";
-        tbuf_putc(text, ']');
+        strbuf_putc(text, ']');
     }
     if (msg)
         field_error(errs, f->key, msg, msg[strlen(msg) - 1] == ' ' ? f->max_chars : 0);
@@ -95,9 +95,9 @@ static bool render_field(const cJSON *v, const struct field_spec *f, struct tbuf
 /* Build the fields of a deployment from a body over old ones (NULL for a create: defaults, and
  * the name is required). NULL after recording errors. */
 static struct dep_text *build_text(const cJSON *body, const struct dep_text *old,
-                                   struct tbuf *errs)
+                                   struct strbuf *errs)
 {
-    struct tbuf text = {0};
+    struct strbuf text = {0};
     uint32_t off[DEP_FIELDS], len[DEP_FIELDS];
     struct dep_text *t = NULL;
 
@@ -107,9 +107,9 @@ static struct dep_text *build_text(const cJSON *body, const struct dep_text *old
         if (v)
             render_field(v, &specs[i], &text, errs);
         else if (old)
-            tbuf_add(&text, old->json + old->off[i], old->len[i]);
+            strbuf_append(&text, old->json + old->off[i], old->len[i]);
         else if (specs[i].fallback)
-            tbuf_puts(&text, specs[i].fallback);
+            strbuf_puts(&text, specs[i].fallback);
         else
             field_error(errs, specs[i].key, "This field is required.", 0);
         len[i] = (uint32_t)(text.len - off[i]);
@@ -122,7 +122,7 @@ static struct dep_text *build_text(const cJSON *body, const struct dep_text *old
         memcpy(t->len, len, sizeof len);
         memcpy(t->json, text.data, text.len);
     }
-    tbuf_free(&text);
+    strbuf_free(&text);
     return t;
 }
 
@@ -134,39 +134,40 @@ void api_deployment_free(struct record *r)
     d->text = NULL;
 }
 
-void api_deployment_json(struct tbuf *out, const struct deployment *d)
+/* A deployment as its JSON object. */
+static void deployment_json(struct strbuf *out, const struct deployment *d)
 {
-    tbuf_puts(out, "{\"id\": ");
+    strbuf_puts(out, "{\"id\": ");
     jsonw_uuid(out, &d->rec.id);
     for (int i = 0; i < DEP_FIELDS; i++) {
-        tbuf_add(out, ", ", 2);
+        strbuf_append(out, ", ", 2);
         jsonw_key(out, specs[i].key);
-        tbuf_add(out, d->text->json + d->text->off[i], d->text->len[i]);
+        strbuf_append(out, d->text->json + d->text->off[i], d->text->len[i]);
     }
-    tbuf_puts(out, ", \"status\": \"");
-    tbuf_puts(out, api_decision_names[d->rec.status]);
-    tbuf_puts(out, "\", \"created_by\": \"");
-    tbuf_puts(out, api_user_names[d->created_by]);
-    tbuf_puts(out, "\", \"created_at\": ");
+    strbuf_puts(out, ", \"status\": \"");
+    strbuf_puts(out, api_decision_names[d->rec.status]);
+    strbuf_puts(out, "\", \"created_by\": \"");
+    strbuf_puts(out, api_user_names[d->created_by]);
+    strbuf_puts(out, "\", \"created_at\": ");
     jsonw_time(out, d->created_at);
-    tbuf_puts(out, ", \"updated_at\": ");
+    strbuf_puts(out, ", \"updated_at\": ");
     jsonw_time(out, d->updated_at);
-    tbuf_puts(out, ", \"approval_id\": ");
+    strbuf_puts(out, ", \"approval_id\": ");
     jsonw_uuid(out, &d->approval_id);
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
-static void answer_errors(struct tbuf *out, struct api_response *rs, struct tbuf *errs)
+static void answer_errors(struct strbuf *out, struct api_response *rs, struct strbuf *errs)
 {
-    tbuf_add(out, errs->data, errs->len);
-    tbuf_putc(out, '}');
+    strbuf_append(out, errs->data, errs->len);
+    strbuf_putc(out, '}');
     rs->status = 400;
 }
 
 void api_deployment_create(struct api *a, const struct api_request *rq,
-                           const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                           const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
-    struct tbuf errs = {0};
+    struct strbuf errs = {0};
     cJSON *body = api_body_object(rq, out, rs);
     struct dep_text *text;
     struct uuid id, approval_id;
@@ -178,7 +179,7 @@ void api_deployment_create(struct api *a, const struct api_request *rq,
     cJSON_Delete(body);
     if (!text) {
         answer_errors(out, rs, &errs);
-        tbuf_free(&errs);
+        strbuf_free(&errs);
         return;
     }
     prng_uuid(&a->prng, id.b);
@@ -196,24 +197,24 @@ void api_deployment_create(struct api *a, const struct api_request *rq,
     ap->created_at = rq->now;
     ap->requested_by = a->user;
     ap->decided_by = USER_NONE;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 201;
     backend_task_sent(&a->backend, BACKEND_TASK_CAB, rq->now);    /* notify the CAB */
 }
 
-static void emit_deployment(struct tbuf *out, const struct record *r)
+static void emit_deployment(struct strbuf *out, const struct record *r)
 {
-    api_deployment_json(out, (const struct deployment *)(const void *)r);
+    deployment_json(out, (const struct deployment *)(const void *)r);
 }
 
 void api_deployment_list(struct api *a, const struct api_request *rq,
-                         const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                         const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     (void)m;
     api_list(&a->deployments, rq, out, rs, emit_deployment);
 }
 
-static struct deployment *find(struct api *a, const struct api_match *m, struct tbuf *out,
+static struct deployment *find(struct api *a, const struct api_match *m, struct strbuf *out,
                                struct api_response *rs)
 {
     struct uuid id;
@@ -228,22 +229,22 @@ static struct deployment *find(struct api *a, const struct api_match *m, struct 
 }
 
 void api_deployment_get(struct api *a, const struct api_request *rq,
-                        const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                        const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     struct deployment *d = find(a, m, out, rs);
 
     (void)rq;
     if (!d)
         return;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 200;
 }
 
 void api_deployment_patch(struct api *a, const struct api_request *rq,
-                          const struct api_match *m, struct tbuf *out, struct api_response *rs)
+                          const struct api_match *m, struct strbuf *out, struct api_response *rs)
 {
     struct deployment *d = find(a, m, out, rs);
-    struct tbuf errs = {0};
+    struct strbuf errs = {0};
     struct dep_text *text;
     cJSON *body;
 
@@ -253,12 +254,12 @@ void api_deployment_patch(struct api *a, const struct api_request *rq,
     cJSON_Delete(body);
     if (!text) {
         answer_errors(out, rs, &errs);
-        tbuf_free(&errs);
+        strbuf_free(&errs);
         return;
     }
     free(d->text);
     d->text = text;
     d->updated_at = rq->now;
-    api_deployment_json(out, d);
+    deployment_json(out, d);
     rs->status = 200;
 }

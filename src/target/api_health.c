@@ -22,105 +22,105 @@ static uint64_t stored_objects(const struct api *a)
 
 /* --- GET /api/v1/health/ --- */
 
-static void health_database(struct tbuf *out, const struct backend *b)
+static void health_database(struct strbuf *out, const struct backend *b)
 {
-    tbuf_puts(out, "\"database\": {\"status\": \"");
-    tbuf_puts(out, b->waiting ? "degraded" : "ok");
-    tbuf_puts(out, "\", \"pool_size\": ");
-    tbuf_put_u64(out, b->pool_size);
-    tbuf_puts(out, ", \"in_use\": ");
-    tbuf_put_u64(out, b->in_use);
-    tbuf_puts(out, ", \"waiting\": ");
-    tbuf_put_u64(out, b->waiting);
-    tbuf_putc(out, '}');
+    strbuf_puts(out, "\"database\": {\"status\": \"");
+    strbuf_puts(out, b->waiting ? "degraded" : "ok");
+    strbuf_puts(out, "\", \"pool_size\": ");
+    strbuf_put_u64(out, b->pool_size);
+    strbuf_puts(out, ", \"in_use\": ");
+    strbuf_put_u64(out, b->in_use);
+    strbuf_puts(out, ", \"waiting\": ");
+    strbuf_put_u64(out, b->waiting);
+    strbuf_putc(out, '}');
 }
 
-static void health_redis(struct tbuf *out, const struct api *a)
+static void health_redis(struct strbuf *out, const struct api *a)
 {
     const struct backend *b = &a->backend;
 
-    tbuf_puts(out, "\"redis\": {\"status\": \"ok\", \"connected_clients\": ");
-    tbuf_put_u64(out, backend_redis_clients(b));
-    tbuf_puts(out, ", \"used_memory_bytes\": ");
-    tbuf_put_u64(out, backend_redis_memory(b, stored_objects(a)));
-    tbuf_puts(out, ", \"commands_processed\": ");
-    tbuf_put_u64(out, b->redis_commands);
-    tbuf_putc(out, '}');
+    strbuf_puts(out, "\"redis\": {\"status\": \"ok\", \"connected_clients\": ");
+    strbuf_put_u64(out, backend_redis_clients(b));
+    strbuf_puts(out, ", \"used_memory_bytes\": ");
+    strbuf_put_u64(out, backend_redis_memory(b, stored_objects(a)));
+    strbuf_puts(out, ", \"commands_processed\": ");
+    strbuf_put_u64(out, b->redis_commands);
+    strbuf_putc(out, '}');
 }
 
-static void health_celery(struct tbuf *out, const struct backend *b)
+static void health_celery(struct strbuf *out, const struct backend *b)
 {
-    tbuf_puts(out, "\"celery\": {\"status\": \"");
-    tbuf_puts(out, b->workers ? "ok" : "down");
-    tbuf_puts(out, "\", \"workers\": ");
-    tbuf_put_u64(out, b->workers);
-    tbuf_puts(out, ", \"active_tasks\": ");
-    tbuf_put_u64(out, backend_active_tasks(b));
-    tbuf_puts(out, ", \"queue_length\": ");
-    tbuf_put_u64(out, backend_queue_total(b));
-    tbuf_puts(out, ", \"queues\": {");
+    strbuf_puts(out, "\"celery\": {\"status\": \"");
+    strbuf_puts(out, b->workers ? "ok" : "down");
+    strbuf_puts(out, "\", \"workers\": ");
+    strbuf_put_u64(out, b->workers);
+    strbuf_puts(out, ", \"active_tasks\": ");
+    strbuf_put_u64(out, backend_active_tasks(b));
+    strbuf_puts(out, ", \"queue_length\": ");
+    strbuf_put_u64(out, backend_queue_total(b));
+    strbuf_puts(out, ", \"queues\": {");
     for (int k = 0; k < BACKEND_TASK_KINDS; k++) {
-        tbuf_puts(out, k ? ", \"" : "\"");
-        tbuf_puts(out, backend_queue_names[k]);
-        tbuf_puts(out, "\": ");
-        tbuf_put_u64(out, b->queued[k]);
+        strbuf_puts(out, k ? ", \"" : "\"");
+        strbuf_puts(out, backend_queue_names[k]);
+        strbuf_puts(out, "\": ");
+        strbuf_put_u64(out, b->queued[k]);
     }
-    tbuf_puts(out, "}}");
+    strbuf_puts(out, "}}");
 }
 
-static void health_connectors(struct tbuf *out, const struct api *a)
+static void health_connectors(struct strbuf *out, const struct api *a)
 {
     bool all_online = true;
 
     for (int p = 0; p < TARGET_PLANE_COUNT; p++)
         all_online = all_online && a->cfg.plane_error_rate[p] <= 0;
-    tbuf_puts(out, "\"connectors\": {\"status\": \"");
-    tbuf_puts(out, all_online ? "ok" : "degraded");
-    tbuf_puts(out, "\", \"planes\": {");
+    strbuf_puts(out, "\"connectors\": {\"status\": \"");
+    strbuf_puts(out, all_online ? "ok" : "degraded");
+    strbuf_puts(out, "\", \"planes\": {");
     for (int p = 0; p < TARGET_PLANE_COUNT; p++) {
-        tbuf_puts(out, p ? ", \"" : "\"");
-        tbuf_puts(out, target_plane_names[p]);
-        tbuf_puts(out, "\": \"");
-        tbuf_puts(out, api_plane_status(a, p));
-        tbuf_putc(out, '"');
+        strbuf_puts(out, p ? ", \"" : "\"");
+        strbuf_puts(out, target_plane_names[p]);
+        strbuf_puts(out, "\": \"");
+        strbuf_puts(out, api_plane_status(a, p));
+        strbuf_putc(out, '"');
     }
-    tbuf_puts(out, "}}");
+    strbuf_puts(out, "}}");
 }
 
 void api_health(struct api *a, const struct api_request *rq, const struct api_match *m,
-                struct tbuf *out, struct api_response *rs)
+                struct strbuf *out, struct api_response *rs)
 {
     (void)m;
     backend_advance(&a->backend, rq->now);
-    tbuf_puts(out, "{\"status\": \"ok\", \"components\": {");
+    strbuf_puts(out, "{\"status\": \"ok\", \"components\": {");
     health_database(out, &a->backend);
-    tbuf_puts(out, ", ");
+    strbuf_puts(out, ", ");
     health_redis(out, a);
-    tbuf_puts(out, ", ");
+    strbuf_puts(out, ", ");
     health_celery(out, &a->backend);
-    tbuf_puts(out, ", ");
+    strbuf_puts(out, ", ");
     health_connectors(out, a);
-    tbuf_puts(out, "}}");
+    strbuf_puts(out, "}}");
     rs->status = 200;
 }
 
 /* --- GET /metrics --- */
 
-static void family(struct tbuf *out, const char *name, const char *type, const char *help)
+static void family(struct strbuf *out, const char *name, const char *type, const char *help)
 {
-    tbuf_puts(out, "# HELP ");
-    tbuf_puts(out, name);
-    tbuf_putc(out, ' ');
-    tbuf_puts(out, help);
-    tbuf_puts(out, "\n# TYPE ");
-    tbuf_puts(out, name);
-    tbuf_putc(out, ' ');
-    tbuf_puts(out, type);
-    tbuf_putc(out, '\n');
+    strbuf_puts(out, "# HELP ");
+    strbuf_puts(out, name);
+    strbuf_putc(out, ' ');
+    strbuf_puts(out, help);
+    strbuf_puts(out, "\n# TYPE ");
+    strbuf_puts(out, name);
+    strbuf_putc(out, ' ');
+    strbuf_puts(out, type);
+    strbuf_putc(out, '\n');
 }
 
 /* One sample line: name, labels ("" or "{...}"), a value. */
-static void sample(struct tbuf *out, const char *name, const char *labels, double v)
+static void sample(struct strbuf *out, const char *name, const char *labels, double v)
 {
     char text[40];
 
@@ -130,14 +130,14 @@ static void sample(struct tbuf *out, const char *name, const char *labels, doubl
         snprintf(text, sizeof text, "%s", v > 0 ? "+Inf" : "-Inf");
     else
         snprintf(text, sizeof text, "%.17g", v);
-    tbuf_puts(out, name);
-    tbuf_puts(out, labels);
-    tbuf_putc(out, ' ');
-    tbuf_puts(out, text);
-    tbuf_putc(out, '\n');
+    strbuf_puts(out, name);
+    strbuf_puts(out, labels);
+    strbuf_putc(out, ' ');
+    strbuf_puts(out, text);
+    strbuf_putc(out, '\n');
 }
 
-static void one(struct tbuf *out, const char *name, const char *type, const char *help,
+static void one(struct strbuf *out, const char *name, const char *type, const char *help,
                 double v)
 {
     family(out, name, type, help);
@@ -146,7 +146,7 @@ static void one(struct tbuf *out, const char *name, const char *type, const char
 
 /* The target's own process: CPU of its loop thread (inside hornet, the target's share alone),
  * memory and files of the whole process. */
-static void metrics_process(struct tbuf *out, const struct api *a)
+static void metrics_process(struct strbuf *out, const struct api *a)
 {
     struct procstat_pid thread, self;
     struct rlimit rl;
@@ -173,7 +173,7 @@ static void metrics_process(struct tbuf *out, const struct api *a)
 }
 
 /* django-prometheus: responses per view, method and status, as the target counted them. */
-static void metrics_responses(struct tbuf *out, const struct api *a)
+static void metrics_responses(struct strbuf *out, const struct api *a)
 {
     static const char name[] = "django_http_responses_total_by_status_view_method_total";
     char labels[160], status[8];
@@ -196,7 +196,7 @@ static void metrics_responses(struct tbuf *out, const struct api *a)
 }
 
 /* django-prometheus: the latency histogram of each view that answered. */
-static void metrics_latency(struct tbuf *out, const struct backend *b)
+static void metrics_latency(struct strbuf *out, const struct backend *b)
 {
     static const char name[] = "django_http_requests_latency_seconds_by_view_method";
     char labels[160], metric[80];
@@ -231,7 +231,7 @@ static void metrics_latency(struct tbuf *out, const struct backend *b)
 
 /* postgres_exporter's connection states and pgbouncer_exporter's pool of the app's
  * connections (the line of requests waiting for one is pgbouncer's waiting clients). */
-static void metrics_database(struct tbuf *out, const struct backend *b, double now)
+static void metrics_database(struct strbuf *out, const struct backend *b, double now)
 {
     static const char *const states[] = {"active", "disabled", "fastpath function call", "idle",
                                          "idle in transaction", "idle in transaction (aborted)"};
@@ -271,7 +271,7 @@ static void metrics_database(struct tbuf *out, const struct backend *b, double n
     sample(out, "pgbouncer_databases_pool_size", "{database=\"" DB_NAME "\"}", b->pool_size);
 }
 
-static void metrics_redis(struct tbuf *out, const struct api *a)
+static void metrics_redis(struct strbuf *out, const struct api *a)
 {
     const struct backend *b = &a->backend;
     uint64_t keys = stored_objects(a);
@@ -289,7 +289,7 @@ static void metrics_redis(struct tbuf *out, const struct api *a)
     sample(out, "redis_db_keys", "{db=\"db0\"}", (double)keys);
 }
 
-static void metrics_celery_workers(struct tbuf *out, const struct backend *b)
+static void metrics_celery_workers(struct strbuf *out, const struct backend *b)
 {
     uint32_t active = backend_active_tasks(b);
     char labels[64];
@@ -308,7 +308,7 @@ static void metrics_celery_workers(struct tbuf *out, const struct backend *b)
     }
 }
 
-static void metrics_celery(struct tbuf *out, const struct backend *b)
+static void metrics_celery(struct strbuf *out, const struct backend *b)
 {
     char labels[160];
 
@@ -340,7 +340,7 @@ static void metrics_celery(struct tbuf *out, const struct backend *b)
 }
 
 void api_metrics(struct api *a, const struct api_request *rq, const struct api_match *m,
-                 struct tbuf *out, struct api_response *rs)
+                 struct strbuf *out, struct api_response *rs)
 {
     (void)m;
     backend_advance(&a->backend, rq->now);

@@ -70,11 +70,11 @@ struct api {
 /* --- helpers (api.c) --- */
 
 /* {"detail": "..."} with this status. */
-void api_error(struct tbuf *out, struct api_response *rs, int status, const char *detail);
+void api_error(struct strbuf *out, struct api_response *rs, int status, const char *detail);
 
 /* Parse the body as a JSON object (an empty body is {}). NULL after answering 400 (invalid
  * JSON, invalid UTF-8, or not an object). The caller deletes the tree. */
-cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct api_response *rs);
+cJSON *api_body_object(const struct api_request *rq, struct strbuf *out, struct api_response *rs);
 
 /* Find a query parameter and percent-decode its value into val (NUL-terminated). false when
  * absent or longer than valsz - 1. */
@@ -86,41 +86,19 @@ struct page {
     uint32_t offset;            /* (number - 1) * size */
 };
 
-/* Read ?page= and ?page_size= (default 20, at most 100) for a list of count items. -1 after
- * answering 404 {"detail": "Invalid page."}. */
-int api_page(const struct api_request *rq, uint32_t count, struct page *pg, struct tbuf *out,
-             struct api_response *rs);
-
-/* Append "count", "next", "previous" and open "results": [ (the caller writes the items and
- * closes with "]}"). Links keep page_size and status when the request gave them. */
-void api_page_open(struct tbuf *out, const struct api_request *rq, const struct page *pg,
-                   uint32_t count, const char *status);
-
-/* Append the records of a page, newest first, separated by ", ": every record of the table
- * when filter is DECISION_COUNT, else those with that status (newest entry first). */
-void api_page_records(struct store_table *t, int filter, const struct page *pg,
-                      struct tbuf *out, void (*emit)(struct tbuf *out, const struct record *r));
-
 /* A whole paginated listing of t filtered by ?status= (answers 400/404 itself): count, links
  * and the page's records written by emit; status 200. */
-void api_list(struct store_table *t, const struct api_request *rq, struct tbuf *out,
-              struct api_response *rs, void (*emit)(struct tbuf *out, const struct record *r));
-
-/* How many records a listing with this filter has. */
-uint32_t api_filtered_count(const struct store_table *t, int filter);
-
-/* The status name given in ?status= as an enum decision, DECISION_COUNT when the parameter is
- * absent; -1 after answering 400 for an unknown value. */
-int api_status_filter(const struct api_request *rq, struct tbuf *out, struct api_response *rs);
+void api_list(struct store_table *t, const struct api_request *rq, struct strbuf *out,
+              struct api_response *rs, void (*emit)(struct strbuf *out, const struct record *r));
 
 /* Parse the path argument as a UUID; -1 after answering 404. */
-int api_arg_uuid(const struct api_match *m, struct uuid *id, struct tbuf *out,
+int api_arg_uuid(const struct api_match *m, struct uuid *id, struct strbuf *out,
                  struct api_response *rs);
 
 /* --- handlers (api_deployments.c, api_approvals.c, api_connectors.c, api_health.c,
  * api_control.c) --- */
 typedef void api_handler(struct api *a, const struct api_request *rq, const struct api_match *m,
-                         struct tbuf *out, struct api_response *rs);
+                         struct strbuf *out, struct api_response *rs);
 api_handler api_deployment_create, api_deployment_list, api_deployment_get,
     api_deployment_patch, api_approval_list, api_approval_approve, api_approval_reject,
     api_approval_bulk, api_event_list, api_connector_list, api_connector_publish,
@@ -130,9 +108,6 @@ api_handler api_deployment_create, api_deployment_list, api_deployment_get,
  * fail) or "offline" (all do). */
 const char *api_plane_status(const struct api *a, int plane);
 
-/* Store helpers shared by the handler files. */
-void api_deployment_json(struct tbuf *out, const struct deployment *d);
 void api_deployment_free(struct record *r);
-void api_event_add(struct api *a, const struct approval *ap, uint8_t decision);
 
 #endif

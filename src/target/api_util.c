@@ -8,11 +8,11 @@
 
 enum { PAGE_SIZE_DEFAULT = 20, PAGE_SIZE_MAX = 100 };
 
-void api_error(struct tbuf *out, struct api_response *rs, int status, const char *detail)
+void api_error(struct strbuf *out, struct api_response *rs, int status, const char *detail)
 {
-    tbuf_puts(out, "{\"detail\": ");
+    strbuf_puts(out, "{\"detail\": ");
     jsonw_str(out, detail, strlen(detail));
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
     rs->status = status;
 }
 
@@ -31,7 +31,7 @@ static const char *python_type(const cJSON *v)
                                                                                 : "float";
 }
 
-cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct api_response *rs)
+cJSON *api_body_object(const struct api_request *rq, struct strbuf *out, struct api_response *rs)
 {
     const char *end = NULL;
     cJSON *root;
@@ -51,9 +51,9 @@ cJSON *api_body_object(const struct api_request *rq, struct tbuf *out, struct ap
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
-        tbuf_puts(out, "{\"non_field_errors\": [\"Invalid data. Expected a dictionary, but got ");
-        tbuf_puts(out, python_type(root));
-        tbuf_puts(out, ".\"]}");
+        strbuf_puts(out, "{\"non_field_errors\": [\"Invalid data. Expected a dictionary, but got ");
+        strbuf_puts(out, python_type(root));
+        strbuf_puts(out, ".\"]}");
         cJSON_Delete(root);
         rs->status = 400;
         return NULL;
@@ -121,8 +121,16 @@ static uint64_t positive(const char *text)
     return errno || *end ? 0 : v;
 }
 
-int api_page(const struct api_request *rq, uint32_t count, struct page *pg, struct tbuf *out,
-             struct api_response *rs)
+/* How many records a listing with this filter has. */
+static uint32_t filtered_count(const struct store_table *t, int filter)
+{
+    return filter >= DECISION_COUNT ? t->count : store_table_count_status(t, (uint8_t)filter);
+}
+
+/* Read ?page= and ?page_size= (default 20, at most 100) for a list of count items. -1 after
+ * answering 404 {"detail": "Invalid page."}. */
+static int page_params(const struct api_request *rq, uint32_t count, struct page *pg,
+                       struct strbuf *out, struct api_response *rs)
 {
     char text[24];
     uint64_t size = PAGE_SIZE_DEFAULT, number = 1, pages;
@@ -141,52 +149,57 @@ int api_page(const struct api_request *rq, uint32_t count, struct page *pg, stru
 }
 
 /* A page link: path?page=N&page_size=S&status=X (page left out for page 1, as DRF does). */
-static void page_link(struct tbuf *out, const struct api_request *rq, uint32_t number,
+static void page_link(struct strbuf *out, const struct api_request *rq, uint32_t number,
                       const struct page *pg, const char *status)
 {
     char text[24];
     char sep = '?';
 
-    tbuf_putc(out, '"');
-    tbuf_add(out, rq->path, rq->path_len);
+    strbuf_putc(out, '"');
+    strbuf_append(out, rq->path, rq->path_len);
     if (number > 1) {
-        tbuf_puts(out, "?page=");
-        tbuf_put_u64(out, number);
+        strbuf_puts(out, "?page=");
+        strbuf_put_u64(out, number);
         sep = '&';
     }
     if (api_query(rq, "page_size", text, sizeof text)) {
-        tbuf_putc(out, sep);
-        tbuf_puts(out, "page_size=");
-        tbuf_put_u64(out, pg->size);
+        strbuf_putc(out, sep);
+        strbuf_puts(out, "page_size=");
+        strbuf_put_u64(out, pg->size);
         sep = '&';
     }
     if (status) {
-        tbuf_putc(out, sep);
-        tbuf_puts(out, "status=");
-        tbuf_puts(out, status);
+        strbuf_putc(out, sep);
+        strbuf_puts(out, "status=");
+        strbuf_puts(out, status);
     }
-    tbuf_putc(out, '"');
+    strbuf_putc(out, '"');
 }
 
-void api_page_open(struct tbuf *out, const struct api_request *rq, const struct page *pg,
-                   uint32_t count, const char *status)
+/* Append "count", "next", "previous" and open "results": [ (the caller writes the items and
+ * closes with "]}"). Links keep page_size and status when the request gave them. */
+static void page_open(struct strbuf *out, const struct api_request *rq, const struct page *pg,
+                      uint32_t count, const char *status)
 {
-    tbuf_puts(out, "{\"count\": ");
-    tbuf_put_u64(out, count);
-    tbuf_puts(out, ", \"next\": ");
+    strbuf_puts(out, "{\"count\": ");
+    strbuf_put_u64(out, count);
+    strbuf_puts(out, ", \"next\": ");
     if ((uint64_t)pg->offset + pg->size < count)
         page_link(out, rq, pg->number + 1, pg, status);
     else
-        tbuf_puts(out, "null");
-    tbuf_puts(out, ", \"previous\": ");
+        strbuf_puts(out, "null");
+    strbuf_puts(out, ", \"previous\": ");
     if (pg->number > 1)
         page_link(out, rq, pg->number - 1, pg, status);
     else
-        tbuf_puts(out, "null");
-    tbuf_puts(out, ", \"results\": [");
+        strbuf_puts(out, "null");
+    strbuf_puts(out, ", \"results\": [");
 }
 
-int api_status_filter(const struct api_request *rq, struct tbuf *out, struct api_response *rs)
+/* The status name given in ?status= as an enum decision, DECISION_COUNT when the parameter is
+ * absent; -1 after answering 400 for an unknown value. */
+static int status_filter(const struct api_request *rq, struct strbuf *out,
+                         struct api_response *rs)
 {
     char text[32];
 
@@ -196,13 +209,13 @@ int api_status_filter(const struct api_request *rq, struct tbuf *out, struct api
         if (!strcmp(text, api_decision_names[d]))
             return d;
     }
-    tbuf_puts(out, "{\"status\": [\"Select a valid choice. That choice is not one of the "
+    strbuf_puts(out, "{\"status\": [\"Select a valid choice. That choice is not one of the "
               "available choices.\"]}");
     rs->status = 400;
     return -1;
 }
 
-int api_arg_uuid(const struct api_match *m, struct uuid *id, struct tbuf *out,
+int api_arg_uuid(const struct api_match *m, struct uuid *id, struct strbuf *out,
                  struct api_response *rs)
 {
     if (uuid_parse(m->arg, m->arg_len, id) == 0)
@@ -211,8 +224,11 @@ int api_arg_uuid(const struct api_match *m, struct uuid *id, struct tbuf *out,
     return -1;
 }
 
-void api_page_records(struct store_table *t, int filter, const struct page *pg,
-                      struct tbuf *out, void (*emit)(struct tbuf *out, const struct record *r))
+/* Append the records of a page, newest first, separated by ", ": every record of the table
+ * when filter is DECISION_COUNT, else those with that status (newest entry first). */
+static void page_records(struct store_table *t, int filter, const struct page *pg,
+                         struct strbuf *out,
+                         void (*emit)(struct strbuf *out, const struct record *r))
 {
     struct record *r;
     uint32_t skip = pg->offset;
@@ -220,7 +236,7 @@ void api_page_records(struct store_table *t, int filter, const struct page *pg,
     if (filter >= DECISION_COUNT) {
         for (uint32_t i = 0; i < pg->size && (r = store_table_newest(t, pg->offset + i)); i++) {
             if (i)
-                tbuf_add(out, ", ", 2);
+                strbuf_append(out, ", ", 2);
             emit(out, r);
         }
         return;
@@ -230,31 +246,27 @@ void api_page_records(struct store_table *t, int filter, const struct page *pg,
         r = store_table_next(t, r);
     for (uint32_t i = 0; r && i < pg->size; i++, r = store_table_next(t, r)) {
         if (i)
-            tbuf_add(out, ", ", 2);
+            strbuf_append(out, ", ", 2);
         emit(out, r);
     }
 }
 
-void api_list(struct store_table *t, const struct api_request *rq, struct tbuf *out,
-              struct api_response *rs, void (*emit)(struct tbuf *out, const struct record *r))
+void api_list(struct store_table *t, const struct api_request *rq, struct strbuf *out,
+              struct api_response *rs, void (*emit)(struct strbuf *out, const struct record *r))
 {
-    int filter = api_status_filter(rq, out, rs);
+    int filter = status_filter(rq, out, rs);
     uint32_t count;
     struct page pg;
 
     if (filter < 0)
         return;
-    count = api_filtered_count(t, filter);
-    if (api_page(rq, count, &pg, out, rs))
+    count = filtered_count(t, filter);
+    if (page_params(rq, count, &pg, out, rs))
         return;
-    api_page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
+    page_open(out, rq, &pg, count, filter < DECISION_COUNT ? api_decision_names[filter]
                                                                : NULL);
-    api_page_records(t, filter, &pg, out, emit);
-    tbuf_add(out, "]}", 2);
+    page_records(t, filter, &pg, out, emit);
+    strbuf_append(out, "]}", 2);
     rs->status = 200;
 }
 
-uint32_t api_filtered_count(const struct store_table *t, int filter)
-{
-    return filter >= DECISION_COUNT ? t->count : store_table_count_status(t, (uint8_t)filter);
-}

@@ -49,32 +49,32 @@ static const char *status_line(int status)
 /* Queue a response (head, then the body unless HEAD) and count it. A NULL content type is
  * JSON's. */
 static void respond(struct conn *c, enum target_route route, int status, const char *headers,
-                    const char *content_type, const struct tbuf *body, bool head_only)
+                    const char *content_type, const struct strbuf *body, bool head_only)
 {
     static const char json[] = "Content-Type: application/json\r\nContent-Length: ";
-    struct tbuf *out = &c->out;
+    struct strbuf *out = &c->out;
 
-    tbuf_reserve(out, 256 + body->len);
-    tbuf_puts(out, status_line(status));
-    tbuf_puts(out, server_date(c->srv));
+    strbuf_reserve(out, 256 + body->len);
+    strbuf_puts(out, status_line(status));
+    strbuf_puts(out, server_date(c->srv));
     if (content_type) {
-        tbuf_puts(out, "Content-Type: ");
-        tbuf_puts(out, content_type);
-        tbuf_puts(out, "\r\nContent-Length: ");
+        strbuf_puts(out, "Content-Type: ");
+        strbuf_puts(out, content_type);
+        strbuf_puts(out, "\r\nContent-Length: ");
     } else {
-        tbuf_add(out, json, sizeof json - 1);
+        strbuf_append(out, json, sizeof json - 1);
     }
-    tbuf_put_u64(out, body->len);
-    tbuf_add(out, "\r\n", 2);
+    strbuf_put_u64(out, body->len);
+    strbuf_append(out, "\r\n", 2);
     if (headers)
-        tbuf_puts(out, headers);
+        strbuf_puts(out, headers);
     if (c->closing || !c->req.keep_alive)
-        tbuf_puts(out, "Connection: close\r\n");
+        strbuf_puts(out, "Connection: close\r\n");
     else if (c->req.http10)
-        tbuf_puts(out, "Connection: keep-alive\r\n");
-    tbuf_add(out, "\r\n", 2);
+        strbuf_puts(out, "Connection: keep-alive\r\n");
+    strbuf_append(out, "\r\n", 2);
     if (!head_only)
-        tbuf_add(out, body->data, body->len);
+        strbuf_append(out, body->data, body->len);
     served_add(c->srv->served, route, status);
     c->last_active = now_of(c);
 }
@@ -82,16 +82,16 @@ static void respond(struct conn *c, enum target_route route, int status, const c
 /* Answer an HTTP-level error (bad HTTP, timeouts, sizes) and close after it. */
 static void reject(struct conn *c, int status)
 {
-    struct tbuf *body = &c->srv->body;
+    struct strbuf *body = &c->srv->body;
     const char *detail = status == 408 ? "Request timeout."
                          : status == 413 ? "Request body too large."
                          : status == 431 ? "Request header fields too large."
                          : "Bad request.";
 
     body->len = 0;
-    tbuf_puts(body, "{\"detail\": \"");
-    tbuf_puts(body, detail);
-    tbuf_puts(body, "\"}");
+    strbuf_puts(body, "{\"detail\": \"");
+    strbuf_puts(body, detail);
+    strbuf_puts(body, "\"}");
     c->closing = true;
     c->in_request = false;
     respond(c, ROUTE_OTHER, status, NULL, NULL, body, false);
@@ -206,7 +206,7 @@ static int on_url(http_parser *p, const char *at, size_t n)
 
     if (add_head(c, n))
         return -1;
-    tbuf_add(&c->req.url, at, n);
+    strbuf_append(&c->req.url, at, n);
     return 0;
 }
 
@@ -271,7 +271,7 @@ static int on_headers_complete(http_parser *p)
     }
     if (r->expect_len == 12 && !strncasecmp(r->expect, "100-continue", 12) &&
         (has_length || (p->flags & F_CHUNKED)))
-        tbuf_add(&c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+        strbuf_append(&c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
     return 0;
 }
 
@@ -283,7 +283,7 @@ static int on_body(http_parser *p, const char *at, size_t n)
         c->reject = 413;
         return -1;
     }
-    tbuf_add(&c->req.body, at, n);
+    strbuf_append(&c->req.body, at, n);
     return 0;
 }
 
@@ -377,7 +377,7 @@ static void resume(struct conn *c)
 static void build_request(struct conn *c, struct api_request *rq)
 {
     struct request *r = &c->req;
-    const char *u = tbuf_cstr(&r->url), *q, *frag;
+    const char *u = strbuf_cstr(&r->url), *q, *frag;
     size_t n = r->url.len;
 
     if (u[0] != '/' && n > 8 &&
@@ -397,7 +397,7 @@ static void build_request(struct conn *c, struct api_request *rq)
         .query = q ? q + 1 : NULL, .query_len = q ? n - (size_t)(q - u) - 1 : 0,
         .auth = r->auth_len && !r->auth_overflow ? r->auth : NULL,
         .auth_len = r->auth_overflow ? 0 : r->auth_len,
-        .body = tbuf_cstr(&r->body), .body_len = r->body.len, .now = now_of(c),
+        .body = strbuf_cstr(&r->body), .body_len = r->body.len, .now = now_of(c),
     };
 }
 
@@ -411,7 +411,7 @@ static void serve_route(struct conn *c)
 
 static void serve(struct conn *c)
 {
-    struct tbuf *body = &c->srv->body;
+    struct strbuf *body = &c->srv->body;
     struct api_request rq;
     struct api_response rs;
 
@@ -446,7 +446,10 @@ static void read_input(struct conn *c)
         c->in.len -= c->in_off;
         c->in_off = 0;
     }
-    tbuf_reserve(&c->in, READ_CHUNK);
+    if (strbuf_reserve(&c->in, READ_CHUNK) < 0) {
+        c->dead = true;             /* out of memory: this client is dropped, not the server */
+        return;
+    }
     n = recv(c->fd, c->in.data + c->in.len, c->in.cap - c->in.len - 1, 0);
     if (n > 0) {
         if (c->lingering)
@@ -673,10 +676,10 @@ void conn_close(struct conn *c)
         conn_free(c);
         return;
     }
-    tbuf_trim(&c->in, KEEP_BYTES);
-    tbuf_trim(&c->out, KEEP_BYTES);
-    tbuf_trim(&c->req.url, KEEP_BYTES);
-    tbuf_trim(&c->req.body, KEEP_BYTES);
+    strbuf_trim(&c->in, KEEP_BYTES);
+    strbuf_trim(&c->out, KEEP_BYTES);
+    strbuf_trim(&c->req.url, KEEP_BYTES);
+    strbuf_trim(&c->req.body, KEEP_BYTES);
     c->next = s->pool;
     s->pool = c;
     s->pool_size++;
@@ -684,9 +687,9 @@ void conn_close(struct conn *c)
 
 void conn_free(struct conn *c)
 {
-    tbuf_free(&c->in);
-    tbuf_free(&c->out);
-    tbuf_free(&c->req.url);
-    tbuf_free(&c->req.body);
+    strbuf_free(&c->in);
+    strbuf_free(&c->out);
+    strbuf_free(&c->req.url);
+    strbuf_free(&c->req.body);
     free(c);
 }

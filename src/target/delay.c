@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "delay.h"
+#include "delay_internal.h"
 
 double delay_now(void)
 {

@@ -36,7 +36,4 @@ void delay_add(struct delay_queue *q, struct delay_item *it, double seconds);
 /* Remove a queued item (no-op when it is not queued). */
 void delay_cancel(struct delay_queue *q, struct delay_item *it);
 
-/* Monotonic seconds. */
-double delay_now(void);
-
 #endif

@@ -5,56 +5,56 @@
 #include <time.h>
 #include "jsonw.h"
 
-static void put_escape(struct tbuf *b, unsigned char ch)
+static void put_escape(struct strbuf *b, unsigned char ch)
 {
     static const char hex[] = "0123456789abcdef";
     char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
 
     switch (ch) {
-    case '"': tbuf_add(b, "\\\"", 2); return;
-    case '\\': tbuf_add(b, "\\\\", 2); return;
-    case '\n': tbuf_add(b, "\\n", 2); return;
-    case '\r': tbuf_add(b, "\\r", 2); return;
-    case '\t': tbuf_add(b, "\\t", 2); return;
-    case '\b': tbuf_add(b, "\\b", 2); return;
-    case '\f': tbuf_add(b, "\\f", 2); return;
-    default: tbuf_add(b, esc, sizeof esc); return;
+    case '"': strbuf_append(b, "\\\"", 2); return;
+    case '\\': strbuf_append(b, "\\\\", 2); return;
+    case '\n': strbuf_append(b, "\\n", 2); return;
+    case '\r': strbuf_append(b, "\\r", 2); return;
+    case '\t': strbuf_append(b, "\\t", 2); return;
+    case '\b': strbuf_append(b, "\\b", 2); return;
+    case '\f': strbuf_append(b, "\\f", 2); return;
+    default: strbuf_append(b, esc, sizeof esc); return;
     }
 }
 
-void jsonw_str(struct tbuf *b, const char *s, size_t n)
+void jsonw_str(struct strbuf *b, const char *s, size_t n)
 {
     size_t run = 0;
 
-    tbuf_reserve(b, n + 2);
-    tbuf_putc(b, '"');
+    strbuf_reserve(b, n + 2);
+    strbuf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= 0x20 && ch != '"' && ch != '\\')
             continue;
-        tbuf_add(b, s + run, i - run);
+        strbuf_append(b, s + run, i - run);
         put_escape(b, ch);
         run = i + 1;
     }
-    tbuf_add(b, s + run, n - run);
-    tbuf_putc(b, '"');
+    strbuf_append(b, s + run, n - run);
+    strbuf_putc(b, '"');
 }
 
-void jsonw_key(struct tbuf *b, const char *key)
+void jsonw_key(struct strbuf *b, const char *key)
 {
-    tbuf_putc(b, '"');
-    tbuf_puts(b, key);
-    tbuf_add(b, "\": ", 3);
+    strbuf_putc(b, '"');
+    strbuf_puts(b, key);
+    strbuf_append(b, "\": ", 3);
 }
 
-void jsonw_uuid(struct tbuf *b, const struct uuid *u)
+void jsonw_uuid(struct strbuf *b, const struct uuid *u)
 {
     char text[UUID_TEXT_LEN + 2];
 
     text[0] = '"';
     uuid_format(u, text + 1);
     text[UUID_TEXT_LEN + 1] = '"';
-    tbuf_add(b, text, sizeof text);
+    strbuf_append(b, text, sizeof text);
 }
 
 static void put_digits(char *p, unsigned v, int width)
@@ -65,7 +65,7 @@ static void put_digits(char *p, unsigned v, int width)
     }
 }
 
-void jsonw_time(struct tbuf *b, double t)
+void jsonw_time(struct strbuf *b, double t)
 {
     /* the date and time of day change once a second: format them once per second and
      * thread (each target's loop has its own thread) */
@@ -80,12 +80,12 @@ void jsonw_time(struct tbuf *b, double t)
     struct tm tm;
 
     if (!(t > 0) || t > 253402300799.0) {       /* null, and nothing past year 9999 */
-        tbuf_add(b, "null", 4);
+        strbuf_append(b, "null", 4);
         return;
     }
     if (secs != cache.secs) {
         if (!gmtime_r(&secs, &tm)) {
-            tbuf_add(b, "null", 4);
+            strbuf_append(b, "null", 4);
             return;
         }
         memcpy(cache.text, "\"0000-00-00T00:00:00", 21);
@@ -98,9 +98,9 @@ void jsonw_time(struct tbuf *b, double t)
         cache.secs = secs;
     }
     put_digits(frac + 1, micros > 999999 ? 999999 : micros, 6);
-    tbuf_add(b, cache.text, 20);
-    tbuf_add(b, frac, 8);
-    tbuf_putc(b, '"');
+    strbuf_append(b, cache.text, 20);
+    strbuf_append(b, frac, 8);
+    strbuf_putc(b, '"');
 }
 
 /* Length of the UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */

@@ -77,46 +77,46 @@ static void read_all(const struct served *s, uint64_t n[ROUTE_COUNT][SERVED_STAT
     }
 }
 
-static void put_statuses(struct tbuf *out, const uint64_t *by_slot)
+static void put_statuses(struct strbuf *out, const uint64_t *by_slot)
 {
     bool first = true;
 
-    tbuf_putc(out, '{');
+    strbuf_putc(out, '{');
     for (int k = 0; k < SERVED_STATUS_SLOTS; k++) {
         if (!by_slot[k])
             continue;
-        tbuf_puts(out, first ? "\"" : ", \"");
+        strbuf_puts(out, first ? "\"" : ", \"");
         if (slot_status[k])
-            tbuf_put_u64(out, (unsigned)slot_status[k]);
+            strbuf_put_u64(out, (unsigned)slot_status[k]);
         else
-            tbuf_puts(out, "other");
-        tbuf_puts(out, "\": ");
-        tbuf_put_u64(out, by_slot[k]);
+            strbuf_puts(out, "other");
+        strbuf_puts(out, "\": ");
+        strbuf_put_u64(out, by_slot[k]);
         first = false;
     }
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
-static void put_route(struct tbuf *out, int r, const uint64_t *by_slot)
+static void put_route(struct strbuf *out, int r, const uint64_t *by_slot)
 {
     uint64_t total = 0;
 
     for (int k = 0; k < SERVED_STATUS_SLOTS; k++)
         total += by_slot[k];
-    tbuf_puts(out, r ? ", \"" : "\"");
-    tbuf_puts(out, target_route_names[r]);
-    tbuf_puts(out, "\": {\"method\": \"");
-    tbuf_puts(out, route_method[r]);
-    tbuf_puts(out, "\", \"path\": \"");
-    tbuf_puts(out, route_path[r]);
-    tbuf_puts(out, "\", \"total\": ");
-    tbuf_put_u64(out, total);
-    tbuf_puts(out, ", \"statuses\": ");
+    strbuf_puts(out, r ? ", \"" : "\"");
+    strbuf_puts(out, target_route_names[r]);
+    strbuf_puts(out, "\": {\"method\": \"");
+    strbuf_puts(out, route_method[r]);
+    strbuf_puts(out, "\", \"path\": \"");
+    strbuf_puts(out, route_path[r]);
+    strbuf_puts(out, "\", \"total\": ");
+    strbuf_put_u64(out, total);
+    strbuf_puts(out, ", \"statuses\": ");
     put_statuses(out, by_slot);
-    tbuf_putc(out, '}');
+    strbuf_putc(out, '}');
 }
 
-void served_json(const struct served *s, struct tbuf *out)
+void served_json(const struct served *s, struct strbuf *out)
 {
     uint64_t n[ROUTE_COUNT][SERVED_STATUS_SLOTS], by_status[SERVED_STATUS_SLOTS] = {0};
     uint64_t total = 0;
@@ -128,18 +128,18 @@ void served_json(const struct served *s, struct tbuf *out)
             total += n[r][k];
         }
     }
-    tbuf_puts(out, "{\"total\": ");
-    tbuf_put_u64(out, total);
-    tbuf_puts(out, ", \"statuses\": ");
+    strbuf_puts(out, "{\"total\": ");
+    strbuf_put_u64(out, total);
+    strbuf_puts(out, ", \"statuses\": ");
     put_statuses(out, by_status);
-    tbuf_puts(out, ", \"routes\": {");
+    strbuf_puts(out, ", \"routes\": {");
     for (int r = 0; r < ROUTE_COUNT; r++)
         put_route(out, r, n[r]);
-    tbuf_puts(out, "}, \"connections\": {\"accepted\": ");
-    tbuf_put_u64(out, atomic_load_explicit(&s->conns_accepted, memory_order_relaxed));
-    tbuf_puts(out, ", \"open\": ");
-    tbuf_put_u64(out, atomic_load_explicit(&s->conns_open, memory_order_relaxed));
-    tbuf_puts(out, "}}");
+    strbuf_puts(out, "}, \"connections\": {\"accepted\": ");
+    strbuf_put_u64(out, atomic_load_explicit(&s->conns_accepted, memory_order_relaxed));
+    strbuf_puts(out, ", \"open\": ");
+    strbuf_put_u64(out, atomic_load_explicit(&s->conns_open, memory_order_relaxed));
+    strbuf_puts(out, "}}");
 }
 
 void served_print(const struct served *s, FILE *f)

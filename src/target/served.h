@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "target.h"
-#include "tbuf.h"
+#include "strbuf.h"
 
 enum { SERVED_STATUS_SLOTS = 20 };
 
@@ -53,7 +53,7 @@ uint64_t served_get(const struct served *s, enum target_route route, int status)
  *                        "statuses": {"200": N}}, ...},
  *  "connections": {"accepted": N, "open": N}}
  * Every route is listed (zero counts included); only non-zero statuses appear. Any thread. */
-void served_json(const struct served *s, struct tbuf *out);
+void served_json(const struct served *s, struct strbuf *out);
 
 /* Print the counts as a table (route, method, path, status, count; then the total). */
 void served_print(const struct served *s, FILE *f);

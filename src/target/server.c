@@ -151,7 +151,7 @@ void server_destroy(struct server *s)
     delay_free(&s->delays);
     close(s->fd);
     api_destroy(s->api);
-    tbuf_free(&s->body);
+    strbuf_free(&s->body);
     free(s);
 }
 

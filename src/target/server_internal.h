@@ -8,7 +8,7 @@
 #include "api.h"
 #include "delay.h"
 #include "server.h"
-#include "tbuf.h"
+#include "strbuf.h"
 
 enum {
     AUTH_MAX = 128,             /* longer Authorization values cannot be a token */
@@ -25,7 +25,7 @@ enum {
 
 /* The request being parsed, or waiting for its simulated latency. */
 struct request {
-    struct tbuf url, body;
+    struct strbuf url, body;
     char auth[AUTH_MAX];
     size_t auth_len;
     bool auth_overflow;
@@ -53,7 +53,7 @@ struct conn {
     struct delay_item delay;    /* the simulated latency of the waiting request */
     ev_timer clock;             /* idle, request, write-stall and linger deadlines (lazy) */
     http_parser parser;
-    struct tbuf in, out;        /* unparsed input from in_off; unsent output from out_off */
+    struct strbuf in, out;        /* unparsed input from in_off; unsent output from out_off */
     size_t in_off, out_off;
     struct request req;
     struct api_match match;     /* the route of the completed request */
@@ -89,7 +89,7 @@ struct server {
                                            first */
     struct conn *pool;          /* closed connections kept for reuse */
     unsigned pool_size;
-    struct tbuf body;           /* response body scratch */
+    struct strbuf body;           /* response body scratch */
     http_parser_settings settings;
     char date[40];              /* "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n" */
     long date_sec;

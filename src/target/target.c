@@ -9,6 +9,7 @@
 #include <string.h>
 #include "server.h"
 #include "target.h"
+#include "target_internal.h"
 
 struct target {
     struct ev_loop *loop;
@@ -99,10 +100,10 @@ int target_port(const struct target *t)
 
 char *target_counts_json(struct target *t)
 {
-    struct tbuf b = {0};
+    struct strbuf b = {0};
 
     served_json(&t->served, &b);
-    return tbuf_cstr(&b);
+    return b.data;
 }
 
 uint64_t target_count(struct target *t, enum target_route route, int status)

@@ -116,12 +116,6 @@ struct target;
 struct target *target_start(const struct target_config *c, char *err, size_t errlen);
 /* The bound port (useful with port 0). Any thread. */
 int target_port(const struct target *t);
-/* The counts as served by GET /api/v1/_stats/ (see served.h for the shape); caller frees.
- * Thread-safe. */
-char *target_counts_json(struct target *t);
-/* Responses served with this route and status so far (0 for a status the target never
- * sends). Thread-safe. */
-uint64_t target_count(struct target *t, enum target_route route, int status);
 /* Stop the thread, close every connection, free everything. NULL is fine. The thread that
  * called target_start. */
 void target_stop(struct target *t);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hornet's performance benchmark (issue 4). Never part of `make test`: it measures timing.
+# hornet's performance benchmark. Never part of `make test`: it measures timing.
 #
 #   tests/bench/bench.sh [--quick | --full] [options]     (make bench / make bench-full)
 #
@@ -14,7 +14,8 @@
 # Locust's own request counts, so Python's start-up and the spawning are excluded), CPU-us per
 # request, peak RSS (ru_maxrss = VmHWM) and the p50/p99 each tool reports. Each run is
 # repeated (--reps) and the table shows medians. Then the ratios hornet/wrk,
-# hornet/libcurl-floor and Locust/hornet at each user count, and the goals of issue 4.
+# hornet/libcurl-floor and Locust/hornet at each user count, and the goals hornet is held to
+# (CPU per request against the libcurl floor and Locust, memory per user, flat RSS, ...).
 #
 # Extra parts (all on in --full, each also alone with its option):
 #   --memory     RSS per user at 10,000 users (burst.json against an external hornet-target)
@@ -365,7 +366,7 @@ print_ratios() {
         echo
     done
     echo
-    echo "Goals (issue 4):"
+    echo "Goals:"
     h=$(us_of hornet 100); f=$(us_of floor 100)
     goal "100 users: hornet / libcurl floor" "$(ratio "$h" "$f")" "<=" 1.10
     h=$(us_of hornet 1000); f=$(us_of floor 1000); h2=$(us_of hornet2 1000)
@@ -378,8 +379,8 @@ print_ratios() {
         "1000 users: Locust FastHttpUser / hornet" "$(ratio "$l" "$h")"
 }
 
-# The table of issue 4: CPU-us per request of each generator at 100 and 1000 connections.
-print_issue_table() {
+# The summary table: CPU-us per request of each generator at 100 and 1000 connections.
+print_summary_table() {
     local tool
     echo
     echo "| generator | CPU-µs per request | at 1000 connections |"
@@ -561,7 +562,7 @@ main() {
     run_matrix
     summarise
     print_table
-    print_issue_table
+    print_summary_table
     print_ratios
     echo "  (CPU = user+sys of the generator process over its whole run from wait4, which includes"
     echo "   its start-up; for Locust, between two /proc samples of the steady part: excluded)"
@@ -573,7 +574,7 @@ main() {
     [ "$DO_INSTR" = 1 ] && part_instructions
     if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST$DO_INSTR" != 00000 ]; then
         echo
-        echo "Goals (issue 4), continued:"
+        echo "Goals, continued:"
         [ "$DO_MEMORY" = 1 ] && goal "RSS per user at 10,000 users (kB)" "$MEM_PER_USER" "<=" 40
         [ "$DO_FLAT" = 1 ] && goal "RSS change from 1 to $FLAT_MINUTES minutes (%)" "$FLAT_PCT" within 2
         [ "$DO_DASH" = 1 ] && goal "dashboard extra CPU per request (%)" "$DASH_PCT" "<=" 3

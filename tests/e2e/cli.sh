@@ -24,7 +24,7 @@ check "a missing scenario file exits 2" [ "$rc" = 2 ]
 sed 's/"method": "PATCH"/"method": "PATCHY"/' scenarios/deployments.json > "$TMP/broken.json"
 out=$($HORNET --headless -t 2s "$TMP/broken.json" 2>&1); rc=$?
 check "a broken scenario exits 2 with file:line:col and the JSON path" \
-    grep -qE "broken.json:[0-9]+:[0-9]+: user_classes\[0\]\.tasks\[3\]\.steps\[0\]\.method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS" <<<"$out"
+    grep -qE "broken.json:[0-9]+:[0-9]+: user_classes\[0\]\.tasks\[3\]\.steps\[0\]\.method: \"PATCHY\" is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS" <<<"$out"
 check "... and before any load started" [ "$rc" = 2 -a "$(grep -c 'Ramping' <<<"$out")" = 0 ]
 out=$($HORNET --headless -u 15000 -r 100 -t 1s scenarios/burst.json 2>&1); rc=$?
 check "more users than descriptors allow is refused clearly" \

@@ -1,11 +1,13 @@
-/* scenario_json: the scenario loader's view of the JSON text. A strict scanner validates the
+/* loader: the scenario loader's view of the JSON text. A strict scanner validates the
  * syntax first (so a syntax error says what was expected, where) and records the offset of every
  * value and key in document order; cJSON then builds the tree, and a walk in the same order
  * pairs each item with its offsets (the side table cJSON lacks), rejecting duplicate keys on the
  * way. Typed getters turn wrong values into "file:line:column: json.path: expected ..." errors.
  *
  * Thread: the loading thread. */
+#include "loader.h"
 #include "scenario_internal.h"
+#include "suggest.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -17,7 +19,7 @@
 
 /* ---------------------------------------------------------------- errors and positions */
 
-int ld_line(const struct loader *ld, size_t off)
+int loader_line(const struct loader *ld, size_t off)
 {
     int line = 1;
 
@@ -45,7 +47,7 @@ static int fail_va(struct loader *ld, size_t off, const char *fmt, va_list ap)
 
     if (!ld->err || !ld->errlen)
         return -1;
-    n = snprintf(ld->err, ld->errlen, "%s:%d:%d: ", ld->file, ld_line(ld, off),
+    n = snprintf(ld->err, ld->errlen, "%s:%d:%d: ", ld->file, loader_line(ld, off),
                  column_of(ld, off));
     if (n >= 0 && (size_t)n < ld->errlen && ld->path_len)
         n += snprintf(ld->err + n, ld->errlen - (size_t)n, "%s: ", ld->path);
@@ -54,7 +56,7 @@ static int fail_va(struct loader *ld, size_t off, const char *fmt, va_list ap)
     return -1;
 }
 
-int ld_fail_at(struct loader *ld, size_t off, const char *fmt, ...)
+int loader_fail_at(struct loader *ld, size_t off, const char *fmt, ...)
 {
     va_list ap;
 
@@ -66,42 +68,102 @@ int ld_fail_at(struct loader *ld, size_t off, const char *fmt, ...)
 
 static int cmp_pos(const void *a, const void *b)
 {
-    uintptr_t x = (uintptr_t)((const struct ld_pos *)a)->item;
-    uintptr_t y = (uintptr_t)((const struct ld_pos *)b)->item;
+    uintptr_t x = (uintptr_t)((const struct loader_pos *)a)->item;
+    uintptr_t y = (uintptr_t)((const struct loader_pos *)b)->item;
 
     return x < y ? -1 : x > y;
 }
 
-static const struct ld_pos *find_pos(const struct loader *ld, const cJSON *item)
+static const struct loader_pos *find_pos(const struct loader *ld, const cJSON *item)
 {
-    struct ld_pos key = {item, 0, 0};
+    struct loader_pos key = {item, 0, 0};
 
     return item ? bsearch(&key, ld->pos, ld->n_pos, sizeof key, cmp_pos) : NULL;
 }
 
-uint32_t ld_value_offset(const struct loader *ld, const cJSON *item)
+uint32_t loader_value_offset(const struct loader *ld, const cJSON *item)
 {
-    const struct ld_pos *p = find_pos(ld, item);
+    const struct loader_pos *p = find_pos(ld, item);
 
     return p ? p->val_off : 0;
 }
 
-uint32_t ld_key_offset(const struct loader *ld, const cJSON *item)
+uint32_t loader_key_offset(const struct loader *ld, const cJSON *item)
 {
-    const struct ld_pos *p = find_pos(ld, item);
+    const struct loader_pos *p = find_pos(ld, item);
 
     return p && p->key_off != UINT32_MAX ? p->key_off : p ? p->val_off : 0;
 }
 
-int ld_fail(struct loader *ld, const cJSON *item, enum ld_at at, const char *fmt, ...)
+int loader_fail(struct loader *ld, const cJSON *item, enum loader_at at, const char *fmt, ...)
 {
     va_list ap;
-    size_t off = at == LD_AT_KEY ? ld_key_offset(ld, item) : ld_value_offset(ld, item);
+    size_t off = at == LOADER_KEY ? loader_key_offset(ld, item) : loader_value_offset(ld, item);
 
     va_start(ap, fmt);
     fail_va(ld, off, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/* The end of the JSON value starting at off (the text is valid JSON: the scanner checked it). */
+static size_t value_end(const struct loader *ld, size_t off)
+{
+    int depth = 0;
+    bool in_string = false;
+    size_t i = off;
+
+    for (; i < ld->len; i++) {
+        char c = ld->text[i];
+
+        if (in_string) {
+            i += c == '\\';
+            in_string = c != '"';
+            if (!in_string && depth == 0)
+                return i + 1;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            if (--depth <= 0)
+                return i + (depth == 0);
+        } else if (depth == 0 && strchr(",: \t\r\n", c)) {
+            return i;
+        }
+    }
+    return i;
+}
+
+#define SHOWN_MAX 48                    /* bytes of a value shown in a message */
+
+/* The value of item as written in the file, for a message: "FETCH", 1.5, [3, 1]; cut with
+ * "..." past SHOWN_MAX bytes (whole UTF-8 characters), line breaks as spaces. */
+static void shown_value(const struct loader *ld, const cJSON *item, char *buf, size_t n)
+{
+    size_t off = loader_value_offset(ld, item), end = value_end(ld, off), len = end - off, k;
+
+    if (len > SHOWN_MAX) {
+        len = SHOWN_MAX;
+        while (len > 0 && ((unsigned char)ld->text[off + len] & 0xC0) == 0x80)
+            len--;
+    }
+    snprintf(buf, n, "%.*s%s", (int)len, ld->text + off, off + len < end ? "..." : "");
+    for (k = 0; buf[k]; k++)
+        if (buf[k] == '\n' || buf[k] == '\r' || buf[k] == '\t')
+            buf[k] = ' ';
+}
+
+int loader_bad_value(struct loader *ld, const cJSON *item, const char *fmt, ...)
+{
+    char shown[SHOWN_MAX + 8], msg[LOADER_PATH_MAX];
+    va_list ap;
+
+    shown_value(ld, item, shown, sizeof shown);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return loader_fail(ld, item, LOADER_VALUE, "%s is not %s", shown, msg);
 }
 
 static unsigned hexval(const char *s)
@@ -130,7 +192,7 @@ static size_t escape_len(const char *s, size_t avail, size_t *raw)
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
 }
 
-size_t ld_string_offset(const struct loader *ld, size_t quote, size_t col)
+size_t loader_string_offset(const struct loader *ld, size_t quote, size_t col)
 {
     size_t i = quote + 1, d = 0;
 
@@ -145,7 +207,7 @@ size_t ld_string_offset(const struct loader *ld, size_t quote, size_t col)
 
 /* ---------------------------------------------------------------- paths */
 
-size_t ld_path_key(struct loader *ld, const char *key)
+size_t loader_path_key(struct loader *ld, const char *key)
 {
     size_t mark = ld->path_len, room = sizeof ld->path - mark;
     bool plain = *key != '\0';
@@ -163,7 +225,7 @@ size_t ld_path_key(struct loader *ld, const char *key)
     return mark;
 }
 
-size_t ld_path_index(struct loader *ld, size_t i)
+size_t loader_path_index(struct loader *ld, size_t i)
 {
     size_t mark = ld->path_len, room = sizeof ld->path - mark;
     int n = snprintf(ld->path + mark, room, "[%zu]", i);
@@ -172,7 +234,7 @@ size_t ld_path_index(struct loader *ld, size_t i)
     return mark;
 }
 
-void ld_path_pop(struct loader *ld, size_t mark)
+void loader_path_pop(struct loader *ld, size_t mark)
 {
     ld->path_len = mark;
     ld->path[mark] = '\0';
@@ -191,14 +253,14 @@ static int pos_add(struct loader *ld, uint32_t key_off, size_t val_off)
 {
     if (ld->n_pos == ld->cap_pos) {
         size_t cap = ld->cap_pos ? ld->cap_pos * 2 : 256;
-        struct ld_pos *p = realloc(ld->pos, cap * sizeof *p);
+        struct loader_pos *p = realloc(ld->pos, cap * sizeof *p);
 
         if (!p)
-            return ld_fail_at(ld, val_off, "out of memory");
+            return loader_fail_at(ld, val_off, "out of memory");
         ld->pos = p;
         ld->cap_pos = cap;
     }
-    ld->pos[ld->n_pos++] = (struct ld_pos){NULL, key_off, (uint32_t)val_off};
+    ld->pos[ld->n_pos++] = (struct loader_pos){NULL, key_off, (uint32_t)val_off};
     return 0;
 }
 
@@ -211,13 +273,13 @@ static void skip_ws(struct scan *sc)
 static int syntax(struct scan *sc, const char *what)
 {
     if (sc->i >= sc->n)
-        return ld_fail_at(sc->ld, sc->n, "invalid JSON: unexpected end of file, %s", what);
+        return loader_fail_at(sc->ld, sc->n, "invalid JSON: unexpected end of file, %s", what);
     if ((unsigned char)sc->s[sc->i] < 0x20 || (unsigned char)sc->s[sc->i] >= 0x7f)
-        return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s", what);
+        return loader_fail_at(sc->ld, sc->i, "invalid JSON: %s", what);
     if (sc->s[sc->i] == '\'')
-        return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s, got a single quote (JSON strings "
-                          "need double quotes)", what);
-    return ld_fail_at(sc->ld, sc->i, "invalid JSON: %s, got '%c'", what, sc->s[sc->i]);
+        return loader_fail_at(sc->ld, sc->i, "invalid JSON: %s, got a single quote (JSON strings "
+                              "need double quotes)", what);
+    return loader_fail_at(sc->ld, sc->i, "invalid JSON: %s, got '%c'", what, sc->s[sc->i]);
 }
 
 static bool is_hex(char c)
@@ -239,9 +301,9 @@ static int scan_escape(struct scan *sc)
         return 0;
     }
     if (c == 'u')
-        return ld_fail_at(sc->ld, sc->i, "invalid JSON: \\u must be followed by 4 hex digits");
-    return ld_fail_at(sc->ld, sc->i, "invalid JSON: invalid escape '\\%c' in a string "
-                      "(use \\\\ for a backslash)", c ? c : ' ');
+        return loader_fail_at(sc->ld, sc->i, "invalid JSON: \\u must be followed by 4 hex digits");
+    return loader_fail_at(sc->ld, sc->i, "invalid JSON: invalid escape '\\%c' in a string "
+                          "(use \\\\ for a backslash)", c ? c : ' ');
 }
 
 static int scan_string(struct scan *sc)
@@ -261,13 +323,13 @@ static int scan_string(struct scan *sc)
             continue;
         }
         if (c < 0x20)
-            return ld_fail_at(sc->ld, sc->i, c == '\n'
-                              ? "invalid JSON: unterminated string (a line break must be "
-                                "written \\n)"
-                              : "invalid JSON: control character in a string (escape it)");
+            return loader_fail_at(sc->ld, sc->i, c == '\n'
+                                  ? "invalid JSON: unterminated string (a line break must be "
+                                  "written \\n)"
+                                  : "invalid JSON: control character in a string (escape it)");
         sc->i++;
     }
-    return ld_fail_at(sc->ld, start, "invalid JSON: unterminated string");
+    return loader_fail_at(sc->ld, start, "invalid JSON: unterminated string");
 }
 
 static size_t digits(struct scan *sc)
@@ -288,21 +350,21 @@ static int scan_number(struct scan *sc)
     if (sc->i < sc->n && sc->s[sc->i] == '0')
         sc->i++;
     else if (digits(sc) == 0)
-        return ld_fail_at(sc->ld, start, "invalid JSON: invalid number");
+        return loader_fail_at(sc->ld, start, "invalid JSON: invalid number");
     if (sc->i < sc->n && sc->s[sc->i] == '.') {
         sc->i++;
         if (digits(sc) == 0)
-            return ld_fail_at(sc->ld, start, "invalid JSON: invalid number");
+            return loader_fail_at(sc->ld, start, "invalid JSON: invalid number");
     }
     if (sc->i < sc->n && (sc->s[sc->i] | 0x20) == 'e') {
         sc->i++;
         if (sc->i < sc->n && (sc->s[sc->i] == '+' || sc->s[sc->i] == '-'))
             sc->i++;
         if (digits(sc) == 0)
-            return ld_fail_at(sc->ld, start, "invalid JSON: invalid number");
+            return loader_fail_at(sc->ld, start, "invalid JSON: invalid number");
     }
     if (sc->i < sc->n && (strchr("0123456789.eE+-", sc->s[sc->i]) && sc->s[sc->i]))
-        return ld_fail_at(sc->ld, start, "invalid JSON: invalid number");
+        return loader_fail_at(sc->ld, start, "invalid JSON: invalid number");
     return 0;
 }
 
@@ -320,8 +382,8 @@ static int scan_word(struct scan *sc)
             return 0;
         }
     if (end > start)
-        return ld_fail_at(sc->ld, start, "invalid JSON: expected a value, got '%.*s' (strings "
-                          "need double quotes)", (int)(end - start), sc->s + start);
+        return loader_fail_at(sc->ld, start, "invalid JSON: expected a value, got '%.*s' (strings "
+                              "need double quotes)", (int)(end - start), sc->s + start);
     return syntax(sc, "expected a value");
 }
 
@@ -339,7 +401,7 @@ static int scan_next(struct scan *sc, char close, const char *what)
         sc->i++;
         skip_ws(sc);
         if (sc->i < sc->n && sc->s[sc->i] == close)
-            return ld_fail_at(sc->ld, sc->i, "invalid JSON: trailing comma before '%c'", close);
+            return loader_fail_at(sc->ld, sc->i, "invalid JSON: trailing comma before '%c'", close);
         return 1;
     }
     return syntax(sc, what);
@@ -404,8 +466,8 @@ static int scan_value(struct scan *sc, uint32_t key_off)
     case '{':
     case '[':
         if (++sc->depth > MAX_DEPTH)
-            return ld_fail_at(sc->ld, sc->i, "invalid JSON: nested more than %d levels deep",
-                              MAX_DEPTH);
+            return loader_fail_at(sc->ld, sc->i, "invalid JSON: nested more than %d levels deep",
+                                  MAX_DEPTH);
         rc = sc->s[sc->i] == '{' ? scan_object(sc) : scan_array(sc);
         sc->depth--;
         return rc;
@@ -426,24 +488,25 @@ static int assign(struct loader *ld, const cJSON *item, size_t *k)
     size_t i = 0;
 
     if (*k >= ld->n_pos)
-        return ld_fail_at(ld, 0, "internal error: JSON position table out of step");
+        return loader_fail_at(ld, 0, "internal error: JSON position table out of step");
     ld->pos[(*k)++].item = item;
     for (const cJSON *c = item->child; c; c = c->next, i++) {
-        size_t mark = cJSON_IsObject(item) ? ld_path_key(ld, c->string) : ld_path_index(ld, i);
+        size_t mark = cJSON_IsObject(item) ? loader_path_key(ld, c->string)
+                                           : loader_path_index(ld, i);
         size_t here = *k;
 
         if (cJSON_IsObject(item))
             for (const cJSON *p = item->child; p != c; p = p->next)
                 if (strcmp(p->string, c->string) == 0)
-                    return ld_fail_at(ld, ld->pos[here].key_off, "duplicate key");
+                    return loader_fail_at(ld, ld->pos[here].key_off, "duplicate key");
         if (assign(ld, c, k) < 0)
             return -1;
-        ld_path_pop(ld, mark);
+        loader_path_pop(ld, mark);
     }
     return 0;
 }
 
-cJSON *ld_parse(struct loader *ld)
+cJSON *loader_parse(struct loader *ld)
 {
     struct scan sc = {ld, ld->text, ld->len, 0, 0};
     bool bom = ld->len >= 3 && memcmp(ld->text, "\xef\xbb\xbf", 3) == 0;
@@ -453,12 +516,12 @@ cJSON *ld_parse(struct loader *ld)
 
     sc.i = bom ? 3 : 0;
     if (memchr(ld->text, '\0', ld->len)) {
-        ld_fail_at(ld, strlen(ld->text), "invalid JSON: NUL byte in the file");
+        loader_fail_at(ld, strlen(ld->text), "invalid JSON: NUL byte in the file");
         return NULL;
     }
     skip_ws(&sc);
     if (sc.i >= sc.n) {
-        ld_fail_at(ld, sc.i, "invalid JSON: the file is empty");
+        loader_fail_at(ld, sc.i, "invalid JSON: the file is empty");
         return NULL;
     }
     if (scan_value(&sc, UINT32_MAX) < 0)
@@ -470,11 +533,11 @@ cJSON *ld_parse(struct loader *ld)
     }
     root = cJSON_ParseWithLengthOpts(ld->text + (bom ? 3 : 0), ld->len - (bom ? 3 : 0), &end, 0);
     if (!root) {                        /* the scanner accepted what cJSON did not */
-        ld_fail_at(ld, end ? (size_t)(end - ld->text) : 0, "invalid JSON");
+        loader_fail_at(ld, end ? (size_t)(end - ld->text) : 0, "invalid JSON");
         return NULL;
     }
     if (assign(ld, root, &k) < 0 || (k != ld->n_pos &&
-        ld_fail_at(ld, 0, "internal error: JSON position table out of step") < 0)) {
+        loader_fail_at(ld, 0, "internal error: JSON position table out of step") < 0)) {
         cJSON_Delete(root);
         return NULL;
     }
@@ -499,14 +562,14 @@ static const char *type_name(const cJSON *item)
     return "an object";
 }
 
-int ld_object(struct loader *ld, const cJSON *item)
+int loader_object(struct loader *ld, const cJSON *item)
 {
     if (cJSON_IsObject(item))
         return 0;
-    return ld_fail(ld, item, LD_AT_VALUE, "expected an object, got %s", type_name(item));
+    return loader_fail(ld, item, LOADER_VALUE, "expected an object, got %s", type_name(item));
 }
 
-int ld_check_keys(struct loader *ld, const cJSON *obj, const char *const *allowed)
+int loader_check_keys(struct loader *ld, const cJSON *obj, const char *const *allowed)
 {
     size_t n = 0;
 
@@ -521,77 +584,72 @@ int ld_check_keys(struct loader *ld, const cJSON *obj, const char *const *allowe
             ;
         if (i < n)
             continue;
-        hint = tmpl_suggest(c->string, strlen(c->string), allowed, n);
+        hint = suggest_closest(c->string, strlen(c->string), allowed, n);
         for (i = 0; i < n; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                      allowed[i]);
-        mark = ld_path_key(ld, c->string);
+        mark = loader_path_key(ld, c->string);
         if (hint)
-            ld_fail(ld, c, LD_AT_KEY, "unknown key (did you mean %s?)", hint);
+            loader_fail(ld, c, LOADER_KEY, "unknown key (did you mean %s?)", hint);
         else
-            ld_fail(ld, c, LD_AT_KEY, "unknown key (expected one of %s)", list);
-        ld_path_pop(ld, mark);
+            loader_fail(ld, c, LOADER_KEY, "unknown key (expected one of %s)", list);
+        loader_path_pop(ld, mark);
         return -1;
     }
     return 0;
 }
 
-int ld_require(struct loader *ld, const cJSON *obj, const char *key, const cJSON **out)
+int loader_require(struct loader *ld, const cJSON *obj, const char *key, const cJSON **out)
 {
     *out = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (*out)
         return 0;
-    return ld_fail(ld, obj, LD_AT_VALUE, "missing required key \"%s\"", key);
+    return loader_fail(ld, obj, LOADER_VALUE, "missing required key \"%s\"", key);
 }
 
-int ld_string(struct loader *ld, const cJSON *item, const char **out)
+int loader_string(struct loader *ld, const cJSON *item, const char **out)
 {
     if (!cJSON_IsString(item))
-        return ld_fail(ld, item, LD_AT_VALUE, "expected a string, got %s", type_name(item));
+        return loader_fail(ld, item, LOADER_VALUE, "expected a string, got %s", type_name(item));
     *out = item->valuestring;
     return 0;
 }
 
-int ld_strdup(struct loader *ld, const cJSON *item, char **out)
+int loader_strdup(struct loader *ld, const cJSON *item, char **out)
 {
     const char *s = NULL;
 
-    if (ld_string(ld, item, &s) < 0)
+    if (loader_string(ld, item, &s) < 0)
         return -1;
     *out = strdup(s);
-    return *out ? 0 : ld_fail(ld, item, LD_AT_VALUE, "out of memory");
+    return *out ? 0 : loader_fail(ld, item, LOADER_VALUE, "out of memory");
 }
 
-int ld_number(struct loader *ld, const cJSON *item, double min, bool min_inclusive,
-              double *out)
+int loader_number(struct loader *ld, const cJSON *item, double min, bool min_inclusive,
+                  double *out)
 {
     double v = item->valuedouble;
 
     if (!cJSON_IsNumber(item) || !isfinite(v) || v < min || (!min_inclusive && v == min))
-        return ld_fail(ld, item, LD_AT_VALUE, "expected a number %s %g%s%s",
-                       min_inclusive ? ">=" : ">", min, cJSON_IsNumber(item) ? "" : ", got ",
-                       cJSON_IsNumber(item) ? "" : type_name(item));
+        return loader_bad_value(ld, item, "a number %s %g", min_inclusive ? ">=" : ">", min);
     *out = v;
     return 0;
 }
 
-int ld_uint(struct loader *ld, const cJSON *item, uint32_t max, uint32_t *out)
+int loader_uint(struct loader *ld, const cJSON *item, uint32_t max, uint32_t *out)
 {
     double v = item->valuedouble;
 
     if (!cJSON_IsNumber(item) || v < 0 || v > max || v != floor(v))
-        return ld_fail(ld, item, LD_AT_VALUE, "expected a whole number from 0 to %u%s%s", max,
-                       cJSON_IsNumber(item) ? "" : ", got ",
-                       cJSON_IsNumber(item) ? "" : type_name(item));
+        return loader_bad_value(ld, item, "a whole number from 0 to %u", max);
     *out = (uint32_t)v;
     return 0;
 }
 
-int ld_bool(struct loader *ld, const cJSON *item, bool *out)
+int loader_bool(struct loader *ld, const cJSON *item, bool *out)
 {
     if (!cJSON_IsBool(item))
-        return ld_fail(ld, item, LD_AT_VALUE, "expected true or false, got %s",
-                       type_name(item));
+        return loader_bad_value(ld, item, "true or false");
     *out = cJSON_IsTrue(item);
     return 0;
 }
@@ -619,7 +677,7 @@ static int duration_part(const char **s, double *total)
     return -1;
 }
 
-int ld_parse_duration(const char *s, double *out)
+int loader_parse_duration(const char *s, double *out)
 {
     double total = 0;
     char *end;
@@ -639,7 +697,7 @@ int ld_parse_duration(const char *s, double *out)
     return 0;
 }
 
-int ld_duration(struct loader *ld, const cJSON *item, double *out)
+int loader_duration(struct loader *ld, const cJSON *item, double *out)
 {
     double v = item->valuedouble;
 
@@ -647,17 +705,17 @@ int ld_duration(struct loader *ld, const cJSON *item, double *out)
         *out = v;
         return 0;
     }
-    if (cJSON_IsString(item) && ld_parse_duration(item->valuestring, out) == 0)
+    if (cJSON_IsString(item) && loader_parse_duration(item->valuestring, out) == 0)
         return 0;
-    return ld_fail(ld, item, LD_AT_VALUE, "expected a duration such as 20, \"20s\", \"3m\", "
-                   "\"1h30m\" or \"250ms\" (more than 0)");
+    return loader_bad_value(ld, item, "a duration such as 20, \"20s\", \"3m\", \"1h30m\" or "
+                            "\"250ms\" (more than 0)");
 }
 
 /* ---------------------------------------------------------------- templates */
 
-int ld_number_text(const struct loader *ld, const cJSON *item, char *buf, size_t n)
+int loader_number_text(const struct loader *ld, const cJSON *item, char *buf, size_t n)
 {
-    size_t off = ld_value_offset(ld, item), end = off;
+    size_t off = loader_value_offset(ld, item), end = off;
 
     while (end < ld->len && strchr("+-0123456789.eE", ld->text[end]) && ld->text[end])
         end++;
@@ -668,8 +726,8 @@ int ld_number_text(const struct loader *ld, const cJSON *item, char *buf, size_t
     return 0;
 }
 
-int ld_template(struct loader *ld, const cJSON *item, enum tmpl_escape esc, bool allow_scalar,
-                struct tmpl **out)
+int loader_template(struct loader *ld, const cJSON *item, enum tmpl_escape esc, bool allow_scalar,
+                    struct tmpl **out)
 {
     char num[64];
     const char *src = NULL;
@@ -677,38 +735,20 @@ int ld_template(struct loader *ld, const cJSON *item, enum tmpl_escape esc, bool
     if (cJSON_IsString(item))
         src = item->valuestring;
     else if (allow_scalar && cJSON_IsNumber(item) &&
-             ld_number_text(ld, item, num, sizeof num) == 0)
+             loader_number_text(ld, item, num, sizeof num) == 0)
         src = num;
     else if (allow_scalar && cJSON_IsBool(item))
         src = cJSON_IsTrue(item) ? "true" : "false";
     if (!src)
-        return ld_fail(ld, item, LD_AT_VALUE, "expected a string%s, got %s",
-                       allow_scalar ? ", number or boolean" : "", type_name(item));
-    return ld_compile(ld, item, LD_AT_VALUE, src, esc, out);
+        return loader_fail(ld, item, LOADER_VALUE, "expected a string%s, got %s",
+                           allow_scalar ? ", number or boolean" : "", type_name(item));
+    return loader_compile(ld, item, LOADER_VALUE, src, esc, out);
 }
 
 /* Offset in the text of byte col of the string at off (or off itself when no string is). */
 static size_t offset_in(const struct loader *ld, size_t off, size_t col)
 {
-    return off < ld->len && ld->text[off] == '"' ? ld_string_offset(ld, off, col) : off;
-}
-
-int ld_compile(struct loader *ld, const cJSON *item, enum ld_at at, const char *src,
-               enum tmpl_escape esc, struct tmpl **out)
-{
-    size_t off = at == LD_AT_KEY ? ld_key_offset(ld, item) : ld_value_offset(ld, item);
-    char msg[256];
-    size_t col = 0;
-
-    *out = tmpl_compile(src, esc, &ld->sym, msg, sizeof msg, &col);
-    if (!*out)
-        return ld_fail_at(ld, offset_in(ld, off, col), "%s", msg);
-    if (ld_note_uses(ld, *out, item, at) < 0) {
-        tmpl_free(*out);
-        *out = NULL;
-        return -1;
-    }
-    return 0;
+    return off < ld->len && ld->text[off] == '"' ? loader_string_offset(ld, off, col) : off;
 }
 
 /* Column of the first "${name" (or "${raw:name") in src, 0 when not found. */
@@ -734,42 +774,62 @@ static size_t var_column(const char *src, const char *name)
 
 /* Record that t (at item) reads variable var. */
 static int note_use(struct loader *ld, const struct tmpl *t, uint32_t var, const cJSON *item,
-                    enum ld_at at)
+                    enum loader_at at)
 {
     const char *name = ld->s->vars[var];
-    size_t off = at == LD_AT_KEY ? ld_key_offset(ld, item) : ld_value_offset(ld, item);
-    struct ld_use *u;
+    size_t off = at == LOADER_KEY ? loader_key_offset(ld, item) : loader_value_offset(ld, item);
+    struct loader_use *u;
 
     if (ld->n_uses == ld->cap_uses) {
         size_t cap = ld->cap_uses ? ld->cap_uses * 2 : 32;
-        struct ld_use *nu = realloc(ld->uses, cap * sizeof *nu);
+        struct loader_use *nu = realloc(ld->uses, cap * sizeof *nu);
 
         if (!nu)
-            return ld_fail(ld, item, at, "out of memory");
+            return loader_fail(ld, item, at, "out of memory");
         ld->uses = nu;
         ld->cap_uses = cap;
     }
     off = offset_in(ld, off, var_column(tmpl_source(t), name));
     u = &ld->uses[ld->n_uses];
-    *u = (struct ld_use){var, ld->in_class_headers ? -2 : ld->on_start, (uint32_t)off,
-                         strdup(ld->path)};
+    *u = (struct loader_use){var, ld->in_class_headers ? -2 : ld->on_start, (uint32_t)off,
+                             strdup(ld->path)};
     if (!u->path)
-        return ld_fail(ld, item, at, "out of memory");
+        return loader_fail(ld, item, at, "out of memory");
     ld->n_uses++;
     return 0;
 }
 
-int ld_note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item, enum ld_at at)
+/* Record the variables t reads for the class checks (item: the item holding t). */
+static int note_uses(struct loader *ld, const struct tmpl *t, const cJSON *item,
+                     enum loader_at at)
 {
     size_t n = tmpl_vars_used(t, NULL, 0);
     uint32_t *vars = n ? malloc(n * sizeof *vars) : NULL;
     int rc = 0;
 
     if (n && !vars)
-        return ld_fail(ld, item, at, "out of memory");
+        return loader_fail(ld, item, at, "out of memory");
     tmpl_vars_used(t, vars, n);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = note_use(ld, t, vars[i], item, at);
     free(vars);
     return rc;
+}
+
+int loader_compile(struct loader *ld, const cJSON *item, enum loader_at at, const char *src,
+                   enum tmpl_escape esc, struct tmpl **out)
+{
+    size_t off = at == LOADER_KEY ? loader_key_offset(ld, item) : loader_value_offset(ld, item);
+    char msg[256];
+    size_t col = 0;
+
+    *out = tmpl_compile(src, esc, &ld->sym, msg, sizeof msg, &col);
+    if (!*out)
+        return loader_fail_at(ld, offset_in(ld, off, col), "%s", msg);
+    if (note_uses(ld, *out, item, at) < 0) {
+        tmpl_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }

@@ -1,0 +1,669 @@
+/* report_model: the report's content as data, built once from a report_input and its facts:
+ * the headline (verdict, summary, the run's key numbers) and the sections in order, each a
+ * heading and blocks (paragraphs of styled runs, subheadings, tables of cells, lists, and the
+ * places the HTML report draws its charts). The Markdown and HTML renderers (report_md.c,
+ * report_html.c) only walk it: every value, sentence and table is decided here. Strings live
+ * in the model's arena until report_model_free. Main thread; pure. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "report_internal.h"
+#include "version.h"
+
+/* ---- the arena ------------------------------------------------------------------------------ */
+
+/* Zeroed memory owned by the model; a static zero block when out of memory (m->oom set), so a
+ * builder never checks: the render is refused afterwards. */
+static void *alloc(struct report_model *m, size_t n, size_t size)
+{
+    static max_align_t zero[64];
+    void **grown, *p;
+
+    if (m->n_owned == m->cap_owned) {
+        size_t cap = m->cap_owned ? m->cap_owned * 2 : 64;
+
+        if (!(grown = realloc(m->owned, cap * sizeof *grown)))
+            goto oom;
+        m->owned = grown;
+        m->cap_owned = cap;
+    }
+    if (!(p = calloc(n ? n : 1, size)))
+        goto oom;
+    m->owned[m->n_owned++] = p;
+    return p;
+oom:
+    m->oom = true;
+    memset(zero, 0, sizeof zero);
+    return n * size <= sizeof zero ? (void *)zero : NULL;
+}
+
+static const char *str(struct report_model *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const char *str(struct report_model *m, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !(p = alloc(m, (size_t)n + 1, 1)) || m->oom)
+        return "";
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* ---- building blocks ------------------------------------------------------------------------ */
+
+static struct report_section *special(struct report_model *m, const char *id, const char *title,
+                                      enum report_role role)
+{
+    struct report_section *s = &m->sections[m->n_sections++];
+
+    s->id = id;
+    s->title = title;
+    s->role = (uint8_t)role;
+    return s;
+}
+
+static struct report_section *section(struct report_model *m, const char *id, const char *title)
+{
+    return special(m, id, title, REPORT_ROLE_BODY);
+}
+
+static struct report_block *block(struct report_model *m, struct report_section *s,
+                                  enum report_block_kind kind)
+{
+    struct report_block *b;
+
+    if (s->n_blocks == REPORT_MAX_BLOCKS) {
+        m->oom = true;                      /* a builder bug: refuse rather than cut */
+        return &s->blocks[REPORT_MAX_BLOCKS - 1];
+    }
+    b = &s->blocks[s->n_blocks++];
+    b->kind = kind;
+    return b;
+}
+
+/* Append a run to paragraph p (at most REPORT_MAX_RUNS). */
+static void run(struct report_para *p, enum report_style style, const char *text)
+{
+    if (p->n_runs < REPORT_MAX_RUNS)
+        p->runs[p->n_runs++] = (struct report_run){.style = (uint8_t)style, .text = text};
+}
+
+static struct report_para *para(struct report_model *m, struct report_section *s, bool note)
+{
+    struct report_block *b = block(m, s, REPORT_PARA);
+
+    b->note = note;
+    return &b->para;
+}
+
+/* A one-run paragraph. */
+static void say(struct report_model *m, struct report_section *s, const char *text)
+{
+    run(para(m, s, false), REPORT_TEXT, text);
+}
+
+static void subhead(struct report_model *m, struct report_section *s, const char *text)
+{
+    block(m, s, REPORT_SUBHEAD)->text = text;
+}
+
+static struct report_table *table(struct report_model *m, struct report_section *s,
+                                  const char *const *heads, const char *numeric, size_t rows)
+{
+    struct report_table *t = alloc(m, 1, sizeof *t);
+
+    block(m, s, REPORT_TABLE)->table = t;
+    if (m->oom)
+        return t;
+    while (heads[t->n_cols])
+        t->n_cols++;
+    t->heads = heads;
+    t->numeric = numeric;
+    t->cells = alloc(m, rows * t->n_cols + 1, sizeof *t->cells);
+    return t;
+}
+
+/* The next cell of t's current row (rows are filled left to right, top to bottom). */
+static struct report_cell *cell(struct report_model *m, struct report_table *t,
+                                enum report_style style, const char *text)
+{
+    struct report_cell *c;
+
+    if (m->oom || !t->cells)
+        return alloc(m, 1, sizeof *c);
+    c = &t->cells[t->n_cells++];
+    c->style = (uint8_t)style;
+    c->text = text;
+    c->bar = -1;
+    return c;
+}
+
+static const char *count_text(struct report_model *m, uint64_t v)
+{
+    char b[32];
+
+    report_fmt_count(v, b, sizeof b);
+    return str(m, "%s", b);
+}
+
+static const char *us_text(struct report_model *m, uint64_t us)
+{
+    char b[32];
+
+    report_fmt_us(us, b, sizeof b);
+    return str(m, "%s", b);
+}
+
+static const char *share_text(struct report_model *m, double frac)
+{
+    char b[32];
+
+    report_fmt_share(frac, b, sizeof b);
+    return str(m, "%s", b);
+}
+
+/* ---- the headline: title, verdict and the numbers of the summary ---------------------------- */
+
+/* Median, average, p95, p99 and max of one entry ("n/a" without a timed request). */
+static void latency_texts(struct report_model *m, const struct snap_stats *e, uint64_t timed,
+                          const char **v)
+{
+    char avg[32];
+
+    report_fmt_ms(timed ? (double)e->total_us / (double)timed / 1000.0 : 0, avg, sizeof avg);
+    v[0] = timed ? us_text(m, e->median_us) : "n/a";
+    v[1] = timed ? str(m, "%s", avg) : "n/a";
+    v[2] = timed ? us_text(m, e->pct_us[SNAP_P95]) : "n/a";
+    v[3] = timed ? us_text(m, e->pct_us[SNAP_P99]) : "n/a";
+    v[4] = timed ? us_text(m, e->max_us) : "n/a";
+}
+
+static void headline(struct report_model *m)
+{
+    const struct report_input *in = m->in;
+    const struct report_facts *f = m->facts;
+    const struct snap_stats *t = &in->snap->total;
+    struct report_headline *h = &m->head;
+    double req = t->requests ? (double)t->requests : 1.0;
+    char b[64];
+
+    h->title = in->snap->scenario[0] ? in->snap->scenario : "hornet run";
+    h->passed = in->passed;
+    h->running = f->running;
+    h->summary = f->summary;
+    h->requests = count_text(m, t->requests);
+    h->failures = count_text(m, t->failures);
+    h->any_failure = t->failures > 0;
+    h->failure_share = share_text(m, (double)t->failures / req);
+    h->expected = in->expected_unknown ? NULL : count_text(m, t->expected);
+    h->expected_share = share_text(m, (double)t->expected / req);
+    report_fmt_rps(t->total_rps, b, sizeof b);
+    h->throughput = str(m, "%s", b);
+    latency_texts(m, t, f->timed, h->latency);
+    report_fmt_clock(f->start, b, sizeof b);
+    h->start = str(m, "%s", b);
+    report_fmt_duration(f->duration, b, sizeof b);
+    h->duration = str(m, "%s", b);
+}
+
+static void build_title(struct report_model *m)
+{
+    const struct report_headline *h = &m->head;
+    struct report_section *s = special(m, "title", str(m, "Load test report: %s", h->title),
+                                               REPORT_ROLE_TITLE);
+    struct report_para *p = para(m, s, false);
+
+    run(p, REPORT_STRONG, str(m, "Verdict: %s%s", h->passed ? "PASS" : "FAIL",
+                              h->running ? " so far (run in progress)" : ""));
+    run(p, REPORT_TEXT, ": ");
+    run(p, REPORT_TEXT, h->summary);
+    run(p, REPORT_TEXT, str(m, ". %s requests, %s unexpected failure%s.", h->requests,
+                            h->failures, m->in->snap->total.failures == 1 ? "" : "s"));
+}
+
+/* ---- run configuration ---------------------------------------------------------------------- */
+
+static void setting(struct report_model *m, struct report_table *t, const char *key,
+                    const char *value)
+{
+    cell(m, t, REPORT_TEXT, key);
+    cell(m, t, REPORT_TEXT, value);
+}
+
+static const char *users_text(struct report_model *m)
+{
+    const struct report_input *in = m->in;
+    char rate[32];
+
+    if (in->csv_prefix)
+        return str(m, "peak %u (from the history's User Count)", m->facts->peak_users);
+    report_fmt_rps(in->spawn_rate, rate, sizeof rate);
+    if (in->use_stages)
+        return str(m, "the scenario's %d stages, peak %u", in->snap->n_stages,
+                   m->facts->peak_users);
+    return str(m, "%u, spawn rate %s (peak %u)", in->users, rate, m->facts->peak_users);
+}
+
+static void build_config(struct report_model *m)
+{
+    static const char *const heads[] = {"Setting", "Value", NULL};
+    const struct report_input *in = m->in;
+    const struct report_facts *f = m->facts;
+    const struct snapshot *snap = in->snap;
+    struct report_section *s = section(m, "configuration", "Run configuration");
+    struct report_table *t = table(m, s, heads, "--", 10);
+    struct report_cell *c;
+    char a[64], b[64];
+
+    t->settings = true;
+    cell(m, t, REPORT_TEXT, "Scenario");
+    c = cell(m, t, REPORT_TEXT, snap->scenario[0] ? snap->scenario : "not recorded");
+    c->code_suffix = in->scenario_path;
+    setting(m, t, "Host", snap->host[0] ? snap->host : "not recorded");
+    setting(m, t, "Users", users_text(m));
+    report_fmt_duration(in->run_time, b, sizeof b);
+    setting(m, t, "Duration", str(m, "%s%s%s%s%s", m->head.duration,
+                                  in->run_time > 0 ? " (limit " : "", in->run_time > 0 ? b : "",
+                                  in->run_time > 0 ? ")" : "",
+                                  f->running ? ", still running" : ""));
+    setting(m, t, "Threads", snap->threads > 0 ? str(m, "%d", snap->threads) : "not recorded");
+    setting(m, t, "Start", m->head.start);
+    report_fmt_clock(f->end, a, sizeof a);
+    setting(m, t, "End", f->running ? "still running" : str(m, "%s", a));
+    if (f->reset) {
+        report_fmt_clock(snap->start_time, a, sizeof a);
+        setting(m, t, "Statistics from", str(m, "%s (reset after the ramp-up)", a));
+    }
+    setting(m, t, "hornet", HORNET_VERSION);
+    t->n_rows = t->n_cells / 2;
+}
+
+/* ---- results summary ------------------------------------------------------------------------ */
+
+static void build_summary(struct report_model *m)
+{
+    static const char *const heads[] = {"Requests", "Unexpected failures", "Expected responses",
+                                        "Throughput", "Median", "Average", "p95", "p99", "Max",
+                                        NULL};
+    const struct report_headline *h = &m->head;
+    struct report_section *s = special(m, "summary", "Results summary",
+                                               REPORT_ROLE_SUMMARY);
+    struct report_table *t = table(m, s, heads, "nnnnnnnnn", 1);
+    struct report_para *p;
+
+    cell(m, t, REPORT_TEXT, h->requests);
+    cell(m, t, REPORT_TEXT, str(m, "%s (%s)", h->failures, h->failure_share));
+    cell(m, t, REPORT_TEXT, h->expected ? h->expected : "not recorded");
+    cell(m, t, REPORT_TEXT, h->throughput);
+    for (int i = 0; i < 5; i++)
+        cell(m, t, REPORT_TEXT, h->latency[i]);
+    t->n_rows = 1;
+    if (!h->expected)
+        return;
+    p = para(m, s, false);
+    run(p, REPORT_TEXT, str(m, "Unexpected failures are what the verdict counts. Expected "
+                            "responses (%s of the requests) are statuses a step lists in ",
+                            h->expected_share));
+    run(p, REPORT_CODE, "expect");
+    run(p, REPORT_TEXT, ": successes.");
+}
+
+/* ---- performance assessment ----------------------------------------------------------------- */
+
+static void target_row(struct report_model *m, struct report_table *t, uint32_t i)
+{
+    const struct snap_target *g = &m->in->snap->targets[i];
+    struct report_cell *c;
+    char actual[48], margin[64];
+
+    report_target_actual(g, actual, sizeof actual);
+    report_target_margin(g, margin, sizeof margin);
+    if (g->endpoint[0])
+        cell(m, t, REPORT_NAME, g->endpoint);
+    else
+        cell(m, t, REPORT_TEXT, "All requests");
+    cell(m, t, REPORT_TEXT, g->text);
+    cell(m, t, REPORT_TEXT, g->window);
+    c = cell(m, t, REPORT_TEXT, str(m, "%s", actual));
+    c->approx = (m->in->targets_estimated >> i & 1u) && g->has_data;
+    c = cell(m, t, REPORT_TEXT, str(m, "%s", margin));
+    c->tinted = true;
+    c->status = g->status;
+    c = cell(m, t, REPORT_STATUS, report_status_word(g->status));
+    c->status = g->status;
+}
+
+static void build_assessment(struct report_model *m)
+{
+    static const char *const heads[] = {"Scope", "Target", "Window", "Actual", "Margin",
+                                        "Status", NULL};
+    const struct snapshot *snap = m->in->snap;
+    struct report_section *s = section(m, "assessment", "Performance assessment");
+    struct report_table *t;
+    struct report_para *p;
+
+    if (snap->n_targets == 0) {
+        say(m, s, "The scenario has no targets: the run passes when no request fails "
+            "unexpectedly.");
+        return;
+    }
+    t = table(m, s, heads, "---n--", snap->n_targets);
+    for (uint32_t i = 0; i < snap->n_targets; i++)
+        target_row(m, t, i);
+    t->n_rows = snap->n_targets;
+    p = para(m, s, true);
+    run(p, REPORT_TEXT, "Windows: ");
+    run(p, REPORT_EM, "run");
+    run(p, REPORT_TEXT, " is the whole run; ");
+    run(p, REPORT_EM, "steady");
+    run(p, REPORT_TEXT, " starts when the ramp-up first completed; ");
+    run(p, REPORT_EM, "last N s");
+    run(p, REPORT_TEXT, " is the end of the run. At risk: within 10% of a time or throughput "
+        "bound, or more than 80% of a failure budget used.");
+    if (m->in->targets_estimated) {
+        run(p, REPORT_TEXT, " ");
+        run(p, REPORT_APPROX, "");
+        run(p, REPORT_TEXT, ": estimated from the history's percentile cells.");
+    }
+    for (uint32_t i = 0; i < snap->n_targets; i++)
+        if (snap->targets[i].status == TARGET_SKIPPED) {
+            run(p, REPORT_TEXT, " Not judged: a throughput target describes the scenario's own "
+                "load, and this run had another (users or stages from the command line or the "
+                "operator).");
+            break;
+        }
+}
+
+/* ---- distribution, endpoints ---------------------------------------------------------------- */
+
+static void build_distribution(struct report_model *m)
+{
+    static const char *const heads[] = {"Response time", "Requests", "Share", "Cumulative",
+                                        NULL};
+    const struct snap_stats *tot = &m->in->snap->total;
+    uint64_t all = m->facts->dist_total, cum = 0;
+    struct report_section *s = section(m, "distribution", "Response-time distribution");
+    struct report_table *t;
+
+    if (all == 0) {
+        say(m, s, "No request with a response time.");
+        return;
+    }
+    block(m, s, REPORT_DIST_CHART);
+    t = table(m, s, heads, "-nnn", SNAP_DIST_BUCKETS);
+    for (int k = 0; k < SNAP_DIST_BUCKETS; k++) {
+        struct report_cell *c;
+        double share = (double)tot->dist[k] / (double)all;
+
+        cum += tot->dist[k];
+        cell(m, t, REPORT_TEXT, report_bucket_label(k));
+        c = cell(m, t, REPORT_TEXT, count_text(m, tot->dist[k]));
+        c->approx = m->in->dist_estimated;
+        cell(m, t, REPORT_TEXT, share_text(m, share));
+        c = cell(m, t, REPORT_TEXT, share_text(m, (double)cum / (double)all));
+        c->bar = share;
+    }
+    t->n_rows = SNAP_DIST_BUCKETS;
+    t->bars = true;
+    if (m->in->dist_estimated)
+        run(para(m, s, true), REPORT_TEXT, "Estimated from the percentile cells of stats.csv "
+            "(see Notes).");
+}
+
+static void endpoint_row(struct report_model *m, struct report_table *t,
+                         const struct snap_stats *e, bool total)
+{
+    const char *v[5];
+    char rps[32];
+
+    latency_texts(m, e, e->requests - e->none_requests, v);
+    report_fmt_rps(e->total_rps, rps, sizeof rps);
+    cell(m, t, REPORT_TEXT, e->method);
+    cell(m, t, total ? REPORT_STRONG : REPORT_NAME, total ? "Aggregated" : e->name);
+    cell(m, t, REPORT_TEXT, count_text(m, e->requests));
+    cell(m, t, REPORT_TEXT, count_text(m, e->failures));
+    cell(m, t, REPORT_TEXT, m->in->expected_unknown ? "n/a" : count_text(m, e->expected));
+    for (int i = 0; i < 5; i++)
+        cell(m, t, REPORT_TEXT, v[i]);
+    cell(m, t, REPORT_TEXT, str(m, "%s", rps));
+}
+
+static void build_endpoints(struct report_model *m)
+{
+    static const char *const heads[] = {"Method", "Name", "Requests", "Failures", "Expected",
+                                        "Median", "Average", "p95", "p99", "Max", "Throughput",
+                                        NULL};
+    const struct report_facts *f = m->facts;
+    struct report_section *s = section(m, "endpoints", "Endpoints");
+    struct report_table *t = table(m, s, heads, "--nnnnnnnnn", f->n_sorted + 1);
+
+    t->wide = true;
+    for (unsigned i = 0; i < f->n_sorted; i++)
+        endpoint_row(m, t, f->sorted[i], false);
+    endpoint_row(m, t, &m->in->snap->total, true);
+    t->n_rows = f->n_sorted + 1;
+    t->total_last = true;
+    if (m->in->endpoints_dropped)
+        run(para(m, s, true), REPORT_TEXT,
+            str(m, "%u more endpoints are in the files but not in this table (at most %d).",
+                m->in->endpoints_dropped, SNAP_MAX_ENDPOINTS));
+}
+
+/* ---- failures ------------------------------------------------------------------------------- */
+
+static const char *since_start(struct report_model *m, double t)
+{
+    char b[32];
+
+    if (t <= 0)
+        return "";
+    report_fmt_elapsed(t - m->facts->start, b, sizeof b);
+    return str(m, "+%s", b);
+}
+
+static void error_table(struct report_model *m, struct report_section *s, bool expected)
+{
+    static const char *const heads[] = {"Endpoint", "Error", "Occurrences", "First seen",
+                                        "Last seen", NULL};
+    const struct snapshot *snap = m->in->snap;
+    struct report_table *t = table(m, s, heads, "--nww", snap->n_errors + 1);
+
+    t->scroll = true;
+    for (uint32_t i = 0; i < snap->n_errors && i < SNAP_MAX_ERRORS; i++) {
+        const struct snap_error *e = &snap->errors[i];
+        const struct snap_stats *ep;
+
+        if (e->expected != expected || e->endpoint >= snap->n_endpoints)
+            continue;
+        ep = &snap->endpoints[e->endpoint];
+        cell(m, t, REPORT_NAME, str(m, "%s %s", ep->method, ep->name));
+        cell(m, t, REPORT_TEXT, e->text);
+        cell(m, t, REPORT_TEXT, count_text(m, e->count));
+        cell(m, t, REPORT_TEXT, since_start(m, e->first_seen));
+        cell(m, t, REPORT_TEXT, since_start(m, e->last_seen));
+        t->n_rows++;
+    }
+    if (!expected && snap->errors_dropped) {
+        cell(m, t, REPORT_TEXT, "(other)");
+        cell(m, t, REPORT_TEXT, str(m, "not itemised: groups beyond the %d kept",
+                                    SNAP_MAX_ERRORS));
+        cell(m, t, REPORT_TEXT, count_text(m, snap->errors_dropped));
+        cell(m, t, REPORT_TEXT, NULL);
+        cell(m, t, REPORT_TEXT, NULL);
+        t->n_rows++;
+    }
+}
+
+static void exception_table(struct report_model *m, struct report_section *s)
+{
+    static const char *const heads[] = {"Count", "Message", "Where", NULL};
+    const struct snapshot *snap = m->in->snap;
+    struct report_table *t;
+
+    subhead(m, s, "Exceptions (errors outside requests)");
+    t = table(m, s, heads, "n--", snap->n_exceptions);
+    for (uint32_t i = 0; i < snap->n_exceptions && i < SNAP_MAX_EXCEPTIONS; i++) {
+        cell(m, t, REPORT_TEXT, count_text(m, snap->exceptions[i].count));
+        cell(m, t, REPORT_TEXT, snap->exceptions[i].message);
+        cell(m, t, REPORT_PRE, snap->exceptions[i].where);
+        t->n_rows++;
+    }
+}
+
+static void build_failures(struct report_model *m)
+{
+    const struct snapshot *snap = m->in->snap;
+    struct report_section *s = section(m, "failures", "Failures");
+
+    subhead(m, s, "Unexpected failures");
+    if (m->facts->n_unexpected || snap->errors_dropped)
+        error_table(m, s, false);
+    else
+        say(m, s, "None.");
+    subhead(m, s, "Expected responses (counted as successes)");
+    if (m->in->expected_unknown)
+        say(m, s, "Not recorded in the CSV files.");
+    else if (m->facts->n_expected)
+        error_table(m, s, true);
+    else
+        say(m, s, "None.");
+    if (snap->n_exceptions)
+        exception_table(m, s);
+}
+
+/* ---- timeline, verdict, notes --------------------------------------------------------------- */
+
+static void build_timeline(struct report_model *m)
+{
+    static const char *const heads[] = {"Time", "Clock", "Source", "Event", NULL};
+    const struct report_input *in = m->in;
+    struct report_section *s = section(m, "timeline", "Timeline");
+    struct report_table *t;
+    char at[32], clock[32];
+
+    if (in->n_events == 0) {
+        say(m, s, "No event recorded.");
+        return;
+    }
+    t = table(m, s, heads, "n---", in->n_events);
+    t->timeline = true;
+    for (size_t i = 0; i < in->n_events; i++) {
+        const struct snap_event *ev = &in->events[i];
+        time_t secs = (time_t)floor(ev->time);
+        struct tm tm;
+
+        report_fmt_elapsed(ev->time - m->facts->start, at, sizeof at);
+        if (!localtime_r(&secs, &tm) || !strftime(clock, sizeof clock, "%H:%M:%S", &tm))
+            snprintf(clock, sizeof clock, "?");
+        cell(m, t, REPORT_TEXT, str(m, "+%s", at));
+        cell(m, t, REPORT_TEXT, str(m, "%s", clock));
+        cell(m, t, REPORT_TEXT, report_event_source(ev->who));
+        cell(m, t, REPORT_TEXT, ev->text)->level = ev->level;
+    }
+    t->n_rows = in->n_events;
+}
+
+static void build_verdict(struct report_model *m)
+{
+    const struct report_facts *f = m->facts;
+    struct report_section *s = section(m, "verdict", "Verdict");
+    struct report_para *p = para(m, s, false);
+    struct report_block *list;
+
+    run(p, REPORT_VERDICT, m->head.passed ? "PASS" : "FAIL");
+    if (f->running)
+        run(p, REPORT_TEXT, " so far (the run was still going when this report was made)");
+    run(p, REPORT_TEXT, ": ");
+    run(p, REPORT_TEXT, f->summary);
+    run(p, REPORT_TEXT, ".");
+    if (f->n_reasons == 0)
+        return;
+    list = block(m, s, REPORT_LIST);
+    list->items = alloc(m, f->n_reasons, sizeof *list->items);
+    for (unsigned i = 0; i < f->n_reasons && !m->oom; i++)
+        run(&list->items[list->n_items++], REPORT_TEXT, f->reasons[i]);
+}
+
+static void build_notes(struct report_model *m)
+{
+    const struct report_input *in = m->in;
+    struct report_section *s = special(m, "notes", "Notes", REPORT_ROLE_NOTES);
+    struct report_block *list = block(m, s, REPORT_LIST);
+    char when[64];
+
+    list->items = alloc(m, in->n_notes + 5, sizeof *list->items);
+    if (m->oom)
+        return;
+    if (in->csv_prefix) {
+        struct report_para *p = &list->items[list->n_items++];
+
+        run(p, REPORT_TEXT, "Rebuilt by ");
+        run(p, REPORT_CODE, "hornet report");
+        run(p, REPORT_TEXT, " from the CSV files ");
+        run(p, REPORT_CODE, str(m, "%s_*.csv", in->csv_prefix));
+        run(p, REPORT_TEXT, " (hornet's or Locust's format).");
+        run(&list->items[list->n_items++], REPORT_PROSE,
+            str(m, "Response times over time (the HTML report's chart): %s.",
+                report_pct_kind_text(in->pct_kind)));
+    }
+    if (in->dist_estimated)
+        run(&list->items[list->n_items++], REPORT_TEXT, "The distribution is estimated: the "
+            "files hold percentiles, not counts per bucket, so counts are interpolated "
+            "linearly between the cells (minimum, 50%, 66%, ..., 99.99%, maximum).");
+    if (in->expected_unknown)
+        run(&list->items[list->n_items++], REPORT_TEXT, "Expected responses are not in the "
+            "CSV files: hornet counts them as successes, Locust as failures.");
+    for (size_t i = 0; i < in->n_notes; i++)
+        run(&list->items[list->n_items++], REPORT_TEXT, in->notes[i]);
+    report_fmt_clock(in->generated_at > 0 ? in->generated_at : (double)time(NULL), when,
+                     sizeof when);
+    run(&list->items[list->n_items++], REPORT_TEXT,
+        str(m, "Generated by hornet %s on %s.", HORNET_VERSION, when));
+}
+
+/* ---- the model ------------------------------------------------------------------------------ */
+
+int report_model_build(struct report_model *m, const struct report_input *in,
+                       const struct report_facts *f)
+{
+    memset(m, 0, sizeof *m);
+    m->in = in;
+    m->facts = f;
+    headline(m);
+    build_title(m);
+    build_config(m);
+    build_summary(m);
+    build_assessment(m);
+    special(m, "charts", "Over time", REPORT_ROLE_CHARTS);
+    build_distribution(m);
+    build_endpoints(m);
+    build_failures(m);
+    build_timeline(m);
+    build_verdict(m);
+    build_notes(m);
+    if (m->oom) {
+        report_model_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+void report_model_free(struct report_model *m)
+{
+    for (size_t i = 0; i < m->n_owned; i++)
+        free(m->owned[i]);
+    free(m->owned);
+    m->owned = NULL;
+    m->n_owned = m->cap_owned = 0;
+}
