@@ -15,7 +15,6 @@
 #include "version.h"
 #include "worker.h"
 
-#define KEEP_BODY_MAX (8u << 20)    /* bytes of a body kept for captures and checks */
 #define IDLE_ITERATION_WAIT 0.01    /* a task that sent nothing still yields this long */
 
 enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_ON_STOP, PH_DONE };
@@ -34,6 +33,7 @@ struct user {
     uint32_t step_i;
     double task_start;
     bool sent_in_iteration, in_flight, stopping, on_stop_done, keep_body, keep_headers;
+    bool resp_cut;              /* the body went past the keep limit (or memory): cut there */
     double deadline;
     ev_timer wait;
     struct strbuf url, body, hdr, resp, resp_hdr, scratch;
@@ -76,14 +76,21 @@ void user_unlink(struct user **head, struct user *u)
 
 /* ---- curl callbacks -------------------------------------------------------------------- */
 
+/* Keep the body for captures and checks up to the scenario's max_body_kept; past it, stop
+ * keeping for good (never splice later chunks onto a cut body). */
 static size_t write_cb(char *data, size_t size, size_t n, void *arg)
 {
     struct user *u = arg;
-    size_t len = size * n;
+    size_t len = size * n, room;
 
     u->resp_bytes += len;
-    if (u->keep_body && u->resp.len + len <= KEEP_BODY_MAX)
-        (void)strbuf_append(&u->resp, data, len);
+    if (!u->keep_body || u->resp_cut)
+        return len;
+    room = u->w->plan->scn->max_body_kept - u->resp.len;
+    if (len > room || strbuf_append(&u->resp, data, len) < 0) {
+        (void)strbuf_append(&u->resp, data, len > room ? room : 0);
+        u->resp_cut = true;
+    }
     return len;
 }
 
@@ -316,6 +323,7 @@ static int user_send(struct user *u, const struct step_plan *sp)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, u->keep_headers ? (void *)u : NULL);
     strbuf_clear(&u->resp);
     strbuf_clear(&u->resp_hdr);
+    u->resp_cut = false;
     u->resp_bytes = 0;
     u->errbuf[0] = '\0';
     if (worker_add_transfer(u->g, e) < 0)
@@ -362,7 +370,8 @@ static int apply_response(struct user *u, const struct step *st, long status,
                           const struct response_observer *obs, char *err, size_t errlen)
 {
     struct response_view r = {.status = (int)status, .body = u->resp.data,
-                              .body_len = u->resp.len};
+                              .body_len = u->resp.len,
+                              .truncated_at = u->resp_cut ? u->w->plan->scn->max_body_kept : 0};
     struct tmpl_ctx ctx;
 
     if (st->n_captures == 0 && st->n_checks == 0)

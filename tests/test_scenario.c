@@ -202,6 +202,7 @@ static void test_full_top_level(void **state)
     assert_true(s->spawn_rate == 2.5);
     assert_true(s->run_time == 5400);
     assert_true(s->timeout == 2.5);
+    assert_int_equal(s->max_body_kept, (size_t)16 << 20);
     assert_int_equal(s->n_stages, 3);
     assert_true(s->stages[0].duration == 30 && s->stages[0].users == 10 &&
                 s->stages[0].spawn_rate == 5);
@@ -603,6 +604,9 @@ static const struct broken broken[] = {
      "or boolean, got null"},
     {"host_bad.json",
      ":5:11: host: \"localhost:8000\" is not a URL such as \"http://localhost:8000\""},
+    {"max_body_kept.json",
+     ":3:20: max_body_kept: \"8 MB\" is not a size from 1kB to 1GB, such as \"16MB\", "
+     "\"512kB\" or a whole number of bytes"},
     {"method.json",
      ":14:25: user_classes[0].tasks[0].steps[0].method: \"GIT\" is not one of GET, POST, PUT, "
      "PATCH, DELETE, HEAD, OPTIONS"},
@@ -902,6 +906,7 @@ static void test_load_string(void **state)
     assert_string_equal(s->name, "inline");
     assert_int_equal(s->users, 1);
     assert_true(s->spawn_rate == 1 && s->run_time == 0 && s->timeout == 60);
+    assert_int_equal(s->max_body_kept, SCENARIO_BODY_KEPT);
     assert_int_equal(s->feeders[0].n_rows, 3);
     scenario_free(s);
     assert_int_equal(scenario_load_string(text, "elsewhere/x.json", &s, err, sizeof err), -1);
@@ -990,6 +995,35 @@ static void test_durations(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (loader_parse_duration(bad[i], &v) == 0)
             fail_msg("'%s' parsed as %g", bad[i], v);
+}
+
+/* max_body_kept: sizes in bytes or with kB, MB, GB (units of 1024), from 1 kB to 1 GB. */
+static void test_max_body_kept_sizes(void **state)
+{
+    static const struct { const char *json; size_t bytes; } ok[] = {
+        {"4096", 4096}, {"\"512kB\"", 512 << 10}, {"\"1KB\"", 1024}, {"\"16MB\"", 16 << 20},
+        {"\"1.5MB\"", 1536 << 10}, {"\"1GB\"", (size_t)1 << 30}, {"\"2048B\"", 2048},
+    };
+    static const char *const bad[] = {
+        "1023", "\"1023\"", "\"2GB\"", "0", "-1", "1e300", "\"8 MB\"", "\"MB\"", "\"8mb\"",
+        "\"0.3kB\"", "\" 8MB\"", "true", "null", "[1]", "1024.5",
+    };
+    char text[256], err[256];
+    struct scenario *s;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0] + sizeof bad / sizeof bad[0]; i++) {
+        bool good = i < sizeof ok / sizeof ok[0];
+        snprintf(text, sizeof text, "{\"max_body_kept\": %s, \"user_classes\": [{\"name\": "
+                 "\"A\", \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": "
+                 "\"/\"}]}]}]}", good ? ok[i].json : bad[i - sizeof ok / sizeof ok[0]]);
+        s = NULL;
+        if ((scenario_load_string(text, "m.json", &s, err, sizeof err) == 0) != good)
+            fail_msg("%s: %s", text, good ? err : "accepted");
+        if (good)
+            assert_int_equal(s->max_body_kept, ok[i].bytes);
+        scenario_free(s);
+    }
 }
 
 static int csv(const char *text, struct feeder *f, char *err)
@@ -1091,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_load_string),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_max_body_kept_sizes),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_filter_classes),
         cmocka_unit_test(test_filter_tags),

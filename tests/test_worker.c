@@ -46,6 +46,8 @@ struct server {
     _Atomic bool stop;
     bool close_after_response;   /* "Connection: close" and close, every response */
     double close_idle_after;     /* > 0: close keep-alive connections idle this long */
+    size_t big_body;             /* > 0: answer with a chunked body of big_body - 100 bytes,
+                                    then a chunk of 200 and a last one of 4 ("TAIL") */
     struct conn conns[MAX_CONNS];
     int n_conns;
     /* what was received (read after the thread joined) */
@@ -90,6 +92,39 @@ static void drop(struct server *sv, int i)
     sv->conns[i] = sv->conns[--sv->n_conns];
 }
 
+static void send_all(int fd, const char *data, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = send(fd, data, n, MSG_NOSIGNAL);
+        if (k <= 0)
+            return;
+        data += k;
+        n -= (size_t)k;
+    }
+}
+
+/* The big_body answer: its chunks are separate writes of the client's chunk decoder, so the
+ * 200-byte one passes a keep limit of big_body that the 4-byte one after it would not. */
+static void send_big_body(int fd, size_t size)
+{
+    static const char head[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    size_t first = size - 100;
+    char line[32], *fill = malloc(first);
+
+    if (!fill)
+        return;
+    send_all(fd, head, sizeof head - 1);
+    snprintf(line, sizeof line, "%zx\r\n", first);
+    send_all(fd, line, strlen(line));
+    memset(fill, 'x', first);
+    send_all(fd, fill, first);
+    memset(fill, 'y', 200);
+    send_all(fd, "\r\nc8\r\n", 6);
+    send_all(fd, fill, 200);
+    send_all(fd, "\r\n4\r\nTAIL\r\n0\r\n\r\n", 16);
+    free(fill);
+}
+
 /* Answer every complete head in conn i; false when the connection was closed. */
 static bool serve(struct server *sv, int i)
 {
@@ -114,6 +149,10 @@ static bool serve(struct server *sv, int i)
         note_user_agents(sv, head);
         memmove(c->buf, c->buf + head_len, c->len - head_len);
         c->len -= head_len;
+        if (sv->big_body) {
+            send_big_body(c->fd, sv->big_body);
+            continue;
+        }
         if (sv->close_after_response) {
             (void)!write(c->fd, closing, sizeof closing - 1);
             drop(sv, i);
@@ -426,6 +465,51 @@ static void test_idle_connections_closed_by_the_server(void **state)
     assert_true(f->sv.connections > 10);        /* reconnected after idle closes */
 }
 
+/* A one-step GET scenario whose step checks that the body contains "TAIL"; extra: more
+ * top-level members (JSON text ending in a comma, or ""). */
+static const char *scenario_tail(char *buf, size_t n, const char *extra, const char *checks)
+{
+    snprintf(buf, n, "{\"name\": \"big\", %s \"user_classes\": [{\"name\": \"U\", \"wait\": "
+             "{\"constant\": 0.05}, \"tasks\": [{\"name\": \"t\", \"steps\": [{\"method\": "
+             "\"GET\", \"path\": \"/x\", %s}]}]}]}", extra, checks);
+    return buf;
+}
+
+/* A body over the 8 MB kept for checks is cut there for good: a later, smaller piece is not
+ * spliced onto it (which made "TAIL" look present), and the check fails saying why. */
+static void test_body_over_the_keep_limit_is_cut(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.big_body = (size_t)8 << 20;
+    server_start(&f->sv);
+    run_here(f, scenario_tail(json, sizeof json, "", "\"checks\": [{\"body_contains\": "
+                              "\"TAIL\"}]"), 1, 1, 0.3);
+    assert_true(f->snap->total.requests > 0);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_int_equal(f->snap->n_errors, 1);
+    assert_string_equal(f->snap->errors[0].text, "check failed: body contains \"TAIL\" "
+                        "(response body over 8 MB, max_body_kept)");
+}
+
+/* The scenario's max_body_kept sets the limit; a capture from a cut body fails too. */
+static void test_max_body_kept_is_the_scenario_s(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.big_body = 2048;
+    server_start(&f->sv);
+    run_here(f, scenario_tail(json, sizeof json, "\"max_body_kept\": \"1kB\",",
+                              "\"capture\": {\"id\": {\"json\": \"id\", "
+                              "\"optional\": true}}"), 1, 1, 0.3);
+    assert_true(f->snap->total.requests > 0);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_string_equal(f->snap->errors[0].text, "capture id: response body over 1 kB "
+                        "(max_body_kept)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +523,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_idle_connections_closed_by_the_server, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_body_over_the_keep_limit_is_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_body_kept_is_the_scenario_s, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
