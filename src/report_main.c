@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "console.h"
 #include "report_internal.h"
 #include "scenario.h"
@@ -69,7 +70,7 @@ static int option_value(int argc, char **argv, int *i, const struct file_option 
         return 1;
     }
     if (*i + 1 >= argc) {
-        fprintf(stderr, "hornet report: %s: expected a file name\n", a);
+        escape_fprintf(stderr, "hornet report: %s: expected a file name\n", a);
         return -1;
     }
     *out = argv[++*i];
@@ -92,13 +93,13 @@ static int parse_args(int argc, char **argv, struct report_args *a)
         if (used)
             continue;
         if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "hornet report: unknown option %s (see hornet report --help)\n",
-                    argv[i]);
+            escape_fprintf(stderr, "hornet report: unknown option %s (see hornet report "
+                           "--help)\n", argv[i]);
             return -1;
         }
         if (a->prefix) {
-            fprintf(stderr, "hornet report: one PREFIX only, got '%s' and '%s'\n", a->prefix,
-                    argv[i]);
+            escape_fprintf(stderr, "hornet report: one PREFIX only, got '%s' and '%s'\n",
+                           a->prefix, argv[i]);
             return -1;
         }
         a->prefix = argv[i];
@@ -139,10 +140,10 @@ static int write_reports(const struct report_input *in, const struct report_args
              a->html ? "" : "_report.html");
     if (report_write_markdown(in, md, err, sizeof err) < 0 ||
         report_write_html(in, html, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return -1;
     }
-    fprintf(stderr, "hornet report: wrote %s and %s\n", md, html);
+    escape_fprintf(stderr, "hornet report: wrote %s and %s\n", md, html);
     return 0;
 }
 
@@ -167,7 +168,7 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
     int rc = 2;
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
     r.in.n_notes = missing_notes(run, a->prefix, notes);
@@ -207,13 +208,13 @@ int report_main(int argc, char **argv)
         return 0;
     }
     if (a.scenario && scenario_load(a.scenario, &scn, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
     if (report_csv_read_run(a.prefix,
                             needs_endpoint_history(scn) ? REPORT_CSV_ENDPOINT_HISTORY : 0, &run,
                             err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         scenario_free(scn);
         return 2;
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "escape.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -62,7 +63,7 @@ static int start_target(struct run *r)
     tc.seed = r->seed;
     r->target = target_start(&tc, err, sizeof err);
     if (!r->target) {
-        fprintf(stderr, "hornet: cannot start the built-in target API: %s\n", err);
+        escape_fprintf(stderr, "hornet: cannot start the built-in target API: %s\n", err);
         return 3;
     }
     snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
@@ -112,7 +113,7 @@ static int load_scenario(struct run *r)
     if (scenario_load(o->scenario, &r->scn, err, sizeof err) < 0 ||
         scenario_filter(r->scn, o->classes, o->n_classes, o->tags, o->n_tags, o->exclude_tags,
                         o->n_exclude_tags, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
     return 0;
@@ -146,7 +147,7 @@ static int start_engine(struct run *r, uint32_t limit)
 
     r->engine = engine_create(&cfg, err, sizeof err);
     if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return r->engine ? 3 : 2;
     }
     r->source = (struct source){&engine_source, r->engine};
@@ -177,7 +178,7 @@ int run_prepare(struct run *r, struct options *opt)
     }
     r->history = csv_history_open(opt->csv_prefix, opt->csv_full_history, err, sizeof err);
     if (!r->history) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
     return start_engine(r, limit);
