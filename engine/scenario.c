@@ -8,6 +8,7 @@
  * structs are read-only and shared by every thread. */
 #include "scenario_internal.h"
 #include "suggest.h"
+#include "textfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -380,12 +381,14 @@ int scenario_load_string(const char *text, const char *filename, struct scenario
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen)
 {
     size_t len = 0;
-    char *text = scenario_feeder_read_file(path, &len, err, errlen);
+    char why[128], *text = textfile_read(path, SCENARIO_FILE_MAX, &len, why, sizeof why);
     int rc;
 
     *out = NULL;
-    if (!text)
+    if (!text) {
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
         return -1;
+    }
     rc = load_text(text, len, path, out, err, errlen);
     free(text);
     return rc;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "scenario.h"
 #include "scenario_internal.h"
@@ -892,6 +894,60 @@ static void test_unreadable_files(void **state)
                         "cannot read tests/fixtures/scenarios/broken: Is a directory");
 }
 
+/* Only regular files are read: a device would grow without bound and a FIFO without a writer
+ * would block forever; both are refused at once, the scenario and its feeders alike. */
+static void test_only_regular_files(void **state)
+{
+    char dir[] = "/tmp/hornet-test-fifo.XXXXXX", fifo[64], json[64], text[512];
+    struct scenario *s = NULL;
+    char err[512];
+    FILE *f;
+
+    (void)state;
+    assert_string_equal(load_error("/dev/zero"), "cannot read /dev/zero: not a regular file "
+                        "(a device)");
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof fifo, "%s/users.csv", dir);
+    snprintf(json, sizeof json, "%s/s.json", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_string_equal(strchr(load_error(fifo), ':'), ": not a regular file (a FIFO)");
+    snprintf(text, sizeof text, "{\"feeders\": {\"u\": {\"file\": \"users.csv\"}}, "
+             "\"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": "
+             "[{\"method\": \"GET\", \"path\": \"/${u.name}/\"}]}]}]}");
+    assert_non_null(f = fopen(json, "w"));
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(scenario_load(json, &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "s.json:1:28: feeders.u.file: cannot read "));
+    assert_non_null(strstr(err, "/users.csv: not a regular file (a FIFO)"));
+    unlink(fifo);
+    unlink(json);
+    rmdir(dir);
+}
+
+/* A JSON body is one template: more than TMPL_EXPR_MAX expressions in it are refused at the
+ * string that passes the bound. */
+static void test_body_expression_bound(void **state)
+{
+    struct strbuf text;
+    struct scenario *s = NULL;
+    char err[512];
+
+    (void)state;
+    strbuf_init(&text);
+    assert_int_equal(strbuf_puts(&text, "{\"user_classes\": [{\"name\": \"U\", \"tasks\": "
+                                 "[{\"steps\": [{\"method\": \"POST\", \"path\": \"/\",\n"
+                                 "\"json\": {\"ids\": [\n"), 0);
+    for (int i = 0; i < TMPL_EXPR_MAX / 2 + 1; i++)
+        assert_int_equal(strbuf_puts(&text, i ? ",\n\"${uuid}${uuid}\"" : "\"${uuid}${uuid}\""),
+                         0);
+    assert_int_equal(strbuf_puts(&text, "]}}]}]}]}"), 0);
+    assert_int_equal(scenario_load_string(text.data, "big.json", &s, err, sizeof err), -1);
+    assert_string_equal(err, "big.json:5003:1: user_classes[0].tasks[0].steps[0].json.ids[5000]: "
+                        "more than 10000 ${...} expressions in one template (the whole body)");
+    strbuf_free(&text);
+}
+
 static void test_load_string(void **state)
 {
     const char *text = "{\"feeders\": {\"u\": {\"file\": \"valid/users.csv\"}},\n"
@@ -1122,6 +1178,8 @@ int main(void)
         cmocka_unit_test(test_broken_fixtures),
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
+        cmocka_unit_test(test_only_regular_files),
+        cmocka_unit_test(test_body_expression_bound),
         cmocka_unit_test(test_load_string),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
