@@ -398,10 +398,13 @@ static void classify(struct user *u, const struct step *st, CURLcode rc, long st
     o->kind = 0;
     if (rc != CURLE_OK) {
         long os_errno = 0;
+        int32_t aux;
+
         curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
-        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc,
-                              .aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms
-                                                                     : (int32_t)os_errno};
+        aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms : (int32_t)os_errno;
+        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc, .aux = aux,
+                              .text = interval_transport_text_kept(rc, aux) && u->errbuf[0]
+                                      ? u->errbuf : NULL};
         return;
     }
     if (!status_is_success(st, status, &expected)) {

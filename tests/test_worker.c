@@ -48,6 +48,8 @@ struct server {
     double close_idle_after;     /* > 0: close keep-alive connections idle this long */
     size_t big_body;             /* > 0: answer with a chunked body of big_body - 100 bytes,
                                     then a chunk of 200 and a last one of 4 ("TAIL") */
+    bool broken_answers;         /* answer a garbage status line and 400 kB of headers in
+                                    turn, closing the connection after each */
     struct conn conns[MAX_CONNS];
     int n_conns;
     /* what was received (read after the thread joined) */
@@ -125,6 +127,25 @@ static void send_big_body(int fd, size_t size)
     free(fill);
 }
 
+/* The broken_answers answer to request number n: no HTTP status line at all, or a valid one
+ * with 400 kB of headers (libcurl takes 300 kB), each line well under its own bound. */
+static void send_broken_answer(int fd, uint64_t n)
+{
+    char line[1024];
+
+    if (n % 2 == 1) {
+        send_all(fd, "garbage\r\n\r\n", 11);
+        return;
+    }
+    send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n", 36);
+    memset(line, 'a', sizeof line);
+    memcpy(line, "X-Pad: ", 7);
+    memcpy(line + sizeof line - 2, "\r\n", 2);
+    for (int i = 0; i < 400; i++)
+        send_all(fd, line, sizeof line);
+    send_all(fd, "\r\n", 2);
+}
+
 /* Answer every complete head in conn i; false when the connection was closed. */
 static bool serve(struct server *sv, int i)
 {
@@ -152,6 +173,11 @@ static bool serve(struct server *sv, int i)
         if (sv->big_body) {
             send_big_body(c->fd, sv->big_body);
             continue;
+        }
+        if (sv->broken_answers) {
+            send_broken_answer(c->fd, sv->requests);
+            drop(sv, i);
+            return false;
         }
         if (sv->close_after_response) {
             (void)!write(c->fd, closing, sizeof closing - 1);
@@ -510,6 +536,30 @@ static void test_max_body_kept_is_the_scenario_s(void **state)
                         "(max_body_kept)");
 }
 
+/* Transport failures read as libcurl explains them (its error buffer), not as the bare
+ * CURLcode ("Unsupported protocol", "Receive error"), one group each whatever the sizes. */
+static void test_transport_failures_say_what_happened(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.broken_answers = true;
+    server_start(&f->sv);
+    run_here(f, scenario_get(json, sizeof json, "0.02"), 1, 2, 0.5);
+    assert_true(f->snap->total.requests >= 4);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_int_equal(f->snap->n_errors, 2);
+    for (int i = 0; i < 2; i++) {
+        const char *t = f->snap->errors[i].text;
+        if (strncmp(t, "Too large response headers: ", 28) == 0)
+            assert_non_null(strstr(t, " > 307200"));
+        else
+            assert_string_equal(t, "Received HTTP/0.9 when not allowed");
+    }
+    assert_int_equal(f->snap->errors[0].count + f->snap->errors[1].count,
+                     f->snap->total.requests);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +575,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_body_over_the_keep_limit_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_body_kept_is_the_scenario_s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failures_say_what_happened, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
