@@ -1,5 +1,6 @@
 /* run: wiring a run from options: scenario, settings precedence, embedded target, engine and
  * the outputs written from snapshots. Main thread only. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "fileio.h"
+#include "locust_json.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -326,33 +329,79 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     return 0;
 }
 
+/* --json: the final stats on stdout, alone there (the tables went to stderr). */
+static int print_json(const struct run *r, char *err, size_t errlen)
+{
+    struct strbuf b = {0};
+    int rc = 0;
+
+    fflush(stdout);
+    if (locust_json_render(r->snap, r->timeline, &b) < 0 ||
+        fileio_write_all(STDOUT_FILENO, b.data, b.len, NULL) < 0) {
+        snprintf(err, errlen, "cannot write the --json output to stdout: %s",
+                 b.len ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    strbuf_free(&b);
+    return rc;
+}
+
+/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; 0, or -1 when
+ * one of them could not be written (logged). */
+static int write_pipeline_outputs(const struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[1200];
+    int rc = 0;
+
+    if (o->json && print_json(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        rc = -1;
+    }
+    if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
+                                               sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
+        rc = -1;
+    }
+    return rc;
+}
+
 int run_finish(struct run *r)
 {
     const struct options *o = r->opt;
     char err[4400];
+    int outputs;
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+    outputs = write_pipeline_outputs(r);
     if (r->snap->fatal[0])
         return 3;                           /* internal error: the numbers are not the run's */
+    if (outputs < 0)
+        return 4;                           /* a pipeline would judge the run without them */
     return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
 }
 
-static void print_summary(const struct snapshot *s)
+static void print_summary(FILE *out, const struct snapshot *s)
 {
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
-    console_error_report(stdout, s);
+    console_stats_table(out, s, false, 0);
+    fprintf(out, "\n");
+    console_percentiles_table(out, s, 0);
+    fprintf(out, "\n");
+    console_error_report(out, s);
     if (s->n_targets) {
-        printf("\n");
-        console_targets_table(stdout, s, verdict_passed(s));
+        fprintf(out, "\n");
+        console_targets_table(out, s, verdict_passed(s));
     }
-    fflush(stdout);
+    fflush(out);
+}
+
+FILE *run_console(const struct run *r)
+{
+    return r->opt->json ? stderr : stdout;
 }
 
 int run_end(struct run *r)
@@ -360,7 +409,7 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
-    print_summary(r->snap);
+    print_summary(run_console(r), r->snap);
     return run_finish(r);
 }
 

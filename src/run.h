@@ -75,10 +75,14 @@ void run_history_tick(struct run *r);
  * was written already (that row did not have the final numbers), so nothing counted is lost. */
 void run_history_final(struct run *r);
 
-/* The end: final CSV files (when --csv), and the exit code of the run: 3 when the engine hit a
- * fatal error (snapshot.fatal), 0 when verdict_passed passes, else --exit-code-on-error
- * (default 1). */
+/* The end: final CSV files (when --csv), reports, the pipeline outputs (--json on stdout,
+ * --json-file, --junit), and the exit code of the run: 3 when the engine hit a fatal error
+ * (snapshot.fatal), 4 when a pipeline output could not be written, 0 when verdict_passed
+ * passes, else --exit-code-on-error (default 1). */
 int run_finish(struct run *r);
+
+/* Where the console tables go: stdout, or stderr with --json (stdout carries the JSON). */
+FILE *run_console(const struct run *r);
 
 /* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
  * final snapshot at the end), every second and event kept. -1 with a message. */
