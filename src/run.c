@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "fileio.h"
+#include "junit.h"
 #include "locust_json.h"
 #include "log.h"
 #include "report.h"
@@ -346,6 +347,24 @@ static int print_json(const struct run *r, char *err, size_t errlen)
     return rc;
 }
 
+/* --junit: one suite, this run's scenario. */
+static int write_junit(const struct run *r, char *err, size_t errlen)
+{
+    const struct snapshot *s = r->snap;
+    struct junit_suite suite;
+    int rc;
+
+    junit_suite_init(&suite, s->scenario[0] ? s->scenario : r->opt->scenario, s->run_start,
+                     (s->end_time > 0 ? s->end_time : s->now) - s->run_start);
+    rc = junit_add_run(&suite, s);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %s: out of memory", r->opt->junit);
+    else
+        rc = junit_write_file(r->opt->junit, &suite, 1, err, errlen);
+    junit_suite_free(&suite);
+    return rc;
+}
+
 /* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; 0, or -1 when
  * one of them could not be written (logged). */
 static int write_pipeline_outputs(const struct run *r)
@@ -361,6 +380,10 @@ static int write_pipeline_outputs(const struct run *r)
     if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
                                                sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
+        rc = -1;
+    }
+    if (o->junit && write_junit(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--junit: %s", err);
         rc = -1;
     }
     return rc;
