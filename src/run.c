@@ -12,6 +12,8 @@
 #include "junit.h"
 #include "locust_json.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "report.h"
 #include "run.h"
 #include "target/target.h"
@@ -157,6 +159,46 @@ static int start_engine(struct run *r, uint32_t limit)
     return 0;
 }
 
+/* --metrics-port: listen before any load, so a port in use stops the run from starting. */
+static int listen_metrics(struct run *r)
+{
+    const struct options *o = r->opt;
+    const char *host = o->metrics_host ? o->metrics_host : "127.0.0.1";
+    char err[300];
+    bool v6 = strchr(host, ':') != NULL;
+
+    if (!o->metrics_port_set)
+        return 0;
+    r->metrics = metrics_create();
+    r->metrics_http = metrics_http_listen(host, o->metrics_port, "/metrics",
+                                          METRICS_CONTENT_TYPE, err, sizeof err);
+    if (!r->metrics || !r->metrics_http) {
+        fprintf(stderr, "hornet: --metrics-port: %s\n", r->metrics ? err : "out of memory");
+        return 2;
+    }
+    log_msg(LOG_LEVEL_INFO, "Metrics at http://%s%s%s:%d/metrics", v6 ? "[" : "", host,
+            v6 ? "]" : "", metrics_http_port(r->metrics_http));
+    return 0;
+}
+
+static const struct strbuf *metrics_body(void *arg)
+{
+    struct run *r = arg;
+
+    return metrics_text(r->metrics, r->snap);
+}
+
+void run_metrics_start(struct run *r, struct ev_loop *loop)
+{
+    if (r->metrics_http)
+        metrics_http_start(r->metrics_http, loop, metrics_body, r);
+}
+
+void run_metrics_stop(struct run *r)
+{
+    metrics_http_stop(r->metrics_http);
+}
+
 int run_prepare(struct run *r, struct options *opt)
 {
     char err[512];
@@ -171,7 +213,8 @@ int run_prepare(struct run *r, struct options *opt)
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
-    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
+    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0 ||
+        (rc = listen_metrics(r)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -196,6 +239,8 @@ bool run_refresh(struct run *r)
     if (timeline_update(r->timeline, r->snap) < 0)
         log_msg(LOG_LEVEL_WARNING, "out of memory keeping the run's timeline: the reports "
                 "miss some seconds or events");
+    if (r->metrics)
+        metrics_observe(r->metrics, r->snap);
     return true;
 }
 
@@ -445,6 +490,8 @@ void run_free(struct run *r)
         csv_history_close(r->history);
     if (r->scn)
         scenario_free(r->scn);
+    metrics_http_free(r->metrics_http);
+    metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
     memset(r, 0, sizeof *r);

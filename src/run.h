@@ -15,6 +15,9 @@
 #include "scenario.h"
 #include "snapshot.h"
 
+struct ev_loop;
+struct metrics;
+struct metrics_http;
 struct target;
 struct timeline;
 
@@ -50,6 +53,8 @@ struct run {
     uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
+    struct metrics *metrics;        /* --metrics-port: counters observed from every snapshot */
+    struct metrics_http *metrics_http;  /* ... and the endpoint serving them, or NULL */
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed and create and
@@ -57,9 +62,14 @@ struct run {
  * one clear line to stderr. */
 int run_prepare(struct run *r, struct options *opt);
 
-/* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
- * returns true when it is newer than before. */
+/* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and
+ * show it to the metrics' counters; returns true when it is newer than before. */
 bool run_refresh(struct run *r);
+
+/* Serve the metrics endpoint (--metrics-port) on loop, from r->snap, until
+ * run_metrics_stop; nothing without --metrics-port. */
+void run_metrics_start(struct run *r, struct ev_loop *loop);
+void run_metrics_stop(struct run *r);
 
 /* Send a command to the run's source (ramps, pause, stop, notes for the event log). */
 void run_send(struct run *r, const struct engine_cmd *cmd);
