@@ -11,6 +11,7 @@
 #include "version.h"
 
 #define MAX_CARRIED_ERRORS 1024     /* error groups whose counts outlive a reset */
+#define TOTAL SNAP_MAX_ENDPOINTS    /* the Aggregated row's slot in the counts */
 
 /* What an endpoint's counters were. */
 struct ep_count {
@@ -29,7 +30,7 @@ struct metrics {
     bool seen;
     double start_time;              /* of the snapshot observed last */
     uint64_t resets;
-    struct ep_count last[SNAP_MAX_ENDPOINTS], carry[SNAP_MAX_ENDPOINTS];
+    struct ep_count last[TOTAL + 1], carry[TOTAL + 1];     /* the endpoints, then the total */
     uint32_t n_last_errors;
     struct err_count last_errors[SNAP_MAX_ERRORS];
     struct err_count carry_errors[MAX_CARRIED_ERRORS];
@@ -79,7 +80,7 @@ static int carried_index(const struct metrics *m, uint32_t ep, bool expected, co
 
 static void carry_over(struct metrics *m)
 {
-    for (uint32_t i = 0; i < SNAP_MAX_ENDPOINTS; i++) {
+    for (uint32_t i = 0; i <= TOTAL; i++) {
         struct ep_count *c = &m->carry[i];
         const struct ep_count *l = &m->last[i];
 
@@ -125,6 +126,7 @@ void metrics_observe(struct metrics *m, const struct snapshot *s)
     memset(m->last, 0, sizeof m->last);
     for (uint32_t i = 0; i < s->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++)
         count_of(&s->endpoints[i], &m->last[i]);
+    count_of(&s->total, &m->last[TOTAL]);
     m->n_last_errors = 0;
     for (uint32_t i = 0; i < s->n_errors && i < SNAP_MAX_ERRORS; i++) {
         struct err_count *e = &m->last_errors[m->n_last_errors++];
@@ -331,29 +333,37 @@ static void histogram(struct out *o, const struct metrics *m, const struct snaps
     }
 }
 
-static void window_quantiles(struct out *o, const struct snap_stats *st)
+/* A summary: p50, p95, p99 over the last 10 s (none without data), and the count and sum of
+ * every timed request since the run started (carried as the counters are). */
+static void window_summary(struct out *o, const struct snap_stats *st, const struct ep_count *c)
 {
     static const struct { const char *q; int idx; } qs[] = {
         {"0.5", -1}, {"0.95", SNAP_P95}, {"0.99", SNAP_P99},
     };
+    const char *l[] = {"method", st->method, "name", st->name, "quantile", NULL, NULL};
+    struct ep_count now;
 
-    if (st->cur_count == 0)
-        return;
-    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
-        const char *l[] = {"method", st->method, "name", st->name, "quantile", qs[k].q, NULL};
+    for (size_t k = 0; st->cur_count > 0 && k < sizeof qs / sizeof qs[0]; k++) {
         uint64_t us = qs[k].idx < 0 ? st->cur_median_us : st->cur_pct_us[qs[k].idx];
 
+        l[5] = qs[k].q;
         sample(o, "hornet_response_time_window_seconds", l, (double)us / 1e6);
     }
+    count_of(st, &now);
+    l[4] = NULL;
+    sample(o, "hornet_response_time_window_seconds_sum", l,
+           (double)(now.total_us + c->total_us) / 1e6);
+    sample(o, "hornet_response_time_window_seconds_count", l, (double)(now.timed + c->timed));
 }
 
-static void current_families(struct out *o, const struct snapshot *s)
+static void current_families(struct out *o, const struct metrics *m, const struct snapshot *s)
 {
-    family(o, "hornet_response_time_window_seconds", "gauge", "Response time quantiles over "
-           "the last 10 s (Locust's current window), per endpoint and Aggregated.");
+    family(o, "hornet_response_time_window_seconds", "summary", "Response time quantiles over "
+           "the last 10 s (Locust's current window), per endpoint and Aggregated; sum and "
+           "count since the run started.");
     for (uint32_t i = 0; i < s->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++)
-        window_quantiles(o, &s->endpoints[i]);
-    window_quantiles(o, &s->total);
+        window_summary(o, &s->endpoints[i], &m->carry[i]);
+    window_summary(o, &s->total, &m->carry[TOTAL]);
     family(o, "hornet_current_rps", "gauge", "Requests per second over Locust's current "
            "window, per endpoint and Aggregated.");
     for (uint32_t i = 0; i <= s->n_endpoints && i <= SNAP_MAX_ENDPOINTS; i++) {
@@ -433,7 +443,7 @@ int metrics_render(const struct metrics *m, const struct snapshot *s, struct str
                      "expects (successes, not failures) per endpoint.");
     error_counters(&o, m, s);
     histogram(&o, m, s);
-    current_families(&o, s);
+    current_families(&o, m, s);
     target_families(&o, s);
     self_families(&o, s);
     return o.oom ? -1 : 0;

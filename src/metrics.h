@@ -8,8 +8,9 @@
  *   hornet_errors_total{method, name, error, expected};
  * - hornet_response_time_seconds{method, name}: a histogram of the timed requests with the
  *   buckets of the reports' distribution (le 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, +Inf
- *   seconds), and hornet_response_time_window_seconds{method, name, quantile}: p50, p95 and
- *   p99 of the last 10 s (Locust's current window) per endpoint and for name="Aggregated";
+ *   seconds), and hornet_response_time_window_seconds{method, name, quantile}: a summary of
+ *   p50, p95 and p99 over the last 10 s (Locust's current window), with the count and sum
+ *   since the run started, per endpoint and for name="Aggregated";
  * - hornet_current_rps{method, name}: Locust's current requests per second;
  * - the targets: hornet_target_value{target, endpoint, window} in base units (seconds,
  *   ratio, requests per second), hornet_target_status{..., status} (1 for the current status
