@@ -248,7 +248,6 @@ static void feed(struct conn *c, const char *data, size_t n)
         answer_text(c, 431, "Request Header Fields Too Large", "request too large\n");
     else
         answer_text(c, 400, "Bad Request", "bad request\n");
-    http_parser_pause(&c->parser, 1);
 }
 
 static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
