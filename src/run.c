@@ -16,6 +16,7 @@
 #include "metrics_http.h"
 #include "report.h"
 #include "run.h"
+#include "run_internal.h"
 #include "target/target.h"
 #include "timeline.h"
 #include "verdict.h"
@@ -280,14 +281,16 @@ void run_history_tick(struct run *r)
         history_row(r);
 }
 
-void run_history_final(struct run *r)
+static void run_history_final(struct run *r)
 {
     if (r->snap->seq != 0 && r->snap->seq != r->last_row_seq)
         history_row(r);
 }
 
-int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
-                      size_t errlen)
+/* The Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the final
+ * snapshot at the end), every second and event kept. -1 with a message. */
+static int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
+                             size_t errlen)
 {
     const struct options *o = r->opt;
     struct report_input in = {
@@ -296,10 +299,20 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
 
+    char note[200];
+    const char *notes[1] = {note};
+    uint64_t dropped;
+
     if (!md && !html)
         return 0;
     in.points = timeline_points(r->timeline, &in.n_points);
     in.events = timeline_events(r->timeline, &in.n_events);
+    if ((dropped = timeline_events_dropped(r->timeline)) > 0) {
+        snprintf(note, sizeof note, "The timeline keeps the newest %d events: the %llu oldest "
+                 "were dropped.", TIMELINE_MAX_EVENTS, (unsigned long long)dropped);
+        in.notes = notes;
+        in.n_notes = 1;
+    }
     if (md && report_write_markdown(&in, md, err, errlen) < 0)
         return -1;
     if (html && report_write_html(&in, html, err, errlen) < 0)
