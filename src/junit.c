@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "fileio.h"
 #include "junit.h"
+#include "junit_internal.h"
 #include "target/jsonw.h"
 #include "verdict.h"
 
@@ -44,7 +45,8 @@ int junit_suite_add(struct junit_suite *s, const struct junit_case *c)
     return 0;
 }
 
-void junit_suite_property(struct junit_suite *s, const char *name, const char *value)
+/* Add a name = value property (beyond JUNIT_MAX_PROPERTIES, ignored). */
+static void suite_property(struct junit_suite *s, const char *name, const char *value)
 {
     if (s->n_properties == JUNIT_MAX_PROPERTIES)
         return;
@@ -165,13 +167,13 @@ static void run_properties(struct junit_suite *js, const struct snapshot *s)
 {
     char v[64];
 
-    junit_suite_property(js, "scenario", s->scenario);
-    junit_suite_property(js, "host", s->host);
-    junit_suite_property(js, "passed", verdict_passed(s) ? "true" : "false");
+    suite_property(js, "scenario", s->scenario);
+    suite_property(js, "host", s->host);
+    suite_property(js, "passed", verdict_passed(s) ? "true" : "false");
     snprintf(v, sizeof v, "%llu", (unsigned long long)s->total.requests);
-    junit_suite_property(js, "requests", v);
+    suite_property(js, "requests", v);
     snprintf(v, sizeof v, "%llu", (unsigned long long)s->total.failures);
-    junit_suite_property(js, "failures", v);
+    suite_property(js, "failures", v);
 }
 
 int junit_add_run(struct junit_suite *js, const struct snapshot *s)

@@ -9,7 +9,8 @@
  *   the measured value, the bound and the window in the message, and the run's own checks
  *   (unexpected failures when no rate target allows them, an abort, an engine error), so a
  *   suite has no failure and no error exactly when verdict_passed says the run passed.
- * Main thread. */
+ * More kinds of cases (health limits) join a suite through junit_suite_add (junit_internal.h
+ * while its only callers are here and in the tests). Main thread. */
 #ifndef HORNET_JUNIT_H
 #define HORNET_JUNIT_H
 
@@ -53,22 +54,11 @@ struct junit_suite {
 void junit_suite_init(struct junit_suite *s, const char *name, double start, double time);
 void junit_suite_free(struct junit_suite *s);
 
-/* Append a copy of c. -1 when out of memory. */
-int junit_suite_add(struct junit_suite *s, const struct junit_case *c);
-
-/* Add a name = value property (beyond JUNIT_MAX_PROPERTIES, ignored). */
-void junit_suite_property(struct junit_suite *s, const char *name, const char *value);
-
 /* The run's cases from its (final) snapshot: each target, then the run's own checks (see
  * above); the suite's properties (host, verdict, requests, failures). -1 when out of memory. */
 int junit_add_run(struct junit_suite *s, const struct snapshot *snap);
 
-/* The document: <?xml ...?><testsuites ...> with every suite and the totals. Text is escaped
- * for XML (control characters and bytes that are not UTF-8 become '?'). -1 when out of
- * memory. */
-int junit_render(const struct junit_suite *suites, size_t n, struct strbuf *out);
-
-/* Write the document to path atomically (directories created). -1 with "cannot write PATH:
+/* Write the document (see junit_render) to path atomically (directories created). -1 with "cannot write PATH:
  * reason" in err. */
 int junit_write_file(const char *path, const struct junit_suite *suites, size_t n, char *err,
                      size_t errlen);

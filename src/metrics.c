@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "metrics.h"
+#include "metrics_internal.h"
 #include "target/jsonw.h"
 #include "verdict.h"
 #include "version.h"

@@ -49,7 +49,4 @@ void metrics_observe(struct metrics *m, const struct snapshot *s);
  * kept until a newer one is asked for; NULL when out of memory. Valid until the next call. */
 const struct strbuf *metrics_text(struct metrics *m, const struct snapshot *s);
 
-/* Render s into out (appended), counters carried as observed. -1 when out of memory. */
-int metrics_render(const struct metrics *m, const struct snapshot *s, struct strbuf *out);
-
 #endif

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "junit.h"
+#include "junit_internal.h"
 #include "verdict.h"
 
 #define XSD "tests/fixtures/junit/junit.xsd"

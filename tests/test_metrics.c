@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "metrics.h"
+#include "metrics_internal.h"
 
 static struct snapshot *sample(uint64_t seq, double start, uint64_t requests)
 {

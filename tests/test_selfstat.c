@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "selfstat.h"
+#include "selfstat_internal.h"
 
 static void test_lateness_and_next_due(void **state)
 {
