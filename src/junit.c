@@ -113,17 +113,6 @@ static void target_case(const struct snapshot *snap, const struct snap_target *t
              t->abort_on_fail ? "aborts the run when it fails\n" : "");
 }
 
-/* Without a success or failure rate target, any unexpected failure (or engine-side
- * exception) fails the run: a check of its own. */
-static bool failures_judged(const struct snapshot *s)
-{
-    for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
-        if (s->targets[i].metric == TARGET_SUCCESS_RATE ||
-            s->targets[i].metric == TARGET_FAILURE_RATE)
-            return false;
-    return true;
-}
-
 static void failures_case(const struct snapshot *s, struct junit_case *c)
 {
     memset(c, 0, sizeof *c);
@@ -186,7 +175,7 @@ int junit_add_run(struct junit_suite *js, const struct snapshot *s)
         if (junit_suite_add(js, &c) < 0)
             return -1;
     }
-    if (failures_judged(s)) {
+    if (verdict_failures_judged(s)) {       /* a check of its own */
         failures_case(s, &c);
         if (junit_suite_add(js, &c) < 0)
             return -1;
@@ -218,9 +207,11 @@ static void puts_(struct xml *x, const char *s)
  * valid UTF-8 as '?' (XML 1.0 cannot carry them). */
 static void put_text(struct xml *x, const char *s, bool attr)
 {
-    for (size_t i = 0; s[i]; i++) {
+    size_t n = strlen(s);
+
+    for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        size_t len = ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 0;
+        size_t len = jsonw_utf8_seq(s + i, n - i);
 
         if (ch == '&') puts_(x, "&amp;");
         else if (ch == '<') puts_(x, "&lt;");
@@ -231,7 +222,7 @@ static void put_text(struct xml *x, const char *s, bool attr)
             puts_(x, ch == '\n' ? "&#10;" : ch == '\r' ? "&#13;" : "&#9;");
         else if (ch == '\n' || ch == '\r' || ch == '\t' || (ch >= 0x20 && ch < 0x7F))
             put(x, s + i, 1);
-        else if (len > 1 && strnlen(s + i, len) == len && jsonw_utf8_valid(s + i, len)) {
+        else if (len > 1) {
             put(x, s + i, len);
             i += len - 1;
         } else

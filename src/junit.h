@@ -58,8 +58,8 @@ void junit_suite_free(struct junit_suite *s);
  * above); the suite's properties (host, verdict, requests, failures). -1 when out of memory. */
 int junit_add_run(struct junit_suite *s, const struct snapshot *snap);
 
-/* Write the document (see junit_render) to path atomically (directories created). -1 with "cannot write PATH:
- * reason" in err. */
+/* Write the document (<testsuites> with every suite and the totals, text escaped for XML) to
+ * path atomically (directories created). -1 with "cannot write PATH: reason" in err. */
 int junit_write_file(const char *path, const struct junit_suite *suites, size_t n, char *err,
                      size_t errlen);
 

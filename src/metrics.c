@@ -176,9 +176,11 @@ static void family(struct out *o, const char *name, const char *type, const char
  * (the format requires it) as '?'. */
 static void label_value(struct out *o, const char *v)
 {
-    for (size_t i = 0; v[i]; i++) {
+    size_t n = strlen(v);
+
+    for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v[i];
-        size_t len = ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 0;
+        size_t len = jsonw_utf8_seq(v + i, n - i);
 
         if (ch == '\\' || ch == '"')
             put(o, "\\", 1);
@@ -186,7 +188,7 @@ static void label_value(struct out *o, const char *v)
             puts_(o, "\\n");
         else if (len == 1)
             put(o, v + i, 1);
-        else if (len > 1 && strnlen(v + i, len) == len && jsonw_utf8_valid(v + i, len)) {
+        else if (len > 1) {
             put(o, v + i, len);
             i += len - 1;
         } else
