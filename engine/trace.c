@@ -14,6 +14,7 @@
 #include <strings.h>
 #include "escape.h"
 #include "trace.h"
+#include "trace_internal.h"
 
 #define MASK "***"
 
