@@ -65,7 +65,7 @@ static void apply(const struct scenario *s, const char *body, size_t len, size_t
         abort();
     if (s->n_vars > MAX_VARS)
         abort();
-    (void)response_apply(&s->classes[0].tasks[0].steps[0], &r, ws, &ctx, vars, NULL, err,
+    (void)response_apply(&s->classes[0].tasks[0].steps[0], &r, ws, &ctx, vars, NULL, NULL, err,
                          sizeof err);
     for (int i = 0; i < MAX_VARS; i++)
         user_var_free(&vars[i]);
