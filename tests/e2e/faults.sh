@@ -34,7 +34,7 @@ modes="reset close_headers garbage endless_chunked huge_body huge_headers stall 
 for m in $modes; do
     scenario "$m"
 done
-scenario huge_body '"checks": [{"body_contains": "END"}]'
+scenario huge_body '"timeout": "30s", "checks": [{"body_contains": "END"}]'
 for m in $modes; do
     case $m in
     storm) run "$m" 5s ;;           # long enough for the every-request-failed warning
