@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "fileio.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -118,6 +119,64 @@ static int load_scenario(struct run *r)
     return 0;
 }
 
+/* ---- output paths, checked before anything is created ------------------------------------- */
+
+#define MAX_OUTPUTS 8
+
+struct output_path {
+    const char *option;         /* "--csv", "--report", ... */
+    char path[4200];
+    bool check;                 /* checked here (the log file was checked by log_init) */
+};
+
+static size_t list_outputs(const struct options *o, struct output_path *out)
+{
+    static const char *const csv_files[] = {"_stats.csv", "_stats_history.csv",
+                                            "_failures.csv", "_exceptions.csv"};
+    size_t n = 0;
+
+    for (size_t i = 0; o->csv_prefix && i < sizeof csv_files / sizeof csv_files[0]; i++) {
+        out[n] = (struct output_path){.option = "--csv", .check = true};
+        snprintf(out[n++].path, sizeof out->path, "%s%s", o->csv_prefix, csv_files[i]);
+    }
+    if (o->report_md)
+        out[n++] = (struct output_path){.option = "--report", .check = true};
+    if (o->report_html)
+        out[n++] = (struct output_path){.option = "--html", .check = true};
+    if (o->logfile)
+        out[n++] = (struct output_path){.option = "--logfile"};
+    for (size_t i = o->csv_prefix ? 4 : 0; i < n; i++)
+        snprintf(out[i].path, sizeof out->path, "%s",
+                 strcmp(out[i].option, "--report") == 0 ? o->report_md
+                 : strcmp(out[i].option, "--html") == 0 ? o->report_html : o->logfile);
+    return n;
+}
+
+/* Every output path writable and each file named once (two outputs in one file would
+ * overwrite each other): before anything is created, so a refused start leaves nothing. */
+static int check_outputs(const struct options *o)
+{
+    struct output_path out[MAX_OUTPUTS];
+    char canon[MAX_OUTPUTS][4200], err[4400];
+    size_t n = list_outputs(o, out);
+
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].check && fileio_check_output(out[i].path, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet: %s: %s\n", out[i].option, err);
+            return 2;
+        }
+        fileio_canonical(out[i].path, canon[i], sizeof canon[i]);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(canon[i], canon[j]) != 0)
+                continue;
+            fprintf(stderr, "hornet: %s %s is also the file of %s (%s): give each output its "
+                    "own file\n", out[i].option, out[i].path, out[j].option, out[j].path);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static void engine_source_send(void *impl, const struct engine_cmd *cmd)
 {
     engine_send(impl, cmd);
@@ -162,7 +221,7 @@ int run_prepare(struct run *r, struct options *opt)
     memset(r, 0, sizeof *r);
     r->opt = opt;
     r->last_row = -1;
-    if ((rc = load_scenario(r)) != 0)
+    if ((rc = load_scenario(r)) != 0 || (rc = check_outputs(opt)) != 0)
         return rc;
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
@@ -180,7 +239,12 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    return start_engine(r, limit);
+    if ((rc = start_engine(r, limit)) != 0 && opt->csv_prefix) {
+        char path[4200];                    /* a run that never started leaves no history */
+        snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
+        unlink(path);
+    }
+    return rc;
 }
 
 bool run_refresh(struct run *r)
@@ -215,14 +279,24 @@ void run_log_events(struct run *r)
     }
 }
 
+/* A history row that cannot be written is kept and retried every second; its error is logged
+ * once, and again only after rows were written in between. */
 static void history_row(struct run *r)
 {
     char err[512];
 
     r->last_row = (int64_t)floor(r->snap->now);
     r->last_row_seq = r->snap->seq;
-    if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (csv_history_tick(r->history, r->snap, err, sizeof err) == 0) {
+        if (r->history_failing)
+            log_msg(LOG_LEVEL_INFO, "History rows are written again");
+        r->history_failing = false;
+        return;
+    }
+    if (!r->history_failing)
+        log_msg(LOG_LEVEL_ERROR, "%s (rows are kept and retried every second)", err);
+    r->history_failing = true;
+    snprintf(r->history_error, sizeof r->history_error, "%s", err);
 }
 
 void run_history_tick(struct run *r)
@@ -247,15 +321,26 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
 
+    char one[4400];
+    int rc = 0;
+
+    if (err && errlen)
+        err[0] = '\0';
     if (!md && !html)
         return 0;
     in.points = timeline_points(r->timeline, &in.n_points);
     in.events = timeline_events(r->timeline, &in.n_events);
-    if (md && report_write_markdown(&in, md, err, errlen) < 0)
-        return -1;
-    if (html && report_write_html(&in, html, err, errlen) < 0)
-        return -1;
-    return 0;
+    for (int i = 0; i < 2; i++) {               /* each is tried: one failure costs only it */
+        const char *path = i ? html : md;
+        size_t len = err ? strnlen(err, errlen) : 0;
+        if (!path || (i ? report_write_html : report_write_markdown)(&in, path, one,
+                                                                    sizeof one) == 0)
+            continue;
+        rc = -1;
+        if (err && len + 1 < errlen)
+            snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", one);
+    }
+    return rc;
 }
 
 /* ---- the dashboard's snapshot files ---------------------------------------------------------- */
@@ -308,17 +393,24 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 
 int run_export_snapshot(struct run *r, char *msg, size_t n)
 {
-    char prefix[1024] = "", err[512];
+    char prefix[1024] = "", err[4400], errors[9000] = "";
     size_t len;
+    int rc = 0;
 
     run_refresh(r);
-    for (size_t i = 0; i < N_EXPORTERS; i++) {
+    for (size_t i = 0; i < N_EXPORTERS; i++) {  /* each is tried: one failure costs only it */
         if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
-            snprintf(msg, n, "%s", err);
-            log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
-            return -1;
+            len = strlen(errors);
+            snprintf(errors + len, sizeof errors - len, "%s%s", len ? "; " : "", err);
+            rc = -1;
+        } else {
+            export_note(r, &exporters[i], prefix);
         }
-        export_note(r, &exporters[i], prefix);
+    }
+    if (rc < 0) {
+        snprintf(msg, n, "%s", errors);
+        log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", errors);
+        return -1;
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
@@ -326,19 +418,46 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     return 0;
 }
 
-int run_finish(struct run *r)
+/* The requested outputs that could not be written at the end, each logged: the final CSV
+ * files, history rows still unwritten, the reports, lines the log file lost. */
+static unsigned final_outputs(struct run *r)
 {
     const struct options *o = r->opt;
-    char err[4400];
+    char err[9000];
+    unsigned failed = 0;
+    size_t unwritten = csv_history_unwritten(r->history);
 
     if (o->csv_prefix &&
-        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
+        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
+        failed++;
+    }
+    if (unwritten) {
+        log_msg(LOG_LEVEL_ERROR, "%s: %zu bytes of its last rows are missing", r->history_error,
+                unwritten);
+        failed++;
+    }
+    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    if (log_file_error(NULL, 0) < 0)
+        failed++;                           /* said on stderr when it happened */
+    if (failed)
+        log_msg(LOG_LEVEL_ERROR, "Requested outputs could not be written (the errors above): "
+                "exit code %d", RUN_EXIT_OUTPUT);
+    return failed;
+}
+
+int run_finish(struct run *r)
+{
+    unsigned failed = final_outputs(r);
+
     if (r->snap->fatal[0])
         return 3;                           /* internal error: the numbers are not the run's */
-    return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
+    if (failed)
+        return RUN_EXIT_OUTPUT;
+    return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
 }
 
 static void print_summary(const struct snapshot *s)

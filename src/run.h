@@ -50,11 +50,19 @@ struct run {
     uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
+    bool history_failing;           /* the last history row could not be written (logged once
+                                       until rows are written again) */
+    char history_error[512];        /* why */
 };
 
-/* Load the scenario, resolve settings, start the embedded target if needed and create and
- * start the engine. Returns 0, or an exit code (2 usage/scenario, 3 internal) after printing
- * one clear line to stderr. */
+/* Exit code of a run whose requested output files (CSV, history, reports, log file) could not
+ * all be written; the errors were logged. */
+#define RUN_EXIT_OUTPUT 4
+
+/* Load the scenario, check every output path (writable, none twice: nothing is created when
+ * one is refused), resolve settings, start the embedded target if needed and create and start
+ * the engine. Returns 0, or an exit code (2 usage/scenario or an unwritable output, 3
+ * internal) after printing one clear line to stderr; a refused start leaves no file. */
 int run_prepare(struct run *r, struct options *opt);
 
 /* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
@@ -75,20 +83,24 @@ void run_history_tick(struct run *r);
  * was written already (that row did not have the final numbers), so nothing counted is lost. */
 void run_history_final(struct run *r);
 
-/* The end: final CSV files (when --csv), and the exit code of the run: 3 when the engine hit a
- * fatal error (snapshot.fatal), 0 when verdict_passed passes, else --exit-code-on-error
+/* The end: final CSV files (when --csv) and reports, each tried even when another failed, and
+ * the exit code of the run: 3 when the engine hit a fatal error (snapshot.fatal), else
+ * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a log line)
+ * could not be written, else 0 when verdict_passed passes, else --exit-code-on-error
  * (default 1). */
 int run_finish(struct run *r);
 
 /* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
- * final snapshot at the end), every second and event kept. -1 with a message. */
+ * final snapshot at the end), every second and event kept. Both are tried; -1 when either
+ * failed, with every failure's message in err. */
 int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
                       size_t errlen);
 
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
- * HTML reports next to them, each set noted in the event log. 0 with "Snapshot written: ..."
- * in msg, -1 with the error in msg (logged too). */
+ * HTML reports next to them (tried even when a CSV file failed), each set written noted in
+ * the event log. 0 with "Snapshot written: ..." in msg, -1 with the errors in msg (logged
+ * too). */
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
