@@ -20,6 +20,7 @@ struct control {
 
     enum run_state state;
     bool paused, manual, ramp_complete, reset_done, finished, target_down, silent, aborted;
+    bool aborts_said;           /* the requests aborted at the end were noted in the log */
     double run_start, end_time, steady_start;
     int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
     struct ramp ramp;
@@ -357,11 +358,25 @@ static void watch_target(struct control *c, const struct snapshot *s, double now
     }
 }
 
+/* Once finished: how many requests were still in flight when their users stopped. */
+static void note_aborted(struct control *c, const struct snapshot *s, double now)
+{
+    uint64_t n = s->total.aborted;
+
+    if (!c->finished || c->aborts_said || n == 0)
+        return;
+    c->aborts_said = true;
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "%llu request%s in flight %s aborted when the users "
+          "stopped (no answer: in no count)", (unsigned long long)n, n == 1 ? "" : "s",
+          n == 1 ? "was" : "were");
+}
+
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
 {
     char reason[SNAP_TEXT_MAX];
 
     watch_target(c, s, now, in_flight);
+    note_aborted(c, s, now);
     if (!c->cfg.use_targets || c->state >= RUN_STOPPING ||
         targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
         return;

@@ -59,8 +59,9 @@ void control_tick(struct control *c, double now, bool workers_idle);
 
 /* Judge a freshly filled snapshot s (statistics and targets) at now, with in_flight requests
  * waiting for an answer: the warnings about a target that fails every request, or that stopped
- * answering while requests wait (users merely thinking are not silence), and the stop when a
- * target with abort_on_fail failed past its abort_after. */
+ * answering while requests wait (users merely thinking are not silence), once finished an
+ * event saying how many requests were aborted in flight (s->total.aborted), and the stop when
+ * a target with abort_on_fail failed past its abort_after. */
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight);
 
 /* An engine error that the run cannot go on with (text: what failed): recorded once (the first

@@ -51,6 +51,9 @@ struct snap_stats {
     uint64_t failures;              /* unexpected outcomes only */
     uint64_t expected;              /* non-2xx/3xx statuses listed in expect (successes) */
     uint64_t none_requests;         /* requests never sent: no latency */
+    uint64_t aborted;               /* requests in flight when their user was stopped (run
+                                       end, fewer users, stop timeout): no answer, so in none
+                                       of the counts above nor in Locust's CSV columns */
     uint64_t total_us, min_us, max_us;   /* min/max exact; 0 when no latency yet */
     uint64_t total_bytes;
     double total_rps, total_fps;    /* requests / (last_request_time - start_time) */

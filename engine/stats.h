@@ -59,6 +59,8 @@ void stats_reset(struct stats *s, double now);
  * alone.
  * - Cumulative numbers and percentiles since start_time; Aggregated from its own histogram.
  * - requests_dropped: requests finished since start_time that none of them counts.
+ * - aborted (per endpoint and Aggregated): requests in flight when their user was stopped,
+ *   since start_time; in no other count.
  * - total_rps = requests / (L - start_time), L the exact time of the latest request
  *   (Aggregated); current_rps/fps: Locust's mean over whole seconds [max(floor(L) - 12,
  *   floor(start_time)), floor(L) - 3]; last_second_rps: requests in second floor(now) - 1.

@@ -792,8 +792,9 @@ void user_stop(struct user *u, double deadline)
     u->stopping = true;
     u->deadline = deadline;
     if (deadline <= now_of(u)) {
-        if (u->in_flight) {
-            worker_remove_transfer(u->g, u->easy);      /* aborted: not counted */
+        if (u->in_flight) {                 /* aborted: no outcome, counted apart */
+            worker_remove_transfer(u->g, u->easy);
+            recorder_abort(u->w->rec, u->seq->steps[u->step_i].step->endpoint, now_of(u));
             u->in_flight = false;
         }
         finish(u);

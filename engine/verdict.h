@@ -29,10 +29,11 @@ struct verdict {
 /* The verdict of s's targets (VERDICT_NONE when s has none). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
 
-/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, no
- * target failed or is without data, and no request failed (nor an exception happened) unless
- * a success or failure rate target says how many may. The rule of the exit code, the console
- * verdict and the reports. */
+/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, it
+ * completed at least one request (requests aborted in flight do not count), no target failed
+ * or is without data, and no request failed (nor an exception happened) unless a success or
+ * failure rate target says how many may. The rule of the exit code, the console verdict and
+ * the reports. */
 bool verdict_passed(const struct snapshot *s);
 
 /* "PASS", "AT RISK", "FAIL", "ABORTED"; "" for VERDICT_NONE. Static strings. */

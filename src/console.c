@@ -256,6 +256,24 @@ void console_error_report(FILE *out, const struct snapshot *s)
                     nw);
 }
 
+void console_end_notes(FILE *out, const struct snapshot *s)
+{
+    uint64_t n = s->total.aborted;
+    uint32_t max = s->n_endpoints < SNAP_MAX_ENDPOINTS ? s->n_endpoints : SNAP_MAX_ENDPOINTS;
+
+    if (n) {
+        fprintf(out, "%llu request%s in flight when the users stopped: aborted, in no count "
+                "above\n", (unsigned long long)n, n == 1 ? " was" : "s were");
+        for (uint32_t i = 0; i < max; i++)
+            if (s->endpoints[i].aborted)
+                fprintf(out, "    %s %s: %llu\n", s->endpoints[i].method, s->endpoints[i].name,
+                        (unsigned long long)s->endpoints[i].aborted);
+        fputc('\n', out);
+    }
+    if (s->total.requests == 0)
+        fprintf(out, "No request completed: a run that measured nothing does not pass.\n\n");
+}
+
 static const char *verdict_word(uint8_t status)
 {
     switch (status) {

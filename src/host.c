@@ -132,11 +132,26 @@ static void watch(struct host *h, struct ev_loop *loop)
         ev_timer_start(loop, &h->table);
 }
 
+/* Once the loop is over, the final files are being written: a later stop signal (a terminal
+ * that closes sends SIGHUP more than once) must not kill the process half-way. The three are
+ * blocked while libev lets go of them, ignored, then unblocked: one that was pending is
+ * dropped. */
 static void unwatch(struct host *h, struct ev_loop *loop)
 {
+    sigset_t stops, old;
+
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stops, &old);
     ev_signal_stop(loop, &h->sigint);
     ev_signal_stop(loop, &h->sigterm);
     ev_signal_stop(loop, &h->sighup);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     ev_timer_stop(loop, &h->poll);
     ev_timer_stop(loop, &h->table);
     ev_periodic_stop(loop, &h->history);

@@ -363,6 +363,8 @@ static void summarise(const struct report_input *in, struct report_facts *f)
                  s->aborted ? ", run aborted" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");
+    else if (s->total.requests == 0)
+        snprintf(f->summary, sizeof f->summary, "No targets; no request completed");
     else
         snprintf(f->summary, sizeof f->summary, "No targets; %s unexpected failure%s%s", n1,
                  s->total.failures == 1 ? "" : "s", s->n_exceptions ? " and exceptions" : "");
@@ -409,6 +411,8 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
         return;
     if (s->aborted)
         add_reason(f, "The run was aborted: %s", s->abort_reason);
+    if (s->total.requests == 0)
+        add_reason(f, "No request completed: a run that measured nothing does not pass");
     target_reasons(s, f);
     failure_reasons(s, f);
     if (f->n_reasons == 0)

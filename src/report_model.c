@@ -291,6 +291,33 @@ static void build_config(struct report_model *m)
 
 /* ---- results summary ------------------------------------------------------------------------ */
 
+/* Requests in flight when their users stopped: no answer, so in none of the numbers above;
+ * said apart, with the endpoints they were for. */
+static void aborted_note(struct report_model *m, struct report_section *s)
+{
+    const struct snapshot *snap = m->in->snap;
+    uint64_t n = snap->total.aborted;
+    struct report_para *p;
+    bool first = true;
+
+    if (n == 0)
+        return;
+    p = para(m, s, false);
+    run(p, REPORT_TEXT, str(m, "%s request%s in flight when the users stopped: aborted, "
+                            "in none of these numbers (", count_text(m, n),
+                            n == 1 ? " was" : "s were"));
+    for (uint32_t i = 0; i < snap->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++) {
+        const struct snap_stats *e = &snap->endpoints[i];
+        if (!e->aborted)
+            continue;
+        run(p, REPORT_TEXT, first ? "" : ", ");
+        run(p, REPORT_NAME, str(m, "%s %s", e->method, e->name));
+        run(p, REPORT_TEXT, str(m, ": %s", count_text(m, e->aborted)));
+        first = false;
+    }
+    run(p, REPORT_TEXT, ").");
+}
+
 static void build_summary(struct report_model *m)
 {
     static const char *const heads[] = {"Requests", "Unexpected failures", "Expected responses",
@@ -309,6 +336,7 @@ static void build_summary(struct report_model *m)
     for (int i = 0; i < 5; i++)
         cell(m, t, REPORT_TEXT, h->latency[i]);
     t->n_rows = 1;
+    aborted_note(m, s);
     if (!h->expected)
         return;
     p = para(m, s, false);

@@ -467,6 +467,7 @@ static void print_summary(const struct snapshot *s)
     console_percentiles_table(stdout, s, 0);
     printf("\n");
     console_error_report(stdout, s);
+    console_end_notes(stdout, s);
     if (s->n_targets) {
         printf("\n");
         console_targets_table(stdout, s, verdict_passed(s));
