@@ -226,6 +226,8 @@ struct snapshot {
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
+    bool tls_insecure;              /* --insecure: https targets' certificates and host names
+                                       are not verified (every view warns) */
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,

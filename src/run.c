@@ -1,5 +1,6 @@
 /* run: wiring a run from options: scenario, settings precedence, embedded target, engine and
  * the outputs written from snapshots. Main thread only. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,33 @@ static int check_outputs(const struct options *o)
     return 0;
 }
 
+/* TLS: each of the command line's (environment's, config file's) settings over the scenario's
+ * tls block; the key goes with the certificate it came with. Files must be readable now. */
+static int resolve_tls(struct run *r)
+{
+    const struct options *o = r->opt;
+    const struct scenario_tls *s = &r->scn->tls;
+    struct scenario_tls *t = &r->tls;
+    static const char *const option[] = {"--cacert", "--cert", "--key"};
+
+    t->cacert = o->cacert ? o->cacert : s->cacert;
+    t->cert = o->cert ? o->cert : s->cert;
+    t->key = o->cert ? o->key : s->key;
+    t->insecure = o->insecure || s->insecure;
+    const char *const path[] = {t->cacert, t->cert, t->key};
+    for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+        if (path[i] && access(path[i], R_OK) != 0) {
+            fprintf(stderr, "hornet: %s: cannot read %s: %s\n", option[i], path[i],
+                    strerror(errno));
+            return 2;
+        }
+    }
+    if (t->insecure)
+        log_msg(LOG_LEVEL_WARNING, "INSECURE: TLS certificates and host names are not verified "
+                "(--insecure): anyone between hornet and the target can pose as it");
+    return 0;
+}
+
 static void engine_source_send(void *impl, const struct engine_cmd *cmd)
 {
     engine_send(impl, cmd);
@@ -199,7 +227,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
         .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests,
+        .trace_requests = r->opt->debug_requests, .tls = r->tls,
     };
     char err[512];
 
@@ -226,7 +254,8 @@ int run_prepare(struct run *r, struct options *opt)
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
-    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
+    if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
+        (rc = check_descriptors(r, limit)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -472,6 +501,8 @@ static void print_summary(const struct snapshot *s)
         printf("\n");
         console_targets_table(stdout, s, verdict_passed(s));
     }
+    if (s->tls_insecure)
+        printf("\nINSECURE: TLS certificates and host names were not verified (--insecure)\n");
     fflush(stdout);
 }
 

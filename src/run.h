@@ -45,6 +45,7 @@ struct run {
     uint32_t users;
     double spawn_rate, run_time;
     bool use_stages;
+    struct scenario_tls tls;        /* resolved: options over the scenario (paths borrowed) */
     int threads;
     uint64_t seed;
     uint64_t logged_seq;            /* newest event already written to the log */

@@ -578,6 +578,27 @@ static void test_status_warns_of_unrecorded_requests(void **state)
     case_free(c);
 }
 
+/* --insecure: the status bar says TLS is not verified, in the error colour, at any width. */
+static void test_status_warns_of_insecure_tls(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    const struct theme *t = &c->app.theme;
+    int col, widths[] = {80, 120, 200};
+
+    (void)state;
+    render(c, 120, 40);
+    assert_false(screen_has(c, "INSECURE"));
+    c->snap.tls_insecure = true;
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        render(c, widths[i], 40);
+        assert_int_equal(find_text(c, "INSECURE TLS: not verified", &col), 1);
+        assert_int_equal(color_at(c, 1, col), t->attr[THEME_ERROR] & A_COLOR);
+    }
+    case_free(c);
+}
+
 static void test_monochrome_has_no_colour(void **state)
 {
     struct ui_case *c = case_new(true, false);
@@ -720,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_colours_carry_meaning),
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_status_warns_of_unrecorded_requests),
+        cmocka_unit_test(test_status_warns_of_insecure_tls),
         cmocka_unit_test(test_redraw_at_changing_sizes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

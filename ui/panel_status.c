@@ -1,8 +1,9 @@
 /* panel_status: the two-line status bar. Line 1: hornet, scenario, host, the targets' verdict
  * (when the scenario has targets), elapsed and remaining time. Line 2: state, users now ->
  * target with the ramp's progress, rate and ETA, current RPS, failures/s, failure share,
- * requests, threads, who controls the load (stages or the operator), and a warning when
- * requests could not be recorded (memory ran out). Main thread (curses). */
+ * requests, threads, who controls the load (stages or the operator), and warnings when TLS
+ * is not verified (--insecure) or requests could not be recorded (memory ran out). Main
+ * thread (curses). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,8 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     snprintf(state, sizeof state, "%s", run_state_name(a->snap->state));
     upper(state);
     segs_add(&g, 0, state_attr(t, a->snap->state), "%s %s", t->g.bullet, state);
+    if (a->snap->tls_insecure)          /* never left out: the target may not be who it says */
+        segs_add(&g, 0, t->attr[THEME_ERROR] | A_BOLD, "INSECURE TLS: not verified");
     users_seg(&g, a);
     numbers_seg(&g, a);
     control_seg(&g, a);
