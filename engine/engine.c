@@ -378,6 +378,7 @@ static void publish(struct engine *e)
     carry_out(e);
     fill_run(e, s, now);
     fill_self(e, s, now);
+    control_saturation(e->ctl, s, e->n_workers, now);
     pthread_mutex_lock(&e->snap_mu);
     s->seq = ++e->seq;
     e->back = e->front;

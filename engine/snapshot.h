@@ -74,6 +74,8 @@ struct snap_point {
     uint32_t users;                 /* users running at the end of that second */
     uint32_t requests, failures;    /* finished in that second */
     uint32_t p50_us, p95_us, p99_us, max_us;   /* of that second's requests; 0 when none */
+    uint32_t lag_us;                /* hornet's own: its worst worker timer lateness in that
+                                       second (saturation.h); 0 when not measured */
 };
 
 /* One second of one endpoint (aligned with the newest entries of snapshot.series). */
@@ -228,6 +230,10 @@ struct snapshot {
 
     bool tls_insecure;              /* --insecure: https targets' certificates and host names
                                        are not verified (every view warns) */
+    bool saturated;                 /* hornet itself is the bottleneck now (saturation.h):
+                                       latencies include its own queueing */
+    double saturated_seconds;       /* how long it was, over the whole run (> 0: the targets'
+                                       verdict was measured under saturation) */
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,

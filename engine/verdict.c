@@ -28,6 +28,7 @@ static void count(const struct snapshot *s, struct verdict *v)
 void verdict_of(const struct snapshot *s, struct verdict *v)
 {
     memset(v, 0, sizeof *v);
+    v->saturated = s->saturated_seconds > 0;
     v->n = s->n_targets < SNAP_MAX_TARGETS ? s->n_targets : SNAP_MAX_TARGETS;
     if (v->n == 0)
         return;

@@ -23,6 +23,9 @@ struct verdict {
     enum verdict_kind kind;
     bool final;                 /* the run is finished: the numbers will not change */
     bool failures_fail;         /* unexpected failures and no rate target allows any */
+    bool saturated;             /* measured under saturation: hornet was the bottleneck for a
+                                   while (s->saturated_seconds > 0); says how far to trust
+                                   the latencies, not whether the run passes */
     uint32_t n, pass, at_risk, fail, pending, skipped;
 };
 

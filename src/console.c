@@ -8,6 +8,7 @@
  * Main thread only; no state. */
 #include "console.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "saturation.h"
 
 #define TYPE_WIDTH 8          /* Locust's STATS_TYPE_WIDTH */
 
@@ -272,6 +274,9 @@ void console_end_notes(FILE *out, const struct snapshot *s)
     }
     if (s->total.requests == 0)
         fprintf(out, "No request completed: a run that measured nothing does not pass.\n\n");
+    if (s->saturated_seconds > 0)
+        fprintf(out, "SATURATED for %.0f s of the run: %s\n\n", ceil(s->saturated_seconds),
+                SATURATION_TEXT);
 }
 
 static const char *verdict_word(uint8_t status)
@@ -306,7 +311,8 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
     }
     if (s->aborted)
         fprintf(out, "Aborted: %s\n", s->abort_reason);
-    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)\n", passed ? "PASS" : "FAIL", met,
+    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)%s\n", passed ? "PASS" : "FAIL", met,
             judged, judged < s->n_targets ? ", throughput not judged: the load differs from the "
-            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "");
+            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "",
+            s->saturated_seconds > 0 ? ", measured under saturation" : "");
 }

@@ -39,11 +39,13 @@ void console_error_report(FILE *out, const struct snapshot *s);
  * "N requests were in flight when the users stopped: aborted, in no count above" and one
  * "    METHOD name: count" line per endpoint (scenario order), then an empty line; when the
  * run completed no request at all, "No request completed: a run that measured nothing does
- * not pass." and an empty line. Nothing otherwise. */
+ * not pass." and an empty line; when hornet was saturated (s->saturated_seconds),
+ * "SATURATED for N s of the run: " SATURATION_TEXT and an empty line. Nothing otherwise. */
 void console_end_notes(FILE *out, const struct snapshot *s);
 
 /* "Performance targets": each target with its window, value and verdict, then the run's
- * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ..."). Nothing when s has no target. */
+ * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ...", ending ", measured under
+ * saturation" when hornet was saturated). Nothing when s has no target. */
 void console_targets_table(FILE *out, const struct snapshot *s, bool passed);
 
 #endif

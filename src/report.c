@@ -358,9 +358,10 @@ static void summarise(const struct report_input *in, struct report_facts *f)
                  "scenario's)", f->n_skipped);
     report_fmt_count(s->total.failures, n1, sizeof n1);
     if (s->n_targets)
-        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s",
+        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s%s",
                  f->n_pass + f->n_risk, judged, judged == 1 ? "" : "s", risk, skipped,
-                 s->aborted ? ", run aborted" : "");
+                 s->aborted ? ", run aborted" : "",
+                 s->saturated_seconds > 0 ? ", measured under saturation" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");
     else if (s->total.requests == 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "report_internal.h"
+#include "saturation.h"
 #include "version.h"
 
 /* ---- the arena ------------------------------------------------------------------------------ */
@@ -604,11 +605,23 @@ static void build_timeline(struct report_model *m)
 }
 
 /* What the numbers behind the verdict do not say, under it (every format shows the verdict
- * section): TLS that was not verified, requests aborted in flight. */
+ * section): TLS that was not verified, hornet itself saturated, requests aborted in flight. */
 static void build_caveats(struct report_model *m, struct report_section *s)
 {
+    const struct snapshot *snap = m->in->snap;
     struct report_para *p;
 
+    if (snap->saturated_seconds > 0) {
+        p = para(m, s, false);
+        run(p, REPORT_STRONG, str(m, "Load generator saturated for %.0f s",
+                                  ceil(snap->saturated_seconds)));
+        run(p, REPORT_TEXT, str(m, ": %s; %s measured under saturation (worker timers later "
+                                "than %.0f ms or worker threads above %.0f%% CPU for %.0f s).",
+                                strchr(SATURATION_TEXT, ':') + 2, snap->n_targets ?
+                                "the targets' verdict was" : "the numbers were",
+                                SATURATION_LAG_MS, SATURATION_CPU_PERCENT,
+                                SATURATION_ENTER_SECONDS));
+    }
     if (m->in->snap->tls_insecure) {
         p = para(m, s, false);
         run(p, REPORT_STRONG, "INSECURE: TLS certificates and host names were not verified "

@@ -224,7 +224,13 @@ static void test_end_notes(void **state)
     assert_string_equal(nothing, "1 request was in flight when the users stopped: aborted, in "
                                  "no count above\n    POST /y: 1\n\nNo request completed: a "
                                  "run that measured nothing does not pass.\n\n");
-    free(healthy), free(aborted), free(nothing), free(s);
+    s->saturated_seconds = 11.2;
+    f = capture();
+    console_end_notes(f, s);
+    char *saturated = read_back(f);
+    assert_non_null(strstr(saturated, "\nSATURATED for 12 s of the run: load generator "
+                                      "saturated: latencies include hornet's own queueing\n\n"));
+    free(healthy), free(aborted), free(nothing), free(saturated), free(s);
 }
 
 /* Python's "%-{w}s" with w = STATS_NAME_WIDTH - 4 < 0 left-justifies to |w|; '-' * w is "". */

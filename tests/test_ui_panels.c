@@ -599,6 +599,31 @@ static void test_status_warns_of_insecure_tls(void **state)
     case_free(c);
 }
 
+/* hornet saturated: the status bar says so at any width (the whole sentence when wide), in
+ * the warning colour; the targets' verdict badge says it was measured under saturation. */
+static void test_status_warns_of_saturation(void **state)
+{
+    struct ui_case *c = case_of(uifix_targets_all, true, true);
+    const struct theme *t = &c->app.theme;
+    int col;
+
+    (void)state;
+    render(c, 200, 40);
+    assert_false(screen_has(c, "saturated"));
+    c->snap.saturated = true;
+    c->snap.saturated_seconds = 12;
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    render(c, 200, 40);
+    assert_int_equal(find_text(c, "load generator saturated: latencies include hornet's own "
+                                  "queueing", &col), 1);
+    assert_int_equal(color_at(c, 1, col), t->attr[THEME_WARN] & A_COLOR);
+    assert_int_equal(find_text(c, "(saturated)", &col), 0);       /* the verdict badge */
+    render(c, 80, 40);
+    assert_int_equal(find_text(c, "SATURATED: hornet is the bottleneck", &col), 1);
+    case_free(c);
+}
+
 static void test_monochrome_has_no_colour(void **state)
 {
     struct ui_case *c = case_new(true, false);
@@ -742,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_status_warns_of_unrecorded_requests),
         cmocka_unit_test(test_status_warns_of_insecure_tls),
+        cmocka_unit_test(test_status_warns_of_saturation),
         cmocka_unit_test(test_redraw_at_changing_sizes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
