@@ -47,9 +47,10 @@ LIB_SRC   := $(filter-out $(MAINS),$(wildcard engine/*.c ui/*.c src/*.c src/targ
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-# Binaries that drive real threads, sockets and clocks (tests/run_all.sh --unit skips them too)
-SLOW_TEST := $(BUILD)/tests/test_engine $(BUILD)/tests/test_worker $(BUILD)/tests/test_target_http
-UNIT_BIN  := $(filter-out $(SLOW_TEST),$(TEST_BIN))
+# Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
+# does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
+SLOW_TESTS := test_engine test_worker test_target_http test_target_health test_locust_link
+UNIT_BIN  := $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libhornet.a
@@ -123,13 +124,13 @@ deps-test: deps
 test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
-	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" tests/run_all.sh
 
 tests-bin: $(TEST_BIN)
 
 check:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh --unit
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" tests/run_all.sh --unit
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) build

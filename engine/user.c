@@ -375,7 +375,7 @@ static int apply_response(struct user *u, const struct step *st, long status,
         r.n_headers = header_spans(u);
     }
     fill_ctx(u, &ctx);
-    return response_apply_observed(st, &r, u->w->ws, &ctx, u->vars, &u->rng, obs, err, errlen);
+    return response_apply(st, &r, u->w->ws, &ctx, u->vars, &u->rng, obs, err, errlen);
 }
 
 /* How the request counts (o->kind 0: a plain success); captures and checks run here, told to

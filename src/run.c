@@ -12,6 +12,7 @@
 #include "log.h"
 #include "report.h"
 #include "run.h"
+#include "run_internal.h"
 #include "target/target.h"
 #include "timeline.h"
 #include "verdict.h"
@@ -334,14 +335,40 @@ void run_history_tick(struct run *r)
         history_row(r);
 }
 
-void run_history_final(struct run *r)
+static void run_history_final(struct run *r)
 {
     if (r->snap->seq != 0 && r->snap->seq != r->last_row_seq)
         history_row(r);
 }
 
-int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
-                      size_t errlen)
+/* Each report of in that is asked for, tried even when the other failed. -1 when one failed,
+ * every message in err ("; " between them). */
+static int write_each_report(const struct report_input *in, const char *md, const char *html,
+                             char *err, size_t errlen)
+{
+    char one[4400];
+    int rc = 0;
+
+    if (err && errlen)
+        err[0] = '\0';
+    for (int i = 0; i < 2; i++) {
+        const char *path = i ? html : md;
+        size_t len = err ? strnlen(err, errlen) : 0;
+        if (!path || (i ? report_write_html : report_write_markdown)(in, path, one,
+                                                                   sizeof one) == 0)
+            continue;
+        rc = -1;
+        if (err && len + 1 < errlen)
+            snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", one);
+    }
+    return rc;
+}
+
+/* The Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the final
+ * snapshot at the end), every second and event kept. Both are tried; -1 when either failed,
+ * with every failure's message in err. */
+static int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
+                             size_t errlen)
 {
     const struct options *o = r->opt;
     struct report_input in = {
@@ -349,27 +376,21 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
+    char note[200];
+    const char *notes[1] = {note};
+    uint64_t dropped;
 
-    char one[4400];
-    int rc = 0;
-
-    if (err && errlen)
-        err[0] = '\0';
     if (!md && !html)
         return 0;
     in.points = timeline_points(r->timeline, &in.n_points);
     in.events = timeline_events(r->timeline, &in.n_events);
-    for (int i = 0; i < 2; i++) {               /* each is tried: one failure costs only it */
-        const char *path = i ? html : md;
-        size_t len = err ? strnlen(err, errlen) : 0;
-        if (!path || (i ? report_write_html : report_write_markdown)(&in, path, one,
-                                                                    sizeof one) == 0)
-            continue;
-        rc = -1;
-        if (err && len + 1 < errlen)
-            snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", one);
+    if ((dropped = timeline_events_dropped(r->timeline)) > 0) {
+        snprintf(note, sizeof note, "The timeline keeps the newest %d events: the %llu oldest "
+                 "were dropped.", TIMELINE_MAX_EVENTS, (unsigned long long)dropped);
+        in.notes = notes;
+        in.n_notes = 1;
     }
-    return rc;
+    return write_each_report(&in, md, html, err, errlen);
 }
 
 /* ---- the dashboard's snapshot files ---------------------------------------------------------- */

@@ -80,23 +80,6 @@ void run_log_events(struct run *r);
  * already written is skipped). */
 void run_history_tick(struct run *r);
 
-/* The last history row(s), from the final snapshot: written even when a row of the same second
- * was written already (that row did not have the final numbers), so nothing counted is lost. */
-void run_history_final(struct run *r);
-
-/* The end: final CSV files (when --csv) and reports, each tried even when another failed, and
- * the exit code of the run: 3 when the engine hit a fatal error (snapshot.fatal), else
- * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a log line)
- * could not be written, else 0 when verdict_passed passes, else --exit-code-on-error
- * (default 1). */
-int run_finish(struct run *r);
-
-/* Write the Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the
- * final snapshot at the end), every second and event kept. Both are tried; -1 when either
- * failed, with every failure's message in err. */
-int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
-                      size_t errlen);
-
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
  * HTML reports next to them (tried even when a CSV file failed), each set written noted in
@@ -105,8 +88,12 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
- * snapshot, its events and history row, the console summary (stats, percentiles, errors,
- * targets), then run_finish. Returns the exit code. */
+ * snapshot, its events and the last history row (written even when a row of the same second
+ * was, so nothing counted is lost), the console summary (stats, percentiles, errors, aborted
+ * requests, targets), the final CSV files and reports, each tried even when another failed.
+ * Returns the exit code: 3 when the engine hit a fatal error (snapshot.fatal), else
+ * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a log line)
+ * could not be written, else 0 when verdict_passed, else --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */

@@ -23,6 +23,7 @@
 #include "engine.h"
 #include "options.h"
 #include "run.h"
+#include "run_internal.h"
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "waits.h"

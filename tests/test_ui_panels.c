@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <curses.h>
 #include "app.h"
+#include "app_internal.h"
 #include "layout.h"
 #include "panel.h"
 #include "fixtures/ui/ui_fixture.h"
