@@ -3,7 +3,7 @@
  * state. */
 #include <math.h>
 #include <stdio.h>
-#include "saturation.h"
+#include "saturation_internal.h"
 
 void saturation_init(struct saturation *st)
 {

@@ -42,13 +42,10 @@ enum saturation_change { SATURATION_SAME = 0, SATURATION_BEGAN, SATURATION_ENDED
 
 void saturation_init(struct saturation *st);
 
-/* Whether one sample is over a threshold, with workers worker threads; why (may be NULL)
- * gets "worker timers 45 ms late, worker threads at 97% CPU" (the parts that are over). */
-bool saturation_over(const struct snap_self *self, int workers, char *why, size_t n);
-
-/* Take the sample of time now (seconds, increasing): keeps the second's worst lateness and
- * returns whether the run just became saturated (why: as saturation_over, at that moment) or
- * stopped being so. */
+/* Take the sample of time now (seconds, increasing), with workers worker threads: keeps the
+ * second's worst lateness and returns whether the run just became saturated (why, may be
+ * NULL: "worker timers 45 ms late, worker threads at 97% CPU", the parts over their
+ * thresholds at that moment) or stopped being so. */
 enum saturation_change saturation_update(struct saturation *st, const struct snap_self *self,
                                          int workers, double now, char *why, size_t n);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "saturation.h"
+#include "saturation_internal.h"
 
 #define T0 1700000000.0
 
