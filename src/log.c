@@ -32,8 +32,9 @@ static int log_fd = -1;                     /* under log_mutex; -1: not open (ye
 static char *log_path;                      /* under log_mutex; NULL: no log file */
 static int log_errno;                       /* under log_mutex: the first write error, or 0 */
 static bool log_error_said;                 /* under log_mutex: log_errno was said on stderr */
-static char log_host[LOG_HOST_MAX];
-static void say_file_error(void);         /* under log_mutex; filled on first use */
+static char log_host[LOG_HOST_MAX];         /* under log_mutex; filled on first use */
+
+static void say_file_error(void);
 
 static const struct {
     const char *name;
