@@ -557,7 +557,7 @@ uint64_t engine_snapshot(struct engine *e, struct snapshot *out)
 
     pthread_mutex_lock(&e->snap_mu);
     seq = e->front->seq;
-    if (out->seq != seq)                /* already a copy of this one: 540 KB not to copy */
+    if (out->seq != seq)                /* already a copy of this one: ~1 MB not to copy */
         memcpy(out, e->front, sizeof *out);
     pthread_mutex_unlock(&e->snap_mu);
     return seq;

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "selfstat.h"
+#include "selfstat_internal.h"
 
 double selfstat_lateness(double due, double fired)
 {

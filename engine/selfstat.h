@@ -28,15 +28,6 @@ struct selfstat_probe {
     _Atomic uint64_t cpu_us;            /* the thread's CPU time at its last tick */
 };
 
-/* How late a timer due at `due` fired at `fired` (seconds, the same clock): fired - due, or 0
- * when it fired on time or early. */
-double selfstat_lateness(double due, double fired);
-
-/* When a repeating timer of `interval` seconds that was due at `due` is due next, with the
- * loop's time now `loop_now`: due + interval, or loop_now when the loop fell that far behind
- * (libev's rule for repeating timers). */
-double selfstat_next_due(double due, double interval, double loop_now);
-
 /* Worker thread, from its periodic timer's callback: the timer of `interval` seconds fired at
  * `fired` (ev_time(): the wall clock now, not the loop's cached time) with the loop's time
  * `loop_now`; records its lateness (not on the first call, which only learns the schedule)

@@ -55,12 +55,10 @@ void stats_exception(struct stats *s, const char *message, const char *where);
 void stats_reset(struct stats *s, double now);
 
 /* Fill the statistics of out at time now: start_time, endpoints, total, errors, exceptions,
- * requests_dropped, series, ep_series, rt (Locust's response_times per endpoint). Leaves run-state fields (now, seq, state, users, ...)
- * alone.
+ * requests_dropped, series, ep_series, rt (Locust's response_times per endpoint). Leaves
+ * run-state fields (now, seq, state, users, ...) alone.
  * - Cumulative numbers and percentiles since start_time; Aggregated from its own histogram.
  * - requests_dropped: requests finished since start_time that none of them counts.
- * - aborted (per endpoint and Aggregated): requests in flight when their user was stopped,
- *   since start_time; in no other count.
  * - total_rps = requests / (L - start_time), L the exact time of the latest request
  *   (Aggregated); current_rps/fps: Locust's mean over whole seconds [max(floor(L) - 12,
  *   floor(start_time)), floor(L) - 3]; last_second_rps: requests in second floor(now) - 1.

@@ -1,9 +1,10 @@
 /* timeline: the whole run as its readers need it after the snapshots are gone: every second
- * (struct snap_point, and each endpoint's requests and failures) and every event, kept from successive snapshots (which carry only the
- * newest SNAP_SERIES_LEN seconds and SNAP_MAX_EVENTS events). It is the one record of the run
- * that the event log view, the log file, the reports and the history read; each reader keeps
- * its own cursor (an event's seq, a point's index). Pure data; the thread that owns it (the
- * main thread's host loop) updates it, readers on that thread read it. */
+ * (struct snap_point, and each endpoint's requests and failures) and every event, kept from
+ * successive snapshots (which carry only the newest SNAP_SERIES_LEN seconds and
+ * SNAP_MAX_EVENTS events). It is the one record of the run that the event log view, the log
+ * file, the reports and the history read; each reader keeps its own cursor (an event's seq, a
+ * point's index). Pure data; the thread that owns it (the main thread's host loop) updates it,
+ * readers on that thread read it. */
 #ifndef HORNET_TIMELINE_H
 #define HORNET_TIMELINE_H
 

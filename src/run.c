@@ -9,7 +9,11 @@
 #include <unistd.h>
 #include "console.h"
 #include "fileio.h"
+#include "junit.h"
+#include "locust_json.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "report.h"
 #include "run.h"
 #include "run_internal.h"
@@ -123,7 +127,7 @@ static int load_scenario(struct run *r)
 
 /* ---- output paths, checked before anything is created ------------------------------------- */
 
-#define MAX_OUTPUTS 8
+#define MAX_OUTPUTS 12
 
 struct output_path {
     const char *option;         /* "--csv", "--report", ... */
@@ -131,26 +135,31 @@ struct output_path {
     bool check;                 /* checked here (the log file was checked by log_init) */
 };
 
+static void add_output(struct output_path *out, size_t *n, const char *option, bool check,
+                       const char *base, const char *suffix)
+{
+    if (!base)
+        return;
+    out[*n] = (struct output_path){.option = option, .check = check};
+    snprintf(out[*n].path, sizeof out->path, "%s%s", base, suffix);
+    (*n)++;
+}
+
+/* Every file a run may write at its end or every second (the dashboard's snapshot files are
+ * timestamped: they cannot collide). */
 static size_t list_outputs(const struct options *o, struct output_path *out)
 {
     static const char *const csv_files[] = {"_stats.csv", "_stats_history.csv",
                                             "_failures.csv", "_exceptions.csv"};
     size_t n = 0;
 
-    for (size_t i = 0; o->csv_prefix && i < sizeof csv_files / sizeof csv_files[0]; i++) {
-        out[n] = (struct output_path){.option = "--csv", .check = true};
-        snprintf(out[n++].path, sizeof out->path, "%s%s", o->csv_prefix, csv_files[i]);
-    }
-    if (o->report_md)
-        out[n++] = (struct output_path){.option = "--report", .check = true};
-    if (o->report_html)
-        out[n++] = (struct output_path){.option = "--html", .check = true};
-    if (o->logfile)
-        out[n++] = (struct output_path){.option = "--logfile"};
-    for (size_t i = o->csv_prefix ? 4 : 0; i < n; i++)
-        snprintf(out[i].path, sizeof out->path, "%s",
-                 strcmp(out[i].option, "--report") == 0 ? o->report_md
-                 : strcmp(out[i].option, "--html") == 0 ? o->report_html : o->logfile);
+    for (size_t i = 0; i < sizeof csv_files / sizeof csv_files[0]; i++)
+        add_output(out, &n, "--csv", true, o->csv_prefix, csv_files[i]);
+    add_output(out, &n, "--report", true, o->report_md, "");
+    add_output(out, &n, "--html", true, o->report_html, "");
+    add_output(out, &n, "--json-file", true, o->json_file, ".json");
+    add_output(out, &n, "--junit", true, o->junit, "");
+    add_output(out, &n, "--logfile", false, o->logfile, "");
     return n;
 }
 
@@ -241,6 +250,46 @@ static int start_engine(struct run *r, uint32_t limit)
     return 0;
 }
 
+/* --metrics-port: listen before any load, so a port in use stops the run from starting. */
+static int listen_metrics(struct run *r)
+{
+    const struct options *o = r->opt;
+    const char *host = o->metrics_host ? o->metrics_host : "127.0.0.1";
+    char err[300];
+    bool v6 = strchr(host, ':') != NULL;
+
+    if (!o->metrics_port_set)
+        return 0;
+    r->metrics = metrics_create();
+    r->metrics_http = metrics_http_listen(host, o->metrics_port, "/metrics",
+                                          METRICS_CONTENT_TYPE, err, sizeof err);
+    if (!r->metrics || !r->metrics_http) {
+        fprintf(stderr, "hornet: --metrics-port: %s\n", r->metrics ? err : "out of memory");
+        return 2;
+    }
+    log_msg(LOG_LEVEL_INFO, "Metrics at http://%s%s%s:%d/metrics", v6 ? "[" : "", host,
+            v6 ? "]" : "", metrics_http_port(r->metrics_http));
+    return 0;
+}
+
+static const struct strbuf *metrics_body(void *arg)
+{
+    struct run *r = arg;
+
+    return metrics_text(r->metrics, r->snap);
+}
+
+void run_metrics_start(struct run *r, struct ev_loop *loop)
+{
+    if (r->metrics_http)
+        metrics_http_start(r->metrics_http, loop, metrics_body, r);
+}
+
+void run_metrics_stop(struct run *r)
+{
+    metrics_http_stop(r->metrics_http);
+}
+
 int run_prepare(struct run *r, struct options *opt)
 {
     char err[512];
@@ -256,7 +305,7 @@ int run_prepare(struct run *r, struct options *opt)
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
     if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
-        (rc = check_descriptors(r, limit)) != 0)
+        (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -286,6 +335,8 @@ bool run_refresh(struct run *r)
     if (timeline_update(r->timeline, r->snap) < 0)
         log_msg(LOG_LEVEL_WARNING, "out of memory keeping the run's timeline: the reports "
                 "miss some seconds or events");
+    if (r->metrics)
+        metrics_observe(r->metrics, r->snap);
     return true;
 }
 
@@ -468,8 +519,68 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     return 0;
 }
 
-/* The requested outputs that could not be written at the end, each logged: the final CSV
- * files, history rows still unwritten, the reports, lines the log file lost. */
+/* --json: the final stats on stdout, alone there (the tables went to stderr). */
+static int print_json(const struct run *r, char *err, size_t errlen)
+{
+    struct strbuf b = {0};
+    int rc = 0;
+
+    fflush(stdout);
+    if (locust_json_render(r->snap, r->timeline, &b) < 0 ||
+        fileio_write_all(STDOUT_FILENO, b.data, b.len, NULL) < 0) {
+        snprintf(err, errlen, "cannot write the --json output to stdout: %s",
+                 b.len ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    strbuf_free(&b);
+    return rc;
+}
+
+/* --junit: one suite, this run's scenario. */
+static int write_junit(const struct run *r, char *err, size_t errlen)
+{
+    const struct snapshot *s = r->snap;
+    struct junit_suite suite;
+    int rc;
+
+    junit_suite_init(&suite, s->scenario[0] ? s->scenario : r->opt->scenario, s->run_start,
+                     (s->end_time > 0 ? s->end_time : s->now) - s->run_start);
+    rc = junit_add_run(&suite, s);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %s: out of memory", r->opt->junit);
+    else
+        rc = junit_write_file(r->opt->junit, &suite, 1, err, errlen);
+    junit_suite_free(&suite);
+    return rc;
+}
+
+/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; returns how many
+ * could not be written (each logged). */
+static unsigned write_pipeline_outputs(const struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[1200];
+    unsigned failed = 0;
+
+    if (o->json && print_json(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
+                                               sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
+        failed++;
+    }
+    if (o->junit && write_junit(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--junit: %s", err);
+        failed++;
+    }
+    return failed;
+}
+
+/* The requested outputs that could not be written at the end, each tried and logged: the
+ * final CSV files, history rows still unwritten, the reports, the pipeline outputs, lines the
+ * log file lost. */
 static unsigned final_outputs(struct run *r)
 {
     const struct options *o = r->opt;
@@ -491,6 +602,7 @@ static unsigned final_outputs(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
     }
+    failed += write_pipeline_outputs(r);
     if (log_file_error(NULL, 0) < 0)
         failed++;                           /* said on stderr when it happened */
     if (failed)
@@ -506,25 +618,31 @@ int run_finish(struct run *r)
     if (r->snap->fatal[0])
         return 3;                           /* internal error: the numbers are not the run's */
     if (failed)
-        return RUN_EXIT_OUTPUT;
+        return RUN_EXIT_OUTPUT;             /* a pipeline would judge the run without them */
     return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
 }
 
-static void print_summary(const struct snapshot *s)
+static void print_summary(FILE *out, const struct snapshot *s)
 {
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
-    console_error_report(stdout, s);
-    console_end_notes(stdout, s);
+    console_stats_table(out, s, false, 0);
+    fprintf(out, "\n");
+    console_percentiles_table(out, s, 0);
+    fprintf(out, "\n");
+    console_error_report(out, s);
+    console_end_notes(out, s);
     if (s->n_targets) {
-        printf("\n");
-        console_targets_table(stdout, s, verdict_passed(s));
+        fprintf(out, "\n");
+        console_targets_table(out, s, verdict_passed(s));
     }
     if (s->tls_insecure)
-        printf("\nINSECURE: TLS certificates and host names were not verified (--insecure)\n");
-    fflush(stdout);
+        fprintf(out, "\nINSECURE: TLS certificates and host names were not verified "
+                "(--insecure)\n");
+    fflush(out);
+}
+
+FILE *run_console(const struct run *r)
+{
+    return r->opt->json ? stderr : stdout;
 }
 
 int run_end(struct run *r)
@@ -532,7 +650,7 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
-    print_summary(r->snap);
+    print_summary(run_console(r), r->snap);
     return run_finish(r);
 }
 
@@ -545,6 +663,8 @@ void run_free(struct run *r)
         csv_history_close(r->history);
     if (r->scn)
         scenario_free(r->scn);
+    metrics_http_free(r->metrics_http);
+    metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
     memset(r, 0, sizeof *r);

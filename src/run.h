@@ -15,6 +15,9 @@
 #include "scenario.h"
 #include "snapshot.h"
 
+struct ev_loop;
+struct metrics;
+struct metrics_http;
 struct target;
 struct timeline;
 
@@ -54,10 +57,12 @@ struct run {
     bool history_failing;           /* the last history row could not be written (logged once
                                        until rows are written again) */
     char history_error[512];        /* why */
+    struct metrics *metrics;        /* --metrics-port: counters observed from every snapshot */
+    struct metrics_http *metrics_http;  /* ... and the endpoint serving them, or NULL */
 };
 
-/* Exit code of a run whose requested output files (CSV, history, reports, log file) could not
- * all be written; the errors were logged. */
+/* Exit code of a run whose requested outputs (CSV, history, reports, pipeline outputs, log
+ * file) could not all be written; the errors were logged. */
 #define RUN_EXIT_OUTPUT 4
 
 /* Load the scenario, check every output path (writable, none twice: nothing is created when
@@ -66,9 +71,14 @@ struct run {
  * internal) after printing one clear line to stderr; a refused start leaves no file. */
 int run_prepare(struct run *r, struct options *opt);
 
-/* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
- * returns true when it is newer than before. */
+/* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and
+ * show it to the metrics' counters; returns true when it is newer than before. */
 bool run_refresh(struct run *r);
+
+/* Serve the metrics endpoint (--metrics-port) on loop, from r->snap, until
+ * run_metrics_stop; nothing without --metrics-port. */
+void run_metrics_start(struct run *r, struct ev_loop *loop);
+void run_metrics_stop(struct run *r);
 
 /* Send a command to the run's source (ramps, pause, stop, notes for the event log). */
 void run_send(struct run *r, const struct engine_cmd *cmd);
@@ -80,6 +90,9 @@ void run_log_events(struct run *r);
  * already written is skipped). */
 void run_history_tick(struct run *r);
 
+/* Where the console tables go: stdout, or stderr with --json (stdout carries the JSON). */
+FILE *run_console(const struct run *r);
+
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
  * HTML reports next to them (tried even when a CSV file failed), each set written noted in
@@ -90,10 +103,12 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and the last history row (written even when a row of the same second
  * was, so nothing counted is lost), the console summary (stats, percentiles, errors, aborted
- * requests, targets), the final CSV files and reports, each tried even when another failed.
+ * requests, targets; on run_console), the final CSV files and reports and the pipeline
+ * outputs (--json on stdout, --json-file, --junit), each tried even when another failed.
  * Returns the exit code: 3 when the engine hit a fatal error (snapshot.fatal), else
- * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a log line)
- * could not be written, else 0 when verdict_passed, else --exit-code-on-error (default 1). */
+ * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a pipeline
+ * output, a log line) could not be written, else 0 when verdict_passed, else
+ * --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */
