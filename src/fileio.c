@@ -140,6 +140,29 @@ static size_t dir_part(const char *path, size_t end, char *dir, size_t n)
     return d;
 }
 
+/* Append the components of rest to out (which holds a resolved directory), dropping "." and
+ * empty ones and letting ".." take back the one before it: the directories still to be made
+ * (mkdir -p) will resolve that way. */
+static void append_lexical(char *out, size_t n, const char *rest)
+{
+    size_t base = strlen(out), len = base;
+
+    while (*rest) {
+        size_t k = strcspn(rest, "/");
+        if (k == 2 && rest[0] == '.' && rest[1] == '.' && len > base) {
+            while (len > base && out[len - 1] != '/')
+                len--;
+            len = len > base ? len - 1 : base;
+        } else if (k > 0 && !(k == 1 && rest[0] == '.') && len + k + 2 < n) {
+            out[len++] = '/';
+            memcpy(out + len, rest, k);
+            len += k;
+        }
+        rest += k + (rest[k] == '/');
+    }
+    out[len] = '\0';
+}
+
 void fileio_canonical(const char *path, char *out, size_t n)
 {
     char dir[4096], real[PATH_MAX];
@@ -148,7 +171,8 @@ void fileio_canonical(const char *path, char *out, size_t n)
     for (;;) {
         size_t d = dir_part(path, end, dir, sizeof dir);
         if (realpath(dir, real)) {
-            snprintf(out, n, "%s/%s", strcmp(real, "/") ? real : "", path + d);
+            snprintf(out, n, "%s", strcmp(real, "/") ? real : "");
+            append_lexical(out, n, path + d);
             return;
         }
         if ((errno != ENOENT && errno != ENOTDIR) || d == 0)

@@ -29,8 +29,9 @@ int fileio_write_atomic(const char *path, const char *data, size_t len, char *er
 int fileio_check_output(const char *path, char *err, size_t errlen);
 
 /* path with its directory resolved as far as it exists (symbolic links, "." and ".."
- * followed: realpath of the nearest existing ancestor, then the rest as written), so that two
- * spellings of one output file compare equal. Falls back to path itself. */
+ * followed: realpath of the nearest existing ancestor), then the rest with "." dropped and
+ * ".." taking back the component before it (as those directories will resolve once made), so
+ * that two spellings of one output file compare equal. Falls back to path itself. */
 void fileio_canonical(const char *path, char *out, size_t n);
 
 #endif

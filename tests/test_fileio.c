@@ -106,6 +106,14 @@ static void test_canonical(void **state)
     path_in(p, sizeof p, "none/yet/x.md");                 /* a directory still to be made */
     fileio_canonical(p, a, sizeof a);
     assert_non_null(strstr(a, "/none/yet/x.md"));
+    path_in(q, sizeof q, "none/./other/../yet//x.md");     /* resolves the same once made */
+    fileio_canonical(q, b, sizeof b);
+    assert_string_equal(a, b);
+    path_in(q, sizeof q, "none/../x.md");
+    fileio_canonical(q, b, sizeof b);
+    path_in(p, sizeof p, "x.md");
+    fileio_canonical(p, a, sizeof a);
+    assert_string_equal(a, b);
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(chdir(dir), 0);
     fileio_canonical("rel.csv", a, sizeof a);

@@ -42,6 +42,12 @@ out=$($HORNET --headless -t 2s --csv "$OK/same" --report "$OK/same_stats.csv" $S
 check "a --report path equal to a CSV file is refused with exit 2" \
     [ "$rc" = 2 -a "$(grep -c "same_stats.csv" <<<"$out")" = 1 ]
 check "... and nothing is left behind" [ -z "$(ls -A "$OK")" ]
+out=$($HORNET --headless -t 2s --csv "$OK/same" --junit "$OK/sub/../same_failures.csv" $SCN 2>&1)
+rc=$?
+check "a --junit path that is a CSV file by another spelling is refused with exit 2" [ "$rc" = 2 ]
+out=$($HORNET --headless -t 2s --json-file "$RO/run" $SCN 2>&1); rc=$?
+check "a --json-file in a read-only directory is refused with exit 2" \
+    [ "$rc" = 2 -a "$(grep -c "$RO/run.json" <<<"$out")" = 1 ]
 out=$($HORNET --headless -t 2s --report "$OK/x.md" --html "$OK/./x.md" $SCN 2>&1); rc=$?
 check "the same file for --report and --html is refused with exit 2" [ "$rc" = 2 ]
 mkdir "$OK/dir"
@@ -58,7 +64,8 @@ $HORNET --headless -u 5 -r 10 -t 5s --csv "$FULL/run" --csv-full-history \
     >"$TMP/full.out" 2>"$TMP/full.err" &
 full_pid=$!
 $HORNET --headless --only-summary -u 2 -r 10 -t 4s --csv "$OK/ro" --report "$RO2/r.md" \
-    --html "$OK/ro.html" $SCN >"$TMP/ro.out" 2>"$TMP/ro.err" &
+    --html "$OK/ro.html" --json-file "$RO2/ro" --junit "$OK/ro.xml" $SCN \
+    >"$TMP/ro.out" 2>"$TMP/ro.err" &
 ro_pid=$!
 CLEANUP="kill $full_pid $ro_pid 2>/dev/null; $CLEANUP"
 wait_until 10 eval '[ "$(history_rows "$FULL/run_stats_history.csv")" -ge 10 ]'
@@ -87,6 +94,8 @@ check "... no temporary file is left" [ -z "$(ls "$FULL" | grep '\.tmp$')" ]
 wait "$ro_pid"; rc=$?
 check "a report directory turned read-only gives exit code 4 (got $rc)" [ "$rc" = 4 ]
 check "... and is reported" grep -q "cannot .* $RO2/r.md.*Read-only file system" "$TMP/ro.err"
-check "... the HTML report and the CSV files are still written" \
-    [ -s "$OK/ro.html" -a -s "$OK/ro_stats.csv" -a -s "$OK/ro_failures.csv" ]
+check "... the HTML report, the JUnit file and the CSV files are still written" \
+    [ -s "$OK/ro.html" -a -s "$OK/ro.xml" -a -s "$OK/ro_stats.csv" -a -s "$OK/ro_failures.csv" ]
+check "... the --json-file in that directory is reported too" \
+    grep -q "json-file: cannot .* $RO2/ro.json.*Read-only file system" "$TMP/ro.err"
 echo "1..$n"
