@@ -12,28 +12,47 @@ static bool has_rate_target(const struct snapshot *s)
     return false;
 }
 
+static void count_one(uint8_t status, struct verdict *v)
+{
+    switch (status) {
+    case TARGET_PASS: v->pass++; break;
+    case TARGET_AT_RISK: v->at_risk++; break;
+    case TARGET_FAIL: v->fail++; break;
+    case TARGET_SKIPPED: v->skipped++; break;
+    default: v->pending++; break;
+    }
+}
+
+static uint32_t n_targets(const struct snapshot *s)
+{
+    return s->n_targets < SNAP_MAX_TARGETS ? s->n_targets : SNAP_MAX_TARGETS;
+}
+
+static uint32_t n_health(const struct snapshot *s)
+{
+    return s->health.n_metrics < SNAP_HEALTH_METRICS ? s->health.n_metrics : SNAP_HEALTH_METRICS;
+}
+
 static void count(const struct snapshot *s, struct verdict *v)
 {
-    for (uint32_t i = 0; i < v->n; i++) {
-        switch (s->targets[i].status) {
-        case TARGET_PASS: v->pass++; break;
-        case TARGET_AT_RISK: v->at_risk++; break;
-        case TARGET_FAIL: v->fail++; break;
-        case TARGET_SKIPPED: v->skipped++; break;
-        default: v->pending++; break;
+    for (uint32_t i = 0; i < n_targets(s); i++)
+        count_one(s->targets[i].status, v);
+    for (uint32_t i = 0; i < n_health(s); i++)
+        if (s->health.metrics[i].has_limit) {
+            count_one(s->health.metrics[i].status, v);
+            v->health++;
         }
-    }
 }
 
 void verdict_of(const struct snapshot *s, struct verdict *v)
 {
     memset(v, 0, sizeof *v);
-    v->n = s->n_targets < SNAP_MAX_TARGETS ? s->n_targets : SNAP_MAX_TARGETS;
+    count(s, v);
+    v->n = v->pass + v->at_risk + v->fail + v->skipped + v->pending;
     if (v->n == 0)
         return;
     v->final = s->finished;
     v->failures_fail = (s->total.failures > 0 || s->n_exceptions > 0) && !has_rate_target(s);
-    count(s, v);
     if (s->aborted)
         v->kind = VERDICT_ABORTED;
     else if (v->fail || v->failures_fail || (v->final && v->pending) || s->fatal[0])
@@ -50,9 +69,14 @@ bool verdict_passed(const struct snapshot *s)
 
     if (s->aborted || s->fatal[0])
         return false;
-    for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
+    for (uint32_t i = 0; i < n_targets(s); i++)
         if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
             return false;
+    for (uint32_t i = 0; i < n_health(s); i++) {
+        const struct snap_health_metric *m = &s->health.metrics[i];
+        if (m->has_limit && (m->status == TARGET_FAIL || m->status == TARGET_PENDING))
+            return false;
+    }
     return failures_ok || has_rate_target(s);
 }
 

@@ -1,8 +1,8 @@
-/* verdict: the verdict of a run, from a snapshot: how many performance targets pass, are at
- * risk, fail, wait for data or are not judged, the verdict so far (the dashboard's), and the
- * final rule of the exit code and the reports (verdict_passed): a target without data fails,
- * and without a success or failure rate target any unexpected failure (or engine error)
- * fails the run. Pure; any thread. */
+/* verdict: the verdict of a run, from a snapshot: how many performance targets and backend
+ * health limits pass, are at risk, fail, wait for data or are not judged, the verdict so far
+ * (the dashboard's), and the final rule of the exit code and the reports (verdict_passed): a
+ * target or limit without data fails, and without a success or failure rate target any
+ * unexpected failure (or engine error) fails the run. Pure; any thread. */
 #ifndef HORNET_VERDICT_H
 #define HORNET_VERDICT_H
 
@@ -23,14 +23,15 @@ struct verdict {
     enum verdict_kind kind;
     bool final;                 /* the run is finished: the numbers will not change */
     bool failures_fail;         /* unexpected failures and no rate target allows any */
-    uint32_t n, pass, at_risk, fail, pending, skipped;
+    uint32_t n, pass, at_risk, fail, pending, skipped;     /* targets and health limits */
+    uint32_t health;            /* of n, health limits */
 };
 
-/* The verdict of s's targets (VERDICT_NONE when s has none). */
+/* The verdict of s's targets and health limits (VERDICT_NONE when s has neither). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
 
 /* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, no
- * target failed or is without data, and no request failed (nor an exception happened) unless
+ * target or health limit failed or is without data, and no request failed (nor an exception happened) unless
  * a success or failure rate target says how many may. The rule of the exit code, the console
  * verdict and the reports. */
 bool verdict_passed(const struct snapshot *s);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "console_health.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -348,7 +349,11 @@ static void print_summary(const struct snapshot *s)
     console_percentiles_table(stdout, s, 0);
     printf("\n");
     console_error_report(stdout, s);
-    if (s->n_targets) {
+    if (s->health.n_sources) {
+        printf("\n");
+        console_health_table(stdout, s);
+    }
+    if (s->n_targets || s->health.n_metrics) {
         printf("\n");
         console_targets_table(stdout, s, verdict_passed(s));
     }
