@@ -201,8 +201,9 @@ static const struct health_judge_point *ring_at(const struct health_judge *j, si
     return &j->ring[(j->head + j->cap - j->n + k) % j->cap];     /* k: 0 oldest */
 }
 
-/* Did the metric stay above the value it had `span` seconds before now for all that time?
- * The start point is the newest sample at or before now - span; *from gets its value. */
+/* Did the metric stay above the value it had `span` seconds before now for all that time, and
+ * rise by more than the tolerance? The start point is the newest sample at or before
+ * now - span; *from gets its value. */
 static bool grew_over(const struct health_judge *j, double span, double *from, double *since)
 {
     double now = ring_at(j, j->n - 1)->t;
@@ -216,8 +217,10 @@ static bool grew_over(const struct health_judge *j, double span, double *from, d
     if (start == SIZE_MAX || start + 1 >= j->n)
         return false;
     for (size_t k = start + 1; k < j->n; k++)
-        if (ring_at(j, k)->v <= ring_at(j, start)->v + j->limit.tolerance)
+        if (ring_at(j, k)->v <= ring_at(j, start)->v)
             return false;
+    if (ring_at(j, j->n - 1)->v - ring_at(j, start)->v <= j->limit.tolerance)
+        return false;
     *from = ring_at(j, start)->v;
     *since = ring_at(j, start)->t;
     return true;

@@ -9,7 +9,8 @@
  *   no growth for DURATION  "no growth for 60s": fails when, for DURATION, every sample stayed
  *                           above the value of the last sample taken DURATION earlier (the
  *                           metric never came back down to where it was)
- *   no growth > AMOUNT for DURATION   the same, with AMOUNT of rise allowed
+ *   no growth > AMOUNT for DURATION   the same, when it also rose by more than AMOUNT over
+ *                           DURATION (noise of a steady gauge stays under AMOUNT)
  * A bound fails at the first sample outside it, or, with a hold time ("for" in the scenario),
  * once samples have stayed outside it that long. A failure stays: the run failed its limit.
  *
