@@ -48,7 +48,8 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Binaries that drive real threads, sockets and clocks (tests/run_all.sh --unit skips them too)
-SLOW_TEST := $(BUILD)/tests/test_engine $(BUILD)/tests/test_worker $(BUILD)/tests/test_target_http
+SLOW_TEST := $(BUILD)/tests/test_engine $(BUILD)/tests/test_worker $(BUILD)/tests/test_target_http \
+             $(BUILD)/tests/test_health_poll
 UNIT_BIN  := $(filter-out $(SLOW_TEST),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)

@@ -21,7 +21,7 @@ fi
 UNIT_ONLY=0
 [ "${1:-}" = --unit ] && UNIT_ONLY=1
 # Suites that drive real threads, sockets and clocks: not part of --unit.
-SLOW_BINARIES=" test_engine test_worker test_target_http test_target_health "
+SLOW_BINARIES=" test_engine test_worker test_target_http test_target_health test_health_poll "
 JOBS=6
 [ "${FLAVOR:-release}" = release ] || JOBS=2
 JOBS=${HORNET_TEST_JOBS:-$JOBS}
