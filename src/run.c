@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "console_health.h"
+#include "health_csv.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -177,7 +178,9 @@ int run_prepare(struct run *r, struct options *opt)
         return 3;
     }
     r->history = csv_history_open(opt->csv_prefix, opt->csv_full_history, err, sizeof err);
-    if (!r->history) {
+    if (r->history && opt->csv_prefix && r->scn->health.n_sources)
+        r->health_csv = health_csv_open(opt->csv_prefix, err, sizeof err);
+    if (!r->history || (opt->csv_prefix && r->scn->health.n_sources && !r->health_csv)) {
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
@@ -226,16 +229,27 @@ static void history_row(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
 }
 
+static void health_rows(struct run *r)
+{
+    char err[512];
+
+    if (r->health_csv && health_csv_tick(r->health_csv, r->snap, r->timeline, err,
+                                         sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+}
+
 void run_history_tick(struct run *r)
 {
     if (r->snap->seq != 0 && (int64_t)floor(r->snap->now) != r->last_row)
         history_row(r);
+    health_rows(r);
 }
 
 void run_history_final(struct run *r)
 {
     if (r->snap->seq != 0 && r->snap->seq != r->last_row_seq)
         history_row(r);
+    health_rows(r);
 }
 
 int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
@@ -266,6 +280,7 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
 struct exporter {
     const char *note;           /* the event log's line: "<note> <prefix><files>" */
     const char *files;          /* what it wrote after the prefix */
+    /* 0 written, 1 nothing to write for this run, -1 with a message */
     int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
 };
 
@@ -275,6 +290,19 @@ static int export_csv(struct run *r, char *prefix, size_t n, char *err, size_t e
 
     return csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
                                   prefix, n, err, errlen);
+}
+
+/* The backend-health samples so far: PREFIX_health.csv; 1 (nothing written) when the run polls
+ * no health source. */
+static int export_health(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
+{
+    char path[1100];
+
+    (void)n;
+    if (r->snap->health.n_sources == 0)
+        return 1;
+    snprintf(path, sizeof path, "%s_health.csv", prefix);
+    return health_csv_write(path, r->snap, r->timeline, err, errlen);
 }
 
 /* The Markdown and HTML reports of the run so far: PREFIX_report.md and PREFIX_report.html. */
@@ -290,6 +318,7 @@ static int export_reports(struct run *r, char *prefix, size_t n, char *err, size
 
 static const struct exporter exporters[] = {
     {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
+    {"Health written:", "_health.csv", export_health},
     {"Report written:", "_report.{md,html}", export_reports},
 };
 
@@ -310,20 +339,24 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 int run_export_snapshot(struct run *r, char *msg, size_t n)
 {
     char prefix[1024] = "", err[512];
+    bool wrote[N_EXPORTERS];
     size_t len;
+    int rc;
 
     run_refresh(r);
     for (size_t i = 0; i < N_EXPORTERS; i++) {
-        if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
+        if ((rc = exporters[i].write(r, prefix, sizeof prefix, err, sizeof err)) < 0) {
             snprintf(msg, n, "%s", err);
             log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
             return -1;
         }
-        export_note(r, &exporters[i], prefix);
+        if ((wrote[i] = rc == 0))
+            export_note(r, &exporters[i], prefix);
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
-        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
+        if (wrote[i])
+            snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
     return 0;
 }
 
@@ -376,6 +409,7 @@ void run_free(struct run *r)
         target_stop(r->target);
     if (r->history)
         csv_history_close(r->history);
+    health_csv_close(r->health_csv);
     if (r->scn)
         scenario_free(r->scn);
     free(r->snap);

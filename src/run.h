@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "snapshot.h"
 
+struct health_csv;
 struct target;
 struct timeline;
 
@@ -39,6 +40,7 @@ struct run {
     struct engine *engine;
     struct source source;           /* the engine's snapshots and commands */
     struct csv_history *history;    /* always present (memory), with a file when --csv */
+    struct health_csv *health_csv;  /* PREFIX_health.csv: --csv and a health block */
     struct snapshot *snap;          /* the newest copy (large: heap) */
     struct timeline *timeline;      /* every second and event of the run */
     char host[256];
@@ -68,11 +70,12 @@ void run_send(struct run *r, const struct engine_cmd *cmd);
 void run_log_events(struct run *r);
 
 /* Append the history row(s) for the current snapshot, once per wall-clock second (a second
- * already written is skipped). */
+ * already written is skipped), and the backend-health samples kept since the last call. */
 void run_history_tick(struct run *r);
 
 /* The last history row(s), from the final snapshot: written even when a row of the same second
- * was written already (that row did not have the final numbers), so nothing counted is lost. */
+ * was written already (that row did not have the final numbers), so nothing counted is lost;
+ * and the last backend-health samples. */
 void run_history_final(struct run *r);
 
 /* The end: final CSV files (when --csv), and the exit code of the run: 3 when the engine hit a
@@ -86,8 +89,9 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
                       size_t errlen);
 
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
- * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
- * HTML reports next to them, each set noted in the event log. 0 with "Snapshot written: ..."
+ * prefix (next to --csv's, or hornet_... in the working directory), the backend-health CSV
+ * when the run polls health sources, then the Markdown and HTML reports next to them, each set
+ * noted in the event log. 0 with "Snapshot written: ..."
  * in msg, -1 with the error in msg (logged too). */
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
