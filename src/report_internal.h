@@ -16,7 +16,7 @@
 
 /* ---- facts (report.c) ------------------------------------------------------------------- */
 
-#define REPORT_MAX_REASONS (SNAP_MAX_TARGETS + 4)
+#define REPORT_MAX_REASONS (SNAP_MAX_TARGETS + SNAP_HEALTH_METRICS + 4)
 #define REPORT_REASON_MAX 400
 
 /* The numbers and verdict explanation every format shows, computed once from an input. */
@@ -31,6 +31,7 @@ struct report_facts {
     const struct snap_stats *sorted[SNAP_MAX_ENDPOINTS];
     unsigned n_pass, n_risk, n_fail, n_pending, n_skipped;
     unsigned n_unexpected, n_expected;  /* error groups of each kind */
+    unsigned n_health, n_health_kept;   /* health limits judged, of which kept (pass, risk) */
     char summary[200];                  /* "4 of 4 targets met", "12 unexpected failures" */
     unsigned n_reasons;                 /* why the run failed (empty when it passed) */
     char reasons[REPORT_MAX_REASONS][REPORT_REASON_MAX];
@@ -148,6 +149,8 @@ enum report_block_kind {
     REPORT_LIST,                /* items */
     REPORT_DIST_CHART,          /* where the HTML report draws the distribution (beside the
                                    table that follows) */
+    REPORT_HEALTH_CHARTS,       /* each backend-health metric over the run: SVG charts in HTML,
+                                   a table of text sparklines in Markdown */
 };
 
 struct report_block {
@@ -189,7 +192,7 @@ struct report_headline {
     const char *latency[5];     /* median, average, p95, p99, max ("n/a" without timings) */
 };
 
-#define REPORT_MAX_SECTIONS 12
+#define REPORT_MAX_SECTIONS 16
 struct report_model {
     const struct report_input *in;
     const struct report_facts *facts;
@@ -225,6 +228,15 @@ void report_svg_latency(FILE *out, const struct report_input *in, const struct r
 void report_svg_users(FILE *out, const struct report_input *in, const struct report_facts *f);
 void report_svg_distribution(FILE *out, const struct snapshot *s,
                              const struct report_facts *f);
+/* Backend-health metric k over the run, on the throughput chart's time axis (0 at f->start,
+ * f->duration long), with its limit's bound dashed and the polls without a value as gaps;
+ * narrower than the other charts (two side by side). */
+void report_svg_health(FILE *out, const struct report_input *in, const struct report_facts *f,
+                       uint32_t k);
+
+/* Metric k's samples over the whole run (in->health_points, else the snapshot's own). */
+const struct snap_health_point *report_health_points(const struct report_input *in, uint32_t k,
+                                                     size_t *n);
 
 /* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
  * intervals; returns the step and the rounded-up top in *top. */

@@ -266,6 +266,8 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
         return 0;
     in.points = timeline_points(r->timeline, &in.n_points);
     in.events = timeline_events(r->timeline, &in.n_events);
+    for (uint32_t k = 0; k < r->snap->health.n_metrics && k < SNAP_HEALTH_METRICS; k++)
+        in.health_points[k] = timeline_health_points(r->timeline, k, &in.health_n[k]);
     if (md && report_write_markdown(&in, md, err, errlen) < 0)
         return -1;
     if (html && report_write_html(&in, html, err, errlen) < 0)
