@@ -57,9 +57,9 @@ static void source_line(FILE *out, const struct snap_health_source *o)
     const char *state = o->state == HEALTH_UP ? "up" : o->state == HEALTH_DOWN ? "DOWN"
                                                                                 : "no answer yet";
 
-    fprintf(out, "Source %s (%s, %s, every %g s): %s, %llu polls, %llu failed", o->name, o->kind,
-            o->where, o->interval, state, (unsigned long long)o->polls,
-            (unsigned long long)o->failed);
+    fprintf(out, "Source %s (%s%s%s, every %.3g s): %s, %llu polls, %llu failed", o->name,
+            o->kind, o->where[0] ? ", " : "", o->where, o->interval, state,
+            (unsigned long long)o->polls, (unsigned long long)o->failed);
     if (o->state == HEALTH_DOWN || (o->failed && o->error[0]))
         fprintf(out, "; %s: %s", o->state == HEALTH_DOWN ? "error" : "last error", o->error);
     fprintf(out, "\n");

@@ -345,6 +345,22 @@ int report_estimate_build(const struct report_csv_run *run, const struct scenari
 /* Free what r holds and zero it. */
 void report_estimate_free(struct report_estimate *r);
 
+/* ---- backend health read back (report_health.c) ------------------------------------------ */
+
+/* Every sample of each health metric read from PREFIX_health.csv (report_input points at it). */
+struct report_health {
+    struct snap_health_point *points[SNAP_HEALTH_METRICS];
+    size_t n[SNAP_HEALTH_METRICS], cap[SNAP_HEALTH_METRICS];
+};
+
+/* Read PREFIX_health.csv into s->health (sources, metrics, min, max, last values) and h (every
+ * sample), judging each limit again on the samples; a metric that scn (may be NULL) also names
+ * gets the scenario's limit instead of the file's. 1 when read, 0 when there is no such file
+ * (s->health is left alone), -1 with "PREFIX_health.csv:LINE: reason" in err. */
+int report_health_read(const char *prefix, const struct scenario *scn, struct snapshot *s,
+                       struct report_health *h, char *err, size_t errlen);
+void report_health_free(struct report_health *h);
+
 /* The value of target d from the CSV rows (false: no data), with *estimated set when it
  * came from interpolating percentile cells; why (may be NULL) says what was missing. */
 bool report_estimate_target_value(const struct report_csv_run *run, const struct scenario *scn,

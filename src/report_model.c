@@ -447,7 +447,7 @@ static void health_sources(struct report_model *m, struct report_section *s)
         cell(m, t, REPORT_TEXT, o->name);
         cell(m, t, REPORT_TEXT, o->kind);
         cell(m, t, REPORT_NAME, o->where);
-        cell(m, t, REPORT_TEXT, str(m, "%g s", o->interval));
+        cell(m, t, REPORT_TEXT, str(m, "%.3g s", o->interval));
         cell(m, t, REPORT_TEXT, count_text(m, o->polls));
         cell(m, t, REPORT_TEXT, count_text(m, o->failed));
         cell(m, t, REPORT_TEXT, source_state(m, o))->level = o->state == HEALTH_DOWN
