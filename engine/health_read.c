@@ -144,10 +144,12 @@ static void read_prometheus(struct health_reader *r, const char *body, size_t le
         return;
     }
     for (uint32_t k = 0; k < r->src->n_metrics; k++) {
-        if (vals[k].matched == 0)
-            missing(out, k, "no series matched");
-        else
+        if (vals[k].matched > 0)
             put(r, out, k, vals[k].sum);
+        else if (r->metrics[k].has_missing)
+            put(r, out, k, r->metrics[k].missing_value);
+        else
+            missing(out, k, "no series matched");
     }
 }
 
@@ -165,8 +167,8 @@ static void read_json(struct health_reader *r, const char *body, size_t len,
         const struct health_metric_def *m = &r->metrics[k];
         char why[64];
         response_json_sum(r->ws, body, &m->path, m->equals, &sum, &matched);
-        if (matched > 0) {
-            put(r, out, k, sum);
+        if (matched > 0 || m->has_missing) {
+            put(r, out, k, matched > 0 ? sum : m->missing_value);
             continue;
         }
         snprintf(why, sizeof why, "no number at %s", m->path.text);

@@ -217,6 +217,9 @@ struct health_metric_def {
     char *equals;               /* HEALTH_JSON: the value is 1 when the field is this string,
                                    else 0 (NULL: not used) */
     enum health_series series;  /* HEALTH_PROCESS, HEALTH_HOST */
+    bool has_missing;           /* PROMETHEUS, JSON: when nothing matches, the value is
+                                   missing_value (Prometheus's `or vector(0)`), not a gap */
+    double missing_value;
     bool rate;                  /* the per-second rate of a counter */
     double scale;               /* multiplies the value (after the rate); 1 unless given */
     struct health_limit limit;  /* kind HEALTH_LIMIT_NONE without one */

@@ -23,11 +23,12 @@ static const char *const http_source_keys[] = {"type", "url", "headers", "interv
 static const char *const process_keys[] = {"type", "process", "pid_file", "children",
                                            "interval", "metrics", NULL};
 static const char *const host_keys[] = {"type", "interval", "metrics", NULL};
-static const char *const prom_metric_keys[] = {"query", "rate", "scale", "unit", "limit", "for",
-                                               "abort_on_fail", "abort_after", NULL};
-static const char *const json_metric_keys[] = {"path", "equals", "rate", "scale", "unit",
+static const char *const prom_metric_keys[] = {"query", "missing", "rate", "scale", "unit",
                                                "limit", "for", "abort_on_fail", "abort_after",
                                                NULL};
+static const char *const json_metric_keys[] = {"path", "equals", "missing", "rate", "scale",
+                                               "unit", "limit", "for", "abort_on_fail",
+                                               "abort_after", NULL};
 static const char *const local_metric_keys[] = {"series", "scale", "limit", "for",
                                                 "abort_on_fail", "abort_after", NULL};
 
@@ -345,6 +346,13 @@ static int read_options(struct hctx *c, const cJSON *obj, struct health_metric_d
     size_t mark;
     bool scale_given = false;
 
+    if ((v = member(ld, obj, "missing", &mark))) {
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return loader_bad_value(ld, v, "a number (the value when nothing matches)");
+        m->has_missing = true;
+        m->missing_value = v->valuedouble;
+    }
+    loader_path_pop(ld, mark);
     if ((v = member(ld, obj, "rate", &mark)) && loader_bool(ld, v, &m->rate) < 0)
         return -1;
     loader_path_pop(ld, mark);

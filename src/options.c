@@ -24,7 +24,7 @@ enum opt_kind { KIND_FLAG, KIND_VALUE };
 enum opt_group {
     GROUP_COMMON, GROUP_TAGS, GROUP_STATS, GROUP_REPORT, GROUP_LOG, GROUP_OTHER, GROUP_COUNT
 };
-enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_COUNT };
+enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_TARGET, LIST_COUNT };
 
 #define MSG_MAX 256
 #define DURATION_MAX 1e9
@@ -410,8 +410,10 @@ static int set_list(struct parse_ctx *c, enum list_id id, const char *v, const c
                     const char *what, char *msg)
 {
     struct options *o = c->o;
-    char ***lists[LIST_COUNT] = {&o->tags, &o->exclude_tags, &o->classes};
-    size_t *counts[LIST_COUNT] = {&o->n_tags, &o->n_exclude_tags, &o->n_classes};
+    char ***lists[LIST_COUNT] = {&o->tags, &o->exclude_tags, &o->classes,
+                                 &o->target_options};
+    size_t *counts[LIST_COUNT] = {&o->n_tags, &o->n_exclude_tags, &o->n_classes,
+                                  &o->n_target_options};
 
     if (c->list_src[id] != c->src) {
         list_clear(lists[id], counts[id]);
@@ -440,6 +442,15 @@ static int set_classes(struct parse_ctx *c, const struct opt_spec *s, const char
 {
     (void)s;
     return set_list(c, LIST_CLASSES, v, ", \t", "user class names", msg);
+}
+
+/* hornet-target options for the built-in target: NAME=VALUE, blank-separated (a value such as
+ * a --latency "all=50,10" holds commas). Checked when the target starts. */
+static int set_target_option(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                             char *msg)
+{
+    (void)s;
+    return set_list(c, LIST_TARGET, v, " \t", "NAME=VALUE options of hornet-target", msg);
 }
 
 /* ---- the table ------------------------------------------------------------------------- */
@@ -519,6 +530,10 @@ static const struct opt_spec OPTIONS[] = {
      "With -L DEBUG, log the first N requests of the run in detail (class, task, step, method, "
      "URL, variables, headers and body with secrets masked, status, time, size, captures, "
      "checks), then say tracing stopped; 0-10000, 0: none. Default: 50"},
+    {"target-option", NULL, 0, KIND_VALUE, SRC_ALL, set_target_option, 0, "<name=value>",
+     GROUP_OTHER, "An option of hornet-target for the built-in target (used when no host is "
+     "given), repeatable: --target-option celery-workers=0 --target-option db-pool-size=20 "
+     "(see hornet-target --help); port=8000 fixes its port for POST /api/v1/_control/."},
     {"threads", NULL, 0, KIND_VALUE, SRC_ALL, set_threads, 0, "<int>", GROUP_OTHER,
      "Worker threads running the users (1-1024). Default: one per CPU."},
     {"seed", NULL, 0, KIND_VALUE, SRC_ALL, set_seed, 0, "<int>", GROUP_OTHER,
@@ -1096,6 +1111,7 @@ void options_free(struct options *o)
         free(*strings[i]);
     list_clear(&o->tags, &o->n_tags);
     list_clear(&o->exclude_tags, &o->n_exclude_tags);
+    list_clear(&o->target_options, &o->n_target_options);
     list_clear(&o->classes, &o->n_classes);
     memset(o, 0, sizeof *o);
 }

@@ -53,6 +53,45 @@ static void resolve_settings(struct run *r)
     r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
 }
 
+/* --target-option NAME=VALUE... as hornet-target's command line over tc. 0, or -1 with the
+ * message printed. */
+static int target_options(const struct options *o, struct target_config *tc)
+{
+    size_t n = o->n_target_options;
+    char **argv = calloc(n + 2, sizeof *argv), err[300], name[] = "hornet-target";
+    const char *why = err;
+    enum target_action action = TARGET_ACTION_RUN;
+    int rc = -1;
+
+    if (!argv) {
+        fprintf(stderr, "hornet: out of memory\n");
+        return -1;
+    }
+    argv[0] = name;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = o->target_options[i];
+        size_t len = strlen(v) + 3;
+        if (!(argv[i + 1] = malloc(len)))
+            goto out;
+        snprintf(argv[i + 1], len, "--%s", strncmp(v, "--", 2) == 0 ? v + 2 : v);
+    }
+    if (target_config_parse_args(tc, (int)n + 1, argv, &action, err, sizeof err) < 0) {
+        if (strncmp(why, "hornet-target: ", 15) == 0)
+            why += 15;
+        fprintf(stderr, "hornet: --target-option: %s\n", why);
+    }
+    else if (action != TARGET_ACTION_RUN)
+        fprintf(stderr, "hornet: --target-option: help and version are not options of the "
+                "built-in target\n");
+    else
+        rc = 0;
+out:
+    for (size_t i = 1; i <= n; i++)
+        free(argv[i]);
+    free(argv);
+    return rc;
+}
+
 static int start_target(struct run *r)
 {
     struct target_config tc;
@@ -60,6 +99,8 @@ static int start_target(struct run *r)
 
     target_config_defaults(&tc);
     tc.port = 0;
+    if (target_options(r->opt, &tc) < 0)
+        return 2;
     tc.quiet = true;
     tc.seed = r->seed;
     r->target = target_start(&tc, err, sizeof err);
@@ -77,6 +118,11 @@ static int choose_host(struct run *r)
     const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
 
     if (host && *host) {
+        if (r->opt->n_target_options) {
+            fprintf(stderr, "hornet: --target-option applies to the built-in target, but this "
+                    "run's host is %s\n", host);
+            return 2;
+        }
         snprintf(r->host, sizeof r->host, "%s", host);
         return 0;
     }

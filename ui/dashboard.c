@@ -60,6 +60,13 @@ static int target_rows(const struct dashboard *d)
     return s->n_targets ? (int)s->n_targets + (s->aborted ? 1 : 0) : 0;
 }
 
+/* Lines the Health view's list would like: one per metric and per source. */
+static int health_rows(const struct dashboard *d)
+{
+    const struct snapshot *s = d->app.snap;
+    return s->health.n_sources ? (int)(s->health.n_metrics + s->health.n_sources) : 0;
+}
+
 static bool same_slot(const struct slot *a, const struct slot *b)
 {
     return a->id == b->id && a->r.y == b->r.y && a->r.x == b->r.x && a->r.h == b->r.h &&
@@ -80,7 +87,8 @@ static bool same_layout(const struct dashboard *d, const struct slot *slots, int
 static void relayout(struct dashboard *d, int w, int h)
 {
     struct slot slots[LAYOUT_MAX_SLOTS];
-    int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), slots);
+    int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), health_rows(d),
+                           slots);
 
     if (same_layout(d, slots, n))
         return;
