@@ -148,22 +148,24 @@ struct cols {
     int glyph, name, source, now, min, max, unit, spark, limit, status, detail;
 };
 
-static struct cols columns(const struct snap_health *h, int w)
+static struct cols columns(const struct theme *t, const struct snap_health *h, int w)
 {
-    struct cols c = {2, 15, 0, 10, 8, 8, 0, 0, 12, 0, 0};
-    bool limits = false;
+    struct cols c = {2, 15, 0, 10, 8, 8, 0, 0, 0, 0, 0};
+    int limit = 0;
 
     for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++)
-        limits = limits || h->metrics[k].has_limit;
+        if (h->metrics[k].has_limit && text_width(t, h->metrics[k].limit) + 2 > limit)
+            limit = text_width(t, h->metrics[k].limit) + 2;
     if (w >= 100)
-        c = (struct cols){2, 18, 0, 11, 10, 10, 12, 0, 16, 9, 0};
+        c = (struct cols){2, 18, 0, 11, 10, 10, 12, 0, 0, 9, 0};
     if (w >= 120)
         c.source = 13;
-    if (!limits)
-        c.limit = c.status = 0;
+    c.limit = limit > 20 ? 20 : limit;
+    if (!limit)
+        c.status = 0;
     c.spark = w - c.glyph - c.name - c.source - c.now - c.min - c.max - c.unit - c.limit -
               c.status;
-    if (c.spark > 40 && limits) {           /* wide: the rest to the engine's words */
+    if (c.spark > 40 && limit) {            /* wide: the rest to the engine's words */
         c.detail = c.spark - 40;
         c.spark = 40;
     }
@@ -323,7 +325,7 @@ static void list_body(struct panel *p, WINDOW *win, struct rect in)
     struct app *a = p->app;
     const struct theme *t = &a->theme;
     const struct snap_health *h = &a->snap->health;
-    struct cols c = columns(h, in.w);
+    struct cols c = columns(t, h, in.w);
     int srcs = (int)h->n_sources, y = in.y, top = 0, rows;
     char text[160];
     attr_t va;

@@ -12,7 +12,7 @@
 #include "panel.h"
 #include "verdict.h"
 
-#define VALUE_W 8               /* "312 MB", "23.4%", "1,234/s" */
+#define SPARK_MIN 3
 
 /* The metrics in the order shown: failing, then at risk (or pending at the end), then the
  * rest, each group in the scenario's order. Returns how many. */
@@ -33,20 +33,28 @@ static uint32_t strip_order(const struct snapshot *s, uint32_t *order)
     return n;
 }
 
+/* One metric in w columns: glyph, name, value, then the sparkline in what is left (at least
+ * SPARK_MIN columns: the name is cut for it). */
 static void cell(const struct app *a, WINDOW *win, int y, int x, int w, uint32_t k)
 {
     const struct theme *t = &a->theme;
     const struct snap_health_metric *m = &a->snap->health.metrics[k];
     attr_t sa = panel_health_attr(t, m, a->snap->finished);
-    int spark = w >= 30 ? 8 : 5, name = w - 2 - VALUE_W - 1 - spark - 1;
-    char text[64];
+    char value[32], name[64];
+    int vw, nw, col;
 
+    health_unit_format(m->unit, m->has_value ? m->value : NAN, value, sizeof value);
+    vw = text_width(t, value);
+    nw = text_width(t, m->name);
+    if (nw > w - 2 - 1 - vw - 1 - SPARK_MIN)
+        nw = w - 2 - 1 - vw - 1 - SPARK_MIN;
+    if (nw < 3)
+        return;
     draw_text(win, t, y, x, 1, sa, panel_health_glyph(t, m, a->snap->finished));
-    text_fit(t, text, sizeof text, m->name, name);
-    draw_text(win, t, y, x + 2, name, t->attr[THEME_TITLE], text);
-    health_unit_format(m->unit, m->has_value ? m->value : NAN, text, sizeof text);
-    draw_rtext(win, t, y, x + 2 + name, VALUE_W, m->has_value ? sa : t->attr[THEME_DIM], text);
-    panel_health_spark(a, win, y, x + 2 + name + VALUE_W + 1, spark, k, sa);
+    text_fit(t, name, sizeof name, m->name, nw);
+    col = 2 + draw_text(win, t, y, x + 2, nw, t->attr[THEME_TITLE], name) + 1;
+    col += draw_text(win, t, y, x + col, vw, m->has_value ? sa : t->attr[THEME_DIM], value) + 1;
+    panel_health_spark(a, win, y, x + col, w - col, k, sa);
 }
 
 static void strip_draw(struct panel *p, WINDOW *win, struct rect r)
