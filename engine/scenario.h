@@ -248,6 +248,8 @@ struct health_source_def {
 #define HEALTH_MAX_METRICS 48
 
 struct health_def {
+    bool builtin_only;          /* the block describes the built-in target's simulated backend:
+                                   not polled when the run has another host */
     struct health_source_def *sources;
     uint32_t n_sources;
     struct health_metric_def *metrics;  /* grouped by source, in the file's order */
@@ -291,6 +293,10 @@ int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
                     char *err, size_t errlen);
 
 void scenario_free(struct scenario *s);
+
+/* Forget the scenario's health block (--no-health, or a builtin_only block on another host):
+ * nothing is polled or judged. */
+void scenario_drop_health(struct scenario *s);
 
 /* Whether status counts as a success for st: listed in its expect, or 200..399 when it lists
  * none. Any thread; no allocation. */

@@ -16,7 +16,7 @@
 #define TIMEOUT_MAX 60.0
 #define PROCESS_NAME_MAX 255
 
-static const char *const block_keys[] = {"interval", "timeout", "sources", NULL};
+static const char *const block_keys[] = {"builtin_only", "interval", "timeout", "sources", NULL};
 static const char *const kind_names[] = {"prometheus", "json", "process", "host", NULL};
 static const char *const http_source_keys[] = {"type", "url", "headers", "interval", "timeout",
                                                "metrics", NULL};
@@ -651,6 +651,10 @@ static int read_defaults(struct hctx *c, const cJSON *obj)
     if ((m = member(ld, obj, "timeout", &mark)) && read_timeout(ld, m, &c->timeout) < 0)
         return -1;
     loader_path_pop(ld, mark);
+    if ((m = member(ld, obj, "builtin_only", &mark)) &&
+        loader_bool(ld, m, &c->h->builtin_only) < 0)
+        return -1;
+    loader_path_pop(ld, mark);
     return 0;
 }
 
@@ -680,6 +684,11 @@ int scenario_health_parse(struct loader *ld, const cJSON *obj)
     }
     hctx_free(&c);
     return rc;
+}
+
+void scenario_drop_health(struct scenario *s)
+{
+    scenario_health_free(&s->health);
 }
 
 void scenario_health_free(struct health_def *h)

@@ -522,6 +522,8 @@ static const struct opt_spec OPTIONS[] = {
      "Example: --html out/run.html"},
     {"no-targets", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_targets), NULL, GROUP_REPORT,
      "Ignore the scenario's targets: no verdict, and the exit code depends on failures only."},
+    {"no-health", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_health), NULL, GROUP_REPORT,
+     "Ignore the scenario's health block: no backend polled, no health limit judged."},
     {"loglevel", NULL, 'L', KIND_VALUE, SRC_ALL, set_loglevel, 0, "<level>", GROUP_LOG,
      "Choose between DEBUG/INFO/WARNING/ERROR/CRITICAL (any case). Default: INFO"},
     {"logfile", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(logfile), "<file>", GROUP_LOG,

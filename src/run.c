@@ -137,6 +137,22 @@ static void trace_to_log(void *arg, const char *text)
     log_msg(LOG_LEVEL_DEBUG, "%s", text);
 }
 
+/* The scenario's health block is polled unless --no-health, or unless it describes the built-in
+ * target (builtin_only) and the run has another host. */
+static void choose_health(struct run *r)
+{
+    if (r->scn->health.n_sources == 0)
+        return;
+    if (r->opt->no_health) {
+        log_msg(LOG_LEVEL_INFO, "--no-health: the scenario's backend health is not polled");
+        scenario_drop_health(r->scn);
+    } else if (r->scn->health.builtin_only && !r->target) {
+        log_msg(LOG_LEVEL_INFO, "The scenario's health block describes the built-in target "
+                "(builtin_only): not polled on %s", r->host);
+        scenario_drop_health(r->scn);
+    }
+}
+
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
     uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
@@ -217,6 +233,7 @@ int run_prepare(struct run *r, struct options *opt)
             (unsigned long long)r->seed, (unsigned long long)r->seed);
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
         return rc;
+    choose_health(r);
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
     if (!r->snap || !r->timeline) {

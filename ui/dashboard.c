@@ -217,13 +217,20 @@ static void after_keys(struct dashboard *d, struct ev_loop *loop)
 static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct dashboard *d = w->data;
-    bool changed = false;
+    bool changed = false, resized = false;
     int ch;
 
     (void)revents;
     while ((ch = wgetch(stdscr)) != ERR) {
-        if (ch == KEY_RESIZE)
+        /* resizeterm pushes a KEY_RESIZE of its own whenever it could not make every window
+         * fit the new size (a shrink below a window's place): reading it back and resizing
+         * again would spin forever. Once per batch is enough; the next draw lays out anew. */
+        if (ch == KEY_RESIZE && resized)
+            continue;
+        if (ch == KEY_RESIZE) {
+            resized = true;
             tui_resize();
+        }
         changed |= app_key(&d->app, ch, ev_now(loop));
     }
     app_flush(&d->app);                 /* one ramp for the whole batch of w/W/s/S */
