@@ -313,6 +313,8 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
     if (s->n_targets)
         fprintf(out, "%u of %u targets met%s", met, judged, judged < s->n_targets
                 ? ", throughput not judged: the load differs from the scenario's" : "");
-    fprintf(out, "%s%s%s)\n", s->n_targets && health[0] ? "; " : "", health,
+    else
+        fprintf(out, "no targets");
+    fprintf(out, "%s%s%s)\n", health[0] ? "; " : "", health,
             s->total.failures ? "; unexpected failures counted" : "");
 }

@@ -345,27 +345,27 @@ int run_write_reports(const struct run *r, const char *md, const char *html, cha
 struct exporter {
     const char *note;           /* the event log's line: "<note> <prefix><files>" */
     const char *files;          /* what it wrote after the prefix */
-    /* 0 written, 1 nothing to write for this run, -1 with a message */
+    const char *files_health;   /* ... when the run polls backend health (NULL: the same) */
     int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
 };
 
+static const char *exporter_files(const struct exporter *e, const struct run *r)
+{
+    return e->files_health && r->snap->health.n_sources ? e->files_health : e->files;
+}
+
+/* The four CSV files, and PREFIX_health.csv (the backend-health samples so far) when the run
+ * polls health sources. */
 static int export_csv(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
 {
     const struct options *o = r->opt;
-
-    return csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
-                                  prefix, n, err, errlen);
-}
-
-/* The backend-health samples so far: PREFIX_health.csv; 1 (nothing written) when the run polls
- * no health source. */
-static int export_health(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
-{
     char path[1100];
 
-    (void)n;
+    if (csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
+                               prefix, n, err, errlen) < 0)
+        return -1;
     if (r->snap->health.n_sources == 0)
-        return 1;
+        return 0;
     snprintf(path, sizeof path, "%s_health.csv", prefix);
     return health_csv_write(path, r->snap, r->timeline, err, errlen);
 }
@@ -382,9 +382,9 @@ static int export_reports(struct run *r, char *prefix, size_t n, char *err, size
 }
 
 static const struct exporter exporters[] = {
-    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
-    {"Health written:", "_health.csv", export_health},
-    {"Report written:", "_report.{md,html}", export_reports},
+    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv",
+     "_{stats,stats_history,failures,exceptions,health}.csv", export_csv},
+    {"Report written:", "_report.{md,html}", NULL, export_reports},
 };
 
 #define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
@@ -395,8 +395,8 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 {
     struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
 
-    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, prefix, e->files) >=
-        (int)sizeof note.text)
+    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, prefix,
+                 exporter_files(e, r)) >= (int)sizeof note.text)
         memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
     run_send(r, &note);
 }
@@ -404,24 +404,20 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 int run_export_snapshot(struct run *r, char *msg, size_t n)
 {
     char prefix[1024] = "", err[512];
-    bool wrote[N_EXPORTERS];
     size_t len;
-    int rc;
 
     run_refresh(r);
     for (size_t i = 0; i < N_EXPORTERS; i++) {
-        if ((rc = exporters[i].write(r, prefix, sizeof prefix, err, sizeof err)) < 0) {
+        if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
             snprintf(msg, n, "%s", err);
             log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
             return -1;
         }
-        if ((wrote[i] = rc == 0))
-            export_note(r, &exporters[i], prefix);
+        export_note(r, &exporters[i], prefix);
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
-        if (wrote[i])
-            snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
+        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporter_files(&exporters[i], r));
     return 0;
 }
 
