@@ -30,7 +30,8 @@ static struct scenario *load(void)
         "               \"abort_on_fail\": true, \"abort_after\": \"30s\"},"
         "    \"size\": \"pool_size\","
         "    \"workers\": {\"query\": \"workers\", \"limit\": \"> 0\"}}},"
-        "  \"box\": {\"type\": \"host\", \"interval\": \"1s\", \"metrics\": {\"load\": \"load1\"}}}}}";
+        "  \"box\": {\"type\": \"host\", \"interval\": \"1s\","
+        "           \"metrics\": {\"load\": \"load1\"}}}}}";
 
     if (scenario_load_string(text, "c.json", &s, err, sizeof err) < 0)
         fail_msg("%s", err);

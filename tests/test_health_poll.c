@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "health_poll.h"
 #include "scenario.h"
+#include "health_fixture.h"
 #include "scenario_internal.h"
 #include "target/target.h"
 #include "waits.h"
@@ -83,15 +84,7 @@ static void inbox_free(struct inbox *in)
 
 static struct scenario *load(const char *sources)
 {
-    struct scenario *s = NULL;
-    char err[512], text[8192];
-
-    snprintf(text, sizeof text, "{\"name\": \"p\", \"user_classes\": [{\"name\": \"U\", \"tasks\":"
-             " [{\"name\": \"t\", \"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}],"
-             " \"health\": {\"sources\": %s}}", sources);
-    if (scenario_load_string(text, "p.json", &s, err, sizeof err) < 0)
-        fail_msg("%s", err);
-    return s;
+    return health_fixture_load(sources);
 }
 
 static struct target *start_target(int metrics_latency_ms, char *host, size_t n)
@@ -117,8 +110,9 @@ static void test_target(void **state)
     char host[64], err[256];
     struct target *t = start_target(0, host, sizeof host);
     struct scenario *s = load(
-        "{\"api\": {\"type\": \"prometheus\", \"url\": \"${host}/metrics\", \"interval\": \"250ms\","
-        "  \"metrics\": {\"pool\": \"pg_settings_max_connections\", \"workers\": \"celery_worker_up\","
+        "{\"api\": {\"type\": \"prometheus\", \"url\": \"${host}/metrics\","
+        "  \"interval\": \"250ms\", \"metrics\": {\"pool\": \"pg_settings_max_connections\","
+        "  \"workers\": \"celery_worker_up\","
         "  \"rss\": \"process_resident_memory_bytes\"}},"
         " \"check\": {\"type\": \"json\", \"url\": \"${host}/api/v1/health/\", \"metrics\": {"
         "  \"size\": \"components.database.pool_size\", \"ok\": {\"path\": \"status\","

@@ -15,37 +15,12 @@
 #include <cmocka.h>
 #include "health_read.h"
 #include "scenario.h"
+#include "health_fixture.h"
 #include "scenario_internal.h"
 
 static struct scenario *load(const char *sources)
 {
-    struct scenario *s = NULL;
-    char err[512], text[8192];
-
-    snprintf(text, sizeof text, "{\"name\": \"r\", \"user_classes\": [{\"name\": \"U\", \"tasks\":"
-             " [{\"name\": \"t\", \"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}],"
-             " \"health\": {\"sources\": %s}}", sources);
-    if (scenario_load_string(text, "r.json", &s, err, sizeof err) < 0)
-        fail_msg("%s", err);
-    return s;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return health_fixture_load(sources);
 }
 
 static void test_node_exporter(void **state)
@@ -53,12 +28,13 @@ static void test_node_exporter(void **state)
     struct scenario *s = load("{\"node\": {\"type\": \"prometheus\", \"url\": \"${host}/m\","
                               " \"metrics\": {\"load\": \"node_load1\","
                               " \"avail\": \"node_memory_MemAvailable_bytes\","
-                              " \"idle0\": \"node_cpu_seconds_total{cpu=\\\"0\\\",mode=\\\"idle\\\"}\","
+                              " \"idle0\": "
+                              "\"node_cpu_seconds_total{cpu=\\\"0\\\",mode=\\\"idle\\\"}\","
                               " \"nothing\": \"node_no_such_series\"}}}");
     struct health_reader *r = health_read_create(&s->health, 0, NULL);
     struct health_sample out = {.time = 100};
     size_t len;
-    char *body = read_file("tests/fixtures/prom/node_exporter.prom", &len);
+    char *body = health_fixture_read("tests/fixtures/prom/node_exporter.prom", &len);
 
     (void)state;
     health_read_body(r, body, len, &out);
@@ -82,13 +58,14 @@ static void test_node_exporter(void **state)
 static void test_rates(void **state)
 {
     struct scenario *s = load("{\"redis\": {\"type\": \"prometheus\", \"url\": \"${host}/m\","
-                              " \"metrics\": {\"ops\": {\"query\": \"redis_commands_processed_total\","
-                              " \"rate\": true}, \"cpu\": {\"query\": \"process_cpu_seconds_total\","
+                              " \"metrics\": {\"ops\": "
+                              "{\"query\": \"redis_commands_processed_total\", \"rate\": true},"
+                              " \"cpu\": {\"query\": \"process_cpu_seconds_total\","
                               " \"rate\": true}, \"clients\": \"redis_connected_clients\"}}}");
     struct health_reader *r = health_read_create(&s->health, 0, NULL);
     struct health_sample out = {.time = 1000.0};
     size_t len;
-    char *body = read_file("tests/fixtures/prom/redis_exporter.prom", &len);
+    char *body = health_fixture_read("tests/fixtures/prom/redis_exporter.prom", &len);
     const char *second = "redis_commands_processed_total 417\nprocess_cpu_seconds_total 1.5\n"
                          "redis_connected_clients 7\n";
     const char *third = "redis_commands_processed_total 10\nprocess_cpu_seconds_total 2.5\n";

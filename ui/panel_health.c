@@ -223,7 +223,8 @@ static void metric_line(const struct app *a, WINDOW *win, int y, int x, const st
     const struct snap_health *h = &a->snap->health;
     const struct snap_health_metric *m = &h->metrics[k];
     bool final = a->snap->finished;
-    attr_t sa = panel_health_attr(t, m, final), name = t->attr[THEME_TITLE], dim = t->attr[THEME_DIM];
+    attr_t sa = panel_health_attr(t, m, final), name = t->attr[THEME_TITLE];
+    attr_t dim = t->attr[THEME_DIM];
     char text[128];
     int col = 0, w = c->glyph + c->name + c->source + c->now + c->min + c->max + c->unit +
                      c->spark + c->limit + c->status + c->detail;
@@ -238,9 +239,11 @@ static void metric_line(const struct app *a, WINDOW *win, int y, int x, const st
     draw_text(win, t, y, x + col, c->name - 1, name, text);
     col += c->name;
     if (c->source)
-        draw_text(win, t, y, x + col, c->source - 1, dim, h->sources[m->source % SNAP_HEALTH_SOURCES].name);
+        draw_text(win, t, y, x + col, c->source - 1, dim,
+                  h->sources[m->source % SNAP_HEALTH_SOURCES].name);
     col += c->source;
-    value_cell(t, win, y, x + col, c->now, m->has_value ? sa : dim, m->unit, m->has_value, m->value);
+    value_cell(t, win, y, x + col, c->now, m->has_value ? sa : dim, m->unit, m->has_value,
+               m->value);
     col += c->now;
     value_cell(t, win, y, x + col, c->min, dim, m->unit, m->samples > 0, m->min);
     col += c->min;
@@ -283,7 +286,7 @@ static void source_line(const struct app *a, WINDOW *win, int y, int x, int w,
     col += draw_text(win, t, y, x + col, 14, sa, text) + 1;
     if (col < 32)
         col = 32;
-    snprintf(ms, sizeof ms, "%.0f ms", o->last_ms);
+    snprintf(ms, sizeof ms, o->last_ms < 10 ? "%.1f ms" : "%.0f ms", o->last_ms);
     snprintf(text, sizeof text, "%llu polls, %llu failed, %s, every %.3g s",
              (unsigned long long)o->polls, (unsigned long long)o->failed,
              o->polls ? ms : "-", o->interval);
