@@ -51,12 +51,6 @@ struct health_limit {
 int health_limit_parse(const char *text, const char *unit, struct health_limit *out,
                        char *ref_name, size_t ref_n, char *err, size_t errlen, size_t *col);
 
-/* "<", "<=", ">", ">=", "==", "!=". */
-const char *health_limit_op_text(enum health_limit_op op);
-
-/* Does v keep the bound b under op? (NaN keeps nothing.) */
-bool health_limit_keeps(enum health_limit_op op, double v, double b);
-
 /* A sample the judge keeps for a growth window. */
 struct health_judge_point {
     double t, v;

@@ -10,7 +10,9 @@
 #define SEPARATOR "------------------------------|--------------|------------|------------|" \
                   "------------|--------------------|----------------"
 
-const char *console_health_status(const struct snap_health_metric *m, bool final)
+/* The status word of a health limit: "pass", "pass (at risk)", "FAIL", "FAIL (no data)" (a
+ * finished run's limit without data), "pending", "skipped"; "-" without a limit. */
+static const char *status_word(const struct snap_health_metric *m, bool final)
 {
     if (!m->has_limit)
         return "-";
@@ -48,7 +50,7 @@ static void metric_row(FILE *out, const struct snapshot *s, const struct snap_he
     health_unit_format(m->unit, m->samples ? m->min : NAN, lo, sizeof lo);
     health_unit_format(m->unit, m->samples ? m->max : NAN, hi, sizeof hi);
     row(out, m->name, src, now, lo, hi, m->has_limit ? m->limit : "",
-        console_health_status(m, s->finished),
+        status_word(m, s->finished),
         m->has_limit ? m->detail : m->has_value ? "" : m->missing);
 }
 

@@ -13,8 +13,4 @@
 /* The block; nothing when s polled no health source. */
 void console_health_table(FILE *out, const struct snapshot *s);
 
-/* The status word of a health limit: "pass", "pass (at risk)", "FAIL", "FAIL (no data)" (a
- * finished run's limit without data), "pending", "skipped"; "-" without a limit. */
-const char *console_health_status(const struct snap_health_metric *m, bool final);
-
 #endif

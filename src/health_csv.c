@@ -183,7 +183,9 @@ void health_csv_close(struct health_csv *c)
 
 /* ---- the whole file ---------------------------------------------------------------------- */
 
-char *health_csv_render(const struct snapshot *s, const struct timeline *t, size_t *len)
+/* The whole file's text for every sample t kept (header first); malloc'd, NUL-terminated,
+ * length in *len; NULL when out of memory. */
+static char *render(const struct snapshot *s, const struct timeline *t, size_t *len)
 {
     struct strbuf b = {0};
     double newest;
@@ -191,8 +193,7 @@ char *health_csv_render(const struct snapshot *s, const struct timeline *t, size
     if (strbuf_puts(&b, HEALTH_CSV_HEADER "\r\n") < 0)
         return NULL;
     render_rows(&b, s, t, -1, &newest);
-    if (len)
-        *len = b.len;
+    *len = b.len;
     return b.data;
 }
 
@@ -200,7 +201,7 @@ int health_csv_write(const char *path, const struct snapshot *s, const struct ti
                      char *err, size_t errlen)
 {
     size_t len;
-    char *text = health_csv_render(s, t, &len);
+    char *text = render(s, t, &len);
     int rc;
 
     if (!text) {

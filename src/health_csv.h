@@ -38,10 +38,6 @@ int health_csv_tick(struct health_csv *c, const struct snapshot *s, const struct
 
 void health_csv_close(struct health_csv *c);
 
-/* The whole file's text for every sample t kept (header first); malloc'd, NUL-terminated,
- * length in *len (may be NULL); NULL when out of memory. */
-char *health_csv_render(const struct snapshot *s, const struct timeline *t, size_t *len);
-
 /* Write the whole file to path atomically. -1 with "cannot write PATH: reason". */
 int health_csv_write(const char *path, const struct snapshot *s, const struct timeline *t,
                      char *err, size_t errlen);

@@ -204,7 +204,6 @@ static void test_health(void **state)
     assert_true(find(s, n, P_RPS)->r.h >= 10);
     n = layout_compute(VIEW_OVERVIEW, 160, 50, 7, 0, 3, s);    /* three fit on one line */
     assert_int_equal(find(s, n, P_HEALTH_STRIP)->r.h, 2);
-    assert_int_equal(layout_strip_lines(80, 24, 0), 0);
     n = layout_compute(VIEW_HEALTH, 120, 40, 7, 0, 14, s);
     list = find(s, n, P_HEALTH);
     chart = find(s, n, P_HEALTH_CHART);

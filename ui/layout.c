@@ -71,7 +71,10 @@ static void bottom_row(struct builder *b, int y, int h, int w, int targets)
     put(b, P_EVENTS, y + th, left, h - th, w - left, 0);
 }
 
-int layout_strip_lines(int w, int h, int entries)
+/* Lines of metrics the Overview's health strip shows on a w x h screen when the health list has
+ * `entries` lines (metrics and sources): 2 when they are more than a line holds and the screen
+ * has 32 lines, else 1; 0 without health. */
+static int strip_lines(int w, int h, int entries)
 {
     int per_line = w / LAYOUT_HEALTH_CELL;
 
@@ -85,7 +88,7 @@ int layout_strip_lines(int w, int h, int entries)
  * height. */
 static int strip(struct builder *b, int y, int w, int h, int metrics)
 {
-    int lines = layout_strip_lines(w, h, metrics);
+    int lines = strip_lines(w, h, metrics);
 
     if (lines == 0 || b->n >= LAYOUT_MAX_SLOTS)
         return 0;
@@ -96,7 +99,7 @@ static int strip(struct builder *b, int y, int w, int h, int metrics)
 static void overview(struct builder *b, int y, int h, int w, int table_rows, int targets,
                      int health)
 {
-    int sh = health > 0 ? layout_strip_lines(w, h + 4, health) + 1 : 0;
+    int sh = health > 0 ? strip_lines(w, h + 4, health) + 1 : 0;
     int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = (b->box ? 10 : 8) + sh;
     int want = table_rows + 1 + chrome(b), table, charts;
 

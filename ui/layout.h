@@ -51,9 +51,5 @@ bool layout_too_small(int w, int h);
 int layout_compute(enum view v, int w, int h, int table_rows, int target_rows, int health_rows,
                    struct slot *out);
 
-/* Lines of metrics the Overview's health strip shows on a w x h screen when the health list has
- * `entries` lines (metrics and sources): 2 when they are more than a line holds and the screen
- * has 32 lines, else 1; 0 without health. */
-int layout_strip_lines(int w, int h, int entries);
 
 #endif

@@ -74,8 +74,6 @@ struct rect panel_frame(const struct panel *p, WINDOW *win, struct rect r, const
 
 /* Backend health (panel_health.c), shared by the Health view, its chart and the Overview's
  * strip. */
-/* Every sample of health metric k kept so far (the run's timeline, else the snapshot's). */
-const struct snap_health_point *panel_health_points(const struct app *a, uint32_t k, size_t *n);
 /* Metric k over [from, to] (unix s) in `cells` slices: each the highest value polled in it,
  * the last one polled before it when polls are sparser than slices, NaN for a gap. Returns
  * how many slices have a value. */

@@ -16,7 +16,8 @@
 
 /* ---- shared with the strip and the chart ---------------------------------------------------- */
 
-const struct snap_health_point *panel_health_points(const struct app *a, uint32_t k, size_t *n)
+/* Every sample of health metric k kept so far (the run's timeline, else the snapshot's). */
+static const struct snap_health_point *points_of(const struct app *a, uint32_t k, size_t *n)
 {
     const struct snap_health_point *p = a->timeline ? timeline_health_points(a->timeline, k, n)
                                                     : NULL;
@@ -31,7 +32,7 @@ int panel_health_sample(const struct app *a, uint32_t k, double from, double to,
                         double *out)
 {
     size_t n, i = 0;
-    const struct snap_health_point *p = panel_health_points(a, k, &n);
+    const struct snap_health_point *p = points_of(a, k, &n);
     double hold = 1.5 * a->snap->health.sources[a->snap->health.metrics[k].source %
                                                SNAP_HEALTH_SOURCES].interval, last = NAN;
     double last_t = -INFINITY;
