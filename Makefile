@@ -47,10 +47,11 @@ LIB_SRC   := $(filter-out $(MAINS),$(wildcard engine/*.c ui/*.c src/*.c src/targ
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-# Binaries that drive real threads, sockets and clocks (tests/run_all.sh --unit skips them too)
-SLOW_TEST := $(BUILD)/tests/test_engine $(BUILD)/tests/test_worker $(BUILD)/tests/test_target_http \
-             $(BUILD)/tests/test_health_poll
-UNIT_BIN  := $(filter-out $(SLOW_TEST),$(TEST_BIN))
+# Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
+# does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
+SLOW_TESTS := test_engine test_worker test_target_http test_target_health test_locust_link \
+              test_health_poll
+UNIT_BIN  := $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libhornet.a
@@ -92,13 +93,16 @@ $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 # dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
 # screenshot for the HTML report test, real exporters for the health-polling tests:
 # node_exporter, redis with redis_exporter; a real Locust for the master/worker protocol
-# tests). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker transport
-# and codec; both have a .pc in PKGS.
+# tests; xmllint from libxml2-utils to validate the JUnit output against its schema, promtool
+# from prometheus to check the metrics endpoint's text, python3-junitparser as a consumer of
+# the JUnit file). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker
+# transport and codec; both have a .pc in PKGS.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev libzmq3-dev \
             libmsgpack-dev
 TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
-             redis-server prometheus-redis-exporter python3-locust
+             redis-server prometheus-redis-exporter python3-locust libxml2-utils prometheus \
+             python3-junitparser
 
 define apt_install
 	@missing=$$(for p in $(1); do \
@@ -124,13 +128,13 @@ deps-test: deps
 test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
-	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" tests/run_all.sh
 
 tests-bin: $(TEST_BIN)
 
 check:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_BIN)
-	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) tests/run_all.sh --unit
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" tests/run_all.sh --unit
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) build

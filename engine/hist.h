@@ -89,9 +89,8 @@ void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
 /* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
 void hist_add(struct hist *dst, const struct hist *src);
 
-/* Bucket arithmetic: the bucket of a value, and the lowest and highest value a bucket holds
- * (the Locust stats payload maps buckets to Locust's rounded milliseconds with them). */
-int32_t hist_index_of(uint64_t value_us);
+/* Bucket arithmetic: the lowest and highest value a bucket holds (the Locust stats payload
+ * maps buckets to Locust's rounded milliseconds with them). */
 uint64_t hist_lowest_equivalent(int32_t index);
 uint64_t hist_highest_equivalent(int32_t index);
 

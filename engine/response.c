@@ -547,10 +547,9 @@ static int apply_captures(const struct step *st, const struct response_view *r,
     return failed;
 }
 
-int response_apply_observed(const struct step *st, const struct response_view *r,
-                            struct response_ws *ws, const struct tmpl_ctx *ctx,
-                            struct user_var *vars, uint64_t *rng,
-                            const struct response_observer *obs, char *err, size_t errlen)
+int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
+                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
+                   const struct response_observer *obs, char *err, size_t errlen)
 {
     ws->n = 0;
     ws->parse_rc = 0;
@@ -570,13 +569,6 @@ int response_apply_observed(const struct step *st, const struct response_view *r
             return -1;
     }
     return 0;
-}
-
-int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
-                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
-                   char *err, size_t errlen)
-{
-    return response_apply_observed(st, r, ws, ctx, vars, rng, NULL, err, errlen);
 }
 
 /* ---------------------------------------------------------------- numbers (backend health) */

@@ -59,25 +59,20 @@ void response_ws_free(struct response_ws *ws);   /* NULL is fine */
  * - rng (the user's PRNG) picks the element of a "*" segment; NULL: ctx->rng.
  * Returns 0 when everything passed, -1 with one of the messages above in err. The body is
  * parsed at most once per call, and only when a capture or check reads it. Worker thread. */
-int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
-                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
-                   char *err, size_t errlen);
-
-/* Told about each capture and check response_apply_observed evaluates, in order (request
- * tracing). why is NULL for a capture that stored its value (now in vars[c->var]) and for a
- * check that passed; otherwise it is the message (an optional capture's too, though it is no
- * failure). Checks after the first failure, or after a failed capture, are not evaluated. */
+/* Told about each capture and check response_apply evaluates, in order (request tracing).
+ * why is NULL for a capture that stored its value (now in vars[c->var]) and for a check that
+ * passed; otherwise it is the message (an optional capture's too, though it is no failure).
+ * Checks after the first failure, or after a failed capture, are not evaluated. */
 struct response_observer {
     void (*capture)(void *arg, const struct capture *c, const char *why);
     void (*check)(void *arg, const struct check *k, const char *why);
     void *arg;
 };
 
-/* response_apply, telling obs (NULL: exactly response_apply) what each capture and check did. */
-int response_apply_observed(const struct step *st, const struct response_view *r,
-                            struct response_ws *ws, const struct tmpl_ctx *ctx,
-                            struct user_var *vars, uint64_t *rng,
-                            const struct response_observer *obs, char *err, size_t errlen);
+/* obs (NULL: none) is told what each capture and check did. */
+int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
+                   const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
+                   const struct response_observer *obs, char *err, size_t errlen);
 
 /* Tokenise body (len bytes) into ws for response_json_sum: 0, or -1 with "response is not
  * JSON" (or "... (truncated)") in err. The body must stay in place until the sums are done. */

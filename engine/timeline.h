@@ -1,10 +1,11 @@
 /* timeline: the whole run as its readers need it after the snapshots are gone: every second
- * (struct snap_point), every event, and every backend-health sample and failed poll, kept from
- * successive snapshots (which carry only the newest SNAP_SERIES_LEN seconds, SNAP_MAX_EVENTS
- * events, SNAP_HEALTH_POINTS samples per metric and SNAP_HEALTH_FAILS failures per source). It is the one record of the run
- * that the event log view, the log file, the reports and the history read; each reader keeps
- * its own cursor (an event's seq, a point's index). Pure data; the thread that owns it (the
- * main thread's host loop) updates it, readers on that thread read it. */
+ * (struct snap_point, and each endpoint's requests and failures), every event, and every
+ * backend-health sample and failed poll, kept from successive snapshots (which carry only the
+ * newest SNAP_SERIES_LEN seconds, SNAP_MAX_EVENTS events, SNAP_HEALTH_POINTS samples per
+ * metric and SNAP_HEALTH_FAILS failures per source). It is the one record of the run that the
+ * event log view, the log file, the reports and the history read; each reader keeps its own
+ * cursor (an event's seq, a point's index). Pure data; the thread that owns it (the main
+ * thread's host loop) updates it, readers on that thread read it. */
 #ifndef HORNET_TIMELINE_H
 #define HORNET_TIMELINE_H
 
@@ -45,6 +46,21 @@ const struct snap_health_point *timeline_health_points(const struct timeline *t,
  * next update. */
 const struct snap_health_fail *timeline_health_fails(const struct timeline *t, uint32_t i,
                                                      size_t *n);
+/* Requests and failures of one endpoint in one second. */
+struct timeline_count {
+    uint32_t requests, failures;
+};
+
+/* Per-endpoint seconds are kept (from the snapshots' ep_series) next to the points while they
+ * fit in this many cells (seconds x endpoints, 8 bytes each: 64 MB, 18 hours of 128 endpoints,
+ * 9 days of 10); after that the newer seconds have no per-endpoint counts. */
+#define TIMELINE_MAX_EP_CELLS ((size_t)8 * 1024 * 1024)
+
+/* Endpoint ep's counts (ep < the snapshots' n_endpoints) in kept second i (the index of
+ * timeline_points), into *out: 0, or -1 when that second's per-endpoint counts were not kept
+ * (*out zeroed). */
+int timeline_endpoint_count(const struct timeline *t, size_t i, uint32_t ep,
+                            struct timeline_count *out);
 
 /* Events dropped because TIMELINE_MAX_EVENTS were kept already (the oldest went first). */
 uint64_t timeline_events_dropped(const struct timeline *t);

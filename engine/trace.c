@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include "trace.h"
+#include "trace_internal.h"
 
 #define MASK "***"
 

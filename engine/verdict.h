@@ -23,24 +23,35 @@ struct verdict {
     enum verdict_kind kind;
     bool final;                 /* the run is finished: the numbers will not change */
     bool failures_fail;         /* unexpected failures and no rate target allows any */
-    uint32_t n, pass, at_risk, fail, pending, skipped;     /* targets and health limits */
-    uint32_t health;            /* of n, health limits */
+    bool saturated;             /* measured under saturation: hornet was the bottleneck for a
+                                   while (s->saturated_seconds > 0); says how far to trust
+                                   the latencies, not whether the run passes */
+    uint32_t n, pass, at_risk, fail, pending, skipped;     /* the performance targets */
+    struct verdict_tally {
+        uint32_t n, pass, at_risk, fail, pending, skipped;
+    } health;                   /* the backend-health limits, apart */
 };
 
 /* The verdict of s's targets and health limits (VERDICT_NONE when s has neither). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
 
-/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, no
- * target or health limit failed or is without data, and no request failed (nor an exception happened) unless
- * a success or failure rate target says how many may. The rule of the exit code, the console
- * verdict and the reports. */
+/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, it
+ * completed at least one request (requests aborted in flight do not count), no target or
+ * health limit failed or is without data, and no request failed (nor an exception happened)
+ * unless a success or failure rate target says how many may. The rule of the exit code, the
+ * console verdict and the reports. */
 bool verdict_passed(const struct snapshot *s);
+
+/* Whether unexpected failures (and engine-side exceptions) decide the run on their own: no
+ * success or failure rate target says how many may fail. */
+bool verdict_failures_judged(const struct snapshot *s);
 
 /* "PASS", "AT RISK", "FAIL", "ABORTED"; "" for VERDICT_NONE. Static strings. */
 const char *verdict_word(enum verdict_kind k);
 
 /* The counts as one line: "1 failing, 2 at risk, 3 passing, 1 waiting for data, 1 not
- * judged" (only the non-zero ones, worst first; "without data" once the run is finished). */
+ * judged" (only the non-zero ones, worst first; "without data" once the run is finished), then
+ * the health limits' the same way after "; health limits: " when there are some. */
 void verdict_counts(const struct verdict *v, char *out, size_t n);
 
 /* How bad a target's status is, for ordering (higher is worse): a fail, a pending target of a

@@ -170,6 +170,11 @@ int health_csv_tick(struct health_csv *c, const struct snapshot *s, const struct
     return flush(c, err, errlen);
 }
 
+size_t health_csv_unwritten(const struct health_csv *c)
+{
+    return c->pending.len;
+}
+
 void health_csv_close(struct health_csv *c)
 {
     if (!c)

@@ -36,6 +36,9 @@ struct health_csv *health_csv_open(const char *prefix, char *err, size_t errlen)
 int health_csv_tick(struct health_csv *c, const struct snapshot *s, const struct timeline *t,
                     char *err, size_t errlen);
 
+/* Bytes of rows not yet written (a write failed; the next tick retries them). */
+size_t health_csv_unwritten(const struct health_csv *c);
+
 void health_csv_close(struct health_csv *c);
 
 /* Write the whole file to path atomically. -1 with "cannot write PATH: reason". */

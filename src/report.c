@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "csv.h"
 #include "report_internal.h"
+#include "verdict.h"
 #include "targets.h"
 
 /* ---- text formatting ---------------------------------------------------------------------- */
@@ -365,56 +366,43 @@ static void failure_reasons(const struct snapshot *s, struct report_facts *f)
                    s->n_exceptions == 1 ? "" : "s");
 }
 
-static void tally_health(const struct snapshot *s, struct report_facts *f)
+/* "; 3 of 3 health limits kept" after the summary, when the run judged health limits. */
+static void health_summary(const struct verdict_tally *h, char *out, size_t n)
 {
-    for (uint32_t k = 0; k < s->health.n_metrics && k < SNAP_HEALTH_METRICS; k++) {
-        const struct snap_health_metric *m = &s->health.metrics[k];
-        if (!m->has_limit || m->status == TARGET_SKIPPED)
-            continue;
-        f->n_health++;
-        f->n_health_kept += m->status == TARGET_PASS || m->status == TARGET_AT_RISK;
-    }
-}
+    unsigned judged = h->n - h->skipped;
+    size_t len = strlen(out);
 
-static void tally_targets(const struct snapshot *s, struct report_facts *f)
-{
-    for (uint32_t i = 0; i < s->n_targets; i++) {
-        switch (s->targets[i].status) {
-        case TARGET_PASS: f->n_pass++; break;
-        case TARGET_AT_RISK: f->n_risk++; break;
-        case TARGET_FAIL: f->n_fail++; break;
-        case TARGET_SKIPPED: f->n_skipped++; break;
-        default: f->n_pending++; break;
-        }
-    }
+    if (judged == 0 || len >= n)
+        return;
+    snprintf(out + len, n - len, "; %u of %u health limit%s kept", h->pass + h->at_risk,
+             judged, judged == 1 ? "" : "s");
 }
 
 static void summarise(const struct report_input *in, struct report_facts *f)
 {
     const struct snapshot *s = in->snap;
-    unsigned judged = s->n_targets - f->n_skipped;
+    unsigned judged = s->n_targets - f->targets.skipped;
     char n1[32], risk[32] = "", skipped[80] = "";
 
-    if (f->n_risk)
-        snprintf(risk, sizeof risk, ", %u at risk", f->n_risk);
-    if (f->n_skipped)
+    if (f->targets.at_risk)
+        snprintf(risk, sizeof risk, ", %u at risk", f->targets.at_risk);
+    if (f->targets.skipped)
         snprintf(skipped, sizeof skipped, ", %u not judged (the load differs from the "
-                 "scenario's)", f->n_skipped);
+                 "scenario's)", f->targets.skipped);
     report_fmt_count(s->total.failures, n1, sizeof n1);
     if (s->n_targets)
-        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s",
-                 f->n_pass + f->n_risk, judged, judged == 1 ? "" : "s", risk, skipped,
-                 s->aborted ? ", run aborted" : "");
+        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s%s",
+                 f->targets.pass + f->targets.at_risk, judged, judged == 1 ? "" : "s", risk, skipped,
+                 s->aborted ? ", run aborted" : "",
+                 s->saturated_seconds > 0 ? ", measured under saturation" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");
+    else if (s->total.requests == 0)
+        snprintf(f->summary, sizeof f->summary, "No targets; no request completed");
     else
         snprintf(f->summary, sizeof f->summary, "No targets; %s unexpected failure%s%s", n1,
                  s->total.failures == 1 ? "" : "s", s->n_exceptions ? " and exceptions" : "");
-    if (f->n_health) {
-        size_t len = strlen(f->summary);
-        snprintf(f->summary + len, sizeof f->summary - len, "; %u of %u health limit%s kept",
-                 f->n_health_kept, f->n_health, f->n_health == 1 ? "" : "s");
-    }
+    health_summary(&f->targets.health, f->summary, sizeof f->summary);
 }
 
 static void times_of(const struct report_input *in, struct report_facts *f)
@@ -452,13 +440,14 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
         else
             f->n_unexpected++;
     }
-    tally_targets(s, f);
-    tally_health(s, f);
+    verdict_of(s, &f->targets);
     summarise(in, f);
     if (in->passed)
         return;
     if (s->aborted)
         add_reason(f, "The run was aborted: %s", s->abort_reason);
+    if (s->total.requests == 0)
+        add_reason(f, "No request completed: a run that measured nothing does not pass");
     target_reasons(s, f);
     health_reasons(s, f);
     failure_reasons(s, f);

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "scenario.h"
 #include "snapshot.h"
+#include "verdict.h"
 
 /* ---- facts (report.c) ------------------------------------------------------------------- */
 
@@ -29,9 +30,8 @@ struct report_facts {
     uint64_t dist_total;                /* sum of the distribution buckets */
     unsigned n_sorted;                  /* endpoints with requests, by name then method */
     const struct snap_stats *sorted[SNAP_MAX_ENDPOINTS];
-    unsigned n_pass, n_risk, n_fail, n_pending, n_skipped;
+    struct verdict targets;     /* the targets counted by status (verdict_of) */
     unsigned n_unexpected, n_expected;  /* error groups of each kind */
-    unsigned n_health, n_health_kept;   /* health limits judged, of which kept (pass, risk) */
     char summary[200];                  /* "4 of 4 targets met", "12 unexpected failures" */
     unsigned n_reasons;                 /* why the run failed (empty when it passed) */
     char reasons[REPORT_MAX_REASONS][REPORT_REASON_MAX];

@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "options.h"
 #include "run.h"
+#include "run_internal.h"
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "waits.h"
@@ -566,8 +567,10 @@ static void test_health_limit_fails_live_and_aborts(void **state)
     assert_true(m->value == 2 && m->has_limit && m->status == TARGET_PASS);
     assert_true(f->snap->health.metrics[1].value == 100);
     verdict_of(f->snap, &v);
-    assert_int_equal(v.health, 1);
-    assert_int_equal(v.pass, 1);
+    assert_int_equal(v.n, 0);                      /* no target: the health limit apart */
+    assert_int_equal(v.health.n, 1);
+    assert_int_equal(v.health.pass, 1);
+    assert_int_equal(v.kind, VERDICT_PASS);
     control_post(f, "{\"celery_workers\": 0}");
     wait_finished(f, 10);
     m = &f->snap->health.metrics[0];

@@ -98,7 +98,7 @@ static int apply(struct fixture *f, const char *body)
     f->r.body = body;
     f->r.body_len = body ? strlen(body) : 0;
     f->err[0] = '\0';
-    return response_apply(f->st, &f->r, f->ws, &f->ctx, f->vars, NULL, f->err, sizeof f->err);
+    return response_apply(f->st, &f->r, f->ws, &f->ctx, f->vars, NULL, NULL, f->err, sizeof f->err);
 }
 
 static void assert_fails(struct fixture *f, const char *body, const char *message)
@@ -280,7 +280,7 @@ static int apply_observed(struct fixture *f, const char *body, struct told *t)
     f->r.body = body;
     f->r.body_len = strlen(body);
     f->err[0] = '\0';
-    return response_apply_observed(f->st, &f->r, f->ws, &f->ctx, f->vars, NULL, &obs, f->err,
+    return response_apply(f->st, &f->r, f->ws, &f->ctx, f->vars, NULL, &obs, f->err,
                                    sizeof f->err);
 }
 

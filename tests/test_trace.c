@@ -16,6 +16,7 @@
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "trace.h"
+#include "trace_internal.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <curses.h>
 #include "app.h"
+#include "app_internal.h"
 
 #define MAX_PROMPT_USERS 1000000u
 #define MAX_PROMPT_RATE 100000.0

@@ -143,12 +143,6 @@ const struct app_trend *app_trend_at(const struct app *a, size_t i);
 /* The target a key like W adds to: the last one sent when the snapshot has not caught up. */
 uint32_t app_base_target(const struct app *a);
 
-/* Show a message in the footer for APP_TOAST_SECONDS. */
-void app_toast(struct app *a, enum toast_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 /* Whether the toast is still shown at a->now. */
 bool app_toast_visible(const struct app *a);
