@@ -99,8 +99,8 @@ FILE *run_console(const struct run *r);
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory) with the backend-health
  * CSV when the run polls health sources, then the Markdown and HTML reports next to them
- * (tried even when a CSV file failed), each set written noted in the event log. 0 with "Snapshot written: ..." in msg, -1 with the errors in msg (logged
- * too). */
+ * (tried even when a CSV file failed), each set written noted in the event log. 0 with
+ * "Snapshot written: ..." in msg, -1 with the errors in msg (logged too). */
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final

@@ -97,14 +97,8 @@ EOF
 # ---- group 3: the dashboard, live -----------------------------------------------------------
 t() { tmux -L "$SOCK" "$@"; }
 screen() { t capture-pane -p -t "$1" 2>/dev/null; }
-wait_for() {        # wait_for NAME SECONDS REGEX
-    local end=$((SECONDS + $2))
-    while [ $SECONDS -le $end ]; do
-        screen "$1" | grep -qE "$3" && return 0
-        sleep 0.2
-    done
-    return 1
-}
+shows() { screen "$1" | grep -qE "$2"; }
+wait_for() { wait_until "$2" shows "$1" "$3"; }    # wait_for NAME SECONDS REGEX
 dashboard() {
     local port
     port=$(free_port)
