@@ -1,7 +1,8 @@
-/* Fuzz target: the scenario loader and the template compiler. Any text is loaded as a
- * scenario file (relative data files resolve beside the valid fixtures, so their feeders
- * load); a scenario that loads has every template of every class and step rendered once, with
- * every variable set and each feeder's first row, and is filtered by a class and a tag. */
+/* Fuzz target: the scenario loader (its targets, health and tls blocks too) and the template
+ * compiler. Any text is loaded as a scenario file (relative data files resolve beside the
+ * valid fixtures, so their feeders load); a scenario that loads has every template of every
+ * class, step and health source rendered once, with every variable set and each feeder's
+ * first row, and is filtered by a class and a tag. */
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
@@ -67,6 +68,10 @@ static void render_all(const struct scenario *s)
         render_steps(&r, uc->on_stop, uc->n_on_stop);
         for (uint32_t t = 0; t < uc->n_tasks; t++)
             render_steps(&r, uc->tasks[t].steps, uc->tasks[t].n_steps);
+    }
+    for (uint32_t i = 0; i < s->health.n_sources; i++) {
+        render(&r, s->health.sources[i].url);
+        render_kv(&r, s->health.sources[i].headers, s->health.sources[i].n_headers);
     }
     for (uint32_t i = 0; i < s->n_vars; i++)
         user_var_free(&vars[i]);
