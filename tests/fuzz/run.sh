@@ -6,7 +6,9 @@
 #                                the log to build/fuzz/NAME.log; FUZZ_JOBS (default 2) at once,
 #                                at nice 19. Prints each target's executions, coverage and crashes.
 #   tests/fuzz/run.sh --merge    replace each kept corpus by the smallest set of its inputs and
-#                                the runs' that covers as much (libFuzzer's -merge=1)
+#                                the runs' that covers as much (libFuzzer's -merge=1), each cut
+#                                to FUZZ_KEEP_LEN bytes (default 4096): the kept corpus stays
+#                                small
 #   tests/fuzz/run.sh --smoke    a short fixed-seed run of each target (make test), TAP output
 # FUZZ_TARGETS="scenario csv" limits any mode to those targets.
 set -u
@@ -52,8 +54,8 @@ merge_one() {
     local name=$1 tmp
     tmp=$(mktemp -d)
     mkdir -p "$OUT/corpus/$name" "tests/fuzz/corpus/$name"
-    if "$BIN/fuzz_$name" -merge=1 "$tmp" "tests/fuzz/corpus/$name" "$OUT/corpus/$name" \
-        >"$OUT/$name.merge.log" 2>&1; then
+    if "$BIN/fuzz_$name" -merge=1 -max_len="${FUZZ_KEEP_LEN:-4096}" "$tmp" \
+        "tests/fuzz/corpus/$name" "$OUT/corpus/$name" >"$OUT/$name.merge.log" 2>&1; then
         rm -f "tests/fuzz/corpus/$name"/*
         cp "$tmp"/* "tests/fuzz/corpus/$name"/ 2>/dev/null
         echo "$name: $(ls "tests/fuzz/corpus/$name" | wc -l) inputs, $(du -sh "tests/fuzz/corpus/$name" | cut -f1)"
