@@ -55,11 +55,15 @@ struct json_literal {
 };
 
 enum check_kind { CHECK_JSON_EQUALS = 0, CHECK_JSON_NOT_EQUALS, CHECK_JSON_EXISTS,
-                  CHECK_JSON_MISSING, CHECK_BODY_CONTAINS, CHECK_BODY_NOT_CONTAINS };
+                  CHECK_JSON_MISSING, CHECK_BODY_CONTAINS, CHECK_BODY_NOT_CONTAINS,
+                  CHECK_JSON_AT_LEAST, CHECK_JSON_AT_MOST };
 struct check {
     enum check_kind kind;
     struct json_path path;      /* CHECK_JSON_* */
-    struct json_literal value;  /* CHECK_JSON_EQUALS / NOT_EQUALS */
+    struct json_literal value;  /* CHECK_JSON_EQUALS / NOT_EQUALS; AT_LEAST / AT_MOST: a number
+                                   (the value at path must be a number, or a numeric string) */
+    bool every;                 /* CHECK_JSON_*: every element a "*" of path stands for must
+                                   pass (an empty array passes), not one chosen at random */
     struct tmpl *text;          /* CHECK_BODY_*: the substring */
     char *describe;             /* for messages: json.status == "approved" */
 };
@@ -185,6 +189,31 @@ struct target_def {
 };
 #define TARGET_LAST_MAX 600
 
+/* Steps run once around the load (setup before it, teardown after, preflight checks between
+ * setup and load), on the main thread, one after the other: a fixture. Its steps are those of
+ * `cls.on_start` (cls is a class only in name: its default headers are the fixture's, it has
+ * no task), grouped into loops run in order: each loop runs its steps `repeat` times, or once
+ * per row of a feeder (${iteration} is the loop's round, 0-based; a feeder loop's
+ * ${feeder.column} reads the round's row). Statistics of fixture steps go to the fixture's
+ * own endpoints, never to the load's. */
+struct fixture_loop {
+    uint32_t first, n;          /* its steps: cls.on_start[first .. first + n) */
+    uint32_t repeat;            /* rounds (a feeder loop: the feeder's rows) */
+    int32_t feeder;             /* index into scenario->feeders, -1: a counted loop */
+    bool plain;                 /* steps written outside any loop (one round) */
+};
+
+enum fixture_phase { FIXTURE_SETUP = 0, FIXTURE_PREFLIGHT, FIXTURE_TEARDOWN, FIXTURE_PHASES };
+extern const char *const fixture_phase_names[FIXTURE_PHASES];   /* "setup", ... */
+
+struct fixture {
+    struct user_class cls;      /* name: the phase; headers; on_start: every step */
+    struct fixture_loop *loops;
+    uint32_t n_loops;
+    char **check_names;         /* preflight: the name of each step's check (its "check" key,
+                                   else METHOD name), per step of cls.on_start; NULL otherwise */
+};
+
 struct scenario {
     char *path;                 /* the file it was loaded from */
     char *name;
@@ -206,6 +235,13 @@ struct scenario {
     uint32_t n_feeders;
     struct target_def *targets;
     uint32_t n_targets;
+    struct fixture fixtures[FIXTURE_PHASES];   /* cls.on_start == NULL: none */
+    struct endpoint_def *fixture_endpoints;    /* what fixture steps' `endpoint` indexes */
+    uint32_t n_fixture_endpoints;
+    uint32_t n_shared;          /* entries of shared (n_vars once loaded) */
+    bool *shared;               /* per variable (n_vars entries): captured by setup, so every
+                                   user and the later fixtures read it and nothing else may set
+                                   it */
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:
