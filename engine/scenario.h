@@ -206,7 +206,7 @@ struct fixture_loop {
 enum fixture_phase { FIXTURE_SETUP = 0, FIXTURE_PREFLIGHT, FIXTURE_TEARDOWN, FIXTURE_PHASES };
 extern const char *const fixture_phase_names[FIXTURE_PHASES];   /* "setup", ... */
 
-struct fixture {
+struct fixture_def {
     struct user_class cls;      /* name: the phase; headers; on_start: every step */
     struct fixture_loop *loops;
     uint32_t n_loops;
@@ -235,7 +235,7 @@ struct scenario {
     uint32_t n_feeders;
     struct target_def *targets;
     uint32_t n_targets;
-    struct fixture fixtures[FIXTURE_PHASES];   /* cls.on_start == NULL: none */
+    struct fixture_def fixtures[FIXTURE_PHASES];   /* cls.on_start == NULL: none */
     struct endpoint_def *fixture_endpoints;    /* what fixture steps' `endpoint` indexes */
     uint32_t n_fixture_endpoints;
     uint32_t n_shared;          /* entries of shared (n_vars once loaded) */

@@ -37,7 +37,7 @@ int scenario_fixture_share_all(struct scenario *s)
 }
 
 /* One step appended to fx->cls.on_start, numbered for the variable checks. */
-static int append_step(struct loader *ld, const cJSON *obj, struct fixture *fx)
+static int append_step(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
 {
     struct user_class *c = &fx->cls;
     struct step *grown = realloc(c->on_start, (c->n_on_start + 1) * sizeof *grown);
@@ -51,7 +51,7 @@ static int append_step(struct loader *ld, const cJSON *obj, struct fixture *fx)
     return scenario_step_parse_one(ld, obj, &c->on_start[c->n_on_start - 1]);
 }
 
-static int add_loop(struct loader *ld, const cJSON *at, struct fixture *fx, uint32_t repeat,
+static int add_loop(struct loader *ld, const cJSON *at, struct fixture_def *fx, uint32_t repeat,
                     int32_t feeder)
 {
     struct fixture_loop *grown = realloc(fx->loops, (fx->n_loops + 1) * sizeof *grown);
@@ -97,7 +97,7 @@ static int loop_rounds(struct loader *ld, const cJSON *obj, uint32_t *repeat, in
 }
 
 /* {"repeat" | "for_each", "steps": [...]}: a loop of its own. */
-static int read_loop(struct loader *ld, const cJSON *obj, struct fixture *fx)
+static int read_loop(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
 {
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(obj, "steps"), *c;
     uint32_t repeat;
@@ -124,7 +124,7 @@ static int read_loop(struct loader *ld, const cJSON *obj, struct fixture *fx)
 }
 
 /* A plain step: a loop of one round, joined to the previous plain step's. */
-static int read_plain(struct loader *ld, const cJSON *obj, struct fixture *fx)
+static int read_plain(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
 {
     struct fixture_loop *last = fx->n_loops ? &fx->loops[fx->n_loops - 1] : NULL;
 
@@ -140,7 +140,7 @@ static int read_plain(struct loader *ld, const cJSON *obj, struct fixture *fx)
     return 0;
 }
 
-static int read_steps(struct loader *ld, const cJSON *list, struct fixture *fx)
+static int read_steps(struct loader *ld, const cJSON *list, struct fixture_def *fx)
 {
     size_t i = 0;
 
@@ -177,7 +177,7 @@ static void clear_uses(struct loader *ld)
 
 /* Every variable a step reads is shared (setup captured it) or captured by an earlier step of
  * this fixture; default headers wait for theirs, as a class's do. */
-static int check_uses(struct loader *ld, const struct fixture *fx, enum fixture_phase phase)
+static int check_uses(struct loader *ld, const struct fixture_def *fx, enum fixture_phase phase)
 {
     const struct user_class *c = &fx->cls;
     int *first = malloc((ld->s->n_vars + 1) * sizeof *first);
@@ -210,7 +210,7 @@ static int check_uses(struct loader *ld, const struct fixture *fx, enum fixture_
 }
 
 /* Variables setup captures become shared. */
-static int share_captures(struct loader *ld, const struct fixture *fx)
+static int share_captures(struct loader *ld, const struct fixture_def *fx)
 {
     struct scenario *s = ld->s;
 
@@ -227,7 +227,7 @@ static int share_captures(struct loader *ld, const struct fixture *fx)
 /* ---- preflight check names ----------------------------------------------------------------- */
 
 /* The name a preflight step's check goes by: its "description", else METHOD name. */
-static int name_checks(struct loader *ld, const cJSON *list, struct fixture *fx)
+static int name_checks(struct loader *ld, const cJSON *list, struct fixture_def *fx)
 {
     const struct scenario *s = ld->s;
     uint32_t k = 0;
@@ -258,7 +258,7 @@ static int name_checks(struct loader *ld, const cJSON *list, struct fixture *fx)
 
 /* ---- the members ---------------------------------------------------------------------------- */
 
-static int read_headers(struct loader *ld, const cJSON *obj, struct fixture *fx)
+static int read_headers(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
 {
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(obj, "headers");
     size_t mark;
@@ -277,7 +277,7 @@ static int read_headers(struct loader *ld, const cJSON *obj, struct fixture *fx)
 
 static int parse(struct loader *ld, const cJSON *obj, enum fixture_phase phase)
 {
-    struct fixture *fx = &ld->s->fixtures[phase];
+    struct fixture_def *fx = &ld->s->fixtures[phase];
     const cJSON *steps;
     const char *text;
     size_t mark;
@@ -335,7 +335,7 @@ int scenario_fixture_parse_teardown(struct loader *ld, const cJSON *obj)
 void scenario_fixture_free(struct scenario *s)
 {
     for (int p = 0; p < FIXTURE_PHASES; p++) {
-        struct fixture *fx = &s->fixtures[p];
+        struct fixture_def *fx = &s->fixtures[p];
 
         for (uint32_t i = 0; fx->check_names && i < fx->cls.n_on_start; i++)
             free(fx->check_names[i]);

@@ -501,7 +501,7 @@ static const struct broken broken[] = {
      ":12:82: user_classes[0].tasks[0].steps[0].checks[0].exists: \"yes\" is not true or false"},
     {"check_no_op.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
-     "one of \"equals\", \"not_equals\" or \"exists\""},
+     "one of \"equals\", \"not_equals\", \"exists\", \"at_least\" or \"at_most\""},
     {"check_no_subject.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected exactly one of "
      "\"json\", \"body_contains\" or \"body_not_contains\""},
@@ -509,7 +509,7 @@ static const struct broken broken[] = {
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected an object, got a string"},
     {"check_two_ops.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
-     "one of \"equals\", \"not_equals\" or \"exists\""},
+     "one of \"equals\", \"not_equals\", \"exists\", \"at_least\" or \"at_most\""},
     {"check_unknown_key.json",
      ":12:71: user_classes[0].tasks[0].steps[0].checks[0].equal: unknown key (did you mean "
      "equals?)"},
