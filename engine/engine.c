@@ -469,8 +469,10 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     pthread_mutex_init(&e->inbox_mu, NULL);
     pthread_mutex_init(&e->snap_mu, NULL);
     e->plan = plan_create(e->scn, cfg->host, cfg->stop_timeout, cfg->seed, err, errlen);
-    if (e->plan)
+    if (e->plan) {
         plan_set_trace(e->plan, cfg->trace, cfg->trace_arg, cfg->trace_requests);
+        e->plan->shared = cfg->shared;
+    }
     e->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
     if (!e->plan || !e->loop || create_parts(e, err, errlen) < 0) {
         if (e->plan && !e->loop)

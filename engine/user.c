@@ -578,12 +578,26 @@ oom:
     return NULL;
 }
 
+/* What setup captured, read-only for the users: each starts with its own copy. */
+static void copy_shared(struct user *u)
+{
+    const struct plan *p = u->w->plan;
+
+    for (uint32_t v = 0; p->shared && v < p->scn->n_shared; v++)
+        if (p->scn->shared[v] && p->shared[v].set &&
+            user_var_set(&u->vars[v], p->shared[v].value, p->shared[v].len) < 0 &&
+            u->w->sink.exception)
+            u->w->sink.exception(u->w->sink.arg, "out of memory copying a setup variable",
+                                 "user start");
+}
+
 static void init_vars(struct user *u)
 {
     const struct user_class *cls = u->cp->cls;
     char err[INTERVAL_TEXT_MAX];
     struct tmpl_ctx ctx;
 
+    copy_shared(u);
     for (uint32_t i = 0; i < cls->n_vars; i++) {
         fill_ctx(u, &ctx);
         strbuf_clear(&u->scratch);
