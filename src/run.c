@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "log.h"
+#include "phases.h"
 #include "report.h"
 #include "run.h"
 #include "run_internal.h"
@@ -141,7 +142,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
         .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests,
+        .trace_requests = r->opt->debug_requests, .shared = r->shared,
     };
     char err[512];
 
@@ -151,6 +152,21 @@ static int start_engine(struct run *r, uint32_t limit)
         return r->engine ? 3 : 2;
     }
     r->source = (struct source){&engine_source, r->engine};
+    return 0;
+}
+
+/* The setup's variable store and the fixtures' results (each phase not run yet). */
+static int alloc_fixtures(struct run *r)
+{
+    r->shared = calloc(r->scn->n_vars ? r->scn->n_vars : 1, sizeof *r->shared);
+    r->fixtures = calloc(FIXTURE_PHASES, sizeof *r->fixtures);
+    if (!r->shared || !r->fixtures)
+        return -1;
+    for (int p = 0; p < FIXTURE_PHASES; p++) {
+        r->fixtures[p].phase = (enum fixture_phase)p;
+        r->fixtures[p].status = r->scn->fixtures[p].cls.n_on_start ? FIXTURE_NOT_RUN
+                                                                     : FIXTURE_ABSENT;
+    }
     return 0;
 }
 
@@ -172,7 +188,7 @@ int run_prepare(struct run *r, struct options *opt)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
-    if (!r->snap || !r->timeline) {
+    if (!r->snap || !r->timeline || alloc_fixtures(r) < 0) {
         fprintf(stderr, "hornet: out of memory\n");
         return 3;
     }
@@ -181,6 +197,8 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
+    if ((rc = phases_before(r)) != 0)
+        return rc;
     return start_engine(r, limit);
 }
 
@@ -347,6 +365,8 @@ int run_finish(struct run *r)
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (o->csv_prefix && r->fixtures && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (r->snap->fatal[0])
@@ -373,7 +393,9 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
+    phases_after(r);
     print_summary(r->snap);
+    phases_print(stdout, r);
     return run_finish(r);
 }
 
@@ -384,9 +406,13 @@ void run_free(struct run *r)
         target_stop(r->target);
     if (r->history)
         csv_history_close(r->history);
-    if (r->scn)
-        scenario_free(r->scn);
     free(r->snap);
     timeline_free(r->timeline);
+    for (uint32_t v = 0; r->shared && r->scn && v < r->scn->n_vars; v++)
+        user_var_free(&r->shared[v]);
+    free(r->shared);
+    free(r->fixtures);
+    if (r->scn)
+        scenario_free(r->scn);
     memset(r, 0, sizeof *r);
 }

@@ -15,8 +15,10 @@
 #include "scenario.h"
 #include "snapshot.h"
 
+struct fixture_result;
 struct target;
 struct timeline;
+struct user_var;
 
 /* Where a run's snapshots come from and where its commands go: the local engine, or anything
  * else that publishes snapshots (a fleet of remote workers). */
@@ -50,11 +52,15 @@ struct run {
     uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
+    struct user_var *shared;        /* what setup captured (scn->n_vars): users and the later
+                                       fixtures read it */
+    struct fixture_result *fixtures;/* FIXTURE_PHASES results (phases.h) */
 };
 
-/* Load the scenario, resolve settings, start the embedded target if needed and create and
- * start the engine. Returns 0, or an exit code (2 usage/scenario, 3 internal) after printing
- * one clear line to stderr. */
+/* Load the scenario, resolve settings, start the embedded target if needed, run the
+ * scenario's setup and preflight (phases.h), and create and start the engine. Returns 0, or an
+ * exit code (2 usage/scenario, 3 internal, 5 setup or preflight failed: nothing was loaded)
+ * after printing one clear line to stderr. */
 int run_prepare(struct run *r, struct options *opt);
 
 /* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
@@ -79,8 +85,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and the last history row (written even when a row of the same second
- * was, so nothing counted is lost), the console summary (stats, percentiles, errors,
- * targets), the final CSV files and reports. Returns the exit code: 3 when the engine hit a
+ * was, so nothing counted is lost), the scenario's teardown, the console summary (stats,
+ * percentiles, errors, targets, the fixtures' table), the final CSV files and reports. Returns the exit code: 3 when the engine hit a
  * fatal error (snapshot.fatal), 0 when verdict_passed, else --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
