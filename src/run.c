@@ -216,6 +216,8 @@ bool run_refresh(struct run *r)
 
 void run_send(struct run *r, const struct engine_cmd *cmd)
 {
+    if (cmd->type == ENGINE_STOP && cmd->who == EVENT_OPERATOR)
+        r->operator_stopped = true;
     r->source.ops->send(r->source.impl, cmd);
 }
 

@@ -55,6 +55,13 @@ struct run {
     struct user_var *shared;        /* what setup captured (scn->n_vars): users and the later
                                        fixtures read it */
     struct fixture_result *fixtures;/* FIXTURE_PHASES results (phases.h) */
+    int signals;                    /* stop signals the host loop received */
+    bool operator_stopped;          /* the operator stopped the users (a signal, or the
+                                       dashboard's stop, quit or skip): the run ended early */
+    const char *campaign_line;      /* a campaign's line for the dashboard ("2 of 4 ...");
+                                       NULL: not in a campaign */
+    int campaign_key;               /* what the operator asked of the campaign with the
+                                       dashboard's keys (ui.h enum ui_campaign); 0: nothing */
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed, run the

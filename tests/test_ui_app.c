@@ -57,7 +57,7 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    host = (struct app_host){record_send, record_snapshot, &f->rec};
+    host = (struct app_host){record_send, record_snapshot, &f->rec, NULL};
     if (!(f->timeline = timeline_create()) ||
         app_init(&f->app, &f->empty, f->timeline, &host) < 0)
         return -1;
