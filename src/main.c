@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include <ev.h>
+#include "campaign.h"
 #include "headless.h"
 #include "live.h"
 #include "log.h"
@@ -59,6 +60,12 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "report") == 0)    /* hornet report PREFIX ... */
         return report_main(argc - 1, argv + 1);
     raise_fd_limit();
+    if (argc > 1 && strcmp(argv[1], "campaign") == 0) { /* hornet campaign FILE ... */
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        rc = campaign_main(argc - 1, argv + 1);
+        curl_global_cleanup();
+        return rc;
+    }
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);
         return rc;

@@ -1,10 +1,12 @@
 /* phases: setup and preflight before the load, teardown after it, on the main thread with the
  * stop signals turned into a flag while they run; their table, CSV file and log lines. Main
  * thread only. */
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "fileio.h"
 #include "log.h"
 #include "phases.h"
@@ -93,6 +95,19 @@ int phases_before(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     fprintf(stderr, "hornet: stopped before any load: %s\n", failed->message);
     return PHASES_EXIT_PREFLIGHT;
+}
+
+int phases_wait(double seconds)
+{
+    struct timespec left = {(time_t)seconds, (long)((seconds - floor(seconds)) * 1e9)};
+    struct guard g;
+
+    stop_flag = 0;
+    guard_on(&g);
+    while (!stop_flag && nanosleep(&left, &left) < 0 && errno == EINTR)
+        ;
+    guard_off(&g);
+    return stop_flag ? -1 : 0;
 }
 
 void phases_after(struct run *r)

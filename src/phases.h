@@ -24,6 +24,10 @@ int phases_before(struct run *r);
 /* Run teardown (when the scenario has one and setup was not skipped). */
 void phases_after(struct run *r);
 
+/* Wait `seconds` (a campaign's cool-down) while a stop signal only ends the wait. 0 after the
+ * whole wait, -1 when a stop signal ended it. */
+int phases_wait(double seconds);
+
 /* The table of the fixtures' requests and how each phase ended (nothing when the scenario has
  * no fixture). */
 void phases_print(FILE *out, const struct run *r);

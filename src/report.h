@@ -63,6 +63,15 @@ int report_write_markdown(const struct report_input *in, const char *path, char 
 int report_write_html(const struct report_input *in, const char *path, char *err,
                       size_t errlen);
 
+/* The results document of a campaign: OUT/RESULTS.md and OUT/RESULTS.html (self-contained,
+ * charts inline), built only from the files in OUT (campaign.csv, and each scenario's CSV
+ * files and scenario file): the executive summary (each scenario's status, users, duration,
+ * requests, unexpected failures with the expected responses apart, throughput and p50/p99
+ * against their targets), the findings with their evidence, next steps, and a section per
+ * scenario (configuration, targets, endpoints, charts, failures, setup and teardown). -1 with
+ * the reason in err (an unreadable campaign.csv, an unwritable file). */
+int report_campaign_write(const char *out_dir, char *err, size_t errlen);
+
 /* `hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]`, argv[0] being
  * "report": reads PREFIX_stats.csv (required), PREFIX_stats_history.csv, PREFIX_failures.csv
  * and PREFIX_exceptions.csv (hornet's or Locust's; a missing optional file is noted), writes

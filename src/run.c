@@ -16,7 +16,7 @@
 #include "timeline.h"
 #include "verdict.h"
 
-static uint32_t peak_users(const struct run *r)
+uint32_t run_peak_users(const struct run *r)
 {
     uint32_t peak = r->users;
 
@@ -93,7 +93,7 @@ static void trace_to_log(void *arg, const char *text)
 
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
-    uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
+    uint32_t per_user = r->target ? 2 : 1, peak = run_peak_users(r);
     uint32_t max = engine_max_users(limit, per_user);
 
     if (peak <= max)

@@ -70,6 +70,9 @@ struct run {
  * after printing one clear line to stderr. */
 int run_prepare(struct run *r, struct options *opt);
 
+/* The most users the run asks for: its flat target, or its stages' highest. */
+uint32_t run_peak_users(const struct run *r);
+
 /* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
  * returns true when it is newer than before. */
 bool run_refresh(struct run *r);
