@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include "snapshot.h"
 
+struct fixture_result;   /* fixture.h */
+
 /* What the p50/p95/p99 of each point mean. */
 enum report_pct_kind {
     REPORT_PCT_SECOND = 0,      /* a live run: percentiles of that second's requests */
@@ -44,6 +46,8 @@ struct report_input {
     bool use_stages;                    /* the scenario's stages drive the load */
     bool passed;                        /* the run's verdict: verdict_passed(snap) */
     double generated_at;                /* unix time shown as "generated"; 0: now */
+    const struct fixture_result *fixtures;  /* setup, preflight, teardown (FIXTURE_PHASES
+                                               results, fixture.h); NULL: not known */
 
     /* Reports rebuilt from CSV files only (zero for a live run). */
     const char *csv_prefix;             /* the files' prefix; NULL: a live run */

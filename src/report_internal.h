@@ -190,7 +190,7 @@ struct report_headline {
     const char *latency[5];     /* median, average, p95, p99, max ("n/a" without timings) */
 };
 
-#define REPORT_MAX_SECTIONS 12
+#define REPORT_MAX_SECTIONS 16
 struct report_model {
     const struct report_input *in;
     const struct report_facts *facts;
@@ -208,11 +208,46 @@ int report_model_build(struct report_model *m, const struct report_input *in,
                        const struct report_facts *f);
 void report_model_free(struct report_model *m);
 
+/* Building a model section by section (report_campaign.c builds its own this way; m zeroed,
+ * m->in and m->facts may be NULL). Strings given are borrowed; report_model_text copies one
+ * into the model. A table gets room for `rows` rows (the caller sets t->n_rows); cells fill
+ * it row by row. report_model_list makes a list of n items to fill with report_model_run.
+ * Out of memory sets m->oom (check it once at the end). */
+const char *report_model_text(struct report_model *m, const char *text);
+struct report_section *report_model_section(struct report_model *m, const char *id,
+                                            const char *title, enum report_role role);
+struct report_para *report_model_para(struct report_model *m, struct report_section *s,
+                                      bool note);
+void report_model_run(struct report_para *p, enum report_style style, const char *text);
+void report_model_subhead(struct report_model *m, struct report_section *s, const char *text);
+struct report_table *report_model_table(struct report_model *m, struct report_section *s,
+                                        const char *const *heads, const char *numeric,
+                                        size_t rows);
+struct report_cell *report_model_cell(struct report_model *m, struct report_table *t,
+                                      enum report_style style, const char *text);
+struct report_para *report_model_list(struct report_model *m, struct report_section *s,
+                                      size_t n);
+
+/* Whether a section id is among ids (NULL-terminated); every id is when ids is NULL. */
+bool report_model_wants(const char *const *ids, const char *id);
+
 /* ---- Markdown and HTML renderers --------------------------------------------------------- */
 
 /* The whole Markdown / HTML document of model m written to out. */
 void report_md_render(FILE *out, const struct report_model *m);
 void report_html_render(FILE *out, const struct report_model *m);
+
+/* A document made of several models (a campaign's results). A part: m's body sections whose id
+ * is in ids (NULL: all; in HTML also its charts, id "charts"), one heading level down
+ * (Markdown "###", HTML <h3> in a div whose id is id_prefix + the section's). */
+void report_md_render_part(FILE *out, const struct report_model *m, const char *const *ids);
+void report_html_render_part(FILE *out, const struct report_model *m, const char *const *ids,
+                             const char *id_prefix);
+/* The HTML page around the parts: head (title, the reports' style), then the end. */
+void report_html_page_open(FILE *out, const char *title);
+void report_html_page_close(FILE *out);
+/* m's body sections each as a <section> (h2), and its notes as the footer. */
+void report_html_render_sections(FILE *out, const struct report_model *m);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 
@@ -311,6 +346,28 @@ void report_csv_free(struct report_csv_run *run);
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
 double report_csv_parse_utc(const char *text);
+
+/* ---- hornet's own CSV files beside Locust's (report_extras.c) -------------------------------- */
+
+struct fixture_result;
+
+/* PREFIX_fixtures.csv into out[FIXTURE_PHASES] (phases not in the file stay "absent"). 0 (also
+ * when there is no such file: *found false), -1 with "FILE:LINE: reason". */
+int report_extras_read_fixtures(const char *prefix, struct fixture_result *out, bool *found,
+                                char *err, size_t errlen);
+/* PREFIX_expected.csv into s: each row an expected error group of its endpoint (matched by
+ * method and name; rows of endpoints s does not have are skipped), added to the endpoint's
+ * and the total's expected counts. Same returns. */
+int report_extras_read_expected(const char *prefix, struct snapshot *s, bool *found, char *err,
+                                size_t errlen);
+
+struct report_estimate;
+
+/* Both files of prefix into a report rebuilt from CSV (r->snap, r->in): the expected
+ * responses (then no longer "unknown"), the fixtures into fixtures[FIXTURE_PHASES] (then
+ * r->in.fixtures). Files that do not exist change nothing. -1 with the error. */
+int report_extras_apply(const char *prefix, struct report_estimate *r,
+                        struct fixture_result *fixtures, char *err, size_t errlen);
 
 /* ---- from CSV rows to a report (report_estimate.c) --------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "console.h"
+#include "fixture.h"
 #include "report_internal.h"
 #include "scenario.h"
 
@@ -161,6 +162,7 @@ static void print_verdict(const struct report_estimate *r)
 
 static int rebuild(const struct report_args *a, struct report_csv_run *run, struct scenario *scn)
 {
+    static struct fixture_result fixtures[FIXTURE_PHASES];
     struct report_estimate r;
     char err[1024], notes[3][600];
     const char *note_ptrs[3];
@@ -168,6 +170,11 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
+        return 2;
+    }
+    if (report_extras_apply(a->prefix, &r, fixtures, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        report_estimate_free(&r);
         return 2;
     }
     r.in.n_notes = missing_notes(run, a->prefix, notes);

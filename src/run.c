@@ -268,6 +268,7 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .snap = r->snap, .scenario_path = o->scenario,
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
+        .fixtures = r->fixtures,
     };
 
     char note[200];
