@@ -189,6 +189,7 @@ static int check_entries(struct campaign *c)
         }
         if (rc == 0) {
             row->index = i + 1;
+            snprintf(row->campaign, sizeof row->campaign, "%s", c->file->name);
             snprintf(row->name, sizeof row->name, "%s", e->name ? e->name : scn->name);
             snprintf(row->scenario, sizeof row->scenario, "%s", e->scenario);
             prefix_of(i, e->scenario, row->prefix, sizeof row->prefix);

@@ -17,7 +17,7 @@ const char *const campaign_status_names[CAMPAIGN_STATUS_COUNT] = {
 static const char *const columns[] = {
     "Index", "Name", "Scenario", "Prefix", "Status", "Exit Code", "Users", "Spawn Rate",
     "Run Time", "Host", "Start", "End", "Expected Count", "Generator CPU %", "Built-in Target",
-    "Message"
+    "Message", "Campaign"
 };
 enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
 
@@ -81,7 +81,8 @@ static void row(struct strbuf *b, const struct campaign_row *r)
     field(b, v[7], false);
     field(b, v[8], false);
     field(b, r->embedded_target ? "yes" : "no", false);
-    field(b, r->message, true);
+    field(b, r->message, false);
+    field(b, r->campaign, true);
 }
 
 int campaign_csv_write(const char *out_dir, const struct campaign_row *rows, size_t n,
@@ -153,6 +154,7 @@ static int parse_row(const struct csv_record *rec, struct campaign_row *r)
     r->cpu_percent = f[13][0] ? strtod(f[13], NULL) : -1;
     r->embedded_target = strcmp(f[14], "yes") == 0;
     snprintf(r->message, sizeof r->message, "%s", f[15]);
+    snprintf(r->campaign, sizeof r->campaign, "%s", f[16]);
     return 0;
 }
 

@@ -26,6 +26,7 @@ extern const char *const campaign_status_names[CAMPAIGN_STATUS_COUNT];
 #define CAMPAIGN_TEXT_MAX 640
 
 struct campaign_row {
+    char campaign[160];                 /* the campaign's name (the same in every row) */
     uint32_t index;                     /* 1-based */
     char name[160];
     char scenario[512];                 /* the scenario file as the campaign names it */

@@ -519,3 +519,35 @@ void report_html_render_sections(FILE *out, const struct report_model *m)
         else if (m->sections[i].role == REPORT_ROLE_NOTES)
             html_footer(out, m, &m->sections[i]);
 }
+
+void report_html_part_open(FILE *out, const char *id, const char *title, const char *status,
+                           uint8_t target_status)
+{
+    fprintf(out, "<section id=\"%s\">\n<h2>", id);
+    esc(out, title);
+    if (status)
+        fprintf(out, "<span class=\"pill %s\">%s</span>", report_status_class(target_status),
+                status);
+    fputs("</h2>\n", out);
+}
+
+void report_html_part_close(FILE *out)
+{
+    fputs("</section>\n", out);
+}
+
+void report_html_banner(FILE *out, const char *eyebrow, const char *title, const char *sub,
+                        bool passed, const char *verdict, const char *summary)
+{
+    fputs("<header class=\"top\">\n<div>\n<p class=\"eyebrow\">", out);
+    esc(out, eyebrow);
+    fputs("</p>\n<h1>", out);
+    esc(out, title);
+    fputs("</h1>\n<p class=\"sub\"><span>", out);
+    esc(out, sub);
+    fprintf(out, "</span></p>\n</div>\n<div class=\"verdict %s\"><b>", passed ? "pass" : "fail");
+    esc(out, verdict);
+    fputs("</b><small>", out);
+    esc(out, summary);
+    fputs("</small></div>\n</header>\n", out);
+}

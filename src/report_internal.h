@@ -248,6 +248,17 @@ void report_html_page_open(FILE *out, const char *title);
 void report_html_page_close(FILE *out);
 /* m's body sections each as a <section> (h2), and its notes as the footer. */
 void report_html_render_sections(FILE *out, const struct report_model *m);
+/* The top of a page: eyebrow, title, a line under it, and the verdict box (pass or fail
+ * colours, verdict as its big word, summary under it). */
+void report_html_banner(FILE *out, const char *eyebrow, const char *title, const char *sub,
+                        bool passed, const char *verdict, const char *summary);
+/* A <section> holding parts: its title (h2), with a status pill when status is not NULL
+ * (coloured as target_status: enum target_status); then report_html_part_close. */
+void report_html_part_open(FILE *out, const char *id, const char *title, const char *status,
+                           uint8_t target_status);
+void report_html_part_close(FILE *out);
+/* A Markdown heading of level 1..6 with the title escaped. */
+void report_md_heading(FILE *out, int level, const char *title);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 

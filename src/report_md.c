@@ -206,3 +206,10 @@ void report_md_render_part(FILE *out, const struct report_model *m, const char *
         md_section(out, s, 3);
     }
 }
+
+void report_md_heading(FILE *out, int level, const char *title)
+{
+    fprintf(out, "%.*s ", level, "######");
+    md_text(out, title);
+    fputc('\n', out);
+}
