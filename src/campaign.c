@@ -17,6 +17,7 @@
 #include "fixture.h"
 #include "headless.h"
 #include "live.h"
+#include "loader.h"
 #include "log.h"
 #include "options.h"
 #include "phases.h"
@@ -34,6 +35,7 @@ struct campaign {
     struct campaign_file *file;
     const char *file_path;
     const char *out;                /* the results directory */
+    const char *cool_down_arg;      /* --cool-down: replaces the file's; NULL: none */
     char **argv;                    /* "hornet", the options for every scenario, then room for
                                        "--scenario FILE" */
     int argc;
@@ -52,8 +54,9 @@ static const char usage_text[] =
     "(see hornet --help) and apply to every scenario: --headless, -t 20s (each scenario's run\n"
     "time), -H URL, -u N, ... They win over the campaign file's own settings.\n"
     "\n"
-    "  --out DIR    where the results go (default results)\n"
-    "  -h, --help   this text\n"
+    "  --out DIR         where the results go (default results)\n"
+    "  --cool-down T     the wait between two scenarios, replacing the file's (0, 10s, 1m)\n"
+    "  -h, --help        this text\n"
     "\n"
     "In the dashboard, n ends the scenario in progress and goes to the next; A (or q) ends it\n"
     "and aborts the campaign; Ctrl-C too. `hornet report --campaign DIR` rebuilds the results\n"
@@ -85,6 +88,10 @@ static int parse_args(struct campaign *c, int argc, char **argv)
             c->out = argv[++i];
         else if (!strncmp(a, "--out=", 6))
             c->out = a + 6;
+        else if (!strcmp(a, "--cool-down") && i + 1 < argc)
+            c->cool_down_arg = argv[++i];
+        else if (!strncmp(a, "--cool-down=", 12))
+            c->cool_down_arg = a + 12;
         else if (!c->file_path && a[0] != '-')
             c->file_path = a;
         else
@@ -505,6 +512,16 @@ static int campaign_prepare(struct campaign *c)
     if (campaign_file_load(c->file_path, &c->file, err, sizeof err) < 0) {
         fprintf(stderr, "hornet campaign: %s\n", err);
         return 2;
+    }
+    if (c->cool_down_arg) {
+        double v = 0;
+
+        if (strcmp(c->cool_down_arg, "0") && loader_parse_duration(c->cool_down_arg, &v) < 0) {
+            fprintf(stderr, "hornet campaign: --cool-down: expected a duration such as 0, 10s "
+                    "or 1m, got '%s'\n", c->cool_down_arg);
+            return 2;
+        }
+        c->file->cool_down = v;
     }
     c->rows = calloc(c->file->n_entries, sizeof *c->rows);
     if (!c->rows) {

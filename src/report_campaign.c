@@ -38,7 +38,7 @@ struct part {
 };
 
 struct item {
-    char head[200], text[ITEM_MAX], evidence[400];
+    char head[200], text[ITEM_MAX], evidence[ITEM_MAX];
 };
 
 struct doc {
@@ -547,10 +547,11 @@ static void find_growth_in_ramps(struct doc *d)
         if (!it && !(it = add_item(d->findings, &d->n_findings,
                                    "p99 growing with users, within a ramp")))
             return;
-        if (ramp_of(&p->run, -1, p->facts.peak_users, &all))
-            ramp_text(it, p, "all requests", &all);
         if (best_entry >= 0)
-            ramp_text(it, p, report_model_text(&d->m, p->run.stats[best_entry].name), &best);
+            ramp_text(it, p, str(&d->m, "%s %s", p->run.stats[best_entry].method,
+                                 p->run.stats[best_entry].name), &best);
+        else
+            ramp_text(it, p, "all requests", &all);
     }
     if (it)
         append(it->text, sizeof it->text, " (percentiles of the ~10 s window each history row "
@@ -612,11 +613,20 @@ static void find_throughput(struct doc *d)
         const struct snap_target *t = run_target(p, TARGET_RPS, 0, &def);
         char b[96], v[48];
 
-        if (!t || !p->has_stats || !t->has_data)
+        if (!t || !p->has_stats)
             continue;
         if (!it && !(it = add_item(d->findings, &d->n_findings, "Throughput against target")))
             return;
         bounds_text(def, b, sizeof b);
+        if (!t->has_data) {
+            append(it->text, sizeof it->text, "%s%u. %s: no throughput over its %s window, "
+                   "against %s (the window never began: the ramp-up did not complete in %.0f s)",
+                   it->text[0] ? "; " : "", p->row->index, p->row->name, t->window, b,
+                   p->facts.duration);
+            append(it->evidence, sizeof it->evidence, "%s%s_stats_history.csv (User Count)",
+                   it->evidence[0] ? ", " : "", p->file);
+            continue;
+        }
         snapshot_format_target(TARGET_RPS, t->value, v, sizeof v);
         append(it->text, sizeof it->text, "%s%u. %s: %s over its %s window against %s: %s (%s)",
                it->text[0] ? "; " : "", p->row->index, p->row->name, v, t->window, b,
@@ -673,22 +683,30 @@ static void step(struct doc *d, const char *head, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A failing target is a lead to follow; one close to its bound, one to watch. */
-static void target_steps(struct doc *d, const struct part *p)
+/* A failing target is a lead to follow; one close to its bound, one to watch; one without
+ * data, a run too short for its window. Returns how many failed. */
+static unsigned target_steps(struct doc *d, const struct part *p)
 {
     const struct snapshot *s = p->est.snap;
+    unsigned failed = 0;
 
     for (uint32_t i = 0; s && i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         const char *scope = t->endpoint[0] ? t->endpoint : "all requests";
 
+        failed += t->status == TARGET_FAIL || t->status == TARGET_PENDING;
         if (t->status == TARGET_FAIL)
             step(d, "Investigate", "%s, %s in %u. %s: %s.", scope, t->text, p->row->index,
                  p->row->name, t->detail);
+        else if (t->status == TARGET_PENDING)
+            step(d, "Run longer", "%s, %s in %u. %s had no data over its %s window: give the "
+                 "run the time to reach it (past the ramp-up).", scope, t->text, p->row->index,
+                 p->row->name, t->window);
         else if (t->status == TARGET_AT_RISK)
             step(d, "Watch", "%s, %s in %u. %s came close: %s.", scope, t->text, p->row->index,
                  p->row->name, t->detail);
     }
+    return failed;
 }
 
 static void part_steps(struct doc *d, const struct part *p)
@@ -700,9 +718,9 @@ static void part_steps(struct doc *d, const struct part *p)
         if (!strncmp(msg, "stopped before any load", 23))
             step(d, "Fix the precondition", "%u. %s did not start its load: %s.", p->row->index,
                  p->row->name, msg);
-        else if (!p->est.snap || !p->est.snap->n_targets)
+        else if (target_steps(d, p) == 0)
             step(d, "Investigate", "%u. %s failed: %s.", p->row->index, p->row->name, msg);
-        break;
+        return;
     case CAMPAIGN_INTERRUPTED:
         step(d, "Re-run", "%u. %s to its end: it was interrupted (%s).", p->row->index,
              p->row->name, msg[0] ? msg : "the campaign stopped during it");
