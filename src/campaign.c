@@ -17,7 +17,6 @@
 #include "fixture.h"
 #include "headless.h"
 #include "live.h"
-#include "loader.h"
 #include "log.h"
 #include "options.h"
 #include "phases.h"
@@ -516,7 +515,7 @@ static int campaign_prepare(struct campaign *c)
     if (c->cool_down_arg) {
         double v = 0;
 
-        if (strcmp(c->cool_down_arg, "0") && loader_parse_duration(c->cool_down_arg, &v) < 0) {
+        if (campaign_file_duration(c->cool_down_arg, &v) < 0) {
             fprintf(stderr, "hornet campaign: --cool-down: expected a duration such as 0, 10s "
                     "or 1m, got '%s'\n", c->cool_down_arg);
             return 2;

@@ -239,3 +239,12 @@ void campaign_file_free(struct campaign_file *c)
     free(c->description);
     free(c);
 }
+
+int campaign_file_duration(const char *text, double *out)
+{
+    if (strcmp(text, "0") == 0) {
+        *out = 0;
+        return 0;
+    }
+    return loader_parse_duration(text, out);
+}

@@ -43,4 +43,8 @@ int campaign_file_load_string(const char *text, const char *path, struct campaig
 
 void campaign_file_free(struct campaign_file *c);
 
+/* A cool-down written on the command line: "0", or a duration as in the file ("10s", "1m",
+ * "1.5"). 0, or -1 when it is not one. */
+int campaign_file_duration(const char *text, double *out);
+
 #endif
