@@ -227,6 +227,17 @@ static const char *versus(struct report_model *m, const char *value,
     return str(m, "%s vs %s", value, b);
 }
 
+/* The most users any row of the history shows (its User Count). */
+static uint32_t peak_users(const struct part *p)
+{
+    uint32_t peak = 0;
+
+    for (size_t i = 0; i < p->run.n_history; i++)
+        if (p->run.history[i].entry == -1 && p->run.history[i].users > peak)
+            peak = p->run.history[i].users;
+    return peak;
+}
+
 static void summary_numbers(struct doc *d, struct report_table *t, const struct part *p)
 {
     struct report_model *m = &d->m;
@@ -238,7 +249,7 @@ static void summary_numbers(struct doc *d, struct report_table *t, const struct 
     run_target(p, TARGET_MEDIAN, 0.5, &p50);
     run_target(p, TARGET_PERCENTILE, 0.99, &p99);
     report_fmt_duration(p->facts.duration, b, sizeof b);
-    report_model_cell(m, t, REPORT_TEXT, str(m, "%u", p->facts.peak_users));
+    report_model_cell(m, t, REPORT_TEXT, str(m, "%u", peak_users(p)));
     report_model_cell(m, t, REPORT_TEXT, str(m, "%s", b));
     report_fmt_count(tot->requests, b, sizeof b);
     report_model_cell(m, t, REPORT_TEXT, str(m, "%s", b));
@@ -441,12 +452,12 @@ static size_t growths(const struct ranked *r, size_t n, struct growth *g, size_t
         for (size_t j = i; j < n; j++) {
             if (!same_endpoint(&r[j], &r[i]))
                 continue;
-            if (r[j].p->facts.peak_users < lo->p->facts.peak_users)
+            if (peak_users(r[j].p) < peak_users(lo->p))
                 lo = &r[j];
-            if (r[j].p->facts.peak_users > hi->p->facts.peak_users)
+            if (peak_users(r[j].p) > peak_users(hi->p))
                 hi = &r[j];
         }
-        if (hi->p->facts.peak_users > lo->p->facts.peak_users && hi->value > lo->value)
+        if (peak_users(hi->p) > peak_users(lo->p) && hi->value > lo->value)
             g[k++] = (struct growth){lo, hi, hi->value - lo->value};
     }
     qsort(g, k, sizeof *g, by_growth_desc);
@@ -467,9 +478,9 @@ static void find_growth_across(struct doc *d)
     for (size_t i = 0; i < k && i < 3; i++) {
         append(it->text, sizeof it->text, "%s%s %s: p99 %.0f ms with %u users (%u. %s), "
                "%.0f ms with %u users (%u. %s)", i ? "; " : "", g[i].lo->row->method,
-               g[i].lo->row->name, g[i].lo->value, g[i].lo->p->facts.peak_users,
+               g[i].lo->row->name, g[i].lo->value, peak_users(g[i].lo->p),
                g[i].lo->p->row->index, g[i].lo->p->row->name, g[i].hi->value,
-               g[i].hi->p->facts.peak_users, g[i].hi->p->row->index, g[i].hi->p->row->name);
+               peak_users(g[i].hi->p), g[i].hi->p->row->index, g[i].hi->p->row->name);
         append(it->evidence, sizeof it->evidence, "%s%s_stats.csv and %s_stats.csv (99%%), "
                "their _stats_history.csv (User Count)", i ? "; " : "", g[i].lo->p->file,
                g[i].hi->p->file);
@@ -538,11 +549,11 @@ static void find_growth_in_ramps(struct doc *d)
         if (!p->has_stats || !p->run.full_history)
             continue;
         for (size_t k = 0; k < p->run.n_stats; k++)
-            if (ramp_of(&p->run, (int32_t)k, p->facts.peak_users, &r) && r.by > best.by) {
+            if (ramp_of(&p->run, (int32_t)k, peak_users(p), &r) && r.by > best.by) {
                 best = r;
                 best_entry = (int32_t)k;
             }
-        if (best_entry < 0 && !ramp_of(&p->run, -1, p->facts.peak_users, &all))
+        if (best_entry < 0 && !ramp_of(&p->run, -1, peak_users(p), &all))
             continue;
         if (!it && !(it = add_item(d->findings, &d->n_findings,
                                    "p99 growing with users, within a ramp")))

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# End-to-end tests of setup, preflight and teardown, and of campaigns: the shipped campaign of
+# four scenarios (run times shortened to 4 s) with its results document checked against each
+# scenario's own files, the rebuild by hornet report --campaign, preflights that fail on
+# hornet-target put into the failing states (no pending approvals, a connector plane down) and
+# stop the run before any load with exit code 5, what setup captures reaching every user, a
+# teardown after Ctrl-C, and a Ctrl-C in the middle of a campaign. Every run is bounded and
+# talks to 127.0.0.1 only; they go at once.
+source "$(dirname "$0")/lib.sh"
+
+# ---- the runs, all at once; their checks follow in order
+$HORNET campaign scenarios/campaign.json --out "$TMP/results" --headless -t 4s --cool-down 0 \
+    --only-summary >"$TMP/camp.out" 2>"$TMP/camp.err" &
+camp_pid=$!
+$TARGET --port 0 --quiet --cab-auto-approve >"$TMP/t_cab.out" 2>&1 &
+tcab_pid=$!
+$TARGET --port 0 --quiet --error-rate jamf=1 >"$TMP/t_jamf.out" 2>&1 &
+tjamf_pid=$!
+$TARGET --port 0 --quiet >"$TMP/t_live.out" 2>&1 &
+tlive_pid=$!
+cat > "$TMP/shared.json" <<'JSON'
+{"name": "shared", "users": 3, "spawn_rate": 30,
+ "setup": {"headers": {"Authorization": "Token ${setup_token}"}, "steps": [
+   {"method": "POST", "path": "/api/v1/auth/token/",
+    "json": {"username": "loadtest_user", "password": "loadtest"}, "capture": {"setup_token": "token"}},
+   {"repeat": 3, "steps": [
+     {"method": "POST", "path": "/api/v1/deployments/", "json": {"name": "s-${iteration}", "ring": "pilot"},
+      "expect": [201], "capture": {"dep": "id"}}]}]},
+ "teardown": {"headers": {"Authorization": "Token ${setup_token}"}, "steps": [
+   {"method": "GET", "path": "/api/v1/deployments/${dep}/", "name": "/api/v1/deployments/[setup]/"}]},
+ "user_classes": [{"name": "Reader", "wait": {"constant": 0.1},
+   "headers": {"Authorization": "Token ${setup_token}"},
+   "tasks": [{"name": "read what setup made", "steps": [
+     {"method": "GET", "path": "/api/v1/deployments/${dep}/", "name": "/api/v1/deployments/[id]/",
+      "checks": [{"json": "id", "equals": "${dep}"}]}]}]}]}
+JSON
+$HORNET --headless --only-summary -t 2s --csv "$TMP/shared" "$TMP/shared.json" \
+    >"$TMP/shared.out" 2>"$TMP/shared.err" &
+shared_pid=$!
+$HORNET --headless --only-summary -t 60s --csv "$TMP/intr" "$TMP/shared.json" \
+    >"$TMP/intr.out" 2>"$TMP/intr.err" &
+intr_pid=$!
+cat > "$TMP/short.json" <<'JSON'
+{"name": "interrupted campaign", "cool_down": 0, "scenarios": [
+  {"scenario": "SCN/deployments.json", "users": 5, "run_time": "2s"},
+  {"scenario": "SCN/cab_approvals.json", "users": 5, "run_time": "60s"},
+  {"scenario": "SCN/connectors.json", "users": 5, "run_time": "2s"}]}
+JSON
+sed -i "s|SCN|$PWD/scenarios|" "$TMP/short.json"
+$HORNET campaign "$TMP/short.json" --out "$TMP/intr_results" --headless --only-summary \
+    >"$TMP/ci.out" 2>"$TMP/ci.err" &
+ci_pid=$!
+CLEANUP="kill $camp_pid $tcab_pid $tjamf_pid $tlive_pid $shared_pid $intr_pid $ci_pid 2>/dev/null"
+port_of() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
+wait_until 5 eval '[ -n "$(port_of "$TMP/t_cab.out")" -a -n "$(port_of "$TMP/t_jamf.out")" -a -n "$(port_of "$TMP/t_live.out")" ]'
+cab=http://127.0.0.1:$(port_of "$TMP/t_cab.out")
+jamf=http://127.0.0.1:$(port_of "$TMP/t_jamf.out")
+live=http://127.0.0.1:$(port_of "$TMP/t_live.out")
+
+# ---- preflights that fail before any load
+out=$($HORNET -H "$cab" --headless -t 5s --csv "$TMP/cab" scenarios/cab_approvals.json 2>&1); rc=$?
+check "no pending approvals: the CAB preflight stops the run with exit code 5" [ "$rc" = 5 ]
+check "... naming the check and what it got" grep -qF 'preflight check "100+ pending approvals" failed (GET /api/v1/cab/approvals/): json.count >= 100 (got 0)' <<<"$out"
+check "... before any load: no user started, no stats file" \
+    [ "$(grep -c 'Ramping' <<<"$out")" = 0 -a ! -e "$TMP/cab_stats.csv" ]
+check "... setup ran (120 deployments) and its table is in _fixtures.csv" \
+    grep -q '^setup,POST,/api/v1/deployments/ (pending change),120,0,' "$TMP/cab_fixtures.csv"
+stats=$(curl -s "$cab/api/v1/_stats/")
+check "... the target saw only setup's and preflight's requests" \
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["routes"]; sys.exit(not (r["deployment_create"]["total"] == 120 and r["approval_list"]["total"] == 1 and r["approval_approve"]["total"] == 0 and r["auth_token"]["total"] == 1))' "$stats"
+out=$($HORNET -H "$jamf" --headless -t 5s scenarios/connectors.json 2>&1); rc=$?
+check "a connector plane down: the connectors preflight stops the run with exit code 5" [ "$rc" = 5 ]
+check "... naming the plane's status" grep -qF 'preflight check "5 connector planes, all online" failed (GET /api/v1/connectors/): json.results.*.status == "online" for every element (got "offline" at results.1.status)' <<<"$out"
+curl -s -X POST -d '{"plane_error_rate": {"sccm": 1}, "cab_auto_approve": true}' \
+    "$live/api/v1/_control/" >"$TMP/knobs.json"
+check "the control route takes a plane down and switches the CAB to auto-approve" \
+    grep -q '"cab_auto_approve": true, "plane_error_rate": {"intune": 0, "jamf": 0, "sccm": 1' "$TMP/knobs.json"
+out=$($HORNET -H "$live" --headless -t 5s scenarios/connectors.json 2>&1); rc=$?
+check "... and the preflight finds that plane" \
+    [ "$rc" = 5 -a "$(grep -c 'got "offline" at results.2.status' <<<"$out")" -ge 1 ]
+out=$($HORNET -H "$live" --headless -t 5s scenarios/cab_approvals.json 2>&1); rc=$?
+check "... and no approval stays pending" [ "$rc" = 5 -a "$(grep -c 'json.count >= 100 (got 0)' <<<"$out")" -ge 1 ]
+
+# ---- what setup captures, every user reads; teardown after the users and after Ctrl-C
+wait "$shared_pid"; rc=$?
+check "a scenario whose users read setup's variables passes" [ "$rc" = 0 ]
+reads=$(csv_cell "$TMP/shared_stats.csv" "/api/v1/deployments/[id]/" 3)
+fails=$(csv_cell "$TMP/shared_stats.csv" "/api/v1/deployments/[id]/" 4)
+check "... its users read what setup made (no login of their own, no failure)" \
+    [ "${reads:-0}" -gt 0 -a "$fails" = 0 -a "$(grep -c auth/token "$TMP/shared_stats.csv")" = 0 ]
+check "... setup's requests are apart, in _fixtures.csv" \
+    grep -q '^setup,POST,/api/v1/deployments/,3,0,' "$TMP/shared_fixtures.csv"
+check "... teardown ran after the users" grep -q '^teardown,GET,/api/v1/deployments/\[setup\]/,1,0,.*,passed,' "$TMP/shared_fixtures.csv"
+wait_until 10 grep -q 'Ramping' "$TMP/intr.err"
+stop_run "$intr_pid" INT; rc=$?
+check "Ctrl-C during the load: teardown still runs" \
+    grep -q '^teardown,GET,/api/v1/deployments/\[setup\]/,1,0,.*,passed,' "$TMP/intr_fixtures.csv"
+check "... and the load's files are written" [ -s "$TMP/intr_stats.csv" ]
+
+# ---- Ctrl-C in the middle of a campaign
+state() { awk -F, -v i="$1" '$1 == i { print $5 }' "$TMP/intr_results/campaign.csv" 2>/dev/null; }
+wait_until 30 eval '[ "$(state 2)" = RUNNING ] && grep -q "Ramping" "$TMP/ci.err"'
+sleep_ok=$(state 1)
+stop_run "$ci_pid" INT; rc=$?
+check "a campaign stopped by Ctrl-C exits 1" [ "$rc" = 1 ]
+check "... the finished scenario keeps its status and files" \
+    [ "$sleep_ok" != RUNNING -a "$(state 1)" = "$sleep_ok" -a -s "$TMP/intr_results/01_deployments_stats.csv" ]
+check "... the one in progress is INTERRUPTED, with its files" \
+    [ "$(state 2)" = INTERRUPTED -a -s "$TMP/intr_results/02_cab_approvals_stats.csv" ]
+check "... the rest did not run" [ "$(state 3)" = "NOT RUN" -a ! -e "$TMP/intr_results/03_connectors_stats.csv" ]
+check "... and RESULTS.md says so" \
+    grep -qE '\| 2\. CAB approvals \| INTERRUPTED .*\| 3\. Connector publishing \| NOT RUN' \
+    <(tr '\n' ' ' <"$TMP/intr_results/RESULTS.md")
+
+# ---- the shipped campaign: four scenarios, 4 s each
+wait "$camp_pid"; rc=$?
+R=$TMP/results
+check "the campaign ran its four scenarios" \
+    [ "$(grep -cE '^[1-4],' "$R/campaign.csv")" = 4 -a "$(grep -cE ',(NOT RUN|RUNNING),' "$R/campaign.csv")" = 0 ]
+check "... every preflight passed" \
+    [ "$(grep -c 'Preflight passed' "$TMP/camp.err")" = 3 -a "$(grep -c 'stopped before any load' "$R/campaign.csv")" = 0 ]
+check "... each scenario wrote its CSV files and reports" \
+    [ -s "$R/01_deployments_stats.csv" -a -s "$R/02_cab_approvals_stats_history.csv" -a \
+      -s "$R/03_connectors_failures.csv" -a -s "$R/04_burst_report.html" -a -s "$R/02_cab_approvals_fixtures.csv" ]
+check "... and the results document" [ -s "$R/RESULTS.md" -a -s "$R/RESULTS.html" ]
+check "RESULTS.md's summary rows equal each scenario's stats files" python3 - "$R" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = [l for l in open(f"{d}/RESULTS.md") if l.startswith("| ") and l[2].isdigit()]
+files = ["01_deployments", "02_cab_approvals", "03_connectors", "04_burst"]
+assert len(rows) >= 4, rows
+for row, f in zip(rows, files):
+    c = [x.strip() for x in row.strip().strip("|").split("|")]
+    agg = [r for r in csv.DictReader(open(f"{d}/{f}_stats.csv")) if r["Name"] == "Aggregated"][0]
+    hist = list(csv.DictReader(open(f"{d}/{f}_stats_history.csv")))
+    assert c[2] == str(max(int(h["User Count"]) for h in hist)), (f, "users", c[2])
+    assert c[4].replace(",", "") == agg["Request Count"], (f, "requests", c[4])
+    assert c[5].split(" ")[0].replace(",", "") == agg["Failure Count"], (f, "failures", c[5])
+    assert c[8].split(" ")[0] == agg["50%"] and c[9].split(" ")[0] == agg["99%"], (f, c[8], c[9])
+    rps = float(c[7].split("/s")[0].replace(",", ""))
+    assert abs(rps - float(agg["Requests/s"])) <= 0.0051 * max(1, float(agg["Requests/s"])), (f, rps)
+PY
+check "... and its findings cite their files" \
+    [ "$(grep -c 'Evidence:' "$R/RESULTS.md")" -ge 3 -a "$(grep -c '_stats.csv' "$R/RESULTS.md")" -ge 1 ]
+check "RESULTS.html is self-contained, with charts" \
+    [ "$(grep -c '<svg' "$R/RESULTS.html")" -ge 4 -a "$(grep -cE '(src|href)=\"?https?:' "$R/RESULTS.html")" = 0 ]
+cp "$R/RESULTS.md" "$TMP/first.md"
+$HORNET report --campaign "$R" >/dev/null 2>&1; rc=$?
+check "hornet report --campaign rebuilds the same document from the files" \
+    [ "$rc" = 0 ] && cmp -s "$TMP/first.md" "$R/RESULTS.md"
+echo "1..$n"
