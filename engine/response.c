@@ -557,7 +557,7 @@ static int walk_every(struct walk *w, int i, uint32_t s, char *err, size_t errle
 {
     const struct json_path *p = &w->k->path;
     const jsmntok_t *t = w->ws->toks;
-    char num[16];
+    char num[48];
     size_t mark;
     int rc;
 
@@ -579,13 +579,14 @@ static int walk_every(struct walk *w, int i, uint32_t s, char *err, size_t errle
     if (t[i].type != JSMN_ARRAY && t[i].type != JSMN_OBJECT)
         return walk_every(w, -1, s + 1, err, errlen);
     for (int k = 0, j = i + 1; k < t[i].size && j < w->ws->n; k++) {
-        bool obj = t[i].type == JSMN_OBJECT;
-        struct json_seg one = {.index = k};
+        bool obj = t[i].type == JSMN_OBJECT;   /* j: an element, or a member's key */
 
-        snprintf(num, sizeof num, "%d", k);
+        if (obj)                                /* the member's name as written */
+            snprintf(num, sizeof num, "%.*s", t[j].end - t[j].start, w->js + t[j].start);
+        else
+            snprintf(num, sizeof num, "%d", k);
         walk_push(w, num, &mark);
-        rc = walk_every(w, obj ? child(w->ws, w->js, i, &one, w->rng, &w->ws->text) : j, s + 1,
-                        err, errlen);
+        rc = walk_every(w, obj ? (j + 1 < w->ws->n ? j + 1 : -1) : j, s + 1, err, errlen);
         if (rc <= 0)
             return rc;
         w->at_len = mark;

@@ -922,6 +922,123 @@ static void test_load_string(void **state)
                         "is never captured or set in class A");       /* \u00e9 is 6 columns */
 }
 
+/* ---------------------------------------------------------------- setup, preflight, teardown */
+
+static const char *load_inline(const char *text, struct scenario **s)
+{
+    static char err[512];
+
+    err[0] = '\0';
+    *s = NULL;
+    if (scenario_load_string(text, "tests/fixtures/scenarios/fx.json", s, err, sizeof err) == 0)
+        return NULL;
+    assert_null(*s);
+    return err;
+}
+
+#define FX_CLASS "\"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": [" \
+                 "{\"method\": \"GET\", \"path\": \"/d/${dep}/\"}]}]}]"
+
+static void test_fixtures_loaded(void **state)
+{
+    const char *text =
+        "{\"feeders\": {\"u\": {\"file\": \"valid/users.csv\"}},\n"
+        " \"setup\": {\"headers\": {\"Authorization\": \"Token ${tok}\"}, \"steps\": [\n"
+        "   {\"method\": \"POST\", \"path\": \"/login/\", \"capture\": {\"tok\": \"token\"}},\n"
+        "   {\"repeat\": 120, \"steps\": [{\"method\": \"POST\", \"path\": \"/d/\",\n"
+        "      \"json\": {\"n\": \"x-${iteration}\"}, \"capture\": {\"dep\": \"id\"}}]},\n"
+        "   {\"for_each\": \"u\", \"steps\": [{\"method\": \"GET\", \"path\": \"/u/${u.username}/\"},\n"
+        "      {\"method\": \"GET\", \"path\": \"/d/${dep}/\"}]}]},\n"
+        " \"preflight\": {\"steps\": [{\"description\": \"enough\", \"method\": \"GET\",\n"
+        "   \"path\": \"/d/\", \"checks\": [{\"json\": \"count\", \"at_least\": 100},\n"
+        "   {\"json\": \"results.*.status\", \"equals\": \"ok\", \"every\": true}]},\n"
+        "   {\"method\": \"GET\", \"path\": \"/h/\"}]},\n"
+        " \"teardown\": {\"steps\": [{\"method\": \"DELETE\", \"path\": \"/d/${dep}/\"}]},\n"
+        FX_CLASS "}";
+    struct scenario *s;
+    const struct fixture_def *setup, *pre;
+
+    (void)state;
+    assert_null(load_inline(text, &s));
+    setup = &s->fixtures[FIXTURE_SETUP];
+    pre = &s->fixtures[FIXTURE_PREFLIGHT];
+    assert_int_equal(setup->cls.n_on_start, 4);
+    assert_int_equal(setup->cls.n_headers, 1);
+    assert_int_equal(setup->n_loops, 3);
+    assert_true(setup->loops[0].plain && setup->loops[0].repeat == 1 && setup->loops[0].n == 1);
+    assert_true(setup->loops[1].repeat == 120 && setup->loops[1].first == 1);
+    assert_true(setup->loops[2].feeder == 0 && setup->loops[2].repeat == 3 &&
+                setup->loops[2].n == 2);
+    assert_int_equal(s->n_endpoints, 1);                /* the class's only: fixtures apart */
+    assert_int_equal(s->n_fixture_endpoints, 7);
+    assert_string_equal(pre->check_names[0], "enough");
+    assert_string_equal(pre->check_names[1], "GET /h/");
+    assert_int_equal(pre->cls.on_start[0].checks[0].kind, CHECK_JSON_AT_LEAST);
+    assert_string_equal(pre->cls.on_start[0].checks[0].describe, "json.count >= 100");
+    assert_true(pre->cls.on_start[0].checks[1].every);
+    assert_string_equal(pre->cls.on_start[0].checks[1].describe,
+                        "json.results.*.status == \"ok\" for every element");
+    assert_int_equal(s->fixtures[FIXTURE_TEARDOWN].cls.n_on_start, 1);
+    for (uint32_t v = 0; v < s->n_vars; v++)    /* captured by setup: shared, and only those */
+        assert_int_equal(s->shared[v], !strcmp(s->vars[v], "tok") || !strcmp(s->vars[v], "dep"));
+    assert_int_equal(s->n_shared, s->n_vars);
+    scenario_free(s);
+}
+
+static void test_fixture_errors(void **state)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        {"{\"setup\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/x/${nope}/\"}]}, " FX_CLASS "}",
+         "fx.json:1:54: setup.steps[0].path: variable ${nope} is not set: no step of setup "
+         "captures it"},
+        {"{\"setup\": {\"steps\": [{\"repeat\": 0, \"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}, "
+         FX_CLASS "}",
+         "fx.json:1:33: setup.steps[0].repeat: 0 is not a count from 1 to 1000000"},
+        {"{\"setup\": {\"steps\": [{\"for_each\": \"nobody\", \"steps\": [{\"method\": \"GET\", "
+         "\"path\": \"/\"}]}]}, " FX_CLASS "}",
+         "fx.json:1:35: setup.steps[0].for_each: \"nobody\" is not the name of a feeder of this "
+         "scenario"},
+        {"{\"setup\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/\", \"capture\": {\"dep\": "
+         "\"id\"}}]}, \"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": [{\"method\": "
+         "\"GET\", \"path\": \"/\", \"capture\": {\"dep\": \"id\"}}]}]}]}",
+         "fx.json:1:177: user_classes[0].tasks[0].steps[0].capture.dep: dep is captured by "
+         "setup: a shared variable is read-only; capture into another name"},
+        {"{\"preflight\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/\", \"checks\": "
+         "[{\"json\": \"status\", \"equals\": \"ok\", \"every\": true}]}]}, " FX_CLASS "}",
+         "fx.json:1:112: preflight.steps[0].checks[0].every: \"every\" needs a path with \"*\" "
+         "(such as \"results.*.status\")"},
+        {"{\"teardown\": {\"steps\": []}, " FX_CLASS "}",
+         "fx.json:1:24: teardown.steps: expected a non-empty list of steps and loops "
+         "({\"repeat\": N, \"steps\": [...]})"},
+    };
+    struct scenario *s;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *err = load_inline(cases[i].text, &s);
+
+        assert_non_null(err);
+        assert_string_equal(err + strlen("tests/fixtures/scenarios/"), cases[i].want);
+    }
+}
+
+static void test_shipped_fixtures(void **state)
+{
+    struct scenario *cab = load("scenarios/cab_approvals.json");
+    struct scenario *con = load("scenarios/connectors.json");
+    struct scenario *dep = load("scenarios/deployments.json");
+
+    (void)state;
+    assert_int_equal(cab->fixtures[FIXTURE_SETUP].loops[1].repeat, 120);
+    assert_string_equal(cab->fixtures[FIXTURE_PREFLIGHT].check_names[0], "100+ pending approvals");
+    assert_string_equal(con->fixtures[FIXTURE_PREFLIGHT].check_names[0],
+                        "5 connector planes, all online");
+    assert_int_equal(dep->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 2);
+    scenario_free(cab);
+    scenario_free(con);
+    scenario_free(dep);
+}
+
 /* ---------------------------------------------------------------- the position table */
 
 static void test_position_table(void **state)
@@ -1089,6 +1206,9 @@ int main(void)
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
         cmocka_unit_test(test_load_string),
+        cmocka_unit_test(test_fixtures_loaded),
+        cmocka_unit_test(test_fixture_errors),
+        cmocka_unit_test(test_shipped_fixtures),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_csv),
