@@ -141,7 +141,7 @@ static void print_row(FILE *out, const char *phase, const struct fixture_stats *
 {
     double avg = s->requests ? ms(s->total_us) / (double)s->requests : 0;
 
-    fprintf(out, "%-10s %-7s %-40.40s %7llu %7llu %9.0f %9.0f %9.0f %9.0f %9.0f\n", phase,
+    fprintf(out, "%-10s %-7s %-40.40s %7llu %7llu %9.1f %9.1f %9.1f %9.1f %9.1f\n", phase,
             s->method, s->name, (unsigned long long)s->requests,
             (unsigned long long)s->failures, ms(s->median_us), avg, ms(s->min_us),
             ms(s->max_us), ms(s->p99_us));
