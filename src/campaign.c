@@ -35,6 +35,7 @@ struct campaign {
     const char *file_path;
     const char *out;                /* the results directory */
     const char *cool_down_arg;      /* --cool-down: replaces the file's; NULL: none */
+    char *out_trimmed;              /* --out without its trailing slashes (owned) */
     char **argv;                    /* "hornet", the options for every scenario, then room for
                                        "--scenario FILE" */
     int argc;
@@ -105,6 +106,12 @@ static int parse_args(struct campaign *c, int argc, char **argv)
         fprintf(stderr, "hornet campaign: --out: expected a directory\n");
         return -1;
     }
+    size_t len = strlen(c->out);
+
+    while (len > 1 && c->out[len - 1] == '/')
+        len--;
+    if (len < strlen(c->out) && (c->out_trimmed = strndup(c->out, len)))
+        c->out = c->out_trimmed;
     return 0;
 }
 
@@ -544,6 +551,7 @@ int campaign_main(int argc, char **argv)
 
     if (rc != 0) {
         free(c.argv);
+        free(c.out_trimmed);
         return rc > 0 ? 0 : 2;
     }
     if ((rc = campaign_prepare(&c)) == 0) {
@@ -558,5 +566,6 @@ int campaign_main(int argc, char **argv)
     campaign_file_free(c.file);
     free(c.rows);
     free(c.argv);
+    free(c.out_trimmed);
     return rc;
 }

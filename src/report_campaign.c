@@ -165,19 +165,35 @@ static const struct snap_target *run_target(const struct part *p, uint8_t metric
     return NULL;
 }
 
-/* "< 500 ms", "80–120/s", ">= 10000/s": a target's bounds in its unit. */
+/* A throughput bound: "80", "10,000", "0.5". */
+static void rps_bound(double v, char *out, size_t n)
+{
+    if (v == floor(v) && v < 1e15)
+        report_fmt_count((uint64_t)v, out, n);
+    else
+        snprintf(out, n, "%g", v);
+}
+
+/* "< 500 ms", "80–120/s", "≥ 10,000/s": a target's bounds in its unit. */
 static void bounds_text(const struct target_def *t, char *out, size_t n)
 {
     char lo[40], hi[40];
 
-    snapshot_format_target((uint8_t)t->metric, t->lo, lo, sizeof lo);
-    snapshot_format_target((uint8_t)t->metric, t->hi, hi, sizeof hi);
+    if (t->metric == TARGET_RPS) {
+        rps_bound(t->lo, lo, sizeof lo);
+        rps_bound(t->hi, hi, sizeof hi);
+    } else {
+        snapshot_format_target((uint8_t)t->metric, t->lo, lo, sizeof lo);
+        snapshot_format_target((uint8_t)t->metric, t->hi, hi, sizeof hi);
+    }
     if (isfinite(t->lo) && isfinite(t->hi))
-        snprintf(out, n, "%s–%s", lo, hi);
+        snprintf(out, n, "%s–%s%s", lo, hi, t->metric == TARGET_RPS ? "/s" : "");
     else if (isfinite(t->hi))
-        snprintf(out, n, "%s %s", t->hi_strict ? "<" : "<=", hi);
+        snprintf(out, n, "%s %s%s", t->hi_strict ? "<" : "≤", hi,
+                 t->metric == TARGET_RPS ? "/s" : "");
     else
-        snprintf(out, n, "%s %s", t->lo_strict ? ">" : ">=", lo);
+        snprintf(out, n, "%s %s%s", t->lo_strict ? ">" : "≥", lo,
+                 t->metric == TARGET_RPS ? "/s" : "");
 }
 
 static const char *status_word(enum campaign_status s)
@@ -639,9 +655,12 @@ static void find_throughput(struct doc *d)
             continue;
         }
         snapshot_format_target(TARGET_RPS, t->value, v, sizeof v);
-        append(it->text, sizeof it->text, "%s%u. %s: %s over its %s window against %s: %s (%s)",
-               it->text[0] ? "; " : "", p->row->index, p->row->name, v, t->window, b,
-               report_status_word(t->status), t->detail);
+        append(it->text, sizeof it->text, "%s%u. %s: %s over its %s window (as the history "
+               "rows give it) against %s: %s (%s)", it->text[0] ? "; " : "", p->row->index,
+               p->row->name, v, t->window, b, report_status_word(t->status), t->detail);
+        if (p->status == CAMPAIGN_FAIL && p->row->message[0])
+            append(it->text, sizeof it->text, "; the verdict during the run: %s",
+                   p->row->message);
         append(it->evidence, sizeof it->evidence, "%s%s_stats_history.csv (Requests/s)",
                it->evidence[0] ? ", " : "", p->file);
     }
