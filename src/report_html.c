@@ -154,7 +154,8 @@ static const char part_css[] =
     "text-transform:none;letter-spacing:0}\n"
     "div.part h4{font-size:12px;margin:14px 0 6px;color:var(--muted);text-transform:uppercase;"
     "letter-spacing:.05em}\n"
-    "h2 .pill{vertical-align:middle;margin-left:8px}\n";
+    "h2 .pill{vertical-align:middle;margin-left:8px}\n"
+    "main{max-width:1360px}\n";
 
 static void html_head(FILE *out, const struct report_model *m)
 {
