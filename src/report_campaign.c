@@ -122,7 +122,8 @@ static int load_part(struct doc *d, struct part *p, char *err, size_t errlen)
         report_extras_apply(p->prefix, &p->est, p->fixtures, err, errlen) < 0)
         return -1;
     p->est.in.scenario_path = p->row->scenario;
-    snprintf(p->est.snap->host, sizeof p->est.snap->host, "%s", p->row->host);
+    snprintf(p->est.snap->host, sizeof p->est.snap->host, "%.*s",
+             (int)sizeof p->est.snap->host - 1, p->row->host);
     p->est.in.generated_at = (double)time(NULL);
     report_facts_compute(&p->est.in, &p->facts);
     if (report_model_build(&p->model, &p->est.in, &p->facts) < 0)
