@@ -81,9 +81,7 @@ static size_t header_cb(char *data, size_t size, size_t n, void *arg)
     struct runner *r = arg;
     size_t len = size * n;
 
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-        strbuf_clear(&r->resp_hdr);         /* a new response (redirect): keep the last only */
-    (void)strbuf_append(&r->resp_hdr, data, len);
+    request_keep_header(&r->resp_hdr, data, len);
     return len;
 }
 

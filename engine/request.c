@@ -170,6 +170,13 @@ int request_apply(struct request *rq, CURL *e, const struct step_plan *sp)
     return 0;
 }
 
+void request_keep_header(struct strbuf *b, const char *line, size_t len)
+{
+    if (len >= 5 && memcmp(line, "HTTP/", 5) == 0)
+        strbuf_clear(b);
+    (void)strbuf_append(b, line, len);
+}
+
 bool request_reads_headers(const struct step *st)
 {
     for (uint32_t i = 0; i < st->n_captures; i++)
@@ -178,7 +185,9 @@ bool request_reads_headers(const struct step *st)
     return false;
 }
 
-bool request_status_success(const struct step *st, long status, bool *expected)
+/* Success as st defines it (scenario_step_expects); *expected: a success only because st lists
+ * it (a status outside 200..399). */
+static bool status_success(const struct step *st, long status, bool *expected)
 {
     bool ok = status >= 0 && status <= INT_MAX && scenario_step_expects(st, (int)status);
 
@@ -223,7 +232,7 @@ void request_outcome(CURL *e, const struct step *st, CURLcode rc, long status, l
                                                                      : (int32_t)os_errno};
         return;
     }
-    if (!request_status_success(st, status, &expected)) {
+    if (!status_success(st, status, &expected)) {
         *o = (struct outcome){.kind = OUTCOME_HTTP, .code = (int32_t)status};
         return;
     }

@@ -37,12 +37,12 @@ int request_render(struct request *rq, const char *host, size_t host_len,
  * for the header nodes ran out. */
 int request_apply(struct request *rq, CURL *e, const struct step_plan *sp);
 
+/* A header callback's work: keep a response header line in b; a status line starts a new
+ * block (after a redirect only the last response's headers stay). */
+void request_keep_header(struct strbuf *b, const char *line, size_t len);
+
 /* Whether a capture of st reads a response header (the headers must then be kept). */
 bool request_reads_headers(const struct step *st);
-
-/* Success as st defines it (scenario_step_expects); *expected: a success only because st lists
- * it (a status outside 200..399). */
-bool request_status_success(const struct step *st, long status, bool *expected);
 
 /* Split a block of response header lines ("Name: value\r\n"...) into at most cap spans;
  * returns how many. The spans point into hdrs. */

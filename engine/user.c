@@ -92,9 +92,7 @@ static size_t header_cb(char *data, size_t size, size_t n, void *arg)
     struct user *u = arg;
     size_t len = size * n;
 
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-        strbuf_clear(&u->resp_hdr);         /* a new response (redirect): keep the last only */
-    (void)strbuf_append(&u->resp_hdr, data, len);
+    request_keep_header(&u->resp_hdr, data, len);
     return len;
 }
 

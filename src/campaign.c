@@ -13,6 +13,7 @@
 #include "campaign.h"
 #include "campaign_csv.h"
 #include "campaign_file.h"
+#include "csv.h"
 #include "fileio.h"
 #include "fixture.h"
 #include "headless.h"
@@ -247,22 +248,6 @@ static void save(const struct campaign *c)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
 }
 
-static void csv_text(struct strbuf *b, const char *s, const char *end)
-{
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (quote)
-        strbuf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            strbuf_putc(b, '"');
-        strbuf_putc(b, *s);
-    }
-    if (quote)
-        strbuf_putc(b, '"');
-    strbuf_puts(b, end);
-}
-
 /* PREFIX_expected.csv: the responses the scenario's steps expected (non-2xx statuses counted
  * as successes), which Locust's four files have no place for. */
 static void write_expected(const struct run *r)
@@ -278,11 +263,11 @@ static void write_expected(const struct run *r)
 
         if (!e->expected || e->endpoint >= s->n_endpoints)
             continue;
-        csv_text(&b, s->endpoints[e->endpoint].method, ",");
-        csv_text(&b, s->endpoints[e->endpoint].name, ",");
-        csv_text(&b, e->text, ",");
+        csv_append_field(&b, s->endpoints[e->endpoint].method, ",");
+        csv_append_field(&b, s->endpoints[e->endpoint].name, ",");
+        csv_append_field(&b, e->text, ",");
         snprintf(count, sizeof count, "%llu", (unsigned long long)e->count);
-        csv_text(&b, count, "\r\n");
+        csv_append_field(&b, count, "\r\n");
     }
     snprintf(path, sizeof path, "%s_expected.csv", r->opt->csv_prefix);
     if (!b.data || fileio_write_atomic(path, b.data, b.len, err, sizeof err) < 0)

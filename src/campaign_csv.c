@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "campaign_csv.h"
+#include "csv.h"
 #include "csv_reader.h"
 #include "fileio.h"
 #include "strbuf.h"
@@ -23,18 +24,7 @@ enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
 
 static void field(struct strbuf *b, const char *s, bool last)
 {
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (quote)
-        strbuf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            strbuf_putc(b, '"');
-        strbuf_putc(b, *s);
-    }
-    if (quote)
-        strbuf_putc(b, '"');
-    strbuf_puts(b, last ? "\r\n" : ",");
+    csv_append_field(b, s, last ? "\r\n" : ",");
 }
 
 /* Unix seconds as "2026-11-30T14:25:01.250Z"; "" for 0. */

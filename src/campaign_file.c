@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "campaign_file.h"
+#include "campaign_file_internal.h"
 #include "loader.h"
 #include "scenario_internal.h"
 

@@ -37,10 +37,6 @@ struct campaign_file {
  * scenario files are not read here. */
 int campaign_file_load(const char *path, struct campaign_file **out, char *err, size_t errlen);
 
-/* The same from a string (tests); path names it in messages and resolves scenario files. */
-int campaign_file_load_string(const char *text, const char *path, struct campaign_file **out,
-                              char *err, size_t errlen);
-
 void campaign_file_free(struct campaign_file *c);
 
 /* A cool-down written on the command line: "0", or a duration as in the file ("10s", "1m",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "csv.h"
 #include "fileio.h"
 #include "log.h"
 #include "phases.h"
@@ -170,41 +171,22 @@ void phases_print(FILE *out, const struct run *r)
 
 /* ---- the CSV file ------------------------------------------------------------------------- */
 
-static void csv_field(struct strbuf *b, const char *s)
-{
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (quote)
-        strbuf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            strbuf_putc(b, '"');
-        strbuf_putc(b, *s);
-    }
-    if (quote)
-        strbuf_putc(b, '"');
-}
-
 static void csv_row(struct strbuf *b, const struct fixture_result *f, const struct fixture_stats *s)
 {
     char nums[256];
     double avg = s && s->requests ? ms(s->total_us) / (double)s->requests : 0;
 
-    csv_field(b, fixture_phase_names[f->phase]);
-    strbuf_putc(b, ',');
-    csv_field(b, s ? s->method : "");
-    strbuf_putc(b, ',');
-    csv_field(b, s ? s->name : "");
+    csv_append_field(b, fixture_phase_names[f->phase], ",");
+    csv_append_field(b, s ? s->method : "", ",");
+    csv_append_field(b, s ? s->name : "", "");
     snprintf(nums, sizeof nums, ",%llu,%llu,%llu,%.0f,%.2f,%.0f,%.0f,%.0f,",
              s ? (unsigned long long)s->requests : 0ull,
              s ? (unsigned long long)s->failures : 0ull,
              s ? (unsigned long long)s->expected : 0ull, s ? ms(s->median_us) : 0, avg,
              s ? ms(s->min_us) : 0, s ? ms(s->max_us) : 0, s ? ms(s->p99_us) : 0);
     strbuf_puts(b, nums);
-    csv_field(b, fixture_status_names[f->status]);
-    strbuf_putc(b, ',');
-    csv_field(b, f->message);
-    strbuf_puts(b, "\r\n");
+    csv_append_field(b, fixture_status_names[f->status], ",");
+    csv_append_field(b, f->message, "\r\n");
 }
 
 int phases_write_csv(const struct run *r, const char *prefix, char *err, size_t errlen)

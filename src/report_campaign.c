@@ -310,7 +310,8 @@ static void build_summary(struct doc *d)
     struct report_section *s = report_model_section(m, "summary", "Executive summary",
                                                     REPORT_ROLE_BODY);
     struct report_table *t = report_model_table(m, s, heads, "--nnnnnnnn", d->n);
-    struct report_para *p;
+    struct report_para *p, *items;
+    size_t n_items = 0;
 
     t->wide = true;
     for (size_t i = 0; i < d->n; i++)
@@ -326,9 +327,6 @@ static void build_summary(struct doc *d)
     report_model_run(p, REPORT_CODE, "NN_name_expected.csv");
     report_model_run(p, REPORT_TEXT, ". A target, when the scenario has one, follows \"vs\"; "
                      "the Performance assessment of each scenario judges it over its window.");
-    size_t n_items = 0;
-    struct report_para *items;
-
     for (size_t i = 0; i < d->n; i++)
         n_items += d->parts[i].status != CAMPAIGN_PASS;
     if (n_items == 0)

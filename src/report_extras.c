@@ -119,8 +119,8 @@ static int fixture_row(void *arg, char **f)
     return 0;
 }
 
-int report_extras_read_fixtures(const char *prefix, struct fixture_result *out, bool *found,
-                                char *err, size_t errlen)
+static int read_fixtures(const char *prefix, struct fixture_result *out, bool *found,
+                         char *err, size_t errlen)
 {
     memset(out, 0, FIXTURE_PHASES * sizeof *out);
     for (int p = 0; p < FIXTURE_PHASES; p++)
@@ -159,8 +159,8 @@ static int expected_row(void *arg, char **f)
     return 0;
 }
 
-int report_extras_read_expected(const char *prefix, struct snapshot *s, bool *found, char *err,
-                                size_t errlen)
+static int read_expected(const char *prefix, struct snapshot *s, bool *found, char *err,
+                         size_t errlen)
 {
     return read_rows(prefix, "_expected.csv", expected_columns, EXPECTED_COLUMNS, expected_row,
                      s, found, err, errlen);
@@ -171,11 +171,11 @@ int report_extras_apply(const char *prefix, struct report_estimate *r,
 {
     bool found;
 
-    if (report_extras_read_expected(prefix, r->snap, &found, err, errlen) < 0)
+    if (read_expected(prefix, r->snap, &found, err, errlen) < 0)
         return -1;
     if (found)
         r->in.expected_unknown = false;
-    if (report_extras_read_fixtures(prefix, fixtures, &found, err, errlen) < 0)
+    if (read_fixtures(prefix, fixtures, &found, err, errlen) < 0)
         return -1;
     if (found)
         r->in.fixtures = fixtures;

@@ -219,7 +219,6 @@ struct report_section *report_model_section(struct report_model *m, const char *
 struct report_para *report_model_para(struct report_model *m, struct report_section *s,
                                       bool note);
 void report_model_run(struct report_para *p, enum report_style style, const char *text);
-void report_model_subhead(struct report_model *m, struct report_section *s, const char *text);
 struct report_table *report_model_table(struct report_model *m, struct report_section *s,
                                         const char *const *heads, const char *numeric,
                                         size_t rows);
@@ -362,21 +361,14 @@ double report_csv_parse_utc(const char *text);
 
 struct fixture_result;
 
-/* PREFIX_fixtures.csv into out[FIXTURE_PHASES] (phases not in the file stay "absent"). 0 (also
- * when there is no such file: *found false), -1 with "FILE:LINE: reason". */
-int report_extras_read_fixtures(const char *prefix, struct fixture_result *out, bool *found,
-                                char *err, size_t errlen);
-/* PREFIX_expected.csv into s: each row an expected error group of its endpoint (matched by
- * method and name; rows of endpoints s does not have are skipped), added to the endpoint's
- * and the total's expected counts. Same returns. */
-int report_extras_read_expected(const char *prefix, struct snapshot *s, bool *found, char *err,
-                                size_t errlen);
-
 struct report_estimate;
 
-/* Both files of prefix into a report rebuilt from CSV (r->snap, r->in): the expected
- * responses (then no longer "unknown"), the fixtures into fixtures[FIXTURE_PHASES] (then
- * r->in.fixtures). Files that do not exist change nothing. -1 with the error. */
+/* Both of hornet's own files of prefix into a report rebuilt from CSV (r->snap, r->in):
+ * PREFIX_expected.csv, each row an expected error group of its endpoint (matched by method and
+ * name; rows of endpoints r->snap does not have are skipped) added to the endpoint's and the
+ * total's expected counts (then no longer "unknown"); PREFIX_fixtures.csv into
+ * fixtures[FIXTURE_PHASES] (phases not in the file stay "absent"; then r->in.fixtures). Files
+ * that do not exist change nothing. -1 with "FILE:LINE: reason". */
 int report_extras_apply(const char *prefix, struct report_estimate *r,
                         struct fixture_result *fixtures, char *err, size_t errlen);
 

@@ -761,11 +761,6 @@ void report_model_run(struct report_para *p, enum report_style style, const char
     run(p, style, text);
 }
 
-void report_model_subhead(struct report_model *m, struct report_section *s, const char *text)
-{
-    subhead(m, s, text);
-}
-
 struct report_table *report_model_table(struct report_model *m, struct report_section *s,
                                         const char *const *heads, const char *numeric,
                                         size_t rows)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "campaign_file.h"
+#include "campaign_file_internal.h"
 
 static void test_every_key(void **state)
 {
