@@ -52,7 +52,8 @@ $HORNET campaign "$TMP/short.json" --out "$TMP/intr_results" --headless --only-s
 ci_pid=$!
 CLEANUP="kill $camp_pid $tcab_pid $tjamf_pid $tlive_pid $shared_pid $intr_pid $ci_pid 2>/dev/null"
 port_of() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
-wait_until 5 eval '[ -n "$(port_of "$TMP/t_cab.out")" -a -n "$(port_of "$TMP/t_jamf.out")" -a -n "$(port_of "$TMP/t_live.out")" ]'
+listening() { for t in cab jamf live; do [ -n "$(port_of "$TMP/t_$t.out")" ] || return 1; done; }
+wait_until 5 listening
 cab=http://127.0.0.1:$(port_of "$TMP/t_cab.out")
 jamf=http://127.0.0.1:$(port_of "$TMP/t_jamf.out")
 live=http://127.0.0.1:$(port_of "$TMP/t_live.out")
@@ -60,17 +61,24 @@ live=http://127.0.0.1:$(port_of "$TMP/t_live.out")
 # ---- preflights that fail before any load
 out=$($HORNET -H "$cab" --headless -t 5s --csv "$TMP/cab" scenarios/cab_approvals.json 2>&1); rc=$?
 check "no pending approvals: the CAB preflight stops the run with exit code 5" [ "$rc" = 5 ]
-check "... naming the check and what it got" grep -qF 'preflight check "100+ pending approvals" failed (GET /api/v1/cab/approvals/): json.count >= 100 (got 0)' <<<"$out"
+want='preflight check "100+ pending approvals" failed (GET /api/v1/cab/approvals/): '
+want+='json.count >= 100 (got 0)'
+check "... naming the check and what it got" grep -qF "$want" <<<"$out"
 check "... before any load: no user started, no stats file" \
     [ "$(grep -c 'Ramping' <<<"$out")" = 0 -a ! -e "$TMP/cab_stats.csv" ]
 check "... setup ran (120 deployments) and its table is in _fixtures.csv" \
     grep -q '^setup,POST,/api/v1/deployments/ (pending change),120,0,' "$TMP/cab_fixtures.csv"
 stats=$(curl -s "$cab/api/v1/_stats/")
 check "... the target saw only setup's and preflight's requests" \
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["routes"]; sys.exit(not (r["deployment_create"]["total"] == 120 and r["approval_list"]["total"] == 1 and r["approval_approve"]["total"] == 0 and r["auth_token"]["total"] == 1))' "$stats"
+    python3 -c 'import json, sys
+r = {k: v["total"] for k, v in json.loads(sys.argv[1])["routes"].items()}
+sys.exit(not (r["deployment_create"] == 120 and r["approval_list"] == 1 and
+              r["approval_approve"] == 0 and r["auth_token"] == 1))' "$stats"
 out=$($HORNET -H "$jamf" --headless -t 5s scenarios/connectors.json 2>&1); rc=$?
 check "a connector plane down: the connectors preflight stops the run with exit code 5" [ "$rc" = 5 ]
-check "... naming the plane's status" grep -qF 'preflight check "5 connector planes, all online" failed (GET /api/v1/connectors/): json.results.*.status == "online" for every element (got "offline" at results.1.status)' <<<"$out"
+want='preflight check "5 connector planes, all online" failed (GET /api/v1/connectors/): '
+want+='json.results.*.status == "online" for every element (got "offline" at results.1.status)'
+check "... naming the plane's status" grep -qF "$want" <<<"$out"
 curl -s -X POST -d '{"plane_error_rate": {"sccm": 1}, "cab_auto_approve": true}' \
     "$live/api/v1/_control/" >"$TMP/knobs.json"
 check "the control route takes a plane down and switches the CAB to auto-approve" \
@@ -90,11 +98,12 @@ check "... its users read what setup made (no login of their own, no failure)" \
     [ "${reads:-0}" -gt 0 -a "$fails" = 0 -a "$(grep -c auth/token "$TMP/shared_stats.csv")" = 0 ]
 check "... setup's requests are apart, in _fixtures.csv" \
     grep -q '^setup,POST,/api/v1/deployments/,3,0,' "$TMP/shared_fixtures.csv"
-check "... teardown ran after the users" grep -q '^teardown,GET,/api/v1/deployments/\[setup\]/,1,0,.*,passed,' "$TMP/shared_fixtures.csv"
+teardown_row='^teardown,GET,/api/v1/deployments/\[setup\]/,1,0,.*,passed,'
+check "... teardown ran after the users" grep -q "$teardown_row" "$TMP/shared_fixtures.csv"
 wait_until 10 grep -q 'Ramping' "$TMP/intr.err"
 stop_run "$intr_pid" INT; rc=$?
 check "Ctrl-C during the load: teardown still runs" \
-    grep -q '^teardown,GET,/api/v1/deployments/\[setup\]/,1,0,.*,passed,' "$TMP/intr_fixtures.csv"
+    grep -q "$teardown_row" "$TMP/intr_fixtures.csv"
 check "... and the load's files are written" [ -s "$TMP/intr_stats.csv" ]
 
 # ---- Ctrl-C in the middle of a campaign
@@ -118,7 +127,8 @@ R=$TMP/results
 check "the campaign ran its four scenarios" \
     [ "$(grep -cE '^[1-4],' "$R/campaign.csv")" = 4 -a "$(grep -cE ',(NOT RUN|RUNNING),' "$R/campaign.csv")" = 0 ]
 check "... every preflight passed" \
-    [ "$(grep -c 'Preflight passed' "$TMP/camp.err")" = 3 -a "$(grep -c 'stopped before any load' "$R/campaign.csv")" = 0 ]
+    [ "$(grep -c 'Preflight passed' "$TMP/camp.err")" = 3 -a \
+      "$(grep -c 'stopped before any load' "$R/campaign.csv")" = 0 ]
 check "... each scenario wrote its CSV files and reports" \
     [ -s "$R/01_deployments_stats.csv" -a -s "$R/02_cab_approvals_stats_history.csv" -a \
       -s "$R/03_connectors_failures.csv" -a -s "$R/04_burst_report.html" -a -s "$R/02_cab_approvals_fixtures.csv" ]
