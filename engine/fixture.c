@@ -371,8 +371,8 @@ static void conclude(struct runner *r, int rc)
 
     if (rc == 0 && o->failures == 0) {
         o->status = FIXTURE_PASSED;
-        say(r, EVENT_INFO, "%s passed: %llu request%s in %.2f s", title,
-            (unsigned long long)o->requests, o->requests == 1 ? "" : "s", took);
+        snprintf(o->summary, sizeof o->summary, "%s passed: %llu request%s in %.2f s", title,
+                 (unsigned long long)o->requests, o->requests == 1 ? "" : "s", took);
     } else if (stopped(r)) {
         o->status = FIXTURE_INTERRUPTED;
         snprintf(o->message, sizeof o->message, "%s interrupted after %llu of %llu requests",

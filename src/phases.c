@@ -86,7 +86,9 @@ int phases_before(struct run *r)
     if (!failed && run_phase(r, FIXTURE_PREFLIGHT) < 0)
         failed = &r->fixtures[FIXTURE_PREFLIGHT];
     if (!failed)
-        return 0;
+        return 0;                           /* their summaries go to the run's event log */
+    if (failed->phase == FIXTURE_PREFLIGHT)
+        log_msg(LOG_LEVEL_INFO, "%s", r->fixtures[FIXTURE_SETUP].summary);
     if (failed->phase == FIXTURE_SETUP && has_fixture(r, FIXTURE_PREFLIGHT))
         r->fixtures[FIXTURE_PREFLIGHT].status = FIXTURE_NOT_RUN;
     stop_flag = 0;                          /* a Ctrl-C that ended setup still cleans up */
@@ -120,7 +122,20 @@ void phases_after(struct run *r)
         return;
     }
     stop_flag = 0;
-    run_phase(r, FIXTURE_TEARDOWN);
+    if (run_phase(r, FIXTURE_TEARDOWN) == 0)
+        log_msg(LOG_LEVEL_INFO, "%s", r->fixtures[FIXTURE_TEARDOWN].summary);
+}
+
+void phases_note(struct run *r)
+{
+    for (int p = FIXTURE_SETUP; p <= FIXTURE_PREFLIGHT; p++) {
+        struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_SCENARIO};
+
+        if (r->fixtures[p].status != FIXTURE_PASSED)
+            continue;
+        snprintf(note.text, sizeof note.text, "%s", r->fixtures[p].summary);
+        run_send(r, &note);
+    }
 }
 
 /* ---- the table ---------------------------------------------------------------------------- */

@@ -21,6 +21,11 @@
  * return is PHASES_EXIT_PREFLIGHT. */
 int phases_before(struct run *r);
 
+/* Once the engine started: setup's and preflight's summaries ("Setup passed: 121 requests in
+ * 1.67 s") into the run's event log, whence the log, the dashboard's Log view and the reports'
+ * timeline have them. */
+void phases_note(struct run *r);
+
 /* Run teardown (when the scenario has one and setup was not skipped). */
 void phases_after(struct run *r);
 

@@ -197,9 +197,10 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    if ((rc = phases_before(r)) != 0)
+    if ((rc = phases_before(r)) != 0 || (rc = start_engine(r, limit)) != 0)
         return rc;
-    return start_engine(r, limit);
+    phases_note(r);
+    return 0;
 }
 
 bool run_refresh(struct run *r)
