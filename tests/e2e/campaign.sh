@@ -4,7 +4,7 @@
 # scenario's own files, the rebuild by hornet report --campaign, preflights that fail on
 # hornet-target put into the failing states (no pending approvals, a connector plane down) and
 # stop the run before any load with exit code 5, what setup captures reaching every user, a
-# teardown after Ctrl-C, and a Ctrl-C in the middle of a campaign. Every run is bounded and
+# teardown after Ctrl-C, a Ctrl-C in the middle of a campaign and a target that dies in it. Every run is bounded and
 # talks to 127.0.0.1 only; they go at once.
 source "$(dirname "$0")/lib.sh"
 
@@ -50,13 +50,30 @@ sed -i "s|SCN|$PWD/scenarios|" "$TMP/short.json"
 $HORNET campaign "$TMP/short.json" --out "$TMP/intr_results" --headless --only-summary \
     >"$TMP/ci.out" 2>"$TMP/ci.err" &
 ci_pid=$!
-CLEANUP="kill $camp_pid $tcab_pid $tjamf_pid $tlive_pid $shared_pid $intr_pid $ci_pid 2>/dev/null"
+$TARGET --port 0 --quiet >"$TMP/t_crash.out" 2>&1 &
+tcrash_pid=$!
+disown "$tcrash_pid"                # killed on purpose below: no "Killed" notice
+CLEANUP="kill $camp_pid $tcab_pid $tjamf_pid $tlive_pid $shared_pid $intr_pid $ci_pid \
+    $tcrash_pid 2>/dev/null"
 port_of() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
-listening() { for t in cab jamf live; do [ -n "$(port_of "$TMP/t_$t.out")" ] || return 1; done; }
+listening() { for t in cab jamf live crash; do [ -n "$(port_of "$TMP/t_$t.out")" ] || return 1; done; }
 wait_until 5 listening
 cab=http://127.0.0.1:$(port_of "$TMP/t_cab.out")
 jamf=http://127.0.0.1:$(port_of "$TMP/t_jamf.out")
 live=http://127.0.0.1:$(port_of "$TMP/t_live.out")
+crash=http://127.0.0.1:$(port_of "$TMP/t_crash.out")
+sed -e 's/"run_time": "60s"/"run_time": "2s"/' -e 's/"users": 5,/"users": 5, "host": "HOST",/' \
+    -e "s|HOST|$crash|" "$TMP/short.json" >"$TMP/crash.json"
+$HORNET campaign "$TMP/crash.json" --out "$TMP/crash_results" --headless --only-summary -t 3s \
+    >"$TMP/crash.out" 2>"$TMP/crash.err" &
+crash_pid=$!
+cstate() { awk -F, -v i="$1" '$1 == i { print $5 }' "$TMP/crash_results/campaign.csv" 2>/dev/null; }
+crash_loading() {
+    [ "$(cstate 1)" = RUNNING ] &&
+        [ "$(wc -l <"$TMP/crash_results/01_deployments_stats_history.csv" 2>/dev/null)" -ge 2 ]
+}
+(wait_until 20 crash_loading; kill -KILL "$tcrash_pid" 2>/dev/null) &   # the target dies
+CLEANUP="$CLEANUP; kill $crash_pid 2>/dev/null"
 
 # ---- preflights that fail before any load
 out=$($HORNET -H "$cab" --headless -t 5s --csv "$TMP/cab" scenarios/cab_approvals.json 2>&1); rc=$?
@@ -124,6 +141,17 @@ check "... the rest did not run" [ "$(state 3)" = "NOT RUN" -a ! -e "$TMP/intr_r
 check "... and RESULTS.md says so" \
     grep -qE '\| 2\. CAB approvals \| INTERRUPTED .*\| 3\. Connector publishing \| NOT RUN' \
     <(tr '\n' ' ' <"$TMP/intr_results/RESULTS.md")
+
+# ---- the target crashes in the middle of a campaign
+wait "$crash_pid"; rc=$?
+check "a campaign whose target died exits 1, every scenario judged" \
+    [ "$rc" = 1 -a "$(cstate 1)" = FAIL -a "$(cstate 2)" = FAIL -a "$(cstate 3)" = FAIL ]
+check "... the scenario in progress kept its files, its failures counted" \
+    [ "$(csv_cell "$TMP/crash_results/01_deployments_stats.csv" Aggregated 4)" -gt 0 ]
+check "... the next ones stopped before any load" \
+    [ "$(grep -c 'stopped before any load' "$TMP/crash_results/campaign.csv")" = 2 ]
+check "... and the findings name the error cluster" \
+    grep -q 'Error clusters.*Connection refused' "$TMP/crash_results/RESULTS.md"
 
 # ---- the shipped campaign: four scenarios, 4 s each
 wait "$camp_pid"; rc=$?
