@@ -13,6 +13,7 @@
 #include "campaign.h"
 #include "campaign_csv.h"
 #include "campaign_file.h"
+#include "campaign_junit.h"
 #include "csv.h"
 #include "fileio.h"
 #include "fixture.h"
@@ -37,6 +38,8 @@ struct campaign {
     const char *out;                /* the results directory */
     const char *cool_down_arg;      /* --cool-down: replaces the file's; NULL: none */
     char *out_trimmed;              /* --out without its trailing slashes (owned) */
+    char *junit;                    /* --junit FILE.xml: one document for the campaign */
+    struct campaign_junit *suites;  /* ... its suites, one per scenario */
     char **argv;                    /* "hornet", the options for every scenario, then room for
                                        "--scenario FILE" */
     int argc;
@@ -57,6 +60,7 @@ static const char usage_text[] =
     "\n"
     "  --out DIR         where the results go (default results)\n"
     "  --cool-down T     the wait between two scenarios, replacing the file's (0, 10s, 1m)\n"
+    "  --junit FILE.xml  one JUnit document for the campaign: a testsuite per scenario\n"
     "  -h, --help        this text\n"
     "\n"
     "In the dashboard, n ends the scenario in progress and goes to the next; A (or q) ends it\n"
@@ -170,6 +174,10 @@ static int entry_options(struct campaign *c, uint32_t i, struct options *o, char
         o->host = strdup(e->host);
         o->host_set = o->host != NULL;
     }
+    if (o->junit && !c->junit)
+        c->junit = strdup(o->junit);        /* one document for the campaign, not one a run */
+    free(o->junit);
+    o->junit = NULL;
     prefix_of(i, e->scenario, prefix, sizeof prefix);
     free(o->csv_prefix);
     free(o->report_md);
@@ -240,12 +248,32 @@ static double cpu_seconds(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* --junit: the scenarios that have not ended are skipped cases, for now. */
+static void save_junit(const struct campaign *c)
+{
+    char err[512];
+
+    if (!c->junit || !c->suites)
+        return;
+    for (uint32_t i = 0; i < c->file->n_entries; i++) {
+        const struct campaign_row *row = &c->rows[i];
+
+        if (row->status == CAMPAIGN_NOT_RUN || row->status == CAMPAIGN_RUNNING)
+            campaign_junit_skipped(c->suites, i, row->name, row->status == CAMPAIGN_RUNNING
+                                   ? "running: the campaign stopped during it" : row->message[0]
+                                   ? row->message : "not run yet");
+    }
+    if (campaign_junit_write(c->suites, c->junit, err, sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+}
+
 static void save(const struct campaign *c)
 {
     char err[512];
 
     if (campaign_csv_write(c->out, c->rows, c->file->n_entries, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+    save_junit(c);
 }
 
 /* PREFIX_expected.csv: the responses the scenario's steps expected (non-2xx statuses counted
@@ -419,7 +447,11 @@ static void run_entry(struct campaign *c, uint32_t i)
         row->expected = r.snap->total.expected;
         write_expected(&r);
         judge_run(c, &r, rc, row);
+        if (c->suites)
+            campaign_junit_ran(c->suites, i, row->name, r.snap);
     }
+    if (row->status != CAMPAIGN_PASS && !r.engine && c->suites)
+        campaign_junit_stopped(c->suites, i, row->name, row->message, row->start, now_unix());
     row->exit_code = rc;
     row->end = now_unix();
     run_free(&r);
@@ -521,6 +553,10 @@ static int campaign_prepare(struct campaign *c)
     }
     if (start_log(c) < 0 || check_entries(c) < 0)
         return 2;
+    if (c->junit && !(c->suites = campaign_junit_create(c->file->n_entries))) {
+        fprintf(stderr, "hornet campaign: out of memory\n");
+        return 3;
+    }
     if (campaign_csv_write(c->out, c->rows, c->file->n_entries, err, sizeof err) < 0) {
         fprintf(stderr, "hornet campaign: %s\n", err);
         return 4;
@@ -549,6 +585,8 @@ int campaign_main(int argc, char **argv)
     }
     log_close();
     campaign_file_free(c.file);
+    campaign_junit_free(c.suites);
+    free(c.junit);
     free(c.rows);
     free(c.argv);
     free(c.out_trimmed);

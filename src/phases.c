@@ -93,7 +93,7 @@ int phases_before(struct run *r)
         r->fixtures[FIXTURE_PREFLIGHT].status = FIXTURE_NOT_RUN;
     stop_flag = 0;                          /* a Ctrl-C that ended setup still cleans up */
     phases_after(r);
-    phases_print(stdout, r);
+    phases_print(run_console(r), r);
     if (o->csv_prefix && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     fprintf(stderr, "hornet: stopped before any load: %s\n", failed->message);

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 # ---- the runs, all at once; their checks follow in order
 $HORNET campaign scenarios/campaign.json --out "$TMP/results" --headless -t 4s --cool-down 0 \
-    --only-summary >"$TMP/camp.out" 2>"$TMP/camp.err" &
+    --only-summary --junit "$TMP/results/junit.xml" >"$TMP/camp.out" 2>"$TMP/camp.err" &
 camp_pid=$!
 $TARGET --port 0 --quiet --cab-auto-approve >"$TMP/t_cab.out" 2>&1 &
 tcab_pid=$!
@@ -65,7 +65,7 @@ crash=http://127.0.0.1:$(port_of "$TMP/t_crash.out")
 sed -e 's/"run_time": "60s"/"run_time": "2s"/' -e 's/"users": 5,/"users": 5, "host": "HOST",/' \
     -e "s|HOST|$crash|" "$TMP/short.json" >"$TMP/crash.json"
 $HORNET campaign "$TMP/crash.json" --out "$TMP/crash_results" --headless --only-summary -t 3s \
-    >"$TMP/crash.out" 2>"$TMP/crash.err" &
+    --junit "$TMP/crash.xml" >"$TMP/crash.out" 2>"$TMP/crash.err" &
 crash_pid=$!
 cstate() { awk -F, -v i="$1" '$1 == i { print $5 }' "$TMP/crash_results/campaign.csv" 2>/dev/null; }
 crash_loading() {
@@ -152,6 +152,13 @@ check "... the next ones stopped before any load" \
     [ "$(grep -c 'stopped before any load' "$TMP/crash_results/campaign.csv")" = 2 ]
 check "... and the findings name the error cluster" \
     grep -q 'Error clusters.*Connection refused' "$TMP/crash_results/RESULTS.md"
+check "... its JUnit document: the ones that could not start are errors" python3 - \
+    "$TMP/crash.xml" <<'PY'
+import sys, xml.etree.ElementTree as E
+suites = list(E.parse(sys.argv[1]).getroot())
+assert [s.get("errors") for s in suites][1:] == ["1", "1"], [s.attrib for s in suites]
+assert "stopped before any load" in suites[1][0][0].get("message"), suites[1][0][0].attrib
+PY
 
 # ---- the shipped campaign: four scenarios, 4 s each
 wait "$camp_pid"; rc=$?
@@ -182,7 +189,13 @@ for row, f in zip(rows, files):
     rps = float(c[7].split("/s")[0].replace(",", ""))
     assert abs(rps - float(agg["Requests/s"])) <= 0.0051 * max(1, float(agg["Requests/s"])), (f, rps)
 PY
-check "... and its findings cite their files" \
+check "--junit: one document, a testsuite per scenario" python3 - "$R/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as E
+names = [s.get("name") for s in E.parse(sys.argv[1]).getroot()]
+assert names == ["Concurrent deployments", "CAB approvals", "Connector publishing",
+                 "Burst to 1000 users"], names
+PY
+check "RESULTS.md's findings cite their files" \
     [ "$(grep -c 'Evidence:' "$R/RESULTS.md")" -ge 3 -a "$(grep -c '_stats.csv' "$R/RESULTS.md")" -ge 1 ]
 check "RESULTS.html is self-contained, with charts" \
     [ "$(grep -c '<svg' "$R/RESULTS.html")" -ge 4 -a "$(grep -cE '(src|href)=\"?https?:' "$R/RESULTS.html")" = 0 ]
