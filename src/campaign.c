@@ -6,9 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 #include <curl/curl.h>
 #include "campaign.h"
 #include "campaign_csv.h"
@@ -238,14 +236,15 @@ static double now_unix(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double cpu_seconds(void)
+/* The load generator's CPU over the run: its worker threads' (selfstat), as a share of every
+ * CPU of the machine; -1 when not measured. The built-in target's thread is not in it. */
+static double generator_cpu(const struct snapshot *s)
 {
-    struct rusage ru;
+    double took = (s->end_time > 0 ? s->end_time : s->now) - s->run_start;
 
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        return 0;
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    if (took <= 0 || s->self.ncpu == 0 || s->self.workers_cpu_seconds <= 0)
+        return -1;
+    return 100.0 * s->self.workers_cpu_seconds / took / (double)s->self.ncpu;
 }
 
 /* --junit: the scenarios that have not ended are skipped cases, for now. */
@@ -416,7 +415,6 @@ static void run_entry(struct campaign *c, uint32_t i)
     struct options o;
     struct run r;
     char err[1024], line[400];
-    double cpu0, wall0;
     int rc;
 
     row->status = CAMPAIGN_RUNNING;
@@ -438,12 +436,8 @@ static void run_entry(struct campaign *c, uint32_t i)
     } else {
         campaign_line(c, i, line, sizeof line);
         r.campaign_line = line;
-        cpu0 = cpu_seconds();
-        wall0 = now_unix();
         rc = o.headless ? headless_run(&r) : live_run(&r);
-        if (now_unix() > wall0)
-            row->cpu_percent = 100.0 * (cpu_seconds() - cpu0) / (now_unix() - wall0) /
-                               (double)sysconf(_SC_NPROCESSORS_ONLN);
+        row->cpu_percent = generator_cpu(r.snap);
         row->expected = r.snap->total.expected;
         write_expected(&r);
         judge_run(c, &r, rc, row);

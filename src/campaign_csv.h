@@ -38,10 +38,10 @@ struct campaign_row {
     char host[256];
     double start, end;                  /* unix seconds; 0: not started / not ended */
     uint64_t expected;                  /* responses with an expected non-2xx status */
-    double cpu_percent;                 /* hornet's CPU over its load, % of all CPUs; < 0: not
-                                           measured */
-    bool embedded_target;               /* the built-in target ran in hornet's process (its CPU
-                                           is in cpu_percent) */
+    double cpu_percent;                 /* hornet's worker threads' CPU over its run, % of all
+                                           the machine's CPUs; < 0: not measured */
+    bool embedded_target;               /* the built-in target ran in hornet's process (sharing
+                                           the machine; its CPU is not in cpu_percent) */
     char message[CAMPAIGN_TEXT_MAX];    /* why it failed or stopped; "" */
 };
 

@@ -685,10 +685,10 @@ static void find_generator(struct doc *d)
     if (!(it = add_item(d->findings, &d->n_findings, busiest->row->cpu_percent >= GENERATOR_BUSY
                         ? "The load generator was the bottleneck" : "The load generator")))
         return;
-    snprintf(it->text, sizeof it->text, "hornet used at most %.1f%% of the machine's CPUs (in "
-             "%u. %s%s)%s", busiest->row->cpu_percent, busiest->row->index, busiest->row->name,
-             busiest->row->embedded_target ? ", the built-in target included: it ran in the "
-             "same process" : "",
+    snprintf(it->text, sizeof it->text, "hornet's worker threads used at most %.1f%% of the "
+             "machine's CPUs (in %u. %s%s)%s", busiest->row->cpu_percent, busiest->row->index,
+             busiest->row->name, busiest->row->embedded_target ? "; the built-in target ran on "
+             "the same machine, its CPU apart" : "",
              busiest->row->cpu_percent >= GENERATOR_BUSY
              ? ": its machine was saturated, so the throughput measured there is a floor of what "
                "the API can serve, not its limit."
