@@ -100,12 +100,18 @@ static int loop_rounds(struct loader *ld, const cJSON *obj, uint32_t *repeat, in
 static int read_loop(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
 {
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(obj, "steps"), *c;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, "description");
+    const char *text;
     uint32_t repeat;
     int32_t feeder;
     size_t mark, i = 0;
 
     if (loader_check_keys(ld, obj, loop_keys) < 0 || loop_rounds(ld, obj, &repeat, &feeder) < 0)
         return -1;
+    mark = loader_path_key(ld, "description");
+    if (d && loader_string(ld, d, &text) < 0)
+        return -1;
+    loader_path_pop(ld, mark);
     mark = loader_path_key(ld, "steps");
     if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
         return loader_fail(ld, steps, LOADER_VALUE, "expected a non-empty list of steps");

@@ -69,6 +69,7 @@ static int scenario_path(struct loader *ld, const cJSON *m, char **out)
 
 static int entry_values(struct loader *ld, const cJSON *obj, struct campaign_entry *e)
 {
+    const char *text;
     const cJSON *m;
     size_t mark;
     int rc = 0;
@@ -96,6 +97,9 @@ static int entry_values(struct loader *ld, const cJSON *obj, struct campaign_ent
         loader_path_pop(ld, mark);
     if (rc == 0 && (m = member(ld, obj, "stop_on_fail", &mark)) &&
         (rc = loader_bool(ld, m, &e->stop_on_fail)) == 0)
+        loader_path_pop(ld, mark);
+    if (rc == 0 && (m = member(ld, obj, "description", &mark)) &&
+        (rc = loader_string(ld, m, &text)) == 0)
         loader_path_pop(ld, mark);
     return rc;
 }
