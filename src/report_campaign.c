@@ -714,7 +714,9 @@ static void step(struct doc *d, const char *head, const char *fmt, ...)
 }
 
 /* A failing target is a lead to follow; one close to its bound, one to watch; one without
- * data, a run too short for its window. Returns how many failed. */
+ * data, a run too short for its window. Only the targets to watch of a scenario whose own
+ * verdict passed (its targets judged again on the files' rows may differ a little over a
+ * window). Returns how many failed. */
 static unsigned target_steps(struct doc *d, const struct part *p)
 {
     const struct snapshot *s = p->est.snap;
@@ -725,6 +727,8 @@ static unsigned target_steps(struct doc *d, const struct part *p)
         const char *scope = t->endpoint[0] ? t->endpoint : "all requests";
 
         failed += t->status == TARGET_FAIL || t->status == TARGET_PENDING;
+        if (p->status != CAMPAIGN_FAIL && t->status != TARGET_AT_RISK)
+            continue;
         if (t->status == TARGET_FAIL)
             step(d, "Investigate", "%s, %s in %u. %s: %s.", scope, t->text, p->row->index,
                  p->row->name, t->detail);
@@ -760,9 +764,9 @@ static void part_steps(struct doc *d, const struct part *p)
              msg[0] ? msg : "the campaign ended before it");
         break;
     default:
+        target_steps(d, p);                 /* the targets to watch */
         break;
     }
-    target_steps(d, p);
 }
 
 static void build_steps(struct doc *d)
