@@ -54,6 +54,8 @@ struct plan {
                                            must read the environment at each transfer */
     struct trace *trace;                /* request tracing (off unless plan_set_trace) */
     const struct user_var *shared;      /* what setup captured (engine_config.shared), or NULL */
+    struct scenario_tls tls;            /* how https targets are trusted (engine_config.tls;
+                                           paths borrowed) */
 };
 
 /* NULL with a message on allocation failure or a bad host ("expected http://host[:port]").

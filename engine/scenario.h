@@ -189,6 +189,15 @@ struct target_def {
 };
 #define TARGET_LAST_MAX 600
 
+/* The "tls" block: how https targets are trusted. Paths are relative to the scenario file's
+ * directory (already joined); NULL: not given. The command line, environment and config file
+ * override each (--cacert, --cert, --key; --insecure turns verification off). */
+struct scenario_tls {
+    char *cacert;               /* CA certificates (PEM) to verify the target with */
+    char *cert, *key;           /* client certificate and its key (PEM) */
+    bool insecure;              /* no certificate nor host name verification */
+};
+
 /* Steps run once around the load (setup before it, teardown after, preflight checks between
  * setup and load), on the main thread, one after the other: a fixture. Its steps are those of
  * `cls.on_start` (cls is a class only in name: its default headers are the fixture's, it has
@@ -210,7 +219,7 @@ struct fixture_def {
     struct user_class cls;      /* name: the phase; headers; on_start: every step */
     struct fixture_loop *loops;
     uint32_t n_loops;
-    char **check_names;         /* preflight: the name of each step's check (its "check" key,
+    char **check_names;         /* preflight: the name of each step's check (its description,
                                    else METHOD name), per step of cls.on_start; NULL otherwise */
 };
 
@@ -242,6 +251,7 @@ struct scenario {
     bool *shared;               /* per variable (n_vars entries): captured by setup, so every
                                    user and the later fixtures read it and nothing else may set
                                    it */
+    struct scenario_tls tls;
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:
