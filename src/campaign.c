@@ -215,6 +215,7 @@ static int check_entries(struct campaign *c)
             prefix_of(i, e->scenario, row->prefix, sizeof row->prefix);
             row->exit_code = -1;
             row->cpu_percent = -1;
+            row->saturated_seconds = -1;
         }
         scenario_free(scn);
         options_free(&o);
@@ -438,6 +439,7 @@ static void run_entry(struct campaign *c, uint32_t i)
         r.campaign_line = line;
         rc = o.headless ? headless_run(&r) : live_run(&r);
         row->cpu_percent = generator_cpu(r.snap);
+        row->saturated_seconds = r.snap->saturated_seconds;
         row->expected = r.snap->total.expected;
         write_expected(&r);
         judge_run(c, &r, rc, row);

@@ -17,7 +17,8 @@ const char *const campaign_status_names[CAMPAIGN_STATUS_COUNT] = {
 
 static const char *const columns[] = {
     "Index", "Name", "Scenario", "Prefix", "Status", "Exit Code", "Users", "Spawn Rate",
-    "Run Time", "Host", "Start", "End", "Expected Count", "Generator CPU %", "Built-in Target",
+    "Run Time", "Host", "Start", "End", "Expected Count", "Generator CPU %", "Saturated Seconds",
+    "Built-in Target",
     "Message", "Campaign"
 };
 enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
@@ -42,7 +43,7 @@ static void utc(double t, char *out, size_t n)
 
 static void row(struct strbuf *b, const struct campaign_row *r)
 {
-    char v[16][96];
+    char v[16][96], sat[32] = "";
 
     snprintf(v[0], sizeof v[0], "%u", r->index);
     snprintf(v[1], sizeof v[1], "%d", r->exit_code);
@@ -70,6 +71,9 @@ static void row(struct strbuf *b, const struct campaign_row *r)
     field(b, v[6], false);
     field(b, v[7], false);
     field(b, v[8], false);
+    if (r->saturated_seconds >= 0)
+        snprintf(sat, sizeof sat, "%.1f", r->saturated_seconds);
+    field(b, sat, false);
     field(b, r->embedded_target ? "yes" : "no", false);
     field(b, r->message, false);
     field(b, r->campaign, true);
@@ -142,9 +146,10 @@ static int parse_row(const struct csv_record *rec, struct campaign_row *r)
     r->end = parse_utc(f[11]);
     r->expected = strtoull(f[12], NULL, 10);
     r->cpu_percent = f[13][0] ? strtod(f[13], NULL) : -1;
-    r->embedded_target = strcmp(f[14], "yes") == 0;
-    snprintf(r->message, sizeof r->message, "%s", f[15]);
-    snprintf(r->campaign, sizeof r->campaign, "%s", f[16]);
+    r->saturated_seconds = f[14][0] ? strtod(f[14], NULL) : -1;
+    r->embedded_target = strcmp(f[15], "yes") == 0;
+    snprintf(r->message, sizeof r->message, "%s", f[16]);
+    snprintf(r->campaign, sizeof r->campaign, "%s", f[17]);
     return 0;
 }
 

@@ -40,6 +40,8 @@ struct campaign_row {
     uint64_t expected;                  /* responses with an expected non-2xx status */
     double cpu_percent;                 /* hornet's worker threads' CPU over its run, % of all
                                            the machine's CPUs; < 0: not measured */
+    double saturated_seconds;           /* how long hornet itself was the bottleneck (its worker
+                                           timers late: saturation.h); < 0: not measured */
     bool embedded_target;               /* the built-in target ran in hornet's process (sharing
                                            the machine; its CPU is not in cpu_percent) */
     char message[CAMPAIGN_TEXT_MAX];    /* why it failed or stopped; "" */

@@ -671,6 +671,13 @@ static void find_throughput(struct doc *d)
 #define GENERATOR_BUSY 80.0         /* % of the machine's CPUs: past it, hornet's own CPU
                                        bounds the load it can drive */
 
+/* hornet was the bottleneck of a scenario: its workers near every CPU, or saturated (their
+ * timers late) for a while. */
+static bool generator_bound(const struct campaign_row *row)
+{
+    return row->cpu_percent >= GENERATOR_BUSY || row->saturated_seconds > 0;
+}
+
 static void find_generator(struct doc *d)
 {
     const struct part *busiest = NULL;
@@ -678,22 +685,28 @@ static void find_generator(struct doc *d)
 
     for (size_t i = 0; i < d->n; i++)
         if (d->parts[i].row->cpu_percent >= 0 &&
-            (!busiest || d->parts[i].row->cpu_percent > busiest->row->cpu_percent))
+            (!busiest || generator_bound(d->parts[i].row) > generator_bound(busiest->row) ||
+             (generator_bound(d->parts[i].row) == generator_bound(busiest->row) &&
+              d->parts[i].row->cpu_percent > busiest->row->cpu_percent)))
             busiest = &d->parts[i];
     if (!busiest)
         return;
-    if (!(it = add_item(d->findings, &d->n_findings, busiest->row->cpu_percent >= GENERATOR_BUSY
+    if (!(it = add_item(d->findings, &d->n_findings, generator_bound(busiest->row)
                         ? "The load generator was the bottleneck" : "The load generator")))
         return;
-    snprintf(it->text, sizeof it->text, "hornet's worker threads used at most %.1f%% of the "
-             "machine's CPUs (in %u. %s%s)%s", busiest->row->cpu_percent, busiest->row->index,
-             busiest->row->name, busiest->row->embedded_target ? "; the built-in target ran on "
-             "the same machine, its CPU apart" : "",
-             busiest->row->cpu_percent >= GENERATOR_BUSY
-             ? ": its machine was saturated, so the throughput measured there is a floor of what "
-               "the API can serve, not its limit."
-             : ": it was not the bottleneck.");
-    snprintf(it->evidence, sizeof it->evidence, "campaign.csv (Generator CPU %%)");
+    snprintf(it->text, sizeof it->text, "hornet's worker threads used %.1f%% of the machine's "
+             "CPUs in %u. %s%s", busiest->row->cpu_percent, busiest->row->index,
+             busiest->row->name, busiest->row->embedded_target ? " (the built-in target ran on "
+             "the same machine, its CPU apart)" : "");
+    if (busiest->row->saturated_seconds > 0)
+        append(it->text, sizeof it->text, " and were saturated (their timers late) for %.1f s",
+               busiest->row->saturated_seconds);
+    append(it->text, sizeof it->text, "%s", generator_bound(busiest->row)
+           ? ": the throughput measured there is a floor of what the API can serve, not its "
+             "limit."
+           : ", the most of any scenario: it was not the bottleneck.");
+    snprintf(it->evidence, sizeof it->evidence, "campaign.csv (Generator CPU %%, Saturated "
+             "Seconds)");
 }
 
 /* ---- next steps ------------------------------------------------------------------------------ */
@@ -774,7 +787,7 @@ static void build_steps(struct doc *d)
     for (size_t i = 0; i < d->n; i++)
         part_steps(d, &d->parts[i]);
     for (size_t i = 0; i < d->n; i++)
-        if (d->parts[i].row->cpu_percent >= GENERATOR_BUSY) {
+        if (generator_bound(d->parts[i].row)) {
             step(d, "More load generators", "hornet saturated its machine in %u. %s: drive the "
                  "load from more machines (distributed workers) or a larger one before reading "
                  "its throughput as the API's.", d->parts[i].row->index, d->parts[i].row->name);

@@ -36,7 +36,8 @@ static void test_round_trip(void **state)
          .scenario = "scenarios/deployments.json", .prefix = "01_deployments",
          .status = CAMPAIGN_PASS, .exit_code = 0, .users = 100, .spawn_rate = 10,
          .run_time = 20, .host = "http://127.0.0.1:1234", .start = 1796580000.25,
-         .end = 1796580021.5, .expected = 42, .cpu_percent = 12.5, .embedded_target = true},
+         .end = 1796580021.5, .expected = 42, .cpu_percent = 12.5, .saturated_seconds = 3.5,
+         .embedded_target = true},
         {.campaign = "nightly", .index = 2, .name = "CAB", .status = CAMPAIGN_FAIL,
          .exit_code = 5, .start = 1796580031, .end = 1796580032, .cpu_percent = -1,
          .message = "stopped before any load: preflight check \"x\" failed,\nsee above"},
@@ -57,6 +58,7 @@ static void test_round_trip(void **state)
     assert_true(back[0].users == 100 && back[0].spawn_rate == 10 && back[0].run_time == 20);
     assert_true(back[0].start == 1796580000.25 && back[0].end == 1796580021.5);
     assert_true(back[0].expected == 42 && back[0].cpu_percent == 12.5 && back[0].embedded_target);
+    assert_true(back[0].saturated_seconds == 3.5 && back[1].saturated_seconds == 0);
     assert_string_equal(back[0].host, "http://127.0.0.1:1234");
     assert_int_equal(back[1].exit_code, 5);
     assert_string_equal(back[1].message, rows[1].message);
@@ -83,17 +85,17 @@ static void test_header_and_errors(void **state)
     fclose(f);
     assert_string_equal(line, "Index,Name,Scenario,Prefix,Status,Exit Code,Users,Spawn Rate,"
                         "Run Time,Host,Start,End,Expected Count,Generator CPU %,"
-                        "Built-in Target,Message,Campaign\r\n");
+                        "Saturated Seconds,Built-in Target,Message,Campaign\r\n");
     f = fopen(path, "w");
     fputs("Type,Name\r\nGET,/\r\n", f);
     fclose(f);
     assert_int_equal(campaign_csv_read(dir, &back, &n, err, sizeof err), -1);
     assert_non_null(strstr(err, "campaign.csv:1: not a hornet campaign.csv"));
     f = fopen(path, "w");
-    fprintf(f, "%s1,A,s,p,DONE,0,1,1,1,h,,,0,,no,,c\r\n", line);
+    fprintf(f, "%s1,A,s,p,DONE,0,1,1,1,h,,,0,,,no,,c\r\n", line);
     fclose(f);
     assert_int_equal(campaign_csv_read(dir, &back, &n, err, sizeof err), -1);
-    assert_non_null(strstr(err, "campaign.csv:2: expected 17 fields with a status"));
+    assert_non_null(strstr(err, "campaign.csv:2: expected 18 fields with a status"));
     assert_int_equal(campaign_csv_read("/nonexistent", &back, &n, err, sizeof err), -1);
     assert_string_equal(err, "cannot read /nonexistent/campaign.csv: No such file or directory");
 }

@@ -106,7 +106,7 @@ static int make_dir(void **state)
         {.campaign = "nightly", .index = 1, .name = "Small", .prefix = "01_small",
          .status = CAMPAIGN_PASS, .users = 100, .cpu_percent = 12},
         {.campaign = "nightly", .index = 2, .name = "Big", .prefix = "02_big",
-         .status = CAMPAIGN_FAIL, .users = 1000, .cpu_percent = 93.5,
+         .status = CAMPAIGN_FAIL, .users = 1000, .cpu_percent = 93.5, .saturated_seconds = 4.5,
          .message = "p99 < 300 ms: 450 ms > 300 ms (+50%)"},
         {.campaign = "nightly", .index = 3, .name = "Cut", .prefix = "03_cut",
          .status = CAMPAIGN_RUNNING, .users = 100, .cpu_percent = -1},
@@ -175,7 +175,8 @@ static void test_findings_and_steps(void **state)
                            "groups: HTTP 503 Service Unavailable on GET /x in 2. Big (25)."));
     assert_non_null(strstr(md, "`02_big_failures.csv`"));
     assert_non_null(strstr(md, "- **The load generator was the bottleneck.** hornet's worker "
-                           "threads used at most 93.5% of the machine's CPUs (in 2. Big)"));
+                           "threads used 93.5% of the machine's CPUs in 2. Big and were "
+                           "saturated (their timers late) for 4.5 s: the throughput"));
     assert_non_null(strstr(md, "- **Investigate.** all requests, p99 < 300 ms in 2. Big:"));
     assert_null(strstr(md, "- **Investigate.** all requests, rps >= 80 in 1. Small"));
     assert_non_null(strstr(md, "- **Re-run.** 3. Cut to its end"));
