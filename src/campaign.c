@@ -326,7 +326,9 @@ static void fail_reason(const struct snapshot *s, char *out, size_t n)
                                 t->endpoint, t->endpoint[0] ? " " : "", t->text,
                                 t->detail[0] ? t->detail : "no data");
     }
-    if (!out[0])
+    if (!out[0] && s->total.requests == 0)
+        snprintf(out, n, "no request completed");
+    else if (!out[0])
         snprintf(out, n, "%llu unexpected failure%s", (unsigned long long)s->total.failures,
                  s->total.failures == 1 ? "" : "s");
 }
@@ -371,6 +373,10 @@ static void judge_run(struct campaign *c, const struct run *r, int rc, struct ca
         abort_rest(c, "the operator aborted the campaign");
     } else if (rc == 0) {
         row->status = CAMPAIGN_PASS;
+    } else if (rc == RUN_EXIT_OUTPUT) {
+        row->status = CAMPAIGN_FAIL;
+        snprintf(row->message, sizeof row->message, "a requested output could not be written "
+                 "(exit code %d; the log says which)", rc);
     } else {
         row->status = CAMPAIGN_FAIL;
         fail_reason(r->snap, row->message, sizeof row->message);
