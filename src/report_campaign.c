@@ -788,9 +788,10 @@ static void build_steps(struct doc *d)
         part_steps(d, &d->parts[i]);
     for (size_t i = 0; i < d->n; i++)
         if (generator_bound(d->parts[i].row)) {
-            step(d, "More load generators", "hornet saturated its machine in %u. %s: drive the "
-                 "load from more machines (distributed workers) or a larger one before reading "
-                 "its throughput as the API's.", d->parts[i].row->index, d->parts[i].row->name);
+            step(d, "More load generators", "hornet itself was the bottleneck in %u. %s (see "
+                 "the findings): drive the load from more machines (distributed workers) or a "
+                 "larger one before reading its throughput as the API's.",
+                 d->parts[i].row->index, d->parts[i].row->name);
             break;
         }
     if (d->n_steps == 0)
