@@ -44,6 +44,16 @@ shared_pid=$!
 $HORNET --headless --only-summary -t 60s --csv "$TMP/intr" "$TMP/shared.json" \
     >"$TMP/intr.out" 2>"$TMP/intr.err" &
 intr_pid=$!
+# the dashboard in a campaign: its line, and n to go to the next scenario (tmux, its own server)
+SOCK=hornet-e2e-campaign-$$
+t() { tmux -L "$SOCK" "$@"; }
+cat > "$TMP/dash.json" <<JSON
+{"name": "dashboard", "cool_down": 0, "scenarios": [
+  {"scenario": "$PWD/scenarios/deployments.json", "users": 5, "run_time": "60s"},
+  {"scenario": "$PWD/scenarios/connectors.json", "users": 5, "run_time": "2s"}]}
+JSON
+t new-session -d -s dash -x 120 -y 40 \
+    "$HORNET campaign $TMP/dash.json --out $TMP/dash_results; sleep 60"
 cat > "$TMP/short.json" <<'JSON'
 {"name": "interrupted campaign", "cool_down": 0, "scenarios": [
   {"scenario": "SCN/deployments.json", "users": 5, "run_time": "2s"},
@@ -58,7 +68,7 @@ $TARGET --port 0 --quiet >"$TMP/t_crash.out" 2>&1 &
 tcrash_pid=$!
 disown "$tcrash_pid"                # killed on purpose below: no "Killed" notice
 CLEANUP="kill $camp_pid $tcab_pid $tjamf_pid $tlive_pid $shared_pid $intr_pid $ci_pid \
-    $tcrash_pid 2>/dev/null"
+    $tcrash_pid 2>/dev/null; tmux -L $SOCK kill-server 2>/dev/null"
 port_of() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
 listening() { for t in cab jamf live crash; do [ -n "$(port_of "$TMP/t_$t.out")" ] || return 1; done; }
 wait_until 5 listening
@@ -145,6 +155,20 @@ check "... the rest did not run" [ "$(state 3)" = "NOT RUN" -a ! -e "$TMP/intr_r
 check "... and RESULTS.md says so" \
     grep -qE '\| 2\. CAB approvals \| INTERRUPTED .*\| 3\. Connector publishing \| NOT RUN' \
     <(tr '\n' ' ' <"$TMP/intr_results/RESULTS.md")
+
+# ---- the dashboard in a campaign
+screen() { t capture-pane -p -t dash 2>/dev/null; }
+dstate() { awk -F, -v i="$1" '$1 == i { print $5 }' "$TMP/dash_results/campaign.csv" 2>/dev/null; }
+wait_until 20 eval 'screen | grep -q "Campaign 1 of 2: Concurrent deployments, next: Connector"'
+check "the dashboard says where the campaign is and what comes next" \
+    grep -q "Campaign 1 of 2: Concurrent deployments, next: Connector" <<<"$(screen)"
+t send-keys -t dash n
+wait_until 5 eval 'screen | grep -q "go to the next?"'
+t send-keys -t dash y
+wait_until 20 eval '[ "$(dstate 2)" = PASS ] || [ "$(dstate 2)" = FAIL ]'
+check "... n ends the scenario, kept as INTERRUPTED, and the next one runs" \
+    [ "$(dstate 1)" = INTERRUPTED -a -s "$TMP/dash_results/01_deployments_stats.csv" \
+      -a -s "$TMP/dash_results/02_connectors_stats.csv" ]
 
 # ---- the target crashes in the middle of a campaign
 wait "$crash_pid"; rc=$?
