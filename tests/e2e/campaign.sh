@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests of setup, preflight and teardown, and of campaigns: the shipped campaign of
-# four scenarios (run times shortened to 4 s) with its results document checked against each
+# four scenarios (run times shortened to 3 s) with its results document checked against each
 # scenario's own files, the rebuild by hornet report --campaign, preflights that fail on
 # hornet-target put into the failing states (no pending approvals, a connector plane down) and
 # stop the run before any load with exit code 5, what setup captures reaching every user, a
@@ -9,9 +9,9 @@
 source "$(dirname "$0")/lib.sh"
 
 # ---- the runs, all at once; their checks follow in order
-# Each of the four runs 4 s (the burst reaches 400 users); 2 s under the sanitizers, whose
+# Each of the four runs 3 s (the burst reaches 300 users); 2 s under the sanitizers, whose
 # programs need 5-15 times the CPU, so the suites that run beside this one keep their timing.
-RUN_TIME=4s
+RUN_TIME=3s
 [ "${FLAVOR:-release}" = release ] || RUN_TIME=2s
 $HORNET campaign scenarios/campaign.json --out "$TMP/results" --headless -t $RUN_TIME --cool-down 0 \
     --only-summary --junit "$TMP/results/junit.xml" >"$TMP/camp.out" 2>"$TMP/camp.err" &
@@ -188,7 +188,7 @@ assert [s.get("errors") for s in suites][1:] == ["1", "1"], [s.attrib for s in s
 assert "stopped before any load" in suites[1][0][0].get("message"), suites[1][0][0].attrib
 PY
 
-# ---- the shipped campaign: four scenarios, 4 s each (2 s under the sanitizers)
+# ---- the shipped campaign: four scenarios, 3 s each (2 s under the sanitizers)
 wait "$camp_pid"; rc=$?
 R=$TMP/results
 check "the campaign ran its four scenarios" \
