@@ -120,6 +120,17 @@ check "... and the preflight finds that plane" \
 out=$($HORNET -H "$live" --headless -t 5s scenarios/cab_approvals.json 2>&1); rc=$?
 check "... and no approval stays pending" [ "$rc" = 5 -a "$(grep -c 'json.count >= 100 (got 0)' <<<"$out")" -ge 1 ]
 
+cat > "$TMP/stop.json" <<JSON
+{"name": "stop on fail", "stop_on_fail": true, "scenarios": [
+  {"scenario": "$PWD/scenarios/cab_approvals.json", "host": "$cab", "run_time": "2s"},
+  {"scenario": "$PWD/scenarios/deployments.json", "host": "$cab", "run_time": "2s"}]}
+JSON
+$HORNET campaign "$TMP/stop.json" --out "$TMP/stop_results" --headless >/dev/null 2>&1; rc=$?
+check "stop_on_fail: a failed preflight stops the campaign, the rest is NOT RUN" \
+    [ "$rc" = 1 -a "$(grep -c ',FAIL,5,.*stopped before any load: preflight check' \
+      "$TMP/stop_results/campaign.csv")" = 1 -a \
+      "$(grep -c ',NOT RUN,.*not run: stop_on_fail' "$TMP/stop_results/campaign.csv")" = 1 ]
+
 # ---- what setup captures, every user reads; teardown after the users and after Ctrl-C
 wait "$shared_pid"; rc=$?
 check "a scenario whose users read setup's variables passes" [ "$rc" = 0 ]
