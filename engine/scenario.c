@@ -22,7 +22,8 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "setup", "preflight", "teardown", "user_classes", "targets", "tls", NULL
+    "feeders", "setup", "preflight", "teardown", "user_classes", "targets", "health", "tls",
+    NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -271,6 +272,7 @@ static const struct top_member top_members[] = {
     {"teardown", false, scenario_fixture_parse_teardown},
     {"user_classes", true, scenario_class_parse_all},
     {"targets", false, scenario_targets_parse},
+    {"health", false, scenario_health_parse},
     {"tls", false, read_tls},
 };
 
@@ -521,6 +523,7 @@ void scenario_free(struct scenario *s)
     free(s->feeders);
     scenario_targets_free(s->targets, s->n_targets);
     scenario_fixture_free(s);
+    scenario_health_free(&s->health);
     free(s->stages);
     free(s->path);
     free(s->name);
