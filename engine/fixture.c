@@ -8,6 +8,8 @@
 #include <time.h>
 #include <curl/curl.h>
 #include "fixture.h"
+#include "fixture_health.h"
+#include "health_unit.h"
 #include "hist.h"
 #include "plan.h"
 #include "request.h"
@@ -318,6 +320,69 @@ static int run_loop(struct runner *r, const struct fixture_loop *l)
     return 0;
 }
 
+/* ---- backend-health checks (preflight) ---------------------------------------------------- */
+
+/* Whether the health block the check reads is still the scenario's (a run on another host
+ * than the built-in target's, or --no-health, drops a builtin_only block). */
+static bool health_polled(const struct scenario *scn, const struct preflight_health *c)
+{
+    return c->metric < scn->health.n_metrics &&
+           strcmp(scn->health.metrics[c->metric].name, c->metric_name) == 0;
+}
+
+/* One check against its value: 0 passed (or not checked), -1 failed (message set). */
+static int judge_health(struct runner *r, const struct preflight_health *c,
+                        const struct fixture_health_value *v)
+{
+    const struct health_metric_def *m = &r->env->scn->health.metrics[c->metric];
+    char got[64];
+
+    if (v->ok && health_limit_keeps(c->limit.op, v->value, c->limit.amount)) {
+        health_unit_format(m->unit, v->value, got, sizeof got);
+        say(r, EVENT_INFO, "Preflight check \"%s\" passed (%s: %s)", c->name, m->name, got);
+        return 0;
+    }
+    if (v->ok) {
+        health_unit_format(m->unit, v->value, got, sizeof got);
+        snprintf(r->out->message, sizeof r->out->message, "preflight check \"%s\" failed "
+                 "(health %s): %s (got %s)", c->name, m->name, c->limit_text, got);
+    } else {
+        snprintf(r->out->message, sizeof r->out->message, "preflight check \"%s\" failed "
+                 "(health %s): %s (no value: %s)", c->name, m->name, c->limit_text, v->why);
+    }
+    return -1;
+}
+
+/* Preflight's health checks, after its requests: one poll of each source they read. */
+static int run_health(struct runner *r)
+{
+    const struct fixture_def *fx = r->fx;
+    const struct scenario *scn = r->env->scn;
+    struct fixture_health_value *v;
+    char err[256];
+    int rc = 0;
+
+    if (fx->n_health == 0)
+        return 0;
+    if (!health_polled(scn, &fx->health[0])) {
+        say(r, EVENT_WARN, "Preflight: %u backend-health check%s not checked: the scenario's "
+            "health block is not polled on this host", fx->n_health, fx->n_health == 1 ? "" : "s");
+        return 0;
+    }
+    if (!(v = calloc(fx->n_health, sizeof *v)) ||
+        fixture_health_poll(scn, r->env->host, fx->health, fx->n_health, r->env->stop, v, err,
+                            sizeof err) < 0) {
+        snprintf(r->out->message, sizeof r->out->message, "preflight: backend health: %s",
+                 v ? err : "out of memory");
+        free(v);
+        return -1;
+    }
+    for (uint32_t i = 0; i < fx->n_health && rc == 0 && !stopped(r); i++)
+        rc = judge_health(r, &fx->health[i], &v[i]);
+    free(v);
+    return stopped(r) ? -1 : rc;
+}
+
 static uint64_t planned_requests(const struct fixture_def *fx)
 {
     uint64_t n = 0;
@@ -395,12 +460,13 @@ int fixture_run(const struct fixture_env *env, enum fixture_phase phase,
 
     memset(out, 0, sizeof *out);
     out->phase = phase;
-    if (fx->cls.n_on_start == 0)
+    if (!scenario_has_fixture(env->scn, phase))
         return 0;
     out->start = now_unix();
-    say(&r, EVENT_INFO, "%s: %u step%s, %llu request%s", phase_title(phase), fx->cls.n_on_start,
-        fx->cls.n_on_start == 1 ? "" : "s", (unsigned long long)planned_requests(fx),
-        planned_requests(fx) == 1 ? "" : "s");
+    say(&r, EVENT_INFO, "%s: %u step%s, %llu request%s%s", phase_title(phase),
+        fx->cls.n_on_start, fx->cls.n_on_start == 1 ? "" : "s",
+        (unsigned long long)planned_requests(fx), planned_requests(fx) == 1 ? "" : "s",
+        fx->n_health ? ", backend-health checks after them" : "");
     if (prepare(&r) < 0) {
         snprintf(out->message, sizeof out->message, "%s: out of memory",
                  fixture_phase_names[phase]);
@@ -408,6 +474,8 @@ int fixture_run(const struct fixture_env *env, enum fixture_phase phase,
     }
     for (uint32_t i = 0; rc == 0 && i < fx->n_loops; i++)
         rc = run_loop(&r, &fx->loops[i]);
+    if (rc == 0)
+        rc = run_health(&r);
     out->end = now_unix();
     finish_stats(&r);
     conclude(&r, rc);

@@ -375,6 +375,8 @@ static int load_text(const char *text, size_t len, const char *filename, struct 
     }
     if (rc == 0 && !ld.s->name && !(ld.s->name = default_name(filename)))
         rc = loader_fail_at(&ld, 0, "out of memory");
+    if (rc == 0)
+        rc = scenario_fixture_resolve(&ld);
     if (rc == 0 && scenario_fixture_share_all(ld.s) < 0)
         rc = loader_fail_at(&ld, 0, "out of memory");
     cJSON_Delete(root);

@@ -286,12 +286,27 @@ struct fixture_loop {
 enum fixture_phase { FIXTURE_SETUP = 0, FIXTURE_PREFLIGHT, FIXTURE_TEARDOWN, FIXTURE_PHASES };
 extern const char *const fixture_phase_names[FIXTURE_PHASES];   /* "setup", ... */
 
+/* A preflight check of a backend-health metric: one poll of its source before any load must
+ * keep a bound ({"health": "Celery workers", "limit": "> 0"}; without "limit", the metric's
+ * own, which must then be a plain bound). Run after the preflight's requests. */
+struct preflight_health {
+    char *name;                 /* its description, else "health METRIC" */
+    char *metric_name;          /* as written; resolved once the health block is read */
+    uint32_t metric;            /* index into scenario->health.metrics */
+    struct health_limit limit;  /* HEALTH_LIMIT_BOUND, a fixed amount */
+    char *limit_text;           /* as written, or the metric's */
+    char *where;                /* "preflight.steps[1]", for messages */
+    uint32_t off;               /* where it is in the file, for messages */
+};
+
 struct fixture_def {
     struct user_class cls;      /* name: the phase; headers; on_start: every step */
     struct fixture_loop *loops;
     uint32_t n_loops;
     char **check_names;         /* preflight: the name of each step's check (its description,
                                    else METHOD name), per step of cls.on_start; NULL otherwise */
+    struct preflight_health *health;    /* preflight: its backend-health checks */
+    uint32_t n_health;
 };
 
 struct scenario {
@@ -339,6 +354,9 @@ int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
                     char *err, size_t errlen);
 
 void scenario_free(struct scenario *s);
+
+/* Whether the scenario has that fixture (steps, or preflight's health checks). */
+bool scenario_has_fixture(const struct scenario *s, enum fixture_phase phase);
 
 /* Forget the scenario's health block (--no-health, or a builtin_only block on another host):
  * nothing is polled or judged. */

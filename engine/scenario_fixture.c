@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario_internal.h"
+#include "suggest.h"
 
 const char *const fixture_phase_names[FIXTURE_PHASES] = {"setup", "preflight", "teardown"};
 
 static const char *const fixture_keys[] = {"headers", "steps", "description", NULL};
 static const char *const loop_keys[] = {"repeat", "for_each", "steps", "description", NULL};
+static const char *const health_keys[] = {"health", "limit", "description", NULL};
 
 #define REPEAT_MAX 1000000u
 
@@ -146,6 +148,54 @@ static int read_plain(struct loader *ld, const cJSON *obj, struct fixture_def *f
     return 0;
 }
 
+/* An optional string member of obj (NULL when absent), read with its key on the path. */
+static int optional_text(struct loader *ld, const cJSON *obj, const char *key, const char **out)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    size_t mark;
+
+    *out = NULL;
+    if (!m)
+        return 0;
+    mark = loader_path_key(ld, key);
+    if (loader_string(ld, m, out) < 0)
+        return -1;
+    if (!**out)
+        return loader_fail(ld, m, LOADER_VALUE, "expected a non-empty string");
+    loader_path_pop(ld, mark);
+    return 0;
+}
+
+/* {"health": METRIC, "limit": "> 0", "description": ...}: a preflight check of a backend-health
+ * metric, resolved once the health block is read (scenario_fixture_resolve). */
+static int read_health_check(struct loader *ld, const cJSON *obj, struct fixture_def *fx)
+{
+    const char *metric, *limit, *desc;
+    struct preflight_health *grown, *h;
+
+    if (ld->fixture != 1 + FIXTURE_PREFLIGHT)
+        return loader_fail(ld, obj, LOADER_VALUE, "a backend-health check belongs to preflight");
+    if (loader_check_keys(ld, obj, health_keys) < 0 || optional_text(ld, obj, "health", &metric) < 0 ||
+        optional_text(ld, obj, "limit", &limit) < 0 ||
+        optional_text(ld, obj, "description", &desc) < 0)
+        return -1;
+    if (!(grown = realloc(fx->health, (fx->n_health + 1) * sizeof *grown)))
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
+    fx->health = grown;
+    h = memset(&fx->health[fx->n_health++], 0, sizeof *h);
+    h->off = loader_value_offset(ld, cJSON_GetObjectItemCaseSensitive(obj, "health"));
+    h->metric_name = strdup(metric);
+    h->limit_text = limit ? strdup(limit) : NULL;
+    h->where = strdup(ld->path);
+    if (desc)
+        h->name = strdup(desc);
+    else if ((h->name = malloc(strlen(metric) + 8)))
+        snprintf(h->name, strlen(metric) + 8, "health %s", metric);
+    if (!h->metric_name || !h->where || !h->name || (limit && !h->limit_text))
+        return loader_fail(ld, obj, LOADER_VALUE, "out of memory");
+    return 0;
+}
+
 static int read_steps(struct loader *ld, const cJSON *list, struct fixture_def *fx)
 {
     size_t i = 0;
@@ -160,8 +210,12 @@ static int read_steps(struct loader *ld, const cJSON *list, struct fixture_def *
 
         if (loader_object(ld, c) < 0)
             return -1;
-        rc = cJSON_GetObjectItemCaseSensitive(c, "steps") ? read_loop(ld, c, fx)
-                                                          : read_plain(ld, c, fx);
+        if (cJSON_GetObjectItemCaseSensitive(c, "health"))
+            rc = read_health_check(ld, c, fx);
+        else if (cJSON_GetObjectItemCaseSensitive(c, "steps"))
+            rc = read_loop(ld, c, fx);
+        else
+            rc = read_plain(ld, c, fx);
         if (rc < 0)
             return -1;
         loader_path_pop(ld, mark);
@@ -244,6 +298,9 @@ static int name_checks(struct loader *ld, const cJSON *list, struct fixture_def 
     for (const cJSON *item = list->child; item; item = item->next) {
         const cJSON *steps = cJSON_GetObjectItemCaseSensitive(item, "steps");
         const cJSON *one = steps ? steps->child : item;
+
+        if (cJSON_GetObjectItemCaseSensitive(item, "health"))
+            continue;                       /* a health check, not a step */
 
         for (; one && k < fx->cls.n_on_start; one = steps ? one->next : NULL, k++) {
             const cJSON *d = cJSON_GetObjectItemCaseSensitive(one, "description");
@@ -345,6 +402,13 @@ void scenario_fixture_free(struct scenario *s)
 
         for (uint32_t i = 0; fx->check_names && i < fx->cls.n_on_start; i++)
             free(fx->check_names[i]);
+        for (uint32_t i = 0; i < fx->n_health; i++) {
+            free(fx->health[i].name);
+            free(fx->health[i].metric_name);
+            free(fx->health[i].limit_text);
+            free(fx->health[i].where);
+        }
+        free(fx->health);
         free(fx->check_names);
         free(fx->loops);
         scenario_class_free(&fx->cls);
@@ -353,4 +417,74 @@ void scenario_fixture_free(struct scenario *s)
         free(s->fixture_endpoints[i].name);
     free(s->fixture_endpoints);
     free(s->shared);
+}
+
+bool scenario_has_fixture(const struct scenario *s, enum fixture_phase phase)
+{
+    return s->fixtures[phase].cls.n_on_start > 0 || s->fixtures[phase].n_health > 0;
+}
+
+/* ---- preflight health checks, once the health block is read -------------------------------- */
+
+static int32_t find_metric(const struct health_def *h, const char *name)
+{
+    for (uint32_t i = 0; i < h->n_metrics; i++)
+        if (strcmp(h->metrics[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+static int unknown_metric(struct loader *ld, const struct preflight_health *p)
+{
+    const struct health_def *h = &ld->s->health;
+    const char **names = calloc(h->n_metrics + 1, sizeof *names);
+    const char *hint;
+
+    for (uint32_t i = 0; names && i < h->n_metrics; i++)
+        names[i] = h->metrics[i].name;
+    hint = names ? suggest_closest(p->metric_name, strlen(p->metric_name), names,
+                                   h->n_metrics) : NULL;
+    loader_fail_at(ld, p->off, "\"%s\" is not a metric of the scenario's health block%s%s%s",
+                   p->metric_name, hint ? " (did you mean " : h->n_metrics ? "" :
+                   " (it has none)", hint ? hint : "", hint ? "?)" : "");
+    free(names);
+    return -1;
+}
+
+static int resolve_one(struct loader *ld, struct preflight_health *p)
+{
+    int32_t k = find_metric(&ld->s->health, p->metric_name);
+    const struct health_metric_def *m;
+    char ref[HEALTH_LIMIT_REF_MAX], err[256];
+    size_t col = 0;
+
+    snprintf(ld->path, sizeof ld->path, "%s.health", p->where);
+    ld->path_len = strlen(ld->path);
+    if (k < 0)
+        return unknown_metric(ld, p);
+    m = &ld->s->health.metrics[k];
+    p->metric = (uint32_t)k;
+    if (!p->limit_text && !m->limit_text)
+        return loader_fail_at(ld, p->off, "metric \"%s\" has no limit: give the check one "
+                              "(\"limit\": \"> 0\")", m->name);
+    if (!p->limit_text && !(p->limit_text = strdup(m->limit_text)))
+        return loader_fail_at(ld, p->off, "out of memory");
+    if (health_limit_parse(p->limit_text, m->unit, &p->limit, ref, sizeof ref, err, sizeof err,
+                           &col) < 0)
+        return loader_fail_at(ld, p->off, "limit \"%s\": %s", p->limit_text, err);
+    if (p->limit.kind != HEALTH_LIMIT_BOUND || ref[0] || p->limit.hold > 0)
+        return loader_fail_at(ld, p->off, "limit \"%s\": a preflight check takes a fixed bound "
+                              "such as \"> 0\" or \"< 80 %%\" (one poll, before any load)",
+                              p->limit_text);
+    return 0;
+}
+
+int scenario_fixture_resolve(struct loader *ld)
+{
+    struct fixture_def *fx = &ld->s->fixtures[FIXTURE_PREFLIGHT];
+
+    for (uint32_t i = 0; i < fx->n_health; i++)
+        if (resolve_one(ld, &fx->health[i]) < 0)
+            return -1;
+    return 0;
 }

@@ -51,6 +51,9 @@ void scenario_fixture_free(struct scenario *s);
 /* Whether variable var is captured by setup (while loading: s->shared may be shorter than
  * s->n_vars; scenario_load leaves it n_vars long). */
 bool scenario_var_shared(const struct scenario *s, uint32_t var);
+/* Preflight's backend-health checks against the health block, once the file is read: their
+ * metrics by name, their limits parsed in the metric's unit. -1 with the error located. */
+int scenario_fixture_resolve(struct loader *ld);
 /* Grow s->shared to n_vars entries once the file is read. -1 on OOM. */
 int scenario_fixture_share_all(struct scenario *s);
 

@@ -71,7 +71,7 @@ static int run_phase(struct run *r, enum fixture_phase phase)
 
 static bool has_fixture(const struct run *r, enum fixture_phase phase)
 {
-    return r->scn->fixtures[phase].cls.n_on_start > 0;
+    return scenario_has_fixture(r->scn, phase);
 }
 
 int phases_before(struct run *r)

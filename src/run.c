@@ -325,8 +325,8 @@ static int alloc_fixtures(struct run *r)
         return -1;
     for (int p = 0; p < FIXTURE_PHASES; p++) {
         r->fixtures[p].phase = (enum fixture_phase)p;
-        r->fixtures[p].status = r->scn->fixtures[p].cls.n_on_start ? FIXTURE_NOT_RUN
-                                                                     : FIXTURE_ABSENT;
+        r->fixtures[p].status = scenario_has_fixture(r->scn, (enum fixture_phase)p)
+                                ? FIXTURE_NOT_RUN : FIXTURE_ABSENT;
     }
     return 0;
 }

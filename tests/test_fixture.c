@@ -1,7 +1,9 @@
 /* Tests of fixture_run against the built-in target on 127.0.0.1:0: setup's loops send what
  * they say (the target's own counts), captures land in the shared store, a preflight check
  * that fails names itself and what it got and stops, teardown goes on after a failure, the
- * statistics are the fixture's own, and a stop flag ends a phase between requests. */
+ * statistics are the fixture's own, a stop flag ends a phase between requests, and preflight's
+ * backend-health checks read the target's /metrics (a rate after two polls) and fail with the
+ * value they got. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +182,50 @@ static void test_stop_flag(void **state)
     assert_int_equal(target_count(f->target, ROUTE_HEALTH, 200), 0);
 }
 
+#define HEALTH_BLOCK "\"health\": {\"interval\": \"1s\", \"sources\": {\"api\": " \
+    "{\"type\": \"prometheus\", \"url\": \"${host}/metrics\", \"metrics\": {" \
+    "\"Celery workers\": {\"query\": \"celery_worker_up\", \"missing\": 0, " \
+    "\"unit\": \"workers\", \"limit\": \"> 0\"}, " \
+    "\"Redis ops\": {\"query\": \"redis_commands_processed_total\", \"rate\": true}}}}}"
+
+static void test_health_checks(void **state)
+{
+    struct fx *f = *state;
+
+    load(f, HEALTH_BLOCK ", \"preflight\": {\"steps\": ["
+         "{\"description\": \"workers up\", \"health\": \"Celery workers\"}, "
+         "{\"health\": \"Redis ops\", \"limit\": \">= 0\"}]}");
+    assert_int_equal(run(f, FIXTURE_PREFLIGHT, on_event), 0);
+    assert_int_equal(f->res[FIXTURE_PREFLIGHT].status, FIXTURE_PASSED);
+    assert_non_null(strstr(f->events, "0 Preflight check \"workers up\" passed (Celery workers: "
+                           "4"));
+    assert_non_null(strstr(f->events, "0 Preflight check \"health Redis ops\" passed"));
+    assert_int_equal(f->res[FIXTURE_PREFLIGHT].requests, 0);   /* polls are not requests */
+}
+
+static void test_health_check_fails(void **state)
+{
+    struct fx *f = *state;
+    struct target_config tc;
+    char err[256];
+
+    target_stop(f->target);                 /* a target without Celery workers */
+    target_config_defaults(&tc);
+    target_config_no_latency(&tc);
+    tc.port = 0;
+    tc.quiet = true;
+    tc.celery_workers = 0;
+    if (!(f->target = target_start(&tc, err, sizeof err)))
+        fail_msg("target_start: %s", err);
+    snprintf(f->host, sizeof f->host, "http://127.0.0.1:%d", target_port(f->target));
+    load(f, HEALTH_BLOCK ", \"preflight\": {\"steps\": ["
+         "{\"description\": \"workers up\", \"health\": \"Celery workers\"}]}");
+    assert_int_equal(run(f, FIXTURE_PREFLIGHT, on_event), -1);
+    assert_string_equal(f->res[FIXTURE_PREFLIGHT].message,
+                        "preflight check \"workers up\" failed (health Celery workers): > 0 "
+                        "(got 0)");
+}
+
 static void test_absent(void **state)
 {
     struct fx *f = *state;
@@ -198,6 +244,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_teardown_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_absent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_check_fails, setup, teardown),
     };
     int rc;
 

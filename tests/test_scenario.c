@@ -1022,6 +1022,55 @@ static void test_fixture_errors(void **state)
     }
 }
 
+static void test_preflight_health(void **state)
+{
+    static const char health[] =
+        "\"health\": {\"sources\": {\"api\": {\"type\": \"prometheus\", \"url\": "
+        "\"${host}/metrics\", \"metrics\": {\"Celery workers\": {\"query\": "
+        "\"celery_worker_up\", \"limit\": \"> 0\"}, \"Queue\": {\"query\": \"q\"}}}}}";
+    static const struct { const char *check, *want; } cases[] = {
+        {"{\"health\": \"Celery worker\"}",
+         ": preflight.steps[0].health: \"Celery worker\" is not a metric of the scenario's "
+         "health block (did you mean Celery workers?)"},
+        {"{\"health\": \"Queue\"}",
+         ": preflight.steps[0].health: metric \"Queue\" has no limit: give the check one "
+         "(\"limit\": \"> 0\")"},
+        {"{\"health\": \"Queue\", \"limit\": \"no growth for 60s\"}",
+         ": preflight.steps[0].health: limit \"no growth for 60s\": a preflight check takes a "
+         "fixed bound such as \"> 0\" or \"< 80 %\" (one poll, before any load)"},
+    };
+    static const char cls[] = "\"user_classes\": [{\"name\": \"U\", \"tasks\": "
+                              "[{\"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}]";
+    char text[2048];
+    struct scenario *s;
+    const char *err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "{%s, \"preflight\": {\"steps\": [%s]}, %s}", health,
+                 cases[i].check, cls);
+        err = load_inline(text, &s);
+        assert_non_null(err);
+        assert_non_null(strstr(err, cases[i].want));
+    }
+    snprintf(text, sizeof text, "{%s, \"preflight\": {\"steps\": [{\"description\": "
+             "\"up\", \"health\": \"Celery workers\"}, {\"health\": \"Queue\", "
+             "\"limit\": \"< 100\"}]}, %s}", health, cls);
+    assert_null(load_inline(text, &s));
+    assert_int_equal(s->fixtures[FIXTURE_PREFLIGHT].n_health, 2);
+    assert_int_equal(s->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 0);
+    assert_true(scenario_has_fixture(s, FIXTURE_PREFLIGHT));
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[0].name, "up");
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[0].limit_text, "> 0");
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[1].name, "health Queue");
+    assert_true(s->fixtures[FIXTURE_PREFLIGHT].health[1].limit.amount == 100);
+    scenario_free(s);
+    snprintf(text, sizeof text, "{\"setup\": {\"steps\": [{\"health\": \"x\"}]}, %s}",
+             cls);
+    assert_non_null(strstr(load_inline(text, &s), "a backend-health check belongs to "
+                           "preflight"));
+}
+
 static void test_shipped_fixtures(void **state)
 {
     struct scenario *cab = load("scenarios/cab_approvals.json");
@@ -1033,7 +1082,8 @@ static void test_shipped_fixtures(void **state)
     assert_string_equal(cab->fixtures[FIXTURE_PREFLIGHT].check_names[0], "100+ pending approvals");
     assert_string_equal(con->fixtures[FIXTURE_PREFLIGHT].check_names[0],
                         "5 connector planes, all online");
-    assert_int_equal(dep->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 2);
+    assert_int_equal(dep->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 1);
+    assert_string_equal(dep->fixtures[FIXTURE_PREFLIGHT].health[0].metric_name, "Celery workers");
     scenario_free(cab);
     scenario_free(con);
     scenario_free(dep);
@@ -1241,6 +1291,7 @@ int main(void)
         cmocka_unit_test(test_load_string),
         cmocka_unit_test(test_fixtures_loaded),
         cmocka_unit_test(test_fixture_errors),
+        cmocka_unit_test(test_preflight_health),
         cmocka_unit_test(test_shipped_fixtures),
         cmocka_unit_test(test_tls_block),
         cmocka_unit_test(test_position_table),
