@@ -303,7 +303,8 @@ static void write_expected(const struct run *r)
     strbuf_free(&b);
 }
 
-/* Why a run that ended by itself failed: its failed targets, its abort, or its failures. */
+/* Why a run that ended by itself failed: its failed targets and backend-health limits, its
+ * abort, or its failures. */
 static void fail_reason(const struct snapshot *s, char *out, size_t n)
 {
     size_t len = 0;
@@ -325,6 +326,13 @@ static void fail_reason(const struct snapshot *s, char *out, size_t n)
         len += (size_t)snprintf(out + len, n - len, "%s%s%s%s: %s", len ? "; " : "",
                                 t->endpoint, t->endpoint[0] ? " " : "", t->text,
                                 t->detail[0] ? t->detail : "no data");
+    }
+    for (uint32_t i = 0; i < s->health.n_metrics && i < SNAP_HEALTH_METRICS && len + 1 < n; i++) {
+        const struct snap_health_metric *x = &s->health.metrics[i];
+
+        if (x->has_limit && x->status == TARGET_FAIL)
+            len += (size_t)snprintf(out + len, n - len, "%shealth %s %s: %s", len ? "; " : "",
+                                    x->name, x->limit, x->detail);
     }
     if (!out[0] && s->total.requests == 0)
         snprintf(out, n, "no request completed");

@@ -31,6 +31,7 @@ struct part {
     struct scenario *scn;               /* NULL when its file cannot be read */
     struct report_estimate est;
     struct fixture_result *fixtures;    /* FIXTURE_PHASES */
+    struct report_health health;        /* PREFIX_health.csv's samples, when there is one */
     struct report_facts facts;
     struct report_model model;
     bool has_model;
@@ -119,8 +120,13 @@ static int load_part(struct doc *d, struct part *p, char *err, size_t errlen)
                      : load_empty(p, err, errlen) < 0)
         return -1;
     if (p->status != CAMPAIGN_NOT_RUN &&
-        report_extras_apply(p->prefix, &p->est, p->fixtures, err, errlen) < 0)
+        (report_extras_apply(p->prefix, &p->est, p->fixtures, err, errlen) < 0 ||
+         report_health_read(p->prefix, p->scn, p->est.snap, &p->health, err, errlen) < 0))
         return -1;
+    for (uint32_t k = 0; k < SNAP_HEALTH_METRICS; k++) {
+        p->est.in.health_points[k] = p->health.points[k];
+        p->est.in.health_n[k] = p->health.n[k];
+    }
     p->est.in.scenario_path = p->row->scenario;
     snprintf(p->est.snap->host, sizeof p->est.snap->host, "%.*s",
              (int)sizeof p->est.snap->host - 1, p->row->host);
@@ -137,6 +143,7 @@ static void free_part(struct part *p)
     if (p->has_model)
         report_model_free(&p->model);
     report_estimate_free(&p->est);
+    report_health_free(&p->health);
     report_csv_free(&p->run);
     scenario_free(p->scn);
     free(p->fixtures);
@@ -668,6 +675,55 @@ static void find_throughput(struct doc *d)
         append(it->text, sizeof it->text, ".");
 }
 
+static void step(struct doc *d, const char *head, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Backend-health limits a scenario failed (reached) or came close to (approached), from its
+ * PREFIX_health.csv judged again. */
+static void find_health(struct doc *d)
+{
+    struct item *it = NULL;
+
+    for (size_t i = 0; i < d->n; i++) {
+        const struct part *p = &d->parts[i];
+        const struct snap_health *h = &p->est.snap->health;
+
+        for (uint32_t k = 0; p->est.snap && k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+            const struct snap_health_metric *x = &h->metrics[k];
+
+            if (!x->has_limit || (x->status != TARGET_FAIL && x->status != TARGET_AT_RISK))
+                continue;
+            if (!it && !(it = add_item(d->findings, &d->n_findings,
+                                       "Backend health limits reached or approached")))
+                return;
+            append(it->text, sizeof it->text, "%s%s %s in %u. %s: %s, %s", it->text[0] ? "; "
+                   : "", x->name, x->limit, p->row->index, p->row->name,
+                   x->status == TARGET_FAIL ? "reached" : "approached", x->detail);
+            append(it->evidence, sizeof it->evidence, "%s%s_health.csv (%s)",
+                   it->evidence[0] ? ", " : "", p->file, x->name);
+        }
+    }
+    if (it)
+        append(it->text, sizeof it->text, ".");
+}
+
+/* A backend-health limit failed is a lead; one approached, one to watch. */
+static void health_steps(struct doc *d, const struct part *p)
+{
+    const struct snap_health *h = &p->est.snap->health;
+
+    for (uint32_t k = 0; p->est.snap && k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *x = &h->metrics[k];
+
+        if (x->has_limit && x->status == TARGET_FAIL)
+            step(d, "Investigate the backend", "%s %s in %u. %s: %s.", x->name, x->limit,
+                 p->row->index, p->row->name, x->detail);
+        else if (x->has_limit && x->status == TARGET_AT_RISK)
+            step(d, "Watch the backend", "%s %s in %u. %s came close: %s.", x->name, x->limit,
+                 p->row->index, p->row->name, x->detail);
+    }
+}
+
 #define GENERATOR_BUSY 80.0         /* % of the machine's CPUs: past it, hornet's own CPU
                                        bounds the load it can drive */
 
@@ -784,8 +840,10 @@ static void part_steps(struct doc *d, const struct part *p)
 
 static void build_steps(struct doc *d)
 {
-    for (size_t i = 0; i < d->n; i++)
+    for (size_t i = 0; i < d->n; i++) {
         part_steps(d, &d->parts[i]);
+        health_steps(d, &d->parts[i]);
+    }
     for (size_t i = 0; i < d->n; i++)
         if (generator_bound(d->parts[i].row)) {
             step(d, "More load generators", "hornet itself was the bottleneck in %u. %s (see "
@@ -894,7 +952,8 @@ static void outcome_section(struct part *p)
 }
 
 static const char *const part_ids[] = {
-    "outcome", "configuration", "assessment", "charts", "endpoints", "failures", "fixtures", NULL
+    "outcome", "configuration", "assessment", "health", "charts", "endpoints", "failures",
+    "fixtures", NULL
 };
 static const char *const bare_ids[] = {"outcome", "fixtures", NULL};
 
@@ -977,6 +1036,7 @@ static void build_campaign_model(struct doc *d)
     find_growth_in_ramps(d);
     find_errors(d);
     find_throughput(d);
+    find_health(d);
     find_generator(d);
     build_steps(d);
     items_section(d, "findings", "Findings", d->findings, d->n_findings);

@@ -1,9 +1,9 @@
 /* Tests of a campaign's results document built from files written here: the summary rows
  * carry the stats files' numbers, every status shows (PASS, FAIL, INTERRUPTED read back from
  * RUNNING, NOT RUN), the findings come with their evidence (slowest endpoint, p99 growing
- * with users across scenarios and along a ramp, error clusters, the throughput target, the
- * load generator saturated), next steps follow from them, and the HTML has a section per
- * scenario. */
+ * with users across scenarios and along a ramp, error clusters, the throughput target, a
+ * backend-health limit reached, the load generator saturated), next steps follow from them,
+ * and the HTML has a section per scenario. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,6 +126,9 @@ static int make_dir(void **state)
         snprintf(rows[i].scenario, sizeof rows[i].scenario, "%s", path);
     scenario_files("01_small", 100, 20, 40, 0);
     scenario_files("02_big", 1000, 30, 450, 25);
+    put("02_big_health.csv", "Timestamp,Source,Metric,Value,Unit,Limit,Error\r\n"
+        "1796580000.5,api,Celery workers,4,workers,> 0,\r\n"
+        "1796580002.5,api,Celery workers,0,workers,> 0,\r\n");
     scenario_files("03_cut", 100, 20, 60, 0);
     return campaign_csv_write(dir, rows, 4, err, sizeof err);
 }
@@ -182,6 +185,11 @@ static void test_findings_and_steps(void **state)
     assert_non_null(strstr(md, "- **Re-run.** 3. Cut to its end"));
     assert_non_null(strstr(md, "- **Run.** 4. Later: it did not run (not run: a stop signal"));
     assert_non_null(strstr(md, "- **More load generators.**"));
+    assert_non_null(strstr(md, "- **Backend health limits reached or approached.** Celery workers "
+                           "> 0 in 2. Big: reached, was 0 at +0:03"));
+    assert_non_null(strstr(md, "`02_big_health.csv (Celery workers)`"));
+    assert_non_null(strstr(md, "- **Investigate the backend.** Celery workers > 0 in 2. Big:"));
+    assert_non_null(strstr(md, "### Backend health"));
     assert_non_null(strstr(md, "## 2. Big: FAIL\n"));
     assert_non_null(strstr(md, "### Performance assessment"));
 }
