@@ -665,9 +665,9 @@ static void find_throughput(struct doc *d)
         append(it->text, sizeof it->text, "%s%u. %s: %s over its %s window (as the history "
                "rows give it) against %s: %s (%s)", it->text[0] ? "; " : "", p->row->index,
                p->row->name, v, t->window, b, report_status_word(t->status), t->detail);
-        if (p->status == CAMPAIGN_FAIL && p->row->message[0])
+        if (p->status == CAMPAIGN_FAIL && strstr(p->row->message, t->text))
             append(it->text, sizeof it->text, "; the verdict during the run: %s",
-                   p->row->message);
+                   p->row->message);       /* the live window and the rows' may differ */
         append(it->evidence, sizeof it->evidence, "%s%s_stats_history.csv (Requests/s)",
                it->evidence[0] ? ", " : "", p->file);
     }
@@ -696,9 +696,9 @@ static void find_health(struct doc *d)
             if (!it && !(it = add_item(d->findings, &d->n_findings,
                                        "Backend health limits reached or approached")))
                 return;
-            append(it->text, sizeof it->text, "%s%s %s in %u. %s: %s, %s", it->text[0] ? "; "
-                   : "", x->name, x->limit, p->row->index, p->row->name,
-                   x->status == TARGET_FAIL ? "reached" : "approached", x->detail);
+            append(it->text, sizeof it->text, "%s%s %s in %u. %s: %s (%s)", it->text[0] ? "; "
+                   : "", x->name, x->limit, p->row->index, p->row->name, x->detail,
+                   x->status == TARGET_FAIL ? "failed" : "at risk");
             append(it->evidence, sizeof it->evidence, "%s%s_health.csv (%s)",
                    it->evidence[0] ? ", " : "", p->file, x->name);
         }
@@ -707,14 +707,17 @@ static void find_health(struct doc *d)
         append(it->text, sizeof it->text, ".");
 }
 
-/* A backend-health limit failed is a lead; one approached, one to watch. */
-static void health_steps(struct doc *d, const struct part *p)
+/* A backend-health limit failed is a lead; one approached, one to watch. Returns how many
+ * failed. */
+static unsigned health_steps(struct doc *d, const struct part *p)
 {
     const struct snap_health *h = &p->est.snap->health;
+    unsigned failed = 0;
 
     for (uint32_t k = 0; p->est.snap && k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
         const struct snap_health_metric *x = &h->metrics[k];
 
+        failed += x->has_limit && x->status == TARGET_FAIL;
         if (x->has_limit && x->status == TARGET_FAIL)
             step(d, "Investigate the backend", "%s %s in %u. %s: %s.", x->name, x->limit,
                  p->row->index, p->row->name, x->detail);
@@ -722,6 +725,7 @@ static void health_steps(struct doc *d, const struct part *p)
             step(d, "Watch the backend", "%s %s in %u. %s came close: %s.", x->name, x->limit,
                  p->row->index, p->row->name, x->detail);
     }
+    return failed;
 }
 
 #define GENERATOR_BUSY 80.0         /* % of the machine's CPUs: past it, hornet's own CPU
@@ -821,7 +825,7 @@ static void part_steps(struct doc *d, const struct part *p)
         if (!strncmp(msg, "stopped before any load", 23))
             step(d, "Fix the precondition", "%u. %s did not start its load: %s.", p->row->index,
                  p->row->name, msg);
-        else if (target_steps(d, p) == 0)
+        else if (target_steps(d, p) + health_steps(d, p) == 0)
             step(d, "Investigate", "%u. %s failed: %s.", p->row->index, p->row->name, msg);
         return;
     case CAMPAIGN_INTERRUPTED:
@@ -842,7 +846,8 @@ static void build_steps(struct doc *d)
 {
     for (size_t i = 0; i < d->n; i++) {
         part_steps(d, &d->parts[i]);
-        health_steps(d, &d->parts[i]);
+        if (d->parts[i].status != CAMPAIGN_FAIL)
+            health_steps(d, &d->parts[i]);  /* a failed one's are in part_steps */
     }
     for (size_t i = 0; i < d->n; i++)
         if (generator_bound(d->parts[i].row)) {

@@ -139,7 +139,7 @@ campaign() {
     "$HORNET" campaign scenarios/campaign.json --out "$TMP/results" --headless -t 20s \
         --cool-down 2s --only-summary >"$TMP/campaign.out" 2>&1 ||
         [ -s "$TMP/results/RESULTS.html" ] || { cat "$TMP/campaign.out" >&2; exit 1; }
-    page "$TMP/results/RESULTS.html" campaign-results 1400 1400
+    page "$TMP/results/RESULTS.html" campaign-results 1400 1500
 }
 
 need_packages

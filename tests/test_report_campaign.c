@@ -186,7 +186,7 @@ static void test_findings_and_steps(void **state)
     assert_non_null(strstr(md, "- **Run.** 4. Later: it did not run (not run: a stop signal"));
     assert_non_null(strstr(md, "- **More load generators.**"));
     assert_non_null(strstr(md, "- **Backend health limits reached or approached.** Celery workers "
-                           "> 0 in 2. Big: reached, was 0 at +0:03"));
+                           "> 0 in 2. Big: was 0 at +0:03 (limit > 0) (failed)"));
     assert_non_null(strstr(md, "`02_big_health.csv (Celery workers)`"));
     assert_non_null(strstr(md, "- **Investigate the backend.** Celery workers > 0 in 2. Big:"));
     assert_non_null(strstr(md, "### Backend health"));
