@@ -554,6 +554,7 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     e->plan = plan_create(e->scn, cfg->host, cfg->stop_timeout, cfg->seed, err, errlen);
     if (e->plan) {
         plan_set_trace(e->plan, cfg->trace, cfg->trace_arg, cfg->trace_requests);
+        e->plan->shared = cfg->shared;
         e->plan->tls = cfg->tls;
     }
     e->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
