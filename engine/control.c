@@ -551,10 +551,13 @@ static void apply_classes(struct control *c, const uint32_t *counts, double now)
           total);
 }
 
-void control_set_classes(struct control *c, const uint32_t *counts, double now)
+void control_set_classes(struct control *c, const uint32_t *counts, double stop_timeout,
+                         double now)
 {
     if (c->cfg.role != ENGINE_WORKER || c->state == RUN_STOPPED)
         return;
+    if (stop_timeout >= 0)
+        c->cfg.stop_timeout = stop_timeout;
     if (c->state == RUN_STOPPING) {
         if (c->rest_after_stop) {           /* the next test's first counts: after the stop */
             memcpy(c->pending, counts, c->n_classes * sizeof *counts);

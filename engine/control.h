@@ -73,8 +73,10 @@ bool control_started(const struct control *c);
 void control_set_slot(struct control *c, uint32_t slot, bool active, double now);
 
 /* WORKER: the master's absolute counts per class (counts[k] for scenario class k), applied at
- * once on the slots. During a stop they wait and apply once it is done. */
-void control_set_classes(struct control *c, const uint32_t *counts, double now);
+ * once on the slots. During a stop they wait and apply once it is done. stop_timeout >= 0 (the
+ * master's) bounds the next stops of every user; < 0 keeps the worker's own. */
+void control_set_classes(struct control *c, const uint32_t *counts, double stop_timeout,
+                         double now);
 
 /* WORKER: the master's stop: every user stops (on_stop bounded by the stop timeout); once the
  * slots are idle the state is ready again, with no user. Nothing to do when no user runs. */

@@ -89,6 +89,9 @@ void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
 /* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
 void hist_add(struct hist *dst, const struct hist *src);
 
+/* The bucket of a value in microseconds (values beyond the range: the top bucket). */
+int32_t hist_index_of(uint64_t value_us);
+
 /* Bucket arithmetic: the lowest and highest value a bucket holds (the Locust stats payload
  * maps buckets to Locust's rounded milliseconds with them). */
 uint64_t hist_lowest_equivalent(int32_t index);

@@ -14,7 +14,4 @@ uint64_t hist_value_at_rank(const struct hist *h, uint64_t rank);
 /* Several percentiles in one pass; ps must be ascending. out[i] as hist_percentile(h, ps[i]). */
 void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
 
-/* The bucket of a value. */
-int32_t hist_index_of(uint64_t value_us);
-
 #endif

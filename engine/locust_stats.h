@@ -37,10 +37,15 @@
  *   1/1024 of their value wide, Locust's keys at least 1/100 apart, so only a bucket
  *   straddling a rounding boundary can land one key off). Keys are written ascending; the
  *   key 100 from both sides of 100 ms is one int key.
- * - It adds "hornet_hdr" after user_count: {"version": 1, "sub_bucket_bits": 11, "stats":
- *   [hdr per entry of "stats"], "stats_total": hdr}, hdr = [min_us, max_us, [index, count,
- *   index delta, count, ...]] (exact extremes in us, 0 and 0 when empty; buckets ascending,
- *   each index after the first as the delta from the previous one). The decoder reads it when
+ * - It adds "hornet_hdr" after user_count: {"version": 2, "sub_bucket_bits": 11, "seconds":
+ *   [second...]}, hornet's own numbers of the same requests, second by second, so that a
+ *   hornet master keeps exact percentiles, per-second series and windows (struct interval,
+ *   interval.h): second = [unix_second, first_time, last_time, dropped, [endpoint...],
+ *   [error...]], endpoint = [entry, requests, failures, expected, none_requests, total_us,
+ *   min_us, max_us, bytes, [index, count, index delta, count, ...]] (entry: its index in
+ *   "stats"; latency buckets ascending, each index after the first as the delta from the
+ *   previous one), error = [entry, kind, expected, code, aux, count, text] (interval_error:
+ *   expected statuses too, which are successes and not in "errors"). The decoder reads it when
  *   its version and sub_bucket_bits are hornet's own, and ignores it otherwise.
  * - Error keys are Locust's, over Python's repr as locust_mp_pyrepr writes it.
  *
@@ -52,6 +57,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hist.h"
+#include "interval.h"
 #include "locust_msg.h"
 
 /* How response_times keys of 100 ms and more are typed on the wire. */
@@ -106,7 +112,11 @@ struct locust_stats_report {
     size_t n_classes;
     int64_t user_count;
     enum locust_keys keys;
-    bool with_hdr;              /* add "hornet_hdr" (Locust masters ignore it) */
+    /* "hornet_hdr" (Locust masters ignore it): the same requests as intervals, at most one
+     * per second, ascending, whose endpoint fields index `endpoints`; with_hdr false: none */
+    bool with_hdr;
+    const struct interval *const *seconds;
+    size_t n_seconds;
 };
 
 /* A response_times key as received, with its count. */
@@ -134,10 +144,6 @@ struct locust_stats_entry {
     size_t n_reqs_per_sec;
     const struct locust_per_sec *fails_per_sec;
     size_t n_fails_per_sec;
-    bool has_hdr;               /* a hornet worker's exact buckets came with it */
-    const struct hist_pair *hdr;        /* ascending indexes */
-    size_t n_hdr;
-    uint64_t hdr_min_us, hdr_max_us;
 };
 
 /* A decoded stats payload (master side); lives in its message's arena. */
@@ -150,7 +156,9 @@ struct locust_stats_payload {
     const struct locust_class_count *classes;
     size_t n_classes;
     int64_t user_count;
-    bool has_hdr;               /* "hornet_hdr" was present and understood */
+    bool has_hdr;               /* "hornet_hdr" was present and understood: */
+    const struct interval *seconds;     /* its seconds, endpoint fields indexing entries */
+    size_t n_seconds;
 };
 
 /* Locust's response_times key for a latency of us microseconds, in ms (what

@@ -717,7 +717,7 @@ static void test_worker_follows_its_master(void **state)
     start(f, two_classes_json);
     assert_int_equal(users(f), 0);
     assert_int_equal(control_state(f->c), RUN_READY);
-    control_set_classes(f->c, counts, T0 + 1);
+    control_set_classes(f->c, counts, -1, T0 + 1);
     assert_int_equal(users(f), 5);
     assert_int_equal(control_state(f->c), RUN_RUNNING);
     assert_int_equal(class_sum(f, 0, 2), 3);
@@ -732,7 +732,7 @@ static void test_worker_follows_its_master(void **state)
     assert_int_equal(take(f), 1);
     assert_int_equal(f->actions[0].type, CONTROL_STOP_ALL);
     assert_true(f->actions[0].time == T0 + 35);
-    control_set_classes(f->c, later, T0 + 32);          /* waits for the stop */
+    control_set_classes(f->c, later, -1, T0 + 32);          /* waits for the stop */
     assert_int_equal(class_sum(f, 0, 2), 3);
     tick(f, 33, true);
     assert_int_equal(control_state(f->c), RUN_RUNNING);
