@@ -317,8 +317,8 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
     case ENGINE_STOP:
         c->rest_after_stop = false;         /* a stop in progress ends the run now */
         c->has_pending = false;
-        begin_stop(c, cmd->who, cmd->who == EVENT_OPERATOR ? "Stopping (operator)" : "Stopping",
-                   now + c->cfg.stop_timeout, now);
+        begin_stop(c, cmd->who, cmd->text[0] ? cmd->text : cmd->who == EVENT_OPERATOR
+                   ? "Stopping (operator)" : "Stopping", now + c->cfg.stop_timeout, now);
         break;
     case ENGINE_NOTE:
         event(c, now, cmd->who, EVENT_INFO, "%s", cmd->text);

@@ -542,7 +542,7 @@ static void agent_quit(void *arg, const char *why)
     struct engine *e = arg;
     struct engine_cmd stop = {.type = ENGINE_STOP, .who = EVENT_ENGINE};
 
-    control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_INFO, "Stopping: %s", why);
+    snprintf(stop.text, sizeof stop.text, "Stopping: %s", why);
     control_command(e->ctl, &stop, ev_now(e->loop));
     decided(e);
 }

@@ -195,7 +195,7 @@ static void master_lost(struct locust_worker *w, const char *why)
 {
     char err[256];
 
-    if (!w->acked)
+    if (!w->acked || w->quit_sent)      /* after this worker's quit, the master may go */
         return;
     say(w, EVENT_WARN, "Lost the master at %s (%s): stopping the users, keeping what was "
         "counted; waiting for it to come back", w->addr, why);

@@ -50,6 +50,10 @@ static void resolve_settings(struct run *r)
     if (r->threads < 1)
         r->threads = 1;
     r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+    if (o->worker) {                /* the master's ramp, stages and run time */
+        r->use_stages = false;
+        r->run_time = 0;
+    }
 }
 
 static int start_target(struct run *r)
@@ -71,6 +75,8 @@ static int start_target(struct run *r)
     return 0;
 }
 
+/* The host: -H, else the scenario's, else the built-in target; a master runs no user, so
+ * without one its workers load their own (each worker's -H, scenario host or target). */
 static int choose_host(struct run *r)
 {
     const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
@@ -79,7 +85,20 @@ static int choose_host(struct run *r)
         snprintf(r->host, sizeof r->host, "%s", host);
         return 0;
     }
+    if (r->opt->master)
+        return 0;
     return start_target(r);
+}
+
+/* A worker's load is its master's: say which options it does not use. */
+static void worker_ignores(const struct options *o)
+{
+    if (o->users_set || o->spawn_rate_set || o->run_time_set)
+        log_msg(LOG_LEVEL_WARNING, "-u, -r and -t are the master's in a distributed run: this "
+                "worker ignores them");
+    if (o->report_md || o->report_html || !o->no_targets)
+        log_msg(LOG_LEVEL_INFO, "Worker node: the master judges the targets; this worker's "
+                "own CSV files and reports (if asked for) hold its part of the load");
 }
 
 /* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
@@ -95,8 +114,8 @@ static int check_descriptors(const struct run *r, uint32_t limit)
     uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
     uint32_t max = engine_max_users(limit, per_user);
 
-    if (peak <= max)
-        return 0;
+    if (peak <= max || r->opt->worker || r->opt->master)
+        return 0;                   /* a worker's users are its master's: capped when asked */
     fprintf(stderr, "hornet: %u users need about %llu file descriptors (%u per user%s) but the "
             "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
             "(ulimit -n, /etc/security/limits.conf).\n", peak,
@@ -131,6 +150,28 @@ static uint64_t engine_source_snapshot(void *impl, struct snapshot *out)
 
 static const struct source_ops engine_source = {engine_source_send, engine_source_snapshot};
 
+/* The distributed part of the engine's configuration. */
+static void distributed(const struct run *r, struct engine_config *cfg)
+{
+    const struct options *o = r->opt;
+
+    if (o->worker) {
+        cfg->role = ENGINE_WORKER;
+        cfg->master_host = o->master_host;
+        cfg->master_port = o->master_port;
+        cfg->use_stages = false;
+        cfg->run_time = 0;
+        cfg->use_targets = false;
+        cfg->reset_stats_after_ramp = false;
+    } else if (o->master) {
+        cfg->role = ENGINE_MASTER;
+        cfg->master_host = o->master_bind_host;
+        cfg->master_port = o->master_bind_port;
+        cfg->expect_workers = o->expect_workers;
+        cfg->fd_limit = 0;          /* the workers' descriptors are theirs */
+    }
+}
+
 static int start_engine(struct run *r, uint32_t limit)
 {
     struct engine_config cfg = {
@@ -145,6 +186,7 @@ static int start_engine(struct run *r, uint32_t limit)
     };
     char err[512];
 
+    distributed(r, &cfg);
     r->engine = engine_create(&cfg, err, sizeof err);
     if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
         fprintf(stderr, "hornet: %s\n", err);
@@ -168,6 +210,8 @@ int run_prepare(struct run *r, struct options *opt)
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
+    if (opt->worker)
+        worker_ignores(opt);
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);

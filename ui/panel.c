@@ -19,6 +19,7 @@ struct panel *panel_create(enum panel_id id, struct app *app)
     case P_DETAIL: p = panel_detail_create(); break;
     case P_TARGETS: p = panel_targets_create(); break;
     case P_TARGET_TREND: p = panel_trend_create(); break;
+    case P_WORKERS: p = panel_workers_create(); break;
     case P_COUNT: break;
     }
     if (p) {

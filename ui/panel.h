@@ -53,6 +53,7 @@ struct panel *panel_events_create(void);
 struct panel *panel_detail_create(void);
 struct panel *panel_targets_create(void);
 struct panel *panel_trend_create(void);
+struct panel *panel_workers_create(void);
 
 /* The badge's text into out and its attribute into *attr; false (nothing written) when the
  * scenario has no targets. */

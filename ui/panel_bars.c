@@ -30,6 +30,9 @@ static void tab_extra(const struct app *a, enum view v, char *out, size_t n, att
                  : vd.kind == VERDICT_AT_RISK ? t->g.up : t->g.cross);
         *attr = t->attr[vd.kind == VERDICT_PASS ? THEME_OK : vd.kind == VERDICT_AT_RISK
                         ? THEME_WARN : THEME_ERROR];
+    } else if (v == VIEW_WORKERS) {
+        snprintf(out, n, " %u/%u", a->snap->workers_ready, a->snap->n_workers);
+        *attr = t->attr[a->snap->workers_ready < a->snap->n_workers ? THEME_WARN : THEME_OK];
     }
 }
 
@@ -41,7 +44,7 @@ static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum 
     attr_t ea;
     int col;
 
-    snprintf(label, sizeof label, " %d %s", (int)v + 1, app_view_names[v]);
+    snprintf(label, sizeof label, " %d %s", app_view_keys[v], app_view_names[v]);
     col = draw_text(win, t, y, x, w, active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB],
                     label);
     tab_extra(a, v, extra, sizeof extra, &ea);
@@ -75,7 +78,8 @@ static void tabs_draw(struct panel *p, WINDOW *win, struct rect r)
 
     draw_fill(win, r.y, r.x, r.w, A_NORMAL);
     for (int v = 0; v < VIEW_DETAIL && col < r.w; v++)
-        col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v) + 1;
+        if (app_view_shown(a, (enum view)v))
+            col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v) + 1;
     if (a->view == VIEW_DETAIL) {
         const struct snap_stats *st = panel_detail_stats(a);
         char text[SNAP_NAME_MAX + 32];
