@@ -372,8 +372,8 @@ void control_start(struct control *c, double now)
         return;
     }
     event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %s",
-          c->scn->name ? c->scn->name : c->scn->path, c->cfg.host,
-          role_text(c, runs_on, sizeof runs_on));
+          c->scn->name ? c->scn->name : c->scn->path, c->cfg.host && c->cfg.host[0]
+          ? c->cfg.host : "each worker's host", role_text(c, runs_on, sizeof runs_on));
     if (has_stages(c))
         follow_stages(c, now);
     else

@@ -45,6 +45,7 @@ struct locust_link {
 };
 
 static void process(struct locust_link *l);
+static void drain(struct locust_link *l);
 static void really_destroy(struct locust_link *l);
 static void after_callbacks(struct locust_link *l);
 
@@ -170,6 +171,8 @@ static void drain_monitor(struct locust_link *l)
             if (!more)
                 break;
         }
+        if (event == ZMQ_EVENT_DISCONNECTED)
+            drain(l);           /* what arrived before the connection closed comes first */
         if (event == ZMQ_EVENT_CONNECTED || event == ZMQ_EVENT_DISCONNECTED)
             report_peer(l, event == ZMQ_EVENT_CONNECTED);
     }

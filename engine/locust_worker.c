@@ -31,6 +31,7 @@ struct locust_worker {
     bool lost;                      /* the master went away during the conversation */
     bool spawned;                   /* a spawn came: Locust 2.12's total has a method then */
     bool answer_stop;               /* a stop to answer once the users are done */
+    bool quitting;                  /* the master said quit: its going away is expected */
     bool quit_sent;
     int64_t index;
     double last_spawn;              /* the master's timestamp of the last spawn applied */
@@ -195,7 +196,7 @@ static void master_lost(struct locust_worker *w, const char *why)
 {
     char err[256];
 
-    if (!w->acked || w->quit_sent)      /* after this worker's quit, the master may go */
+    if (!w->acked || w->quitting || w->quit_sent)   /* the master may go after a quit */
         return;
     say(w, EVENT_WARN, "Lost the master at %s (%s): stopping the users, keeping what was "
         "counted; waiting for it to come back", w->addr, why);
@@ -302,6 +303,7 @@ static void on_msg(struct locust_link *link, const char *peer, const struct locu
         break;
     case LOCUST_MSG_QUIT:
         say(w, EVENT_INFO, "Got quit message from master, shutting down...");
+        w->quitting = true;
         w->ops.quit(w->ops.arg, "the master quit");
         break;
     case LOCUST_MSG_RECONNECT:

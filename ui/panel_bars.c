@@ -95,7 +95,8 @@ static bool tabs_update(struct panel *p, const struct snapshot *s)
     struct verdict v;
 
     verdict_of(s, &v);
-    return panel_changed(p, panel_mix(s->total.failures, v.kind));
+    return panel_changed(p, panel_mix(panel_mix(s->total.failures, v.kind),
+                                      (uint64_t)s->workers_ready << 32 | s->n_workers));
 }
 
 static const struct panel_ops tabs_ops = {tabs_update, tabs_draw, NULL};
