@@ -464,7 +464,7 @@ void locust_master_spawn(struct locust_master *m, uint32_t slot, const uint32_t 
     struct locust_class_count *classes = calloc(scn->n_classes + 1, sizeof *classes);
     double now = ev_time();
 
-    if (slot >= m->n_nodes || !m->nodes[slot].used || !classes) {
+    if (slot >= m->n_nodes || !m->nodes[slot].active || !classes) {   /* gone: nothing to say */
         free(classes);
         return;
     }

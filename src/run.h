@@ -81,7 +81,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
  * snapshot, its events and the last history row (written even when a row of the same second
  * was, so nothing counted is lost), the console summary (stats, percentiles, errors,
  * targets), the final CSV files and reports. Returns the exit code: 3 when the engine hit a
- * fatal error (snapshot.fatal), 0 when verdict_passed, else --exit-code-on-error (default 1). */
+ * fatal error (snapshot.fatal), 0 when verdict_passed (always for a worker node: its master
+ * judges), else --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */

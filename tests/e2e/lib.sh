@@ -21,6 +21,12 @@ wait_until() {
         sleep 0.1
     done
 }
+# finish PID SECONDS: wait for a process that ends by itself, at most SECONDS (then it is
+# killed and the status is 137); its exit status
+finish() {
+    wait_until "$2" eval "! kill -0 $1 2>/dev/null" || kill -KILL "$1" 2>/dev/null
+    wait "$1"
+}
 # stop_run PID SIGNAL: send the signal, give the run 10 s to end, then kill it; its status
 stop_run() {
     kill -"$2" "$1" 2>/dev/null
