@@ -10,6 +10,7 @@
 #include <string.h>
 #include "locust_link.h"
 #include "locust_master.h"
+#include "locust_master_internal.h"
 #include "locust_report.h"
 
 #define RING 16                     /* seconds of requests kept per worker, for its RPS */
@@ -334,13 +335,11 @@ static void on_known(struct locust_master *m, struct node *n, const struct locus
     }
 }
 
-static void on_msg(struct locust_link *link, const char *peer, const struct locust_msg *msg,
-                   void *arg)
+void locust_master_receive(struct locust_master *m, const char *peer,
+                           const struct locust_msg *msg, double now)
 {
-    struct locust_master *m = arg;
     struct node *n;
 
-    (void)link;
     if (msg->type == LOCUST_MSG_CLIENT_READY) {
         on_ready(m, peer, msg);
         return;
@@ -351,7 +350,16 @@ static void on_msg(struct locust_link *link, const char *peer, const struct locu
             say(m, EVENT_INFO, "Discarded report from unrecognized worker %s", peer);
         return;
     }
-    on_known(m, n, msg, ev_now(m->loop));
+    on_known(m, n, msg, now);
+}
+
+static void on_msg(struct locust_link *link, const char *peer, const struct locust_msg *msg,
+                   void *arg)
+{
+    struct locust_master *m = arg;
+
+    (void)link;
+    locust_master_receive(m, peer, msg, ev_now(m->loop));
 }
 
 /* A frame that did not decode: Locust's master asks the worker to reconnect. */

@@ -105,9 +105,4 @@ uint32_t locust_master_ready(const struct locust_master *m);
 /* The workers' table of a snapshot at now (n_workers, workers_ready, workers). */
 void locust_master_fill(const struct locust_master *m, struct snapshot *s, double now);
 
-/* One liveness step at now (the master's own timer calls it every second; tests call it with
- * a fake clock): heartbeats counted down, missing workers marked and taken out of the
- * dispatcher, a stopped Locust worker whose last report did not come in time given up on. */
-void locust_master_tick(struct locust_master *m, double now);
-
 #endif

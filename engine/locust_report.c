@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "locust_report.h"
+#include "locust_report_internal.h"
 #include "snapshot.h"
 
 struct locust_report {

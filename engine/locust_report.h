@@ -54,9 +54,6 @@ void locust_report_destroy(struct locust_report *r);
 /* Keep iv (the report owns it from now on) for the next message. */
 void locust_report_add(struct locust_report *r, struct interval *iv);
 
-/* Requests kept for the next message. */
-uint64_t locust_report_pending(const struct locust_report *r);
-
 /* The stats message (*frame malloc'ed, free() it) of what was kept since the last message,
  * at now; what it holds is forgotten and the next report starts at now. 0, or -1 with err
  * (out of memory: what was kept stays for the next attempt). */

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include "locustfile.h"
+#include "scenario.h"
 
 /* A Python identifier that is not a keyword: the class can be a class statement. */
 static bool python_name(const char *s)
@@ -70,7 +72,9 @@ static void write_class(FILE *out, const struct user_class *c)
     fputs(", \"__module__\": __name__})\n", out);
 }
 
-int locustfile_write(FILE *out, const struct scenario *scn, const char *scenario_path)
+/* Write the stub for scn (loaded from scenario_path, named in its docstring) to out. 0, or -1
+ * when out failed (errno set). */
+static int write_stub(FILE *out, const struct scenario *scn, const char *scenario_path)
 {
     fputs("\"\"\"The locustfile of a Locust master driving hornet worker nodes, written by\n"
           "`hornet locustfile ", out);
@@ -110,7 +114,7 @@ int locustfile_main(int argc, char **argv)
             scenario_free(scn);
         return 2;
     }
-    if (locustfile_write(stdout, scn, argv[1]) < 0) {
+    if (write_stub(stdout, scn, argv[1]) < 0) {
         fprintf(stderr, "hornet locustfile: cannot write the locustfile: %s\n", strerror(errno));
         rc = 4;
     }

@@ -6,12 +6,6 @@
 #ifndef HORNET_LOCUSTFILE_H
 #define HORNET_LOCUSTFILE_H
 
-#include <stdio.h>
-#include "scenario.h"
-
-/* Write the stub for scn (loaded from scenario_path, named in its docstring) to out. 0, or -1
- * when out failed (errno set). */
-int locustfile_write(FILE *out, const struct scenario *scn, const char *scenario_path);
 
 /* `hornet locustfile SCENARIO.json [UserClass ...]` (argv[0] "locustfile"): the stub on stdout,
  * of the named classes only when some are given. Returns the exit code: 0, 2 on a usage or

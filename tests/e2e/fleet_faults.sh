@@ -5,7 +5,8 @@
 #     (tests/fixtures/fleet/tap.py sees its reports);
 # (2) kill -9 the master: the workers stop their users and wait; a new master on the same port
 #     gets them back, with its own -H, and its counts are what that target served;
-# (3) garbage msgpack frames to a master and to a worker: logged, ignored, the run goes on.
+# (3) garbage msgpack frames to a master and to a worker: logged, ignored, the run goes on;
+# (4) a worker without a master, and one whose master does not answer, say so and retry.
 source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
@@ -50,6 +51,11 @@ worker w3 "$p3" -H "$url_e"
 bg $PY $FIX/garbage.py fake-master "$p3w" >"$TMP/fake.out" 2>&1
 fake=$!
 worker w3f "$p3w" -H "$url_e"
+
+p4=$(free_port) p4s=$(free_port)
+worker w4 "$p4" -H "$url_e"
+bg $PY $FIX/garbage.py silent-master "$p4s"
+worker w4s "$p4s" -H "$url_e"
 
 asked() { grep -q 'Master asked for' "$TMP/$1.err"; }
 wait_until 15 eval 'asked w1a && asked w1b && asked w2a && asked w2b && asked w3'
@@ -96,4 +102,10 @@ check "... its run goes on: what its target served, exactly" \
 check "... the worker fed garbage by its master logs each frame, ignores it, and quits when told" \
     [ "$(grep -c 'A message from the master was not understood' "$TMP/w3f.err")" = 4 \
       -a "$fakerc" = 0 -a "$w3frc" = 0 -a "$w3rc" = 0 -a "$m3rc" = 1 ]
+
+wait_until 10 eval 'grep -q "yet (attempt 1)" "$TMP/w4.err" && grep -q "does not answer (attempt 1)" "$TMP/w4s.err"'
+check "(4) a worker without a master says so and tries again later" \
+    grep -q "No master at tcp://127.0.0.1:$p4 yet (attempt 1): trying again in 10 s" "$TMP/w4.err"
+check "... one whose master does not answer says that and asks again later" \
+    grep -q "The master at tcp://127.0.0.1:$p4s does not answer (attempt 1): asking again in 10 s" "$TMP/w4s.err"
 echo "1..$n"
