@@ -52,6 +52,11 @@ struct engine_config {
     void (*trace)(void *arg, const char *text);
     void *trace_arg;
     uint32_t trace_requests;
+    /* How https targets are trusted: the scenario's tls block with the command line's
+     * overrides (paths borrowed: must outlive the engine). Zeroed: the system's CA
+     * certificates, full verification, no client certificate. snapshot.tls_insecure says
+     * when verification is off. */
+    struct scenario_tls tls;
     /* Distributed runs. WORKER: connect to master_host:master_port; MASTER: bind there ("*"
      * for every interface; port 0 picks a free one) and start the run once expect_workers
      * (>= 1) workers are connected. */

@@ -201,6 +201,7 @@ static void merge_endpoint(struct interval *const *ivs, size_t n, uint32_t ep,
             e->failures += x->failures;
             e->expected += x->expected;
             e->none_requests += x->none_requests;
+            e->aborted += x->aborted;
             e->total_us += x->total_us;
             e->total_bytes += x->total_bytes;
             memcpy(out->pairs + out->n_pairs, ivs[i]->pairs + x->pair_start,
@@ -487,7 +488,7 @@ static struct interval *remap_second(const struct convert *c, const struct inter
         int ep = c->map[e->endpoint];
 
         if (ep < 0) {
-            iv->dropped += e->requests;
+            iv->dropped += e->requests + e->aborted;
             continue;
         }
         iv->endpoints[iv->n_endpoints] = *e;
@@ -721,11 +722,13 @@ int locust_report_intervals(const struct locust_stats_payload *p, locust_report_
     struct convert c = {.p = p};
     int rc = 0;
 
-    c.map = malloc((p->n_entries + 1) * sizeof *c.map);
+    c.map = malloc((p->n_entries + p->n_hdr_endpoints + 1) * sizeof *c.map);
     if (!c.map)
         return -1;
-    for (size_t k = 0; k < p->n_entries; k++)
+    for (size_t k = 0; k < p->n_entries && !p->has_hdr; k++)
         c.map[k] = fn(arg, p->entries[k].method, p->entries[k].name);
+    for (size_t k = 0; k < p->n_hdr_endpoints && p->has_hdr; k++)
+        c.map[k] = fn(arg, p->hdr_endpoints[k].method, p->hdr_endpoints[k].name);
     if (p->has_hdr) {
         for (size_t i = 0; i < p->n_seconds && rc == 0; i++)
             rc = push(&c, remap_second(&c, &p->seconds[i]));

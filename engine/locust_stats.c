@@ -156,6 +156,12 @@ int64_t locust_stats_bucket(uint64_t us, bool *is_float)
     return bucket_half_us(us > UINT64_MAX / 2 ? UINT64_MAX - 1 : 2 * us, is_float);
 }
 
+int64_t locust_stats_hist_key(int32_t index, bool *is_float)
+{
+    return bucket_half_us(hist_lowest_equivalent(index) + hist_highest_equivalent(index),
+                          is_float);
+}
+
 struct key_count {
     int64_t ms;
     uint64_t count;
@@ -176,9 +182,8 @@ static int keys_of_hist(const struct hist *h, struct keys *out)
     out->v = NULL;
     out->n = 0;
     for (int32_t i = h ? hist_next_nonzero(h, 0) : -1; i >= 0; i = hist_next_nonzero(h, i + 1)) {
-        uint64_t lo = hist_lowest_equivalent(i), hi = hist_highest_equivalent(i);
         bool is_float;
-        int64_t ms = bucket_half_us(lo + hi, &is_float);
+        int64_t ms = locust_stats_hist_key(i, &is_float);
 
         if (out->n > 0 && out->v[out->n - 1].ms == ms) {
             out->v[out->n - 1].count += h->counts[i];
@@ -221,7 +226,8 @@ struct work {
     struct locust_per_sec *total_reqs, *total_fails;
     size_t n_total_reqs, n_total_fails;
     char (*error_keys)[65];
-    uint32_t *wire;                 /* per endpoint: its index in "stats" (reported ones) */
+    uint32_t *hdr;                  /* per endpoint: its index in hornet_hdr's endpoints */
+    uint32_t n_hdr;
 };
 
 static bool reported(const struct locust_stats_endpoint *e)
@@ -289,17 +295,32 @@ static int total_keys(struct work *w)
     return 0;
 }
 
+/* hornet_hdr's endpoints: those the seconds hold, numbered in the report's order. */
+static void number_hdr_endpoints(struct work *w)
+{
+    const struct locust_stats_report *r = w->r;
+
+    for (size_t i = 0; i < r->n_endpoints; i++)
+        w->hdr[i] = UINT32_MAX;
+    for (size_t k = 0; r->with_hdr && k < r->n_seconds; k++)
+        for (uint32_t e = 0; e < r->seconds[k]->n_endpoints; e++)
+            if (r->seconds[k]->endpoints[e].endpoint < r->n_endpoints)
+                w->hdr[r->seconds[k]->endpoints[e].endpoint] = 0;
+    for (size_t i = 0; i < r->n_endpoints; i++)
+        if (w->hdr[i] == 0)
+            w->hdr[i] = w->n_hdr++;
+}
+
 static int prepare(struct work *w)
 {
     const struct locust_stats_report *r = w->r;
 
     w->ep_keys = calloc(r->n_endpoints ? r->n_endpoints : 1, sizeof *w->ep_keys);
     w->error_keys = calloc(r->n_errors ? r->n_errors : 1, sizeof *w->error_keys);
-    w->wire = calloc(r->n_endpoints ? r->n_endpoints : 1, sizeof *w->wire);
-    if (!w->ep_keys || !w->error_keys || !w->wire)
+    w->hdr = calloc(r->n_endpoints ? r->n_endpoints : 1, sizeof *w->hdr);
+    if (!w->ep_keys || !w->error_keys || !w->hdr)
         return -1;
-    for (size_t i = 0, k = 0; i < r->n_endpoints; i++)
-        w->wire[i] = reported(&r->endpoints[i]) ? (uint32_t)k++ : UINT32_MAX;
+    number_hdr_endpoints(w);
     for (size_t i = 0; i < r->n_endpoints; i++)
         if (keys_of_hist(r->endpoints[i].hist, &w->ep_keys[i]) < 0)
             return -1;
@@ -326,7 +347,7 @@ static void work_free(struct work *w)
     free(w->total_reqs);
     free(w->total_fails);
     free(w->error_keys);
-    free(w->wire);
+    free(w->hdr);
 }
 
 /* ---- packing ---- */
@@ -476,11 +497,11 @@ static void pack_errors(msgpack_packer *pk, const struct work *w)
     }
 }
 
-/* The index in "stats" of endpoint i (UINT32_MAX, which no decoder accepts, for one that is
- * not reported: a caller's error). */
-static uint32_t wire_of(const struct work *w, uint32_t i)
+/* The index in hornet_hdr's endpoints of endpoint i (UINT32_MAX, which no decoder accepts,
+ * for one out of the report's range: a caller's error). */
+static uint32_t hdr_of(const struct work *w, uint32_t i)
 {
-    return i < w->r->n_endpoints ? w->wire[i] : UINT32_MAX;
+    return i < w->r->n_endpoints ? w->hdr[i] : UINT32_MAX;
 }
 
 /* Latency buckets as [index, count, index delta, count, ...]. */
@@ -506,11 +527,12 @@ static void pack_second(msgpack_packer *pk, const struct work *w, const struct i
     msgpack_pack_array(pk, iv->n_endpoints);
     for (uint32_t i = 0; i < iv->n_endpoints; i++) {
         const struct interval_endpoint *e = &iv->endpoints[i];
-        uint64_t v[9] = {wire_of(w, e->endpoint), e->requests, e->failures, e->expected,
-                         e->none_requests, e->total_us, e->min_us, e->max_us, e->total_bytes};
+        uint64_t v[10] = {hdr_of(w, e->endpoint), e->requests, e->failures, e->expected,
+                          e->none_requests, e->aborted, e->total_us, e->min_us, e->max_us,
+                          e->total_bytes};
 
-        msgpack_pack_array(pk, 10);
-        for (int k = 0; k < 9; k++)
+        msgpack_pack_array(pk, 11);
+        for (int k = 0; k < 10; k++)
             msgpack_pack_uint64(pk, v[k]);
         pack_pairs(pk, iv->pairs + e->pair_start, e->pair_count);
     }
@@ -519,7 +541,7 @@ static void pack_second(msgpack_packer *pk, const struct work *w, const struct i
         const struct interval_error *e = &iv->errors[i];
 
         msgpack_pack_array(pk, 7);
-        msgpack_pack_uint32(pk, wire_of(w, e->endpoint));
+        msgpack_pack_uint32(pk, hdr_of(w, e->endpoint));
         msgpack_pack_uint8(pk, e->kind);
         msgpack_pack_uint8(pk, e->expected);
         msgpack_pack_int32(pk, e->code);
@@ -534,11 +556,20 @@ static void pack_hornet_hdr(msgpack_packer *pk, const struct work *w)
     const struct locust_stats_report *r = w->r;
 
     locust_mp_pack_key(pk, "hornet_hdr");
-    msgpack_pack_map(pk, 3);
+    msgpack_pack_map(pk, 4);
     locust_mp_pack_key(pk, "version");
     msgpack_pack_int(pk, HDR_VERSION);
     locust_mp_pack_key(pk, "sub_bucket_bits");
     msgpack_pack_int(pk, HIST_SUB_BUCKET_BITS);
+    locust_mp_pack_key(pk, "endpoints");
+    msgpack_pack_array(pk, w->n_hdr);
+    for (size_t i = 0; i < r->n_endpoints; i++) {
+        if (w->hdr[i] == UINT32_MAX)
+            continue;
+        msgpack_pack_array(pk, 2);
+        locust_mp_pack_str(pk, r->endpoints[i].method);
+        locust_mp_pack_str(pk, r->endpoints[i].name);
+    }
     locust_mp_pack_key(pk, "seconds");
     msgpack_pack_array(pk, r->n_seconds);
     for (size_t i = 0; i < r->n_seconds; i++)
@@ -808,9 +839,9 @@ static int second_sizes(const struct locust_mp_ctx *ctx, const struct locust_mp_
     for (uint32_t i = 0; i < eps->size; i++) {
         const msgpack_object *ep = &eps->ptr[i];
 
-        if (ep->type == MSGPACK_OBJECT_ARRAY && ep->via.array.size == 10 &&
-            ep->via.array.ptr[9].type == MSGPACK_OBJECT_ARRAY)
-            *n_pairs += ep->via.array.ptr[9].via.array.size / 2;
+        if (ep->type == MSGPACK_OBJECT_ARRAY && ep->via.array.size == 11 &&
+            ep->via.array.ptr[10].type == MSGPACK_OBJECT_ARRAY)
+            *n_pairs += ep->via.array.ptr[10].via.array.size / 2;
     }
     return 0;
 }
@@ -820,13 +851,13 @@ static int decode_hdr_endpoint(const struct locust_mp_ctx *ctx, const struct loc
                                struct interval_endpoint *e)
 {
     const msgpack_object_array *a;
-    uint64_t v[9], latencies = 0;
-    static const uint64_t max[9] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
-                                    UINT32_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+    uint64_t v[10], latencies = 0;
+    static const uint64_t max[10] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                                     UINT32_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
 
-    if (fixed_array(ctx, at, o, 10, &a) < 0)
+    if (fixed_array(ctx, at, o, 11, &a) < 0)
         return -1;
-    for (int k = 0; k < 9; k++)
+    for (int k = 0; k < 10; k++)
         if (small_uint(ctx, &(struct locust_mp_path){at, NULL, (size_t)k}, &a->ptr[k], max[k],
                        &v[k]) < 0)
             return -1;
@@ -834,9 +865,10 @@ static int decode_hdr_endpoint(const struct locust_mp_ctx *ctx, const struct loc
         return locust_mp_fail(ctx, at, "entry %llu of %zu", (unsigned long long)v[0], n_entries);
     *e = (struct interval_endpoint){
         .endpoint = (uint32_t)v[0], .requests = (uint32_t)v[1], .failures = (uint32_t)v[2],
-        .expected = (uint32_t)v[3], .none_requests = (uint32_t)v[4], .total_us = v[5],
-        .min_us = v[6], .max_us = v[7], .total_bytes = v[8], .pair_start = iv->n_pairs};
-    if (decode_pairs(ctx, &(struct locust_mp_path){at, "buckets", 0}, &a->ptr[9], iv->pairs,
+        .expected = (uint32_t)v[3], .none_requests = (uint32_t)v[4],
+        .aborted = (uint32_t)v[5], .total_us = v[6], .min_us = v[7], .max_us = v[8],
+        .total_bytes = v[9], .pair_start = iv->n_pairs};
+    if (decode_pairs(ctx, &(struct locust_mp_path){at, "buckets", 0}, &a->ptr[10], iv->pairs,
                      &iv->n_pairs, &latencies) < 0)
         return -1;
     e->pair_count = iv->n_pairs - e->pair_start;
@@ -904,6 +936,31 @@ static int decode_second(const struct locust_mp_ctx *ctx, const struct locust_mp
     return 0;
 }
 
+/* hornet_hdr's "endpoints": [[method or nil, name], ...]. */
+static int decode_hdr_endpoints(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
+                                const msgpack_object_map *m, struct locust_stats_payload *pl)
+{
+    struct locust_mp_path at = {up, "endpoints", 0};
+    const msgpack_object *o;
+    const msgpack_object_array *a, *pair;
+    struct locust_hdr_endpoint *v;
+
+    if (locust_mp_need(ctx, up, m, "endpoints", &o) < 0 || locust_mp_array(ctx, &at, o, &a) < 0 ||
+        !(v = locust_mp_items(ctx, &at, a->size, sizeof *v)))
+        return -1;
+    for (uint32_t i = 0; i < a->size; i++) {
+        struct locust_mp_path p = {&at, NULL, i};
+
+        if (fixed_array(ctx, &p, &a->ptr[i], 2, &pair) < 0 ||
+            locust_mp_str_or_nil(ctx, &p, &pair->ptr[0], &v[i].method) < 0 ||
+            locust_mp_str(ctx, &p, &pair->ptr[1], &v[i].name) < 0)
+            return -1;
+    }
+    pl->hdr_endpoints = v;
+    pl->n_hdr_endpoints = a->size;
+    return 0;
+}
+
 /* "hornet_hdr": read when its version and layout are this build's, else left alone. */
 static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
                              const msgpack_object *o, struct locust_stats_payload *pl)
@@ -922,12 +979,13 @@ static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locus
         return -1;
     if (version != HDR_VERSION || bits != HIST_SUB_BUCKET_BITS)
         return 0;
-    if (locust_mp_need(ctx, &at, m, "seconds", &v) < 0 || locust_mp_array(ctx, &p, v, &a) < 0 ||
+    if (decode_hdr_endpoints(ctx, &at, m, pl) < 0 ||
+        locust_mp_need(ctx, &at, m, "seconds", &v) < 0 || locust_mp_array(ctx, &p, v, &a) < 0 ||
         !(seconds = locust_mp_items(ctx, &p, a->size, sizeof *seconds)))
         return -1;
     for (uint32_t i = 0; i < a->size; i++)
         if (decode_second(ctx, &(struct locust_mp_path){&p, NULL, i}, &a->ptr[i],
-                          pl->n_entries, &seconds[i]) < 0)
+                          pl->n_hdr_endpoints, &seconds[i]) < 0)
             return -1;
     pl->seconds = seconds;
     pl->n_seconds = a->size;

@@ -37,16 +37,18 @@
  *   1/1024 of their value wide, Locust's keys at least 1/100 apart, so only a bucket
  *   straddling a rounding boundary can land one key off). Keys are written ascending; the
  *   key 100 from both sides of 100 ms is one int key.
- * - It adds "hornet_hdr" after user_count: {"version": 2, "sub_bucket_bits": 11, "seconds":
- *   [second...]}, hornet's own numbers of the same requests, second by second, so that a
- *   hornet master keeps exact percentiles, per-second series and windows (struct interval,
- *   interval.h): second = [unix_second, first_time, last_time, dropped, [endpoint...],
- *   [error...]], endpoint = [entry, requests, failures, expected, none_requests, total_us,
- *   min_us, max_us, bytes, [index, count, index delta, count, ...]] (entry: its index in
- *   "stats"; latency buckets ascending, each index after the first as the delta from the
- *   previous one), error = [entry, kind, expected, code, aux, count, text] (interval_error:
- *   expected statuses too, which are successes and not in "errors"). The decoder reads it when
- *   its version and sub_bucket_bits are hornet's own, and ignores it otherwise.
+ * - It adds "hornet_hdr" after user_count: {"version": 2, "sub_bucket_bits": 11, "endpoints":
+ *   [[method, name]...], "seconds": [second...]}, hornet's own numbers of the same requests,
+ *   second by second, so that a hornet master keeps exact percentiles, per-second series and
+ *   windows (struct interval, interval.h): second = [unix_second, first_time, last_time,
+ *   dropped, [endpoint...], [error...]], endpoint = [index, requests, failures, expected,
+ *   none_requests, aborted, total_us, min_us, max_us, bytes, [bucket, count, bucket delta,
+ *   count, ...]] (index: into hornet_hdr's "endpoints", which name every endpoint the seconds
+ *   hold, also one with only aborted requests that Locust's "stats" cannot list; latency buckets
+ *   ascending, each after the first as the delta from the previous one), error = [index, kind,
+ *   expected, code, aux, count, text] (interval_error: expected statuses too, which are
+ *   successes and not in "errors"). The decoder reads it when its version and sub_bucket_bits
+ *   are hornet's own, and ignores it otherwise.
  * - Error keys are Locust's, over Python's repr as locust_mp_pyrepr writes it.
  *
  * Encoding and decoding run on the caller's thread; nothing is shared. */
@@ -146,6 +148,12 @@ struct locust_stats_entry {
     size_t n_fails_per_sec;
 };
 
+/* An endpoint of hornet_hdr. */
+struct locust_hdr_endpoint {
+    const char *method;         /* NULL: nil */
+    const char *name;
+};
+
 /* A decoded stats payload (master side); lives in its message's arena. */
 struct locust_stats_payload {
     const struct locust_stats_entry *entries;
@@ -157,7 +165,9 @@ struct locust_stats_payload {
     size_t n_classes;
     int64_t user_count;
     bool has_hdr;               /* "hornet_hdr" was present and understood: */
-    const struct interval *seconds;     /* its seconds, endpoint fields indexing entries */
+    const struct locust_hdr_endpoint *hdr_endpoints;
+    size_t n_hdr_endpoints;
+    const struct interval *seconds;     /* its seconds, endpoint fields indexing hdr_endpoints */
     size_t n_seconds;
 };
 
@@ -165,6 +175,10 @@ struct locust_stats_payload {
  * round()/round(, -1)/... give, half to even); *is_float (may be NULL) says whether a
  * 2.12 worker types it as a float. */
 int64_t locust_stats_bucket(uint64_t us, bool *is_float);
+
+/* The response_times key of hist bucket `index`: Locust's key for the bucket's midpoint (the
+ * rule above; the worker side, and the collector's snap_rt, count whole buckets under it). */
+int64_t locust_stats_hist_key(int32_t index, bool *is_float);
 
 /* Locust's error key: sha256 hex of f"{method}.{name}.{error!r}" into out (65 bytes). method
  * NULL is Python's None. -1 when out of memory. */

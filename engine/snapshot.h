@@ -51,6 +51,9 @@ struct snap_stats {
     uint64_t failures;              /* unexpected outcomes only */
     uint64_t expected;              /* non-2xx/3xx statuses listed in expect (successes) */
     uint64_t none_requests;         /* requests never sent: no latency */
+    uint64_t aborted;               /* requests in flight when their user was stopped (run
+                                       end, fewer users, stop timeout): no answer, so in none
+                                       of the counts above nor in Locust's CSV columns */
     uint64_t total_us, min_us, max_us;   /* min/max exact; 0 when no latency yet */
     uint64_t total_bytes;
     double total_rps, total_fps;    /* requests / (last_request_time - start_time) */
@@ -71,6 +74,8 @@ struct snap_point {
     uint32_t users;                 /* users running at the end of that second */
     uint32_t requests, failures;    /* finished in that second */
     uint32_t p50_us, p95_us, p99_us, max_us;   /* of that second's requests; 0 when none */
+    uint32_t lag_us;                /* hornet's own: its worst worker timer lateness in that
+                                       second (saturation.h); 0 when not measured */
 };
 
 /* One second of one endpoint (aligned with the newest entries of snapshot.series). */
@@ -133,6 +138,35 @@ struct snap_target {
     uint8_t status;                 /* enum target_status */
     char detail[96];                /* "612 ms > 500 ms (+22%)" or "412 ms, 18% below" */
     bool abort_on_fail;
+};
+
+/* Locust's response_times of one endpoint: its timed requests counted under Locust's rounded
+ * keys (Locust's StatsEntry._log_response_time / bucket_response_time: whole ms below 100 ms,
+ * then 10 ms steps below 1 s, 100 ms steps below 10 s, 1 s steps above), ascending, each
+ * HDR bucket of the collector at the key of its midpoint (locust_stats_hist_key). Keys beyond
+ * the first SNAP_RT_KEYS - 1 distinct ones are counted together under the slowest key seen
+ * (latencies spread over more than ~60 s of 1 s steps), so Max stays exact. */
+#define SNAP_RT_KEYS 256
+struct snap_rt {
+    uint32_t n;                     /* keys in use */
+    uint32_t ms[SNAP_RT_KEYS];      /* Locust's key, milliseconds */
+    uint64_t count[SNAP_RT_KEYS];
+};
+
+/* hornet's own load, measured where it is true (selfstat.h): the process's CPU and how late
+ * the worker threads' timers fire (a saturated worker serves its timers late, and every
+ * latency it measures then includes that wait). */
+struct snap_self {
+    double cpu_seconds;             /* user + system CPU of the whole process since it started
+                                       (the built-in target included when it runs inside) */
+    double cpu_percent;             /* of one core over the last publish period (200: two
+                                       cores busy); 0 until two samples exist */
+    double workers_cpu_seconds;     /* the worker threads' own CPU since they started */
+    double workers_cpu_percent;     /* of one core, summed over the workers */
+    double lag_ms;                  /* the latest worker timer over the last second: how much
+                                       later than due it fired (worst worker) */
+    double lag_mean_ms;             /* mean lateness over those timers, all workers */
+    uint32_t ncpu;                  /* CPUs online */
 };
 
 struct snap_class {
@@ -223,10 +257,21 @@ struct snapshot {
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
+    bool tls_insecure;              /* --insecure: https targets' certificates and host names
+                                       are not verified (every view warns) */
+    bool saturated;                 /* hornet itself is the bottleneck now (saturation.h):
+                                       latencies include its own queueing */
+    double saturated_seconds;       /* how long it was, over the whole run (> 0: the targets'
+                                       verdict was measured under saturation) */
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,
                                        the run ends finished; exit code 3 */
+
+    /* Outputs' extras: Locust's response_times per endpoint (same index as endpoints; the
+     * --json outputs read them) and hornet's own load (the metrics endpoint, warnings). */
+    struct snap_rt rt[SNAP_MAX_ENDPOINTS];
+    struct snap_self self;
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "locust_stats.h"
 #include "secring.h"
 #include "stats.h"
 #include "stats_internal.h"
@@ -32,7 +33,7 @@
 struct entry {
     char method[8];
     char name[SNAP_NAME_MAX];
-    uint64_t requests, failures, expected, none_requests;
+    uint64_t requests, failures, expected, none_requests, aborted;
     uint64_t total_us, min_us, max_us, total_bytes;
     double first_time, last_time;
     struct hist *cum, *win;
@@ -40,6 +41,7 @@ struct entry {
     uint64_t cum_values[N_RANKS];    /* cached: median, then the percentiles */
     uint64_t win_values[N_RANKS];
     uint64_t cum_dist[SNAP_DIST_BUCKETS];    /* cached: the distribution buckets */
+    struct snap_rt rt;               /* cached: Locust's response_times */
 };
 
 struct error_group {
@@ -415,8 +417,11 @@ static void entry_add(struct entry *e, const struct interval_endpoint *ie,
     e->failures += ie->failures;
     e->expected += ie->expected;
     e->none_requests += ie->none_requests;
+    e->aborted += ie->aborted;
     e->total_us += ie->total_us;
     e->total_bytes += ie->total_bytes;
+    if (ie->requests == 0)
+        return;                     /* aborted requests only: no request time to keep */
     if (n > 0) {
         if (ie->min_us < e->min_us)
             e->min_us = ie->min_us;
@@ -438,6 +443,7 @@ static void total_add(struct interval_endpoint *t, const struct interval_endpoin
     t->failures += ie->failures;
     t->expected += ie->expected;
     t->none_requests += ie->none_requests;
+    t->aborted += ie->aborted;
     t->total_us += ie->total_us;
     t->total_bytes += ie->total_bytes;
     if (ie->pair_count && ie->min_us < t->min_us)
@@ -538,7 +544,7 @@ void stats_merge(struct stats *s, const struct interval *iv)
     }
     n = hist_drain_pairs(s->scratch, s->scratch_pairs, HIST_COUNTS_LEN);
     hist_reset(s->scratch);
-    if (total.requests > 0) {
+    if (total.requests > 0 || total.aborted > 0) {
         entry_add(&s->entries[s->n_ep], &total, iv, s->scratch_pairs, n);
         if (sl >= 0)
             slot_add(s, (size_t)sl, s->n_ep, &total, s->scratch_pairs, n);
@@ -573,7 +579,7 @@ void stats_exception(struct stats *s, const char *message, const char *where)
 
 static void entry_clear(struct entry *e)
 {
-    e->requests = e->failures = e->expected = e->none_requests = 0;
+    e->requests = e->failures = e->expected = e->none_requests = e->aborted = 0;
     e->total_us = e->total_bytes = 0;
     e->min_us = UINT64_MAX;
     e->max_us = 0;
@@ -662,6 +668,23 @@ static void fill_dist(const struct hist *h, uint64_t *dist)
     dist[SNAP_DIST_BUCKETS - 1] = h->total - below_prev;
 }
 
+/* Locust's response_times of a cumulative histogram (snapshot.h: struct snap_rt). */
+static void fill_rt(const struct hist *h, struct snap_rt *rt)
+{
+    rt->n = 0;
+    for (int32_t i = hist_next_nonzero(h, 0); i >= 0; i = hist_next_nonzero(h, i + 1)) {
+        uint32_t ms = (uint32_t)locust_stats_hist_key(i, NULL);
+
+        if (rt->n == 0 || (rt->ms[rt->n - 1] != ms && rt->n < SNAP_RT_KEYS)) {
+            rt->ms[rt->n] = ms;
+            rt->count[rt->n++] = h->counts[i];
+        } else {                         /* the same key, or the slowest ones past the cap */
+            rt->ms[rt->n - 1] = ms;
+            rt->count[rt->n - 1] += h->counts[i];
+        }
+    }
+}
+
 static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *o)
 {
     struct entry *e = &s->entries[idx];
@@ -671,6 +694,7 @@ static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *
         summary_ranks(e->cum->total, ranks);
         hist_values_at_ranks(e->cum, ranks, N_RANKS, e->cum_values);
         fill_dist(e->cum, e->cum_dist);
+        fill_rt(e->cum, &e->rt);
         e->cum_dirty = false;
     }
     if (e->win_dirty) {
@@ -699,6 +723,7 @@ static void entry_fill(struct stats *s, uint32_t idx, int64_t now_second, struct
     o->failures = e->failures;
     o->expected = e->expected;
     o->none_requests = e->none_requests;
+    o->aborted = e->aborted;
     o->total_us = e->total_us;
     o->min_us = e->min_us == UINT64_MAX ? 0 : e->min_us;
     o->max_us = e->max_us;
@@ -802,8 +827,14 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
     }
     out->start_time = s->start_time;
     out->n_endpoints = s->n_named < s->n_shown ? s->n_named : s->n_shown;
-    for (uint32_t i = 0; i < out->n_endpoints; i++)
+    for (uint32_t i = 0; i < out->n_endpoints; i++) {
+        const struct snap_rt *rt = &s->entries[i].rt;
+
         entry_fill(s, i, now_second, &out->endpoints[i]);
+        out->rt[i].n = rt->n;
+        memcpy(out->rt[i].ms, rt->ms, rt->n * sizeof rt->ms[0]);
+        memcpy(out->rt[i].count, rt->count, rt->n * sizeof rt->count[0]);
+    }
     entry_fill(s, s->n_ep, now_second, &out->total);
     fill_errors(s, out);
     fill_series(s, now_second, out);

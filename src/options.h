@@ -65,6 +65,19 @@ struct options {
     bool no_targets;                             /* --no-targets */
     bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns
                                                     (requires --csv) */
+    char *cacert;                                /* --cacert FILE: CA certificates (PEM) */
+    bool insecure;                               /* --insecure: no TLS verification */
+    char *cert;                                  /* --cert FILE: client certificate (PEM) */
+    char *key;                                   /* --key FILE: its private key (requires
+                                                    --cert) */
+    bool json;                                   /* --json: final stats as JSON on stdout */
+    char *json_file;                             /* --json-file PREFIX: PREFIX.json */
+    char *junit;                                 /* --junit FILE.xml: the targets' verdicts */
+    int metrics_port;    bool metrics_port_set;  /* --metrics-port 0..65535 (0: a free one) */
+    char *metrics_host;                          /* --metrics-host, default 127.0.0.1 */
+    double metrics_linger;                       /* --metrics-linger seconds (headless: serve
+                                                    the final numbers this long after the end;
+                                                    requires --metrics-port) */
     bool worker;                                 /* --worker: run users for a Locust master */
     bool master;                                 /* --master: dispatch users to worker nodes */
     char *master_host;                           /* --master-host, default 127.0.0.1 */

@@ -1,5 +1,6 @@
 /* run: wiring a run from options: scenario, settings precedence, embedded target, engine and
  * the outputs written from snapshots. Main thread only. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "fileio.h"
+#include "junit.h"
+#include "locust_json.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "report.h"
 #include "run.h"
 #include "run_internal.h"
@@ -138,6 +144,96 @@ static int load_scenario(struct run *r)
     return 0;
 }
 
+/* ---- output paths, checked before anything is created ------------------------------------- */
+
+#define MAX_OUTPUTS 12
+
+struct output_path {
+    const char *option;         /* "--csv", "--report", ... */
+    char path[4200];
+    bool check;                 /* checked here (the log file was checked by log_init) */
+};
+
+static void add_output(struct output_path *out, size_t *n, const char *option, bool check,
+                       const char *base, const char *suffix)
+{
+    if (!base)
+        return;
+    out[*n] = (struct output_path){.option = option, .check = check};
+    snprintf(out[*n].path, sizeof out->path, "%s%s", base, suffix);
+    (*n)++;
+}
+
+/* Every file a run may write at its end or every second (the dashboard's snapshot files are
+ * timestamped: they cannot collide). */
+static size_t list_outputs(const struct options *o, struct output_path *out)
+{
+    static const char *const csv_files[] = {"_stats.csv", "_stats_history.csv",
+                                            "_failures.csv", "_exceptions.csv"};
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof csv_files / sizeof csv_files[0]; i++)
+        add_output(out, &n, "--csv", true, o->csv_prefix, csv_files[i]);
+    add_output(out, &n, "--report", true, o->report_md, "");
+    add_output(out, &n, "--html", true, o->report_html, "");
+    add_output(out, &n, "--json-file", true, o->json_file, ".json");
+    add_output(out, &n, "--junit", true, o->junit, "");
+    add_output(out, &n, "--logfile", false, o->logfile, "");
+    return n;
+}
+
+/* Every output path writable and each file named once (two outputs in one file would
+ * overwrite each other): before anything is created, so a refused start leaves nothing. */
+static int check_outputs(const struct options *o)
+{
+    struct output_path out[MAX_OUTPUTS];
+    char canon[MAX_OUTPUTS][4200], err[4400];
+    size_t n = list_outputs(o, out);
+
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].check && fileio_check_output(out[i].path, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet: %s: %s\n", out[i].option, err);
+            return 2;
+        }
+        fileio_canonical(out[i].path, canon[i], sizeof canon[i]);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(canon[i], canon[j]) != 0)
+                continue;
+            fprintf(stderr, "hornet: %s %s is also the file of %s (%s): give each output its "
+                    "own file\n", out[i].option, out[i].path, out[j].option, out[j].path);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* TLS: each of the command line's (environment's, config file's) settings over the scenario's
+ * tls block; the key goes with the certificate it came with. Files must be readable now. */
+static int resolve_tls(struct run *r)
+{
+    const struct options *o = r->opt;
+    const struct scenario_tls *s = &r->scn->tls;
+    struct scenario_tls *t = &r->tls;
+    static const char *const option[] = {"--cacert", "--cert", "--key"};
+
+    t->cacert = o->cacert ? o->cacert : s->cacert;
+    t->cert = o->cert ? o->cert : s->cert;
+    t->key = o->cert ? o->key : s->key;
+    t->insecure = o->insecure || s->insecure;
+    const char *const path[] = {t->cacert, t->cert, t->key};
+    for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+        if (path[i] && access(path[i], R_OK) != 0) {
+            fprintf(stderr, "hornet: %s: cannot read %s: %s\n", option[i], path[i],
+                    strerror(errno));
+            return 2;
+        }
+    }
+    if (t->insecure)
+        log_msg(LOG_LEVEL_WARNING, "INSECURE: TLS certificates and host names are not verified "
+                "(--insecure): anyone between hornet and the target can pose as it");
+    return 0;
+}
+
 static void engine_source_send(void *impl, const struct engine_cmd *cmd)
 {
     engine_send(impl, cmd);
@@ -182,7 +278,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
         .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests,
+        .trace_requests = r->opt->debug_requests, .tls = r->tls,
     };
     char err[512];
 
@@ -196,6 +292,46 @@ static int start_engine(struct run *r, uint32_t limit)
     return 0;
 }
 
+/* --metrics-port: listen before any load, so a port in use stops the run from starting. */
+static int listen_metrics(struct run *r)
+{
+    const struct options *o = r->opt;
+    const char *host = o->metrics_host ? o->metrics_host : "127.0.0.1";
+    char err[300];
+    bool v6 = strchr(host, ':') != NULL;
+
+    if (!o->metrics_port_set)
+        return 0;
+    r->metrics = metrics_create();
+    r->metrics_http = metrics_http_listen(host, o->metrics_port, "/metrics",
+                                          METRICS_CONTENT_TYPE, err, sizeof err);
+    if (!r->metrics || !r->metrics_http) {
+        fprintf(stderr, "hornet: --metrics-port: %s\n", r->metrics ? err : "out of memory");
+        return 2;
+    }
+    log_msg(LOG_LEVEL_INFO, "Metrics at http://%s%s%s:%d/metrics", v6 ? "[" : "", host,
+            v6 ? "]" : "", metrics_http_port(r->metrics_http));
+    return 0;
+}
+
+static const struct strbuf *metrics_body(void *arg)
+{
+    struct run *r = arg;
+
+    return metrics_text(r->metrics, r->snap);
+}
+
+void run_metrics_start(struct run *r, struct ev_loop *loop)
+{
+    if (r->metrics_http)
+        metrics_http_start(r->metrics_http, loop, metrics_body, r);
+}
+
+void run_metrics_stop(struct run *r)
+{
+    metrics_http_stop(r->metrics_http);
+}
+
 int run_prepare(struct run *r, struct options *opt)
 {
     char err[512];
@@ -205,14 +341,15 @@ int run_prepare(struct run *r, struct options *opt)
     memset(r, 0, sizeof *r);
     r->opt = opt;
     r->last_row = -1;
-    if ((rc = load_scenario(r)) != 0)
+    if ((rc = load_scenario(r)) != 0 || (rc = check_outputs(opt)) != 0)
         return rc;
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
     if (opt->worker)
         worker_ignores(opt);
-    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
+    if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
+        (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -225,7 +362,12 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    return start_engine(r, limit);
+    if ((rc = start_engine(r, limit)) != 0 && opt->csv_prefix) {
+        char path[4200];                    /* a run that never started leaves no history */
+        snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
+        unlink(path);
+    }
+    return rc;
 }
 
 bool run_refresh(struct run *r)
@@ -237,6 +379,8 @@ bool run_refresh(struct run *r)
     if (timeline_update(r->timeline, r->snap) < 0)
         log_msg(LOG_LEVEL_WARNING, "out of memory keeping the run's timeline: the reports "
                 "miss some seconds or events");
+    if (r->metrics)
+        metrics_observe(r->metrics, r->snap);
     return true;
 }
 
@@ -260,14 +404,24 @@ void run_log_events(struct run *r)
     }
 }
 
+/* A history row that cannot be written is kept and retried every second; its error is logged
+ * once, and again only after rows were written in between. */
 static void history_row(struct run *r)
 {
     char err[512];
 
     r->last_row = (int64_t)floor(r->snap->now);
     r->last_row_seq = r->snap->seq;
-    if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (csv_history_tick(r->history, r->snap, err, sizeof err) == 0) {
+        if (r->history_failing)
+            log_msg(LOG_LEVEL_INFO, "History rows are written again");
+        r->history_failing = false;
+        return;
+    }
+    if (!r->history_failing)
+        log_msg(LOG_LEVEL_ERROR, "%s (rows are kept and retried every second)", err);
+    r->history_failing = true;
+    snprintf(r->history_error, sizeof r->history_error, "%s", err);
 }
 
 void run_history_tick(struct run *r)
@@ -282,8 +436,32 @@ static void run_history_final(struct run *r)
         history_row(r);
 }
 
+/* Each report of in that is asked for, tried even when the other failed. -1 when one failed,
+ * every message in err ("; " between them). */
+static int write_each_report(const struct report_input *in, const char *md, const char *html,
+                             char *err, size_t errlen)
+{
+    char one[4400];
+    int rc = 0;
+
+    if (err && errlen)
+        err[0] = '\0';
+    for (int i = 0; i < 2; i++) {
+        const char *path = i ? html : md;
+        size_t len = err ? strnlen(err, errlen) : 0;
+        if (!path || (i ? report_write_html : report_write_markdown)(in, path, one,
+                                                                   sizeof one) == 0)
+            continue;
+        rc = -1;
+        if (err && len + 1 < errlen)
+            snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", one);
+    }
+    return rc;
+}
+
 /* The Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the final
- * snapshot at the end), every second and event kept. -1 with a message. */
+ * snapshot at the end), every second and event kept. Both are tried; -1 when either failed,
+ * with every failure's message in err. */
 static int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
                              size_t errlen)
 {
@@ -293,7 +471,6 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
-
     char note[200];
     const char *notes[1] = {note};
     uint64_t dropped;
@@ -308,11 +485,7 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         in.notes = notes;
         in.n_notes = 1;
     }
-    if (md && report_write_markdown(&in, md, err, errlen) < 0)
-        return -1;
-    if (html && report_write_html(&in, html, err, errlen) < 0)
-        return -1;
-    return 0;
+    return write_each_report(&in, md, html, err, errlen);
 }
 
 /* ---- the dashboard's snapshot files ---------------------------------------------------------- */
@@ -365,17 +538,24 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 
 int run_export_snapshot(struct run *r, char *msg, size_t n)
 {
-    char prefix[1024] = "", err[512];
+    char prefix[1024] = "", err[4400], errors[9000] = "";
     size_t len;
+    int rc = 0;
 
     run_refresh(r);
-    for (size_t i = 0; i < N_EXPORTERS; i++) {
+    for (size_t i = 0; i < N_EXPORTERS; i++) {  /* each is tried: one failure costs only it */
         if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
-            snprintf(msg, n, "%s", err);
-            log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
-            return -1;
+            len = strlen(errors);
+            snprintf(errors + len, sizeof errors - len, "%s%s", len ? "; " : "", err);
+            rc = -1;
+        } else {
+            export_note(r, &exporters[i], prefix);
         }
-        export_note(r, &exporters[i], prefix);
+    }
+    if (rc < 0) {
+        snprintf(msg, n, "%s", errors);
+        log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", errors);
+        return -1;
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
@@ -383,35 +563,132 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     return 0;
 }
 
-int run_finish(struct run *r)
+/* --json: the final stats on stdout, alone there (the tables went to stderr). */
+static int print_json(const struct run *r, char *err, size_t errlen)
 {
-    const struct options *o = r->opt;
-    char err[4400];
+    struct strbuf b = {0};
+    int rc = 0;
 
-    if (o->csv_prefix &&
-        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (r->snap->fatal[0])
-        return 3;                           /* internal error: the numbers are not the run's */
-    if (o->worker)
-        return 0;                           /* its master judges the run */
-    return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
+    fflush(stdout);
+    if (locust_json_render(r->snap, r->timeline, &b) < 0 ||
+        fileio_write_all(STDOUT_FILENO, b.data, b.len, NULL) < 0) {
+        snprintf(err, errlen, "cannot write the --json output to stdout: %s",
+                 b.len ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    strbuf_free(&b);
+    return rc;
 }
 
-static void print_summary(const struct snapshot *s)
+/* --junit: one suite, this run's scenario. */
+static int write_junit(const struct run *r, char *err, size_t errlen)
 {
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
-    console_error_report(stdout, s);
-    if (s->n_targets) {
-        printf("\n");
-        console_targets_table(stdout, s, verdict_passed(s));
+    const struct snapshot *s = r->snap;
+    struct junit_suite suite;
+    int rc;
+
+    junit_suite_init(&suite, s->scenario[0] ? s->scenario : r->opt->scenario, s->run_start,
+                     (s->end_time > 0 ? s->end_time : s->now) - s->run_start);
+    rc = junit_add_run(&suite, s);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %s: out of memory", r->opt->junit);
+    else
+        rc = junit_write_file(r->opt->junit, &suite, 1, err, errlen);
+    junit_suite_free(&suite);
+    return rc;
+}
+
+/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; returns how many
+ * could not be written (each logged). */
+static unsigned write_pipeline_outputs(const struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[1200];
+    unsigned failed = 0;
+
+    if (o->json && print_json(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
     }
-    fflush(stdout);
+    if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
+                                               sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
+        failed++;
+    }
+    if (o->junit && write_junit(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--junit: %s", err);
+        failed++;
+    }
+    return failed;
+}
+
+/* The requested outputs that could not be written at the end, each tried and logged: the
+ * final CSV files, history rows still unwritten, the reports, the pipeline outputs, lines the
+ * log file lost. */
+static unsigned final_outputs(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[9000];
+    unsigned failed = 0;
+    size_t unwritten = csv_history_unwritten(r->history);
+
+    if (o->csv_prefix &&
+        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    if (unwritten) {
+        log_msg(LOG_LEVEL_ERROR, "%s: %zu bytes of its last rows are missing", r->history_error,
+                unwritten);
+        failed++;
+    }
+    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    failed += write_pipeline_outputs(r);
+    if (log_file_error(NULL, 0) < 0)
+        failed++;                           /* said on stderr when it happened */
+    if (failed)
+        log_msg(LOG_LEVEL_ERROR, "Requested outputs could not be written (the errors above): "
+                "exit code %d", RUN_EXIT_OUTPUT);
+    return failed;
+}
+
+int run_finish(struct run *r)
+{
+    unsigned failed = final_outputs(r);
+
+    if (r->snap->fatal[0])
+        return 3;                           /* internal error: the numbers are not the run's */
+    if (failed)
+        return RUN_EXIT_OUTPUT;             /* a pipeline would judge the run without them */
+    if (r->opt->worker)
+        return 0;                           /* its master judges the run */
+    return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
+}
+
+static void print_summary(FILE *out, const struct snapshot *s)
+{
+    console_stats_table(out, s, false, 0);
+    fprintf(out, "\n");
+    console_percentiles_table(out, s, 0);
+    fprintf(out, "\n");
+    console_error_report(out, s);
+    console_end_notes(out, s);
+    if (s->n_targets) {
+        fprintf(out, "\n");
+        console_targets_table(out, s, verdict_passed(s));
+    }
+    if (s->tls_insecure)
+        fprintf(out, "\nINSECURE: TLS certificates and host names were not verified "
+                "(--insecure)\n");
+    fflush(out);
+}
+
+FILE *run_console(const struct run *r)
+{
+    return r->opt->json ? stderr : stdout;
 }
 
 int run_end(struct run *r)
@@ -419,7 +696,7 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
-    print_summary(r->snap);
+    print_summary(run_console(r), r->snap);
     return run_finish(r);
 }
 
@@ -432,6 +709,8 @@ void run_free(struct run *r)
         csv_history_close(r->history);
     if (r->scn)
         scenario_free(r->scn);
+    metrics_http_free(r->metrics_http);
+    metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
     memset(r, 0, sizeof *r);

@@ -340,6 +340,43 @@ static void test_clear_forgets_what_was_kept(void **state)
     locust_report_destroy(r);
 }
 
+
+/* Requests aborted at a stop are not Locust's (no answer, no time): an endpoint with only
+ * those is not in "stats", but hornet_hdr carries them to a hornet master. */
+static void test_aborted_requests_reach_a_hornet_master(void **state)
+{
+    struct locust_report *r = locust_report_create(N_EP, methods, names, T0);
+    struct interval *iv = interval_alloc(2, 0, 1);
+    static struct master m;
+    struct locust_msg msg;
+    size_t len;
+    void *frame;
+
+    (void)state;
+    *iv = (struct interval){.second = T0, .first_time = T0, .last_time = T0 + 0.5,
+                            .endpoints = iv->endpoints, .errors = iv->errors, .pairs = iv->pairs};
+    iv->endpoints[iv->n_endpoints++] = (struct interval_endpoint){
+        .endpoint = 0, .requests = 1, .aborted = 1, .total_us = 900, .min_us = 900,
+        .max_us = 900, .pair_count = 1};
+    iv->pairs[iv->n_pairs++] = (struct hist_pair){(uint32_t)hist_index_of(900), 1};
+    iv->endpoints[iv->n_endpoints++] = (struct interval_endpoint){
+        .endpoint = 2, .aborted = 2, .pair_start = 1};
+    locust_report_add(r, iv);
+    master_init(&m, T0);
+    frame = report(r, T0 + 1, &len);
+    master_take(&m, frame, len, &msg);
+    assert_int_equal(msg.stats->n_entries, 1);              /* /c is not Locust's */
+    assert_int_equal(msg.stats->n_hdr_endpoints, 2);
+    locust_msg_release(&msg);
+    stats_fill(m.stats, T0 + 2, m.snap);
+    assert_int_equal(row(m.snap, "GET", "/a")->aborted, 1);
+    assert_int_equal(row(m.snap, "GET", "/c")->aborted, 2);
+    assert_int_equal(row(m.snap, "GET", "/c")->requests, 0);
+    free(frame);
+    master_free(&m);
+    locust_report_destroy(r);
+}
+
 /* ---- Locust workers' frames, against Locust's own master ---- */
 
 static cJSON *locust_master_merge(const char *const *paths, size_t n)
@@ -472,6 +509,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_reports_merge_exactly),
         cmocka_unit_test(test_clear_forgets_what_was_kept),
+        cmocka_unit_test(test_aborted_requests_reach_a_hornet_master),
         cmocka_unit_test(test_locust_workers_convert_as_locust_merges),
     };
 

@@ -359,10 +359,12 @@ static struct interval *replay_second(const struct replay *r, int64_t sec)
         const struct locust_stats_endpoint *e = &r->ep[i];
         struct interval_endpoint *o = &iv->endpoints[iv->n_endpoints++];
 
-        *o = (struct interval_endpoint){(uint32_t)i, (uint32_t)e->requests,
-                                        (uint32_t)e->failures, i == 0, (uint32_t)e->none_requests,
-                                        e->total_us, e->min_us, e->max_us, e->content_length,
-                                        iv->n_pairs, 0};
+        *o = (struct interval_endpoint){
+            .endpoint = (uint32_t)i, .requests = (uint32_t)e->requests,
+            .failures = (uint32_t)e->failures, .expected = i == 0,
+            .none_requests = (uint32_t)e->none_requests, .aborted = (uint32_t)i % 3,
+            .total_us = e->total_us, .min_us = e->min_us, .max_us = e->max_us,
+            .total_bytes = e->content_length, .pair_start = iv->n_pairs};
         for (int32_t b = hist_next_nonzero(r->hist[i], 0); b >= 0;
              b = hist_next_nonzero(r->hist[i], b + 1), o->pair_count++)
             iv->pairs[iv->n_pairs++] = (struct hist_pair){(uint32_t)b,
@@ -382,6 +384,7 @@ static void assert_endpoint_equal(const struct interval_endpoint *a,
     assert_int_equal(a->failures, b->failures);
     assert_int_equal(a->expected, b->expected);
     assert_int_equal(a->none_requests, b->none_requests);
+    assert_int_equal(a->aborted, b->aborted);
     assert_int_equal(a->total_us, b->total_us);
     assert_int_equal(a->min_us, b->min_us);
     assert_int_equal(a->max_us, b->max_us);
@@ -420,6 +423,9 @@ static void test_hdr_round_trip(void **state)
     assert_true(m.stats->has_hdr);
     assert_int_equal(m.stats->n_entries, r.n_ep);
     assert_int_equal(m.stats->n_seconds, 2);
+    assert_int_equal(m.stats->n_hdr_endpoints, r.n_ep);    /* every endpoint, in order */
+    for (size_t i = 0; i < r.n_ep; i++)
+        assert_string_equal(m.stats->hdr_endpoints[i].name, r.ep[i].name);
     for (size_t k = 0; k < 2; k++) {
         const struct interval *got = &m.stats->seconds[k];
 
