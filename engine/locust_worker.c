@@ -297,6 +297,7 @@ static void on_msg(struct locust_link *link, const char *peer, const struct locu
     case LOCUST_MSG_ACK: on_ack(w, m); break;
     case LOCUST_MSG_SPAWN: on_spawn(w, &m->spawn); break;
     case LOCUST_MSG_HEARTBEAT: w->last_master_heartbeat = wall_now(w); break;
+    case LOCUST_MSG_SPAWNING_COMPLETE: break;   /* 2.29+: the whole ramp is done */
     case LOCUST_MSG_STOP:
         w->answer_stop = true;
         w->ops.stop(w->ops.arg);
