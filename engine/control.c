@@ -26,7 +26,10 @@ struct control {
     double run_start, end_time, steady_start;
     int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
     struct ramp ramp;
-    double *weights;            /* per class */
+    double *weights;            /* per class (0 for a fixed-count class) */
+    uint32_t n_weighted;        /* classes without a fixed count */
+    uint32_t fixed_total;       /* the fixed counts summed */
+    uint32_t *scratch;          /* per class */
     uint32_t *class_users;      /* per class */
     uint32_t *slot_users;       /* per slot x class */
     bool *slot_on;              /* per slot: active (a MASTER's connected worker nodes) */
@@ -157,17 +160,45 @@ static void remove_user(struct control *c, uint32_t cls)
     slot_row(c, (uint32_t)w)[cls]--;
 }
 
-/* One more user: the class furthest below its weight. */
-static void start_one(struct control *c)
+/* The users of the weighted classes (those of fixed-count classes as 0), into out. */
+static const uint32_t *weighted_users(const struct control *c, uint32_t *out)
 {
-    add_user(c, (uint32_t)ramp_class_to_add(c->weights, c->class_users, c->n_classes));
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        out[k] = c->scn->classes[k].fixed_count ? 0 : c->class_users[k];
+    return out;
 }
 
-/* One user less: of the class furthest above its weight. */
+/* One more user: a fixed-count class below its count first (the furthest below), else the
+ * weighted class furthest below its weight (Locust's dispatcher). */
+static void start_one(struct control *c)
+{
+    uint32_t best = UINT32_MAX, gap = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        uint32_t fixed = c->scn->classes[k].fixed_count;
+
+        if (fixed > c->class_users[k] && fixed - c->class_users[k] > gap) {
+            gap = fixed - c->class_users[k];
+            best = k;
+        }
+    }
+    if (best == UINT32_MAX && c->n_weighted > 0)
+        best = (uint32_t)ramp_class_to_add(c->weights, weighted_users(c, c->scratch),
+                                           c->n_classes);
+    if (best != UINT32_MAX)
+        add_user(c, best);
+}
+
+/* One user less: of the weighted class furthest above its weight; once none is left, of the
+ * fixed-count class with most users (Locust stops the last started first). */
 static void stop_one(struct control *c)
 {
-    int cls = ramp_class_to_remove(c->weights, c->class_users, c->n_classes);
+    int cls = c->n_weighted ? ramp_class_to_remove(c->weights, weighted_users(c, c->scratch),
+                                                   c->n_classes) : -1;
 
+    for (uint32_t k = 0; cls < 0 && k < c->n_classes; k++)
+        if (c->class_users[k] > 0 && (cls < 0 || c->class_users[k] > c->class_users[cls]))
+            cls = (int)k;
     if (cls >= 0)
         remove_user(c, (uint32_t)cls);
 }
@@ -222,6 +253,11 @@ static void apply_ramp(struct control *c, double now)
 
 static void retarget(struct control *c, uint32_t users, double rate, int who, double now)
 {
+    if (c->n_weighted == 0 && users > c->fixed_total) {
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every user class has a fixed count: at most "
+              "%u users (their sum)", c->fixed_total);
+        users = c->fixed_total;
+    }
     if (users > c->max_users) {
         event(c, now, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but "
               "the limit is %u: capped at %u users (raise ulimit -n)", users,
@@ -758,12 +794,19 @@ struct control *control_create(const struct engine_config *cfg, uint32_t n_slots
     c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);
     c->slot_on = calloc(c->n_slots, sizeof *c->slot_on);
     c->pending = calloc(n + 1, sizeof *c->pending);
-    if (!c->weights || !c->class_users || !c->slot_users || !c->slot_on || !c->pending) {
+    c->scratch = calloc(n + 1, sizeof *c->scratch);
+    if (!c->weights || !c->class_users || !c->slot_users || !c->slot_on || !c->pending ||
+        !c->scratch) {
         control_destroy(c);
         return NULL;
     }
-    for (uint32_t k = 0; k < n; k++)
-        c->weights[k] = c->scn->classes[k].weight;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t fixed = c->scn->classes[k].fixed_count;
+
+        c->weights[k] = fixed ? 0.0 : c->scn->classes[k].weight;
+        c->n_weighted += !fixed;
+        c->fixed_total += fixed;
+    }
     if (cfg->role != ENGINE_MASTER) {       /* a MASTER's slots join as workers connect */
         memset(c->slot_on, 1, c->n_slots * sizeof *c->slot_on);
         c->n_on = c->n_slots;
@@ -780,5 +823,6 @@ void control_destroy(struct control *c)
     free(c->slot_users);
     free(c->slot_on);
     free(c->pending);
+    free(c->scratch);
     free(c);
 }

@@ -59,6 +59,8 @@ static void write_class(FILE *out, const struct user_class *c)
     if (python_name(c->name)) {
         fprintf(out, "\n\nclass %s(User):\n    weight = ", c->name);
         py_number(out, c->weight);
+        if (c->fixed_count)
+            fprintf(out, "\n    fixed_count = %u", c->fixed_count);
         fputc('\n', out);
         return;
     }
@@ -69,6 +71,8 @@ static void write_class(FILE *out, const struct user_class *c)
     py_string(out, c->name);
     fputs(", (User,), {\"weight\": ", out);
     py_number(out, c->weight);
+    if (c->fixed_count)
+        fprintf(out, ", \"fixed_count\": %u", c->fixed_count);
     fputs(", \"__module__\": __name__})\n", out);
 }
 
@@ -80,9 +84,10 @@ static int write_stub(FILE *out, const struct scenario *scn, const char *scenari
           "`hornet locustfile ", out);
     fputs(scenario_path, out);
     fputs("`.\n\n"
-          "It holds the scenario's user classes with their weights and no task: the master\n"
-          "dispatches users by class (their names go in its spawn messages) and never runs\n"
-          "one; each hornet worker runs the scenario's tasks for the users it is given.\n\n"
+          "It holds the scenario's user classes with their weights (and fixed counts) and\n"
+          "no task: the master dispatches users by class (their names go in its spawn\n"
+          "messages) and never runs one; each hornet worker runs the scenario's tasks for\n"
+          "the users it is given.\n\n"
           "    locust -f master.py --master\n    ./hornet --worker --master-host MASTER ", out);
     fputs(scenario_path, out);
     fputs("\n\"\"\"\nfrom locust import User\n", out);

@@ -180,6 +180,42 @@ static void test_ramp_steps_at_the_rate_and_splits_by_weight(void **state)
     assert_true(f->actions[0].time == T0 + 3.0);
 }
 
+
+static const char *fixed_json =
+    "{\"name\": \"fixed\", \"user_classes\": ["
+    " {\"name\": \"Admin\", \"fixed_count\": 2, \"tasks\": [{\"name\": \"a\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/a\"}]}]},"
+    " {\"name\": \"Heavy\", \"weight\": 3, \"tasks\": [{\"name\": \"h\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/h\"}]}]},"
+    " {\"name\": \"Light\", \"weight\": 1, \"tasks\": [{\"name\": \"l\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/l\"}]}]}]}";
+
+/* Locust's fixed_count: a class with one gets exactly that many users, first; the weighted
+ * classes share the rest by weight; ramping down stops weighted users first. */
+static void test_fixed_counts_first_then_weights(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.users = 1;
+    f->cfg.spawn_rate = 100;
+    start(f, fixed_json);
+    assert_int_equal(fill(f, 0)->classes[0].users, 1);      /* the first user is an Admin */
+    command(f, ENGINE_SET_USERS, 10, 100, 1);
+    tick(f, 2, false);
+    fill(f, 2);
+    assert_int_equal(f->snap->classes[0].users, 2);
+    assert_int_equal(f->snap->classes[1].users, 6);
+    assert_int_equal(f->snap->classes[2].users, 2);
+    command(f, ENGINE_SET_USERS, 3, 100, 3);
+    tick(f, 4, false);
+    fill(f, 4);
+    assert_int_equal(f->snap->classes[0].users, 2);         /* kept while weighted ones go */
+    assert_int_equal(f->snap->classes[1].users + f->snap->classes[2].users, 1);
+    command(f, ENGINE_SET_USERS, 1, 100, 5);
+    tick(f, 6, false);
+    assert_int_equal(fill(f, 6)->classes[0].users, 1);
+}
+
 /* A late tick catches up every step that was due; a step of floor(rate) users. */
 static void test_late_tick_catches_up(void **state)
 {
@@ -814,6 +850,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_ramp_steps_at_the_rate_and_splits_by_weight),
         T(test_late_tick_catches_up),
+        T(test_fixed_counts_first_then_weights),
         T(test_operator_ramps_down_by_weight),
         T(test_retarget_back_to_the_current_count_is_running),
         T(test_stages_retarget_then_end_the_run),

@@ -30,7 +30,8 @@
 #   --distributed  a master and 4 hornet workers (also in --quick): the master's CPU per worker
 #                report and per reported endpoint, and the message sizes, for hornet's master
 #                and Locust's (2.12.1), workers reporting 10 and 120 endpoints (10, 60 and 120
-#                in --full) every 3 s; tests/fixtures/fleet/tap.py relays and measures the frames
+#                in --full; DIST_ENDPOINTS="..." and DIST_WINDOW=S in the environment change them)
+#                every 3 s; tests/fixtures/fleet/tap.py relays and measures the frames
 #
 # Options: --duration S (seconds per run), --reps N, --users "100 1000", --tools LIST
 # (comma list of hornet,hornet2,wrk,floor,locust), --no-install, --keep (keep the work dir),
@@ -50,7 +51,7 @@ REPS=""
 USERS="100 1000"
 TOOLS="hornet,hornet2,wrk,floor,locust"
 DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 DO_DIST=0 SOAK=0 INSTALL=1 KEEP=0 OUT=""
-DIST_ENDPOINTS="10 120"       # a scenario names at most 128 endpoints
+DIST_ENDPOINTS=${DIST_ENDPOINTS:-"10 120"}     # a scenario names at most 128 endpoints
 FLAT_MINUTES=3
 
 usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -81,7 +82,7 @@ done
 if [ "$MODE" = full ]; then
     DURATION=${DURATION:-20}; REPS=${REPS:-3}
     DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1 DO_INSTR=1 DO_DIST=1
-    DIST_ENDPOINTS="10 60 120"
+    DIST_ENDPOINTS=${DIST_ENDPOINTS:-"10 60 120"}
 else
     DURATION=${DURATION:-5}; REPS=${REPS:-1}
     DO_DIST=1
@@ -661,7 +662,7 @@ print((s[2] if sys.argv[3] == "2" else round(s[1] / s[0])) if s else "-")' \
 
 part_distributed() {
     local e kind
-    DIST_WARM=3 DIST_WINDOW=$([ "$MODE" = full ] && echo 30 || echo 12)
+    DIST_WARM=3 DIST_WINDOW=${DIST_WINDOW:-$([ "$MODE" = full ] && echo 30 || echo 12)}
     say "distributed: a master and 4 hornet workers (1 user each, every endpoint once a second),"
     echo "   reports every 3 s; the master's CPU over ${DIST_WINDOW} s of steady state; endpoints: $DIST_ENDPOINTS"
     if [ "$HAVE_LOCUST" = 0 ] && ! command -v locust >/dev/null; then

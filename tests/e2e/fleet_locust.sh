@@ -18,6 +18,8 @@ check "... a User class per scenario class, with its weight" \
     grep -qzE 'class Reader\(User\):\s+weight = 3\s+class Writer\(User\):\s+weight = 1' "$TMP/master.py"
 check "... and no task" [ "$(grep -c '@task' "$TMP/master.py")" = 0 ]
 check "... which Python compiles" $PY -m py_compile "$TMP/master.py"
+$HORNET locustfile tests/fixtures/scenarios/valid/full.json >"$TMP/full.py" 2>&1
+check "... with a class's fixed count" grep -qzE 'class Pacer\(User\):\s+weight = 0.5\s+fixed_count = 3' "$TMP/full.py"
 out=$($HORNET locustfile 2>&1); rc=$?
 check "hornet locustfile without a scenario is a usage error" [ "$rc" = 2 ]
 
