@@ -17,8 +17,9 @@
  *   carries a total whose method is nil.
  * - response_times = {key ms: count}, keys rounded as StatsEntry._log_response_time (2.12;
  *   bucket_response_time in 2.43.4) does: below 100 ms round(rt) (an int); below 1 s
- *   round(rt, -1); below 10 s round(rt, -2); above round(rt, -3); Python rounds half to even. From 100 ms on, 2.12 up
- *   to 2.43.3 write these keys as floats (150.0), 2.43.4+ as ints (LOCUST_KEYS_*).
+ *   round(rt, -1); below 10 s round(rt, -2); above round(rt, -3); Python rounds half to
+ *   even. From 100 ms on, 2.12 up to 2.43.3 write these keys as floats (150.0), 2.43.4+ as
+ *   ints (LOCUST_KEYS_*).
  *   num_reqs_per_sec / num_fail_per_sec = {unix second: count}. All these keys are msgpack
  *   ints (or floats): never strings.
  * - errors: key = sha256_hex(f"{method}.{name}.{error!r}") where error is the text sent (a

@@ -19,9 +19,9 @@ struct stats;
  * not in snapshots until stats_name_endpoint names it (a master meets the endpoints of its
  * workers as their reports arrive). `now` starts the run: the series begins at its second.
  * Snapshots show the first SNAP_MAX_ENDPOINTS endpoints; any beyond still count in
- * Aggregated. NULL on allocation failure. Memory is then fixed, whatever the run length, except the per-second latency pairs
- * of the last STATS_DETAIL_SECONDS seconds, which grow to the largest second seen (bounded by
- * the histogram's bucket count) and are reused. */
+ * Aggregated. NULL on allocation failure. Memory is then fixed, whatever the run length,
+ * except the per-second latency pairs of the last STATS_DETAIL_SECONDS seconds, which grow to
+ * the largest second seen (bounded by the histogram's bucket count) and are reused. */
 struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
                            const char *const *names, double now);
 void stats_destroy(struct stats *s);

@@ -1,8 +1,8 @@
 /* locustfile: `hornet locustfile SCENARIO.json`, the stub locustfile a Locust master needs to
  * drive hornet worker nodes: a User class per scenario user class, with the same name, weight
  * and fixed count (Locust's dispatcher splits the users by them and sends the class names in
- * its spawn messages), and no task (the master never runs a user; the workers run the scenario). Main
- * thread. */
+ * its spawn messages), and no task (the master never runs a user; the workers run the
+ * scenario). Main thread. */
 #ifndef HORNET_LOCUSTFILE_H
 #define HORNET_LOCUSTFILE_H
 
