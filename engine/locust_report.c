@@ -54,6 +54,22 @@ struct build {
     struct locust_stats_error *out_errs;
 };
 
+/* Room in *v (n items of size bytes used, *cap allocated) for one more. -1 when out of
+ * memory (*v unchanged). */
+static int grow(void *v, size_t *cap, size_t n, size_t size)
+{
+    void **p = v, *bigger;
+    size_t c = *cap ? 2 * *cap : 8;
+
+    if (n < *cap)
+        return 0;
+    if (!(bigger = realloc(*p, c * size)))
+        return -1;
+    *p = bigger;
+    *cap = c;
+    return 0;
+}
+
 static int secs_add(struct secs *s, int64_t sec, uint64_t count)
 {
     if (count == 0)
@@ -62,15 +78,8 @@ static int secs_add(struct secs *s, int64_t sec, uint64_t count)
         s->v[s->n - 1].count += count;
         return 0;
     }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 8;
-        struct locust_per_sec *v = realloc(s->v, cap * sizeof *v);
-
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (grow(&s->v, &s->cap, s->n, sizeof *s->v) < 0)
+        return -1;
     s->v[s->n++] = (struct locust_per_sec){sec, count};
     return 0;
 }
@@ -90,15 +99,8 @@ static int add_error(struct build *b, uint32_t endpoint, const char *text, uint6
             return 0;
         }
     }
-    if (b->n_errs == b->cap_errs) {
-        size_t cap = b->cap_errs ? 2 * b->cap_errs : 16;
-        struct err_acc *v = realloc(b->errs, cap * sizeof *v);
-
-        if (!v)
-            return -1;
-        b->errs = v;
-        b->cap_errs = cap;
-    }
+    if (grow(&b->errs, &b->cap_errs, b->n_errs, sizeof *b->errs) < 0)
+        return -1;
     b->errs[b->n_errs].endpoint = endpoint;
     snprintf(b->errs[b->n_errs].text, sizeof b->errs[0].text, "%s", text);
     b->errs[b->n_errs++].count = count;
@@ -457,16 +459,9 @@ static int push(struct convert *c, struct interval *iv)
 {
     if (!iv)
         return -1;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 8;
-        struct interval **v = realloc(c->out, cap * sizeof *v);
-
-        if (!v) {
-            interval_free(iv);
-            return -1;
-        }
-        c->out = v;
-        c->cap = cap;
+    if (grow(&c->out, &c->cap, c->n, sizeof *c->out) < 0) {
+        interval_free(iv);
+        return -1;
     }
     c->out[c->n++] = iv;
     return 0;

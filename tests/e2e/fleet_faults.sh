@@ -11,8 +11,6 @@ source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
 PY=/usr/bin/python3             # Debian's, with the msgpack and zmq modules Locust uses
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-target_port() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
 pids=""
 bg() { "$@" & pids="$pids $!"; CLEANUP="kill $pids 2>/dev/null"; }
 worker() {  # worker NAME MASTER_PORT [OPTIONS...]
@@ -29,8 +27,8 @@ master() {  # master NAME PORT [OPTIONS...]
 }
 for t in a b c d e; do bg $TARGET --port 0 --quiet --seed 9 >"$TMP/t$t.out" 2>&1; done
 for t in a b c d e; do
-    wait_until 5 eval '[ -n "$(target_port "$TMP/t$t.out")" ]'
-    eval "url_$t=http://127.0.0.1:$(target_port "$TMP/t$t.out")"
+    wait_until 5 eval '[ -n "$(listen_port "$TMP/t$t.out")" ]'
+    eval "url_$t=http://127.0.0.1:$(listen_port "$TMP/t$t.out")"
 done
 # log_time FILE TEXT: the unix time of the first log line holding TEXT
 log_time() { grep -m1 -- "$2" "$1" | cut -c2-24 | sed 's/,/./' | xargs -I{} date -d {} +%s.%N; }

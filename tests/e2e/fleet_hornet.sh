@@ -9,17 +9,15 @@ source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
 PY=/usr/bin/python3             # Debian's, with the msgpack and zmq modules Locust uses
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-target_port() { grep -oE '127\.0\.0\.1:[0-9]+' "$1" | head -1 | cut -d: -f2; }
 
 $TARGET --port 0 --quiet --seed 7 >"$TMP/ta.out" 2>&1 &
 ta=$!
 $TARGET --port 0 --quiet --seed 8 >"$TMP/tb.out" 2>&1 &
 tb=$!
 CLEANUP="kill $ta $tb 2>/dev/null"
-wait_until 5 eval '[ -n "$(target_port "$TMP/ta.out")" -a -n "$(target_port "$TMP/tb.out")" ]'
-url_a=http://127.0.0.1:$(target_port "$TMP/ta.out")
-url_b=http://127.0.0.1:$(target_port "$TMP/tb.out")
+wait_until 5 eval '[ -n "$(listen_port "$TMP/ta.out")" -a -n "$(listen_port "$TMP/tb.out")" ]'
+url_a=http://127.0.0.1:$(listen_port "$TMP/ta.out")
+url_b=http://127.0.0.1:$(listen_port "$TMP/tb.out")
 
 # ---- (a) a hornet master, three hornet workers through the tap
 mport=$(free_port) tport=$(free_port)

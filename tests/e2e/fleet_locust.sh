@@ -9,7 +9,6 @@ source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
 PY=/usr/bin/python3             # Debian's, with the msgpack and zmq modules Locust uses
-free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # ---- the stub locustfile
 $HORNET locustfile $FIX/fleet.json >"$TMP/master.py" 2>"$TMP/stub.err"; rc=$?
@@ -27,9 +26,8 @@ check "hornet locustfile without a scenario is a usage error" [ "$rc" = 2 ]
 $TARGET --port 0 --quiet --seed 5 >"$TMP/target.out" 2>&1 &
 tpid=$!
 CLEANUP="kill $tpid 2>/dev/null"
-target_port() { grep -oE '127\.0\.0\.1:[0-9]+' "$TMP/target.out" | head -1 | cut -d: -f2; }
-wait_until 5 eval '[ -n "$(target_port)" ]'
-url=http://127.0.0.1:$(target_port)
+wait_until 5 eval '[ -n "$(listen_port "$TMP/target.out")" ]'
+url=http://127.0.0.1:$(listen_port "$TMP/target.out")
 port=$(free_port)
 (cd "$TMP" && exec locust -f master.py --master --headless --expect-workers 2 -u 40 -r 20 \
     -t 10s --csv lm --master-bind-host 127.0.0.1 --master-bind-port "$port") \
