@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "control.h"
+#include "health.h"
 #include "ramp.h"
 #include "saturation.h"
 #include "targets.h"
@@ -51,33 +52,23 @@ struct control {
 
 /* ---- events and actions ------------------------------------------------------------------- */
 
-static void event_v(struct control *c, double now, int who, int level, const char *fmt,
-                    va_list ap) __attribute__((format(printf, 5, 0)));
-
-static void event_v(struct control *c, double now, int who, int level, const char *fmt,
-                    va_list ap)
-{
-    struct snap_event *ev = &c->events[c->event_seq % SNAP_MAX_EVENTS];
-
-    ev->seq = ++c->event_seq;
-    ev->time = now;
-    ev->who = (uint8_t)who;
-    ev->level = (uint8_t)level;
-    vsnprintf(ev->text, sizeof ev->text, fmt, ap);
-    if (c->n_events < SNAP_MAX_EVENTS)
-        c->n_events++;
-}
-
 static void event(struct control *c, double now, int who, int level, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void event(struct control *c, double now, int who, int level, const char *fmt, ...)
 {
+    struct snap_event *ev = &c->events[c->event_seq % SNAP_MAX_EVENTS];
     va_list ap;
 
+    ev->seq = ++c->event_seq;
+    ev->time = now;
+    ev->who = (uint8_t)who;
+    ev->level = (uint8_t)level;
     va_start(ap, fmt);
-    event_v(c, now, who, level, fmt, ap);
+    vsnprintf(ev->text, sizeof ev->text, fmt, ap);
     va_end(ap);
+    if (c->n_events < SNAP_MAX_EVENTS)
+        c->n_events++;
 }
 
 static void act(struct control *c, enum control_action_type type, double time)
@@ -478,15 +469,6 @@ void control_fatal(struct control *c, const char *text, double now)
     begin_stop(c, EVENT_ENGINE, "Stopping: internal error", now, now);
 }
 
-void control_log(struct control *c, double now, int who, int level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    event_v(c, now, who, level, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- remote workers (MASTER) and a remote master (WORKER) ------------------------------ */
 
 /* The active slot other than `except` with the most users; -1 when none. */
@@ -671,17 +653,27 @@ static void note_aborted(struct control *c, const struct snapshot *s, double now
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
 {
     char reason[SNAP_TEXT_MAX];
+    bool target;
 
     watch_target(c, s, now, in_flight);
     note_aborted(c, s, now);
-    if (!c->cfg.use_targets || c->state >= RUN_STOPPING || !c->started ||
-        targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
+    if (!c->cfg.use_targets || c->state >= RUN_STOPPING || !c->started)
+        return;
+    target = targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) >= 0;
+    if (!target &&
+        health_abort_check(&c->scn->health, s, now - c->run_start, reason, sizeof reason) < 0)
         return;
     c->aborted = true;
     snprintf(c->abort_reason, sizeof c->abort_reason, "%s", reason);
     event(c, now, EVENT_ENGINE, EVENT_WARN, "%s", reason);
-    begin_stop(c, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed",
+    begin_stop(c, EVENT_ENGINE, target ? "Stopping: a target with abort_on_fail failed"
+               : "Stopping: a health limit with abort_on_fail failed",
                now + c->cfg.stop_timeout, now);
+}
+
+void control_event(struct control *c, double when, int level, const char *text)
+{
+    event(c, when, EVENT_ENGINE, level, "%s", text);
 }
 
 void control_saturation(struct control *c, struct snapshot *s, int workers, double now)

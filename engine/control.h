@@ -82,9 +82,6 @@ void control_set_classes(struct control *c, const uint32_t *counts, double stop_
  * slots are idle the state is ready again, with no user. Nothing to do when no user runs. */
 void control_stop_users(struct control *c, double now);
 
-/* Add an event at now: who (enum event_who), level (enum event_level). */
-void control_log(struct control *c, double now, int who, int level, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 
 /* Apply a command (engine_send's) at now. */
 void control_command(struct control *c, const struct engine_cmd *cmd, double now);
@@ -94,12 +91,18 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
  * STOP_ALL: no user left, its data handed over) and the stop began before this call. */
 void control_tick(struct control *c, double now, bool workers_idle);
 
-/* Judge a freshly filled snapshot s (statistics and targets) at now, with in_flight requests
- * waiting for an answer: the warnings about a target that fails every request, or that stopped
- * answering while requests wait (users merely thinking are not silence), once finished an
- * event saying how many requests were aborted in flight (s->total.aborted), and the stop when
- * a target with abort_on_fail failed past its abort_after. */
+/* Judge a freshly filled snapshot s (statistics, targets and backend health) at now, with
+ * in_flight requests waiting for an answer: the warnings about a target that fails every
+ * request, or that stopped answering while requests wait (users merely thinking are not
+ * silence), once finished an event saying how many requests were aborted in flight
+ * (s->total.aborted), and the stop when a target or a health limit with abort_on_fail failed
+ * past its abort_after. */
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight);
+
+/* An event from elsewhere in the engine (the backend-health collector: a source down or back,
+ * a limit failed; the conversation with a master or with worker nodes) at time when, for the
+ * event log; level is enum event_level. */
+void control_event(struct control *c, double when, int level, const char *text);
 
 /* Judge hornet's own load in s->self (filled at now, workers worker threads) while the run
  * goes (not paused, not finished): saturation.h's thresholds, an event when it becomes

@@ -13,6 +13,7 @@
  * control thread. */
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 #include "cmdq.h"
 #include "control.h"
 #include "engine.h"
+#include "health.h"
+#include "health_poll.h"
 #include "locust_master.h"
 #include "locust_worker.h"
 #include "plan.h"
@@ -41,6 +44,8 @@ struct engine {
     struct stats *stats;
     struct tracker *tracker;            /* steady and last-N windows of the targets */
     struct control *ctl;                /* every decision; this file carries them out */
+    struct health *health;              /* backend health collector (NULL: no health block) */
+    struct health_poll *poller;         /* ... and its polling thread */
     struct worker **workers;
     int n_workers;
     uint32_t n_slots;                   /* the dispatcher's: worker threads, or worker nodes */
@@ -63,6 +68,7 @@ struct engine {
     pthread_mutex_t inbox_mu;           /* intervals, exceptions, fatal errors from workers */
     struct interval *inbox_head, *inbox_tail;
     struct pending_exc *exc_head;
+    struct health_sample *health_head, *health_tail;   /* from the poller, in poll order */
     char inbox_fatal[SNAP_TEXT_MAX];
     pthread_mutex_t snap_mu;            /* front snapshot */
     struct snapshot *front, *back;
@@ -133,6 +139,21 @@ static void sink_exception(void *arg, const char *message, const char *where)
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
+/* A backend-health poll, from the poller's thread. */
+static void sink_health(void *arg, struct health_sample *hs)
+{
+    struct engine *e = arg;
+
+    hs->next = NULL;
+    pthread_mutex_lock(&e->inbox_mu);
+    if (e->health_tail)
+        e->health_tail->next = hs;
+    else
+        e->health_head = hs;
+    e->health_tail = hs;
+    pthread_mutex_unlock(&e->inbox_mu);
+}
+
 /* A worker cannot go on (its curl multi handle failed): the first message is kept; the
  * control thread turns it into the run's fatal state at its next tick. */
 static void sink_fatal(void *arg, const char *message)
@@ -143,6 +164,24 @@ static void sink_fatal(void *arg, const char *message)
     if (!e->inbox_fatal[0])
         snprintf(e->inbox_fatal, sizeof e->inbox_fatal, "%s", message);
     pthread_mutex_unlock(&e->inbox_mu);
+}
+
+/* Backend-health samples into the collector, its events into the run's log. */
+static void take_health(struct engine *e, struct health_sample *hs)
+{
+    struct health_sample *next;
+    char text[SNAP_TEXT_MAX];
+    double when;
+    int level;
+
+    for (; hs; hs = next) {
+        next = hs->next;
+        if (e->health)
+            health_add(e->health, hs);
+        free(hs);
+    }
+    while (e->health && health_next_event(e->health, &when, &level, text, sizeof text))
+        control_event(e->ctl, when, level, text);
 }
 
 /* A worker finished a STOP_ALL: the control thread looks at once (the end of a run, or a
@@ -167,13 +206,16 @@ static void drain_inbox(struct engine *e)
 {
     struct interval *iv, *next;
     struct pending_exc *x, *xn;
+    struct health_sample *hs;
     char fatal[SNAP_TEXT_MAX];
 
     pthread_mutex_lock(&e->inbox_mu);
     iv = e->inbox_head;
     x = e->exc_head;
+    hs = e->health_head;
     e->inbox_head = e->inbox_tail = NULL;
     e->exc_head = NULL;
+    e->health_head = e->health_tail = NULL;
     memcpy(fatal, e->inbox_fatal, sizeof fatal);
     e->inbox_fatal[0] = '\0';
     pthread_mutex_unlock(&e->inbox_mu);
@@ -194,6 +236,7 @@ static void drain_inbox(struct engine *e)
             locust_worker_exception(e->agent, x->message, x->where);
         free(x);
     }
+    take_health(e, hs);
     if (fatal[0] && !e->fatal_pending) {
         e->fatal_pending = true;
         memcpy(e->fatal_text, fatal, sizeof fatal);
@@ -487,6 +530,10 @@ static void publish(struct engine *e)
         targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !control_manual(e->ctl));
     else
         s->n_targets = 0;
+    if (e->health)
+        health_fill(e->health, s);
+    else
+        s->health.n_sources = s->health.n_metrics = 0;
     control_judge(e->ctl, s, now, in_flight(e));
     decided(e);
     fill_run(e, s, now);
@@ -515,6 +562,21 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 /* ---- a worker node: what its master asks ----------------------------------------------- */
 
+/* An event of the distributed run's conversation for the run's log. */
+static void note(struct engine *e, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note(struct engine *e, int level, const char *fmt, ...)
+{
+    char text[SNAP_TEXT_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    control_event(e->ctl, ev_now(e->loop), level, text);
+}
+
 /* The master's host, when it names one: used while no user runs (the master's next test). */
 static void take_master_host(struct engine *e, const char *host)
 {
@@ -526,14 +588,12 @@ static void take_master_host(struct engine *e, const char *host)
     if (strncmp(host, e->plan->host, len) == 0 && e->plan->host[len] == '\0')
         return;
     if (control_state(e->ctl) != RUN_READY) {
-        control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_WARN, "The master's host %s "
-                    "differs from %s, which the running users keep", host, e->plan->host);
+        note(e, EVENT_WARN, "The master's host %s differs from %s, which the running users "
+             "keep", host, e->plan->host);
     } else if (plan_set_host(e->plan, host, err, sizeof err) < 0) {
-        control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_WARN, "The master's host: %s; "
-                    "the users load %s", err, e->plan->host);
+        note(e, EVENT_WARN, "The master's host: %s; the users load %s", err, e->plan->host);
     } else {
-        control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_INFO, "Users load the "
-                    "master's host %s", e->plan->host);
+        note(e, EVENT_INFO, "Users load the master's host %s", e->plan->host);
     }
 }
 
@@ -569,7 +629,7 @@ static void agent_log(void *arg, int level, const char *text)
 {
     struct engine *e = arg;
 
-    control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, level, "%s", text);
+    control_event(e->ctl, ev_now(e->loop), level, text);
 }
 
 /* ---- a master: its worker nodes -------------------------------------------------------- */
@@ -596,8 +656,8 @@ static void node_join(void *arg, uint32_t slot)
     control_set_slot(e->ctl, slot, true, ev_now(e->loop));
     ready = locust_master_ready(e->master);
     if (!control_started(e->ctl) && ready < e->cfg.expect_workers)
-        control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_INFO, "Waiting for workers "
-                    "to be ready, %u of %u connected", ready, e->cfg.expect_workers);
+        note(e, EVENT_INFO, "Waiting for workers to be ready, %u of %u connected", ready,
+             e->cfg.expect_workers);
     maybe_start(e);
     decided(e);
 }
@@ -646,9 +706,8 @@ static int start_agent(struct engine *e, char *err, size_t errlen)
     e->agent = locust_worker_create(e->loop, &wc, err, errlen);
     if (!e->agent)
         return -1;
-    control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_INFO, "Worker %s: connecting to "
-                "the master at %s:%d", locust_worker_node_id(e->agent), e->cfg.master_host,
-                e->cfg.master_port);
+    note(e, EVENT_INFO, "Worker %s: connecting to the master at %s:%d",
+         locust_worker_node_id(e->agent), e->cfg.master_host, e->cfg.master_port);
     return 0;
 }
 
@@ -664,10 +723,9 @@ static int start_master(struct engine *e, char *err, size_t errlen)
     e->master = locust_master_create(e->loop, &mc, err, errlen);
     if (!e->master)
         return -1;
-    control_log(e->ctl, ev_now(e->loop), EVENT_ENGINE, EVENT_INFO, "Master listening for "
-                "workers at tcp://%s:%d; the run starts once %u %s connected",
-                e->cfg.master_host, locust_master_port(e->master), e->cfg.expect_workers,
-                e->cfg.expect_workers == 1 ? "worker is" : "workers are");
+    note(e, EVENT_INFO, "Master listening for workers at tcp://%s:%d; the run starts once %u "
+         "%s connected", e->cfg.master_host, locust_master_port(e->master),
+         e->cfg.expect_workers, e->cfg.expect_workers == 1 ? "worker is" : "workers are");
     return 0;
 }
 
@@ -708,6 +766,24 @@ static int create_stats(struct engine *e)
     return e->stats ? 0 : -1;
 }
 
+/* The backend-health collector and its poller, when the scenario has a health block. */
+static int create_health(struct engine *e, char *err, size_t errlen)
+{
+    const struct health_def *h = &e->scn->health;
+    struct health_poll_sink sink = {sink_health, e};
+
+    if (h->n_sources == 0 || e->cfg.role == ENGINE_WORKER)
+        return 0;                   /* a worker node's master polls the backend */
+    if (e->cfg.role == ENGINE_MASTER && (!e->cfg.host || !e->cfg.host[0]))
+        return 0;                   /* no host of its own (run.c says so) */
+    if (!(e->health = health_create(h, e->cfg.host, e->cfg.use_targets))) {
+        snprintf(err, errlen, "out of memory creating the engine");
+        return -1;
+    }
+    e->poller = health_poll_create(h, e->cfg.host, NULL, &sink, err, errlen);
+    return e->poller ? 0 : -1;
+}
+
 static int create_parts(struct engine *e, char *err, size_t errlen)
 {
     const struct scenario *scn = e->scn;
@@ -728,7 +804,7 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     for (int w = 0; w < threads; w++, e->n_workers++)
         if (!(e->workers[w] = worker_create(w, e->plan, scn->n_endpoints, &sink, err, errlen)))
             return -1;
-    return 0;
+    return create_health(e, err, errlen);
 oom:
     snprintf(err, errlen, "out of memory creating the engine");
     return -1;
@@ -817,6 +893,8 @@ static int begin_run(struct engine *e, char *err, size_t errlen)
     ev_now_update(e->loop);
     e->reset_time = 0.0;
     stats_reset(e->stats, ev_now(e->loop));
+    if (e->health)
+        health_start(e->health, ev_now(e->loop));
     if (e->cfg.role != ENGINE_MASTER)
         control_start(e->ctl, ev_now(e->loop));
     if ((e->cfg.role == ENGINE_WORKER && start_agent(e, err, errlen) < 0) ||
@@ -837,6 +915,8 @@ int engine_start(struct engine *e, char *err, size_t errlen)
         if (worker_start(e->workers[w], err, errlen) < 0)
             return -1;
     if (begin_run(e, err, errlen) < 0)  /* before the thread exists: no race on e's fields */
+        return -1;
+    if (e->poller && health_poll_start(e->poller, err, errlen) < 0)
         return -1;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -878,9 +958,11 @@ void engine_destroy(struct engine *e)
         ev_async_send(e->loop, &e->quit_async);
         pthread_join(e->thread, NULL);
     }
+    health_poll_destroy(e->poller);
     for (int w = 0; w < e->n_workers; w++)
         worker_destroy(e->workers[w]);
     drain_inbox(e);
+    health_destroy(e->health);
     locust_worker_destroy(e->agent);    /* after the last intervals went to its report */
     locust_master_destroy(e->master);   /* tells its workers to quit */
     free(e->workers);

@@ -22,7 +22,7 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", "targets", "tls", NULL
+    "feeders", "user_classes", "targets", "health", "tls", NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -266,6 +266,7 @@ static const struct top_member top_members[] = {
     {"feeders", false, scenario_feeder_parse_all},
     {"user_classes", true, scenario_class_parse_all},
     {"targets", false, scenario_targets_parse},
+    {"health", false, scenario_health_parse},
     {"tls", false, read_tls},
 };
 
@@ -513,6 +514,7 @@ void scenario_free(struct scenario *s)
         scenario_feeder_free(&s->feeders[i]);
     free(s->feeders);
     scenario_targets_free(s->targets, s->n_targets);
+    scenario_health_free(&s->health);
     free(s->stages);
     free(s->path);
     free(s->name);

@@ -15,10 +15,9 @@
 #define MAX_PROMPT_RATE 100000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
-    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Workers", "Details"
+    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Workers",
+    "Details"
 };
-
-const int app_view_keys[VIEW_COUNT] = {1, 2, 3, 4, 5, 6, 8, 0};
 
 bool app_view_shown(const struct app *a, enum view v)
 {
@@ -144,6 +143,8 @@ void app_update(struct app *a, const struct snapshot *s, double now)
     follow_ramp(a, s);
     if (a->sel_target >= s->n_targets)
         a->sel_target = s->n_targets ? s->n_targets - 1 : 0;
+    if (a->sel_health >= s->health.n_metrics)
+        a->sel_health = s->health.n_metrics ? s->health.n_metrics - 1 : 0;
     n = app_rows(a, order);
     if (a->sel_ep == APP_NONE && n > 0)
         a->sel_ep = order[0];
@@ -380,6 +381,14 @@ static void select_target(struct app *a, int delta)
     a->sel_target = (uint32_t)(sel < 0 ? 0 : sel > last ? last : sel);
 }
 
+static void select_health(struct app *a, int delta)
+{
+    long sel = (long)a->sel_health + delta;
+    long last = a->snap->health.n_metrics ? (long)a->snap->health.n_metrics - 1 : 0;
+
+    a->sel_health = (uint32_t)(sel < 0 ? 0 : sel > last ? last : sel);
+}
+
 static void navigate(struct app *a, enum action act)
 {
     bool table = a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS;
@@ -398,6 +407,8 @@ static void navigate(struct app *a, enum action act)
     }
     if (a->view == VIEW_TARGETS) {
         select_target(a, delta);
+    } else if (a->view == VIEW_HEALTH) {
+        select_health(a, delta);
     } else if (a->view == VIEW_DETAIL && (act == ACT_UP || act == ACT_DOWN)) {
         move_selection(a, delta);
         a->detail_ep = a->sel_ep;
@@ -485,18 +496,13 @@ static enum view next_tab(const struct app *a, int base, int step)
     return (enum view)v;
 }
 
-/* The tab of key number n (ACT_VIEW_1 is 1). */
-static void go_to_tab(struct app *a, int n)
+/* The tab of its number key (view v's key is v + 1). */
+static void go_to_tab(struct app *a, enum view v)
 {
-    for (int v = 0; v < VIEW_DETAIL; v++) {
-        if (app_view_keys[v] != n)
-            continue;
-        if (app_view_shown(a, (enum view)v))
-            set_view(a, (enum view)v);
-        else
-            app_toast(a, TOAST_INFO, "No worker nodes: the Workers view is a --master run's");
-        return;
-    }
+    if (app_view_shown(a, v))
+        set_view(a, v);
+    else
+        app_toast(a, TOAST_INFO, "No worker nodes: the Workers view is a --master run's");
 }
 
 static void view_action(struct app *a, enum action act)
@@ -507,8 +513,8 @@ static void view_action(struct app *a, enum action act)
     case ACT_VIEW_NEXT: set_view(a, next_tab(a, base, 1)); break;
     case ACT_VIEW_PREV: set_view(a, next_tab(a, base, -1)); break;
     case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
-    case ACT_VIEW_6: case ACT_VIEW_8:
-        go_to_tab(a, act == ACT_VIEW_8 ? 8 : (int)(act - ACT_VIEW_1) + 1);
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8:
+        go_to_tab(a, (enum view)(act - ACT_VIEW_1));
         break;
     case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:
     case ACT_END:

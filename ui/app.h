@@ -19,7 +19,8 @@
 
 enum view {
     VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
-    VIEW_WORKERS,               /* key 8; a tab only in a --master run */
+    VIEW_HEALTH,
+    VIEW_WORKERS,               /* a tab only in a --master run */
     VIEW_DETAIL,                /* not a tab: opened from a table row (Enter) */
     VIEW_COUNT
 };
@@ -82,7 +83,8 @@ struct app {
     uint32_t sel_ep;            /* selected endpoint index, APP_AGGREGATED or APP_NONE */
     uint32_t detail_ep;
     uint32_t sel_target;        /* the target whose trend the Targets view charts */
-    struct scroll endpoints, failures, log, targets, workers;
+    uint32_t sel_health;        /* the health metric the Health view charts */
+    struct scroll endpoints, failures, log, targets, health, workers;
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */
@@ -157,8 +159,6 @@ size_t app_failure_rows(const struct app *a, uint32_t endpoint, uint32_t *rows,
 
 /* Names of the views for the tab bar ("Overview", ...). */
 extern const char *const app_view_names[VIEW_COUNT];
-/* The key of each tab ("8" for Workers: the numbers are shared with views other runs add). */
-extern const int app_view_keys[VIEW_COUNT];
 
 /* Whether view v is a tab of this run (Workers: only a master's). */
 bool app_view_shown(const struct app *a, enum view v);
