@@ -188,7 +188,7 @@ static void identify(struct locust_master *m, struct node *n, const struct locus
         snprintf(n->kind, sizeof n->kind, "Locust %.16s", v->s);
         n->answers = answers_heartbeats(v->s);
     } else if (v->kind == LOCUST_VALUE_STR) {
-        snprintf(n->kind, sizeof n->kind, "Locust (no version)");
+        snprintf(n->kind, sizeof n->kind, "Locust, no version");
         say(m, EVENT_WARN, "Worker %s sent an empty version, as Debian's Locust 2.12.1 does: "
             "accepted as a Locust worker", n->id);
     } else {

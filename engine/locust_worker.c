@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "locust_link.h"
 #include "locust_report.h"
@@ -38,8 +39,8 @@ struct locust_worker {
     double last_master_heartbeat;   /* 0: none (a master before 2.19 sends none) */
     enum run_state state;           /* the engine's, as of its last update */
     uint32_t *counts;               /* users per scenario class, as of the last update */
-    double cpu_time;                /* the last CPU sample: when, and the CPU ticks then */
-    uint64_t cpu_ticks;
+    double cpu_time;                /* the last CPU sample: when, and the CPU seconds then */
+    double cpu_seconds;
 };
 
 static double wall_now(struct locust_worker *w)
@@ -106,22 +107,25 @@ static void send_report(struct locust_worker *w)
     free(classes);
 }
 
-/* This process's CPU use since the last sample, in % of one core, and its resident memory. */
+/* This process's CPU use since the last sample, in % of one core (getrusage: microseconds,
+ * where /proc's ticks are 10 ms, a whole percent of a heartbeat's second), and its resident
+ * memory. */
 static double cpu_sample(struct locust_worker *w, int64_t *rss)
 {
     struct procstat_pid p;
-    double now = ev_time(), pct = 0.0;
-    uint64_t ticks;
-    long hz = sysconf(_SC_CLK_TCK);
+    struct rusage ru;
+    double now = ev_time(), pct = 0.0, cpu;
 
-    if (procstat_read_pid("/proc", "self", &p) < 0)
+    if (getrusage(RUSAGE_SELF, &ru) < 0)
         return 0.0;
-    ticks = p.utime + p.stime;
-    if (w->cpu_time > 0 && now > w->cpu_time && hz > 0)
-        pct = (double)(ticks - w->cpu_ticks) / (double)hz / (now - w->cpu_time) * 100.0;
+    cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    if (w->cpu_time > 0 && now > w->cpu_time)
+        pct = (cpu - w->cpu_seconds) / (now - w->cpu_time) * 100.0;
     w->cpu_time = now;
-    w->cpu_ticks = ticks;
-    *rss = (int64_t)(p.rss_pages * (uint64_t)sysconf(_SC_PAGESIZE));
+    w->cpu_seconds = cpu;
+    if (procstat_read_pid("/proc", "self", &p) == 0)
+        *rss = (int64_t)(p.rss_pages * (uint64_t)sysconf(_SC_PAGESIZE));
     return pct;
 }
 

@@ -249,7 +249,7 @@ struct snap_worker {
     char id[SNAP_WORKER_ID_MAX];    /* its node id: hostname_<32 hex digits> (cut to fit) */
     uint32_t index;                 /* Locust's worker index: order of first appearance */
     char state[12];                 /* ready, spawning, running, stopped, missing, quit */
-    char kind[24];                  /* "hornet", "Locust 2.43.4", "Locust (no version)",
+    char kind[24];                  /* "hornet", "Locust 2.43.4", "Locust, no version",
                                        "foreign" (-1: boomer, locust4j) */
     uint32_t users;                 /* as it reported them */
     double rps;                     /* its requests per second over Locust's current window */

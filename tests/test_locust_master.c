@@ -267,7 +267,7 @@ static void test_reports_and_the_workers_table(void **state)
     assert_int_equal(s->workers[0].requests, 5);
     assert_true(s->workers[0].cpu == 12.5);
     assert_int_equal(s->workers[0].memory, 30 << 20);
-    assert_string_equal(s->workers[1].kind, "Locust (no version)");
+    assert_string_equal(s->workers[1].kind, "Locust, no version");
     assert_int_equal(s->workers[1].users, 5);      /* the fixture's user count */
     assert_int_equal(s->workers[1].requests, 11);
     free(locust);

@@ -15,7 +15,7 @@ static const struct {
     int w;
     bool right;
 } WCOL[] = {
-    {"Kind", 20, false}, {"State", 9, false}, {"Users", 7, true}, {"RPS", 9, true},
+    {"Kind", 18, false}, {"State", 9, false}, {"Users", 7, true}, {"RPS", 9, true},
     {"Requests", 10, true}, {"CPU %", 7, true}, {"Memory", 9, true}, {"Heartbeat", 11, true},
 };
 
