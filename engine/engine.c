@@ -592,6 +592,11 @@ static void take_master_host(struct engine *e, const char *host)
              "keep", host, e->plan->host);
     } else if (plan_set_host(e->plan, host, err, sizeof err) < 0) {
         note(e, EVENT_WARN, "The master's host: %s; the users load %s", err, e->plan->host);
+    } else if (scenario_has_fixture(e->scn, FIXTURE_SETUP) ||
+               scenario_has_fixture(e->scn, FIXTURE_PREFLIGHT)) {
+        note(e, EVENT_WARN, "Users load the master's host %s; this worker's setup and "
+             "preflight ran against its own host (give the workers -H %s too)", e->plan->host,
+             e->plan->host);
     } else {
         note(e, EVENT_INFO, "Users load the master's host %s", e->plan->host);
     }
@@ -874,6 +879,7 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
             return NULL;
         }
         plan_set_trace(e->plan, cfg->trace, cfg->trace_arg, cfg->trace_requests);
+        e->plan->shared = cfg->shared;
         e->plan->tls = cfg->tls;
     }
     e->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);

@@ -14,6 +14,7 @@
 #include "engine_cmd.h"
 #include "scenario.h"
 #include "snapshot.h"
+#include "user_var.h"
 
 /* Who runs the users (Locust's master/worker protocol: engine/locust_*.h). */
 enum engine_role {
@@ -52,6 +53,10 @@ struct engine_config {
     void (*trace)(void *arg, const char *text);
     void *trace_arg;
     uint32_t trace_requests;
+    /* The values setup captured (scenario->n_vars entries; those scenario->shared marks are
+     * copied into every user's variables when it starts). Borrowed: must outlive the engine,
+     * unchanged while it runs. NULL: none. */
+    const struct user_var *shared;
     /* How https targets are trusted: the scenario's tls block with the command line's
      * overrides (paths borrowed: must outlive the engine). Zeroed: the system's CA
      * certificates, full verification, no client certificate. snapshot.tls_insecure says

@@ -192,7 +192,7 @@ static void identify(struct locust_master *m, struct node *n, const struct locus
         say(m, EVENT_WARN, "Worker %s sent an empty version, as Debian's Locust 2.12.1 does: "
             "accepted as a Locust worker", n->id);
     } else {
-        snprintf(n->kind, sizeof n->kind, "%s", n->hornet ? "hornet" : "foreign");
+        snprintf(n->kind, sizeof n->kind, "%s", n->hornet ? "hornet" : "not Python");
         n->answers = true;              /* hornet, boomer, locust4j track the master */
     }
 }

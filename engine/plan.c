@@ -47,7 +47,7 @@ static int plan_step(const struct scenario *scn, const struct user_class *cls,
     return 0;
 }
 
-static int plan_seq(const struct scenario *scn, const struct user_class *cls,
+int plan_sequence(const struct scenario *scn, const struct user_class *cls,
                     const struct step *steps, uint32_t n, struct seq_plan *out)
 {
     out->n = n;
@@ -71,11 +71,12 @@ static int plan_class(const struct scenario *scn, const struct user_class *cls,
     cp->task_cum = calloc(cls->n_tasks ? cls->n_tasks : 1, sizeof *cp->task_cum);
     if (!cp->tasks || !cp->task_cum)
         return -1;
-    if (plan_seq(scn, cls, cls->on_start, cls->n_on_start, &cp->on_start) < 0 ||
-        plan_seq(scn, cls, cls->on_stop, cls->n_on_stop, &cp->on_stop) < 0)
+    if (plan_sequence(scn, cls, cls->on_start, cls->n_on_start, &cp->on_start) < 0 ||
+        plan_sequence(scn, cls, cls->on_stop, cls->n_on_stop, &cp->on_stop) < 0)
         return -1;
     for (uint32_t t = 0; t < cls->n_tasks; t++) {
-        if (plan_seq(scn, cls, cls->tasks[t].steps, cls->tasks[t].n_steps, &cp->tasks[t]) < 0)
+        if (plan_sequence(scn, cls, cls->tasks[t].steps, cls->tasks[t].n_steps,
+                          &cp->tasks[t]) < 0)
             return -1;
         cum += cls->tasks[t].weight;
         cp->task_cum[t] = cum;
@@ -164,11 +165,13 @@ oom:
     return NULL;
 }
 
-static void free_seq(struct seq_plan *s)
+void plan_sequence_free(struct seq_plan *s)
 {
     for (uint32_t i = 0; s->steps && i < s->n; i++)
         free(s->steps[i].headers);
     free(s->steps);
+    s->steps = NULL;
+    s->n = 0;
 }
 
 void plan_free(struct plan *p)
@@ -177,10 +180,10 @@ void plan_free(struct plan *p)
         return;
     for (uint32_t c = 0; p->classes && c < p->n_classes; c++) {
         struct class_plan *cp = &p->classes[c];
-        free_seq(&cp->on_start);
-        free_seq(&cp->on_stop);
+        plan_sequence_free(&cp->on_start);
+        plan_sequence_free(&cp->on_stop);
         for (uint32_t t = 0; cp->tasks && t < cp->n_tasks; t++)
-            free_seq(&cp->tasks[t]);
+            plan_sequence_free(&cp->tasks[t]);
         free(cp->tasks);
         free(cp->task_cum);
     }

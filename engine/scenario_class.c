@@ -242,6 +242,9 @@ static int check_uses(struct loader *ld, const struct user_class *c)
         first[v] = SET_NEVER;
     for (uint32_t i = 0; i < c->n_vars; i++)
         first[c->vars[i].var] = SET_BY_VARS;
+    for (uint32_t v = 0; v < ld->s->n_vars; v++)
+        if (scenario_var_shared(ld->s, v))
+            first[v] = SET_BY_VARS;             /* setup captured it before any user starts */
     mark_captures(first, c->on_start, c->n_on_start, true);
     mark_captures(first, c->on_stop, c->n_on_stop, false);
     for (uint32_t t = 0; t < c->n_tasks; t++)

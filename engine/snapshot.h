@@ -250,7 +250,8 @@ struct snap_worker {
     uint32_t index;                 /* Locust's worker index: order of first appearance */
     char state[12];                 /* ready, spawning, running, stopped, missing, quit */
     char kind[24];                  /* "hornet", "Locust 2.43.4", "Locust, no version",
-                                       "foreign" (-1: boomer, locust4j) */
+                                       "not Python" (-1: a hornet worker before its
+                                       first report, boomer, locust4j) */
     uint32_t users;                 /* as it reported them */
     double rps;                     /* its requests per second over Locust's current window */
     uint64_t requests;              /* requests it reported in this run */

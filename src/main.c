@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include <ev.h>
+#include "campaign.h"
 #include "headless.h"
 #include "live.h"
 #include "locustfile.h"
@@ -66,6 +67,12 @@ int main(int argc, char **argv)
     /* A reader that goes away (| head, a closed terminal) must not kill the run: a write then
      * fails with EPIPE, the console stops printing, the run and its files go on. */
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "campaign") == 0) { /* hornet campaign FILE ... */
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        rc = campaign_main(argc - 1, argv + 1);
+        curl_global_cleanup();
+        return rc;
+    }
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);
         return rc;

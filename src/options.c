@@ -1346,7 +1346,13 @@ static const char USAGE_TAIL[] =
     "\n"
     "    hornet report out/run --scenario scenarios/deployments.json \\\n"
     "        --report out/r.md --html out/r.html\n"
-    "        (hornet report --help for its options)\n";
+    "        (hornet report --help for its options)\n"
+    "\n"
+    "A campaign: several scenarios one after the other, then the results document:\n"
+    "\n"
+    "    hornet campaign scenarios/campaign.json --out results/ --headless -t 20s\n"
+    "    hornet report --campaign results/\n"
+    "        (hornet campaign --help for its options)\n";
 
 void options_usage(FILE *out)
 {

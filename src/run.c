@@ -14,6 +14,7 @@
 #include "junit.h"
 #include "locust_json.h"
 #include "log.h"
+#include "phases.h"
 #include "metrics.h"
 #include "metrics_http.h"
 #include "report.h"
@@ -23,7 +24,7 @@
 #include "timeline.h"
 #include "verdict.h"
 
-static uint32_t peak_users(const struct run *r)
+uint32_t run_peak_users(const struct run *r)
 {
     uint32_t peak = r->users;
 
@@ -185,7 +186,7 @@ static void choose_health(struct run *r)
     if (r->opt->no_health) {
         log_msg(LOG_LEVEL_INFO, "--no-health: the scenario's backend health is not polled");
         scenario_drop_health(r->scn);
-    } else if (r->scn->health.builtin_only && !r->target) {
+    } else if (r->scn->health.builtin_only && !r->target && r->host[0]) {
         log_msg(LOG_LEVEL_INFO, "The scenario's health block describes the built-in target "
                 "(builtin_only): not polled on %s", r->host);
         scenario_drop_health(r->scn);
@@ -194,7 +195,7 @@ static void choose_health(struct run *r)
 
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
-    uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
+    uint32_t per_user = r->target ? 2 : 1, peak = run_peak_users(r);
     uint32_t max = engine_max_users(limit, per_user);
 
     if (peak <= max || r->opt->worker || r->opt->master)
@@ -356,7 +357,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
         .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests, .tls = r->tls,
+        .trace_requests = r->opt->debug_requests, .tls = r->tls, .shared = r->shared,
     };
     char err[512];
 
@@ -367,6 +368,21 @@ static int start_engine(struct run *r, uint32_t limit)
         return r->engine ? 3 : 2;
     }
     r->source = (struct source){&engine_source, r->engine};
+    return 0;
+}
+
+/* The setup's variable store and the fixtures' results (each phase not run yet). */
+static int alloc_fixtures(struct run *r)
+{
+    r->shared = calloc(r->scn->n_vars ? r->scn->n_vars : 1, sizeof *r->shared);
+    r->fixtures = calloc(FIXTURE_PHASES, sizeof *r->fixtures);
+    if (!r->shared || !r->fixtures)
+        return -1;
+    for (int p = 0; p < FIXTURE_PHASES; p++) {
+        r->fixtures[p].phase = (enum fixture_phase)p;
+        r->fixtures[p].status = scenario_has_fixture(r->scn, (enum fixture_phase)p) &&
+                                !r->opt->master ? FIXTURE_NOT_RUN : FIXTURE_ABSENT;
+    }
     return 0;
 }
 
@@ -433,7 +449,7 @@ int run_prepare(struct run *r, struct options *opt)
     choose_health(r);
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
-    if (!r->snap || !r->timeline) {
+    if (!r->snap || !r->timeline || alloc_fixtures(r) < 0) {
         fprintf(stderr, "hornet: out of memory\n");
         return 3;
     }
@@ -444,7 +460,11 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    if ((rc = start_engine(r, limit)) != 0 && opt->csv_prefix) {
+    if ((rc = phases_before(r)) == 0 && (rc = start_engine(r, limit)) == 0) {
+        phases_note(r);
+        return 0;
+    }
+    if (opt->csv_prefix) {
         char path[4200];                    /* a run that never started leaves no history */
         snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
         unlink(path);
@@ -471,6 +491,8 @@ bool run_refresh(struct run *r)
 
 void run_send(struct run *r, const struct engine_cmd *cmd)
 {
+    if (cmd->type == ENGINE_STOP && cmd->who == EVENT_OPERATOR)
+        r->operator_stopped = true;
     r->source.ops->send(r->source.impl, cmd);
 }
 
@@ -574,6 +596,7 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .snap = r->snap, .scenario_path = o->scenario,
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
+        .fixtures = r->fixtures,
     };
     char note[200];
     const char *notes[1] = {note};
@@ -758,6 +781,10 @@ static unsigned final_outputs(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
     }
+    if (o->csv_prefix && r->fixtures && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
     if (unwritten) {
         log_msg(LOG_LEVEL_ERROR, "%s: %zu bytes of its last rows are missing", r->history_error,
                 unwritten);
@@ -825,7 +852,9 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
+    phases_after(r);
     print_summary(run_console(r), r->snap);
+    phases_print(run_console(r), r);
     return run_finish(r);
 }
 
@@ -837,11 +866,15 @@ void run_free(struct run *r)
     if (r->history)
         csv_history_close(r->history);
     health_csv_close(r->health_csv);
-    if (r->scn)
-        scenario_free(r->scn);
     metrics_http_free(r->metrics_http);
     metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
+    for (uint32_t v = 0; r->shared && r->scn && v < r->scn->n_vars; v++)
+        user_var_free(&r->shared[v]);
+    free(r->shared);
+    free(r->fixtures);
+    if (r->scn)
+        scenario_free(r->scn);
     memset(r, 0, sizeof *r);
 }

@@ -4,7 +4,9 @@
 # three workers, then the burst with an interactive ramp to 1000 users), captures the screens
 # with
 # their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
-# of a dark terminal window with headless Chromium into screenshots/. Installs aha, chromium
+# of a dark terminal window with headless Chromium into screenshots/; then runs the shipped
+# campaign headless (-t 20s each) and renders the top of its RESULTS.html.
+# `tests/screenshots.sh campaign` does only the campaign. Installs aha, chromium
 # and the DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
 # bounded (-t) and quit by the script; tmux sessions and temporary files are removed.
 set -eu
@@ -124,9 +126,30 @@ shot() {
     echo "screenshots: $OUT/$name.png (${cols}x${rows})"
 }
 
+# page FILE NAME WIDTH HEIGHT: the top of an HTML file as screenshots/NAME.png
+page() {
+    chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$TMP/chromium" --hide-scrollbars --force-device-scale-factor=1 \
+        --window-size="$3,$4" --screenshot="$OUT/$2.png" "file://$1" >/dev/null 2>&1
+    echo "screenshots: $OUT/$2.png (the top of $1)"
+}
+
+# The four scenarios as the team runs them, each shortened to 20 s; RESULTS.html's top.
+campaign() {
+    "$HORNET" campaign scenarios/campaign.json --out "$TMP/results" --headless -t 20s \
+        --cool-down 2s --only-summary >"$TMP/campaign.out" 2>&1 ||
+        [ -s "$TMP/results/RESULTS.html" ] || { cat "$TMP/campaign.out" >&2; exit 1; }
+    page "$TMP/results/RESULTS.html" campaign-results 1400 1500
+}
+
 need_packages
 [ -x "$HORNET" ] || { echo "screenshots: build hornet first (make)" >&2; exit 1; }
 mkdir -p "$OUT"
+if [ "${1:-}" = campaign ]; then
+    campaign
+    exit 0
+fi
 
 # Scenario 1: concurrent deployments, as `make run` opens it.
 start dep 120 40 -t 3m scenarios/deployments.json
@@ -207,3 +230,5 @@ sleep 0.5
 shot burst burst-1000 "hornet scenarios/burst.json: 1000 users"
 t send-keys -t burst q y
 sleep 2
+
+campaign

@@ -81,7 +81,7 @@ static int group_teardown(void **state)
 static struct ui_case *case_of(void (*fixture)(struct snapshot *), bool unicode, bool color)
 {
     struct ui_case *c = calloc(1, sizeof *c);
-    struct app_host host = {no_send, no_snapshot, NULL};
+    struct app_host host = {no_send, no_snapshot, NULL, NULL};
 
     assert_non_null(c);
     assert_non_null(c->timeline = timeline_create());

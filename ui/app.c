@@ -460,6 +460,21 @@ static void confirm(struct app *a, enum mode m)
         a->mode = m;
 }
 
+/* n and A: stop this scenario (and, for A, the campaign), asking first while load runs. */
+static void campaign_key(struct app *a, enum mode m)
+{
+    if (!a->host.campaign) {
+        app_toast(a, TOAST_WARN, "Not a campaign: n and A work in hornet campaign");
+        return;
+    }
+    if (load_running(a)) {
+        a->mode = m;
+        return;
+    }
+    a->campaign = m == MODE_CONFIRM_NEXT ? APP_CAMPAIGN_NEXT : APP_CAMPAIGN_ABORT;
+    begin_quit(a);
+}
+
 static void set_view(struct app *a, enum view v)
 {
     a->view = v;
@@ -480,6 +495,8 @@ static bool control_action(struct app *a, enum action act)
     case ACT_RESET: confirm(a, MODE_CONFIRM_RESET); break;
     case ACT_SNAPSHOT: snapshot_files(a); break;
     case ACT_QUIT: ask_quit(a); break;
+    case ACT_NEXT_SCENARIO: campaign_key(a, MODE_CONFIRM_NEXT); break;
+    case ACT_ABORT_CAMPAIGN: campaign_key(a, MODE_CONFIRM_ABORT); break;
     default: return false;
     }
     return true;
@@ -584,6 +601,9 @@ static void confirm_key(struct app *a, int key)
         return;
     if (m == MODE_CONFIRM_QUIT) {
         begin_quit(a);
+    } else if (m == MODE_CONFIRM_NEXT || m == MODE_CONFIRM_ABORT) {
+        a->campaign = m == MODE_CONFIRM_NEXT ? APP_CAMPAIGN_NEXT : APP_CAMPAIGN_ABORT;
+        begin_quit(a);
     } else if (m == MODE_CONFIRM_STOP) {
         a->stay_open = true;
         send(a, ENGINE_STOP, 0, 0.0, NULL);
@@ -611,6 +631,8 @@ bool app_key(struct app *a, int key, double now)
     case MODE_CONFIRM_QUIT:
     case MODE_CONFIRM_STOP:
     case MODE_CONFIRM_RESET:
+    case MODE_CONFIRM_NEXT:
+    case MODE_CONFIRM_ABORT:
         confirm_key(a, key);
         return true;
     case MODE_HELP:

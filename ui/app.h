@@ -27,8 +27,11 @@ enum view {
 
 enum mode {
     MODE_NORMAL = 0, MODE_HELP, MODE_PROMPT_USERS, MODE_PROMPT_RATE, MODE_CONFIRM_QUIT,
-    MODE_CONFIRM_STOP, MODE_CONFIRM_RESET
+    MODE_CONFIRM_STOP, MODE_CONFIRM_RESET, MODE_CONFIRM_NEXT, MODE_CONFIRM_ABORT
 };
+
+/* What the operator asked of a campaign (the keys n and A). */
+enum app_campaign { APP_CAMPAIGN_NONE = 0, APP_CAMPAIGN_NEXT, APP_CAMPAIGN_ABORT };
 
 enum quit_state {
     QUIT_NO = 0,
@@ -50,6 +53,8 @@ struct app_host {
     /* Write the snapshot files; 0 with "where" in msg, -1 with the error in msg. */
     int (*snapshot)(void *host, char *msg, size_t n);
     void *arg;
+    const char *campaign;       /* the campaign's line ("Campaign 2 of 4: ..."), borrowed; NULL:
+                                   not in a campaign (n and A then only say so) */
 };
 
 /* One second of every target: its value over the last 10 s and over its window (NaN when it
@@ -101,6 +106,7 @@ struct app {
     size_t n_trend, first_trend;
     int64_t trend_second;       /* unix second of the newest sample; 0: none yet */
 
+    enum app_campaign campaign; /* what n or A asked (confirmed) */
     char toast[SNAP_TEXT_MAX + 64];
     enum toast_level toast_level;
     double toast_until;

@@ -22,6 +22,8 @@ const struct key_binding keymap[] = {
     {'x', ACT_STOP, KEYS_RUN, "x", "stop all users"},
     {'R', ACT_RESET, KEYS_RUN, "R", "reset statistics"},
     {'c', ACT_SNAPSHOT, KEYS_RUN, "c", "write CSVs and reports"},
+    {'n', ACT_NEXT_SCENARIO, KEYS_RUN, "n", "campaign: next one"},
+    {'A', ACT_ABORT_CAMPAIGN, KEYS_RUN, "A", "campaign: abort"},
     {'q', ACT_QUIT, KEYS_RUN, "q", "quit (stop, write)"},
     {KEY_F(10), ACT_QUIT, KEYS_RUN, "F10", NULL},
     {'\t', ACT_VIEW_NEXT, KEYS_VIEW, "Tab / S-Tab", "next / previous view"},

@@ -273,6 +273,12 @@ static void confirm_text(const struct app *a, char *out, size_t n)
     else if (a->mode == MODE_CONFIRM_STOP)
         snprintf(out, n, " Stop all %u users? The dashboard stays open.  y: stop   n: cancel",
                  users);
+    else if (a->mode == MODE_CONFIRM_NEXT)
+        snprintf(out, n, " End this scenario now (its results are kept, marked interrupted) "
+                 "and go to the next?  y: next   n: cancel");
+    else if (a->mode == MODE_CONFIRM_ABORT)
+        snprintf(out, n, " Abort the campaign? This scenario stops (results kept), the rest "
+                 "do not run.  y: abort   n: cancel");
     else
         snprintf(out, n, " Reset all statistics (counts, percentiles, failures)?  "
                  "y: reset   n: cancel");

@@ -174,7 +174,10 @@ static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
     int used;
 
     segs_add(&left, 0, bar | A_BOLD, "hornet");
-    segs_add(&left, 1, bar, "%s", s->scenario[0] ? s->scenario : "-");
+    if (a->host.campaign)                   /* "Campaign 2 of 4: CAB approvals, next: ..." */
+        segs_add(&left, 0, bar, "%s", a->host.campaign);
+    else
+        segs_add(&left, 1, bar, "%s", s->scenario[0] ? s->scenario : "-");
     segs_add(&left, 2, bar, "%s", s->host);
     units_duration(el, sizeof el, s->elapsed);
     if (s->run_time > 0.0)

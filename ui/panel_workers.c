@@ -1,6 +1,6 @@
 /* panel_workers: the Workers view of a master's run: where it listens and how many workers the
  * run waits for, then one line per worker node: index, node id, kind (hornet, Locust and its
- * version, foreign), state (missing ones stand out), users, requests per second over Locust's
+ * version, not Python), state (missing ones stand out), users, requests per second over Locust's
  * current window, requests reported, CPU %, memory, and how long ago its last heartbeat came.
  * Scrollable. Main thread (curses). */
 #include <stdio.h>

@@ -75,6 +75,8 @@ struct target_config {
     uint32_t celery_workers;    /* Celery workers draining the task queues (default 4; 0: the
                                    queues only grow) */
     double celery_rate;         /* tasks per second each worker runs (default 50) */
+    bool cab_auto_approve;      /* the CAB approves every new deployment at once: no approval
+                                   is ever pending (a platform with the CAB switched off) */
     bool quiet;                 /* no log lines on stderr (the exit counts still print) */
 };
 

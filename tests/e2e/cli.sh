@@ -105,7 +105,10 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["total"] - d.get("routes", {}).get("stats", {}).get("total", 0))' 2>/dev/null)
 counted=$(csv_cell "$TMP/ext_stats.csv" Aggregated 3)
-check "hornet counted what the server served ($counted = $served)" [ -n "$counted" -a "$counted" = "$served" ]
+# the scenario's setup and preflight: counted apart, in _fixtures.csv
+fixtures=$(awk -F, 'NR > 1 { n += $4 } END { print n + 0 }' "$TMP/ext_fixtures.csv" 2>/dev/null)
+check "hornet counted what the server served ($counted + $fixtures = $served)" \
+    [ -n "$counted" -a "$((counted + fixtures))" = "$served" ]
 kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
 
 # ---- Ctrl-C and SIGTERM still write complete final files

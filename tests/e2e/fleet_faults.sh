@@ -6,7 +6,8 @@
 # (2) kill -9 the master: the workers stop their users and wait; a new master on the same port
 #     gets them back, with its own -H, and its counts are what that target served;
 # (3) garbage msgpack frames to a master and to a worker: logged, ignored, the run goes on;
-# (4) a worker without a master, and one whose master does not answer, say so and retry.
+# (4) a worker without a master, and one whose master does not answer, say so and retry;
+# (5) a campaign refuses --worker.
 source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
@@ -106,4 +107,8 @@ check "(4) a worker without a master says so and tries again later" \
     grep -q "No master at tcp://127.0.0.1:$p4 yet (attempt 1): trying again in 10 s" "$TMP/w4.err"
 check "... one whose master does not answer says that and asks again later" \
     grep -q "The master at tcp://127.0.0.1:$p4s does not answer (attempt 1): asking again in 10 s" "$TMP/w4s.err"
+$HORNET campaign scenarios/campaign.json --worker >"$TMP/camp.out" 2>"$TMP/camp.err"
+camprc=$?
+check "(5) a campaign refuses --worker (each run would dial anew): exit 2, saying why" \
+    [ "$camprc" = 2 -a "$(grep -c 'run one scenario, not a campaign' "$TMP/camp.err")" = 1 ]
 echo "1..$n"

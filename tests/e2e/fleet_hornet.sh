@@ -4,7 +4,9 @@
 # counts equal what the target served, exactly, and every merged percentile equals that of the
 # union of the histograms the workers sent; (b) a mixed fleet, one hornet worker and one Locust
 # Python worker (Debian's 2.12.1, which sends an empty version: accepted with a warning), both
-# loading the master's -H. Both runs at once, on 127.0.0.1, bounded by the masters' -t.
+# loading the master's -H; (c) a scenario with setup, preflight and teardown: they run on the
+# worker (its users read what its setup made), not on the master. All at once, on 127.0.0.1,
+# bounded by the masters' -t.
 source "$(dirname "$0")/lib.sh"
 [ -n "${KEEP_TMP:-}" ] && trap '[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"' EXIT   # keeps $TMP
 FIX=tests/fixtures/fleet
@@ -45,11 +47,21 @@ xh=$!
 locust -f $FIX/mixed.py --worker --master-host 127.0.0.1 --master-port "$xport" \
     >"$TMP/xl.log" 2>&1 &
 xl=$!
-CLEANUP="kill $ta $tb $m $tap $w1 $w2 $w3 $x $xh $xl 2>/dev/null"
+
+# ---- (c) fixtures run where the users are: on the worker (its built-in target), not the master
+sport=$(free_port)
+$HORNET --master --headless --only-summary --expect-workers 1 --master-bind-host 127.0.0.1 \
+    --master-bind-port "$sport" -u 3 -r 3 -t 2s --csv "$TMP/s" $FIX/setup.json \
+    >"$TMP/s.out" 2>"$TMP/s.err" &
+s=$!
+$HORNET --worker --master-port "$sport" --threads 1 $FIX/setup.json >"$TMP/sw.out" 2>"$TMP/sw.err" &
+sw=$!
+CLEANUP="kill $ta $tb $m $tap $w1 $w2 $w3 $x $xh $xl $s $sw 2>/dev/null"
 
 finish $m 40; mrc=$?
 finish $x 10; xrc=$?
-for p in w1 w2 w3 xh xl; do finish "${!p}" 10; eval "${p}rc=$?"; done
+finish $s 10; src=$?
+for p in w1 w2 w3 xh xl sw; do finish "${!p}" 10; eval "${p}rc=$?"; done
 kill $tap; wait $tap
 $PY $FIX/fleetcheck.py served "$url_a" "$TMP/served_a.json" >/dev/null
 $PY $FIX/fleetcheck.py served "$url_b" "$TMP/served_b.json" >/dev/null
@@ -84,5 +96,19 @@ check "... the merged counts equal what the target served (Locust's in-flight re
 check "... both kinds of failure texts are merged: hornet's and Locust's" \
     [ "$(grep -c '^GET,/api/v1/nope/,HTTP 404 Not Found,' "$TMP/x_failures.csv")" = 1 \
       -a "$(grep -c '^GET,/api/v1/nope/,.*404 Client Error' "$TMP/x_failures.csv")" = 1 ]
-check "... the masters logged no error" [ "$(cat "$TMP/m.err" "$TMP/x.err" | grep -c '/ERROR/')" = 0 ]
+
+check "(c) the master runs no setup, preflight or teardown, and says where they run" \
+    [ "$(grep -c 'Master: the scenario.s setup, preflight and teardown run on each worker' "$TMP/s.err")" = 1 \
+      -a "$(grep -c 'Setup\|Preflight\|Teardown' "$TMP/s.err")" = 0 \
+      -a "$(grep -c 'Setup, preflight and teardown' "$TMP/s.out")" = 0 -a ! -e "$TMP/s_fixtures.csv" ]
+check "... the worker runs them: setup and preflight before it joins, teardown after the quit" \
+    [ "$(grep -c 'Setup passed\|Preflight passed\|Teardown passed' "$TMP/sw.err")" = 3 \
+      -a "$(awk '/Preflight check .* passed/ && !p {p = NR} /Connected to the master/ && !c {c = NR}
+                 /Got quit message/ && !q {q = NR} /Teardown passed/ {t = NR}
+                 END {print (p && p < c && c < q && q < t) ? "ordered" : "not"}' "$TMP/sw.err")" = ordered ]
+check "... its users read what its setup made: the master counts reads and no failure" \
+    [ "$src" = 0 -a "$swrc" = 0 \
+      -a "$(grep -c '^GET,/api/v1/deployments/\[id\]/,[1-9][0-9]*,0,' "$TMP/s_stats.csv")" = 1 ]
+check "... the masters logged no error" \
+    [ "$(cat "$TMP/m.err" "$TMP/x.err" "$TMP/s.err" | grep -c '/ERROR/')" = 0 ]
 echo "1..$n"
