@@ -109,6 +109,32 @@ static int check_host(const char *host, char *err, size_t errlen)
     return -1;
 }
 
+/* host without its trailing slashes into p. -1 when out of memory. */
+static int take_host(struct plan *p, const char *host)
+{
+    char *copy = strdup(host);
+
+    if (!copy)
+        return -1;
+    free(p->host);
+    p->host = copy;
+    p->host_len = strlen(p->host);
+    while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
+        p->host[--p->host_len] = '\0';
+    return 0;
+}
+
+int plan_set_host(struct plan *p, const char *host, char *err, size_t errlen)
+{
+    if (check_host(host, err, errlen) < 0)
+        return -1;
+    if (take_host(p, host) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
                          uint64_t seed, char *err, size_t errlen)
 {
@@ -123,15 +149,11 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
     p->stop_timeout = stop_timeout;
     p->seed = seed;
     p->proxy_env = proxy_env_set();
-    p->host = strdup(host);
     p->classes = calloc(scn->n_classes ? scn->n_classes : 1, sizeof *p->classes);
     p->feeder_cursor = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *p->feeder_cursor);
     p->trace = trace_create();
-    if (!p->host || !p->classes || !p->feeder_cursor || !p->trace)
+    if (take_host(p, host) < 0 || !p->classes || !p->feeder_cursor || !p->trace)
         goto oom;
-    p->host_len = strlen(p->host);
-    while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
-        p->host[--p->host_len] = '\0';
     p->n_classes = scn->n_classes;
     for (uint32_t c = 0; c < scn->n_classes; c++)
         if (plan_class(scn, &scn->classes[c], &p->classes[c]) < 0)

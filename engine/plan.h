@@ -64,6 +64,12 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
                          uint64_t seed, char *err, size_t errlen);
 void plan_free(struct plan *p);
 
+/* Point the users at another host (a Locust master's host in its spawn). Only while no user
+ * exists: users read plan->host when they build a URL, and the next user's start reaches its
+ * worker through the command queue, which orders the change before it. 0, or -1 with a
+ * message (a bad host or out of memory: the host stays). Control thread. */
+int plan_set_host(struct plan *p, const char *host, char *err, size_t errlen);
+
 /* Trace the first `requests` requests of the run into sink(arg, text) (trace.h); sink NULL or
  * requests 0: no tracing. Before the workers start. */
 void plan_set_trace(struct plan *p, void (*sink)(void *arg, const char *text), void *arg,

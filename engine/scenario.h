@@ -126,6 +126,8 @@ struct var_init {               /* a class's initial value of a variable */
 struct user_class {
     char *name;
     double weight;              /* > 0; share of the users */
+    uint32_t fixed_count;       /* > 0: exactly this many users, started before the weighted
+                                   classes share the rest (Locust's fixed_count); 0: by weight */
     struct wait_policy wait;
     struct kv_tmpl *headers;    /* default headers of every request of this class; one is sent
                                    only when every variable it reads is set (tmpl_vars_set), so

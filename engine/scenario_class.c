@@ -15,7 +15,8 @@
 #include "snapshot.h"
 
 static const char *const class_keys[] = {
-    "name", "weight", "wait", "headers", "vars", "on_start", "on_stop", "tasks", "description",
+    "name", "weight", "fixed_count", "wait", "headers", "vars", "on_start", "on_stop", "tasks",
+    "description",
     NULL
 };
 static const char *const task_keys[] = {"name", "weight", "steps", "tags", "description", NULL};
@@ -292,6 +293,11 @@ static int read_weight(struct loader *ld, const cJSON *m, struct user_class *c)
     return loader_number(ld, m, 0, false, &c->weight);
 }
 
+static int read_fixed_count(struct loader *ld, const cJSON *m, struct user_class *c)
+{
+    return loader_uint(ld, m, 10000000, &c->fixed_count);
+}
+
 static int read_wait(struct loader *ld, const cJSON *m, struct user_class *c)
 {
     return parse_wait(ld, m, &c->wait);
@@ -339,6 +345,7 @@ struct class_member {
 /* In this order: vars first, so every later template can read them; on_start before tasks. */
 static const struct class_member class_members[] = {
     {"weight", false, read_weight},
+    {"fixed_count", false, read_fixed_count},
     {"wait", false, read_wait},
     {"vars", false, parse_vars},
     {"headers", false, read_headers},

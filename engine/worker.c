@@ -330,13 +330,17 @@ void worker_remove_transfer(struct curl_group *g, CURL *easy)
 }
 
 /* After STOP_ALL, the last user gone: hand over what was recorded, then say so (the control
- * thread ends the run once every worker is idle, and reads the collector after that). */
+ * thread ends the run, or a worker node's test, once every worker is done, and reads the
+ * collector after that). */
 static void settle(struct worker *w)
 {
-    if (!w->stopping_all || w->users || atomic_load(&w->idle))
+    if (!w->stopping_all || w->users || w->settled)
         return;
     recorder_flush(w->rec);
-    atomic_store(&w->idle, true);
+    w->settled = true;
+    atomic_fetch_add(&w->stops_done, 1);
+    if (w->sink.settled)
+        w->sink.settled(w->sink.arg);
 }
 
 void worker_user_gone(struct worker *w, struct user *u)
@@ -385,6 +389,7 @@ static void stop_all(struct worker *w, double deadline)
     struct user *u, *next;
 
     w->stopping_all = true;
+    w->settled = false;
     for (u = w->users; u; u = next) {
         next = user_next(u);
         user_stop(u, deadline);
@@ -409,6 +414,7 @@ static void run_cmd(struct worker *w, const struct worker_cmd *c)
 
     switch (c->type) {
     case WCMD_SPAWN:
+        w->stopping_all = false;
         spawn_users(w, c);
         break;
     case WCMD_STOP_USERS:

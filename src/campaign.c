@@ -208,6 +208,11 @@ static int check_entries(struct campaign *c)
                      e->scenario);
             rc = -1;
         }
+        if (rc == 0 && (o.worker || o.master)) {    /* each run binds or dials anew */
+            snprintf(err, sizeof err, "--worker and --master run one scenario, not a campaign: "
+                     "run each scenario of %s on its own", c->file_path);
+            rc = -1;
+        }
         if (rc == 0) {
             row->index = i + 1;
             snprintf(row->campaign, sizeof row->campaign, "%s", c->file->name);

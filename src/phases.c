@@ -70,9 +70,11 @@ static int run_phase(struct run *r, enum fixture_phase phase)
     return rc;
 }
 
+/* A master runs no fixture: they run where the users are, on each worker, whose users need
+ * setup's captures (run_prepare marks a master's phases absent). */
 static bool has_fixture(const struct run *r, enum fixture_phase phase)
 {
-    return scenario_has_fixture(r->scn, phase);
+    return !r->opt->master && scenario_has_fixture(r->scn, phase);
 }
 
 int phases_before(struct run *r)
@@ -81,6 +83,14 @@ int phases_before(struct run *r)
     struct fixture_result *failed = NULL;
     char err[512];
 
+    if (r->opt->master) {
+        if (scenario_has_fixture(r->scn, FIXTURE_SETUP) ||
+            scenario_has_fixture(r->scn, FIXTURE_PREFLIGHT) ||
+            scenario_has_fixture(r->scn, FIXTURE_TEARDOWN))
+            log_msg(LOG_LEVEL_INFO, "Master: the scenario's setup, preflight and teardown run "
+                    "on each worker, where the users are");
+        return 0;
+    }
     stop_flag = 0;
     if (run_phase(r, FIXTURE_SETUP) < 0)
         failed = &r->fixtures[FIXTURE_SETUP];

@@ -60,6 +60,10 @@ static void resolve_settings(struct run *r)
     if (r->threads < 1)
         r->threads = 1;
     r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+    if (o->worker) {                /* the master's ramp, stages and run time */
+        r->use_stages = false;
+        r->run_time = 0;
+    }
 }
 
 /* --target-option NAME=VALUE... as hornet-target's command line over tc. 0, or -1 with the
@@ -122,6 +126,8 @@ static int start_target(struct run *r)
     return 0;
 }
 
+/* The host: -H, else the scenario's, else the built-in target; a master runs no user, so
+ * without one its workers load their own (each worker's -H, scenario host or target). */
 static int choose_host(struct run *r)
 {
     const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
@@ -135,7 +141,33 @@ static int choose_host(struct run *r)
         snprintf(r->host, sizeof r->host, "%s", host);
         return 0;
     }
+    if (r->opt->master)
+        return 0;
     return start_target(r);
+}
+
+/* Backend health is polled once, by the master, and needs a host to poll (the scenario's
+ * sources are relative to it). */
+static void distributed_health(const struct run *r)
+{
+    if (r->scn->health.n_sources == 0)
+        return;
+    if (r->opt->worker)
+        log_msg(LOG_LEVEL_INFO, "Worker node: its master polls the backend's health");
+    else if (r->opt->master && !r->host[0])
+        log_msg(LOG_LEVEL_WARNING, "Backend health is not polled: a master without a host (-H "
+                "or the scenario's) has no backend of its own");
+}
+
+/* A worker's load is its master's: say which options it does not use. */
+static void worker_ignores(const struct options *o)
+{
+    if (o->users_set || o->spawn_rate_set || o->run_time_set)
+        log_msg(LOG_LEVEL_WARNING, "-u, -r and -t are the master's in a distributed run: this "
+                "worker ignores them");
+    if (o->report_md || o->report_html || !o->no_targets)
+        log_msg(LOG_LEVEL_INFO, "Worker node: the master judges the targets; this worker's "
+                "own CSV files and reports (if asked for) hold its part of the load");
 }
 
 /* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
@@ -155,7 +187,7 @@ static void choose_health(struct run *r)
     if (r->opt->no_health) {
         log_msg(LOG_LEVEL_INFO, "--no-health: the scenario's backend health is not polled");
         scenario_drop_health(r->scn);
-    } else if (r->scn->health.builtin_only && !r->target) {
+    } else if (r->scn->health.builtin_only && !r->target && r->host[0]) {
         log_msg(LOG_LEVEL_INFO, "The scenario's health block describes the built-in target "
                 "(builtin_only): not polled on %s", r->host);
         scenario_drop_health(r->scn);
@@ -167,8 +199,8 @@ static int check_descriptors(const struct run *r, uint32_t limit)
     uint32_t per_user = r->target ? 2 : 1, peak = run_peak_users(r);
     uint32_t max = engine_max_users(limit, per_user);
 
-    if (peak <= max)
-        return 0;
+    if (peak <= max || r->opt->worker || r->opt->master)
+        return 0;                   /* a worker's users are its master's: capped when asked */
     fprintf(stderr, "hornet: %u users need about %llu file descriptors (%u per user%s) but the "
             "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
             "(ulimit -n, /etc/security/limits.conf).\n", peak,
@@ -295,6 +327,28 @@ static uint64_t engine_source_snapshot(void *impl, struct snapshot *out)
 
 static const struct source_ops engine_source = {engine_source_send, engine_source_snapshot};
 
+/* The distributed part of the engine's configuration. */
+static void distributed(const struct run *r, struct engine_config *cfg)
+{
+    const struct options *o = r->opt;
+
+    if (o->worker) {
+        cfg->role = ENGINE_WORKER;
+        cfg->master_host = o->master_host;
+        cfg->master_port = o->master_port;
+        cfg->use_stages = false;
+        cfg->run_time = 0;
+        cfg->use_targets = false;
+        cfg->reset_stats_after_ramp = false;
+    } else if (o->master) {
+        cfg->role = ENGINE_MASTER;
+        cfg->master_host = o->master_bind_host;
+        cfg->master_port = o->master_bind_port;
+        cfg->expect_workers = o->expect_workers;
+        cfg->fd_limit = 0;          /* the workers' descriptors are theirs */
+    }
+}
+
 static int start_engine(struct run *r, uint32_t limit)
 {
     struct engine_config cfg = {
@@ -309,6 +363,7 @@ static int start_engine(struct run *r, uint32_t limit)
     };
     char err[512];
 
+    distributed(r, &cfg);
     r->engine = engine_create(&cfg, err, sizeof err);
     if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
         escape_fprintf(stderr, "hornet: %s\n", err);
@@ -327,8 +382,8 @@ static int alloc_fixtures(struct run *r)
         return -1;
     for (int p = 0; p < FIXTURE_PHASES; p++) {
         r->fixtures[p].phase = (enum fixture_phase)p;
-        r->fixtures[p].status = scenario_has_fixture(r->scn, (enum fixture_phase)p)
-                                ? FIXTURE_NOT_RUN : FIXTURE_ABSENT;
+        r->fixtures[p].status = scenario_has_fixture(r->scn, (enum fixture_phase)p) &&
+                                !r->opt->master ? FIXTURE_NOT_RUN : FIXTURE_ABSENT;
     }
     return 0;
 }
@@ -387,9 +442,12 @@ int run_prepare(struct run *r, struct options *opt)
     resolve_settings(r);
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
+    if (opt->worker)
+        worker_ignores(opt);
     if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
         (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
+    distributed_health(r);
     choose_health(r);
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -759,6 +817,8 @@ int run_finish(struct run *r)
         return 3;                           /* internal error: the numbers are not the run's */
     if (failed)
         return RUN_EXIT_OUTPUT;             /* a pipeline would judge the run without them */
+    if (r->opt->worker)
+        return 0;                           /* its master judges the run */
     return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
 }
 

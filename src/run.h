@@ -127,7 +127,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
  * stdout, --json-file, --junit), each tried even when another failed. Returns the exit code: 3
  * when the engine hit a fatal error (snapshot.fatal), else RUN_EXIT_OUTPUT when a requested
  * output (a CSV file, history rows, a report, a pipeline output, a log line) could not be
- * written, else 0 when verdict_passed, else --exit-code-on-error (default 1). */
+ * written, else 0 when verdict_passed (always for a worker node: its master judges), else
+ * --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */

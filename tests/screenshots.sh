@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make screenshots: runs ./hornet in tmux against its embedded target (scenario 1 with its
-# targets, its backend health with the target's Celery workers stopped mid-run, then the burst
-# with an interactive ramp to 1000 users), captures the screens with
+# targets, its backend health with the target's Celery workers stopped mid-run, a master with
+# three workers, then the burst with an interactive ramp to 1000 users), captures the screens
+# with
 # their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
 # of a dark terminal window with headless Chromium into screenshots/; then runs the shipped
 # campaign headless (-t 20s each) and renders the top of its RESULTS.html.
@@ -185,6 +186,30 @@ t send-keys -t health 7 Down Down Down Down
 sleep 1.2
 shot health health "hornet scenarios/deployments.json: backend health (the Celery workers stopped)"
 t send-keys -t health q y
+
+# A distributed run: a master with its dashboard and three workers against an external
+# hornet-target; the Workers view.
+wport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+./hornet-target --port "$wport" --quiet >"$TMP/wtarget.out" 2>&1 &
+wtarget=$!
+start fleet 120 40 --master --expect-workers 3 --master-bind-host 127.0.0.1 \
+    --master-bind-port "$mport" -H "http://127.0.0.1:$wport" -u 150 -r 25 -t 3m \
+    scenarios/deployments.json
+wpids=()
+for i in 1 2 3; do
+    "$HORNET" --worker --master-port "$mport" --threads 1 scenarios/deployments.json \
+        >"$TMP/worker$i.out" 2>&1 &
+    wpids+=($!)
+done
+wait_for fleet 20 'RUNNING +Users 150 '
+sleep 30
+t send-keys -t fleet 8
+sleep 1.2
+shot fleet workers "hornet --master scenarios/deployments.json: three workers"
+t send-keys -t fleet q y
+wait "${wpids[@]}" 2>/dev/null || true
+kill "$wtarget" 2>/dev/null || true
 
 # Scenario 4, the burst: start small, then ramp by hand to 1000 users at 100/s.
 start burst 120 40 -u 100 -r 100 -t 3m scenarios/burst.json

@@ -267,6 +267,8 @@ static void test_full_classes(void **state)
     assert_int_equal(s->classes[1].tasks[0].n_tags, 0);
     assert_int_equal(s->classes[2].wait.kind, WAIT_CONSTANT_PACING);
     assert_true(s->classes[2].wait.a == 2 && s->classes[2].weight == 0.5);
+    assert_int_equal(s->classes[2].fixed_count, 3);
+    assert_int_equal(s->classes[0].fixed_count, 0);
     assert_int_equal(s->classes[3].wait.kind, WAIT_CONSTANT_THROUGHPUT);
     assert_true(s->classes[3].wait.a == 4);
     scenario_free(s);
@@ -810,6 +812,8 @@ static const struct broken broken[] = {
      ":8:16: user_classes[0].wait.betwen: unknown key (did you mean between?)"},
     {"weight_zero.json",
      ":8:17: user_classes[0].weight: 0 is not a number > 0"},
+    {"fixed_count_negative.json",
+     ":8:22: user_classes[0].fixed_count: -2 is not a whole number from 0 to 10000000"},
     {"targets_abort_after_bad.json",
      ":18:53: targets.p99.abort_after: -1 is not a duration such as 20, \"20s\", \"3m\", "
      "\"1h30m\" or \"250ms\" (more than 0)"},

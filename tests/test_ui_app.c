@@ -466,6 +466,31 @@ static void test_views(void **state)
     assert_int_equal(f->rec.n, 0);
 }
 
+
+/* The Workers view is key 8 and a tab in a master's run only: elsewhere Tab skips it and 8
+ * says why nothing happens. */
+static void test_workers_view_only_for_a_master(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "8");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    assert_non_null(strstr(f->app.toast, "Workers view is a --master run's"));
+    keys(f, "7\t");                                 /* from Health, Tab skips Workers */
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    uifix_master(&f->snap);
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "8");
+    assert_int_equal(f->app.view, VIEW_WORKERS);
+    keys(f, "\t");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    app_key(&f->app, KEY_BTAB, f->app.now);
+    assert_int_equal(f->app.view, VIEW_WORKERS);
+    app_key(&f->app, KEY_DOWN, f->app.now);         /* scrolls its table */
+    assert_int_equal(f->app.workers.top, 1);
+    assert_int_equal(f->rec.n, 0);
+}
+
 /* The Targets view selects the target its trend charts; the app keeps one sample of every
  * target per complete second of the run, with gaps for seconds it did not see. */
 /* In the Health view Up/Down choose the metric charted; the choice stays within the metrics
@@ -665,6 +690,7 @@ int main(void)
         T(test_campaign_abort),
         T(test_run_that_ends_by_itself_exits),
         T(test_views),
+        T(test_workers_view_only_for_a_master),
         T(test_targets_selection_and_trend),
         T(test_health_selection),
         T(test_selection_and_detail),

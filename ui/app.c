@@ -15,8 +15,14 @@
 #define MAX_PROMPT_RATE 100000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
-    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Details"
+    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Workers",
+    "Details"
 };
+
+bool app_view_shown(const struct app *a, enum view v)
+{
+    return v < VIEW_DETAIL && (v != VIEW_WORKERS || a->snap->role == SNAP_MASTER);
+}
 
 int app_init(struct app *a, const struct snapshot *empty, const struct timeline *timeline,
              const struct app_host *host)
@@ -387,7 +393,8 @@ static void navigate(struct app *a, enum action act)
 {
     bool table = a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS;
     struct scroll *sc = table ? &a->endpoints : a->view == VIEW_LOG ? &a->log
-                      : a->view == VIEW_TARGETS ? &a->targets : &a->failures;
+                      : a->view == VIEW_TARGETS ? &a->targets
+                      : a->view == VIEW_WORKERS ? &a->workers : &a->failures;
     int page = sc->page > 1 ? sc->page - 1 : 1, delta;
 
     switch (act) {
@@ -495,16 +502,36 @@ static bool control_action(struct app *a, enum action act)
     return true;
 }
 
+/* The next tab of this run step (+1 or -1) away from view base. */
+static enum view next_tab(const struct app *a, int base, int step)
+{
+    int v = base;
+
+    do
+        v = (v + step + VIEW_DETAIL) % VIEW_DETAIL;
+    while (!app_view_shown(a, (enum view)v));
+    return (enum view)v;
+}
+
+/* The tab of its number key (view v's key is v + 1). */
+static void go_to_tab(struct app *a, enum view v)
+{
+    if (app_view_shown(a, v))
+        set_view(a, v);
+    else
+        app_toast(a, TOAST_INFO, "No worker nodes: the Workers view is a --master run's");
+}
+
 static void view_action(struct app *a, enum action act)
 {
     int base = a->view == VIEW_DETAIL ? (int)a->back_view : (int)a->view;
 
     switch (act) {
-    case ACT_VIEW_NEXT: set_view(a, (enum view)((base + 1) % VIEW_DETAIL)); break;
-    case ACT_VIEW_PREV: set_view(a, (enum view)((base + VIEW_DETAIL - 1) % VIEW_DETAIL)); break;
+    case ACT_VIEW_NEXT: set_view(a, next_tab(a, base, 1)); break;
+    case ACT_VIEW_PREV: set_view(a, next_tab(a, base, -1)); break;
     case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
-    case ACT_VIEW_6: case ACT_VIEW_7:
-        set_view(a, (enum view)(act - ACT_VIEW_1));
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8:
+        go_to_tab(a, (enum view)(act - ACT_VIEW_1));
         break;
     case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:
     case ACT_END:

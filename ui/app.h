@@ -20,6 +20,7 @@
 enum view {
     VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
     VIEW_HEALTH,
+    VIEW_WORKERS,               /* a tab only in a --master run */
     VIEW_DETAIL,                /* not a tab: opened from a table row (Enter) */
     VIEW_COUNT
 };
@@ -88,7 +89,7 @@ struct app {
     uint32_t detail_ep;
     uint32_t sel_target;        /* the target whose trend the Targets view charts */
     uint32_t sel_health;        /* the health metric the Health view charts */
-    struct scroll endpoints, failures, log, targets, health;
+    struct scroll endpoints, failures, log, targets, health, workers;
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */
@@ -164,5 +165,8 @@ size_t app_failure_rows(const struct app *a, uint32_t endpoint, uint32_t *rows,
 
 /* Names of the views for the tab bar ("Overview", ...). */
 extern const char *const app_view_names[VIEW_COUNT];
+
+/* Whether view v is a tab of this run (Workers: only a master's). */
+bool app_view_shown(const struct app *a, enum view v);
 
 #endif
