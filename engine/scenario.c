@@ -20,7 +20,7 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", "targets", NULL
+    "feeders", "user_classes", "targets", "arrivals", NULL
 };
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
 
@@ -208,7 +208,8 @@ struct top_member {
 };
 
 /* In this order: spawn_rate before stages (their default), feeders before the classes. A
- * "targets" block names endpoints, so it goes after user_classes. */
+ * "targets" block names endpoints and "arrivals" are shared by classes, so both go after
+ * user_classes. */
 static const struct top_member top_members[] = {
     {"name", false, read_name},
     {"description", false, read_description},
@@ -220,6 +221,7 @@ static const struct top_member top_members[] = {
     {"stages", false, read_stages},
     {"feeders", false, scenario_feeder_parse_all},
     {"user_classes", true, scenario_class_parse_all},
+    {"arrivals", false, scenario_arrivals_parse_top},
     {"targets", false, scenario_targets_parse},
 };
 
@@ -468,6 +470,7 @@ void scenario_free(struct scenario *s)
     free(s->feeders);
     scenario_targets_free(s->targets, s->n_targets);
     free(s->stages);
+    scenario_arrivals_free(&s->arrivals);
     free(s->path);
     free(s->name);
     free(s->description);

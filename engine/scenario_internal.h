@@ -40,6 +40,13 @@ int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, ch
 int scenario_targets_parse(struct loader *ld, const cJSON *obj);
 void scenario_targets_free(struct target_def *t, uint32_t n);
 
+/* ---- scenario_arrivals.c */
+/* A class's / the scenario's `arrivals` object (the latter after the classes: it checks that
+ * some class shares it and that its users go round). */
+int scenario_arrivals_parse_class(struct loader *ld, const cJSON *obj, struct user_class *c);
+int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj);
+void scenario_arrivals_free(struct arrival_config *a);
+
 /* ---- scenario.c */
 /* scenario_load from a string (tests write their scenarios inline); filename is used in
  * messages and to resolve data files. */
