@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "control.h"
+#include "openmodel.h"
 #include "ramp.h"
 #include "targets.h"
 
@@ -23,7 +24,10 @@ struct control {
     double run_start, end_time, steady_start;
     int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
     struct ramp ramp;
-    double *weights;            /* per class */
+    struct openmodel *om;       /* the open classes (driven by arrivals) */
+    bool any_closed;            /* some class runs on a user count */
+    int *arrival_stage;         /* per class: the arrival stage last logged */
+    double *weights;            /* per class; 0 for an open class (no users to dispatch) */
     uint32_t *class_users;      /* per class */
     uint32_t *slot_users;       /* per slot x class */
 
@@ -131,13 +135,9 @@ static void class_summary(const struct control *c, char *out, size_t n)
         snprintf(out + len, n - len, "}");
 }
 
-static void ramp_reached(struct control *c, double now)
+/* The load asked for is there (every user spawned, or arrivals running from the start). */
+static void load_reached(struct control *c, double now)
 {
-    char classes[SNAP_TEXT_MAX - 40];
-
-    class_summary(c, classes, sizeof classes);
-    event(c, now, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
-          c->ramp.current);
     if (!c->paused)
         c->state = RUN_RUNNING;
     c->ramp_complete = true;
@@ -150,6 +150,16 @@ static void ramp_reached(struct control *c, double now)
         act(c, CONTROL_RESET_STATS, now);
         event(c, now, EVENT_ENGINE, EVENT_INFO, "Resetting stats (ramp-up complete)");
     }
+}
+
+static void ramp_reached(struct control *c, double now)
+{
+    char classes[SNAP_TEXT_MAX - 40];
+
+    class_summary(c, classes, sizeof classes);
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
+          c->ramp.current);
+    load_reached(c, now);
 }
 
 static void apply_ramp(struct control *c, double now)
@@ -170,6 +180,8 @@ static void apply_ramp(struct control *c, double now)
 
 static void retarget(struct control *c, uint32_t users, double rate, int who, double now)
 {
+    if (!c->any_closed)
+        return;                             /* every class runs on arrivals, not users */
     if (users > c->max_users) {
         event(c, now, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but "
               "the limit is %u: capped at %u users (raise ulimit -n)", users,
@@ -203,6 +215,7 @@ static void set_paused(struct control *c, bool paused, int who, double now)
     if (c->paused == paused || c->state >= RUN_STOPPING)
         return;
     c->paused = paused;
+    openmodel_pause(c->om, paused, now);
     act(c, paused ? CONTROL_PAUSE : CONTROL_RESUME, now);
     event(c, now, who, EVENT_INFO, paused ? "Paused: users finish their task and wait"
                                           : "Resumed");
@@ -214,13 +227,18 @@ static void set_paused(struct control *c, bool paused, int who, double now)
 
 static bool has_stages(const struct control *c)
 {
-    return c->cfg.use_stages && c->scn->n_stages > 0;
+    return c->cfg.use_stages && c->scn->n_stages > 0 && c->any_closed;
 }
 
 static void set_users(struct control *c, const struct engine_cmd *cmd, double now)
 {
     if (c->state >= RUN_STOPPING)
         return;
+    if (!c->any_closed) {
+        event(c, now, cmd->who, EVENT_WARN, "Every user class runs on arrivals: set the arrival "
+              "rate instead of a user count");
+        return;
+    }
     if (cmd->who == EVENT_OPERATOR && has_stages(c) && !c->manual)
         event(c, now, EVENT_OPERATOR, EVENT_INFO, "Operator took control: stages suspended");
     if (cmd->who == EVENT_OPERATOR)
@@ -229,17 +247,40 @@ static void set_users(struct control *c, const struct engine_cmd *cmd, double no
              now);
 }
 
+/* The operator's (or a script's) arrival rate for all open classes together. */
+static void set_rate(struct control *c, const struct engine_cmd *cmd, double now)
+{
+    if (c->state >= RUN_STOPPING)
+        return;
+    if (openmodel_count(c->om) == 0) {
+        event(c, now, cmd->who, EVENT_WARN, "No user class runs on arrivals: set a user count "
+              "instead of an arrival rate");
+        return;
+    }
+    openmodel_set_rate(c->om, cmd->arrival_rate, now);
+    event(c, now, cmd->who, EVENT_INFO, "Arrival rate set to %.2f per second%s",
+          cmd->arrival_rate, c->paused ? " (from the resume)" : "");
+}
+
 void control_command(struct control *c, const struct engine_cmd *cmd, double now)
 {
     switch (cmd->type) {
     case ENGINE_SET_USERS:
         set_users(c, cmd, now);
         break;
+    case ENGINE_SET_RATE:
+        set_rate(c, cmd, now);
+        break;
     case ENGINE_RESUME_STAGES:
         if (c->manual && has_stages(c)) {
             c->manual = false;
             c->stage = -2;                  /* re-apply the current stage at the next tick */
             event(c, now, cmd->who, EVENT_INFO, "Control given back to the scenario's stages");
+        }
+        if (openmodel_manual(c->om) && c->state < RUN_STOPPING) {
+            openmodel_resume_stages(c->om, now);
+            event(c, now, cmd->who, EVENT_INFO, "Arrivals back to the scenario's rate: %.2f "
+                  "per second", openmodel_rate(c->om, now));
         }
         break;
     case ENGINE_PAUSE:
@@ -260,19 +301,54 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
     }
 }
 
+/* Every part of the load follows stages and they are over: the closed classes' (or there is
+ * none) and every open class's arrival stages (or there is none). */
+static bool all_stages_over(const struct control *c, double now)
+{
+    bool closed_over = !c->any_closed ||
+        (has_stages(c) && !c->manual &&
+         ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL) < 0);
+    bool open_over = openmodel_count(c->om) == 0 || openmodel_stages_over(c->om, now);
+
+    return closed_over && open_over && (has_stages(c) || openmodel_count(c->om) > 0);
+}
+
+/* The open classes' arrival stages, for the event log. */
+static void follow_arrival_stages(struct control *c, double now)
+{
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        const struct arrival_config *cfg;
+        int st = openmodel_stage(c->om, k, now);
+
+        if (st < 0 || st == c->arrival_stage[k] || c->state >= RUN_STOPPING)
+            continue;
+        c->arrival_stage[k] = st;
+        cfg = c->scn->classes[k].arrivals.on ? &c->scn->classes[k].arrivals : &c->scn->arrivals;
+        if ((uint32_t)st < cfg->n_stages)
+            event(c, now, EVENT_SCENARIO, EVENT_INFO, "%s: arrival stage %d/%u, to %.2f "
+                  "iterations per second%s", c->scn->classes[k].name, st + 1, cfg->n_stages,
+                  openmodel_rate_target(c->om, k, (uint32_t)st),
+                  openmodel_manual(c->om) ? " (suspended: the operator's rate holds)" : "");
+    }
+}
+
 static void follow_stages(struct control *c, double now)
 {
     const struct stage *st;
     int i;
 
-    if (!has_stages(c) || c->manual || c->state >= RUN_STOPPING)
+    if (c->state >= RUN_STOPPING)
         return;
-    i = ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL);
-    if (i < 0) {
+    if (all_stages_over(c, now)) {
         begin_stop(c, EVENT_SCENARIO, "All stages complete, stopping",
                    now + c->cfg.stop_timeout, now);
         return;
     }
+    if (!has_stages(c) || c->manual)
+        return;
+    i = ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL);
+    if (i < 0)
+        return;                             /* the open classes' stages go on */
     if (i == c->stage)
         return;
     st = &c->scn->stages[i];
@@ -287,10 +363,19 @@ void control_start(struct control *c, double now)
     c->run_start = now;
     event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %d worker threads",
           c->scn->name ? c->scn->name : c->scn->path, c->cfg.host, c->cfg.threads);
+    openmodel_start(c->om, now);
+    if (openmodel_count(c->om) > 0)
+        event(c, now, EVENT_SCENARIO, EVENT_INFO, "Arrivals: %.2f iterations per second of %u "
+              "user class%s (pools up to %u users)", openmodel_rate(c->om, now),
+              openmodel_count(c->om), openmodel_count(c->om) == 1 ? "" : "es",
+              openmodel_max_users(c->om));
+    follow_arrival_stages(c, now);
     if (has_stages(c))
         follow_stages(c, now);
     else
         retarget(c, c->cfg.users, c->cfg.spawn_rate, EVENT_SCENARIO, now);
+    if (!c->any_closed)
+        load_reached(c, now);               /* no users to ramp: the load is there at once */
     if (c->state == RUN_READY)
         c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
 }
@@ -303,6 +388,8 @@ void control_tick(struct control *c, double now, bool workers_idle)
         begin_stop(c, EVENT_ENGINE, "Run time limit reached, stopping",
                    now + c->cfg.stop_timeout, now);
     follow_stages(c, now);
+    openmodel_tick(c->om, now);
+    follow_arrival_stages(c, now);
     if (c->state < RUN_STOPPING)
         apply_ramp(c, now);
     if (was_stopping && workers_idle) {
@@ -357,11 +444,34 @@ static void watch_target(struct control *c, const struct snapshot *s, double now
     }
 }
 
+/* Warnings when an open class starts dropping iterations (its pool is exhausted), and a note
+ * when it stops. */
+static void watch_drops(struct control *c, double now)
+{
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        struct snap_arrivals arr, *a = &arr;
+        bool dropping;
+
+        if (!openmodel_is_open(c->om, k) ||
+            !openmodel_dropping_changed(c->om, k, now, &dropping))
+            continue;
+        openmodel_class(c->om, k, now, a);
+        if (dropping)
+            event(c, now, EVENT_ENGINE, EVENT_WARN, "%s: dropping iterations: all %u users "
+                  "busy (max_users), %llu dropped so far", c->scn->classes[a->cls].name,
+                  a->users, (unsigned long long)a->dropped);
+        else
+            event(c, now, EVENT_ENGINE, EVENT_INFO, "%s: no more iterations dropped (%llu in "
+                  "all)", c->scn->classes[a->cls].name, (unsigned long long)a->dropped);
+    }
+}
+
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
 {
     char reason[SNAP_TEXT_MAX];
 
     watch_target(c, s, now, in_flight);
+    watch_drops(c, now);
     if (!c->cfg.use_targets || c->state >= RUN_STOPPING ||
         targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
         return;
@@ -391,7 +501,8 @@ uint32_t control_users(const struct control *c, uint32_t alive)
 
 enum run_state control_state(const struct control *c) { return c->state; }
 bool control_finished(const struct control *c) { return c->finished; }
-bool control_manual(const struct control *c) { return c->manual; }
+bool control_manual(const struct control *c) { return c->manual || openmodel_manual(c->om); }
+struct openmodel *control_openmodel(struct control *c) { return c->om; }
 
 static void fill_stages(const struct control *c, struct snapshot *s)
 {
@@ -410,9 +521,9 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     s->end_time = c->end_time;
     s->state = c->state;
     s->finished = c->finished;
-    s->manual_control = c->manual;
+    s->manual_control = control_manual(c);
     s->ramp_complete = c->ramp_complete;
-    s->users = control_users(c, alive);
+    s->users = control_users(c, alive) + openmodel_users(c->om);
     s->target_users = c->ramp.target;
     s->spawn_rate = c->ramp.rate;
     s->ramp_eta = c->state < RUN_STOPPING ? ramp_eta(&c->ramp, now) : 0.0;
@@ -432,6 +543,7 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     snprintf(s->abort_reason, sizeof s->abort_reason, "%s", c->abort_reason);
     s->steady_start = c->steady_start;
     snprintf(s->fatal, sizeof s->fatal, "%s", c->fatal);
+    openmodel_fill(c->om, now, &s->open);
 }
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -452,12 +564,18 @@ struct control *control_create(const struct engine_config *cfg, uint32_t n_slots
     c->weights = calloc(n + 1, sizeof *c->weights);
     c->class_users = calloc(n + 1, sizeof *c->class_users);
     c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);
-    if (!c->weights || !c->class_users || !c->slot_users) {
+    c->arrival_stage = calloc(n + 1, sizeof *c->arrival_stage);
+    c->om = openmodel_create(c->scn, c->n_slots);
+    if (!c->weights || !c->class_users || !c->slot_users || !c->arrival_stage || !c->om) {
         control_destroy(c);
         return NULL;
     }
-    for (uint32_t k = 0; k < n; k++)
-        c->weights[k] = c->scn->classes[k].weight;
+    for (uint32_t k = 0; k < n; k++) {
+        bool open = openmodel_is_open(c->om, k);
+        c->weights[k] = open ? 0.0 : c->scn->classes[k].weight;
+        c->any_closed |= !open;
+        c->arrival_stage[k] = -1;
+    }
     return c;
 }
 
@@ -468,5 +586,7 @@ void control_destroy(struct control *c)
     free(c->weights);
     free(c->class_users);
     free(c->slot_users);
+    free(c->arrival_stage);
+    openmodel_destroy(c->om);
     free(c);
 }

@@ -17,7 +17,9 @@
 #include "cmdq.h"
 #include "control.h"
 #include "engine.h"
+#include "openmodel.h"
 #include "plan.h"
+#include "pool.h"
 #include "stats.h"
 #include "targets.h"
 #include "tracker.h"
@@ -35,6 +37,12 @@ struct engine {
     struct worker **workers;
     int n_workers;
     uint32_t *sent;                     /* per worker x class: users the worker was told of */
+    uint64_t *sent_curve;               /* per worker x class: the open class's curve version
+                                           the worker was sent (0: none yet) */
+    int64_t *read_second;               /* per worker x class: the newest second read of its
+                                           pool's per-second counters */
+    struct stats *co_stats;             /* the corrected latencies (intended starts), or NULL */
+    struct snapshot *co_scratch;        /* co_stats's numbers, copied into snapshot.open */
     uint32_t next_index;                /* the next user's index in the run */
     double reset_time;                  /* intervals wholly before it are not counted */
     bool fatal_pending, fatal_reported; /* fatal_text waits for control_fatal / was given */
@@ -49,6 +57,7 @@ struct engine {
     _Atomic bool cmd_lost;              /* a command could not be queued (out of memory) */
     pthread_mutex_t inbox_mu;           /* intervals, exceptions, fatal errors from workers */
     struct interval *inbox_head, *inbox_tail;
+    struct interval *co_head, *co_tail; /* the corrected latencies' intervals */
     struct pending_exc *exc_head;
     char inbox_fatal[SNAP_TEXT_MAX];
     pthread_mutex_t snap_mu;            /* front snapshot */
@@ -103,6 +112,20 @@ static void sink_interval(void *arg, struct interval *iv)
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
+static void sink_corrected(void *arg, struct interval *iv)
+{
+    struct engine *e = arg;
+
+    iv->next = NULL;
+    pthread_mutex_lock(&e->inbox_mu);
+    if (e->co_tail)
+        e->co_tail->next = iv;
+    else
+        e->co_head = iv;
+    e->co_tail = iv;
+    pthread_mutex_unlock(&e->inbox_mu);
+}
+
 static void sink_exception(void *arg, const char *message, const char *where)
 {
     struct engine *e = arg;
@@ -132,14 +155,16 @@ static void sink_fatal(void *arg, const char *message)
 
 static void drain_inbox(struct engine *e)
 {
-    struct interval *iv, *next;
+    struct interval *iv, *co, *next;
     struct pending_exc *x, *xn;
     char fatal[SNAP_TEXT_MAX];
 
     pthread_mutex_lock(&e->inbox_mu);
     iv = e->inbox_head;
+    co = e->co_head;
     x = e->exc_head;
     e->inbox_head = e->inbox_tail = NULL;
+    e->co_head = e->co_tail = NULL;
     e->exc_head = NULL;
     memcpy(fatal, e->inbox_fatal, sizeof fatal);
     e->inbox_fatal[0] = '\0';
@@ -151,6 +176,12 @@ static void drain_inbox(struct engine *e)
             tracker_merge(e->tracker, iv);
         }
         interval_free(iv);
+    }
+    for (; co; co = next) {
+        next = co->next;
+        if (e->co_stats && co->last_time >= e->reset_time)
+            stats_merge(e->co_stats, co);
+        interval_free(co);
     }
     for (; x; x = xn) {
         xn = x->next;
@@ -182,6 +213,104 @@ static void broadcast(struct engine *e, const struct worker_cmd *cmd)
         send_worker(e, w, cmd);
 }
 
+static void copy_latency(struct snap_latency *o, const struct snap_stats *st)
+{
+    *o = (struct snap_latency){.total_us = st->total_us, .min_us = st->min_us,
+                               .max_us = st->max_us, .median_us = st->median_us,
+                               .cur_count = st->cur_count, .cur_median_us = st->cur_median_us};
+    memcpy(o->pct_us, st->pct_us, sizeof o->pct_us);
+    memcpy(o->cur_pct_us, st->cur_pct_us, sizeof o->cur_pct_us);
+    memcpy(o->dist, st->dist, sizeof o->dist);
+}
+
+/* ---- the open model: plans out, pools' reports in, corrected latencies ------------------- */
+
+/* An open class's curve changed (or was never sent): every worker gets its plan; the first
+ * one reserves the indices of the worker's pool users. */
+static void dispatch_arrivals(struct engine *e)
+{
+    struct openmodel *om = control_openmodel(e->ctl);
+    uint32_t n = e->scn->n_classes;
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t version = openmodel_version(om, k);
+
+        if (!openmodel_is_open(om, k))
+            continue;
+        for (int w = 0; w < e->n_workers; w++) {
+            uint64_t *sent = &e->sent_curve[(size_t)w * n + k];
+            struct worker_cmd cmd = {.type = WCMD_ARRIVALS, .cls = k};
+
+            if (*sent == version)
+                continue;
+            openmodel_slot_plan(om, (uint32_t)w, k, &cmd.arrivals);
+            if (*sent == 0) {
+                cmd.first_index = e->next_index;
+                e->next_index += cmd.arrivals.max_users;
+            }
+            *sent = version;
+            send_worker(e, w, &cmd);
+        }
+    }
+}
+
+/* The pools' counters into the open model: every second up to 1.5 s ago (complete by then),
+ * and the totals and pools summed over the workers. */
+static void observe_pools(struct engine *e, double now)
+{
+    struct openmodel *om = control_openmodel(e->ctl);
+    uint32_t n = e->scn->n_classes;
+    int64_t upto = (int64_t)floor(now - 1.5);
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t due = 0, started = 0, dropped = 0, d, st, dr;
+        uint32_t users = 0, busy = 0, waiting = 0, u, b, wt, s_started, s_dropped;
+
+        if (!openmodel_is_open(om, k))
+            continue;
+        for (int w = 0; w < e->n_workers; w++) {
+            const struct pool *p = atomic_load_explicit(&e->workers[w]->pools[k],
+                                                        memory_order_acquire);
+            int64_t *last = &e->read_second[(size_t)w * n + k];
+
+            if (!p)
+                continue;
+            pool_read_totals(p, &d, &st, &dr, &u, &b, &wt);
+            due += d, started += st, dropped += dr, users += u, busy += b, waiting += wt;
+            if (*last < upto - POOL_SECONDS + 2)
+                *last = upto - POOL_SECONDS + 2;
+            for (; *last < upto; (*last)++)
+                if (pool_read_second(p, *last + 1, &s_started, &s_dropped))
+                    openmodel_observe_second(om, k, *last + 1, s_started, s_dropped);
+        }
+        openmodel_observe_pool(om, k, now, due, started, dropped, users, busy, waiting);
+    }
+}
+
+/* The corrected latencies: the second collector's numbers into snapshot.open. */
+static void fill_corrected(struct engine *e, double now, struct snapshot *s)
+{
+    const struct snapshot *c = e->co_scratch;
+    struct snap_open *o = &s->open;
+
+    o->corrected = e->co_stats != NULL;
+    if (!e->co_stats)
+        return;
+    stats_fill(e->co_stats, now, e->co_scratch);
+    for (uint32_t i = 0; i < c->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++)
+        copy_latency(&o->endpoints[i], &c->endpoints[i]);
+    copy_latency(&o->total, &c->total);
+    for (uint32_t i = 0; i < c->n_points && i < SNAP_SERIES_LEN; i++)
+        o->series[i] = (struct snap_bands){c->series[i].p50_us, c->series[i].p95_us,
+                                           c->series[i].p99_us, c->series[i].max_us};
+    for (uint32_t ep = 0; ep < c->n_endpoints && ep < SNAP_MAX_ENDPOINTS; ep++)
+        for (uint32_t i = 0; i < c->n_ep_points && i < SNAP_EP_SERIES_LEN; i++) {
+            const struct snap_ep_point *p = &c->ep_series[ep][i];
+            o->ep_series[ep][i] = (struct snap_bands){p->p50_us, p->p95_us, p->p99_us,
+                                                      p->max_us};
+        }
+}
+
 /* The dispatcher's per-slot counts moved: start or stop the difference on each worker (the
  * newest users stop first, on the worker's side). Indices are handed out in start order. */
 static void dispatch(struct engine *e)
@@ -210,6 +339,7 @@ static void dispatch(struct engine *e)
             send_worker(e, w, &cmd);
         }
     }
+    dispatch_arrivals(e);
 }
 
 static void reset_stats(struct engine *e, double when)
@@ -223,6 +353,9 @@ static void reset_stats(struct engine *e, double when)
     broadcast(e, &flush);
     e->reset_time = when;
     stats_reset(e->stats, when);
+    if (e->co_stats)
+        stats_reset(e->co_stats, when);
+    openmodel_reset(control_openmodel(e->ctl), when);
     tracker_reset(e->tracker, when);
 }
 
@@ -352,8 +485,11 @@ static void publish(struct engine *e)
     struct snapshot *s = e->back;
 
     drain_inbox(e);
-    stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)));
+    observe_pools(e, now);
+    stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)) +
+                    openmodel_users(control_openmodel(e->ctl)));
     stats_fill(e->stats, now, s);
+    fill_corrected(e, now, s);
     if (e->cfg.use_targets)
         targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !control_manual(e->ctl));
     else
@@ -404,7 +540,7 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     const struct scenario *scn = e->scn;
     const char **methods = calloc(scn->n_endpoints + 1, sizeof *methods);
     const char **names = calloc(scn->n_endpoints + 1, sizeof *names);
-    struct worker_sink sink = {sink_interval, sink_exception, sink_fatal, e};
+    struct worker_sink sink = {sink_interval, sink_exception, sink_fatal, sink_corrected, e};
     int rc = -1;
 
     if (!methods || !names)
@@ -420,8 +556,16 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     e->back = calloc(1, sizeof *e->back);
     e->workers = calloc((size_t)e->cfg.threads, sizeof *e->workers);
     e->sent = calloc((size_t)e->cfg.threads * scn->n_classes + 1, sizeof *e->sent);
+    e->sent_curve = calloc((size_t)e->cfg.threads * scn->n_classes + 1, sizeof *e->sent_curve);
+    e->read_second = calloc((size_t)e->cfg.threads * scn->n_classes + 1,
+                            sizeof *e->read_second);
     e->ctl = control_create(&e->cfg, (uint32_t)e->cfg.threads);
-    if (!e->stats || !e->front || !e->back || !e->workers || !e->sent || !e->ctl)
+    if (!e->stats || !e->front || !e->back || !e->workers || !e->sent || !e->sent_curve ||
+        !e->read_second || !e->ctl)
+        goto out;
+    if (scenario_has_intended(scn) &&
+        (!(e->co_stats = stats_create(scn->n_endpoints, methods, names, ev_time())) ||
+         !(e->co_scratch = calloc(1, sizeof *e->co_scratch))))
         goto out;
     for (int w = 0; w < e->cfg.threads; w++, e->n_workers++)
         if (!(e->workers[w] = worker_create(w, e->plan, scn->n_endpoints, &sink, err, errlen)))
@@ -495,6 +639,8 @@ static void begin_run(struct engine *e)
     ev_now_update(e->loop);
     e->reset_time = 0.0;
     stats_reset(e->stats, ev_now(e->loop));
+    if (e->co_stats)
+        stats_reset(e->co_stats, ev_now(e->loop));
     control_start(e->ctl, ev_now(e->loop));
     carry_out(e);
     ev_timer_start(e->loop, &e->tick);
@@ -562,6 +708,10 @@ void engine_destroy(struct engine *e)
     free(e->front);
     free(e->back);
     free(e->sent);
+    free(e->sent_curve);
+    free(e->read_second);
+    stats_destroy(e->co_stats);
+    free(e->co_scratch);
     control_destroy(e->ctl);
     cmdq_destroy(&e->cmds);
     pthread_mutex_destroy(&e->inbox_mu);

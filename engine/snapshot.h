@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "snap_open.h"
 
 #define SNAP_MAX_ENDPOINTS 128
 #define SNAP_MAX_ERRORS 256
@@ -198,6 +199,8 @@ struct snapshot {
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,
                                        the run ends finished; exit code 3 */
+
+    struct snap_open open;          /* open model: arrivals, corrected latencies (snap_open.h) */
 };
 
 #endif
