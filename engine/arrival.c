@@ -98,6 +98,8 @@ static double stages_length(const struct arrival_config *cfg)
 double arrival_rate_at(const struct arrival_curve *cv, const struct arrival_config *cfg,
                        double t)
 {
+    if (cv->end > 0 && t >= cv->end)
+        return 0;
     if (cv->mode == ARRIVAL_CONSTANT)
         return cv->rate;
     return cv->scale * stage_rate(cfg, t - cv->origin);
@@ -106,6 +108,8 @@ double arrival_rate_at(const struct arrival_curve *cv, const struct arrival_conf
 double arrival_count_at(const struct arrival_curve *cv, const struct arrival_config *cfg,
                         double t)
 {
+    if (cv->end > 0 && t > cv->end)
+        t = cv->end;
     if (t <= cv->t0)
         return cv->count0;
     if (cv->mode == ARRIVAL_CONSTANT)
@@ -114,8 +118,8 @@ double arrival_count_at(const struct arrival_curve *cv, const struct arrival_con
                                      stage_integral(cfg, cv->t0 - cv->origin));
 }
 
-double arrival_time_of(const struct arrival_curve *cv, const struct arrival_config *cfg,
-                       double n)
+static double unbounded_time_of(const struct arrival_curve *cv,
+                                const struct arrival_config *cfg, double n)
 {
     double tau;
 
@@ -128,6 +132,14 @@ double arrival_time_of(const struct arrival_curve *cv, const struct arrival_conf
     tau = stage_inverse(cfg, (n - cv->count0) / cv->scale +
                              stage_integral(cfg, cv->t0 - cv->origin));
     return tau == INFINITY ? INFINITY : fmax(cv->t0, cv->origin + tau);
+}
+
+double arrival_time_of(const struct arrival_curve *cv, const struct arrival_config *cfg,
+                       double n)
+{
+    double t = unbounded_time_of(cv, cfg, n);
+
+    return cv->end > 0 && t >= cv->end ? INFINITY : t;
 }
 
 bool arrival_curve_over(const struct arrival_curve *cv, const struct arrival_config *cfg,

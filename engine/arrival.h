@@ -37,6 +37,8 @@ struct arrival_curve {
     double rate;                /* ARRIVAL_CONSTANT: iterations per second (>= 0) */
     double origin;              /* ARRIVAL_STAGES: unix time the stages start */
     double scale;               /* ARRIVAL_STAGES: multiplies the stage rates */
+    double end;                 /* unix time from which nothing is asked (the run time's
+                                   end); 0: none */
 };
 
 /* The rate at unix time t (>= cv->t0) per second; cfg gives the stages. */
@@ -48,7 +50,7 @@ double arrival_count_at(const struct arrival_curve *cv, const struct arrival_con
                         double t);
 
 /* When the class's count reaches n (>= cv->count0): a unix time >= t0, or INFINITY when the
- * curve never gets there (a rate of 0, the stages' end). */
+ * curve never gets there (a rate of 0, the stages' end, or at or after cv->end). */
 double arrival_time_of(const struct arrival_curve *cv, const struct arrival_config *cfg,
                        double n);
 

@@ -363,7 +363,7 @@ void control_start(struct control *c, double now)
     c->run_start = now;
     event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %d worker threads",
           c->scn->name ? c->scn->name : c->scn->path, c->cfg.host, c->cfg.threads);
-    openmodel_start(c->om, now);
+    openmodel_start(c->om, now, c->cfg.run_time > 0 ? now + c->cfg.run_time : 0);
     if (openmodel_count(c->om) > 0)
         event(c, now, EVENT_SCENARIO, EVENT_INFO, "Arrivals: %.2f iterations per second of %u "
               "user class%s (pools up to %u users)", openmodel_rate(c->om, now),

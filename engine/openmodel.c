@@ -27,7 +27,7 @@ struct oclass {
     struct sec_rec ring[RING];
     uint64_t due, started, dropped; /* the slots' totals */
     uint64_t base_due, base_started, base_dropped;
-    uint32_t users, busy, waiting;
+    uint32_t users, busy, waiting, peak_users;
     double last_drop;               /* when the dropped total last grew; 0: never */
     bool dropping;
     double recent_asked, recent_achieved;
@@ -37,7 +37,7 @@ struct openmodel {
     const struct scenario *scn;
     uint32_t n_slots, n_classes, n_open;
     struct oclass *cls;
-    double start;
+    double start, end;
     bool started;
     int64_t final_next;             /* the next second to become final */
     struct snap_arrival_point points[SNAP_SERIES_LEN];  /* by second % SNAP_SERIES_LEN */
@@ -97,10 +97,11 @@ static void catch_up(struct openmodel *m, double now)
 
 /* ---- curves ---------------------------------------------------------------------------------- */
 
-static struct arrival_curve constant(double now, double count, double rate)
+static struct arrival_curve constant(const struct openmodel *m, double now, double count,
+                                     double rate)
 {
     return (struct arrival_curve){.t0 = now, .count0 = count, .mode = ARRIVAL_CONSTANT,
-                                  .rate = rate};
+                                  .rate = rate, .end = m->end};
 }
 
 /* The configured curve from now on, continuing at count. */
@@ -108,9 +109,9 @@ static struct arrival_curve configured(const struct openmodel *m, const struct o
                                        double now, double count)
 {
     if (c->arr.cfg->n_stages == 0)
-        return constant(now, count, c->arr.cfg->rate * c->arr.scale);
+        return constant(m, now, count, c->arr.cfg->rate * c->arr.scale);
     return (struct arrival_curve){.t0 = now, .count0 = count, .mode = ARRIVAL_STAGES,
-                                  .origin = m->start, .scale = c->arr.scale};
+                                  .origin = m->start, .scale = c->arr.scale, .end = m->end};
 }
 
 static void set_curve(struct oclass *c, struct arrival_curve cv)
@@ -129,9 +130,10 @@ static void change(struct oclass *c, struct arrival_curve cv)
     set_curve(c, cv);
 }
 
-void openmodel_start(struct openmodel *m, double now)
+void openmodel_start(struct openmodel *m, double now, double end)
 {
     m->start = now;
+    m->end = end;
     m->started = true;
     m->final_next = floor_second(now);
     for (uint32_t k = 0; k < m->n_classes; k++) {
@@ -169,7 +171,7 @@ void openmodel_set_rate(struct openmodel *m, double rate, double now)
             continue;
         mine = total > 0 ? arrival_rate_at(c->paused ? &c->saved : &c->curve, c->arr.cfg, now) /
                            total : m->scn->classes[k].weight / weights;
-        change(c, constant(now, count_now(c, now), rate * mine));
+        change(c, constant(m, now, count_now(c, now), rate * mine));
         c->manual = true;
     }
 }
@@ -199,11 +201,11 @@ void openmodel_pause(struct openmodel *m, bool paused, double now)
         count = count_now(c, now);
         if (paused) {
             c->saved = c->curve;
-            set_curve(c, constant(now, count, 0));
+            set_curve(c, constant(m, now, count, 0));
         } else if (c->saved.mode == ARRIVAL_STAGES) {
             set_curve(c, configured(m, c, now, count));
         } else {
-            set_curve(c, constant(now, count, c->saved.rate));
+            set_curve(c, constant(m, now, count, c->saved.rate));
         }
         c->paused = paused;
     }
@@ -304,6 +306,8 @@ void openmodel_observe_pool(struct openmodel *m, uint32_t k, double now, uint64_
     c->users = users;
     c->busy = busy;
     c->waiting = waiting;
+    if (users > c->peak_users)
+        c->peak_users = users;
     if (floor_second(now) >= m->final_next) {
         r = rec_of(c, floor_second(now));
         r->users = users;
@@ -467,7 +471,7 @@ void openmodel_class(const struct openmodel *m, uint32_t k, double now,
         .recent_asked = c->recent_asked, .recent_achieved = c->recent_achieved,
         .due = c->due - c->base_due, .started = c->started - c->base_started,
         .dropped = c->dropped - c->base_dropped, .users = c->users, .busy = c->busy,
-        .waiting = c->waiting, .max_users = c->arr.max_users,
+        .waiting = c->waiting, .peak_users = c->peak_users, .max_users = c->arr.max_users,
     };
 }
 
@@ -483,6 +487,7 @@ static void add_class(struct snap_arrivals *all, const struct snap_arrivals *o)
     all->users += o->users;
     all->busy += o->busy;
     all->waiting += o->waiting;
+    all->peak_users += o->peak_users;
     all->max_users += o->max_users;
 }
 

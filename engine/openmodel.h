@@ -45,8 +45,9 @@ void openmodel_destroy(struct openmodel *m);
 bool openmodel_is_open(const struct openmodel *m, uint32_t k);
 uint32_t openmodel_count(const struct openmodel *m);
 
-/* The run starts at now: every open class's curve begins (its stages anchored at now). */
-void openmodel_start(struct openmodel *m, double now);
+/* The run starts at now and ends at `end` (the run time; 0: none): every open class's curve
+ * begins (its stages anchored at now) and asks for nothing from `end` on. */
+void openmodel_start(struct openmodel *m, double now, double end);
 
 /* The operator asks for `rate` iterations per second of all open classes together, from now
  * on: each class gets a constant rate, in proportion to what it was asked before (by weight

@@ -49,6 +49,7 @@ struct snap_arrivals {
     double recent_asked, recent_achieved;  /* per second over the newest final seconds */
     uint64_t due, started, dropped;     /* arrivals due; given to a user; never run */
     uint32_t users, busy, waiting;      /* the pool now; arrivals waiting for a user */
+    uint32_t peak_users;                /* the most users the pool had */
     uint32_t max_users;
 };
 

@@ -15,15 +15,59 @@
 #include "timeline.h"
 #include "verdict.h"
 
+/* The most users the run may have: the closed classes' peak, plus the open classes' pools. */
 static uint32_t peak_users(const struct run *r)
 {
-    uint32_t peak = r->users;
+    uint32_t peak = r->users, open = 0, closed = 0;
+    struct class_arrivals arr;
 
     if (r->use_stages)
         for (uint32_t i = 0; i < r->scn->n_stages; i++)
             if (r->scn->stages[i].users > peak)
                 peak = r->scn->stages[i].users;
-    return peak;
+    for (uint32_t k = 0; k < r->scn->n_classes; k++) {
+        if (scenario_class_arrivals(r->scn, k, &arr))
+            open += arr.max_users;
+        else
+            closed++;
+    }
+    return (closed ? peak : 0) + open;
+}
+
+/* --arrival-rate makes every class open (with --max-users, or -u / the scenario's users, as
+ * the pool); --max-users alone resizes the scenario's own arrivals. 0, or exit code 2. */
+static int apply_arrivals(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[256];
+    uint32_t max = o->max_users_set ? o->max_users : r->users, shared = 0;
+
+    if (o->arrival_rate_set) {
+        if (scenario_set_arrivals(r->scn, o->arrival_rate, max, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet: %s\n", err);
+            return 2;
+        }
+        r->use_stages = false;
+        return 0;
+    }
+    if (!o->max_users_set)
+        return 0;
+    if (!r->scn->arrivals.on) {
+        fprintf(stderr, "hornet: --max-users: sizes the pool of --arrival-rate, or of the "
+                "scenario's top-level \"arrivals\" (%s has none)\n", r->scn->path);
+        return 2;
+    }
+    for (uint32_t k = 0; k < r->scn->n_classes; k++)
+        shared += !r->scn->classes[k].arrivals.on;
+    if (max < shared) {
+        fprintf(stderr, "hornet: --max-users %u: the %u user classes sharing the scenario's "
+                "arrivals need at least one user each\n", max, shared);
+        return 2;
+    }
+    r->scn->arrivals.max_users = max;
+    if (r->scn->arrivals.pre_allocated > max)
+        r->scn->arrivals.pre_allocated = max;
+    return 0;
 }
 
 static uint32_t fd_limit(void)
@@ -139,7 +183,8 @@ static int start_engine(struct run *r, uint32_t limit)
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
-        .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
+        .load_changed = r->opt->arrival_rate_set || r->opt->max_users_set ||
+                        (r->scn->n_stages ? !r->use_stages : r->users != r->scn->users),
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
         .trace_requests = r->opt->debug_requests,
     };
@@ -166,6 +211,8 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = load_scenario(r)) != 0)
         return rc;
     resolve_settings(r);
+    if ((rc = apply_arrivals(r)) != 0)
+        return rc;
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
     if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
@@ -360,6 +407,10 @@ static void print_summary(const struct snapshot *s)
     printf("\n");
     console_percentiles_table(stdout, s, 0);
     printf("\n");
+    if (s->open.corrected) {
+        console_corrected_table(stdout, s, 0);
+        printf("\n");
+    }
     console_error_report(stdout, s);
     if (s->n_targets) {
         printf("\n");

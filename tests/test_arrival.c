@@ -38,6 +38,12 @@ static void test_constant_rate_times(void **state)
         assert_near(arrival_time_of(&cv, &cfg, k), T0 + k / 100.0, 1e-6);
     assert_near(arrival_count_at(&cv, &cfg, T0 + 2.5), 250, 1e-6);
     assert_near(arrival_rate_at(&cv, &cfg, T0 + 7), 100, 0);
+    cv.end = T0 + 5;                            /* the run time ends at 5 s */
+    assert_near(arrival_time_of(&cv, &cfg, 499), T0 + 4.99, 1e-6);
+    assert_true(isinf(arrival_time_of(&cv, &cfg, 500)));
+    assert_near(arrival_count_at(&cv, &cfg, T0 + 9), 500, 1e-6);
+    assert_near(arrival_rate_at(&cv, &cfg, T0 + 5), 0, 0);
+    cv.end = 0;
     cv.rate = 0;
     assert_true(isinf(arrival_time_of(&cv, &cfg, 1)));
     assert_false(arrival_curve_over(&cv, &cfg, T0 + 1e6));
