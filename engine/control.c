@@ -313,6 +313,22 @@ static bool all_stages_over(const struct control *c, double now)
     return closed_over && open_over && (has_stages(c) || openmodel_count(c->om) > 0);
 }
 
+/* A run of open classes only: spawning while the arrival stages ramp up to their peak, the
+ * load reached (steady) from then on. */
+static void follow_arrival_ramp(struct control *c, double now)
+{
+    if (c->any_closed || c->ramp_complete || c->state >= RUN_STOPPING)
+        return;
+    if (!openmodel_ramped(c->om, now)) {
+        if (!c->paused)
+            c->state = RUN_SPAWNING;
+        return;
+    }
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Arrivals at their peak: %.2f iterations per "
+          "second", openmodel_rate(c->om, now));
+    load_reached(c, now);
+}
+
 /* The open classes' arrival stages, for the event log. */
 static void follow_arrival_stages(struct control *c, double now)
 {
@@ -375,7 +391,7 @@ void control_start(struct control *c, double now)
     else
         retarget(c, c->cfg.users, c->cfg.spawn_rate, EVENT_SCENARIO, now);
     if (!c->any_closed)
-        load_reached(c, now);               /* no users to ramp: the load is there at once */
+        follow_arrival_ramp(c, now);        /* no users to ramp: the arrivals' peak is */
     if (c->state == RUN_READY)
         c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
 }
@@ -390,6 +406,7 @@ void control_tick(struct control *c, double now, bool workers_idle)
     follow_stages(c, now);
     openmodel_tick(c->om, now);
     follow_arrival_stages(c, now);
+    follow_arrival_ramp(c, now);
     if (c->state < RUN_STOPPING)
         apply_ramp(c, now);
     if (was_stopping && workers_idle) {

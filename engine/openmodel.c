@@ -367,6 +367,36 @@ int openmodel_stage(const struct openmodel *m, uint32_t k, double now)
     return (int)cfg->n_stages;
 }
 
+/* When class c's arrivals reach the stages' peak rate, seconds after the start. */
+static double peak_reached(const struct oclass *c)
+{
+    const struct arrival_config *cfg = c->arr.cfg;
+    double peak = cfg->start_rate, end = 0;
+
+    for (uint32_t i = 0; i < cfg->n_stages; i++)
+        if (cfg->stages[i].rate > peak)
+            peak = cfg->stages[i].rate;
+    if (cfg->start_rate >= peak)
+        return 0;
+    for (uint32_t i = 0; i < cfg->n_stages; i++) {
+        end += cfg->stages[i].duration;
+        if (cfg->stages[i].rate >= peak)
+            break;
+    }
+    return end;
+}
+
+bool openmodel_ramped(const struct openmodel *m, double now)
+{
+    for (uint32_t k = 0; k < m->n_classes; k++) {
+        const struct oclass *c = &m->cls[k];
+
+        if (c->open && !c->manual && now - m->start < peak_reached(c))
+            return false;
+    }
+    return true;
+}
+
 double openmodel_rate_target(const struct openmodel *m, uint32_t k, uint32_t stage)
 {
     const struct oclass *c = &m->cls[k];

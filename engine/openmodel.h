@@ -68,6 +68,11 @@ void openmodel_tick(struct openmodel *m, double now);
 /* The stage (0-based) class k's curve is in at now: -1 without stages, n_stages after them. */
 int openmodel_stage(const struct openmodel *m, uint32_t k, double now);
 
+/* Whether every open class's arrivals reached their peak at now: at once for a constant rate
+ * or the operator's, else at the end of the first stage that reaches the stages' highest rate
+ * (the ramp-up is complete: "steady" starts). */
+bool openmodel_ramped(const struct openmodel *m, double now);
+
 /* The rate class k's stage `stage` moves to (its share of the stage's rate). */
 double openmodel_rate_target(const struct openmodel *m, uint32_t k, uint32_t stage);
 

@@ -28,7 +28,8 @@ static int read_rate(struct loader *ld, const cJSON *m, double *out)
     if (loader_number(ld, m, 0, true, out) < 0)
         return -1;
     if (*out > RATE_MAX)
-        return loader_bad_value(ld, m, "a rate from 0 to %g iterations per second", RATE_MAX);
+        return loader_bad_value(ld, m, "a rate from 0 to %.0f iterations per second",
+                                RATE_MAX);
     return 0;
 }
 
@@ -113,12 +114,29 @@ static int read_max_delay(struct loader *ld, const cJSON *m, void *out)
         *(double *)out = 0;
         return 0;
     }
-    return loader_duration(ld, m, out);
+    if ((cJSON_IsNumber(m) && m->valuedouble > 0 && m->valuedouble <= 1e9) ||
+        (cJSON_IsString(m) && loader_parse_duration(m->valuestring, out) == 0)) {
+        if (cJSON_IsNumber(m))
+            *(double *)out = m->valuedouble;
+        return 0;
+    }
+    return loader_bad_value(ld, m, "0 (no wait) or a duration such as 0.5, \"500ms\" or "
+                            "\"2s\"");
+}
+
+/* An error about member `key` of the object being read, with the key on the path. */
+static int member_fail(struct loader *ld, const cJSON *m, const char *key, enum loader_at at,
+                       const char *msg)
+{
+    loader_path_key(ld, key);
+    return loader_fail(ld, m, at, "%s", msg);
 }
 
 /* The rules between the members: rate or stages, start_rate with stages, a pool size. */
 static int check_members(struct loader *ld, const cJSON *obj, struct arrival_config *a)
 {
+    char msg[160];
+
     const cJSON *rate = cJSON_GetObjectItemCaseSensitive(obj, "rate");
     const cJSON *stages = cJSON_GetObjectItemCaseSensitive(obj, "stages");
     const cJSON *start = cJSON_GetObjectItemCaseSensitive(obj, "start_rate");
@@ -127,24 +145,25 @@ static int check_members(struct loader *ld, const cJSON *obj, struct arrival_con
     const cJSON *m;
 
     if (rate && stages)
-        return loader_fail(ld, stages, LOADER_KEY, "give either \"rate\" or \"stages\", not "
-                           "both");
+        return member_fail(ld, stages, "stages", LOADER_KEY, "give either \"rate\" or "
+                           "\"stages\", not both");
     if (!rate && !stages)
         return loader_require(ld, obj, "rate", &m);
     if (start && !stages)
-        return loader_fail(ld, start, LOADER_KEY, "start_rate goes with \"stages\" (a constant "
-                           "\"rate\" has no start)");
+        return member_fail(ld, start, "start_rate", LOADER_KEY, "start_rate goes with "
+                           "\"stages\" (a constant \"rate\" has no start)");
     if (!pre && !max)
         return loader_require(ld, obj, "max_users", &m);
     if (!max)
         a->max_users = a->pre_allocated > 0 ? a->pre_allocated : 1;
+    snprintf(msg, sizeof msg, "%u pre-allocated users are more than max_users (%u)",
+             a->pre_allocated, a->max_users);
     if (max && a->pre_allocated > a->max_users)
-        return loader_fail(ld, pre, LOADER_VALUE, "%u pre-allocated users are more than "
-                           "max_users (%u)", a->pre_allocated, a->max_users);
+        return member_fail(ld, pre, "pre_allocated", LOADER_VALUE, msg);
     if (!max && a->pre_allocated == 0)
-        return loader_fail(ld, pre, LOADER_VALUE, "no user to run the arrivals: give "
-                           "max_users (pre_allocated users are created at the start, more up "
-                           "to max_users as arrivals need them)");
+        return member_fail(ld, pre, "pre_allocated", LOADER_VALUE, "no user to run the "
+                           "arrivals: give max_users (pre_allocated users are created at the "
+                           "start, more up to max_users as arrivals need them)");
     return 0;
 }
 
@@ -186,10 +205,16 @@ int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj)
     if (shared == 0)
         return loader_fail(ld, obj, LOADER_KEY, "every user class has arrivals of its own: "
                            "these would drive none");
-    if (s->arrivals.max_users < shared)
-        return loader_fail(ld, cJSON_GetObjectItemCaseSensitive(obj, "max_users"), LOADER_VALUE,
-                           "%u users cannot be shared by the %u user classes without arrivals "
-                           "of their own (at least one each)", s->arrivals.max_users, shared);
+    if (s->arrivals.max_users < shared) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "max_users");
+
+        loader_path_key(ld, m ? "max_users" : "pre_allocated");
+        return loader_fail(ld, m ? m : cJSON_GetObjectItemCaseSensitive(obj, "pre_allocated"),
+                           LOADER_VALUE, "%u user%s cannot be shared by the %u user classes "
+                           "without arrivals of their own (at least one each)",
+                           s->arrivals.max_users, s->arrivals.max_users == 1 ? "" : "s",
+                           shared);
+    }
     return 0;
 }
 

@@ -619,17 +619,18 @@ static void rate_command(struct fixture *f, double rate, double at)
     control_command(f->c, &cmd, T0 + at);
 }
 
-/* Only arrivals: no user to ramp, the load is there at once; the operator's rate replaces the
- * stages (and a user count is refused); the run ends after the arrival stages. */
+/* Only arrivals: no user to ramp, spawning while the arrival stages climb to their peak (or
+ * until the operator sets a rate, which replaces the stages; a user count is refused); the run
+ * ends after the arrival stages. */
 static void test_open_classes_run_on_arrivals(void **state)
 {
     struct fixture *f = *state;
 
     start(f, open_json);
-    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_int_equal(control_state(f->c), RUN_SPAWNING);
     assert_int_equal(users(f), 0);
     assert_int_equal(control_slot_users(f->c, 0, 0), 0);
-    assert_true(fill(f, 0)->steady_start == T0);
+    assert_true(fill(f, 0)->steady_start == 0);
     assert_non_null(find_event(f, "Arrivals: 100.00 iterations per second of 1 user class"));
     assert_non_null(find_event(f, "R: arrival stage 1/1, to 300.00 iterations per second"));
     assert_true(fabs(openmodel_rate(control_openmodel(f->c), T0 + 5) - 200) < 1e-9);
@@ -638,6 +639,10 @@ static void test_open_classes_run_on_arrivals(void **state)
     assert_int_equal(users(f), 0);
     rate_command(f, 20, 2);
     assert_non_null(find_event(f, "Arrival rate set to 20.00 per second"));
+    tick(f, 2.5, false);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_true(fill(f, 2.5)->steady_start == T0 + 2.5);
+    assert_non_null(find_event(f, "Arrivals at their peak: 20.00 iterations per second"));
     assert_true(fill(f, 3)->manual_control);
     assert_true(fabs(openmodel_rate(control_openmodel(f->c), T0 + 3) - 20) < 1e-9);
     tick(f, 11, false);                         /* the operator's rate holds past the stages */
