@@ -217,6 +217,8 @@ static const char *title_of(const struct chart_panel *c, bool log_axis)
         return "Requests/s";
     if (c->kind == CHART_USERS)
         return "Users";
+    if (app_corrected_view(c->base.app, c->base.app->snap))
+        return log_axis ? "Response time, corrected (log)" : "Response time, corrected";
     return log_axis ? "Response time (log)" : "Response time";
 }
 

@@ -1,6 +1,8 @@
 /* panel_status: the two-line status bar. Line 1: hornet, scenario, host, the targets' verdict
  * (when the scenario has targets), elapsed and remaining time. Line 2: state, users now ->
- * target with the ramp's progress, rate and ETA, current RPS, failures/s, failure share,
+ * target with the ramp's progress, rate and ETA, the open classes' arrivals (asked ->
+ * achieved per second, busy users of the pools, dropped iterations) and which latencies the
+ * views show (corrected or service times), current RPS, failures/s, failure share,
  * requests, threads, who controls the load (stages or the operator), and a warning when
  * requests could not be recorded (memory ran out). Main thread (curses). */
 #include <math.h>
@@ -77,11 +79,39 @@ static void control_seg(struct segs *g, const struct app *a)
     const struct snapshot *s = a->snap;
     char left[16];
 
-    if (s->manual_control && s->n_stages > 0)
+    if (s->manual_control && s->open.all.manual)
+        segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: the operator's rate holds (g: back)");
+    else if (s->manual_control && s->n_stages > 0)
         segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: stages suspended (g: resume)");
     else if (s->n_stages > 0 && s->stage >= 0)
         segs_add(g, 2, t->attr[THEME_NORMAL], "Stage %d/%d, %s left", s->stage + 1,
                  s->n_stages, units_span(left, sizeof left, ceil(s->stage_remaining)));
+}
+
+/* The open classes: the rate asked and achieved, busy users of the pool, dropped iterations,
+ * and which latencies the views show. */
+static void arrivals_seg(struct segs *g, const struct app *a)
+{
+    const struct theme *t = &a->theme;
+    const struct snap_arrivals *o = &a->snap->open.all;
+    char v[32];
+
+    if (a->snap->open.n_classes > 0) {
+        segs_add(g, 0, t->attr[THEME_DIM], "Arrivals ");
+        segs_more(g, t->attr[THEME_TITLE], "%s", units_rate(v, sizeof v, o->asked_rate, 9));
+        segs_more(g, t->attr[THEME_NORMAL], " %s ", t->g.arrow);
+        segs_more(g, fabs(o->recent_achieved - o->recent_asked) > 0.01 * o->recent_asked + 1
+                     ? t->attr[THEME_WARN] : t->attr[THEME_TITLE], "%s",
+                  units_rate(v, sizeof v, o->recent_achieved, 9));
+        segs_add(g, 2, t->attr[THEME_DIM], "Busy ");
+        segs_more(g, t->attr[THEME_TITLE], "%u/%u", o->busy, o->users);
+        segs_add(g, 1, t->attr[THEME_DIM], "Dropped ");
+        segs_more(g, o->dropped ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE], "%s",
+                  units_count(v, sizeof v, o->dropped, 9));
+    }
+    if (a->snap->open.corrected)
+        segs_add(g, 4, t->attr[THEME_DIM], "%s (o)",
+                 a->service_view ? "service times" : "corrected");
 }
 
 static void numbers_seg(struct segs *g, const struct app *a)
@@ -115,6 +145,7 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     upper(state);
     segs_add(&g, 0, state_attr(t, a->snap->state), "%s %s", t->g.bullet, state);
     users_seg(&g, a);
+    arrivals_seg(&g, a);
     numbers_seg(&g, a);
     control_seg(&g, a);
     if (a->snap->requests_dropped) {    /* never left out: the numbers miss requests */
