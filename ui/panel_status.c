@@ -98,11 +98,12 @@ static void arrivals_seg(struct segs *g, const struct app *a)
 
     if (a->snap->open.n_classes > 0) {
         segs_add(g, 0, t->attr[THEME_DIM], "Arrivals ");
-        segs_more(g, t->attr[THEME_TITLE], "%s", units_rate(v, sizeof v, o->asked_rate, 9));
+        segs_more(g, t->attr[THEME_TITLE], "%s/s", units_rate(v, sizeof v, o->asked_rate, 9));
         segs_more(g, t->attr[THEME_NORMAL], " %s ", t->g.arrow);
         segs_more(g, fabs(o->recent_achieved - o->recent_asked) > 0.01 * o->recent_asked + 1
                      ? t->attr[THEME_WARN] : t->attr[THEME_TITLE], "%s",
                   units_rate(v, sizeof v, o->recent_achieved, 9));
+        segs_more(g, t->attr[THEME_DIM], "/s");
         segs_add(g, 2, t->attr[THEME_DIM], "Busy ");
         segs_more(g, t->attr[THEME_TITLE], "%u/%u", o->busy, o->users);
         segs_add(g, 1, t->attr[THEME_DIM], "Dropped ");
