@@ -1,8 +1,11 @@
 /* pool: one worker's share of an open class: the arrival timer, the users' lists and the
  * counters the control thread reads (see pool.h). Worker thread; the counters are atomics. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 #include "pool.h"
 #include "user.h"
 #include "worker.h"
@@ -148,29 +151,47 @@ static void carry_out(struct pool *p, enum arrival_action action, double intende
     }
 }
 
-/* Everything due by now, then the timer at the next arrival. */
+/* Arm the timerfd at unix time `at` (INFINITY: disarm). A time already past fires at once. */
+static void arm(struct pool *p, double at)
+{
+    struct itimerspec its = {0};
+
+    if (!isinf(at)) {
+        double sec = floor(at);
+        its.it_value.tv_sec = (time_t)sec;
+        its.it_value.tv_nsec = (long)((at - sec) * 1e9);
+        if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+            its.it_value.tv_nsec = 1;           /* 0 would disarm */
+    }
+    timerfd_settime(p->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Everything due by now (the loop's clock brought up to date: arrivals start on time), then
+ * the timer at the next arrival. */
 static void run_due(struct pool *p)
 {
     struct ev_loop *loop = p->w->loop;
-    double now = ev_now(loop), intended, next;
+    double now, intended;
     enum arrival_action action;
 
+    ev_now_update(loop);
+    now = ev_now(loop);
     while (!p->stopped && arrival_slot_take(&p->slot, now, &intended, &action))
         carry_out(p, action, intended);
     publish(p);
-    ev_timer_stop(loop, &p->timer);
-    next = arrival_slot_next(&p->slot);
-    if (p->stopped || isinf(next))
-        return;
-    ev_timer_set(&p->timer, next > now ? next - now : 0.0, 0.0);
-    ev_timer_start(loop, &p->timer);
+    arm(p, p->stopped ? INFINITY : arrival_slot_next(&p->slot));
 }
 
-static void timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+static void timer_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
+    struct pool *p = w->data;
+    uint64_t expirations;
+
     (void)loop;
     (void)revents;
-    run_due(t->data);
+    while (read(p->tfd, &expirations, sizeof expirations) < 0 && errno == EINTR)
+        ;
+    run_due(p);
 }
 
 void pool_user_free(struct pool *p, struct user *u)
@@ -215,7 +236,7 @@ void pool_set_curve(struct pool *p, const struct arrival_curve *cv)
 void pool_stop(struct pool *p)
 {
     p->stopped = true;
-    ev_timer_stop(p->w->loop, &p->timer);
+    arm(p, INFINITY);
     arrival_slot_expire(&p->slot, INFINITY);
     publish(p);
 }
@@ -236,7 +257,8 @@ struct pool *pool_create(struct worker *w, uint32_t cls, const struct openmodel_
     struct class_arrivals arr;
     uint32_t n;
 
-    if (!p || !scenario_class_arrivals(scn, cls, &arr)) {
+    if (!p || !scenario_class_arrivals(scn, cls, &arr) ||
+        (p->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC)) < 0) {
         free(p);
         return NULL;
     }
@@ -247,8 +269,9 @@ struct pool *pool_create(struct worker *w, uint32_t cls, const struct openmodel_
         atomic_init(&p->seconds[i].second, INT64_MIN);
     arrival_slot_init(&p->slot, arr.cfg, plan->share, plan->phase, plan->max_users,
                       plan->max_delay);
-    ev_timer_init(&p->timer, timer_cb, 0.0, 0.0);
+    ev_io_init(&p->timer, timer_cb, p->tfd, EV_READ);
     p->timer.data = p;
+    ev_io_start(w->loop, &p->timer);
     n = arrival_slot_preallocate(&p->slot, plan->pre_allocated);
     for (uint32_t i = 0; i < n; i++)
         if (!spawn(p, false, -1.0))
@@ -261,7 +284,8 @@ void pool_destroy(struct pool *p)
 {
     if (!p)
         return;
-    ev_timer_stop(p->w->loop, &p->timer);
+    ev_io_stop(p->w->loop, &p->timer);
+    close(p->tfd);
     arrival_slot_free(&p->slot);
     free(p);
 }

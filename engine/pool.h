@@ -1,5 +1,5 @@
 /* pool: one worker's share of an open class. It carries out the decisions of its arrival slot
- * (arrival.h): an ev timer wakes it when the next arrival is due on the intended timeline, and
+ * (arrival.h): a timer wakes it when the next arrival is due on the intended timeline, and
  * each due arrival goes to an idle user, to a user still running on_start, to a new user, to
  * the waiting line or is dropped. Its users keep their variables, cookies and connection from
  * one iteration to the next; a user whose iteration (and wait) ended is free again
@@ -40,7 +40,12 @@ struct pool {
     struct worker *w;
     uint32_t cls;
     struct arrival_slot slot;
-    ev_timer timer;             /* the next arrival */
+    /* The next arrival: a timerfd armed at its intended (absolute, wall-clock) time, watched
+     * by the loop. libev's own timers wait in epoll_wait, which rounds up to whole
+     * milliseconds: every arrival would start about 0.5 ms late and the corrected latencies
+     * would carry it. */
+    int tfd;
+    ev_io timer;
     bool stopped;               /* the run stops: no arrival any more */
     struct user *idle, *starting;       /* lists through struct pool_link */
     uint32_t first_index, created;      /* user indices: first_index + created % max_users */

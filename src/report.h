@@ -45,6 +45,15 @@ struct report_input {
     bool passed;                        /* the run's verdict: verdict_passed(snap) */
     double generated_at;                /* unix time shown as "generated"; 0: now */
 
+    /* The open model (snap_open.h). With corrected latencies, snap is the corrected view
+     * (snap_open_corrected_view) and points carry the corrected bands, so every section shows
+     * them; service is then the run's own snapshot, for the service times the reports show
+     * beside them. NULL: no corrected latencies. arrivals: the open classes' schedule per
+     * second (timeline_arrivals), NULL/0 without open classes. */
+    const struct snapshot *service;
+    const struct snap_arrival_point *arrivals;
+    size_t n_arrivals;
+
     /* Reports rebuilt from CSV files only (zero for a live run). */
     const char *csv_prefix;             /* the files' prefix; NULL: a live run */
     enum report_pct_kind pct_kind;

@@ -189,7 +189,7 @@ struct report_headline {
     const char *latency[5];     /* median, average, p95, p99, max ("n/a" without timings) */
 };
 
-#define REPORT_MAX_SECTIONS 12
+#define REPORT_MAX_SECTIONS 16
 struct report_model {
     const struct report_input *in;
     const struct report_facts *facts;
@@ -225,6 +225,9 @@ void report_svg_latency(FILE *out, const struct report_input *in, const struct r
 void report_svg_users(FILE *out, const struct report_input *in, const struct report_facts *f);
 void report_svg_distribution(FILE *out, const struct snapshot *s,
                              const struct report_facts *f);
+/* The open model's arrivals per second (in->arrivals): asked (dashed), started, dropped. */
+void report_svg_arrivals(FILE *out, const struct report_input *in,
+                         const struct report_facts *f);
 
 /* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
  * intervals; returns the step and the rounded-up top in *top. */

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "csv_open.h"
 #include "log.h"
 #include "report.h"
 #include "run.h"
@@ -285,6 +286,38 @@ static void run_history_final(struct run *r)
         history_row(r);
 }
 
+/* With corrected latencies, the reports show them: in's snapshot becomes the corrected view
+ * and its points carry the corrected bands (both allocated into *view and *points, freed by
+ * the caller); the service times stay in in->service. -1 when memory ran out. */
+static int open_model_input(const struct run *r, struct report_input *in,
+                            struct snapshot **view, struct snap_point **points)
+{
+    size_t n_bands;
+    const struct snap_bands *bands = timeline_bands(r->timeline, &n_bands);
+
+    in->arrivals = timeline_arrivals(r->timeline, &in->n_arrivals);
+    if (!r->snap->open.corrected)
+        return 0;
+    if (!(*view = malloc(sizeof **view)) ||
+        (in->n_points && !(*points = malloc(in->n_points * sizeof **points))))
+        return -1;
+    memcpy(*view, r->snap, sizeof **view);
+    snap_open_corrected_view(*view);
+    for (size_t i = 0; i < in->n_points; i++) {
+        (*points)[i] = in->points[i];
+        if (i < n_bands) {
+            (*points)[i].p50_us = bands[i].p50_us;
+            (*points)[i].p95_us = bands[i].p95_us;
+            (*points)[i].p99_us = bands[i].p99_us;
+            (*points)[i].max_us = bands[i].max_us;
+        }
+    }
+    in->service = r->snap;
+    in->snap = *view;
+    in->points = *points;
+    return 0;
+}
+
 /* The Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the final
  * snapshot at the end), every second and event kept. -1 with a message. */
 static int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
@@ -296,10 +329,12 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
     };
-
+    struct snapshot *view = NULL;
+    struct snap_point *points = NULL;
     char note[200];
     const char *notes[1] = {note};
     uint64_t dropped;
+    int rc = -1;
 
     if (!md && !html)
         return 0;
@@ -311,11 +346,14 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         in.notes = notes;
         in.n_notes = 1;
     }
-    if (md && report_write_markdown(&in, md, err, errlen) < 0)
-        return -1;
-    if (html && report_write_html(&in, html, err, errlen) < 0)
-        return -1;
-    return 0;
+    if (open_model_input(r, &in, &view, &points) < 0)
+        snprintf(err, errlen, "out of memory writing the reports");
+    else if ((!md || report_write_markdown(&in, md, err, errlen) == 0) &&
+             (!html || report_write_html(&in, html, err, errlen) == 0))
+        rc = 0;
+    free(view);
+    free(points);
+    return rc;
 }
 
 /* ---- the dashboard's snapshot files ---------------------------------------------------------- */
@@ -326,6 +364,7 @@ struct exporter {
     const char *note;           /* the event log's line: "<note> <prefix><files>" */
     const char *files;          /* what it wrote after the prefix */
     int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
+    bool (*applies)(const struct run *r);   /* NULL: always; false: skipped, not noted */
 };
 
 static int export_csv(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
@@ -347,9 +386,22 @@ static int export_reports(struct run *r, char *prefix, size_t n, char *err, size
     return run_write_reports(r, md, html, err, errlen);
 }
 
+/* The open model's CSV files next to the set: PREFIX_corrected.csv, PREFIX_arrivals.csv. */
+static int export_open(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
+{
+    (void)n;
+    return csv_open_write(prefix, r->snap, r->timeline, err, errlen);
+}
+
+static bool open_model_run(const struct run *r)
+{
+    return r->snap->open.corrected || r->snap->open.n_classes > 0;
+}
+
 static const struct exporter exporters[] = {
-    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv},
-    {"Report written:", "_report.{md,html}", export_reports},
+    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv, NULL},
+    {"Snapshot written:", "_{corrected,arrivals}.csv", export_open, open_model_run},
+    {"Report written:", "_report.{md,html}", export_reports, NULL},
 };
 
 #define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
@@ -373,6 +425,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
 
     run_refresh(r);
     for (size_t i = 0; i < N_EXPORTERS; i++) {
+        if (exporters[i].applies && !exporters[i].applies(r))
+            continue;
         if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
             snprintf(msg, n, "%s", err);
             log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
@@ -381,8 +435,9 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
         export_note(r, &exporters[i], prefix);
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
-    for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
-        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporters[i].files);
+    for (size_t i = 0, k = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
+        if (!exporters[i].applies || exporters[i].applies(r))
+            snprintf(msg + len, n - len, "%s%s", k++ ? " + " : "", exporters[i].files);
     return 0;
 }
 
@@ -393,6 +448,8 @@ int run_finish(struct run *r)
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (o->csv_prefix && csv_open_write(o->csv_prefix, r->snap, r->timeline, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
