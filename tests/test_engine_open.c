@@ -1,0 +1,294 @@
+/* The engine's open model against the built-in target on 127.0.0.1 (port 0), with real worker
+ * threads, clocks and sockets: what only a real run shows. The schedule's decisions themselves
+ * are tested with a fake clock in test_arrival.c, test_openmodel.c and test_control.c.
+ *
+ * - Coordinated omission, proved: 200 arrivals/s for 20 s against a target that freezes every
+ *   answer for 1 s every 5 s. A client arriving at a uniform rate meets a stall 20% of the
+ *   time and then waits until it ends, on average 0.5 s: the test computes the percentiles of
+ *   that truth and checks the corrected ones against them, while the service times (a pool of
+ *   5 users: the arrivals of a stall wait for a free user, as wrk2's connections) stay low. The
+ *   same load as a closed model (5 paced users) sends fewer requests and its latencies stay
+ *   low: the stall is hidden.
+ * - 10,000 arrivals per second across two worker threads hold within 1% over every 10 s
+ *   window, and what hornet counts is what the target served.
+ * - A pool at its max_users drops iterations, counted; a run of arrival stages ends after them.
+ * Every run is bounded by a run time and every wait by a deadline. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "engine.h"
+#include "scenario.h"
+#include "scenario_internal.h"
+#include "waits.h"
+#include "target/target.h"
+#include "target/target_internal.h"
+
+struct run {
+    struct target *target;
+    char host[64];
+    struct scenario *scn;
+    struct engine *engine;
+    struct snapshot *snap;
+};
+
+static void start_target(struct run *r, double stall, double period)
+{
+    struct target_config tc;
+    char err[256];
+
+    target_config_defaults(&tc);
+    target_config_no_latency(&tc);
+    tc.port = 0;
+    tc.quiet = true;
+    tc.stall_s = stall;
+    tc.stall_period_s = period;
+    if (!(r->target = target_start(&tc, err, sizeof err)))
+        fail_msg("target_start: %s", err);
+    snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
+}
+
+static void start_engine(struct run *r, const char *json, uint32_t users, double run_time)
+{
+    struct engine_config cfg = {
+        .threads = 2, .seed = 7, .users = users, .spawn_rate = 1000, .run_time = run_time,
+        .publish_interval = 0.1,
+    };
+    char err[512];
+
+    if (scenario_load_string(json, "open.json", &r->scn, err, sizeof err) < 0)
+        fail_msg("scenario: %s", err);
+    cfg.scenario = r->scn;
+    cfg.host = r->host;
+    if (!(r->snap = calloc(1, sizeof *r->snap)) ||
+        !(r->engine = engine_create(&cfg, err, sizeof err)) ||
+        engine_start(r->engine, err, sizeof err) < 0)
+        fail_msg("engine: %s", err);
+}
+
+/* Wait until every run has finished (the final snapshot in each r->snap). */
+static void wait_finished(struct run *runs, size_t n, double limit)
+{
+    double deadline = waits_now() + limit;
+    size_t done;
+
+    do {
+        done = 0;
+        for (size_t i = 0; i < n; i++) {
+            engine_snapshot(runs[i].engine, runs[i].snap);
+            done += runs[i].snap->finished;
+        }
+        if (done == n)
+            return;
+        waits_pause();
+    } while (waits_now() < deadline);
+    fail_msg("a run did not finish within %.0f s", limit);
+}
+
+static void run_free(struct run *r)
+{
+    engine_destroy(r->engine);
+    if (r->target)
+        target_stop(r->target);
+    if (r->scn)
+        scenario_free(r->scn);
+    free(r->snap);
+}
+
+static uint64_t served(struct run *r, enum target_route route)
+{
+    uint64_t n = 0;
+
+    for (int status = 100; status < 600; status++)
+        n += target_count(r->target, route, status);
+    return n;
+}
+
+/* ---- coordinated omission, proved ------------------------------------------------------------ */
+
+#define RATE 200.0
+#define RUN_S 20.0
+#define STALL_S 1.0
+#define PERIOD_S 5.0
+
+static const char *open_json =
+    "{\"name\": \"open\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
+    "{\"rate\": 200, \"pre_allocated\": 5, \"max_users\": 5, \"max_delay\": \"10s\"},"
+    " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
+    " \"path\": \"/api/v1/health/\"}]}]}]}";
+
+/* The same load closed: 5 users, each at most 40 iterations a second (200/s in all). */
+static const char *closed_json =
+    "{\"name\": \"closed\", \"user_classes\": [{\"name\": \"Reader\","
+    " \"wait\": {\"constant_throughput\": 40},"
+    " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
+    " \"path\": \"/api/v1/health/\"}]}]}]}";
+
+/* The truth a client arriving at a uniform rate would see, in ms, at quantile q: a share
+ * STALL_S / PERIOD_S of arrivals meets a stall and waits uniformly up to STALL_S for its end;
+ * the others are answered at once (the target has no latency: 0 ms). */
+static double truth_ms(double q)
+{
+    double stalled = STALL_S / PERIOD_S;
+
+    return q <= 1 - stalled ? 0 : 1000 * STALL_S * (q - (1 - stalled)) / stalled;
+}
+
+static void assert_ms_near(uint64_t us, double want_ms, double tol_ms, const char *what)
+{
+    if (fabs((double)us / 1000 - want_ms) > tol_ms)
+        fail_msg("%s: %.1f ms, expected %.1f +- %.0f ms", what, (double)us / 1000, want_ms,
+                 tol_ms);
+}
+
+static void test_stall_corrected_against_the_truth(void **state)
+{
+    struct run runs[2] = {{0}};
+    const struct snapshot *open, *closed;
+    const struct snap_latency *co;
+    static const int pcts[] = {SNAP_P90, SNAP_P95, SNAP_P98, SNAP_P99};
+
+    double started;
+
+    (void)state;
+    start_target(&runs[0], STALL_S, PERIOD_S);
+    start_target(&runs[1], STALL_S, PERIOD_S);
+    /* The stalls are the last second of each 5 s from the targets' start: starting the load
+     * 2.5 s later puts all four in the middle of its 20 s, none at its end (which would cut
+     * the line of arrivals waiting for a user). */
+    started = waits_now();
+    while (waits_now() < started + PERIOD_S / 2)
+        waits_pause();
+    start_engine(&runs[0], open_json, 0, RUN_S);
+    start_engine(&runs[1], closed_json, 5, RUN_S);
+    wait_finished(runs, 2, RUN_S + 15);
+    open = runs[0].snap;
+    closed = runs[1].snap;
+    co = &open->open.total;
+    /* every arrival of the 20 s was sent (late when the stall held the 5 users), none lost */
+    assert_true(open->open.corrected);
+    assert_int_equal(open->open.all.dropped, 0);
+    assert_true(llabs((long long)open->total.requests - (long long)(RATE * RUN_S)) <= 2);
+    assert_int_equal(open->total.requests, served(&runs[0], ROUTE_HEALTH));
+    /* corrected: the truth's percentiles (20% of arrivals wait up to 1 s, 0.5 s on average) */
+    for (size_t i = 0; i < sizeof pcts / sizeof pcts[0]; i++)
+        assert_ms_near(co->pct_us[pcts[i]], truth_ms(snapshot_pcts[pcts[i]]), 60,
+                       snapshot_pct_labels[pcts[i]]);
+    assert_ms_near(co->total_us / open->total.requests, 0.2 * 500, 30, "corrected average");
+    assert_true(co->pct_us[SNAP_P75] < 50000);            /* outside the stalls: prompt */
+    /* service times: only the requests sent into a stall (5 users, 4 stalls) waited */
+    assert_true(open->total.pct_us[SNAP_P99] < 50000);
+    assert_true(open->total.max_us > 500000);
+    /* closed: the paced users stop sending during a stall, so fewer requests, and both their
+     * service times and their (pacing) corrected latencies hide the stall */
+    assert_true(closed->open.corrected);
+    assert_true(closed->total.requests < 0.9 * open->total.requests);
+    assert_true(closed->total.requests > 0.7 * RATE * RUN_S);
+    assert_int_equal(closed->total.requests, served(&runs[1], ROUTE_HEALTH));
+    assert_true(closed->total.pct_us[SNAP_P99] < 50000);
+    assert_true(closed->open.total.pct_us[SNAP_P95] < 100000);
+    print_message("# open: %llu requests, service p99 %.1f ms, corrected p90/p95/p99 "
+                  "%.0f/%.0f/%.0f ms; closed: %llu requests, service p99 %.1f ms, corrected "
+                  "p95/p99 %.1f/%.1f ms\n", (unsigned long long)open->total.requests,
+                  open->total.pct_us[SNAP_P99] / 1e3, co->pct_us[SNAP_P90] / 1e3,
+                  co->pct_us[SNAP_P95] / 1e3, co->pct_us[SNAP_P99] / 1e3,
+                  (unsigned long long)closed->total.requests,
+                  closed->total.pct_us[SNAP_P99] / 1e3, closed->open.total.pct_us[SNAP_P95] / 1e3,
+                  closed->open.total.pct_us[SNAP_P99] / 1e3);
+    run_free(&runs[0]);
+    run_free(&runs[1]);
+}
+
+/* ---- 10,000 arrivals per second -------------------------------------------------------------- */
+
+static const char *fast_json =
+    "{\"name\": \"fast\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
+    "{\"rate\": 10000, \"pre_allocated\": 500, \"max_users\": 5000},"
+    " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
+    " \"path\": \"/api/v1/health/\"}]}]}]}";
+
+/* Every 10 s window of whole seconds (the first, partial, left out) of the iterations started
+ * holds 100,000 within 1%, and every one of them reached the target. The pool is large enough
+ * for the target to keep up even when the machine is busy (the target shares it). */
+static void test_ten_thousand_per_second(void **state)
+{
+    struct run r = {0};
+    const struct snapshot *s;
+    uint32_t windows = 0;
+
+    (void)state;
+    start_target(&r, 0, 0);
+    start_engine(&r, fast_json, 0, 14);
+    wait_finished(&r, 1, 40);
+    s = r.snap;
+    assert_int_equal(s->open.all.dropped, 0);
+    assert_true(llabs((long long)s->open.all.started - 140000) <= 3);
+    assert_int_equal(s->total.requests, served(&r, ROUTE_HEALTH));
+    assert_true(llabs((long long)s->total.requests - 140000) <= 3);
+    for (uint32_t i = 1; i + 10 <= s->open.n_points; i++) {  /* started per second */
+        uint64_t n = 0;
+        for (uint32_t k = i; k < i + 10; k++)
+            n += s->open.points[k].started;
+        if (fabs((double)n - 100000) > 1000)
+            fail_msg("iterations started in the 10 s from second %u: %llu", i,
+                     (unsigned long long)n);
+        windows++;
+    }
+    assert_true(windows >= 3);
+    print_message("# 10,000/s: %llu requests in 14 s, %u windows within 1%%, up to %u users\n",
+                  (unsigned long long)s->total.requests, windows, s->open.all.peak_users);
+    run_free(&r);
+}
+
+/* ---- an exhausted pool, and stages that end the run ------------------------------------------ */
+
+static const char *small_pool_json =
+    "{\"name\": \"small\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
+    "{\"stages\": [{\"duration\": \"2s\", \"rate\": 100}, {\"duration\": \"3s\", \"rate\": 100}],"
+    " \"max_users\": 3}, \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
+    " \"path\": \"/api/v1/health/\"}]}]}]}";
+
+/* A stall holds the 3 users: the arrivals meanwhile are dropped and counted; the stages (no run
+ * time) end the run. */
+static void test_exhausted_pool_drops_and_stages_end(void **state)
+{
+    struct run r = {0};
+    const struct snapshot *s;
+    bool warned = false;
+
+    (void)state;
+    start_target(&r, 1.0, 2.5);
+    start_engine(&r, small_pool_json, 0, 0);
+    wait_finished(&r, 1, 20);
+    s = r.snap;
+    assert_true(s->open.all.dropped >= 50);                 /* two stalls of ~1 s at ~100/s */
+    assert_int_equal(s->open.all.due, s->open.all.started + s->open.all.dropped);
+    assert_true(fabs((double)s->open.all.due - 400) <= 2);  /* 100 + 300 asked */
+    assert_true(s->total.requests <= s->open.all.started &&
+                s->total.requests + 3 >= s->open.all.started);  /* the end aborts a stalled 3 */
+    assert_int_equal(s->open.all.peak_users, 3);
+    for (uint32_t i = 0; i < s->n_events; i++) {
+        warned |= strstr(s->events[i].text, "Reader: dropping iterations: all 3 users busy") !=
+                  NULL;
+        if (strstr(s->events[i].text, "All stages complete"))
+            assert_true(fabs(s->events[i].time - s->run_start - 5) < 0.5);
+    }
+    assert_true(warned);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stall_corrected_against_the_truth),
+        cmocka_unit_test(test_ten_thousand_per_second),
+        cmocka_unit_test(test_exhausted_pool_drops_and_stages_end),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
