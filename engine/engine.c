@@ -173,14 +173,17 @@ static void drain_inbox(struct engine *e)
         next = iv->next;
         if (iv->last_time >= e->reset_time) { /* wholly before a reset: forgotten with it */
             stats_merge(e->stats, iv);
-            tracker_merge(e->tracker, iv);
+            if (!e->co_stats)
+                tracker_merge(e->tracker, iv);
         }
         interval_free(iv);
     }
     for (; co; co = next) {
         next = co->next;
-        if (e->co_stats && co->last_time >= e->reset_time)
+        if (e->co_stats && co->last_time >= e->reset_time) {
             stats_merge(e->co_stats, co);
+            tracker_merge(e->tracker, co);  /* the targets judge what users would see */
+        }
         interval_free(co);
     }
     for (; x; x = xn) {
@@ -479,6 +482,25 @@ static void fill_run(struct engine *e, struct snapshot *s, double now)
     s->fd_limit = e->cfg.fd_limit;
 }
 
+/* The targets' verdicts. With corrected latencies they judge those (what users would have
+ * seen): on the corrected view of s (the co_scratch, free again after fill_corrected), with the
+ * tracker fed the corrected intervals. */
+static void fill_targets(struct engine *e, struct snapshot *s, double now)
+{
+    bool judge_rps = !e->cfg.load_changed && !control_manual(e->ctl);
+    struct snapshot *view = e->co_scratch;
+
+    if (!e->co_stats) {
+        targets_fill(e->scn, e->tracker, s, now, judge_rps);
+        return;
+    }
+    memcpy(view, s, sizeof *view);
+    snap_open_corrected_view(view);
+    targets_fill(e->scn, e->tracker, view, now, judge_rps);
+    s->n_targets = view->n_targets;
+    memcpy(s->targets, view->targets, sizeof s->targets);
+}
+
 static void publish(struct engine *e)
 {
     double now = ev_time();
@@ -491,7 +513,7 @@ static void publish(struct engine *e)
     stats_fill(e->stats, now, s);
     fill_corrected(e, now, s);
     if (e->cfg.use_targets)
-        targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !control_manual(e->ctl));
+        fill_targets(e, s, now);
     else
         s->n_targets = 0;
     control_judge(e->ctl, s, now, in_flight(e));

@@ -133,7 +133,8 @@ static double rand_unit(struct user *u)
 }
 
 /* The service time into the recorder, and, when the scenario has intended starts, the time
- * from the intended start into the corrected one (its outcomes are the recorder's to count). */
+ * from the intended start into the corrected one, with the same outcome (the targets are
+ * judged on the corrected recorder's intervals then). */
 static void record(struct user *u, const struct step *st, int64_t latency_us,
                    const struct outcome *o)
 {
@@ -143,7 +144,7 @@ static void record(struct user *u, const struct step *st, int64_t latency_us,
     if (u->w->co_rec)
         recorder_add(u->w->co_rec, st->endpoint, now,
                      latency_us < 0 ? -1 : latency_us + (int64_t)(u->delay * 1e6 + 0.5),
-                     u->resp_bytes, NULL);
+                     u->resp_bytes, o);
 }
 
 static void trace_not_sent(struct user *u, const struct step_plan *sp, const struct outcome *o);

@@ -57,7 +57,7 @@ static void start_engine(struct run *r, const char *json, uint32_t users, double
 {
     struct engine_config cfg = {
         .threads = 2, .seed = 7, .users = users, .spawn_rate = 1000, .run_time = run_time,
-        .publish_interval = 0.1,
+        .publish_interval = 0.1, .use_targets = true,
     };
     char err[512];
 
@@ -120,7 +120,7 @@ static const char *open_json =
     "{\"name\": \"open\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
     "{\"rate\": 200, \"pre_allocated\": 5, \"max_users\": 5, \"max_delay\": \"10s\"},"
     " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
-    " \"path\": \"/api/v1/health/\"}]}]}]}";
+    " \"path\": \"/api/v1/health/\"}]}]}], \"targets\": {\"p99\": \"< 500ms\"}}";
 
 /* The same load closed: 5 users, each at most 40 iterations a second (200/s in all). */
 static const char *closed_json =
@@ -181,6 +181,10 @@ static void test_stall_corrected_against_the_truth(void **state)
                        snapshot_pct_labels[pcts[i]]);
     assert_ms_near(co->total_us / open->total.requests, 0.2 * 500, 30, "corrected average");
     assert_true(co->pct_us[SNAP_P75] < 50000);            /* outside the stalls: prompt */
+    /* the target judges what users saw: p99 < 500 ms fails on the corrected ~950 ms */
+    assert_int_equal(open->n_targets, 1);
+    assert_int_equal(open->targets[0].status, TARGET_FAIL);
+    assert_true(fabs(open->targets[0].value - truth_ms(0.99)) < 60);
     /* service times: only the requests sent into a stall (5 users, 4 stalls) waited */
     assert_true(open->total.pct_us[SNAP_P99] < 50000);
     assert_true(open->total.max_us > 500000);
