@@ -93,13 +93,16 @@ $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 # dashboard end-to-end test, chromium, a font with braille and python3-pil to read the
 # screenshot for the HTML report test, real exporters for the health-polling tests:
 # node_exporter, redis with redis_exporter; a real Locust for the master/worker protocol
-# tests). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker transport
-# and codec; both have a .pc in PKGS.
+# tests; xmllint from libxml2-utils to validate the JUnit output against its schema, promtool
+# from prometheus to check the metrics endpoint's text, python3-junitparser as a consumer of
+# the JUnit file). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker
+# transport and codec; both have a .pc in PKGS.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev libzmq3-dev \
             libmsgpack-dev
 TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
-             redis-server prometheus-redis-exporter python3-locust
+             redis-server prometheus-redis-exporter python3-locust libxml2-utils prometheus \
+             python3-junitparser
 
 define apt_install
 	@missing=$$(for p in $(1); do \

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <ev.h>
 #include "cmdq.h"
 #include "control.h"
@@ -20,6 +21,7 @@
 #include "openmodel.h"
 #include "plan.h"
 #include "pool.h"
+#include "selfstat.h"
 #include "stats.h"
 #include "targets.h"
 #include "tracker.h"
@@ -63,6 +65,8 @@ struct engine {
     pthread_mutex_t snap_mu;            /* front snapshot */
     struct snapshot *front, *back;
     uint64_t seq;
+    struct selfstat self;               /* hornet's own CPU and timer lag between publishes */
+    uint32_t ncpu;
 };
 
 struct pending_exc {
@@ -473,6 +477,17 @@ static void cmd_cb(struct ev_loop *loop, ev_async *a, int revents)
     carry_out(e);
 }
 
+/* hornet's own load: the process's CPU and the workers' probes (selfstat.h). */
+static void fill_self(struct engine *e, struct snapshot *s, double now)
+{
+    struct selfstat_sample smp;
+
+    selfstat_sample_begin(&smp, now);
+    for (int w = 0; w < e->n_workers; w++)
+        selfstat_probe_drain(&e->workers[w]->probe, &smp);
+    selfstat_update(&e->self, &smp, e->ncpu, &s->self);
+}
+
 static void fill_run(struct engine *e, struct snapshot *s, double now)
 {
     control_fill(e->ctl, s, now, alive(e));
@@ -519,6 +534,7 @@ static void publish(struct engine *e)
     control_judge(e->ctl, s, now, in_flight(e));
     carry_out(e);
     fill_run(e, s, now);
+    fill_self(e, s, now);
     pthread_mutex_lock(&e->snap_mu);
     s->seq = ++e->seq;
     e->back = e->front;
@@ -631,6 +647,7 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     if (e->cfg.publish_interval <= 0)
         e->cfg.publish_interval = 0.2;
     e->scn = cfg->scenario;
+    e->ncpu = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (uint32_t)sysconf(_SC_NPROCESSORS_ONLN) : 1;
     cmdq_init(&e->cmds, sizeof(struct engine_cmd));
     pthread_mutex_init(&e->inbox_mu, NULL);
     pthread_mutex_init(&e->snap_mu, NULL);
@@ -704,7 +721,7 @@ uint64_t engine_snapshot(struct engine *e, struct snapshot *out)
 
     pthread_mutex_lock(&e->snap_mu);
     seq = e->front->seq;
-    if (out->seq != seq)                /* already a copy of this one: 540 KB not to copy */
+    if (out->seq != seq)                /* already a copy of this one: ~1 MB not to copy */
         memcpy(out, e->front, sizeof *out);
     pthread_mutex_unlock(&e->snap_mu);
     return seq;

@@ -156,6 +156,12 @@ int64_t locust_stats_bucket(uint64_t us, bool *is_float)
     return bucket_half_us(us > UINT64_MAX / 2 ? UINT64_MAX - 1 : 2 * us, is_float);
 }
 
+int64_t locust_stats_hist_key(int32_t index, bool *is_float)
+{
+    return bucket_half_us(hist_lowest_equivalent(index) + hist_highest_equivalent(index),
+                          is_float);
+}
+
 struct key_count {
     int64_t ms;
     uint64_t count;
@@ -176,9 +182,8 @@ static int keys_of_hist(const struct hist *h, struct keys *out)
     out->v = NULL;
     out->n = 0;
     for (int32_t i = h ? hist_next_nonzero(h, 0) : -1; i >= 0; i = hist_next_nonzero(h, i + 1)) {
-        uint64_t lo = hist_lowest_equivalent(i), hi = hist_highest_equivalent(i);
         bool is_float;
-        int64_t ms = bucket_half_us(lo + hi, &is_float);
+        int64_t ms = locust_stats_hist_key(i, &is_float);
 
         if (out->n > 0 && out->v[out->n - 1].ms == ms) {
             out->v[out->n - 1].count += h->counts[i];

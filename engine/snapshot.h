@@ -136,6 +136,35 @@ struct snap_target {
     bool abort_on_fail;
 };
 
+/* Locust's response_times of one endpoint: its timed requests counted under Locust's rounded
+ * keys (Locust's StatsEntry._log_response_time / bucket_response_time: whole ms below 100 ms,
+ * then 10 ms steps below 1 s, 100 ms steps below 10 s, 1 s steps above), ascending, each
+ * HDR bucket of the collector at the key of its midpoint (locust_stats_hist_key). Keys beyond
+ * the first SNAP_RT_KEYS - 1 distinct ones are counted together under the slowest key seen
+ * (latencies spread over more than ~60 s of 1 s steps), so Max stays exact. */
+#define SNAP_RT_KEYS 256
+struct snap_rt {
+    uint32_t n;                     /* keys in use */
+    uint32_t ms[SNAP_RT_KEYS];      /* Locust's key, milliseconds */
+    uint64_t count[SNAP_RT_KEYS];
+};
+
+/* hornet's own load, measured where it is true (selfstat.h): the process's CPU and how late
+ * the worker threads' timers fire (a saturated worker serves its timers late, and every
+ * latency it measures then includes that wait). */
+struct snap_self {
+    double cpu_seconds;             /* user + system CPU of the whole process since it started
+                                       (the built-in target included when it runs inside) */
+    double cpu_percent;             /* of one core over the last publish period (200: two
+                                       cores busy); 0 until two samples exist */
+    double workers_cpu_seconds;     /* the worker threads' own CPU since they started */
+    double workers_cpu_percent;     /* of one core, summed over the workers */
+    double lag_ms;                  /* the latest worker timer over the last second: how much
+                                       later than due it fired (worst worker) */
+    double lag_mean_ms;             /* mean lateness over those timers, all workers */
+    uint32_t ncpu;                  /* CPUs online */
+};
+
 struct snap_class {
     char name[64];
     uint32_t users;
@@ -199,6 +228,11 @@ struct snapshot {
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,
                                        the run ends finished; exit code 3 */
+
+    /* Outputs' extras: Locust's response_times per endpoint (same index as endpoints; the
+     * --json outputs read them) and hornet's own load (the metrics endpoint, warnings). */
+    struct snap_rt rt[SNAP_MAX_ENDPOINTS];
+    struct snap_self self;
 
     struct snap_open open;          /* open model: arrivals, corrected latencies (snap_open.h) */
 };

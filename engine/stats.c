@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "locust_stats.h"
 #include "secring.h"
 #include "stats.h"
 #include "stats_internal.h"
@@ -40,6 +41,7 @@ struct entry {
     uint64_t cum_values[N_RANKS];    /* cached: median, then the percentiles */
     uint64_t win_values[N_RANKS];
     uint64_t cum_dist[SNAP_DIST_BUCKETS];    /* cached: the distribution buckets */
+    struct snap_rt rt;               /* cached: Locust's response_times */
 };
 
 struct error_group {
@@ -661,6 +663,23 @@ static void fill_dist(const struct hist *h, uint64_t *dist)
     dist[SNAP_DIST_BUCKETS - 1] = h->total - below_prev;
 }
 
+/* Locust's response_times of a cumulative histogram (snapshot.h: struct snap_rt). */
+static void fill_rt(const struct hist *h, struct snap_rt *rt)
+{
+    rt->n = 0;
+    for (int32_t i = hist_next_nonzero(h, 0); i >= 0; i = hist_next_nonzero(h, i + 1)) {
+        uint32_t ms = (uint32_t)locust_stats_hist_key(i, NULL);
+
+        if (rt->n == 0 || (rt->ms[rt->n - 1] != ms && rt->n < SNAP_RT_KEYS)) {
+            rt->ms[rt->n] = ms;
+            rt->count[rt->n++] = h->counts[i];
+        } else {                         /* the same key, or the slowest ones past the cap */
+            rt->ms[rt->n - 1] = ms;
+            rt->count[rt->n - 1] += h->counts[i];
+        }
+    }
+}
+
 static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *o)
 {
     struct entry *e = &s->entries[idx];
@@ -670,6 +689,7 @@ static void entry_percentiles(struct stats *s, uint32_t idx, struct snap_stats *
         summary_ranks(e->cum->total, ranks);
         hist_values_at_ranks(e->cum, ranks, N_RANKS, e->cum_values);
         fill_dist(e->cum, e->cum_dist);
+        fill_rt(e->cum, &e->rt);
         e->cum_dirty = false;
     }
     if (e->win_dirty) {
@@ -801,8 +821,14 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
     }
     out->start_time = s->start_time;
     out->n_endpoints = s->n_shown;
-    for (uint32_t i = 0; i < s->n_shown; i++)
+    for (uint32_t i = 0; i < s->n_shown; i++) {
+        const struct snap_rt *rt = &s->entries[i].rt;
+
         entry_fill(s, i, now_second, &out->endpoints[i]);
+        out->rt[i].n = rt->n;
+        memcpy(out->rt[i].ms, rt->ms, rt->n * sizeof rt->ms[0]);
+        memcpy(out->rt[i].count, rt->count, rt->n * sizeof rt->count[0]);
+    }
     entry_fill(s, s->n_ep, now_second, &out->total);
     fill_errors(s, out);
     fill_series(s, now_second, out);

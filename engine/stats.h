@@ -55,8 +55,8 @@ void stats_exception(struct stats *s, const char *message, const char *where);
 void stats_reset(struct stats *s, double now);
 
 /* Fill the statistics of out at time now: start_time, endpoints, total, errors, exceptions,
- * requests_dropped, series, ep_series. Leaves run-state fields (now, seq, state, users, ...)
- * alone.
+ * requests_dropped, series, ep_series, rt (Locust's response_times per endpoint). Leaves
+ * run-state fields (now, seq, state, users, ...) alone.
  * - Cumulative numbers and percentiles since start_time; Aggregated from its own histogram.
  * - requests_dropped: requests finished since start_time that none of them counts.
  * - total_rps = requests / (L - start_time), L the exact time of the latest request

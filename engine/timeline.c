@@ -14,6 +14,9 @@ struct timeline {
     struct snap_event *events;          /* oldest first */
     size_t n_events, cap_events;
     uint64_t newest_seq, dropped;
+    struct timeline_count *ep;          /* row i (ep_width cells): point i's endpoints */
+    size_t ep_rows, cap_ep_cells;       /* rows kept: points [0, ep_rows) */
+    uint32_t ep_width;                  /* endpoints per row (the first snapshot's) */
 };
 
 struct timeline *timeline_create(void)
@@ -29,6 +32,7 @@ void timeline_free(struct timeline *t)
     free(t->bands);
     free(t->arrivals);
     free(t->events);
+    free(t->ep);
     free(t);
 }
 
@@ -133,6 +137,55 @@ static int keep_open(struct timeline *t, const struct snapshot *s)
     return rc;
 }
 
+/* The per-endpoint row of kept point `at`, with zeroed rows up to it; NULL once
+ * TIMELINE_MAX_EP_CELLS are used or memory ran out. */
+static struct timeline_count *ep_row(struct timeline *t, size_t at)
+{
+    size_t need = (at + 1) * t->ep_width;
+
+    if (t->ep_width == 0 || need > TIMELINE_MAX_EP_CELLS ||
+        reserve((void **)&t->ep, &t->cap_ep_cells, need, sizeof *t->ep,
+                TIMELINE_MAX_EP_CELLS) < 0)
+        return NULL;
+    for (; t->ep_rows <= at; t->ep_rows++)
+        memset(&t->ep[t->ep_rows * t->ep_width], 0, t->ep_width * sizeof *t->ep);
+    return &t->ep[at * t->ep_width];
+}
+
+/* The snapshot's per-endpoint seconds (the newest n_ep_points of its series). */
+static void keep_endpoints(struct timeline *t, const struct snapshot *s)
+{
+    uint32_t n = s->n_ep_points < SNAP_EP_SERIES_LEN ? s->n_ep_points : SNAP_EP_SERIES_LEN;
+    uint32_t width = s->n_endpoints < SNAP_MAX_ENDPOINTS ? s->n_endpoints : SNAP_MAX_ENDPOINTS;
+
+    if (t->ep_width == 0)
+        t->ep_width = width;
+    if (n > s->n_points || !t->n_points)
+        return;
+    for (uint32_t j = 0; j < n; j++) {
+        int64_t second = s->series[s->n_points - n + j].second;
+        struct timeline_count *row;
+
+        if (second < t->points[0].second ||
+            !(row = ep_row(t, (size_t)(second - t->points[0].second))))
+            continue;
+        for (uint32_t e = 0; e < width && e < t->ep_width; e++) {
+            row[e].requests = s->ep_series[e][j].requests;
+            row[e].failures = s->ep_series[e][j].failures;
+        }
+    }
+}
+
+int timeline_endpoint_count(const struct timeline *t, size_t i, uint32_t ep,
+                            struct timeline_count *out)
+{
+    *out = (struct timeline_count){0};
+    if (i >= t->ep_rows || ep >= t->ep_width)
+        return -1;
+    *out = t->ep[i * t->ep_width + ep];
+    return 0;
+}
+
 int timeline_update(struct timeline *t, const struct snapshot *s)
 {
     int rc = 0;
@@ -149,6 +202,7 @@ int timeline_update(struct timeline *t, const struct snapshot *s)
     }
     if (keep_open(t, s) < 0)
         rc = -1;
+    keep_endpoints(t, s);
     for (uint32_t i = 0; i < s->n_events && i < SNAP_MAX_EVENTS; i++) {
         if (s->events[i].seq <= t->newest_seq)
             continue;

@@ -1,10 +1,10 @@
 /* timeline: the whole run as its readers need it after the snapshots are gone: every second
- * (struct snap_point, with the open model's corrected bands and arrival schedule) and every
- * event, kept from successive snapshots (which carry only the newest SNAP_SERIES_LEN seconds
- * and SNAP_MAX_EVENTS events). It is the one record of the run
- * that the event log view, the log file, the reports and the history read; each reader keeps
- * its own cursor (an event's seq, a point's index). Pure data; the thread that owns it (the
- * main thread's host loop) updates it, readers on that thread read it. */
+ * (struct snap_point, with the open model's corrected bands and arrival schedule, and each
+ * endpoint's requests and failures) and every event, kept from successive snapshots (which
+ * carry only the newest SNAP_SERIES_LEN seconds and SNAP_MAX_EVENTS events). It is the one
+ * record of the run that the event log view, the log file, the reports and the history read;
+ * each reader keeps its own cursor (an event's seq, a point's index). Pure data; the thread
+ * that owns it (the main thread's host loop) updates it, readers on that thread read it. */
 #ifndef HORNET_TIMELINE_H
 #define HORNET_TIMELINE_H
 
@@ -38,6 +38,22 @@ const struct snap_arrival_point *timeline_arrivals(const struct timeline *t, siz
 
 /* Every kept event, oldest first (NULL when none); valid until the next update. */
 const struct snap_event *timeline_events(const struct timeline *t, size_t *n);
+
+/* Requests and failures of one endpoint in one second. */
+struct timeline_count {
+    uint32_t requests, failures;
+};
+
+/* Per-endpoint seconds are kept (from the snapshots' ep_series) next to the points while they
+ * fit in this many cells (seconds x endpoints, 8 bytes each: 64 MB, 18 hours of 128 endpoints,
+ * 9 days of 10); after that the newer seconds have no per-endpoint counts. */
+#define TIMELINE_MAX_EP_CELLS ((size_t)8 * 1024 * 1024)
+
+/* Endpoint ep's counts (ep < the snapshots' n_endpoints) in kept second i (the index of
+ * timeline_points), into *out: 0, or -1 when that second's per-endpoint counts were not kept
+ * (*out zeroed). */
+int timeline_endpoint_count(const struct timeline *t, size_t i, uint32_t ep,
+                            struct timeline_count *out);
 
 /* Events dropped because TIMELINE_MAX_EVENTS were kept already (the oldest went first). */
 uint64_t timeline_events_dropped(const struct timeline *t);

@@ -3,13 +3,13 @@
 #include <string.h>
 #include "verdict.h"
 
-static bool has_rate_target(const struct snapshot *s)
+bool verdict_failures_judged(const struct snapshot *s)
 {
     for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
         if (s->targets[i].metric == TARGET_SUCCESS_RATE ||
             s->targets[i].metric == TARGET_FAILURE_RATE)
-            return true;
-    return false;
+            return false;
+    return true;
 }
 
 static void count(const struct snapshot *s, struct verdict *v)
@@ -32,7 +32,7 @@ void verdict_of(const struct snapshot *s, struct verdict *v)
     if (v->n == 0)
         return;
     v->final = s->finished;
-    v->failures_fail = (s->total.failures > 0 || s->n_exceptions > 0) && !has_rate_target(s);
+    v->failures_fail = (s->total.failures > 0 || s->n_exceptions > 0) && verdict_failures_judged(s);
     count(s, v);
     if (s->aborted)
         v->kind = VERDICT_ABORTED;
@@ -53,7 +53,7 @@ bool verdict_passed(const struct snapshot *s)
     for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
         if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
             return false;
-    return failures_ok || has_rate_target(s);
+    return failures_ok || !verdict_failures_judged(s);
 }
 
 const char *verdict_word(enum verdict_kind k)

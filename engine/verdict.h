@@ -35,6 +35,10 @@ void verdict_of(const struct snapshot *s, struct verdict *v);
  * verdict and the reports. */
 bool verdict_passed(const struct snapshot *s);
 
+/* Whether unexpected failures (and engine-side exceptions) decide the run on their own: no
+ * success or failure rate target says how many may fail. */
+bool verdict_failures_judged(const struct snapshot *s);
+
 /* "PASS", "AT RISK", "FAIL", "ABORTED"; "" for VERDICT_NONE. Static strings. */
 const char *verdict_word(enum verdict_kind k);
 

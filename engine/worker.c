@@ -496,6 +496,7 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
     struct user *u, *next;
 
     (void)revents;
+    selfstat_tick(&w->probe, ev_time(), now, TICK_INTERVAL);
     for (u = w->users; u; u = next) {
         next = user_next(u);
         user_check_deadline(u, now);

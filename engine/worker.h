@@ -15,6 +15,7 @@
 #include "openmodel.h"
 #include "plan.h"
 #include "recorder.h"
+#include "selfstat.h"
 #include "template.h"
 
 enum worker_cmd_type {
@@ -97,6 +98,7 @@ struct worker {
     _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
     _Atomic uint64_t requests;  /* finished requests (for tests and the benchmark) */
     _Atomic uint32_t in_flight; /* transfers in the multi handles now (silence warnings) */
+    struct selfstat_probe probe;/* how late the tick fires, the thread's CPU (selfstat.h) */
 };
 
 /* Allocate (loop, multi, recorder); no thread yet. NULL with a message. */

@@ -130,6 +130,7 @@ static void watch(struct host *h, struct ev_loop *loop)
     ev_periodic_start(loop, &h->history);
     if (h->view->table_fd >= 0)
         ev_timer_start(loop, &h->table);
+    run_metrics_start(h->r, loop);
 }
 
 static void unwatch(struct host *h, struct ev_loop *loop)
@@ -140,6 +141,7 @@ static void unwatch(struct host *h, struct ev_loop *loop)
     ev_timer_stop(loop, &h->poll);
     ev_timer_stop(loop, &h->table);
     ev_periodic_stop(loop, &h->history);
+    run_metrics_stop(h->r);
 }
 
 void host_run(struct run *r, struct ev_loop *loop, const struct host_view *view)
@@ -149,4 +151,44 @@ void host_run(struct run *r, struct ev_loop *loop, const struct host_view *view)
     watch(&h, loop);
     ev_run(loop, 0);
     unwatch(&h, loop);
+}
+
+/* ---- after the end: the final numbers for the scrapers --------------------------------- */
+
+static void linger_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)w;
+    (void)revents;
+    ev_break(loop, EVBREAK_ALL);
+}
+
+static void linger_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    (void)w;
+    (void)revents;
+    ev_break(loop, EVBREAK_ALL);
+}
+
+void host_linger(struct run *r, struct ev_loop *loop, double seconds)
+{
+    ev_timer end;
+    ev_signal sigs[3];
+    const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
+
+    if (!r->metrics_http || seconds <= 0)
+        return;
+    log_msg(LOG_LEVEL_INFO, "Serving the final metrics for %.0f s (--metrics-linger; Ctrl-C "
+            "ends it)", seconds);
+    ev_timer_init(&end, linger_end_cb, seconds, 0.0);
+    ev_timer_start(loop, &end);
+    for (int i = 0; i < 3; i++) {
+        ev_signal_init(&sigs[i], linger_signal_cb, signums[i]);
+        ev_signal_start(loop, &sigs[i]);
+    }
+    run_metrics_start(r, loop);
+    ev_run(loop, 0);
+    run_metrics_stop(r);
+    for (int i = 0; i < 3; i++)
+        ev_signal_stop(loop, &sigs[i]);
+    ev_timer_stop(loop, &end);
 }

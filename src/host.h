@@ -35,4 +35,9 @@ struct host_view {
  * loop (signals). The caller then calls run_end. */
 void host_run(struct run *r, struct ev_loop *loop, const struct host_view *view);
 
+/* After the run ended and its files were written (run_end): keep serving the metrics
+ * endpoint's final numbers for `seconds` (--metrics-linger), or until a stop signal, on the
+ * default loop. Nothing without a metrics endpoint or with seconds <= 0. */
+void host_linger(struct run *r, struct ev_loop *loop, double seconds);
+
 #endif

@@ -22,7 +22,8 @@ enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
 
 enum opt_kind { KIND_FLAG, KIND_VALUE };
 enum opt_group {
-    GROUP_COMMON, GROUP_TAGS, GROUP_STATS, GROUP_REPORT, GROUP_LOG, GROUP_OTHER, GROUP_COUNT
+    GROUP_COMMON, GROUP_TAGS, GROUP_STATS, GROUP_REPORT, GROUP_METRICS, GROUP_LOG, GROUP_OTHER,
+    GROUP_COUNT
 };
 enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_COUNT };
 
@@ -412,6 +413,33 @@ static int set_debug_requests(struct parse_ctx *c, const struct opt_spec *s, con
     return 0;
 }
 
+static int set_metrics_port(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                            char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 0, 65535, true, &n, msg) < 0)
+        return -1;
+    c->o->metrics_port = (int)n;
+    c->o->metrics_port_set = true;
+    return 0;
+}
+
+static int set_metrics_linger(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                              char *msg)
+{
+    double t = parse_span(v);
+
+    (void)s;
+    if (t < 0) {
+        snprintf(msg, MSG_MAX, "expected seconds or a duration like 15s or 1m, got '%s'", v);
+        return -1;
+    }
+    c->o->metrics_linger = t;
+    return 0;
+}
+
 static int set_seed(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
 {
     (void)s;
@@ -549,8 +577,27 @@ static const struct opt_spec OPTIONS[] = {
     {"html", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(report_html), "<file.html>",
      GROUP_REPORT, "Write the same report as one self-contained HTML file with charts. "
      "Example: --html out/run.html"},
+    {"json", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(json), NULL, GROUP_STATS,
+     "Print the final stats as JSON to stdout, in Locust's --json format (the stats tables "
+     "then go to stderr)."},
+    {"json-file", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(json_file), "<prefix>",
+     GROUP_STATS, "Write the final stats in Locust's --json format to PREFIX.json. "
+     "Example: --json-file out/run"},
+    {"junit", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(junit), "<file.xml>", GROUP_REPORT,
+     "Write the targets' verdicts as JUnit XML for CI: one test suite per scenario, one test "
+     "case per target. Example: --junit out/targets.xml"},
     {"no-targets", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_targets), NULL, GROUP_REPORT,
      "Ignore the scenario's targets: no verdict, and the exit code depends on failures only."},
+    {"metrics-port", NULL, 0, KIND_VALUE, SRC_ALL, set_metrics_port, 0, "<port>",
+     GROUP_METRICS, "Serve the live statistics in Prometheus's text format at "
+     "http://HOST:PORT/metrics while the run lasts; 0 picks a free port (logged). "
+     "Example: --metrics-port 9646"},
+    {"metrics-host", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(metrics_host), "<address>",
+     GROUP_METRICS, "Address the metrics endpoint listens on. Default: 127.0.0.1 (0.0.0.0 or "
+     ":: for every interface)."},
+    {"metrics-linger", NULL, 0, KIND_VALUE, SRC_ALL, set_metrics_linger, 0, "<time>",
+     GROUP_METRICS, "Headless: keep serving the final numbers this long after the run ended "
+     "(the files are written by then), so a scraper gets them; Ctrl-C ends it. Default: 0"},
     {"loglevel", NULL, 'L', KIND_VALUE, SRC_ALL, set_loglevel, 0, "<level>", GROUP_LOG,
      "Choose between DEBUG/INFO/WARNING/ERROR/CRITICAL (any case). Default: INFO"},
     {"logfile", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(logfile), "<file>", GROUP_LOG,
@@ -1095,6 +1142,11 @@ static int final_checks(const struct options *o, char *err, size_t errlen)
         snprintf(err, errlen, "hornet: '--csv-failures-seen' requires '--csv'.");
         return -1;
     }
+    if ((o->metrics_host || o->metrics_linger > 0) && !o->metrics_port_set) {
+        snprintf(err, errlen, "hornet: '--%s' requires '--metrics-port'.",
+                 o->metrics_host ? "metrics-host" : "metrics-linger");
+        return -1;
+    }
     if (!o->scenario) {
         snprintf(err, errlen, "hornet: no scenario file given "
                  "(usage: hornet [options] SCENARIO.json [UserClass ...]; see hornet --help)");
@@ -1130,7 +1182,8 @@ int options_parse(struct options *o, int argc, char **argv, char **envp, char *e
 void options_free(struct options *o)
 {
     char **strings[] = {&o->scenario, &o->host, &o->csv_prefix, &o->loglevel, &o->logfile,
-                        &o->config, &o->report_md, &o->report_html};
+                        &o->config, &o->report_md, &o->report_html, &o->json_file,
+                        &o->junit, &o->metrics_host};
 
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
@@ -1189,7 +1242,8 @@ static void usage_option(FILE *out, const struct opt_spec *s)
 
 static const char *const GROUP_TITLES[GROUP_COUNT] = {
     "Common options", "Tag options", "Request statistics options",
-    "Targets and reports", "Logging options", "Other options",
+    "Targets and reports", "Metrics endpoint (Prometheus)", "Logging options",
+    "Other options",
 };
 
 static const char USAGE_TAIL[] =
@@ -1215,7 +1269,8 @@ static const char USAGE_TAIL[] =
     "\n"
     "Exit codes:\n"
     "  0 success; 1 a target failed or, without targets, a request failed (see\n"
-    "  --exit-code-on-error); 2 usage or scenario error; 3 internal error.\n"
+    "  --exit-code-on-error); 2 usage or scenario error; 3 internal error; 4 a\n"
+    "  requested output file (--json-file, --junit) could not be written.\n"
     "\n"
     "Examples:\n"
     "\n"

@@ -66,6 +66,14 @@ struct options {
     bool no_targets;                             /* --no-targets */
     bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns
                                                     (requires --csv) */
+    bool json;                                   /* --json: final stats as JSON on stdout */
+    char *json_file;                             /* --json-file PREFIX: PREFIX.json */
+    char *junit;                                 /* --junit FILE.xml: the targets' verdicts */
+    int metrics_port;    bool metrics_port_set;  /* --metrics-port 0..65535 (0: a free one) */
+    char *metrics_host;                          /* --metrics-host, default 127.0.0.1 */
+    double metrics_linger;                       /* --metrics-linger seconds (headless: serve
+                                                    the final numbers this long after the end;
+                                                    requires --metrics-port) */
     bool version;                                /* --version */
     bool help;                                   /* -h/--help */
 };

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "csv.h"
 #include "report_internal.h"
+#include "verdict.h"
 #include "targets.h"
 
 /* ---- text formatting ---------------------------------------------------------------------- */
@@ -332,34 +333,21 @@ static void failure_reasons(const struct snapshot *s, struct report_facts *f)
                    s->n_exceptions == 1 ? "" : "s");
 }
 
-static void tally_targets(const struct snapshot *s, struct report_facts *f)
-{
-    for (uint32_t i = 0; i < s->n_targets; i++) {
-        switch (s->targets[i].status) {
-        case TARGET_PASS: f->n_pass++; break;
-        case TARGET_AT_RISK: f->n_risk++; break;
-        case TARGET_FAIL: f->n_fail++; break;
-        case TARGET_SKIPPED: f->n_skipped++; break;
-        default: f->n_pending++; break;
-        }
-    }
-}
-
 static void summarise(const struct report_input *in, struct report_facts *f)
 {
     const struct snapshot *s = in->snap;
-    unsigned judged = s->n_targets - f->n_skipped;
+    unsigned judged = s->n_targets - f->targets.skipped;
     char n1[32], risk[32] = "", skipped[80] = "";
 
-    if (f->n_risk)
-        snprintf(risk, sizeof risk, ", %u at risk", f->n_risk);
-    if (f->n_skipped)
+    if (f->targets.at_risk)
+        snprintf(risk, sizeof risk, ", %u at risk", f->targets.at_risk);
+    if (f->targets.skipped)
         snprintf(skipped, sizeof skipped, ", %u not judged (the load differs from the "
-                 "scenario's)", f->n_skipped);
+                 "scenario's)", f->targets.skipped);
     report_fmt_count(s->total.failures, n1, sizeof n1);
     if (s->n_targets)
         snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s",
-                 f->n_pass + f->n_risk, judged, judged == 1 ? "" : "s", risk, skipped,
+                 f->targets.pass + f->targets.at_risk, judged, judged == 1 ? "" : "s", risk, skipped,
                  s->aborted ? ", run aborted" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");
@@ -403,7 +391,7 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
         else
             f->n_unexpected++;
     }
-    tally_targets(s, f);
+    verdict_of(s, &f->targets);
     summarise(in, f);
     if (in->passed)
         return;

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "scenario.h"
 #include "snapshot.h"
+#include "verdict.h"
 
 /* ---- facts (report.c) ------------------------------------------------------------------- */
 
@@ -29,7 +30,7 @@ struct report_facts {
     uint64_t dist_total;                /* sum of the distribution buckets */
     unsigned n_sorted;                  /* endpoints with requests, by name then method */
     const struct snap_stats *sorted[SNAP_MAX_ENDPOINTS];
-    unsigned n_pass, n_risk, n_fail, n_pending, n_skipped;
+    struct verdict targets;     /* the targets counted by status (verdict_of) */
     unsigned n_unexpected, n_expected;  /* error groups of each kind */
     char summary[200];                  /* "4 of 4 targets met", "12 unexpected failures" */
     unsigned n_reasons;                 /* why the run failed (empty when it passed) */

@@ -1,5 +1,6 @@
 /* run: wiring a run from options: scenario, settings precedence, embedded target, engine and
  * the outputs written from snapshots. Main thread only. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,12 @@
 #include <unistd.h>
 #include "console.h"
 #include "csv_open.h"
+#include "fileio.h"
+#include "junit.h"
+#include "locust_json.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "report.h"
 #include "run.h"
 #include "run_internal.h"
@@ -200,6 +206,46 @@ static int start_engine(struct run *r, uint32_t limit)
     return 0;
 }
 
+/* --metrics-port: listen before any load, so a port in use stops the run from starting. */
+static int listen_metrics(struct run *r)
+{
+    const struct options *o = r->opt;
+    const char *host = o->metrics_host ? o->metrics_host : "127.0.0.1";
+    char err[300];
+    bool v6 = strchr(host, ':') != NULL;
+
+    if (!o->metrics_port_set)
+        return 0;
+    r->metrics = metrics_create();
+    r->metrics_http = metrics_http_listen(host, o->metrics_port, "/metrics",
+                                          METRICS_CONTENT_TYPE, err, sizeof err);
+    if (!r->metrics || !r->metrics_http) {
+        fprintf(stderr, "hornet: --metrics-port: %s\n", r->metrics ? err : "out of memory");
+        return 2;
+    }
+    log_msg(LOG_LEVEL_INFO, "Metrics at http://%s%s%s:%d/metrics", v6 ? "[" : "", host,
+            v6 ? "]" : "", metrics_http_port(r->metrics_http));
+    return 0;
+}
+
+static const struct strbuf *metrics_body(void *arg)
+{
+    struct run *r = arg;
+
+    return metrics_text(r->metrics, r->snap);
+}
+
+void run_metrics_start(struct run *r, struct ev_loop *loop)
+{
+    if (r->metrics_http)
+        metrics_http_start(r->metrics_http, loop, metrics_body, r);
+}
+
+void run_metrics_stop(struct run *r)
+{
+    metrics_http_stop(r->metrics_http);
+}
+
 int run_prepare(struct run *r, struct options *opt)
 {
     char err[512];
@@ -216,7 +262,8 @@ int run_prepare(struct run *r, struct options *opt)
         return rc;
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
-    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0)
+    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0 ||
+        (rc = listen_metrics(r)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -241,6 +288,8 @@ bool run_refresh(struct run *r)
     if (timeline_update(r->timeline, r->snap) < 0)
         log_msg(LOG_LEVEL_WARNING, "out of memory keeping the run's timeline: the reports "
                 "miss some seconds or events");
+    if (r->metrics)
+        metrics_observe(r->metrics, r->snap);
     return true;
 }
 
@@ -441,10 +490,70 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     return 0;
 }
 
+/* --json: the final stats on stdout, alone there (the tables went to stderr). */
+static int print_json(const struct run *r, char *err, size_t errlen)
+{
+    struct strbuf b = {0};
+    int rc = 0;
+
+    fflush(stdout);
+    if (locust_json_render(r->snap, r->timeline, &b) < 0 ||
+        fileio_write_all(STDOUT_FILENO, b.data, b.len, NULL) < 0) {
+        snprintf(err, errlen, "cannot write the --json output to stdout: %s",
+                 b.len ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    strbuf_free(&b);
+    return rc;
+}
+
+/* --junit: one suite, this run's scenario. */
+static int write_junit(const struct run *r, char *err, size_t errlen)
+{
+    const struct snapshot *s = r->snap;
+    struct junit_suite suite;
+    int rc;
+
+    junit_suite_init(&suite, s->scenario[0] ? s->scenario : r->opt->scenario, s->run_start,
+                     (s->end_time > 0 ? s->end_time : s->now) - s->run_start);
+    rc = junit_add_run(&suite, s);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %s: out of memory", r->opt->junit);
+    else
+        rc = junit_write_file(r->opt->junit, &suite, 1, err, errlen);
+    junit_suite_free(&suite);
+    return rc;
+}
+
+/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; 0, or -1 when
+ * one of them could not be written (logged). */
+static int write_pipeline_outputs(const struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[1200];
+    int rc = 0;
+
+    if (o->json && print_json(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        rc = -1;
+    }
+    if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
+                                               sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
+        rc = -1;
+    }
+    if (o->junit && write_junit(r, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "--junit: %s", err);
+        rc = -1;
+    }
+    return rc;
+}
+
 int run_finish(struct run *r)
 {
     const struct options *o = r->opt;
     char err[4400];
+    int outputs;
 
     if (o->csv_prefix &&
         csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
@@ -453,27 +562,35 @@ int run_finish(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
+    outputs = write_pipeline_outputs(r);
     if (r->snap->fatal[0])
         return 3;                           /* internal error: the numbers are not the run's */
+    if (outputs < 0)
+        return 4;                           /* a pipeline would judge the run without them */
     return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
 }
 
-static void print_summary(const struct snapshot *s)
+static void print_summary(FILE *out, const struct snapshot *s)
 {
-    console_stats_table(stdout, s, false, 0);
-    printf("\n");
-    console_percentiles_table(stdout, s, 0);
-    printf("\n");
+    console_stats_table(out, s, false, 0);
+    fprintf(out, "\n");
+    console_percentiles_table(out, s, 0);
+    fprintf(out, "\n");
     if (s->open.corrected) {
-        console_corrected_table(stdout, s, 0);
-        printf("\n");
+        console_corrected_table(out, s, 0);
+        fprintf(out, "\n");
     }
-    console_error_report(stdout, s);
+    console_error_report(out, s);
     if (s->n_targets) {
-        printf("\n");
-        console_targets_table(stdout, s, verdict_passed(s));
+        fprintf(out, "\n");
+        console_targets_table(out, s, verdict_passed(s));
     }
-    fflush(stdout);
+    fflush(out);
+}
+
+FILE *run_console(const struct run *r)
+{
+    return r->opt->json ? stderr : stdout;
 }
 
 int run_end(struct run *r)
@@ -481,7 +598,7 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
-    print_summary(r->snap);
+    print_summary(run_console(r), r->snap);
     return run_finish(r);
 }
 
@@ -494,6 +611,8 @@ void run_free(struct run *r)
         csv_history_close(r->history);
     if (r->scn)
         scenario_free(r->scn);
+    metrics_http_free(r->metrics_http);
+    metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
     memset(r, 0, sizeof *r);

@@ -15,6 +15,9 @@
 #include "scenario.h"
 #include "snapshot.h"
 
+struct ev_loop;
+struct metrics;
+struct metrics_http;
 struct target;
 struct timeline;
 
@@ -50,6 +53,8 @@ struct run {
     uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
+    struct metrics *metrics;        /* --metrics-port: counters observed from every snapshot */
+    struct metrics_http *metrics_http;  /* ... and the endpoint serving them, or NULL */
 };
 
 /* Load the scenario, resolve settings, start the embedded target if needed and create and
@@ -57,9 +62,14 @@ struct run {
  * one clear line to stderr. */
 int run_prepare(struct run *r, struct options *opt);
 
-/* Copy the newest snapshot into r->snap, and keep its new seconds and events in r->timeline;
- * returns true when it is newer than before. */
+/* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and
+ * show it to the metrics' counters; returns true when it is newer than before. */
 bool run_refresh(struct run *r);
+
+/* Serve the metrics endpoint (--metrics-port) on loop, from r->snap, until
+ * run_metrics_stop; nothing without --metrics-port. */
+void run_metrics_start(struct run *r, struct ev_loop *loop);
+void run_metrics_stop(struct run *r);
 
 /* Send a command to the run's source (ramps, pause, stop, notes for the event log). */
 void run_send(struct run *r, const struct engine_cmd *cmd);
@@ -71,6 +81,9 @@ void run_log_events(struct run *r);
  * already written is skipped). */
 void run_history_tick(struct run *r);
 
+/* Where the console tables go: stdout, or stderr with --json (stdout carries the JSON). */
+FILE *run_console(const struct run *r);
+
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
  * HTML reports next to them, each set noted in the event log. 0 with "Snapshot written: ..."
@@ -80,8 +93,10 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and the last history row (written even when a row of the same second
  * was, so nothing counted is lost), the console summary (stats, percentiles, errors,
- * targets), the final CSV files and reports. Returns the exit code: 3 when the engine hit a
- * fatal error (snapshot.fatal), 0 when verdict_passed, else --exit-code-on-error (default 1). */
+ * targets; on run_console), the final CSV files and reports, and the pipeline outputs (--json
+ * on stdout, --json-file, --junit). Returns the exit code: 3 when the engine hit a fatal error
+ * (snapshot.fatal), 4 when a pipeline output could not be written, 0 when verdict_passed,
+ * else --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */

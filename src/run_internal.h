@@ -5,7 +5,8 @@
 
 #include "run.h"
 
-/* The final CSV files (when --csv) and reports, and the exit code as run_end's. */
+/* The final CSV files (when --csv), reports and pipeline outputs, and the exit code as
+ * run_end's. */
 int run_finish(struct run *r);
 
 #endif

@@ -541,10 +541,10 @@ static void test_verdict_reasons(void **state)
 
     (void)state;
     report_facts_compute(&f->in, &facts);
-    assert_int_equal(facts.n_pass, 1);
-    assert_int_equal(facts.n_risk, 1);
-    assert_int_equal(facts.n_fail, 2);
-    assert_int_equal(facts.n_pending, 1);
+    assert_int_equal(facts.targets.pass, 1);
+    assert_int_equal(facts.targets.at_risk, 1);
+    assert_int_equal(facts.targets.fail, 2);
+    assert_int_equal(facts.targets.pending, 1);
     assert_int_equal(facts.n_sorted, 5);                /* PATCH has no request */
     assert_string_equal(facts.sorted[0]->name, "/api/v1/auth/token/");
     assert_int_equal(facts.n_reasons, 3);               /* a rate target allows failures */

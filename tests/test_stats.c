@@ -486,6 +486,59 @@ static void add_n(struct recorder *r, uint32_t ep, double t, const struct outcom
         recorder_add(r, ep, t, 1000, 0, o);
 }
 
+/* Locust's response_times: each latency under the key Locust rounds it to (whole ms below
+ * 100 ms, 10 ms steps below 1 s, 100 ms below 10 s, 1 s above; half to even), ascending. */
+static void test_locust_response_times(void **state)
+{
+    static const struct { int64_t us; uint32_t key; } cases[] = {
+        {3070, 3}, {4400, 4}, {4600, 5}, {99400, 99}, {147300, 150}, {144000, 140},
+        {1234500, 1200}, {12500000, 12000}, {13600000, 14000},
+    };
+    const struct snapshot *snap;
+    struct rig g;
+
+    (void)state;
+    rig_open(&g, 1, 1000.0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        recorder_add(g.r, 0, 1000.5, cases[i].us, 0, NULL);
+    recorder_add(g.r, 0, 1000.6, 4500, 0, NULL);    /* 4.5 ms: its bucket's midpoint, 4500.5 us */
+    snap = rig_fill(&g, 1002.0);
+    assert_int_equal(snap->rt[0].n, 9);
+    for (size_t i = 0, k = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t key = cases[i].key;
+        for (k = 0; k < snap->rt[0].n && snap->rt[0].ms[k] != key; k++)
+            ;
+        assert_true(k < snap->rt[0].n);
+        if (k > 0)
+            assert_true(snap->rt[0].ms[k - 1] < key);
+    }
+    assert_int_equal(snap->rt[0].count[1], 1);          /* 4.4 ms */
+    assert_int_equal(snap->rt[0].count[2], 2);          /* 4.6 ms, and 4.5 ms's bucket */
+    rig_close(&g);
+}
+
+/* More distinct keys than a snapshot holds: the slowest ones are counted under the last. */
+static void test_locust_response_times_cap(void **state)
+{
+    const struct snapshot *snap;
+    uint64_t total = 0;
+    struct rig g;
+
+    (void)state;
+    rig_open(&g, 1, 1000.0);
+    for (uint32_t ms = 1; ms <= SNAP_RT_KEYS + 50; ms++)   /* 1 ms .. 306 ms: 279 keys */
+        recorder_add(g.r, 0, 1000.5, (int64_t)ms * 1000, 0, NULL);
+    for (uint32_t s = 10; s <= 400; s++)                    /* 391 one-second keys */
+        recorder_add(g.r, 0, 1000.5, (int64_t)s * 1000000, 0, NULL);
+    snap = rig_fill(&g, 1002.0);
+    assert_int_equal(snap->rt[0].n, SNAP_RT_KEYS);
+    for (uint32_t i = 0; i < snap->rt[0].n; i++)
+        total += snap->rt[0].count[i];
+    assert_int_equal(total, snap->endpoints[0].requests);
+    assert_int_equal(snap->rt[0].ms[SNAP_RT_KEYS - 1], 400000);      /* the slowest key */
+    rig_close(&g);
+}
+
 static void test_errors_grouped_and_ordered(void **state)
 {
     struct rig g;
@@ -798,6 +851,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cumulative_exact),
+        cmocka_unit_test(test_locust_response_times),
+        cmocka_unit_test(test_locust_response_times_cap),
         cmocka_unit_test(test_none_requests_and_empty),
         cmocka_unit_test(test_current_rps_window),
         cmocka_unit_test(test_current_rps_uses_global_last_request),

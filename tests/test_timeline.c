@@ -181,6 +181,44 @@ static void test_open_model_seconds(void **state)
     timeline_free(t);
 }
 
+/* Each endpoint's seconds come from the snapshots' ep_series (aligned with the newest points
+ * of the series), revised like the points, and stay after the snapshots moved on. */
+static void test_endpoint_seconds_are_kept(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    struct timeline_count c;
+
+    (void)state;
+    s->n_endpoints = 2;
+    points(s, 1000, 3, 100);
+    s->n_ep_points = 2;                         /* 1001 and 1002 */
+    s->ep_series[0][0] = (struct snap_ep_point){.requests = 7, .failures = 1};
+    s->ep_series[1][1] = (struct snap_ep_point){.requests = 9};
+    assert_int_equal(timeline_update(t, s), 0);
+    assert_int_equal(timeline_endpoint_count(t, 1, 0, &c), 0);
+    assert_int_equal(c.requests, 7);
+    assert_int_equal(c.failures, 1);
+    assert_int_equal(timeline_endpoint_count(t, 2, 1, &c), 0);
+    assert_int_equal(c.requests, 9);
+    points(s, 1002, 2, 100);                    /* 1002 revised, 1003 new */
+    memset(s->ep_series, 0, sizeof s->ep_series);
+    s->ep_series[1][0] = (struct snap_ep_point){.requests = 11};
+    s->ep_series[1][1] = (struct snap_ep_point){.requests = 4};
+    assert_int_equal(timeline_update(t, s), 0);
+    assert_int_equal(timeline_endpoint_count(t, 2, 1, &c), 0);
+    assert_int_equal(c.requests, 11);
+    assert_int_equal(timeline_endpoint_count(t, 3, 1, &c), 0);
+    assert_int_equal(c.requests, 4);
+    assert_int_equal(timeline_endpoint_count(t, 1, 0, &c), 0);     /* kept */
+    assert_int_equal(c.requests, 7);
+    assert_int_equal(timeline_endpoint_count(t, 4, 0, &c), -1);    /* not a kept second */
+    assert_int_equal(timeline_endpoint_count(t, 1, 2, &c), -1);    /* not an endpoint */
+    assert_int_equal(c.requests, 0);
+    free(s);
+    timeline_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_events_are_kept_once_in_order),
         cmocka_unit_test(test_the_event_cap_drops_the_oldest),
         cmocka_unit_test(test_open_model_seconds),
+        cmocka_unit_test(test_endpoint_seconds_are_kept),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -103,9 +103,9 @@ void jsonw_time(struct strbuf *b, double t)
     strbuf_putc(b, '"');
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t jsonw_utf8_seq(const char *text, size_t n)
 {
+    const unsigned char *s = (const unsigned char *)text;
     uint32_t cp;
     size_t len;
 
@@ -138,7 +138,7 @@ bool jsonw_utf8_valid(const char *s, size_t n)
     size_t i = 0;
 
     while (i < n) {
-        size_t k = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+        size_t k = p[i] < 0x80 ? 1 : jsonw_utf8_seq(s + i, n - i);
         if (k == 0)
             return false;
         i += k;
