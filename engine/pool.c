@@ -270,6 +270,10 @@ struct pool *pool_create(struct worker *w, uint32_t cls, const struct openmodel_
     arrival_slot_init(&p->slot, arr.cfg, plan->share, plan->phase, plan->max_users,
                       plan->max_delay);
     ev_io_init(&p->timer, timer_cb, p->tfd, EV_READ);
+    /* After the transfers of the same loop iteration: when the worker was held up (the
+     * machine busy), the answers that came meanwhile free their users before the arrivals
+     * that came due look for one, rather than make the pool grow for nothing. */
+    ev_set_priority(&p->timer, EV_MINPRI);
     p->timer.data = p;
     ev_io_start(w->loop, &p->timer);
     n = arrival_slot_preallocate(&p->slot, plan->pre_allocated);

@@ -212,9 +212,19 @@ static void test_stall_corrected_against_the_truth(void **state)
 
 static const char *fast_json =
     "{\"name\": \"fast\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
-    "{\"rate\": 10000, \"pre_allocated\": 500, \"max_users\": 5000},"
+    "{\"rate\": 10000, \"pre_allocated\": 1000, \"max_users\": 5000},"
     " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
     " \"path\": \"/api/v1/health/\"}]}]}]}";
+
+static uint32_t worst_p99_ms(const struct snapshot *s)
+{
+    uint32_t worst = 0;
+
+    for (uint32_t i = 0; i < s->n_points; i++)
+        if (s->series[i].p99_us > worst)
+            worst = s->series[i].p99_us;
+    return worst / 1000;
+}
 
 /* Every 10 s window of whole seconds (the first, partial, left out) of the iterations started
  * holds 100,000 within 1%, and every one of them reached the target. The pool is large enough
@@ -230,7 +240,11 @@ static void test_ten_thousand_per_second(void **state)
     start_engine(&r, fast_json, 0, 14);
     wait_finished(&r, 1, 40);
     s = r.snap;
-    assert_int_equal(s->open.all.dropped, 0);
+    if (s->open.all.dropped)    /* the pool ran out: the target (sharing the machine) lagged */
+        fail_msg("%llu of %llu arrivals dropped, all %u users busy: the built-in target did not "
+                 "keep up (is the machine busy? the worst second's p99 was %u ms)",
+                 (unsigned long long)s->open.all.dropped, (unsigned long long)s->open.all.due,
+                 s->open.all.peak_users, worst_p99_ms(s));
     assert_true(llabs((long long)s->open.all.started - 140000) <= 3);
     assert_int_equal(s->total.requests, served(&r, ROUTE_HEALTH));
     assert_true(llabs((long long)s->total.requests - 140000) <= 3);
