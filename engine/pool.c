@@ -1,6 +1,5 @@
 /* pool: one worker's share of an open class: the arrival timer, the users' lists and the
  * counters the control thread reads (see pool.h). Worker thread; the counters are atomics. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,7 +162,11 @@ static void arm(struct pool *p, double at)
         if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
             its.it_value.tv_nsec = 1;           /* 0 would disarm */
     }
-    timerfd_settime(p->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+    if (timerfd_settime(p->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
+        uint64_t expirations;       /* not re-armed: clear its count, or the loop would spin */
+        if (read(p->tfd, &expirations, sizeof expirations) < 0)
+            return;
+    }
 }
 
 /* Everything due by now (the loop's clock brought up to date: arrivals start on time), then
@@ -182,16 +185,13 @@ static void run_due(struct pool *p)
     arm(p, p->stopped ? INFINITY : arrival_slot_next(&p->slot));
 }
 
+/* The timerfd expired. No read(2): run_due re-arms (or disarms) it, which resets its count,
+ * so it is not readable any more: one system call less per wake-up. */
 static void timer_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct pool *p = w->data;
-    uint64_t expirations;
-
     (void)loop;
     (void)revents;
-    while (read(p->tfd, &expirations, sizeof expirations) < 0 && errno == EINTR)
-        ;
-    run_due(p);
+    run_due(w->data);
 }
 
 void pool_user_free(struct pool *p, struct user *u)
