@@ -264,10 +264,9 @@ struct class_arrivals {
  * Any thread. */
 bool scenario_class_arrivals(const struct scenario *s, uint32_t k, struct class_arrivals *out);
 
-/* Whether the requests of class k have an intended start time (an open class, or a
+/* Whether the requests of any class have an intended start time (an open class, or a
  * constant_pacing / constant_throughput wait), so that their latency from that time (corrected
- * for coordinated omission) means something; and whether any class's do. Any thread. */
-bool scenario_class_intended(const struct scenario *s, uint32_t k);
+ * for coordinated omission) means something. Any thread. */
 bool scenario_has_intended(const struct scenario *s);
 
 /* --arrival-rate: every class becomes open, sharing `rate` iterations per second and a pool of

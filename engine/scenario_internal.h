@@ -46,6 +46,8 @@ void scenario_targets_free(struct target_def *t, uint32_t n);
 int scenario_arrivals_parse_class(struct loader *ld, const cJSON *obj, struct user_class *c);
 int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj);
 void scenario_arrivals_free(struct arrival_config *a);
+/* Whether class k's requests have an intended start (scenario_has_intended, for one class). */
+bool scenario_class_intended(const struct scenario *s, uint32_t k);
 
 /* ---- scenario.c */
 /* scenario_load from a string (tests write their scenarios inline); filename is used in

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "csv_internal.h"
 #include "csv_open.h"
+#include "csv_open_internal.h"
 #include "fileio.h"
 
 char *csv_open_corrected(const struct snapshot *s, size_t *len)

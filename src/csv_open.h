@@ -26,8 +26,4 @@
 int csv_open_write(const char *prefix, const struct snapshot *s, const struct timeline *t,
                    char *err, size_t errlen);
 
-/* The texts of the two files, for tests: malloc'd, NUL-terminated; NULL on OOM. */
-char *csv_open_corrected(const struct snapshot *s, size_t *len);
-char *csv_open_arrivals(const struct timeline *t, size_t *len);
-
 #endif
