@@ -262,12 +262,13 @@ static void dispatch_arrivals(struct engine *e)
 }
 
 /* The pools' counters into the open model: every second up to 1.5 s ago (complete by then),
+ * or once the run is over every second (the workers are idle: their counters are final),
  * and the totals and pools summed over the workers. */
-static void observe_pools(struct engine *e, double now)
+static void observe_pools(struct engine *e, double now, bool over)
 {
     struct openmodel *om = control_openmodel(e->ctl);
     uint32_t n = e->scn->n_classes;
-    int64_t upto = (int64_t)floor(now - 1.5);
+    int64_t upto = (int64_t)floor(over ? now : now - 1.5);
 
     for (uint32_t k = 0; k < n; k++) {
         uint64_t due = 0, started = 0, dropped = 0, d, st, dr;
@@ -522,7 +523,9 @@ static void publish(struct engine *e)
     struct snapshot *s = e->back;
 
     drain_inbox(e);
-    observe_pools(e, now);
+    observe_pools(e, now, control_finished(e->ctl));
+    if (control_finished(e->ctl))
+        openmodel_finish(control_openmodel(e->ctl), now);
     stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)) +
                     openmodel_users(control_openmodel(e->ctl)));
     stats_fill(e->stats, now, s);

@@ -275,6 +275,32 @@ void openmodel_tick(struct openmodel *m, double now)
             recent_rates(&m->cls[k], floor_second(m->start), m->final_next);
 }
 
+void openmodel_finish(struct openmodel *m, double now)
+{
+    int64_t last = floor_second(now);
+
+    if (!m->started || m->n_open == 0 || m->final_next > last)
+        return;
+    catch_up(m, now);
+    for (uint32_t k = 0; k < m->n_classes; k++) {
+        struct oclass *c = &m->cls[k];
+        struct sec_rec *r;
+
+        if (!c->open)
+            continue;
+        r = rec_of(c, last + 1);                /* nothing is asked after the end */
+        r->count_start = count_now(c, now);
+        r->has_start = true;
+    }
+    if (last - m->final_next >= RING - 2)
+        m->final_next = last - (RING - 3);
+    for (; m->final_next <= last; m->final_next++)
+        finalize(m, m->final_next);
+    for (uint32_t k = 0; k < m->n_classes; k++)
+        if (m->cls[k].open)
+            recent_rates(&m->cls[k], floor_second(m->start), m->final_next);
+}
+
 void openmodel_observe_second(struct openmodel *m, uint32_t k, int64_t second,
                               uint64_t started, uint64_t dropped)
 {

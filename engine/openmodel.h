@@ -65,6 +65,10 @@ void openmodel_pause(struct openmodel *m, bool paused, double now);
  * per-second schedule), seconds OPENMODEL_FINAL_LAG old become final. */
 void openmodel_tick(struct openmodel *m, double now);
 
+/* The run is over at now (every slot reported its last second): every second up to now is
+ * final, the last one partial. Call once, after the slots' last reports. */
+void openmodel_finish(struct openmodel *m, double now);
+
 /* The stage (0-based) class k's curve is in at now: -1 without stages, n_stages after them. */
 int openmodel_stage(const struct openmodel *m, uint32_t k, double now);
 
