@@ -541,7 +541,7 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     s->manual_control = control_manual(c);
     s->ramp_complete = c->ramp_complete;
     s->users = control_users(c, alive) + openmodel_users(c->om);
-    s->target_users = c->ramp.target;
+    s->target_users = c->ramp.target + openmodel_users(c->om);   /* pools are not ramped */
     s->spawn_rate = c->ramp.rate;
     s->ramp_eta = c->state < RUN_STOPPING ? ramp_eta(&c->ramp, now) : 0.0;
     s->run_time = c->cfg.run_time;

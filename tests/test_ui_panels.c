@@ -600,7 +600,7 @@ static void test_open_run(void **state)
     assert_true(screen_has(c, "Response time, corrected"));
     c->app.service_view = true;
     render(c, 160, 50);
-    assert_true(screen_has(c, "service times (o)"));
+    assert_true(screen_has(c, "service (o)"));
     assert_false(screen_has(c, "latencies corrected"));
     case_free(c);
     fixture_screen(uifix_open_corrected, VIEW_OVERVIEW, 80, 24, "open_80x24");

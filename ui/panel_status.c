@@ -58,6 +58,8 @@ static void users_seg(struct segs *g, const struct app *a)
     char bar[64], rest[64], eta[16];
     int cells = 10, full = (int)lround(ramp_progress(a) * cells);
 
+    if (app_arrivals_mode(a))
+        return;                         /* no user count to ramp: the pools are under Busy */
     segs_add(g, 0, t->attr[THEME_DIM], "Users ");
     segs_more(g, t->attr[THEME_TITLE], "%u", s->users);
     if (s->users == s->target_users && s->state != RUN_SPAWNING)
@@ -80,7 +82,7 @@ static void control_seg(struct segs *g, const struct app *a)
     char left[16];
 
     if (s->manual_control && s->open.all.manual)
-        segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: the operator's rate holds (g: back)");
+        segs_add(g, 1, t->attr[THEME_WARN], "MANUAL rate (g)");
     else if (s->manual_control && s->n_stages > 0)
         segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: stages suspended (g: resume)");
     else if (s->n_stages > 0 && s->stage >= 0)
@@ -104,15 +106,15 @@ static void arrivals_seg(struct segs *g, const struct app *a)
                      ? t->attr[THEME_WARN] : t->attr[THEME_TITLE], "%s",
                   units_rate(v, sizeof v, o->recent_achieved, 9));
         segs_more(g, t->attr[THEME_DIM], "/s");
-        segs_add(g, 2, t->attr[THEME_DIM], "Busy ");
+        segs_add(g, app_arrivals_mode(a) ? 1 : 2, t->attr[THEME_DIM], "Busy ");
         segs_more(g, t->attr[THEME_TITLE], "%u/%u", o->busy, o->users);
         segs_add(g, 1, t->attr[THEME_DIM], "Dropped ");
         segs_more(g, o->dropped ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE], "%s",
                   units_count(v, sizeof v, o->dropped, 9));
     }
     if (a->snap->open.corrected)
-        segs_add(g, 4, t->attr[THEME_DIM], "%s (o)",
-                 a->service_view ? "service times" : "corrected");
+        segs_add(g, 1, t->attr[THEME_DIM], "%s (o)",
+                 a->service_view ? "service" : "corrected");
 }
 
 static void numbers_seg(struct segs *g, const struct app *a)
