@@ -220,16 +220,6 @@ static void broadcast(struct engine *e, const struct worker_cmd *cmd)
         send_worker(e, w, cmd);
 }
 
-static void copy_latency(struct snap_latency *o, const struct snap_stats *st)
-{
-    *o = (struct snap_latency){.total_us = st->total_us, .min_us = st->min_us,
-                               .max_us = st->max_us, .median_us = st->median_us,
-                               .cur_count = st->cur_count, .cur_median_us = st->cur_median_us};
-    memcpy(o->pct_us, st->pct_us, sizeof o->pct_us);
-    memcpy(o->cur_pct_us, st->cur_pct_us, sizeof o->cur_pct_us);
-    memcpy(o->dist, st->dist, sizeof o->dist);
-}
-
 /* ---- the open model: plans out, pools' reports in, corrected latencies ------------------- */
 
 /* An open class's curve changed (or was never sent): every worker gets its plan; the first
@@ -306,8 +296,8 @@ static void fill_corrected(struct engine *e, double now, struct snapshot *s)
         return;
     stats_fill(e->co_stats, now, e->co_scratch);
     for (uint32_t i = 0; i < c->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++)
-        copy_latency(&o->endpoints[i], &c->endpoints[i]);
-    copy_latency(&o->total, &c->total);
+        snap_open_latency_of(&o->endpoints[i], &c->endpoints[i]);
+    snap_open_latency_of(&o->total, &c->total);
     for (uint32_t i = 0; i < c->n_points && i < SNAP_SERIES_LEN; i++)
         o->series[i] = (struct snap_bands){c->series[i].p50_us, c->series[i].p95_us,
                                            c->series[i].p99_us, c->series[i].max_us};

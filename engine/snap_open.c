@@ -22,6 +22,16 @@ static void use_latency(struct snap_stats *st, const struct snap_latency *co)
     memcpy(st->dist, co->dist, sizeof st->dist);
 }
 
+void snap_open_latency_of(struct snap_latency *o, const struct snap_stats *st)
+{
+    *o = (struct snap_latency){.total_us = st->total_us, .min_us = st->min_us,
+                               .max_us = st->max_us, .median_us = st->median_us,
+                               .cur_count = st->cur_count, .cur_median_us = st->cur_median_us};
+    memcpy(o->pct_us, st->pct_us, sizeof o->pct_us);
+    memcpy(o->cur_pct_us, st->cur_pct_us, sizeof o->cur_pct_us);
+    memcpy(o->dist, st->dist, sizeof o->dist);
+}
+
 void snap_open_corrected_view(struct snapshot *s)
 {
     const struct snap_open *o = &s->open;

@@ -79,6 +79,10 @@ struct snap_open {
 };
 
 struct snapshot;
+struct snap_stats;
+
+/* A row's latencies (st's service or corrected ones) as a snap_latency. */
+void snap_open_latency_of(struct snap_latency *out, const struct snap_stats *st);
 
 /* Put the corrected latencies of s->open in the places of s's service times (endpoints,
  * total, series, ep_series), so that every reader of a snapshot shows them unchanged (the

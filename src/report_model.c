@@ -547,10 +547,10 @@ static void build_open_model(struct report_model *m)
     struct report_section *s;
     struct report_para *p;
 
-    if (!in->service && in->snap->open.n_classes == 0)
+    if (!in->service && in->snap->open.n_classes == 0 && in->n_arrivals == 0)
         return;
     s = section(m, "open", "Open model and coordinated omission");
-    if (in->snap->open.n_classes > 0) {
+    if (in->snap->open.n_classes > 0 || in->n_arrivals > 0) {
         p = para(m, s, false);
         run(p, REPORT_PROSE, str(m, "Iterations started on the schedule's intended timeline, "
                                  "whatever the answers took: %s asked, %s started, ",
@@ -559,7 +559,8 @@ static void build_open_model(struct report_model *m)
             str(m, "%s dropped", count_text(m, a->dropped)));
         run(p, REPORT_PROSE, a->dropped ? " (every user of a pool was busy, the pool at "
                                           "max_users)." : ".");
-        arrivals_table(m, s);
+        if (in->snap->open.n_classes > 0)
+            arrivals_table(m, s);
     }
     if (!in->service)
         return;

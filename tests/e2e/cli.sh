@@ -181,6 +181,12 @@ check "... PREFIX_arrivals.csv: a row a second, 200 achieved in all ($achieved)"
       "Timestamp,Asked,Achieved,Dropped,Busy Users,User Count" -a "$achieved" = 200 ]
 check "... the throughput target is not judged (the load is not the scenario's)" \
     grep -qE "^rps 50\.\.100 +steady +skipped" "$TMP/open.out"
+$HORNET report "$TMP/open" >/dev/null 2>&1; rc=$?
+check "hornet report rebuilds an open run's report ($rc)" [ "$rc" = 0 ]
+check "... with the corrected latencies beside the service times" \
+    grep -q "| Median service | Median corrected |" "$TMP/open_report.md"
+check "... and the arrivals from PREFIX_arrivals.csv" \
+    grep -q "200 asked, 200 started, 0 dropped" "$TMP/open_report.md"
 out=$($HORNET --headless --max-users 5 -t 1s scenarios/deployments.json 2>&1); rc=$?
 check "--max-users without arrivals is refused" \
     [ "$rc" = 2 -a "$(grep -c 'max-users: sizes the pool' <<<"$out")" = 1 ]
