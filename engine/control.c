@@ -10,6 +10,7 @@
 #include "control.h"
 #include "openmodel.h"
 #include "ramp.h"
+#include "saturation.h"
 #include "targets.h"
 
 #define MAX_ACTIONS 16          /* pending actions: one call decides at most a handful */
@@ -21,6 +22,8 @@ struct control {
 
     enum run_state state;
     bool paused, manual, ramp_complete, reset_done, finished, target_down, silent, aborted;
+    bool aborts_said;           /* the requests aborted at the end were noted in the log */
+    struct saturation sat;      /* is hornet the bottleneck (control_saturation) */
     double run_start, end_time, steady_start;
     int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
     struct ramp ramp;
@@ -483,12 +486,26 @@ static void watch_drops(struct control *c, double now)
     }
 }
 
+/* Once finished: how many requests were still in flight when their users stopped. */
+static void note_aborted(struct control *c, const struct snapshot *s, double now)
+{
+    uint64_t n = s->total.aborted;
+
+    if (!c->finished || c->aborts_said || n == 0)
+        return;
+    c->aborts_said = true;
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "%llu request%s in flight %s aborted when the users "
+          "stopped (no answer: in no count)", (unsigned long long)n, n == 1 ? "" : "s",
+          n == 1 ? "was" : "were");
+}
+
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
 {
     char reason[SNAP_TEXT_MAX];
 
     watch_target(c, s, now, in_flight);
     watch_drops(c, now);
+    note_aborted(c, s, now);
     if (!c->cfg.use_targets || c->state >= RUN_STOPPING ||
         targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
         return;
@@ -497,6 +514,28 @@ void control_judge(struct control *c, const struct snapshot *s, double now, uint
     event(c, now, EVENT_ENGINE, EVENT_WARN, "%s", reason);
     begin_stop(c, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed",
                now + c->cfg.stop_timeout, now);
+}
+
+void control_saturation(struct control *c, struct snapshot *s, int workers, double now)
+{
+    char why[128];
+
+    if (!c->finished && c->state != RUN_PAUSED) {
+        switch (saturation_update(&c->sat, &s->self, workers, now, why, sizeof why)) {
+        case SATURATION_BEGAN:
+            event(c, now, EVENT_ENGINE, EVENT_WARN, "%s (%s)", SATURATION_TEXT, why);
+            break;
+        case SATURATION_ENDED:
+            event(c, now, EVENT_ENGINE, EVENT_INFO, "The load generator is no longer "
+                  "saturated");
+            break;
+        default:
+            break;
+        }
+    }
+    s->saturated = c->sat.saturated;
+    s->saturated_seconds = saturation_seconds(&c->sat, now);
+    saturation_fill_series(&c->sat, s);
 }
 
 /* ---- reading the state ------------------------------------------------------------------- */
@@ -578,6 +617,7 @@ struct control *control_create(const struct engine_config *cfg, uint32_t n_slots
     c->n_classes = n = c->scn->n_classes;
     c->max_users = engine_max_users(cfg->fd_limit, cfg->fds_per_user);
     c->stage = -1;
+    saturation_init(&c->sat);
     c->weights = calloc(n + 1, sizeof *c->weights);
     c->class_users = calloc(n + 1, sizeof *c->class_users);
     c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);

@@ -59,9 +59,16 @@ void control_tick(struct control *c, double now, bool workers_idle);
 
 /* Judge a freshly filled snapshot s (statistics and targets) at now, with in_flight requests
  * waiting for an answer: the warnings about a target that fails every request, or that stopped
- * answering while requests wait (users merely thinking are not silence), and the stop when a
- * target with abort_on_fail failed past its abort_after. */
+ * answering while requests wait (users merely thinking are not silence), once finished an
+ * event saying how many requests were aborted in flight (s->total.aborted), and the stop when
+ * a target with abort_on_fail failed past its abort_after. */
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight);
+
+/* Judge hornet's own load in s->self (filled at now, workers worker threads) while the run
+ * goes (not paused, not finished): saturation.h's thresholds, an event when it becomes
+ * saturated (SATURATION_TEXT and why) and when it no longer is; then s->saturated,
+ * s->saturated_seconds and each point's lag_us. */
+void control_saturation(struct control *c, struct snapshot *s, int workers, double now);
 
 /* An engine error that the run cannot go on with (text: what failed): recorded once (the first
  * wins), logged as an error, and every user stopped at once; the run ends as soon as the slots

@@ -486,6 +486,7 @@ static void fill_run(struct engine *e, struct snapshot *s, double now)
     snprintf(s->host, sizeof s->host, "%s", e->cfg.host);
     s->threads = e->n_workers;
     s->fd_limit = e->cfg.fd_limit;
+    s->tls_insecure = e->cfg.tls.insecure;
 }
 
 /* The targets' verdicts. With corrected latencies they judge those (what users would have
@@ -528,6 +529,7 @@ static void publish(struct engine *e)
     carry_out(e);
     fill_run(e, s, now);
     fill_self(e, s, now);
+    control_saturation(e->ctl, s, e->n_workers, now);
     pthread_mutex_lock(&e->snap_mu);
     s->seq = ++e->seq;
     e->back = e->front;
@@ -645,8 +647,10 @@ struct engine *engine_create(const struct engine_config *cfg, char *err, size_t 
     pthread_mutex_init(&e->inbox_mu, NULL);
     pthread_mutex_init(&e->snap_mu, NULL);
     e->plan = plan_create(e->scn, cfg->host, cfg->stop_timeout, cfg->seed, err, errlen);
-    if (e->plan)
+    if (e->plan) {
         plan_set_trace(e->plan, cfg->trace, cfg->trace_arg, cfg->trace_requests);
+        e->plan->tls = cfg->tls;
+    }
     e->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
     if (!e->plan || !e->loop || create_parts(e, err, errlen) < 0) {
         if (e->plan && !e->loop)

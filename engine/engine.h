@@ -41,6 +41,11 @@ struct engine_config {
     void (*trace)(void *arg, const char *text);
     void *trace_arg;
     uint32_t trace_requests;
+    /* How https targets are trusted: the scenario's tls block with the command line's
+     * overrides (paths borrowed: must outlive the engine). Zeroed: the system's CA
+     * certificates, full verification, no client certificate. snapshot.tls_insecure says
+     * when verification is off. */
+    struct scenario_tls tls;
 };
 
 /* Descriptors a run of `users` needs: their connections (fds_per_user each: 1, or 2 when the

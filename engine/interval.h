@@ -36,6 +36,8 @@ struct interval_endpoint {
     uint32_t failures;        /* unexpected outcomes */
     uint32_t expected;        /* statuses outside 2xx/3xx that the step expected (successes) */
     uint32_t none_requests;   /* requests without a latency (never sent: OUTCOME_SCRIPT) */
+    uint32_t aborted;         /* requests in flight when their user was stopped: not in
+                                 requests (no answer, no latency), counted apart */
     uint64_t total_us, min_us, max_us;   /* over requests with a latency */
     uint64_t total_bytes;     /* response body bytes */
     uint32_t pair_start, pair_count;     /* this endpoint's slice of interval.pairs */

@@ -53,6 +53,8 @@ struct plan {
     bool proxy_env;                     /* a proxy variable (http_proxy, ...) is set: libcurl
                                            must read the environment at each transfer */
     struct trace *trace;                /* request tracing (off unless plan_set_trace) */
+    struct scenario_tls tls;            /* how https targets are trusted (engine_config.tls;
+                                           paths borrowed) */
 };
 
 /* NULL with a message on allocation failure or a bad host ("expected http://host[:port]").

@@ -19,7 +19,7 @@
 #define ERROR_SLOTS 128   /* hash slots: twice RECORDER_MAX_ERRORS, so probing always ends */
 
 struct ep_counts {
-    uint32_t requests, failures, expected, none_requests;
+    uint32_t requests, failures, expected, none_requests, aborted;
     uint64_t total_us, total_bytes;
 };
 
@@ -29,6 +29,7 @@ struct recorder {
     recorder_emit_fn emit;
     void *arg;
     uint64_t pending;              /* requests recorded since the last emit */
+    uint64_t pending_aborts;       /* aborted requests counted since the last emit */
     int64_t second;                /* their unix second (valid while pending > 0) */
     double first_time, last_time;
     uint64_t dropped;              /* requests lost in all (recorder_dropped) */
@@ -229,7 +230,7 @@ void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t lat
     assert(endpoint < r->n_endpoints);
     if (endpoint >= r->n_endpoints)
         return;
-    if (r->pending && second != r->second)
+    if ((r->pending || r->pending_aborts) && second != r->second)
         recorder_flush(r);
     if (o)
         count_outcome(r, endpoint, o);
@@ -249,6 +250,23 @@ void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t lat
     }
     c->total_us += (uint64_t)latency_us;
     hist_record(&r->hists[endpoint], (uint64_t)latency_us);
+}
+
+void recorder_abort(struct recorder *r, uint32_t endpoint, double now)
+{
+    int64_t second = second_of(now);
+
+    assert(endpoint < r->n_endpoints);
+    if (endpoint >= r->n_endpoints)
+        return;
+    if ((r->pending || r->pending_aborts) && second != r->second)
+        recorder_flush(r);
+    if (r->pending == 0 && r->pending_aborts == 0) {
+        r->second = second;             /* times are those of requests: an interval of aborts */
+        r->first_time = r->last_time = now;     /* alone carries no request time (stats.h) */
+    }
+    r->pending_aborts++;
+    r->counts[endpoint].aborted++;
 }
 
 /* ---- emitting --------------------------------------------------------------------------- */
@@ -273,12 +291,12 @@ static void fill_endpoints(struct recorder *r, struct interval *iv, size_t pair_
         struct hist *h = &r->hists[e];
         struct interval_endpoint *ie;
 
-        if (c->requests == 0)
+        if (c->requests == 0 && c->aborted == 0)
             continue;
         ie = &iv->endpoints[k++];
         *ie = (struct interval_endpoint){
             .endpoint = e, .requests = c->requests, .failures = c->failures,
-            .expected = c->expected, .none_requests = c->none_requests,
+            .expected = c->expected, .none_requests = c->none_requests, .aborted = c->aborted,
             .total_us = c->total_us, .min_us = h->total ? h->min : 0,
             .max_us = h->total ? h->max : 0, .total_bytes = c->total_bytes,
             .pair_start = used,
@@ -296,7 +314,7 @@ static struct interval *interval_build(struct recorder *r)
     struct interval *iv;
 
     for (uint32_t e = 0; e < r->n_endpoints; e++) {
-        if (r->counts[e].requests) {
+        if (r->counts[e].requests || r->counts[e].aborted) {
             n_eps++;
             n_pairs += pairs_bound(&r->hists[e]);
         }
@@ -321,12 +339,13 @@ static struct interval *interval_build(struct recorder *r)
 static void start_over(struct recorder *r)
 {
     for (uint32_t e = 0; e < r->n_endpoints; e++) {
-        if (r->counts[e].requests) {
+        if (r->counts[e].requests || r->counts[e].aborted) {
             hist_reset(&r->hists[e]);
             memset(&r->counts[e], 0, sizeof r->counts[e]);
         }
     }
     r->pending = 0;
+    r->pending_aborts = 0;
     r->n_errors = 0;
     memset(r->slots, 0xff, sizeof r->slots);
 }
@@ -365,7 +384,7 @@ static void report_lost(struct recorder *r)
 
 void recorder_flush(struct recorder *r)
 {
-    if (r->pending) {
+    if (r->pending || r->pending_aborts) {
         struct interval *iv = interval_build(r);
 
         if (!iv)

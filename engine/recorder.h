@@ -36,6 +36,12 @@ void recorder_destroy(struct recorder *r);
 void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t latency_us,
                   uint64_t bytes, const struct outcome *o);
 
+/* Count one request of endpoint that was still in flight when its user was stopped (at unix
+ * time now): it has no outcome, so it is not a request in any other count, only in
+ * interval_endpoint.aborted. Emits the previous second's interval first when the second moved
+ * on. No allocation. */
+void recorder_abort(struct recorder *r, uint32_t endpoint, double now);
+
 /* Emit what has been recorded so far (nothing when empty). When the interval cannot be
  * allocated, its requests are lost and their count is emitted later, alone
  * in an interval without endpoints (interval.dropped), by the first flush that can allocate

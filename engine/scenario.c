@@ -1,5 +1,5 @@
 /* scenario: loads a scenario file into validated plain structs (the top level: name, host,
- * users, spawn rate, run time, timeout, stages, feeders, user classes), keeps the scenario-wide
+ * users, spawn rate, run time, timeout, stages, feeders, user classes, tls), keeps the scenario-wide
  * tables (endpoints by method and name, per-user variable names), filters classes and tasks by
  * name and tags, and frees. The loader reports the first problem as one line
  * "file:line:column: json.path: what was expected" before any load starts.
@@ -9,9 +9,11 @@
 #include "scenario_internal.h"
 #include "suggest.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "snapshot.h"
 
 const char *const http_method_names[HTTP_METHOD_COUNT] = {
@@ -20,8 +22,9 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", "targets", "arrivals", NULL
+    "feeders", "user_classes", "targets", "tls", "arrivals", NULL
 };
+static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
 
 #define USERS_MAX 1000000u
@@ -135,6 +138,48 @@ static int read_host(struct loader *ld, const cJSON *m)
     return 0;
 }
 
+/* A file named by the tls block: joined to the scenario's directory, and readable now. */
+static int read_tls_file(struct loader *ld, const cJSON *obj, const char *key, char **out)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const char *name;
+    size_t mark, n;
+    int rc = 0;
+
+    if (!m)
+        return 0;
+    mark = loader_path_key(ld, key);
+    if (loader_string(ld, m, &name) < 0)
+        return -1;
+    n = strlen(ld->dir) + strlen(name) + 1;
+    if (!(*out = malloc(n)))
+        return loader_fail(ld, m, LOADER_VALUE, "out of memory");
+    snprintf(*out, n, "%s%s", name[0] == '/' ? "" : ld->dir, name);
+    if (access(*out, R_OK) != 0)
+        rc = loader_fail(ld, m, LOADER_VALUE, "cannot read %s: %s", *out, strerror(errno));
+    loader_path_pop(ld, mark);
+    return rc;
+}
+
+static int read_tls(struct loader *ld, const cJSON *m)
+{
+    struct scenario_tls *t = &ld->s->tls;
+    const cJSON *insecure = cJSON_GetObjectItemCaseSensitive(m, "insecure");
+    size_t mark;
+
+    if (loader_object(ld, m) < 0 || loader_check_keys(ld, m, tls_keys) < 0 ||
+        read_tls_file(ld, m, "cacert", &t->cacert) < 0 ||
+        read_tls_file(ld, m, "cert", &t->cert) < 0 || read_tls_file(ld, m, "key", &t->key) < 0)
+        return -1;
+    if (t->key && !t->cert)
+        return loader_fail(ld, m, LOADER_VALUE, "\"key\" needs \"cert\"");
+    mark = loader_path_key(ld, "insecure");
+    if (insecure && loader_bool(ld, insecure, &t->insecure) < 0)
+        return -1;
+    loader_path_pop(ld, mark);
+    return 0;
+}
+
 static int read_users(struct loader *ld, const cJSON *m)
 {
     return loader_uint(ld, m, USERS_MAX, &ld->s->users);
@@ -223,6 +268,7 @@ static const struct top_member top_members[] = {
     {"user_classes", true, scenario_class_parse_all},
     {"arrivals", false, scenario_arrivals_parse_top},
     {"targets", false, scenario_targets_parse},
+    {"tls", false, read_tls},
 };
 
 static int read_top(struct loader *ld, const cJSON *root)
@@ -475,5 +521,8 @@ void scenario_free(struct scenario *s)
     free(s->name);
     free(s->description);
     free(s->host);
+    free(s->tls.cacert);
+    free(s->tls.cert);
+    free(s->tls.key);
     free(s);
 }

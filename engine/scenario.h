@@ -211,6 +211,15 @@ struct target_def {
 };
 #define TARGET_LAST_MAX 600
 
+/* The "tls" block: how https targets are trusted. Paths are relative to the scenario file's
+ * directory (already joined); NULL: not given. The command line, environment and config file
+ * override each (--cacert, --cert, --key; --insecure turns verification off). */
+struct scenario_tls {
+    char *cacert;               /* CA certificates (PEM) to verify the target with */
+    char *cert, *key;           /* client certificate and its key (PEM) */
+    bool insecure;              /* no certificate nor host name verification */
+};
+
 struct scenario {
     char *path;                 /* the file it was loaded from */
     char *name;
@@ -232,6 +241,7 @@ struct scenario {
     uint32_t n_feeders;
     struct target_def *targets;
     uint32_t n_targets;
+    struct scenario_tls tls;
     struct arrival_config arrivals; /* on: every class without its own is open and gets a
                                        share of these (scenario_class_arrivals) */
 };

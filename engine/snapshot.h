@@ -52,6 +52,9 @@ struct snap_stats {
     uint64_t failures;              /* unexpected outcomes only */
     uint64_t expected;              /* non-2xx/3xx statuses listed in expect (successes) */
     uint64_t none_requests;         /* requests never sent: no latency */
+    uint64_t aborted;               /* requests in flight when their user was stopped (run
+                                       end, fewer users, stop timeout): no answer, so in none
+                                       of the counts above nor in Locust's CSV columns */
     uint64_t total_us, min_us, max_us;   /* min/max exact; 0 when no latency yet */
     uint64_t total_bytes;
     double total_rps, total_fps;    /* requests / (last_request_time - start_time) */
@@ -72,6 +75,8 @@ struct snap_point {
     uint32_t users;                 /* users running at the end of that second */
     uint32_t requests, failures;    /* finished in that second */
     uint32_t p50_us, p95_us, p99_us, max_us;   /* of that second's requests; 0 when none */
+    uint32_t lag_us;                /* hornet's own: its worst worker timer lateness in that
+                                       second (saturation.h); 0 when not measured */
 };
 
 /* One second of one endpoint (aligned with the newest entries of snapshot.series). */
@@ -224,6 +229,12 @@ struct snapshot {
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
 
+    bool tls_insecure;              /* --insecure: https targets' certificates and host names
+                                       are not verified (every view warns) */
+    bool saturated;                 /* hornet itself is the bottleneck now (saturation.h):
+                                       latencies include its own queueing */
+    double saturated_seconds;       /* how long it was, over the whole run (> 0: the targets'
+                                       verdict was measured under saturation) */
     char fatal[SNAP_TEXT_MAX];      /* non-empty when the engine hit an error it cannot go on
                                        with (a worker's curl multi handle failed, a command
                                        could not be queued): every user was stopped at once,

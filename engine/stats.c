@@ -33,7 +33,7 @@
 struct entry {
     char method[8];
     char name[SNAP_NAME_MAX];
-    uint64_t requests, failures, expected, none_requests;
+    uint64_t requests, failures, expected, none_requests, aborted;
     uint64_t total_us, min_us, max_us, total_bytes;
     double first_time, last_time;
     struct hist *cum, *win;
@@ -416,8 +416,11 @@ static void entry_add(struct entry *e, const struct interval_endpoint *ie,
     e->failures += ie->failures;
     e->expected += ie->expected;
     e->none_requests += ie->none_requests;
+    e->aborted += ie->aborted;
     e->total_us += ie->total_us;
     e->total_bytes += ie->total_bytes;
+    if (ie->requests == 0)
+        return;                     /* aborted requests only: no request time to keep */
     if (n > 0) {
         if (ie->min_us < e->min_us)
             e->min_us = ie->min_us;
@@ -439,6 +442,7 @@ static void total_add(struct interval_endpoint *t, const struct interval_endpoin
     t->failures += ie->failures;
     t->expected += ie->expected;
     t->none_requests += ie->none_requests;
+    t->aborted += ie->aborted;
     t->total_us += ie->total_us;
     t->total_bytes += ie->total_bytes;
     if (ie->pair_count && ie->min_us < t->min_us)
@@ -539,7 +543,7 @@ void stats_merge(struct stats *s, const struct interval *iv)
     }
     n = hist_drain_pairs(s->scratch, s->scratch_pairs, HIST_COUNTS_LEN);
     hist_reset(s->scratch);
-    if (total.requests > 0) {
+    if (total.requests > 0 || total.aborted > 0) {
         entry_add(&s->entries[s->n_ep], &total, iv, s->scratch_pairs, n);
         if (sl >= 0)
             slot_add(s, (size_t)sl, s->n_ep, &total, s->scratch_pairs, n);
@@ -574,7 +578,7 @@ void stats_exception(struct stats *s, const char *message, const char *where)
 
 static void entry_clear(struct entry *e)
 {
-    e->requests = e->failures = e->expected = e->none_requests = 0;
+    e->requests = e->failures = e->expected = e->none_requests = e->aborted = 0;
     e->total_us = e->total_bytes = 0;
     e->min_us = UINT64_MAX;
     e->max_us = 0;
@@ -718,6 +722,7 @@ static void entry_fill(struct stats *s, uint32_t idx, int64_t now_second, struct
     o->failures = e->failures;
     o->expected = e->expected;
     o->none_requests = e->none_requests;
+    o->aborted = e->aborted;
     o->total_us = e->total_us;
     o->min_us = e->min_us == UINT64_MAX ? 0 : e->min_us;
     o->max_us = e->max_us;

@@ -747,6 +747,22 @@ static void advance(struct user *u)
 
 /* ---- life cycle ------------------------------------------------------------------------ */
 
+/* https: the CA file instead of the system's, a client certificate, or (insecure) no
+ * verification at all; libcurl verifies peer and host name by default. */
+static void setup_tls(CURL *e, const struct scenario_tls *tls)
+{
+    if (tls->cacert)
+        curl_easy_setopt(e, CURLOPT_CAINFO, tls->cacert);
+    if (tls->cert)
+        curl_easy_setopt(e, CURLOPT_SSLCERT, tls->cert);
+    if (tls->key)
+        curl_easy_setopt(e, CURLOPT_SSLKEY, tls->key);
+    if (tls->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+}
+
 static int setup_easy(struct user *u)
 {
     CURL *e = curl_easy_init();
@@ -771,6 +787,7 @@ static int setup_easy(struct user *u)
         curl_easy_setopt(e, CURLOPT_PROXY, "");
         curl_easy_setopt(e, CURLOPT_NOPROXY, "");
     }
+    setup_tls(e, &u->w->plan->tls);
     return 0;
 }
 
@@ -849,8 +866,9 @@ void user_stop(struct user *u, double deadline)
     u->stopping = true;
     u->deadline = deadline;
     if (deadline <= now_of(u)) {
-        if (u->in_flight) {
-            worker_remove_transfer(u->g, u->easy);      /* aborted: not counted */
+        if (u->in_flight) {                 /* aborted: no outcome, counted apart */
+            worker_remove_transfer(u->g, u->easy);
+            recorder_abort(u->w->rec, u->seq->steps[u->step_i].step->endpoint, now_of(u));
             u->in_flight = false;
         }
         finish(u);

@@ -19,7 +19,8 @@ struct pool_link;
 struct user *user_create(struct worker *w, uint32_t cls, uint32_t index, char *err,
                          size_t errlen);
 void user_start(struct user *u);
-/* Finish gracefully by `deadline` (unix time; <= now: at once, aborting a transfer). */
+/* Finish gracefully by `deadline` (unix time; <= now: at once, aborting a transfer, which is
+ * counted as aborted: recorder_abort). */
 void user_stop(struct user *u, double deadline);
 /* A transfer of this user completed (called by the worker after curl_multi_remove_handle). */
 void user_transfer_done(struct user *u, CURLcode rc);

@@ -28,6 +28,7 @@ static void count(const struct snapshot *s, struct verdict *v)
 void verdict_of(const struct snapshot *s, struct verdict *v)
 {
     memset(v, 0, sizeof *v);
+    v->saturated = s->saturated_seconds > 0;
     v->n = s->n_targets < SNAP_MAX_TARGETS ? s->n_targets : SNAP_MAX_TARGETS;
     if (v->n == 0)
         return;
@@ -48,8 +49,8 @@ bool verdict_passed(const struct snapshot *s)
 {
     bool failures_ok = s->total.failures == 0 && s->n_exceptions == 0;
 
-    if (s->aborted || s->fatal[0])
-        return false;
+    if (s->aborted || s->fatal[0] || s->total.requests == 0)
+        return false;                   /* a run that measured nothing does not pass */
     for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++)
         if (s->targets[i].status == TARGET_FAIL || s->targets[i].status == TARGET_PENDING)
             return false;

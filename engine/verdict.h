@@ -23,16 +23,20 @@ struct verdict {
     enum verdict_kind kind;
     bool final;                 /* the run is finished: the numbers will not change */
     bool failures_fail;         /* unexpected failures and no rate target allows any */
+    bool saturated;             /* measured under saturation: hornet was the bottleneck for a
+                                   while (s->saturated_seconds > 0); says how far to trust
+                                   the latencies, not whether the run passes */
     uint32_t n, pass, at_risk, fail, pending, skipped;
 };
 
 /* The verdict of s's targets (VERDICT_NONE when s has none). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
 
-/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, no
- * target failed or is without data, and no request failed (nor an exception happened) unless
- * a success or failure rate target says how many may. The rule of the exit code, the console
- * verdict and the reports. */
+/* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, it
+ * completed at least one request (requests aborted in flight do not count), no target failed
+ * or is without data, and no request failed (nor an exception happened) unless a success or
+ * failure rate target says how many may. The rule of the exit code, the console verdict and
+ * the reports. */
 bool verdict_passed(const struct snapshot *s);
 
 /* Whether unexpected failures (and engine-side exceptions) decide the run on their own: no

@@ -8,6 +8,7 @@
  * Main thread only; no state. */
 #include "console.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "saturation.h"
 
 #define TYPE_WIDTH 8          /* Locust's STATS_TYPE_WIDTH */
 
@@ -292,6 +294,27 @@ void console_error_report(FILE *out, const struct snapshot *s)
                     nw);
 }
 
+void console_end_notes(FILE *out, const struct snapshot *s)
+{
+    uint64_t n = s->total.aborted;
+    uint32_t max = s->n_endpoints < SNAP_MAX_ENDPOINTS ? s->n_endpoints : SNAP_MAX_ENDPOINTS;
+
+    if (n) {
+        fprintf(out, "%llu request%s in flight when the users stopped: aborted, in no count "
+                "above\n", (unsigned long long)n, n == 1 ? " was" : "s were");
+        for (uint32_t i = 0; i < max; i++)
+            if (s->endpoints[i].aborted)
+                fprintf(out, "    %s %s: %llu\n", s->endpoints[i].method, s->endpoints[i].name,
+                        (unsigned long long)s->endpoints[i].aborted);
+        fputc('\n', out);
+    }
+    if (s->total.requests == 0)
+        fprintf(out, "No request completed: a run that measured nothing does not pass.\n\n");
+    if (s->saturated_seconds > 0)
+        fprintf(out, "SATURATED for %.0f s of the run: %s\n\n", ceil(s->saturated_seconds),
+                SATURATION_TEXT);
+}
+
 static const char *verdict_word(uint8_t status)
 {
     switch (status) {
@@ -324,7 +347,8 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
     }
     if (s->aborted)
         fprintf(out, "Aborted: %s\n", s->abort_reason);
-    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)\n", passed ? "PASS" : "FAIL", met,
+    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)%s\n", passed ? "PASS" : "FAIL", met,
             judged, judged < s->n_targets ? ", throughput not judged: the load differs from the "
-            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "");
+            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "",
+            s->saturated_seconds > 0 ? ", measured under saturation" : "");
 }

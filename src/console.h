@@ -43,8 +43,17 @@ void console_corrected_table(FILE *out, const struct snapshot *s, int name_width
  * separator is 80 + console_default_name_width(out) - 19 dashes after the `|`, as Locust's. */
 void console_error_report(FILE *out, const struct snapshot *s);
 
+/* hornet's addition after the error report: when requests were in flight as users stopped,
+ * "N requests were in flight when the users stopped: aborted, in no count above" and one
+ * "    METHOD name: count" line per endpoint (scenario order), then an empty line; when the
+ * run completed no request at all, "No request completed: a run that measured nothing does
+ * not pass." and an empty line; when hornet was saturated (s->saturated_seconds),
+ * "SATURATED for N s of the run: " SATURATION_TEXT and an empty line. Nothing otherwise. */
+void console_end_notes(FILE *out, const struct snapshot *s);
+
 /* "Performance targets": each target with its window, value and verdict, then the run's
- * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ..."). Nothing when s has no target. */
+ * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ...", ending ", measured under
+ * saturation" when hornet was saturated). Nothing when s has no target. */
 void console_targets_table(FILE *out, const struct snapshot *s, bool passed);
 
 #endif

@@ -546,19 +546,50 @@ static int write_file(const char *prefix, const char *suffix, enum csv_file whic
     return rc;
 }
 
+/* Append "; " and the message of a failed file to the messages so far. */
+static void add_error(char *err, size_t errlen, const char *msg)
+{
+    size_t len = err && errlen ? strnlen(err, errlen) : 0;
+
+    if (err && errlen && len + 1 < errlen)
+        snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", msg);
+}
+
+/* Each file is tried even when an earlier one failed: one full directory must not cost the
+ * others. Returns how many failed, every message in err. */
+static int write_files(const char *prefix, const struct snapshot *s, bool seen_columns,
+                       char *err, size_t errlen)
+{
+    static const struct { const char *suffix; enum csv_file which; } files[] = {
+        {"_stats.csv", CSV_STATS}, {"_failures.csv", CSV_FAILURES},
+        {"_exceptions.csv", CSV_EXCEPTIONS},
+    };
+    char one[4400];
+    int failed = 0;
+
+    if (err && errlen)
+        err[0] = '\0';
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (write_file(prefix, files[i].suffix, files[i].which, s,
+                       files[i].which == CSV_FAILURES && seen_columns, one, sizeof one) != 0) {
+            add_error(err, errlen, one);
+            failed++;
+        }
+    }
+    return failed;
+}
+
 int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_columns, char *err,
                     size_t errlen)
 {
-    if (write_file(prefix, "_stats.csv", CSV_STATS, s, false, err, errlen) != 0 ||
-        write_file(prefix, "_failures.csv", CSV_FAILURES, s, seen_columns, err, errlen) != 0 ||
-        write_file(prefix, "_exceptions.csv", CSV_EXCEPTIONS, s, false, err, errlen) != 0)
-        return -1;
+    int failed = write_files(prefix, s, seen_columns, err, errlen);
+
     if (s->requests_dropped)        /* the files keep Locust's format: the log says it */
         log_msg(LOG_LEVEL_WARNING, "%llu request%s not recorded (out of memory): the CSV "
                 "numbers miss %s", (unsigned long long)s->requests_dropped,
                 s->requests_dropped == 1 ? " was" : "s were",
                 s->requests_dropped == 1 ? "it" : "them");
-    return 0;
+    return failed ? -1 : 0;
 }
 
 /* ---- history ----------------------------------------------------------------------------- */
@@ -567,26 +598,41 @@ struct csv_history {
     bool full_history;
     int fd;               /* PREFIX_stats_history.csv, or -1: memory only */
     char *path;
-    struct buf pending;   /* memory only: the whole file; with a file: bytes not yet written */
+    off_t size;           /* bytes of whole rows on disk: the file never ends mid-row */
+    struct buf pending;   /* memory only: the whole file; with a file: rows not yet written */
     struct buf scratch;   /* reused each tick */
 };
 
-/* Writes what is pending to the file and makes it durable; keeps what could not be written. */
+/* Writes what is pending after the rows on disk and makes it durable. A write that fails
+ * part-way (a full disk) is cut back to the last whole row and kept pending, so that a reader,
+ * and the file left when the run ends, always see whole rows. */
 static int history_flush(struct csv_history *h, char *err, size_t errlen)
 {
     size_t done = 0;
+    int saved;
 
     if (h->fd < 0 || h->pending.len == 0)
         return 0;
-    int rc = fileio_write_all(h->fd, h->pending.p, h->pending.len, &done);
-    int saved = errno;
-    memmove(h->pending.p, h->pending.p + done, h->pending.len - done);
-    h->pending.len -= done;
-    h->pending.p[h->pending.len] = '\0';
-    if (rc == 0 && fdatasync(h->fd) != 0)
-        rc = -1, saved = errno;
+    while (done < h->pending.len) {
+        ssize_t w = pwrite(h->fd, h->pending.p + done, h->pending.len - done,
+                           h->size + (off_t)done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (done == h->pending.len && fdatasync(h->fd) == 0) {
+        h->size += (off_t)done;
+        h->pending.len = 0;
+        h->pending.p[0] = '\0';
+        return 0;
+    }
+    saved = done < h->pending.len && errno == 0 ? ENOSPC : errno;
+    if (ftruncate(h->fd, h->size) != 0)
+        (void)0;                /* nothing better to do: the error below says it */
     errno = saved;
-    return rc == 0 ? 0 : fail(err, errlen, "cannot write", h->path);
+    return fail(err, errlen, "cannot write", h->path);
 }
 
 static int history_append(struct csv_history *h, const struct buf *text, char *err,
@@ -641,6 +687,11 @@ fail:
     return NULL;
 }
 
+size_t csv_history_unwritten(const struct csv_history *h)
+{
+    return h && h->fd >= 0 ? h->pending.len : 0;
+}
+
 int csv_history_tick(struct csv_history *h, const struct snapshot *s, char *err, size_t errlen)
 {
     h->scratch.len = 0;
@@ -653,10 +704,7 @@ int csv_history_tick(struct csv_history *h, const struct snapshot *s, char *err,
 static int history_text(const struct csv_history *h, struct buf *out, char *err, size_t errlen)
 {
     if (h->fd >= 0) {
-        struct stat st;
-        if (fstat(h->fd, &st) != 0)
-            return fail(err, errlen, "cannot read", h->path);
-        size_t size = (size_t)st.st_size, got = 0;
+        size_t size = (size_t)h->size, got = 0;
         if (!buf_reserve(out, size))
             return fail_oom(err, errlen);
         while (got < size) {
@@ -736,10 +784,14 @@ int csv_write_snapshot_set(const char *prefix, const struct snapshot *s,
         errno = ENAMETOOLONG;
         return fail(err, errlen, "cannot write", prefix);
     }
-    if (csv_write_final(base, s, seen_columns, err, errlen) != 0 ||
-        write_set_history(base, s, h, err, errlen) != 0)
-        return -1;
+    char one[4400];
+    int failed = write_files(base, s, seen_columns, err, errlen);
+
+    if (write_set_history(base, s, h, one, sizeof one) != 0) {
+        add_error(err, errlen, one);
+        failed++;
+    }
     if (used && usedlen)
         snprintf(used, usedlen, "%s", base);
-    return 0;
+    return failed ? -1 : 0;
 }

@@ -31,13 +31,17 @@ struct csv_history *csv_history_open(const char *prefix, bool full_history, char
  * Aggregated), stamped with floor(s->now) and s->users. -1 with a message on a write or sync
  * failure (the unwritten rows are kept and retried at the next tick) or on OOM. */
 int csv_history_tick(struct csv_history *h, const struct snapshot *s, char *err, size_t errlen);
+/* Bytes of rows that could not be written to the file yet (0 without a file, or when every
+ * row is on disk). Rows are written whole: the file never ends mid-row. */
+size_t csv_history_unwritten(const struct csv_history *h);
 /* Closes the file and frees h; NULL is ignored. */
 void csv_history_close(struct csv_history *h);
 
 /* Write PREFIX_stats.csv, PREFIX_failures.csv and PREFIX_exceptions.csv from s, each
- * atomically, creating missing directories of the prefix. seen_columns adds Locust 2.44+'s
- * `First Seen,Last Seen` columns (UTC, %Y-%m-%dT%H:%M:%SZ) to failures.csv. -1 with a message
- * on failure (files already renamed into place stay). Once written, a warning is logged
+ * atomically, creating missing directories of the prefix; each is tried even when another
+ * failed. seen_columns adds Locust 2.44+'s `First Seen,Last Seen` columns (UTC,
+ * %Y-%m-%dT%H:%M:%SZ) to failures.csv. -1 when any failed, with every failure's message in err
+ * ("; " between them; files written stay). A warning is logged
  * (log_msg) when s->requests_dropped is not 0: "N requests were not recorded (out of memory):
  * the CSV numbers miss them" (the files have no place for it). */
 int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_columns, char *err,
@@ -47,8 +51,9 @@ int csv_write_final(const char *prefix, const struct snapshot *s, bool seen_colu
  * _stats_history.csv, _failures.csv and _exceptions.csv (local time of s->now), each written
  * atomically. prefix NULL: "hornet" in the working directory. The history file holds the whole
  * history of h so far; with h NULL, the header and the Aggregated row of s. The timestamped
- * prefix used ("out/run_20261130-142501") is written to used (may be NULL). A set taken twice
- * in the same second replaces the first. -1 with a message on failure. */
+ * prefix used ("out/run_20261130-142501") is written to used (may be NULL), whether or not a file
+ * failed. A set taken twice in the same second replaces the first. Every file is tried; -1
+ * when any failed, with every failure's message in err. */
 int csv_write_snapshot_set(const char *prefix, const struct snapshot *s,
                            const struct csv_history *h, bool seen_columns, char *used,
                            size_t usedlen, char *err, size_t errlen);

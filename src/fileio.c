@@ -1,7 +1,9 @@
 /* fileio: atomic whole-file writes and mkdir -p for output files. Any thread. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,5 +120,102 @@ int fileio_write_atomic(const char *path, const char *data, size_t len, char *er
         return fail(err, errlen, "cannot write", path);
     }
     sync_parent_dir(path);
+    return 0;
+}
+
+/* The directory part of path[0..end) in front of its last '/' into dir ("." without one, "/"
+ * for the root); returns where the rest of the path starts. */
+static size_t dir_part(const char *path, size_t end, char *dir, size_t n)
+{
+    size_t d = end;
+
+    while (d > 0 && path[d - 1] != '/')
+        d--;
+    if (d == 0)
+        snprintf(dir, n, ".");
+    else if (d == 1)
+        snprintf(dir, n, "/");
+    else
+        snprintf(dir, n, "%.*s", (int)(d - 1), path);
+    return d;
+}
+
+/* Append the components of rest to out (which holds a resolved directory), dropping "." and
+ * empty ones and letting ".." take back the one before it: the directories still to be made
+ * (mkdir -p) will resolve that way. */
+static void append_lexical(char *out, size_t n, const char *rest)
+{
+    size_t base = strlen(out), len = base;
+
+    while (*rest) {
+        size_t k = strcspn(rest, "/");
+        if (k == 2 && rest[0] == '.' && rest[1] == '.' && len > base) {
+            while (len > base && out[len - 1] != '/')
+                len--;
+            len = len > base ? len - 1 : base;
+        } else if (k > 0 && !(k == 1 && rest[0] == '.') && len + k + 2 < n) {
+            out[len++] = '/';
+            memcpy(out + len, rest, k);
+            len += k;
+        }
+        rest += k + (rest[k] == '/');
+    }
+    out[len] = '\0';
+}
+
+void fileio_canonical(const char *path, char *out, size_t n)
+{
+    char dir[4096], real[PATH_MAX];
+    size_t end = strlen(path);
+
+    for (;;) {
+        size_t d = dir_part(path, end, dir, sizeof dir);
+        if (realpath(dir, real)) {
+            snprintf(out, n, "%s", strcmp(real, "/") ? real : "");
+            append_lexical(out, n, path + d);
+            return;
+        }
+        if ((errno != ENOENT && errno != ENOTDIR) || d == 0)
+            break;
+        end = d - 1;                /* that directory does not exist yet: try its parent */
+    }
+    snprintf(out, n, "%s", path);
+}
+
+int fileio_check_output(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    struct stat st;
+    size_t end = strlen(path), d;
+
+    if (end == 0 || path[end - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        errno = EISDIR;
+        return fail(err, errlen, "cannot write", path);
+    }
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            if (err && errlen)
+                snprintf(err, errlen, "cannot write %s: not a regular file", path);
+            return -1;
+        }
+        if (access(path, W_OK) != 0)
+            return fail(err, errlen, "cannot write", path);
+    } else if (errno != ENOENT) {
+        return fail(err, errlen, "cannot write", path);
+    }
+    for (;;) {                      /* the nearest directory that exists must take new files */
+        d = dir_part(path, end, dir, sizeof dir);
+        if (stat(dir, &st) == 0)
+            break;
+        if (errno != ENOENT || d == 0)
+            return fail(err, errlen, "cannot write", path);
+        end = d - 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return fail(err, errlen, "cannot write", path);
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, errlen, "cannot write", path);
     return 0;
 }

@@ -21,4 +21,17 @@ int fileio_write_all(int fd, const char *p, size_t n, size_t *done);
 int fileio_write_atomic(const char *path, const char *data, size_t len, char *err,
                         size_t errlen);
 
+/* Would an output file at path be writable, without creating anything (a refused start leaves
+ * nothing behind)? path must not be a directory nor an existing non-regular file (a device
+ * would be replaced by the atomic rename); the directory it goes in, or the nearest existing
+ * one above it (fileio_make_parent_dirs creates the rest), must be a directory this process
+ * may write in, and an existing file must be writable. 0, or -1 with "PATH: reason" in err. */
+int fileio_check_output(const char *path, char *err, size_t errlen);
+
+/* path with its directory resolved as far as it exists (symbolic links, "." and ".."
+ * followed: realpath of the nearest existing ancestor), then the rest with "." dropped and
+ * ".." taking back the component before it (as those directories will resolve once made), so
+ * that two spellings of one output file compare equal. Falls back to path itself. */
+void fileio_canonical(const char *path, char *out, size_t n);
+
 #endif

@@ -3,6 +3,7 @@
  * default ev loop. */
 #include <errno.h>
 #include <ev.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,11 +134,32 @@ static void watch(struct host *h, struct ev_loop *loop)
     run_metrics_start(h->r, loop);
 }
 
+/* Once the loop is over, the final files are being written: a later stop signal (a terminal
+ * that closes sends SIGHUP more than once) must not kill the process half-way. The three are
+ * ignored before libev lets go of them (it may unblock them, or restore their default) and
+ * again after, blocked in between: one that was pending is dropped. */
+static void ignore_stops(void)
+{
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+}
+
 static void unwatch(struct host *h, struct ev_loop *loop)
 {
+    sigset_t stops, old;
+
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stops, &old);
+    ignore_stops();
     ev_signal_stop(loop, &h->sigint);
     ev_signal_stop(loop, &h->sigterm);
     ev_signal_stop(loop, &h->sighup);
+    ignore_stops();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     ev_timer_stop(loop, &h->poll);
     ev_timer_stop(loop, &h->table);
     ev_periodic_stop(loop, &h->history);

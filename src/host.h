@@ -4,8 +4,10 @@
  * 2 s where one is wanted (stdout when headless, the log file with the dashboard and
  * --print-stats), and handles SIGINT, SIGTERM and SIGHUP with Locust's two stages: the first
  * stops the users (bounded by --stop-timeout) and the run ends when they are done, the second
- * ends it at once; every final file is written either way (run_end). A view (the headless
- * console, the dashboard) only draws and turns keys into commands. Main thread only. */
+ * ends it at once; every final file is written either way (run_end): once the loop is over the
+ * three are ignored. A closed stdout (SIGPIPE is ignored: main) stops the console table, not
+ * the run. A view (the headless console, the dashboard) only draws and turns keys into
+ * commands. Main thread only. */
 #ifndef HORNET_HOST_H
 #define HORNET_HOST_H
 
@@ -32,7 +34,8 @@ struct host_view {
 };
 
 /* Run the loop until the view is done (or a second stop signal), with loop being the default
- * loop (signals). The caller then calls run_end. */
+ * loop (signals). SIGINT, SIGTERM and SIGHUP are ignored when it returns. The caller then
+ * calls run_end. */
 void host_run(struct run *r, struct ev_loop *loop, const struct host_view *view);
 
 /* After the run ended and its files were written (run_end): keep serving the metrics

@@ -1,7 +1,10 @@
 /* log: Locust-style log lines ("[2026-11-30 14:25:01,123] host/INFO/hornet: text") to stderr
  * and/or a log file. One process-wide logger behind one mutex: any thread may log, but it is
  * meant for the main thread and rare events from others, never for the request hot path. The
- * threshold is atomic so that log_enabled and dropped lines take no lock. */
+ * threshold is atomic so that log_enabled and dropped lines take no lock. A log file that does
+ * not exist yet is created by the first line written to it (a run refused before it logs
+ * anything leaves no empty file); a line it cannot take is reported once. */
+#include "fileio.h"
 #include "log.h"
 #include "log_internal.h"
 
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +28,13 @@
 static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int log_threshold = LOG_LEVEL_INFO;
 static bool log_to_stderr = true;           /* under log_mutex */
-static FILE *log_file;                      /* under log_mutex */
+static int log_fd = -1;                     /* under log_mutex; -1: not open (yet) */
+static char *log_path;                      /* under log_mutex; NULL: no log file */
+static int log_errno;                       /* under log_mutex: the first write error, or 0 */
+static bool log_error_said;                 /* under log_mutex: log_errno was said on stderr */
 static char log_host[LOG_HOST_MAX];         /* under log_mutex; filled on first use */
+
+static void say_file_error(void);
 
 static const struct {
     const char *name;
@@ -55,15 +64,39 @@ const char *log_level_name(enum log_level level)
     return "UNKNOWN";
 }
 
+/* The log file, appended to and created 0644 when create. -1 with errno. */
+static int open_log(const char *path, bool create)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
+}
+
+/* Could a log file that does not exist be created at path? Its directory must exist (no
+ * mkdir -p, as Locust) and take new files. -1 with errno. */
+static int check_new_log(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    struct stat st;
+
+    if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+        if (stat(dir, &st) != 0)
+            return -1;
+    }
+    return fileio_check_output(path, NULL, 0);
+}
+
 int log_init(enum log_level level, const char *logfile, bool to_stderr, char *err,
              size_t errlen)
 {
-    FILE *f = NULL, *old;
+    int fd = -1, old;
+    char *path = NULL, *old_path;
 
-    if (logfile) {
-        int fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-        if (fd < 0 || !(f = fdopen(fd, "a"))) {
+    if (logfile) {                          /* an existing file is opened now, a new one later */
+        fd = open_log(logfile, false);
+        if ((fd < 0 && errno != ENOENT) ||
+            (fd < 0 && check_new_log(logfile) < 0) ||
+            !(path = strdup(logfile))) {
             snprintf(err, errlen, "cannot open log file '%s': %s", logfile, strerror(errno));
             if (fd >= 0)
                 close(fd);
@@ -71,13 +104,18 @@ int log_init(enum log_level level, const char *logfile, bool to_stderr, char *er
         }
     }
     pthread_mutex_lock(&log_mutex);
-    old = log_file;
-    log_file = f;
+    old = log_fd;
+    old_path = log_path;
+    log_fd = fd;
+    log_path = path;
+    log_errno = 0;
+    log_error_said = false;
     log_to_stderr = to_stderr;
     atomic_store(&log_threshold, (int)level);
     pthread_mutex_unlock(&log_mutex);
-    if (old)
-        fclose(old);
+    if (old >= 0)
+        close(old);
+    free(old_path);
     return 0;
 }
 
@@ -90,21 +128,40 @@ void log_set_stderr(bool on)
 {
     pthread_mutex_lock(&log_mutex);
     log_to_stderr = on;
+    say_file_error();
     pthread_mutex_unlock(&log_mutex);
+}
+
+int log_file_error(char *msg, size_t n)
+{
+    int e;
+
+    pthread_mutex_lock(&log_mutex);
+    e = log_errno;
+    if (e && msg && n)
+        snprintf(msg, n, "cannot write log file %s: %s", log_path, strerror(e));
+    pthread_mutex_unlock(&log_mutex);
+    return e ? -1 : 0;
 }
 
 void log_close(void)
 {
-    FILE *old;
+    int old;
+    char *old_path;
 
     pthread_mutex_lock(&log_mutex);
-    old = log_file;
-    log_file = NULL;
+    old = log_fd;
+    old_path = log_path;
+    log_fd = -1;
+    log_path = NULL;
+    log_errno = 0;
+    log_error_said = false;
     log_to_stderr = true;
     atomic_store(&log_threshold, LOG_LEVEL_INFO);
     pthread_mutex_unlock(&log_mutex);
-    if (old)
-        fclose(old);
+    if (old >= 0)
+        close(old);
+    free(old_path);
 }
 
 /* "[2026-11-30 14:25:01,123] host/INFO/hornet: " into buf (size >= 64 + host). Under the
@@ -125,15 +182,43 @@ static int line_prefix(char *buf, size_t n, enum log_level level)
                     log_host, log_level_name(level));
 }
 
+/* Say on stderr, once, that the log file lost a line. Under the mutex. */
+static void say_file_error(void)
+{
+    char msg[4400];
+    int head, k;
+
+    if (!log_errno || log_error_said || !log_to_stderr)
+        return;
+    head = line_prefix(msg, sizeof msg, LOG_LEVEL_ERROR);
+    k = snprintf(msg + head, sizeof msg - (size_t)head, "cannot write log file %s: %s (its "
+                 "lines from here on may be missing)\n", log_path, strerror(log_errno));
+    if (k > 0)
+        fwrite(msg, 1, strnlen(msg, sizeof msg), stderr);
+    log_error_said = true;
+}
+
+/* A line the log file could not take: the first error is kept and said once on stderr (when
+ * lines go there; else when they go there again). Later lines are still tried. Under the
+ * mutex. */
+static void file_failed(void)
+{
+    if (!log_errno)
+        log_errno = errno ? errno : EIO;
+    say_file_error();
+}
+
 /* Write the finished line to the enabled outputs. Under the mutex. */
 static void line_write(const char *line, size_t len)
 {
     if (log_to_stderr)
         fwrite(line, 1, len, stderr);
-    if (log_file) {
-        fwrite(line, 1, len, log_file);
-        fflush(log_file);
-    }
+    if (!log_path)
+        return;
+    if (log_fd < 0)
+        log_fd = open_log(log_path, true);
+    if (log_fd < 0 || fileio_write_all(log_fd, line, len, NULL) != 0)
+        file_failed();
 }
 
 /* Format prefix + text + "\n" (into stack or, for a long text, heap memory) and write it. */

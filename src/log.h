@@ -22,9 +22,11 @@ enum log_level {
 /* "DEBUG", "info", "Warning", ... (any case; also "WARN") -> 0 and *out; -1 otherwise. */
 int log_level_parse(const char *name, enum log_level *out);
 
-/* Set the threshold, open logfile (appended to, created 0644; NULL: none) and choose whether
- * lines also go to stderr. A second call replaces the first (its file is closed).
- * -1 with "cannot open log file 'x': reason" in err; the previous settings then stay. */
+/* Set the threshold, open logfile (appended to; NULL: none) and choose whether lines also go
+ * to stderr. A file that does not exist is checked now (fileio_check_output) and created 0644
+ * by the first line written, so a run refused before it logs leaves no empty file. A second
+ * call replaces the first (its file is closed). -1 with "cannot open log file 'x': reason"
+ * in err; the previous settings then stay. */
 int log_init(enum log_level level, const char *logfile, bool to_stderr, char *err,
              size_t errlen);
 
@@ -41,6 +43,12 @@ bool log_enabled(enum log_level level);
 /* Switch the stderr copy on or off (off while the dashboard owns the terminal: then only the
  * log file gets lines). Thread-safe. */
 void log_set_stderr(bool on);
+
+/* A line the log file could not take (a full disk): 0 when every line was written; -1 with
+ * "cannot write log file PATH: reason" (the first error) in msg (may be NULL). That error is
+ * also said once on stderr: at once when lines go there, else when log_set_stderr turns them
+ * back on. Later lines are still tried. Thread-safe. */
+int log_file_error(char *msg, size_t n);
 
 /* Close the log file and go back to the defaults (INFO, stderr only). Thread-safe. */
 void log_close(void);

@@ -1,5 +1,6 @@
 /* main: hornet's entry point. Raises the open-file limit, parses the options, and runs the
  * scenario headless or in the dashboard. Only main exits. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "report") == 0)    /* hornet report PREFIX ... */
         return report_main(argc - 1, argv + 1);
     raise_fd_limit();
+    /* A reader that goes away (| head, a closed terminal) must not kill the run: a write then
+     * fails with EPIPE, the console stops printing, the run and its files go on. */
+    signal(SIGPIPE, SIG_IGN);
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);
         return rc;

@@ -22,7 +22,8 @@ enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
 
 enum opt_kind { KIND_FLAG, KIND_VALUE };
 enum opt_group {
-    GROUP_COMMON, GROUP_TAGS, GROUP_STATS, GROUP_REPORT, GROUP_METRICS, GROUP_LOG, GROUP_OTHER,
+    GROUP_COMMON, GROUP_TAGS, GROUP_TLS, GROUP_STATS, GROUP_REPORT, GROUP_METRICS, GROUP_LOG,
+    GROUP_OTHER,
     GROUP_COUNT
 };
 enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_COUNT };
@@ -554,6 +555,17 @@ static const struct opt_spec OPTIONS[] = {
      "list: -T create -T read, or -T create,read"},
     {"exclude-tags", NULL, 'E', KIND_VALUE, SRC_ALL, set_exclude, 0, "<tag>", GROUP_TAGS,
      "Do not run tasks with any of these tags. Repeatable or a comma list, like --tags."},
+    {"cacert", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(cacert), "<file>", GROUP_TLS,
+     "Verify https targets against the CA certificates in this PEM file instead of the "
+     "system's (a private CA). Default: the scenario's tls.cacert, else the system's."},
+    {"insecure", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(insecure), NULL, GROUP_TLS,
+     "Do not verify the target's TLS certificate nor its host name (a loud warning in the "
+     "console, the dashboard and the reports). Default: verify."},
+    {"cert", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(cert), "<file>", GROUP_TLS,
+     "Client certificate (PEM) for targets that require one; with --key unless the file "
+     "holds the key too."},
+    {"key", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(key), "<file>", GROUP_TLS,
+     "Private key (PEM) of --cert. Requires --cert."},
     {"csv", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(csv_prefix), "<prefix>", GROUP_STATS,
      "Store stats in Locust's CSV format: PREFIX_stats.csv, PREFIX_stats_history.csv, "
      "PREFIX_failures.csv and PREFIX_exceptions.csv. Example: --csv out/run"},
@@ -1142,6 +1154,10 @@ static int final_checks(const struct options *o, char *err, size_t errlen)
         snprintf(err, errlen, "hornet: '--csv-failures-seen' requires '--csv'.");
         return -1;
     }
+    if (o->key && !o->cert) {
+        snprintf(err, errlen, "hornet: '--key' requires '--cert'.");
+        return -1;
+    }
     if ((o->metrics_host || o->metrics_linger > 0) && !o->metrics_port_set) {
         snprintf(err, errlen, "hornet: '--%s' requires '--metrics-port'.",
                  o->metrics_host ? "metrics-host" : "metrics-linger");
@@ -1182,8 +1198,8 @@ int options_parse(struct options *o, int argc, char **argv, char **envp, char *e
 void options_free(struct options *o)
 {
     char **strings[] = {&o->scenario, &o->host, &o->csv_prefix, &o->loglevel, &o->logfile,
-                        &o->config, &o->report_md, &o->report_html, &o->json_file,
-                        &o->junit, &o->metrics_host};
+                        &o->config, &o->report_md, &o->report_html, &o->cacert, &o->cert,
+                        &o->key, &o->json_file, &o->junit, &o->metrics_host};
 
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
@@ -1241,7 +1257,7 @@ static void usage_option(FILE *out, const struct opt_spec *s)
 }
 
 static const char *const GROUP_TITLES[GROUP_COUNT] = {
-    "Common options", "Tag options", "Request statistics options",
+    "Common options", "Tag options", "TLS options", "Request statistics options",
     "Targets and reports", "Metrics endpoint (Prometheus)", "Logging options",
     "Other options",
 };

@@ -66,6 +66,11 @@ struct options {
     bool no_targets;                             /* --no-targets */
     bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns
                                                     (requires --csv) */
+    char *cacert;                                /* --cacert FILE: CA certificates (PEM) */
+    bool insecure;                               /* --insecure: no TLS verification */
+    char *cert;                                  /* --cert FILE: client certificate (PEM) */
+    char *key;                                   /* --key FILE: its private key (requires
+                                                    --cert) */
     bool json;                                   /* --json: final stats as JSON on stdout */
     char *json_file;                             /* --json-file PREFIX: PREFIX.json */
     char *junit;                                 /* --junit FILE.xml: the targets' verdicts */

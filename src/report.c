@@ -346,11 +346,14 @@ static void summarise(const struct report_input *in, struct report_facts *f)
                  "scenario's)", f->targets.skipped);
     report_fmt_count(s->total.failures, n1, sizeof n1);
     if (s->n_targets)
-        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s",
+        snprintf(f->summary, sizeof f->summary, "%u of %u target%s met%s%s%s%s",
                  f->targets.pass + f->targets.at_risk, judged, judged == 1 ? "" : "s", risk, skipped,
-                 s->aborted ? ", run aborted" : "");
+                 s->aborted ? ", run aborted" : "",
+                 s->saturated_seconds > 0 ? ", measured under saturation" : "");
     else if (in->passed)
         snprintf(f->summary, sizeof f->summary, "No targets; no request failed");
+    else if (s->total.requests == 0)
+        snprintf(f->summary, sizeof f->summary, "No targets; no request completed");
     else
         snprintf(f->summary, sizeof f->summary, "No targets; %s unexpected failure%s%s", n1,
                  s->total.failures == 1 ? "" : "s", s->n_exceptions ? " and exceptions" : "");
@@ -397,6 +400,8 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
         return;
     if (s->aborted)
         add_reason(f, "The run was aborted: %s", s->abort_reason);
+    if (s->total.requests == 0)
+        add_reason(f, "No request completed: a run that measured nothing does not pass");
     target_reasons(s, f);
     failure_reasons(s, f);
     if (f->n_reasons == 0)

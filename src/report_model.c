@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "report_internal.h"
+#include "saturation.h"
 #include "version.h"
 
 /* ---- the arena ------------------------------------------------------------------------------ */
@@ -262,7 +263,7 @@ static void build_config(struct report_model *m)
     const struct report_facts *f = m->facts;
     const struct snapshot *snap = in->snap;
     struct report_section *s = section(m, "configuration", "Run configuration");
-    struct report_table *t = table(m, s, heads, "--", 10);
+    struct report_table *t = table(m, s, heads, "--", 12);
     struct report_cell *c;
     char a[64], b[64];
 
@@ -271,6 +272,8 @@ static void build_config(struct report_model *m)
     c = cell(m, t, REPORT_TEXT, snap->scenario[0] ? snap->scenario : "not recorded");
     c->code_suffix = in->scenario_path;
     setting(m, t, "Host", snap->host[0] ? snap->host : "not recorded");
+    if (snap->tls_insecure)
+        setting(m, t, "TLS", "NOT VERIFIED (--insecure): certificates and host names unchecked");
     setting(m, t, "Users", users_text(m));
     report_fmt_duration(in->run_time, b, sizeof b);
     setting(m, t, "Duration", str(m, "%s%s%s%s%s", m->head.duration,
@@ -290,6 +293,33 @@ static void build_config(struct report_model *m)
 }
 
 /* ---- results summary ------------------------------------------------------------------------ */
+
+/* Requests in flight when their users stopped: no answer, so in none of the numbers; said
+ * apart, with the endpoints they were for. */
+static void aborted_note(struct report_model *m, struct report_section *s)
+{
+    const struct snapshot *snap = m->in->snap;
+    uint64_t n = snap->total.aborted;
+    struct report_para *p;
+    bool first = true;
+
+    if (n == 0)
+        return;
+    p = para(m, s, false);
+    run(p, REPORT_TEXT, str(m, "%s request%s in flight when the users stopped: aborted, "
+                            "in none of the numbers (", count_text(m, n),
+                            n == 1 ? " was" : "s were"));
+    for (uint32_t i = 0; i < snap->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++) {
+        const struct snap_stats *e = &snap->endpoints[i];
+        if (!e->aborted)
+            continue;
+        run(p, REPORT_TEXT, first ? "" : ", ");
+        run(p, REPORT_NAME, str(m, "%s %s", e->method, e->name));
+        run(p, REPORT_TEXT, str(m, ": %s", count_text(m, e->aborted)));
+        first = false;
+    }
+    run(p, REPORT_TEXT, ").");
+}
 
 static void build_summary(struct report_model *m)
 {
@@ -689,6 +719,33 @@ static void build_timeline(struct report_model *m)
     t->n_rows = in->n_events;
 }
 
+/* What the numbers behind the verdict do not say, under it (every format shows the verdict
+ * section): TLS that was not verified, hornet itself saturated, requests aborted in flight. */
+static void build_caveats(struct report_model *m, struct report_section *s)
+{
+    const struct snapshot *snap = m->in->snap;
+    struct report_para *p;
+
+    if (snap->saturated_seconds > 0) {
+        p = para(m, s, false);
+        run(p, REPORT_STRONG, str(m, "Load generator saturated for %.0f s",
+                                  ceil(snap->saturated_seconds)));
+        run(p, REPORT_TEXT, str(m, ": %s; %s measured under saturation (worker timers later "
+                                "than %.0f ms or worker threads above %.0f%% CPU for %.0f s).",
+                                strchr(SATURATION_TEXT, ':') + 2, snap->n_targets ?
+                                "the targets' verdict was" : "the numbers were",
+                                SATURATION_LAG_MS, SATURATION_CPU_PERCENT,
+                                SATURATION_ENTER_SECONDS));
+    }
+    if (m->in->snap->tls_insecure) {
+        p = para(m, s, false);
+        run(p, REPORT_STRONG, "INSECURE: TLS certificates and host names were not verified "
+            "(--insecure)");
+        run(p, REPORT_TEXT, ": the answers measured may not come from the target named.");
+    }
+    aborted_note(m, s);
+}
+
 static void build_verdict(struct report_model *m)
 {
     const struct report_facts *f = m->facts;
@@ -702,13 +759,17 @@ static void build_verdict(struct report_model *m)
     run(p, REPORT_TEXT, ": ");
     run(p, REPORT_TEXT, f->summary);
     run(p, REPORT_TEXT, ".");
-    if (f->n_reasons == 0)
+    if (f->n_reasons == 0) {
+        build_caveats(m, s);
         return;
+    }
     list = block(m, s, REPORT_LIST);
     list->items = alloc(m, f->n_reasons, sizeof *list->items);
     for (unsigned i = 0; i < f->n_reasons && !m->oom; i++)
         run(&list->items[list->n_items++], REPORT_TEXT, f->reasons[i]);
+    build_caveats(m, s);
 }
+
 
 static void build_notes(struct report_model *m)
 {

@@ -170,6 +170,96 @@ static int load_scenario(struct run *r)
     return 0;
 }
 
+/* ---- output paths, checked before anything is created ------------------------------------- */
+
+#define MAX_OUTPUTS 12
+
+struct output_path {
+    const char *option;         /* "--csv", "--report", ... */
+    char path[4200];
+    bool check;                 /* checked here (the log file was checked by log_init) */
+};
+
+static void add_output(struct output_path *out, size_t *n, const char *option, bool check,
+                       const char *base, const char *suffix)
+{
+    if (!base)
+        return;
+    out[*n] = (struct output_path){.option = option, .check = check};
+    snprintf(out[*n].path, sizeof out->path, "%s%s", base, suffix);
+    (*n)++;
+}
+
+/* Every file a run may write at its end or every second (the dashboard's snapshot files are
+ * timestamped: they cannot collide). */
+static size_t list_outputs(const struct options *o, struct output_path *out)
+{
+    static const char *const csv_files[] = {"_stats.csv", "_stats_history.csv",
+                                            "_failures.csv", "_exceptions.csv"};
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof csv_files / sizeof csv_files[0]; i++)
+        add_output(out, &n, "--csv", true, o->csv_prefix, csv_files[i]);
+    add_output(out, &n, "--report", true, o->report_md, "");
+    add_output(out, &n, "--html", true, o->report_html, "");
+    add_output(out, &n, "--json-file", true, o->json_file, ".json");
+    add_output(out, &n, "--junit", true, o->junit, "");
+    add_output(out, &n, "--logfile", false, o->logfile, "");
+    return n;
+}
+
+/* Every output path writable and each file named once (two outputs in one file would
+ * overwrite each other): before anything is created, so a refused start leaves nothing. */
+static int check_outputs(const struct options *o)
+{
+    struct output_path out[MAX_OUTPUTS];
+    char canon[MAX_OUTPUTS][4200], err[4400];
+    size_t n = list_outputs(o, out);
+
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].check && fileio_check_output(out[i].path, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet: %s: %s\n", out[i].option, err);
+            return 2;
+        }
+        fileio_canonical(out[i].path, canon[i], sizeof canon[i]);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(canon[i], canon[j]) != 0)
+                continue;
+            fprintf(stderr, "hornet: %s %s is also the file of %s (%s): give each output its "
+                    "own file\n", out[i].option, out[i].path, out[j].option, out[j].path);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* TLS: each of the command line's (environment's, config file's) settings over the scenario's
+ * tls block; the key goes with the certificate it came with. Files must be readable now. */
+static int resolve_tls(struct run *r)
+{
+    const struct options *o = r->opt;
+    const struct scenario_tls *s = &r->scn->tls;
+    struct scenario_tls *t = &r->tls;
+    static const char *const option[] = {"--cacert", "--cert", "--key"};
+
+    t->cacert = o->cacert ? o->cacert : s->cacert;
+    t->cert = o->cert ? o->cert : s->cert;
+    t->key = o->cert ? o->key : s->key;
+    t->insecure = o->insecure || s->insecure;
+    const char *const path[] = {t->cacert, t->cert, t->key};
+    for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+        if (path[i] && access(path[i], R_OK) != 0) {
+            fprintf(stderr, "hornet: %s: cannot read %s: %s\n", option[i], path[i],
+                    strerror(errno));
+            return 2;
+        }
+    }
+    if (t->insecure)
+        log_msg(LOG_LEVEL_WARNING, "INSECURE: TLS certificates and host names are not verified "
+                "(--insecure): anyone between hornet and the target can pose as it");
+    return 0;
+}
+
 static void engine_source_send(void *impl, const struct engine_cmd *cmd)
 {
     engine_send(impl, cmd);
@@ -193,7 +283,7 @@ static int start_engine(struct run *r, uint32_t limit)
         .load_changed = r->opt->arrival_rate_set || r->opt->max_users_set ||
                         (r->scn->n_stages ? !r->use_stages : r->users != r->scn->users),
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests,
+        .trace_requests = r->opt->debug_requests, .tls = r->tls,
     };
     char err[512];
 
@@ -255,15 +345,15 @@ int run_prepare(struct run *r, struct options *opt)
     memset(r, 0, sizeof *r);
     r->opt = opt;
     r->last_row = -1;
-    if ((rc = load_scenario(r)) != 0)
+    if ((rc = load_scenario(r)) != 0 || (rc = check_outputs(opt)) != 0)
         return rc;
     resolve_settings(r);
     if ((rc = apply_arrivals(r)) != 0)
         return rc;
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
-    if ((rc = choose_host(r)) != 0 || (rc = check_descriptors(r, limit)) != 0 ||
-        (rc = listen_metrics(r)) != 0)
+    if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
+        (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
@@ -276,7 +366,12 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    return start_engine(r, limit);
+    if ((rc = start_engine(r, limit)) != 0 && opt->csv_prefix) {
+        char path[4200];                    /* a run that never started leaves no history */
+        snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
+        unlink(path);
+    }
+    return rc;
 }
 
 bool run_refresh(struct run *r)
@@ -313,14 +408,24 @@ void run_log_events(struct run *r)
     }
 }
 
+/* A history row that cannot be written is kept and retried every second; its error is logged
+ * once, and again only after rows were written in between. */
 static void history_row(struct run *r)
 {
     char err[512];
 
     r->last_row = (int64_t)floor(r->snap->now);
     r->last_row_seq = r->snap->seq;
-    if (csv_history_tick(r->history, r->snap, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
+    if (csv_history_tick(r->history, r->snap, err, sizeof err) == 0) {
+        if (r->history_failing)
+            log_msg(LOG_LEVEL_INFO, "History rows are written again");
+        r->history_failing = false;
+        return;
+    }
+    if (!r->history_failing)
+        log_msg(LOG_LEVEL_ERROR, "%s (rows are kept and retried every second)", err);
+    r->history_failing = true;
+    snprintf(r->history_error, sizeof r->history_error, "%s", err);
 }
 
 void run_history_tick(struct run *r)
@@ -367,8 +472,32 @@ static int open_model_input(const struct run *r, struct report_input *in,
     return 0;
 }
 
+/* Each report of in that is asked for, tried even when the other failed. -1 when one failed,
+ * every message in err ("; " between them). */
+static int write_each_report(const struct report_input *in, const char *md, const char *html,
+                             char *err, size_t errlen)
+{
+    char one[4400];
+    int rc = 0;
+
+    if (err && errlen)
+        err[0] = '\0';
+    for (int i = 0; i < 2; i++) {
+        const char *path = i ? html : md;
+        size_t len = err ? strnlen(err, errlen) : 0;
+        if (!path || (i ? report_write_html : report_write_markdown)(in, path, one,
+                                                                   sizeof one) == 0)
+            continue;
+        rc = -1;
+        if (err && len + 1 < errlen)
+            snprintf(err + len, errlen - len, "%s%s", len ? "; " : "", one);
+    }
+    return rc;
+}
+
 /* The Markdown and/or HTML report (either may be NULL) of the run so far: r->snap (the final
- * snapshot at the end), every second and event kept. -1 with a message. */
+ * snapshot at the end), every second and event kept. Both are tried; -1 when either failed,
+ * with every failure's message in err. */
 static int run_write_reports(const struct run *r, const char *md, const char *html, char *err,
                              size_t errlen)
 {
@@ -397,9 +526,8 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
     }
     if (open_model_input(r, &in, &view, &points) < 0)
         snprintf(err, errlen, "out of memory writing the reports");
-    else if ((!md || report_write_markdown(&in, md, err, errlen) == 0) &&
-             (!html || report_write_html(&in, html, err, errlen) == 0))
-        rc = 0;
+    else
+        rc = write_each_report(&in, md, html, err, errlen);
     free(view);
     free(points);
     return rc;
@@ -469,19 +597,26 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 
 int run_export_snapshot(struct run *r, char *msg, size_t n)
 {
-    char prefix[1024] = "", err[512];
+    char prefix[1024] = "", err[4400], errors[9000] = "";
     size_t len;
+    int rc = 0;
 
     run_refresh(r);
-    for (size_t i = 0; i < N_EXPORTERS; i++) {
+    for (size_t i = 0; i < N_EXPORTERS; i++) {  /* each is tried: one failure costs only it */
         if (exporters[i].applies && !exporters[i].applies(r))
             continue;
         if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
-            snprintf(msg, n, "%s", err);
-            log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", msg);
-            return -1;
+            len = strlen(errors);
+            snprintf(errors + len, sizeof errors - len, "%s%s", len ? "; " : "", err);
+            rc = -1;
+        } else {
+            export_note(r, &exporters[i], prefix);
         }
-        export_note(r, &exporters[i], prefix);
+    }
+    if (rc < 0) {
+        snprintf(msg, n, "%s", errors);
+        log_msg(LOG_LEVEL_ERROR, "Snapshot failed: %s", errors);
+        return -1;
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0, k = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
@@ -525,49 +660,77 @@ static int write_junit(const struct run *r, char *err, size_t errlen)
     return rc;
 }
 
-/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; 0, or -1 when
- * one of them could not be written (logged). */
-static int write_pipeline_outputs(const struct run *r)
+/* The outputs a pipeline reads: --json, --json-file, --junit. Each is tried; returns how many
+ * could not be written (each logged). */
+static unsigned write_pipeline_outputs(const struct run *r)
 {
     const struct options *o = r->opt;
     char err[1200];
-    int rc = 0;
+    unsigned failed = 0;
 
     if (o->json && print_json(r, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-        rc = -1;
+        failed++;
     }
     if (o->json_file && locust_json_write_file(r->snap, r->timeline, o->json_file, err,
                                                sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "--json-file: %s", err);
-        rc = -1;
+        failed++;
     }
     if (o->junit && write_junit(r, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "--junit: %s", err);
-        rc = -1;
+        failed++;
     }
-    return rc;
+    return failed;
+}
+
+/* The requested outputs that could not be written at the end, each tried and logged: the
+ * final CSV files, history rows still unwritten, the reports, the pipeline outputs, lines the
+ * log file lost. */
+static unsigned final_outputs(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[9000];
+    unsigned failed = 0;
+    size_t unwritten = csv_history_unwritten(r->history);
+
+    if (o->csv_prefix &&
+        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    if (o->csv_prefix && csv_open_write(o->csv_prefix, r->snap, r->timeline, err,
+                                        sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    if (unwritten) {
+        log_msg(LOG_LEVEL_ERROR, "%s: %zu bytes of its last rows are missing", r->history_error,
+                unwritten);
+        failed++;
+    }
+    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
+    failed += write_pipeline_outputs(r);
+    if (log_file_error(NULL, 0) < 0)
+        failed++;                           /* said on stderr when it happened */
+    if (failed)
+        log_msg(LOG_LEVEL_ERROR, "Requested outputs could not be written (the errors above): "
+                "exit code %d", RUN_EXIT_OUTPUT);
+    return failed;
 }
 
 int run_finish(struct run *r)
 {
-    const struct options *o = r->opt;
-    char err[4400];
-    int outputs;
+    unsigned failed = final_outputs(r);
 
-    if (o->csv_prefix &&
-        csv_write_final(o->csv_prefix, r->snap, o->failures_seen_columns, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (o->csv_prefix && csv_open_write(o->csv_prefix, r->snap, r->timeline, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
-    if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0)
-        log_msg(LOG_LEVEL_ERROR, "%s", err);
-    outputs = write_pipeline_outputs(r);
     if (r->snap->fatal[0])
         return 3;                           /* internal error: the numbers are not the run's */
-    if (outputs < 0)
-        return 4;                           /* a pipeline would judge the run without them */
-    return verdict_passed(r->snap) ? 0 : o->exit_code_on_error;
+    if (failed)
+        return RUN_EXIT_OUTPUT;             /* a pipeline would judge the run without them */
+    return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
 }
 
 static void print_summary(FILE *out, const struct snapshot *s)
@@ -581,10 +744,14 @@ static void print_summary(FILE *out, const struct snapshot *s)
         fprintf(out, "\n");
     }
     console_error_report(out, s);
+    console_end_notes(out, s);
     if (s->n_targets) {
         fprintf(out, "\n");
         console_targets_table(out, s, verdict_passed(s));
     }
+    if (s->tls_insecure)
+        fprintf(out, "\nINSECURE: TLS certificates and host names were not verified "
+                "(--insecure)\n");
     fflush(out);
 }
 

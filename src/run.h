@@ -48,18 +48,27 @@ struct run {
     uint32_t users;
     double spawn_rate, run_time;
     bool use_stages;
+    struct scenario_tls tls;        /* resolved: options over the scenario (paths borrowed) */
     int threads;
     uint64_t seed;
     uint64_t logged_seq;            /* newest event already written to the log */
     int64_t last_row;               /* unix second of the last history row written */
     uint64_t last_row_seq;          /* snapshot seq of that row */
+    bool history_failing;           /* the last history row could not be written (logged once
+                                       until rows are written again) */
+    char history_error[512];        /* why */
     struct metrics *metrics;        /* --metrics-port: counters observed from every snapshot */
     struct metrics_http *metrics_http;  /* ... and the endpoint serving them, or NULL */
 };
 
-/* Load the scenario, resolve settings, start the embedded target if needed and create and
- * start the engine. Returns 0, or an exit code (2 usage/scenario, 3 internal) after printing
- * one clear line to stderr. */
+/* Exit code of a run whose requested outputs (CSV, history, reports, pipeline outputs, log
+ * file) could not all be written; the errors were logged. */
+#define RUN_EXIT_OUTPUT 4
+
+/* Load the scenario, check every output path (writable, none twice: nothing is created when
+ * one is refused), resolve settings, start the embedded target if needed and create and start
+ * the engine. Returns 0, or an exit code (2 usage/scenario or an unwritable output, 3
+ * internal) after printing one clear line to stderr; a refused start leaves no file. */
 int run_prepare(struct run *r, struct options *opt);
 
 /* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and
@@ -86,17 +95,20 @@ FILE *run_console(const struct run *r);
 
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
  * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
- * HTML reports next to them, each set noted in the event log. 0 with "Snapshot written: ..."
- * in msg, -1 with the error in msg (logged too). */
+ * HTML reports next to them (tried even when a CSV file failed), each set written noted in
+ * the event log. 0 with "Snapshot written: ..." in msg, -1 with the errors in msg (logged
+ * too). */
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and the last history row (written even when a row of the same second
- * was, so nothing counted is lost), the console summary (stats, percentiles, errors,
- * targets; on run_console), the final CSV files and reports, and the pipeline outputs (--json
- * on stdout, --json-file, --junit). Returns the exit code: 3 when the engine hit a fatal error
- * (snapshot.fatal), 4 when a pipeline output could not be written, 0 when verdict_passed,
- * else --exit-code-on-error (default 1). */
+ * was, so nothing counted is lost), the console summary (stats, percentiles, errors, aborted
+ * requests, targets; on run_console), the final CSV files and reports and the pipeline
+ * outputs (--json on stdout, --json-file, --junit), each tried even when another failed.
+ * Returns the exit code: 3 when the engine hit a fatal error (snapshot.fatal), else
+ * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a pipeline
+ * output, a log line) could not be written, else 0 when verdict_passed, else
+ * --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 
 /* Stop the engine and the target, free everything. */

@@ -195,6 +195,44 @@ static void test_unrecorded_requests_line(void **state)
     free(row), free(healthy), free(final), free(live), free(one), free(s);
 }
 
+/* After the error report: the requests aborted in flight, per endpoint, and the note of a
+ * run that completed nothing; nothing at all for a healthy run. */
+static void test_end_notes(void **state)
+{
+    struct snapshot *s = snap_new();
+    (void)state;
+    add_ep(s, "GET", "/x", 4);
+    add_ep(s, "POST", "/y", 0)->aborted = 2;
+    s->total.requests = 4;
+    FILE *f = capture();
+    console_end_notes(f, s);
+    char *healthy = read_back(f);
+    assert_string_equal(healthy, "");
+    s->total.aborted = 2;
+    f = capture();
+    console_end_notes(f, s);
+    char *aborted = read_back(f);
+    assert_string_equal(aborted, "2 requests were in flight when the users stopped: aborted, "
+                                 "in no count above\n    POST /y: 2\n\n");
+    s->total.requests = 0;
+    s->endpoints[0].requests = 0;
+    s->endpoints[1].aborted = 1;
+    s->total.aborted = 1;
+    f = capture();
+    console_end_notes(f, s);
+    char *nothing = read_back(f);
+    assert_string_equal(nothing, "1 request was in flight when the users stopped: aborted, in "
+                                 "no count above\n    POST /y: 1\n\nNo request completed: a "
+                                 "run that measured nothing does not pass.\n\n");
+    s->saturated_seconds = 11.2;
+    f = capture();
+    console_end_notes(f, s);
+    char *saturated = read_back(f);
+    assert_non_null(strstr(saturated, "\nSATURATED for 12 s of the run: load generator "
+                                      "saturated: latencies include hornet's own queueing\n\n"));
+    free(healthy), free(aborted), free(nothing), free(saturated), free(s);
+}
+
 /* Python's "%-{w}s" with w = STATS_NAME_WIDTH - 4 < 0 left-justifies to |w|; '-' * w is "". */
 static void test_narrow_name_width_quirk(void **state)
 {
@@ -370,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_reproduces_locust_lines),
         cmocka_unit_test(test_current_vs_total_rates),
         cmocka_unit_test(test_unrecorded_requests_line),
+        cmocka_unit_test(test_end_notes),
         cmocka_unit_test(test_narrow_name_width_quirk),
         cmocka_unit_test(test_widths_count_characters),
         cmocka_unit_test(test_default_width_from_terminal),

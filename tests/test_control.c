@@ -353,6 +353,30 @@ static void test_stopped_only_once_workers_are_idle(void **state)
     assert_int_equal(control_state(f->c), RUN_STOPPED);
 }
 
+/* Requests aborted in flight are noted once the run is finished, once, and not before. */
+static void test_aborted_requests_noted_when_finished(void **state)
+{
+    struct fixture *f = *state;
+    struct snapshot *s = calloc(1, sizeof *s);
+
+    start(f, two_classes_json);
+    s->total.aborted = 3;
+    command(f, ENGINE_STOP, 0, 0, 1.0);
+    control_judge(f->c, s, T0 + 1.1, 0);
+    assert_null(find_event(f, "aborted"));
+    tick(f, 1.6, true);
+    control_judge(f->c, s, T0 + 1.7, 0);
+    control_judge(f->c, s, T0 + 1.9, 0);
+    const struct snap_event *ev = find_event(f, "3 requests in flight were aborted when the "
+                                                "users stopped (no answer: in no count)");
+    assert_non_null(ev);
+    assert_int_equal(ev->level, EVENT_INFO);
+    uint32_t n = fill(f, 2.0)->n_events;
+    control_judge(f->c, s, T0 + 2.1, 0);
+    assert_int_equal(fill(f, 2.1)->n_events, n);
+    free(s);
+}
+
 static void test_pause_and_resume(void **state)
 {
     struct fixture *f = *state;
@@ -511,6 +535,44 @@ static void test_every_request_failing_warns_then_recovers(void **state)
     series(s, 3, 10, 0);
     control_judge(f->c, s, T0 + 6.0, 0);
     assert_non_null(find_event(f, "The target answers again"));
+    free(s);
+}
+
+/* hornet's own load over the thresholds for 3 s: a warning event with the reason, the
+ * snapshot marked saturated; back under for 5 s: an event again; paused runs are not
+ * judged. */
+static void test_saturation_events(void **state)
+{
+    struct fixture *f = *state;
+    struct snapshot *s = calloc(1, sizeof *s);
+    const struct snap_event *ev;
+
+    start(f, two_classes_json);
+    s->self = (struct snap_self){.lag_ms = 2.0, .workers_cpu_percent = 99.0};
+    for (double t = 0; t < 3.0; t += 0.2) {
+        control_saturation(f->c, s, 1, T0 + t);
+        assert_false(s->saturated);
+    }
+    control_saturation(f->c, s, 1, T0 + 3.0);
+    assert_true(s->saturated);
+    assert_true(fabs(s->saturated_seconds - 3.0) < 1e-3);
+    ev = find_event(f, "load generator saturated: latencies include hornet's own queueing "
+                       "(worker threads at 99% CPU)");
+    assert_non_null(ev);
+    assert_int_equal(ev->level, EVENT_WARN);
+    s->self.workers_cpu_percent = 20.0;
+    for (double t = 3.2; t < 8.2; t += 0.5)
+        control_saturation(f->c, s, 1, T0 + t);
+    assert_true(s->saturated);
+    control_saturation(f->c, s, 1, T0 + 8.3);
+    assert_false(s->saturated);
+    assert_non_null(find_event(f, "The load generator is no longer saturated"));
+    assert_true(fabs(s->saturated_seconds - 3.2) < 1e-3);  /* from 0 until under at 3.2 */
+    command(f, ENGINE_PAUSE, 0, 0, 9.0);            /* idle workers of a pause: not judged */
+    s->self.lag_ms = 500.0;
+    for (double t = 9.0; t < 20.0; t += 0.5)
+        control_saturation(f->c, s, 1, T0 + t);
+    assert_false(s->saturated);
     free(s);
 }
 
@@ -713,6 +775,8 @@ int main(void)
         T(test_targets_off_never_abort),
         T(test_silence_warns_only_when_requests_wait),
         T(test_every_request_failing_warns_then_recovers),
+        T(test_saturation_events),
+        T(test_aborted_requests_noted_when_finished),
         cmocka_unit_test(test_descriptor_budget),
         T(test_descriptor_cap),
         T(test_fatal_error_stops_at_once_and_is_kept),

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "log.h"
@@ -267,6 +268,71 @@ static void test_open_error_keeps_previous_settings(void **state)
     free(text);
 }
 
+/* A log file that does not exist yet is made by the first line, not by log_init: a run refused
+ * before it logs leaves no empty file. */
+static void test_new_file_made_by_first_line(void **state)
+{
+    char err[256], *text;
+    struct stat st;
+
+    (void)state;
+    fresh_file("lazy.log");
+    unlink(path);
+    assert_int_equal(log_init(LOG_LEVEL_WARNING, path, false, err, sizeof err), 0);
+    log_msg(LOG_LEVEL_INFO, "below the threshold");
+    assert_int_equal(stat(path, &st), -1);
+    log_msg(LOG_LEVEL_WARNING, "first line");
+    log_close();
+    text = slurp(path);
+    assert_int_equal(count_lines(text), 1);
+    assert_non_null(strstr(text, "first line"));
+    free(text);
+    assert_int_equal(log_init(LOG_LEVEL_INFO, "/proc/no-such-dir/x.log", false, err,
+                              sizeof err), -1);
+}
+
+static void log_three_lines(void)
+{
+    for (int i = 0; i < 3; i++)
+        log_msg(LOG_LEVEL_WARNING, "line %d", i);
+}
+
+static void log_with_stderr_off_then_on(void)
+{
+    log_set_stderr(false);
+    log_msg(LOG_LEVEL_WARNING, "lost");
+    log_msg(LOG_LEVEL_WARNING, "lost too");
+    log_set_stderr(true);
+    log_msg(LOG_LEVEL_WARNING, "after");
+}
+
+/* A log file that cannot take lines (/dev/full: every write fails with ENOSPC) is reported
+ * once on stderr, not once per line; with stderr switched off (the dashboard) it is reported
+ * when stderr comes back. */
+static void test_write_error_reported_once(void **state)
+{
+    char err[256], cap[600], msg[300], *seen;
+
+    (void)state;
+    snprintf(cap, sizeof cap, "%s/stderr-full.txt", tmpdir);
+    assert_int_equal(log_init(LOG_LEVEL_INFO, "/dev/full", true, err, sizeof err), 0);
+    assert_int_equal(log_file_error(msg, sizeof msg), 0);
+    seen = capture_stderr(log_three_lines, cap);
+    assert_int_equal(count_lines(seen), 4);
+    assert_non_null(strstr(seen, "/ERROR/hornet: cannot write log file /dev/full: No space left "
+                                 "on device"));
+    assert_int_equal(log_file_error(msg, sizeof msg), -1);
+    assert_string_equal(msg, "cannot write log file /dev/full: No space left on device");
+    free(seen);
+    assert_int_equal(log_init(LOG_LEVEL_INFO, "/dev/full", true, err, sizeof err), 0);
+    seen = capture_stderr(log_with_stderr_off_then_on, cap);
+    log_close();
+    assert_int_equal(count_lines(seen), 2);
+    assert_true(strstr(seen, "cannot write log file /dev/full") < strstr(seen, "after"));
+    assert_int_equal(log_file_error(msg, sizeof msg), 0);         /* closed: forgotten */
+    free(seen);
+}
+
 static void test_long_line_is_whole(void **state)
 {
     char err[256], *big = malloc(10001), *text, *at;
@@ -367,6 +433,8 @@ int main(void)
         cmocka_unit_test(test_stderr_copy_and_switch),
         cmocka_unit_test(test_file_is_appended_and_reinit_replaces),
         cmocka_unit_test(test_open_error_keeps_previous_settings),
+        cmocka_unit_test(test_new_file_made_by_first_line),
+        cmocka_unit_test(test_write_error_reported_once),
         cmocka_unit_test(test_long_line_is_whole),
         cmocka_unit_test(test_threads_lines_whole),
     };

@@ -1054,6 +1054,39 @@ static void test_load_string(void **state)
                         "is never captured or set in class A");       /* \u00e9 is 6 columns */
 }
 
+/* The tls block: files joined to the scenario's directory and readable at load, insecure a
+ * boolean, key only with cert, no other key. */
+static void test_tls_block(void **state)
+{
+    static const char *const cls = "\"user_classes\": [{\"name\": \"U\", \"tasks\": "
+                                   "[{\"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}]}";
+    char text[512], err[512];
+    struct scenario *s = NULL;
+
+    (void)state;
+    snprintf(text, sizeof text, "{\"tls\": {\"cacert\": \"valid/users.csv\", \"insecure\": "
+             "true}, %s", cls);
+    assert_int_equal(scenario_load_string(text, "tests/fixtures/scenarios/t.json", &s, err,
+                                          sizeof err), 0);
+    assert_string_equal(s->tls.cacert, "tests/fixtures/scenarios/valid/users.csv");
+    assert_true(s->tls.insecure);
+    assert_null(s->tls.cert);
+    scenario_free(s);
+    snprintf(text, sizeof text, "{\"tls\": {\"cacert\": \"none.pem\"}, %s", cls);
+    assert_int_equal(scenario_load_string(text, "d/t.json", &s, err, sizeof err), -1);
+    assert_string_equal(err, "d/t.json:1:20: tls.cacert: cannot read d/none.pem: No such file or "
+                        "directory");
+    snprintf(text, sizeof text, "{\"tls\": {\"insecure\": \"yes\"}, %s", cls);
+    assert_int_equal(scenario_load_string(text, "t.json", &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tls.insecure"));
+    snprintf(text, sizeof text, "{\"tls\": {\"key\": \"/dev/null\"}, %s", cls);
+    assert_int_equal(scenario_load_string(text, "t.json", &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"key\" needs \"cert\""));
+    snprintf(text, sizeof text, "{\"tls\": {\"verify\": false}, %s", cls);
+    assert_int_equal(scenario_load_string(text, "t.json", &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tls"));
+}
+
 /* ---------------------------------------------------------------- the position table */
 
 static void test_position_table(void **state)
@@ -1224,6 +1257,7 @@ int main(void)
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
         cmocka_unit_test(test_load_string),
+        cmocka_unit_test(test_tls_block),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_csv),

@@ -672,6 +672,46 @@ static void test_exceptions_grouped(void **state)
 
 /* ---- reset ------------------------------------------------------------------------------ */
 
+/* Requests aborted in flight (recorder_abort) reach the snapshot per endpoint and in
+ * Aggregated, in no other count: no request, no latency, no request time (total_rps keeps
+ * its span), no chart point; a reset forgets them. */
+static void test_aborted_counted_apart(void **state)
+{
+    struct rig g;
+    double t0 = 1700000000.0;
+    const struct snapshot *s;
+
+    (void)state;
+    rig_open(&g, 3, t0);
+    recorder_add(g.r, 0, t0 + 0.5, 10000, 100, NULL);
+    s = rig_fill(&g, t0 + 0.6);
+    double rps = s->total.total_rps, last = s->total.last_request_time;
+    recorder_abort(g.r, 1, t0 + 2.2);                   /* an interval of aborts alone */
+    recorder_abort(g.r2, 1, t0 + 2.3);
+    recorder_abort(g.r2, 2, t0 + 2.4);
+    s = rig_fill(&g, t0 + 3.5);
+    assert_int_equal(s->endpoints[1].aborted, 2);
+    assert_int_equal(s->endpoints[2].aborted, 1);
+    assert_int_equal(s->total.aborted, 3);
+    assert_int_equal(s->total.requests, 1);
+    assert_int_equal(s->endpoints[1].requests, 0);
+    assert_true(s->total.last_request_time == last);
+    assert_true(s->total.total_rps == rps);
+    for (uint32_t i = 0; i < s->n_points; i++)
+        assert_int_equal(s->series[i].requests, s->series[i].second == (int64_t)t0 ? 1 : 0);
+    recorder_add(g.r, 1, t0 + 3.6, 5000, 10, NULL);     /* with requests in one interval */
+    recorder_abort(g.r, 1, t0 + 3.7);
+    s = rig_fill(&g, t0 + 3.8);
+    assert_int_equal(s->endpoints[1].aborted, 3);
+    assert_int_equal(s->endpoints[1].requests, 1);
+    assert_true(s->endpoints[1].last_request_time == t0 + 3.6);
+    stats_reset(g.s, t0 + 4.0);
+    s = rig_fill(&g, t0 + 4.1);
+    assert_int_equal(s->total.aborted, 0);
+    assert_int_equal(s->endpoints[1].aborted, 0);
+    rig_close(&g);
+}
+
 static void test_reset(void **state)
 {
     struct rig g;
@@ -870,6 +910,7 @@ int main(void)
         cmocka_unit_test(test_resets_within_one_second),
         cmocka_unit_test(test_long_run_fixed_memory),
         cmocka_unit_test(test_more_endpoints_than_snapshot),
+        cmocka_unit_test(test_aborted_counted_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -579,6 +579,52 @@ static void test_status_warns_of_unrecorded_requests(void **state)
     case_free(c);
 }
 
+/* --insecure: the status bar says TLS is not verified, in the error colour, at any width. */
+static void test_status_warns_of_insecure_tls(void **state)
+{
+    struct ui_case *c = case_new(true, true);
+    const struct theme *t = &c->app.theme;
+    int col, widths[] = {80, 120, 200};
+
+    (void)state;
+    render(c, 120, 40);
+    assert_false(screen_has(c, "INSECURE"));
+    c->snap.tls_insecure = true;
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        render(c, widths[i], 40);
+        assert_int_equal(find_text(c, "INSECURE TLS: not verified", &col), 1);
+        assert_int_equal(color_at(c, 1, col), t->attr[THEME_ERROR] & A_COLOR);
+    }
+    case_free(c);
+}
+
+/* hornet saturated: the status bar says so at any width (the whole sentence when wide), in
+ * the warning colour; the targets' verdict badge says it was measured under saturation. */
+static void test_status_warns_of_saturation(void **state)
+{
+    struct ui_case *c = case_of(uifix_targets_all, true, true);
+    const struct theme *t = &c->app.theme;
+    int col;
+
+    (void)state;
+    render(c, 200, 40);
+    assert_false(screen_has(c, "saturated"));
+    c->snap.saturated = true;
+    c->snap.saturated_seconds = 12;
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    render(c, 200, 40);
+    assert_int_equal(find_text(c, "load generator saturated: latencies include hornet's own "
+                                  "queueing", &col), 1);
+    assert_int_equal(color_at(c, 1, col), t->attr[THEME_WARN] & A_COLOR);
+    assert_int_equal(find_text(c, "(saturated)", &col), 0);       /* the verdict badge */
+    render(c, 80, 40);
+    assert_int_equal(find_text(c, "SATURATED: hornet is the bottleneck", &col), 1);
+    case_free(c);
+}
+
 /* An open run: the status bar shows the arrivals (asked -> achieved, busy of the pool,
  * dropped) and that the latencies are corrected; the tables and charts show the corrected
  * view, and say so. */
@@ -749,6 +795,8 @@ int main(void)
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_status_warns_of_unrecorded_requests),
         cmocka_unit_test(test_open_run),
+        cmocka_unit_test(test_status_warns_of_insecure_tls),
+        cmocka_unit_test(test_status_warns_of_saturation),
         cmocka_unit_test(test_redraw_at_changing_sizes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -63,6 +63,25 @@ static void test_no_targets(void **state)
     free(s);
 }
 
+/* A run that completed no request does not pass, targets or not: requests aborted in flight
+ * (a target that never answered) are not completed requests. */
+static void test_nothing_completed_fails(void **state)
+{
+    struct snapshot *s = snap_new();
+
+    (void)state;
+    s->finished = true;
+    assert_true(verdict_passed(s));
+    s->total.requests = 0;
+    s->total.aborted = 3;
+    assert_false(verdict_passed(s));
+    add_target(s, TARGET_SUCCESS_RATE, TARGET_PASS);     /* even a rate target allows none */
+    assert_false(verdict_passed(s));
+    s->total.requests = 1;
+    assert_true(verdict_passed(s));
+    free(s);
+}
+
 static void test_live_verdicts(void **state)
 {
     struct snapshot *s = snap_new();
@@ -184,6 +203,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_targets),
+        cmocka_unit_test(test_nothing_completed_fails),
         cmocka_unit_test(test_live_verdicts),
         cmocka_unit_test(test_final_verdicts),
         cmocka_unit_test(test_failures_without_a_rate_target),

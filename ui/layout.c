@@ -97,16 +97,20 @@ static void overview(struct builder *b, int y, int h, int w, int table_rows, int
     bottom_row(b, y + charts + table, bottom, w, targets);
 }
 
+/* The Charts view: requests/s, response times, users (on the requests chart when lines are
+ * short), and hornet's own event-loop lag (how late its worker timers fire). */
 static void charts_view(struct builder *b, int y, int h, int w)
 {
-    if (h < 24) {
-        put(b, P_RPS, y, 0, h / 2, w, LAYOUT_USERS_OVERLAY);
-        put(b, P_LATENCY, y + h / 2, 0, h - h / 2, w, 0);
+    if (h < 28) {
+        put(b, P_RPS, y, 0, h / 3, w, LAYOUT_USERS_OVERLAY);
+        put(b, P_LATENCY, y + h / 3, 0, h / 3, w, 0);
+        put(b, P_LAG, y + 2 * (h / 3), 0, h - 2 * (h / 3), w, 0);
         return;
     }
-    put(b, P_RPS, y, 0, h / 3, w, 0);
-    put(b, P_LATENCY, y + h / 3, 0, h / 3, w, 0);
-    put(b, P_USERS, y + 2 * (h / 3), 0, h - 2 * (h / 3), w, 0);
+    put(b, P_RPS, y, 0, h / 4, w, 0);
+    put(b, P_LATENCY, y + h / 4, 0, h / 4, w, 0);
+    put(b, P_USERS, y + 2 * (h / 4), 0, h / 4, w, 0);
+    put(b, P_LAG, y + 3 * (h / 4), 0, h - 3 * (h / 4), w, 0);
 }
 
 /* The Targets view: the list (verdict, table, legend) and, when the lines left are enough,

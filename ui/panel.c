@@ -10,7 +10,7 @@ struct panel *panel_create(enum panel_id id, struct app *app)
     case P_STATUS: p = panel_status_create(); break;
     case P_TABS: p = panel_tabs_create(); break;
     case P_FOOTER: p = panel_footer_create(); break;
-    case P_RPS: case P_LATENCY: case P_USERS: case P_EP_RPS: case P_EP_LATENCY:
+    case P_RPS: case P_LATENCY: case P_USERS: case P_EP_RPS: case P_EP_LATENCY: case P_LAG:
         p = panel_chart_create(id);
         break;
     case P_ENDPOINTS: p = panel_endpoints_create(); break;

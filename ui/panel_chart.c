@@ -1,8 +1,9 @@
 /* panel_chart: the charts over time, one sample per second and the newest at the right:
  * requests/s with failures/s (and users on a right-hand axis when no users chart is shown),
  * response time percentile lines p50 / p95 / p99 / max on a millisecond axis (logarithmic
- * when the spread is wide), and users. The detail view shows the same for one endpoint.
- * Main thread (curses). */
+ * when the spread is wide), users, and hornet's own event-loop lag (its worst worker timer
+ * lateness each second, snap_point.lag_us) on a millisecond axis. The detail view shows the
+ * first two for one endpoint. Main thread (curses). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #define RIGHT_W 5               /* right axis labels (users on the RPS chart) */
 #define TIME_W 8                /* "14:25:30" */
 
-enum chart_kind { CHART_RPS = 0, CHART_LATENCY, CHART_USERS };
+enum chart_kind { CHART_RPS = 0, CHART_LATENCY, CHART_USERS, CHART_LAG };
 
 struct chart_panel {
     struct panel base;
@@ -39,6 +40,7 @@ static const struct legend lat_legend[] = {
     {"max", THEME_MAX, "^"}
 };
 static const struct legend users_legend[] = {{"users", THEME_USERS, "#"}};
+static const struct legend lag_legend[] = {{"lag", THEME_MAX, "#"}};
 
 static double nz(uint32_t v)
 {
@@ -62,7 +64,9 @@ static size_t samples(struct chart_panel *c, size_t max, int64_t *newest)
         const struct snap_point *pt = &s->series[base + i];
         const struct snap_ep_point *e = per_ep ? &s->ep_series[ep][ep_base + i] : NULL;
         uint32_t req = e ? e->requests : pt->requests, fail = e ? e->failures : pt->failures;
-        if (c->kind == CHART_LATENCY) {
+        if (c->kind == CHART_LAG) {
+            c->v[0][i] = (double)pt->lag_us;
+        } else if (c->kind == CHART_LATENCY) {
             c->v[0][i] = nz(e ? e->max_us : pt->max_us);
             c->v[1][i] = nz(e ? e->p50_us : pt->p50_us);
             c->v[2][i] = nz(e ? e->p95_us : pt->p95_us);
@@ -78,7 +82,7 @@ static size_t samples(struct chart_panel *c, size_t max, int64_t *newest)
 
 static char *tick_text(char *out, size_t n, enum chart_kind kind, double v)
 {
-    if (kind == CHART_LATENCY)
+    if (kind == CHART_LATENCY || kind == CHART_LAG)
         return units_latency_tick(out, n, v);
     if (v >= 1e6)
         snprintf(out, n, "%.3gM", v / 1e6);
@@ -164,17 +168,17 @@ static bool plot_latency(struct chart_panel *c, WINDOW *win, struct rect plot, s
     return a.kind == GRAPH_LOG;
 }
 
-static void plot_users(struct chart_panel *c, WINDOW *win, struct rect plot, size_t n)
+/* One filled series: users, or the lag (microseconds, labelled in ms). */
+static void plot_one(struct chart_panel *c, WINDOW *win, struct rect plot, size_t n)
 {
     const struct theme *t = &c->base.app->theme;
     struct graph_axis a;
-    attr_t attrs[2] = {0, t->attr[THEME_USERS]};
+    attr_t attrs[2] = {0, t->attr[c->kind == CHART_LAG ? THEME_MAX : THEME_USERS]};
 
     graph_axis_fit(&a, c->v[0], n, plot.h, false);
     graph_plot(&c->canvas, c->v[0], n, &a, 1, true);
     graph_draw(win, t, plot.y, plot.x, &c->canvas, attrs, "#");
-    axis_labels(c, win, plot, plot.x - LABEL_W - 1, LABEL_W, &a, t->attr[THEME_DIM],
-                CHART_USERS);
+    axis_labels(c, win, plot, plot.x - LABEL_W - 1, LABEL_W, &a, t->attr[THEME_DIM], c->kind);
 }
 
 static int legend_width(const struct theme *t, const struct legend *l, int n, bool compact)
@@ -192,7 +196,8 @@ static void legend(struct chart_panel *c, WINDOW *win, struct rect r, int used, 
 {
     const struct theme *t = &c->base.app->theme;
     const struct legend *l = c->kind == CHART_RPS ? rps_legend
-                           : c->kind == CHART_LATENCY ? lat_legend : users_legend;
+                           : c->kind == CHART_LATENCY ? lat_legend
+                           : c->kind == CHART_LAG ? lag_legend : users_legend;
     int n = c->kind == CHART_RPS ? (overlay ? 3 : 2) : c->kind == CHART_LATENCY ? 4 : 1;
     int room = r.w - used - (c->base.box ? 2 : 1), x;
     bool compact = legend_width(t, l, n, false) > room;
@@ -217,6 +222,8 @@ static const char *title_of(const struct chart_panel *c, bool log_axis)
         return "Requests/s";
     if (c->kind == CHART_USERS)
         return "Users";
+    if (c->kind == CHART_LAG)
+        return "hornet's event-loop lag (worst worker timer)";
     if (app_corrected_view(c->base.app, c->base.app->snap))
         return log_axis ? "Response time, corrected (log)" : "Response time, corrected";
     return log_axis ? "Response time (log)" : "Response time";
@@ -243,7 +250,7 @@ static void chart_draw(struct panel *p, WINDOW *win, struct rect r)
         else if (c->kind == CHART_LATENCY)
             log_axis = plot_latency(c, win, plot, n);
         else
-            plot_users(c, win, plot, n);
+            plot_one(c, win, plot, n);
         time_labels(c, win, plot, newest, n);
     } else if (plot.h >= 1 && in.w > 2) {
         draw_text(win, t, in.y + in.h / 2, in.x + 2, in.w - 4, t->attr[THEME_DIM],
@@ -281,6 +288,6 @@ struct panel *panel_chart_create(enum panel_id id)
     c->base.ops = &chart_ops;
     c->endpoint = id == P_EP_RPS || id == P_EP_LATENCY;
     c->kind = id == P_LATENCY || id == P_EP_LATENCY ? CHART_LATENCY
-            : id == P_USERS ? CHART_USERS : CHART_RPS;
+            : id == P_USERS ? CHART_USERS : id == P_LAG ? CHART_LAG : CHART_RPS;
     return &c->base;
 }

@@ -3,14 +3,18 @@
  * target with the ramp's progress, rate and ETA, the open classes' arrivals (asked ->
  * achieved per second, busy users of the pools, dropped iterations) and which latencies the
  * views show (corrected or service times), current RPS, failures/s, failure share,
- * requests, threads, who controls the load (stages or the operator), and a warning when
+ * requests, threads, who controls the load (stages or the operator), and warnings when TLS
+ * is not verified (--insecure), when hornet itself is saturated (saturation.h), or when
  * requests could not be recorded (memory ran out). Main thread (curses). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "panel.h"
+#include "saturation.h"
 #include "units.h"
+
+#define STATUS_WIDE 150         /* columns from which whole sentences fit on line 2 */
 #include "version.h"
 
 static attr_t state_attr(const struct theme *t, enum run_state s)
@@ -147,6 +151,11 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
     snprintf(state, sizeof state, "%s", run_state_name(a->snap->state));
     upper(state);
     segs_add(&g, 0, state_attr(t, a->snap->state), "%s %s", t->g.bullet, state);
+    if (a->snap->tls_insecure)          /* never left out: the target may not be who it says */
+        segs_add(&g, 0, t->attr[THEME_ERROR] | A_BOLD, "INSECURE TLS: not verified");
+    if (a->snap->saturated)             /* nor this: the latencies are partly hornet's own */
+        segs_add(&g, 0, t->attr[THEME_WARN] | A_BOLD, "%s",
+                 w >= STATUS_WIDE ? SATURATION_TEXT : "SATURATED: hornet is the bottleneck");
     users_seg(&g, a);
     arrivals_seg(&g, a);
     numbers_seg(&g, a);

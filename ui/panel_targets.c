@@ -214,8 +214,9 @@ bool panel_targets_badge_text(const struct app *a, bool so_far, char *out, size_
     verdict_of(a->snap, &v);
     if (v.kind == VERDICT_NONE)
         return false;
-    snprintf(out, n, " %s %s%s ", badge_glyph(t, v.kind), verdict_word(v.kind),
-             so_far && !v.final && v.kind != VERDICT_ABORTED ? " so far" : "");
+    snprintf(out, n, " %s %s%s%s ", badge_glyph(t, v.kind), verdict_word(v.kind),
+             so_far && !v.final && v.kind != VERDICT_ABORTED ? " so far" : "",
+             v.saturated ? " (saturated)" : "");
     *attr = badge_attr(t, v.kind);
     return true;
 }
