@@ -214,11 +214,14 @@ static void test_stall_corrected_against_the_truth(void **state)
 
 /* ---- 10,000 arrivals per second -------------------------------------------------------------- */
 
-static const char *fast_json =
-    "{\"name\": \"fast\", \"user_classes\": [{\"name\": \"Reader\", \"arrivals\": "
-    "{\"rate\": 10000, \"pre_allocated\": 1000, \"max_users\": 5000},"
-    " \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\","
-    " \"path\": \"/api/v1/health/\"}]}]}]}";
+/* Under a sanitizer (make asan, make tsan) every request costs 5 to 15 times the CPU: the same
+ * property is checked at a tenth of the rate the release build holds. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FAST_RATE 1000
+#else
+#define FAST_RATE 10000
+#endif
+#define FAST_S 14
 
 static uint32_t worst_p99_ms(const struct snapshot *s)
 {
@@ -231,17 +234,24 @@ static uint32_t worst_p99_ms(const struct snapshot *s)
 }
 
 /* Every 10 s window of whole seconds (the first, partial, left out) of the iterations started
- * holds 100,000 within 1%, and every one of them reached the target. The pool is large enough
- * for the target to keep up even when the machine is busy (the target shares it). */
+ * holds FAST_RATE * 10 within 1%, and every one of them reached the target. The pool is large
+ * enough for the target to keep up unless the machine holds the threads back for long (the
+ * target shares it); the failure says so then. */
 static void test_ten_thousand_per_second(void **state)
 {
+    char json[512];
     struct run r = {0};
     const struct snapshot *s;
     uint32_t windows = 0;
+    const long long total = (long long)FAST_RATE * FAST_S;
 
     (void)state;
+    snprintf(json, sizeof json, "{\"name\": \"fast\", \"user_classes\": [{\"name\": "
+             "\"Reader\", \"arrivals\": {\"rate\": %d, \"pre_allocated\": %d, \"max_users\": "
+             "5000}, \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\", "
+             "\"path\": \"/api/v1/health/\"}]}]}]}", FAST_RATE, FAST_RATE / 10);
     start_target(&r, 0, 0);
-    start_engine(&r, fast_json, 0, 14);
+    start_engine(&r, json, 0, FAST_S);
     wait_finished(&r, 1, 40);
     s = r.snap;
     if (s->open.all.dropped)    /* the pool ran out: the target (sharing the machine) lagged */
@@ -249,21 +259,22 @@ static void test_ten_thousand_per_second(void **state)
                  "keep up (is the machine busy? the worst second's p99 was %u ms)",
                  (unsigned long long)s->open.all.dropped, (unsigned long long)s->open.all.due,
                  s->open.all.peak_users, worst_p99_ms(s));
-    assert_true(llabs((long long)s->open.all.started - 140000) <= 3);
+    assert_true(llabs((long long)s->open.all.started - total) <= 3);
     assert_int_equal(s->total.requests, served(&r, ROUTE_HEALTH));
-    assert_true(llabs((long long)s->total.requests - 140000) <= 3);
+    assert_true(llabs((long long)s->total.requests - total) <= 3);
     for (uint32_t i = 1; i + 10 <= s->open.n_points; i++) {  /* started per second */
         uint64_t n = 0;
         for (uint32_t k = i; k < i + 10; k++)
             n += s->open.points[k].started;
-        if (fabs((double)n - 100000) > 1000)
+        if (fabs((double)n - 10.0 * FAST_RATE) > 0.1 * FAST_RATE)
             fail_msg("iterations started in the 10 s from second %u: %llu", i,
                      (unsigned long long)n);
         windows++;
     }
     assert_true(windows >= 3);
-    print_message("# 10,000/s: %llu requests in 14 s, %u windows within 1%%, up to %u users\n",
-                  (unsigned long long)s->total.requests, windows, s->open.all.peak_users);
+    print_message("# %d/s: %llu requests in %d s, %u windows within 1%%, up to %u users\n",
+                  FAST_RATE, (unsigned long long)s->total.requests, FAST_S, windows,
+                  s->open.all.peak_users);
     run_free(&r);
 }
 
