@@ -233,10 +233,10 @@ static uint32_t worst_p99_ms(const struct snapshot *s)
     return worst / 1000;
 }
 
-/* Every 10 s window of whole seconds (the first, partial, left out) of the iterations started
- * holds FAST_RATE * 10 within 1%, and every one of them reached the target. The pool is large
- * enough for the target to keep up unless the machine holds the threads back for long (the
- * target shares it); the failure says so then. */
+/* Every 10 s window of whole seconds (the first and last, partial, left out) of the iterations
+ * started holds FAST_RATE * 10 within 1%, and every one of them reached the target. The pool
+ * is large enough for the target to keep up unless the machine holds the threads back for long
+ * (the target shares it); the failure says so then. */
 static void test_ten_thousand_per_second(void **state)
 {
     char json[512];
@@ -262,7 +262,7 @@ static void test_ten_thousand_per_second(void **state)
     assert_true(llabs((long long)s->open.all.started - total) <= 3);
     assert_int_equal(s->total.requests, served(&r, ROUTE_HEALTH));
     assert_true(llabs((long long)s->total.requests - total) <= 3);
-    for (uint32_t i = 1; i + 10 <= s->open.n_points; i++) {  /* started per second */
+    for (uint32_t i = 1; i + 11 <= s->open.n_points; i++) { /* whole seconds, started */
         uint64_t n = 0;
         for (uint32_t k = i; k < i + 10; k++)
             n += s->open.points[k].started;
@@ -271,7 +271,7 @@ static void test_ten_thousand_per_second(void **state)
                      (unsigned long long)n);
         windows++;
     }
-    assert_true(windows >= 3);
+    assert_true(windows >= 2);
     print_message("# %d/s: %llu requests in %d s, %u windows within 1%%, up to %u users\n",
                   FAST_RATE, (unsigned long long)s->total.requests, FAST_S, windows,
                   s->open.all.peak_users);
