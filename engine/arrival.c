@@ -84,15 +84,6 @@ static double stage_inverse(const struct arrival_config *cfg, double target)
     return INFINITY;
 }
 
-static double stages_length(const struct arrival_config *cfg)
-{
-    double total = 0;
-
-    for (uint32_t i = 0; i < cfg->n_stages; i++)
-        total += cfg->stages[i].duration;
-    return total;
-}
-
 /* ---- curves --------------------------------------------------------------------------------- */
 
 double arrival_rate_at(const struct arrival_curve *cv, const struct arrival_config *cfg,
@@ -140,12 +131,6 @@ double arrival_time_of(const struct arrival_curve *cv, const struct arrival_conf
     double t = unbounded_time_of(cv, cfg, n);
 
     return cv->end > 0 && t >= cv->end ? INFINITY : t;
-}
-
-bool arrival_curve_over(const struct arrival_curve *cv, const struct arrival_config *cfg,
-                        double t)
-{
-    return cv->mode == ARRIVAL_STAGES && t - cv->origin >= stages_length(cfg);
 }
 
 /* ---- a slot: its timeline ------------------------------------------------------------------- */

@@ -54,11 +54,6 @@ double arrival_count_at(const struct arrival_curve *cv, const struct arrival_con
 double arrival_time_of(const struct arrival_curve *cv, const struct arrival_config *cfg,
                        double n);
 
-/* The stages are over at t (the curve asks for nothing more, ever); false for a constant
- * curve. */
-bool arrival_curve_over(const struct arrival_curve *cv, const struct arrival_config *cfg,
-                        double t);
-
 /* What a due arrival gets. */
 enum arrival_action {
     ARRIVAL_START = 1,          /* an idle user runs it now */
