@@ -50,7 +50,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
 # does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
 SLOW_TESTS := test_engine test_engine_open test_worker test_target_http test_target_health \
-              test_locust_link
+              test_locust_link test_health_poll
 UNIT_BIN  := $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "control.h"
+#include "health.h"
 #include "openmodel.h"
 #include "ramp.h"
 #include "saturation.h"
@@ -502,18 +503,28 @@ static void note_aborted(struct control *c, const struct snapshot *s, double now
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight)
 {
     char reason[SNAP_TEXT_MAX];
+    bool target;
 
     watch_target(c, s, now, in_flight);
     watch_drops(c, now);
     note_aborted(c, s, now);
-    if (!c->cfg.use_targets || c->state >= RUN_STOPPING ||
-        targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) < 0)
+    if (!c->cfg.use_targets || c->state >= RUN_STOPPING)
+        return;
+    target = targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) >= 0;
+    if (!target &&
+        health_abort_check(&c->scn->health, s, now - c->run_start, reason, sizeof reason) < 0)
         return;
     c->aborted = true;
     snprintf(c->abort_reason, sizeof c->abort_reason, "%s", reason);
     event(c, now, EVENT_ENGINE, EVENT_WARN, "%s", reason);
-    begin_stop(c, EVENT_ENGINE, "Stopping: a target with abort_on_fail failed",
+    begin_stop(c, EVENT_ENGINE, target ? "Stopping: a target with abort_on_fail failed"
+               : "Stopping: a health limit with abort_on_fail failed",
                now + c->cfg.stop_timeout, now);
+}
+
+void control_event(struct control *c, double when, int level, const char *text)
+{
+    event(c, when, EVENT_ENGINE, level, "%s", text);
 }
 
 void control_saturation(struct control *c, struct snapshot *s, int workers, double now)

@@ -57,12 +57,17 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
  * STOP_ALL: no user left, its data handed over) and the stop began before this call. */
 void control_tick(struct control *c, double now, bool workers_idle);
 
-/* Judge a freshly filled snapshot s (statistics and targets) at now, with in_flight requests
- * waiting for an answer: the warnings about a target that fails every request, or that stopped
- * answering while requests wait (users merely thinking are not silence), once finished an
- * event saying how many requests were aborted in flight (s->total.aborted), and the stop when
- * a target with abort_on_fail failed past its abort_after. */
+/* Judge a freshly filled snapshot s (statistics, targets and backend health) at now, with
+ * in_flight requests waiting for an answer: the warnings about a target that fails every
+ * request, or that stopped answering while requests wait (users merely thinking are not
+ * silence), once finished an event saying how many requests were aborted in flight
+ * (s->total.aborted), and the stop when a target or a health limit with abort_on_fail failed
+ * past its abort_after. */
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight);
+
+/* An event from elsewhere in the engine (the backend-health collector: a source down or back,
+ * a limit failed) at time when, for the event log; level is enum event_level. */
+void control_event(struct control *c, double when, int level, const char *text);
 
 /* Judge hornet's own load in s->self (filled at now, workers worker threads) while the run
  * goes (not paused, not finished): saturation.h's thresholds, an event when it becomes

@@ -18,6 +18,8 @@
 #include "cmdq.h"
 #include "control.h"
 #include "engine.h"
+#include "health.h"
+#include "health_poll.h"
 #include "openmodel.h"
 #include "plan.h"
 #include "pool.h"
@@ -36,6 +38,8 @@ struct engine {
     struct stats *stats;
     struct tracker *tracker;            /* steady and last-N windows of the targets */
     struct control *ctl;                /* every decision; this file carries them out */
+    struct health *health;              /* backend health collector (NULL: no health block) */
+    struct health_poll *poller;         /* ... and its polling thread */
     struct worker **workers;
     int n_workers;
     uint32_t *sent;                     /* per worker x class: users the worker was told of */
@@ -61,6 +65,7 @@ struct engine {
     struct interval *inbox_head, *inbox_tail;
     struct interval *co_head, *co_tail; /* the corrected latencies' intervals */
     struct pending_exc *exc_head;
+    struct health_sample *health_head, *health_tail;   /* from the poller, in poll order */
     char inbox_fatal[SNAP_TEXT_MAX];
     pthread_mutex_t snap_mu;            /* front snapshot */
     struct snapshot *front, *back;
@@ -145,6 +150,21 @@ static void sink_exception(void *arg, const char *message, const char *where)
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
+/* A backend-health poll, from the poller's thread. */
+static void sink_health(void *arg, struct health_sample *hs)
+{
+    struct engine *e = arg;
+
+    hs->next = NULL;
+    pthread_mutex_lock(&e->inbox_mu);
+    if (e->health_tail)
+        e->health_tail->next = hs;
+    else
+        e->health_head = hs;
+    e->health_tail = hs;
+    pthread_mutex_unlock(&e->inbox_mu);
+}
+
 /* A worker cannot go on (its curl multi handle failed): the first message is kept; the
  * control thread turns it into the run's fatal state at its next tick. */
 static void sink_fatal(void *arg, const char *message)
@@ -157,19 +177,40 @@ static void sink_fatal(void *arg, const char *message)
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
+/* Backend-health samples into the collector, its events into the run's log. */
+static void take_health(struct engine *e, struct health_sample *hs)
+{
+    struct health_sample *next;
+    char text[SNAP_TEXT_MAX];
+    double when;
+    int level;
+
+    for (; hs; hs = next) {
+        next = hs->next;
+        if (e->health)
+            health_add(e->health, hs);
+        free(hs);
+    }
+    while (e->health && health_next_event(e->health, &when, &level, text, sizeof text))
+        control_event(e->ctl, when, level, text);
+}
+
 static void drain_inbox(struct engine *e)
 {
     struct interval *iv, *co, *next;
     struct pending_exc *x, *xn;
+    struct health_sample *hs;
     char fatal[SNAP_TEXT_MAX];
 
     pthread_mutex_lock(&e->inbox_mu);
     iv = e->inbox_head;
     co = e->co_head;
     x = e->exc_head;
+    hs = e->health_head;
     e->inbox_head = e->inbox_tail = NULL;
     e->co_head = e->co_tail = NULL;
     e->exc_head = NULL;
+    e->health_head = e->health_tail = NULL;
     memcpy(fatal, e->inbox_fatal, sizeof fatal);
     e->inbox_fatal[0] = '\0';
     pthread_mutex_unlock(&e->inbox_mu);
@@ -195,6 +236,7 @@ static void drain_inbox(struct engine *e)
         stats_exception(e->stats, x->message, x->where);
         free(x);
     }
+    take_health(e, hs);
     if (fatal[0] && !e->fatal_pending) {
         e->fatal_pending = true;
         memcpy(e->fatal_text, fatal, sizeof fatal);
@@ -525,6 +567,10 @@ static void publish(struct engine *e)
         fill_targets(e, s, now);
     else
         s->n_targets = 0;
+    if (e->health)
+        health_fill(e->health, s);
+    else
+        s->health.n_sources = s->health.n_metrics = 0;
     control_judge(e->ctl, s, now, in_flight(e));
     carry_out(e);
     fill_run(e, s, now);
@@ -568,6 +614,22 @@ static void *control_main(void *arg)
 
 /* ---- public API (caller's thread) ------------------------------------------------------ */
 
+/* The backend-health collector and its poller, when the scenario has a health block. */
+static int create_health(struct engine *e, char *err, size_t errlen)
+{
+    const struct health_def *h = &e->scn->health;
+    struct health_poll_sink sink = {sink_health, e};
+
+    if (h->n_sources == 0)
+        return 0;
+    if (!(e->health = health_create(h, e->cfg.host, e->cfg.use_targets))) {
+        snprintf(err, errlen, "out of memory creating the engine");
+        return -1;
+    }
+    e->poller = health_poll_create(h, e->cfg.host, NULL, &sink, err, errlen);
+    return e->poller ? 0 : -1;
+}
+
 static int create_parts(struct engine *e, char *err, size_t errlen)
 {
     const struct scenario *scn = e->scn;
@@ -603,6 +665,8 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     for (int w = 0; w < e->cfg.threads; w++, e->n_workers++)
         if (!(e->workers[w] = worker_create(w, e->plan, scn->n_endpoints, &sink, err, errlen)))
             goto done;
+    if (create_health(e, err, errlen) < 0)
+        goto done;
     rc = 0;
     goto done;
 out:
@@ -677,6 +741,8 @@ static void begin_run(struct engine *e)
     stats_reset(e->stats, ev_now(e->loop));
     if (e->co_stats)
         stats_reset(e->co_stats, ev_now(e->loop));
+    if (e->health)
+        health_start(e->health, ev_now(e->loop));
     control_start(e->ctl, ev_now(e->loop));
     carry_out(e);
     ev_timer_start(e->loop, &e->tick);
@@ -692,6 +758,8 @@ int engine_start(struct engine *e, char *err, size_t errlen)
         if (worker_start(e->workers[w], err, errlen) < 0)
             return -1;
     begin_run(e);                   /* before the thread exists: no race on e's fields */
+    if (e->poller && health_poll_start(e->poller, err, errlen) < 0)
+        return -1;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     rc = pthread_create(&e->thread, NULL, control_main, e);
@@ -732,9 +800,11 @@ void engine_destroy(struct engine *e)
         ev_async_send(e->loop, &e->quit_async);
         pthread_join(e->thread, NULL);
     }
+    health_poll_destroy(e->poller);
     for (int w = 0; w < e->n_workers; w++)
         worker_destroy(e->workers[w]);
     drain_inbox(e);
+    health_destroy(e->health);
     free(e->workers);
     stats_destroy(e->stats);
     tracker_destroy(e->tracker);

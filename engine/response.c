@@ -11,6 +11,7 @@
 
 #include "response.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -568,4 +569,95 @@ int response_apply(const struct step *st, const struct response_view *r, struct 
             return -1;
     }
     return 0;
+}
+
+/* ---------------------------------------------------------------- numbers (backend health) */
+
+int response_json_load(struct response_ws *ws, const char *body, size_t len, char *err,
+                       size_t errlen)
+{
+    struct response_view r = {.body = body, .body_len = len};
+    int rc;
+
+    ws->n = 0;
+    ws->parse_rc = 0;
+    if ((rc = parse_body(ws, &r)) < 0) {
+        errmsg_set(err, errlen, "%s", not_json(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* The number token i stands for: a number, true 1, false 0, a string holding a number, an
+ * array's or object's size; with equals, 1 when a string (or a primitive's text) is equals,
+ * else 0. false when it stands for none (null, other strings, containers with equals). */
+static bool leaf_value(struct response_ws *ws, const char *js, int i, const char *equals,
+                       double *v)
+{
+    const jsmntok_t *t = &ws->toks[i];
+    size_t n = (size_t)(t->end - t->start);
+    char *end;
+
+    if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
+        *v = t->size;
+        return !equals;
+    }
+    if (t->type == JSMN_PRIMITIVE && !equals) {
+        if (prim_is(js, t, "null", 4))
+            return false;
+        *v = prim_is(js, t, "true", 4) ? 1 : 0;
+        if (strchr("-0123456789", js[t->start]))
+            return unescape(js + t->start, n, &ws->text) == 0 &&
+                   (*v = strtod(ws->text.data, &end), *end == '\0');
+        return true;
+    }
+    if (unescape(js + t->start, n, &ws->text) < 0)
+        return false;
+    if (equals) {
+        *v = strcmp(ws->text.data, equals) == 0 && strlen(equals) == ws->text.len;
+        return true;
+    }
+    *v = strtod(ws->text.data, &end);
+    return ws->text.len > 0 && *end == '\0' && isfinite(*v);
+}
+
+static void sum_path(struct response_ws *ws, const char *js, int i, const struct json_path *p,
+                     uint32_t s, const char *equals, double *sum, uint32_t *matched)
+{
+    const jsmntok_t *t = ws->toks;
+    const struct json_seg *seg;
+    double v;
+    int c, j;
+
+    if (s == p->n) {
+        if (leaf_value(ws, js, i, equals, &v)) {
+            *sum += v;
+            (*matched)++;
+        }
+        return;
+    }
+    seg = &p->segs[s];
+    if (!seg->key && seg->index == JSON_SEG_ANY) {        /* every element */
+        bool obj = t[i].type == JSMN_OBJECT;
+        if (!obj && t[i].type != JSMN_ARRAY)
+            return;
+        j = i + 1;
+        for (int k = 0; k < t[i].size && j < ws->n; k++) {
+            if (!obj || j + 1 < ws->n)
+                sum_path(ws, js, obj ? j + 1 : j, p, s + 1, equals, sum, matched);
+            j = tok_skip(t, ws->n, obj ? j + 1 : j);
+        }
+        return;
+    }
+    if ((c = child(ws, js, i, seg, NULL, &ws->text)) >= 0)
+        sum_path(ws, js, c, p, s + 1, equals, sum, matched);
+}
+
+void response_json_sum(struct response_ws *ws, const char *body, const struct json_path *p,
+                       const char *equals, double *sum, uint32_t *matched)
+{
+    *sum = 0;
+    *matched = 0;
+    if (ws->n > 0)
+        sum_path(ws, body, 0, p, 0, equals, sum, matched);
 }

@@ -74,4 +74,18 @@ int response_apply(const struct step *st, const struct response_view *r, struct 
                    const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
                    const struct response_observer *obs, char *err, size_t errlen);
 
+/* Tokenise body (len bytes) into ws for response_json_sum: 0, or -1 with "response is not
+ * JSON" (or "... (truncated)") in err. The body must stay in place until the sums are done. */
+int response_json_load(struct response_ws *ws, const char *body, size_t len, char *err,
+                       size_t errlen);
+
+/* What a backend-health metric reads at path p of the body loaded last: the sum over what the
+ * path selects ("*" selects every element of an array or object, not a random one), each
+ * selected value counting as a number, true 1, false 0, a string holding a number, or an
+ * array's or object's size; with equals (may be NULL), each counts 1 when it is that string
+ * (or a number, true, false written so) and 0 otherwise. null and other strings count nothing.
+ * *matched gets how many values counted (0: the path found nothing to count). */
+void response_json_sum(struct response_ws *ws, const char *body, const struct json_path *p,
+                       const char *equals, double *sum, uint32_t *matched);
+
 #endif

@@ -22,7 +22,7 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", "targets", "tls", "arrivals", NULL
+    "feeders", "user_classes", "targets", "health", "tls", "arrivals", NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -268,6 +268,7 @@ static const struct top_member top_members[] = {
     {"user_classes", true, scenario_class_parse_all},
     {"arrivals", false, scenario_arrivals_parse_top},
     {"targets", false, scenario_targets_parse},
+    {"health", false, scenario_health_parse},
     {"tls", false, read_tls},
 };
 
@@ -515,6 +516,7 @@ void scenario_free(struct scenario *s)
         scenario_feeder_free(&s->feeders[i]);
     free(s->feeders);
     scenario_targets_free(s->targets, s->n_targets);
+    scenario_health_free(&s->health);
     free(s->stages);
     scenario_arrivals_free(&s->arrivals);
     free(s->path);

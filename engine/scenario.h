@@ -8,9 +8,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "health_limit.h"
 #include "snapshot.h"         /* enum target_metric */
 
 struct tmpl;   /* template.h */
+struct promtext_selector;   /* promtext.h */
 
 enum http_method { HTTP_GET = 0, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_HEAD,
                    HTTP_OPTIONS, HTTP_METHOD_COUNT };
@@ -211,6 +213,75 @@ struct target_def {
 };
 #define TARGET_LAST_MAX 600
 
+/* Backend health: sources polled during the run (a Prometheus /metrics URL, a JSON URL, local
+ * processes, the host) and the metrics read from each, with their limits (scenario_health.c
+ * loads them; health_*.c poll, read and judge them). */
+enum health_kind { HEALTH_PROMETHEUS = 0, HEALTH_JSON, HEALTH_PROCESS, HEALTH_HOST };
+
+/* What a process or host source measures (HEALTH_PROCESS: CPU .. PROCESSES; HEALTH_HOST: the
+ * rest). */
+enum health_series {
+    HEALTH_CPU = 0,             /* % of one CPU (process) or of all CPUs (host) */
+    HEALTH_RSS,                 /* bytes, summed over the processes */
+    HEALTH_THREADS,
+    HEALTH_OPEN_FILES,
+    HEALTH_PROCESSES,           /* how many processes match */
+    HEALTH_MEMORY_USED,         /* host: bytes (total - available) */
+    HEALTH_MEMORY_AVAILABLE,
+    HEALTH_MEMORY_PERCENT,      /* host: used / total, % */
+    HEALTH_LOAD1, HEALTH_LOAD5, HEALTH_LOAD15,
+    HEALTH_SERIES_COUNT
+};
+
+struct health_metric_def {
+    char *name;                 /* as shown: "DB pool in use" (unique in the block) */
+    uint32_t source;            /* index into health_def.sources */
+    char *unit;                 /* health_unit.h: "bytes", "%", "s", "/s", or free text */
+    struct promtext_selector *query;   /* HEALTH_PROMETHEUS: summed over the matches */
+    struct json_path path;      /* HEALTH_JSON: a number (true 1, false 0), a numeric string,
+                                   or an array's or object's size; "*" sums every element */
+    char *equals;               /* HEALTH_JSON: the value is 1 when the field is this string,
+                                   else 0 (NULL: not used) */
+    enum health_series series;  /* HEALTH_PROCESS, HEALTH_HOST */
+    bool has_missing;           /* PROMETHEUS, JSON: when nothing matches, the value is
+                                   missing_value (Prometheus's `or vector(0)`), not a gap */
+    double missing_value;
+    bool rate;                  /* the per-second rate of a counter */
+    double scale;               /* multiplies the value (after the rate); 1 unless given */
+    struct health_limit limit;  /* kind HEALTH_LIMIT_NONE without one */
+    char *limit_text;           /* as written; NULL without a limit */
+    bool abort_on_fail;         /* stop the run when the limit fails */
+    double abort_after;         /* ... but not before this many seconds into the run */
+    char *where;                /* "health.sources.api.metrics[\"DB pool\"]", for messages */
+    int line;
+};
+
+struct health_source_def {
+    char *name;                 /* "api" */
+    enum health_kind kind;
+    struct tmpl *url;           /* PROMETHEUS, JSON: ${host} is the run's host, ${env:...} */
+    struct kv_tmpl *headers;    /* PROMETHEUS, JSON: sent with every poll (auth) */
+    uint32_t n_headers;
+    char *process;              /* PROCESS: by name ... */
+    char *pid_file;             /* ... or by the pid in a file */
+    bool children;              /* PROCESS with pid_file: its direct children too */
+    double interval;            /* seconds between polls */
+    double timeout;             /* seconds a poll may take */
+    uint32_t first_metric, n_metrics;   /* its metrics: health_def.metrics[first ..] */
+};
+
+#define HEALTH_MAX_SOURCES 16
+#define HEALTH_MAX_METRICS 48
+
+struct health_def {
+    bool builtin_only;          /* the block describes the built-in target's simulated backend:
+                                   not polled when the run has another host */
+    struct health_source_def *sources;
+    uint32_t n_sources;
+    struct health_metric_def *metrics;  /* grouped by source, in the file's order */
+    uint32_t n_metrics;
+};
+
 /* The "tls" block: how https targets are trusted. Paths are relative to the scenario file's
  * directory (already joined); NULL: not given. The command line, environment and config file
  * override each (--cacert, --cert, --key; --insecure turns verification off). */
@@ -241,6 +312,7 @@ struct scenario {
     uint32_t n_feeders;
     struct target_def *targets;
     uint32_t n_targets;
+    struct health_def health;   /* no sources: no health polling */
     struct scenario_tls tls;
     struct arrival_config arrivals; /* on: every class without its own is open and gets a
                                        share of these (scenario_class_arrivals) */
@@ -284,6 +356,10 @@ bool scenario_has_intended(const struct scenario *s);
  * max_users is smaller than the number of classes. */
 int scenario_set_arrivals(struct scenario *s, double rate, uint32_t max_users, char *err,
                           size_t errlen);
+
+/* Forget the scenario's health block (--no-health, or a builtin_only block on another host):
+ * nothing is polled or judged. */
+void scenario_drop_health(struct scenario *s);
 
 /* Whether status counts as a success for st: listed in its expect, or 200..399 when it lists
  * none. Any thread; no allocation. */

@@ -19,6 +19,11 @@ int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_em
 void scenario_step_free_list(struct step *steps, uint32_t n);
 int scenario_step_headers(struct loader *ld, const cJSON *obj, struct kv_tmpl **out, uint32_t *n);
 void scenario_step_free_headers(struct kv_tmpl *kv, uint32_t n);
+/* Parse a JSON path ("results[0].id", "results.*.id", "$") given as text at item (a string
+ * item: errors point inside it). -1 with the error reported. */
+int scenario_step_json_path(struct loader *ld, const cJSON *item, const char *text,
+                            struct json_path *out);
+void scenario_step_free_json_path(struct json_path *p);
 
 /* ---- scenario_class.c */
 int scenario_class_parse_all(struct loader *ld, const cJSON *list);
@@ -48,6 +53,9 @@ int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj);
 void scenario_arrivals_free(struct arrival_config *a);
 /* Whether class k's requests have an intended start (scenario_has_intended, for one class). */
 bool scenario_class_intended(const struct scenario *s, uint32_t k);
+/* ---- scenario_health.c: the "health" block (sources, metrics, limits) into s->health */
+int scenario_health_parse(struct loader *ld, const cJSON *obj);
+void scenario_health_free(struct health_def *h);
 
 /* ---- scenario.c */
 /* scenario_load from a string (tests write their scenarios inline); filename is used in

@@ -376,7 +376,7 @@ static int step_expect(struct loader *ld, const cJSON *e, struct step *st)
 
 /* ---------------------------------------------------------------- JSON paths */
 
-static void free_json_path(struct json_path *p)
+void scenario_step_free_json_path(struct json_path *p)
 {
     for (uint32_t i = 0; p->segs && i < p->n; i++)
         free(p->segs[i].key);
@@ -472,9 +472,8 @@ static int parse_path(const char *text, struct json_path *p, size_t *err_col)
     return text[0] ? 0 : bad_at(err_col, 0);
 }
 
-/* Parse a JSON path ("results[0].id", "results.*.id", "$") at item; errors point inside. */
-static int json_path(struct loader *ld, const cJSON *item, const char *text,
-                     struct json_path *out)
+int scenario_step_json_path(struct loader *ld, const cJSON *item, const char *text,
+                            struct json_path *out)
 {
     size_t col = 0;
     int rc;
@@ -532,7 +531,7 @@ static int capture_object(struct loader *ld, const cJSON *c, struct capture *cap
     mark = loader_path_key(ld, src->string);
     if (loader_string(ld, src, &text) < 0 && !st)
         return -1;
-    if (j && json_path(ld, j, text, &cap->path) < 0)
+    if (j && scenario_step_json_path(ld, j, text, &cap->path) < 0)
         return -1;
     if (h && (!*text || !(cap->header = strdup(text))))
         return loader_fail(ld, h, LOADER_VALUE, *text ? "out of memory" : "expected a header name");
@@ -563,7 +562,7 @@ static int step_captures(struct loader *ld, const cJSON *obj, struct step *st)
         if (capture_var(ld, c, cap) < 0)
             return -1;
         if (cJSON_IsString(c)) {
-            if (json_path(ld, c, c->valuestring, &cap->path) < 0)
+            if (scenario_step_json_path(ld, c, c->valuestring, &cap->path) < 0)
                 return -1;
         } else if (!cJSON_IsObject(c)) {
             return loader_fail(ld, c, LOADER_VALUE, "expected a JSON path string or an object "
@@ -648,7 +647,7 @@ static int check_json(struct loader *ld, const cJSON *c, const cJSON *j, struct 
     const char *text = NULL;
     bool yes = false;
 
-    if (loader_string(ld, j, &text) < 0 || json_path(ld, j, text, &k->path) < 0)
+    if (loader_string(ld, j, &text) < 0 || scenario_step_json_path(ld, j, text, &k->path) < 0)
         return -1;
     loader_path_pop(ld, mark);
     if (!op || (eq && ne) || (eq && ex) || (ne && ex))
@@ -802,12 +801,12 @@ static void free_step(struct step *st)
     free(st->content_type);
     free(st->expect);
     for (uint32_t i = 0; st->captures && i < st->n_captures; i++) {
-        free_json_path(&st->captures[i].path);
+        scenario_step_free_json_path(&st->captures[i].path);
         free(st->captures[i].header);
     }
     free(st->captures);
     for (uint32_t i = 0; st->checks && i < st->n_checks; i++) {
-        free_json_path(&st->checks[i].path);
+        scenario_step_free_json_path(&st->checks[i].path);
         tmpl_free(st->checks[i].value.string);
         tmpl_free(st->checks[i].text);
         free(st->checks[i].describe);

@@ -141,6 +141,71 @@ struct snap_target {
     bool abort_on_fail;
 };
 
+/* Backend health: the sources polled during the run and the metrics read from them (health.c
+ * fills it on the control thread). Values are in each metric's unit (health_unit.h). */
+#define SNAP_HEALTH_SOURCES 16
+#define SNAP_HEALTH_METRICS 48
+#define SNAP_HEALTH_POINTS 120      /* newest samples per metric (the timeline keeps them all) */
+#define SNAP_HEALTH_FAILS 8         /* newest failed polls per source */
+#define SNAP_HEALTH_NAME 48
+
+enum health_state { HEALTH_WAITING = 0 /* no poll finished yet */, HEALTH_UP, HEALTH_DOWN };
+
+/* A poll that failed, and why. */
+struct snap_health_fail {
+    double time;
+    char error[SNAP_TEXT_MAX];
+};
+
+struct snap_health_source {
+    char name[SNAP_HEALTH_NAME];
+    char kind[12];                  /* "prometheus", "json", "process", "host" */
+    char where[SNAP_NAME_MAX];      /* the URL polled, "process gunicorn", "pid file ...",
+                                       "this host" */
+    double interval;                /* seconds between polls */
+    uint8_t state;                  /* enum health_state */
+    double since;                   /* when it went up or down */
+    double last_poll;               /* when the newest poll ended; 0: none yet */
+    double last_ms;                 /* how long it took */
+    uint64_t polls, failed;         /* polls ended, of which failed */
+    uint32_t series;                /* Prometheus: samples in the last body */
+    uint32_t skipped;               /* Prometheus: lines of the last body that were skipped */
+    char error[SNAP_TEXT_MAX];      /* why it is down (the newest failure) */
+    uint32_t n_fails;               /* the newest failures, oldest first */
+    struct snap_health_fail fails[SNAP_HEALTH_FAILS];
+};
+
+/* One sample of a metric: NaN when the poll failed or the value was not found. */
+struct snap_health_point {
+    double time, value;
+};
+
+struct snap_health_metric {
+    char name[SNAP_HEALTH_NAME];
+    uint8_t source;                 /* index into snap_health.sources */
+    char unit[16];
+    bool has_value;                 /* value is the newest sample's */
+    double value, value_time;
+    char missing[64];               /* why the newest poll had no value ("no series matched",
+                                       "rate: first sample"); "" when it had one */
+    double min, max;                /* over the run's samples; valid once samples > 0 */
+    uint64_t samples;               /* samples with a value */
+    bool has_limit;
+    char limit[64];                 /* as written: "< 100", "no growth for 60s" */
+    uint8_t status;                 /* enum target_status (has_limit) */
+    char detail[96];                /* "reached 100 at +1:23 (limit < 100)" */
+    bool abort_on_fail;
+    double bound;                   /* the limit's newest bound (NaN: none, a growth limit) */
+    uint32_t n_points;              /* the newest samples, oldest first */
+    struct snap_health_point points[SNAP_HEALTH_POINTS];
+};
+
+struct snap_health {
+    uint32_t n_sources, n_metrics;
+    struct snap_health_source sources[SNAP_HEALTH_SOURCES];
+    struct snap_health_metric metrics[SNAP_HEALTH_METRICS];
+};
+
 /* Locust's response_times of one endpoint: its timed requests counted under Locust's rounded
  * keys (Locust's StatsEntry._log_response_time / bucket_response_time: whole ms below 100 ms,
  * then 10 ms steps below 1 s, 100 ms steps below 10 s, 1 s steps above), ascending, each
@@ -228,6 +293,8 @@ struct snapshot {
     bool aborted;                   /* a target with abort_on_fail stopped the run */
     char abort_reason[SNAP_TEXT_MAX];
     double steady_start;            /* when the ramp-up first completed; 0: not yet */
+
+    struct snap_health health;      /* backend health; n_sources 0: none polled */
 
     bool tls_insecure;              /* --insecure: https targets' certificates and host names
                                        are not verified (every view warns) */

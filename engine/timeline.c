@@ -4,7 +4,19 @@
 #include <string.h>
 #include "timeline.h"
 
+/* One health metric's samples, or one source's failed polls, oldest first. */
+struct health_series {
+    struct snap_health_point *points;
+    size_t n, cap;
+};
+struct health_fails {
+    struct snap_health_fail *fails;
+    size_t n, cap;
+};
+
 struct timeline {
+    struct health_series health[SNAP_HEALTH_METRICS];
+    struct health_fails fails[SNAP_HEALTH_SOURCES];
     struct snap_point *points;
     size_t n_points, cap_points;
     struct snap_bands *bands;           /* the open model's corrected bands, as points */
@@ -28,6 +40,10 @@ void timeline_free(struct timeline *t)
 {
     if (!t)
         return;
+    for (size_t k = 0; k < SNAP_HEALTH_METRICS; k++)
+        free(t->health[k].points);
+    for (size_t i = 0; i < SNAP_HEALTH_SOURCES; i++)
+        free(t->fails[i].fails);
     free(t->points);
     free(t->bands);
     free(t->arrivals);
@@ -137,6 +153,60 @@ static int keep_open(struct timeline *t, const struct snapshot *s)
     return rc;
 }
 
+/* Full: the older half keeps every other sample (its resolution halves, the run stays whole). */
+static void thin(struct health_series *h)
+{
+    size_t half = h->n / 2, kept = 0;
+
+    for (size_t i = 0; i < half; i += 2)
+        h->points[kept++] = h->points[i];
+    memmove(h->points + kept, h->points + half, (h->n - half) * sizeof *h->points);
+    h->n = kept + (h->n - half);
+}
+
+static int keep_health(struct timeline *t, const struct snap_health *sh)
+{
+    for (uint32_t k = 0; k < sh->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *m = &sh->metrics[k];
+        struct health_series *h = &t->health[k];
+        double newest = h->n ? h->points[h->n - 1].time : -1;
+        for (uint32_t i = 0; i < m->n_points && i < SNAP_HEALTH_POINTS; i++) {
+            if (m->points[i].time <= newest)
+                continue;
+            if (h->n == TIMELINE_MAX_HEALTH)
+                thin(h);
+            if (reserve((void **)&h->points, &h->cap, h->n + 1, sizeof *h->points,
+                        TIMELINE_MAX_HEALTH) < 0)
+                return -1;
+            h->points[h->n++] = m->points[i];
+        }
+    }
+    return 0;
+}
+
+static int keep_fails(struct timeline *t, const struct snap_health *sh)
+{
+    for (uint32_t i = 0; i < sh->n_sources && i < SNAP_HEALTH_SOURCES; i++) {
+        const struct snap_health_source *o = &sh->sources[i];
+        struct health_fails *f = &t->fails[i];
+        double newest = f->n ? f->fails[f->n - 1].time : -1;
+        for (uint32_t k = 0; k < o->n_fails && k < SNAP_HEALTH_FAILS; k++) {
+            if (o->fails[k].time <= newest)
+                continue;
+            if (f->n == TIMELINE_MAX_FAILS) {
+                memmove(f->fails, f->fails + TIMELINE_MAX_FAILS / 10,
+                        (f->n - TIMELINE_MAX_FAILS / 10) * sizeof *f->fails);
+                f->n -= TIMELINE_MAX_FAILS / 10;
+            }
+            if (reserve((void **)&f->fails, &f->cap, f->n + 1, sizeof *f->fails,
+                        TIMELINE_MAX_FAILS) < 0)
+                return -1;
+            f->fails[f->n++] = o->fails[k];
+        }
+    }
+    return 0;
+}
+
 /* The per-endpoint row of kept point `at`, with zeroed rows up to it; NULL once
  * TIMELINE_MAX_EP_CELLS are used or memory ran out. */
 static struct timeline_count *ep_row(struct timeline *t, size_t at)
@@ -188,7 +258,7 @@ int timeline_endpoint_count(const struct timeline *t, size_t i, uint32_t ep,
 
 int timeline_update(struct timeline *t, const struct snapshot *s)
 {
-    int rc = 0;
+    int rc = keep_health(t, &s->health) < 0 || keep_fails(t, &s->health) < 0 ? -1 : 0;
 
     for (uint32_t i = 0; i < s->n_points && i < SNAP_SERIES_LEN; i++) {
         struct snap_point *p = point_at(t, s->series[i].second);
@@ -237,6 +307,20 @@ const struct snap_event *timeline_events(const struct timeline *t, size_t *n)
 {
     *n = t->n_events;
     return t->n_events ? t->events : NULL;
+}
+
+const struct snap_health_point *timeline_health_points(const struct timeline *t, uint32_t k,
+                                                       size_t *n)
+{
+    *n = k < SNAP_HEALTH_METRICS ? t->health[k].n : 0;
+    return *n ? t->health[k].points : NULL;
+}
+
+const struct snap_health_fail *timeline_health_fails(const struct timeline *t, uint32_t i,
+                                                     size_t *n)
+{
+    *n = i < SNAP_HEALTH_SOURCES ? t->fails[i].n : 0;
+    return *n ? t->fails[i].fails : NULL;
 }
 
 uint64_t timeline_events_dropped(const struct timeline *t)

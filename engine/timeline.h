@@ -1,10 +1,12 @@
 /* timeline: the whole run as its readers need it after the snapshots are gone: every second
  * (struct snap_point, with the open model's corrected bands and arrival schedule, and each
- * endpoint's requests and failures) and every event, kept from successive snapshots (which
- * carry only the newest SNAP_SERIES_LEN seconds and SNAP_MAX_EVENTS events). It is the one
- * record of the run that the event log view, the log file, the reports and the history read;
- * each reader keeps its own cursor (an event's seq, a point's index). Pure data; the thread
- * that owns it (the main thread's host loop) updates it, readers on that thread read it. */
+ * endpoint's requests and failures), every event, and every backend-health sample and failed
+ * poll, kept from successive snapshots (which carry only the newest SNAP_SERIES_LEN seconds,
+ * SNAP_MAX_EVENTS events, SNAP_HEALTH_POINTS samples per metric and SNAP_HEALTH_FAILS failures
+ * per source). It is the one record of the run that the event log view, the log file, the
+ * reports and the history read; each reader keeps its own cursor (an event's seq, a point's
+ * index). Pure data; the thread that owns it (the main thread's host loop) updates it, readers
+ * on that thread read it. */
 #ifndef HORNET_TIMELINE_H
 #define HORNET_TIMELINE_H
 
@@ -14,6 +16,9 @@
 
 #define TIMELINE_MAX_EVENTS 100000      /* ~22 MB; then the oldest tenth is dropped, counted */
 #define TIMELINE_MAX_POINTS (7 * 86400) /* a week of seconds (~200 MB); then the newest win */
+#define TIMELINE_MAX_HEALTH 65536       /* samples per health metric (1 MB: 18 h at 1 s); then
+                                           the older half is thinned to every other sample */
+#define TIMELINE_MAX_FAILS 10000        /* failed polls per source; then the oldest tenth goes */
 
 struct timeline;
 
@@ -39,6 +44,15 @@ const struct snap_arrival_point *timeline_arrivals(const struct timeline *t, siz
 /* Every kept event, oldest first (NULL when none); valid until the next update. */
 const struct snap_event *timeline_events(const struct timeline *t, size_t *n);
 
+/* Every kept sample of health metric k (the snapshots' index), oldest first (NULL when none);
+ * valid until the next update. */
+const struct snap_health_point *timeline_health_points(const struct timeline *t, uint32_t k,
+                                                       size_t *n);
+
+/* Every kept failed poll of health source i, oldest first (NULL when none); valid until the
+ * next update. */
+const struct snap_health_fail *timeline_health_fails(const struct timeline *t, uint32_t i,
+                                                     size_t *n);
 /* Requests and failures of one endpoint in one second. */
 struct timeline_count {
     uint32_t requests, failures;

@@ -1,8 +1,8 @@
-/* verdict: the verdict of a run, from a snapshot: how many performance targets pass, are at
- * risk, fail, wait for data or are not judged, the verdict so far (the dashboard's), and the
- * final rule of the exit code and the reports (verdict_passed): a target without data fails,
- * and without a success or failure rate target any unexpected failure (or engine error)
- * fails the run. Pure; any thread. */
+/* verdict: the verdict of a run, from a snapshot: how many performance targets and backend
+ * health limits pass, are at risk, fail, wait for data or are not judged, the verdict so far
+ * (the dashboard's), and the final rule of the exit code and the reports (verdict_passed): a
+ * target or limit without data fails, and without a success or failure rate target any
+ * unexpected failure (or engine error) fails the run. Pure; any thread. */
 #ifndef HORNET_VERDICT_H
 #define HORNET_VERDICT_H
 
@@ -26,17 +26,20 @@ struct verdict {
     bool saturated;             /* measured under saturation: hornet was the bottleneck for a
                                    while (s->saturated_seconds > 0); says how far to trust
                                    the latencies, not whether the run passes */
-    uint32_t n, pass, at_risk, fail, pending, skipped;
+    uint32_t n, pass, at_risk, fail, pending, skipped;     /* the performance targets */
+    struct verdict_tally {
+        uint32_t n, pass, at_risk, fail, pending, skipped;
+    } health;                   /* the backend-health limits, apart */
 };
 
-/* The verdict of s's targets (VERDICT_NONE when s has none). */
+/* The verdict of s's targets and health limits (VERDICT_NONE when s has neither). */
 void verdict_of(const struct snapshot *s, struct verdict *v);
 
 /* Whether the run of s passes: it was not aborted nor stopped by a fatal engine error, it
- * completed at least one request (requests aborted in flight do not count), no target failed
- * or is without data, and no request failed (nor an exception happened) unless a success or
- * failure rate target says how many may. The rule of the exit code, the console verdict and
- * the reports. */
+ * completed at least one request (requests aborted in flight do not count), no target or
+ * health limit failed or is without data, and no request failed (nor an exception happened)
+ * unless a success or failure rate target says how many may. The rule of the exit code, the
+ * console verdict and the reports. */
 bool verdict_passed(const struct snapshot *s);
 
 /* Whether unexpected failures (and engine-side exceptions) decide the run on their own: no
@@ -47,7 +50,8 @@ bool verdict_failures_judged(const struct snapshot *s);
 const char *verdict_word(enum verdict_kind k);
 
 /* The counts as one line: "1 failing, 2 at risk, 3 passing, 1 waiting for data, 1 not
- * judged" (only the non-zero ones, worst first; "without data" once the run is finished). */
+ * judged" (only the non-zero ones, worst first; "without data" once the run is finished), then
+ * the health limits' the same way after "; health limits: " when there are some. */
 void verdict_counts(const struct verdict *v, char *out, size_t n);
 
 /* How bad a target's status is, for ordering (higher is worse): a fail, a pending target of a

@@ -326,16 +326,37 @@ static const char *verdict_word(uint8_t status)
     }
 }
 
+/* "N of M health limits kept" for the verdict line; "" without health limits. */
+static void health_counts(const struct snapshot *s, char *out, size_t n)
+{
+    uint32_t kept = 0, judged = 0;
+
+    out[0] = '\0';
+    for (uint32_t k = 0; k < s->health.n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *m = &s->health.metrics[k];
+        if (!m->has_limit || m->status == TARGET_SKIPPED)
+            continue;
+        judged++;
+        kept += m->status == TARGET_PASS || m->status == TARGET_AT_RISK;
+    }
+    if (judged)
+        snprintf(out, n, "%u of %u health limits kept", kept, judged);
+}
+
 void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
 {
     uint32_t met = 0, judged = 0;
+    char health[64];
 
-    if (s->n_targets == 0)
+    health_counts(s, health, sizeof health);
+    if (s->n_targets == 0 && !health[0])
         return;
-    fprintf(out, "Performance targets\n");
-    fprintf(out, "%-56s %-10s %-16s %s\n", "Target", "Window", "Status", "Value");
-    fprintf(out, "%s\n", "--------------------------------------------------------|----------|"
-                         "----------------|------------------------------");
+    if (s->n_targets) {
+        fprintf(out, "Performance targets\n");
+        fprintf(out, "%-56s %-10s %-16s %s\n", "Target", "Window", "Status", "Value");
+        fprintf(out, "%s\n", "--------------------------------------------------------|"
+                             "----------|----------------|------------------------------");
+    }
     for (uint32_t i = 0; i < s->n_targets; i++) {
         const struct snap_target *t = &s->targets[i];
         char name[SNAP_NAME_MAX + 96];
@@ -347,8 +368,13 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
     }
     if (s->aborted)
         fprintf(out, "Aborted: %s\n", s->abort_reason);
-    fprintf(out, "Verdict: %s (%u of %u targets met%s%s)%s\n", passed ? "PASS" : "FAIL", met,
-            judged, judged < s->n_targets ? ", throughput not judged: the load differs from the "
-            "scenario's" : "", s->total.failures ? "; unexpected failures counted" : "",
+    fprintf(out, "Verdict: %s (", passed ? "PASS" : "FAIL");
+    if (s->n_targets)
+        fprintf(out, "%u of %u targets met%s", met, judged, judged < s->n_targets
+                ? ", throughput not judged: the load differs from the scenario's" : "");
+    else
+        fprintf(out, "no targets");
+    fprintf(out, "%s%s%s)%s\n", health[0] ? "; " : "", health,
+            s->total.failures ? "; unexpected failures counted" : "",
             s->saturated_seconds > 0 ? ", measured under saturation" : "");
 }

@@ -52,8 +52,9 @@ void console_error_report(FILE *out, const struct snapshot *s);
 void console_end_notes(FILE *out, const struct snapshot *s);
 
 /* "Performance targets": each target with its window, value and verdict, then the run's
- * verdict line ("Verdict: PASS ..." / "Verdict: FAIL ...", ending ", measured under
- * saturation" when hornet was saturated). Nothing when s has no target. */
+ * verdict line ("Verdict: PASS (4 of 4 targets met; 3 of 3 health limits kept)" / "Verdict:
+ * FAIL ...", ending ", measured under saturation" when hornet was saturated). Without
+ * targets, the verdict line alone when s has health limits; nothing when s has neither. */
 void console_targets_table(FILE *out, const struct snapshot *s, bool passed);
 
 #endif

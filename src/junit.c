@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "fileio.h"
+#include "health_unit.h"
 #include "junit.h"
 #include "junit_internal.h"
 #include "target/jsonw.h"
@@ -113,6 +114,34 @@ static void target_case(const struct snapshot *snap, const struct snap_target *t
              t->abort_on_fail ? "aborts the run when it fails\n" : "");
 }
 
+/* A backend-health limit as a case of the "<scenario>.health" class: judged as a target. */
+static void health_case(const struct snapshot *snap, const struct snap_health_metric *m,
+                        struct junit_case *c)
+{
+    const struct snap_health *h = &snap->health;
+    const char *source = h->sources[m->source % SNAP_HEALTH_SOURCES].name;
+    const char *status = verdict_status_word(m->status, snap->finished);
+    char last[32], lo[32], hi[32];
+
+    memset(c, 0, sizeof *c);
+    health_unit_format(m->unit, m->has_value ? m->value : NAN, last, sizeof last);
+    health_unit_format(m->unit, m->samples ? m->min : NAN, lo, sizeof lo);
+    health_unit_format(m->unit, m->samples ? m->max : NAN, hi, sizeof hi);
+    snprintf(c->name, sizeof c->name, "%s: %s %s", source, m->name, m->limit);
+    snprintf(c->classname, sizeof c->classname, "%s.health", snap->scenario);
+    c->outcome = m->status == TARGET_PASS || m->status == TARGET_AT_RISK ? JUNIT_PASSED
+               : m->status == TARGET_SKIPPED ? JUNIT_SKIPPED : JUNIT_FAILURE;
+    snprintf(c->type, sizeof c->type, "%s", c->outcome == JUNIT_SKIPPED ? "not judged"
+                                                                         : "health limit");
+    snprintf(c->message, sizeof c->message, "%s %s: %s (%s)", m->name, m->limit, m->detail,
+             status);
+    snprintf(c->text, sizeof c->text, "metric: %s\nsource: %s (%s)\nlimit: %s\nlast: %s\n"
+             "min: %s\nmax: %s\nunit: %s\nstatus: %s\n%s\n%s", m->name, source,
+             h->sources[m->source % SNAP_HEALTH_SOURCES].where, m->limit, last, lo, hi,
+             m->unit, status, m->detail, m->abort_on_fail ? "aborts the run when it fails\n"
+                                                          : "");
+}
+
 static void failures_case(const struct snapshot *s, struct junit_case *c)
 {
     memset(c, 0, sizeof *c);
@@ -172,6 +201,13 @@ int junit_add_run(struct junit_suite *js, const struct snapshot *s)
     run_properties(js, s);
     for (uint32_t i = 0; i < s->n_targets && i < SNAP_MAX_TARGETS; i++) {
         target_case(s, &s->targets[i], &c);
+        if (junit_suite_add(js, &c) < 0)
+            return -1;
+    }
+    for (uint32_t k = 0; k < s->health.n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        if (!s->health.metrics[k].has_limit)
+            continue;
+        health_case(s, &s->health.metrics[k], &c);
         if (junit_suite_add(js, &c) < 0)
             return -1;
     }

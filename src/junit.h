@@ -6,11 +6,12 @@
  *   rendered as one <testsuites> document (a campaign of several scenarios is several suites;
  *   more kinds of checks, such as backend-health limits, are more cases added to a suite);
  * - the cases of one run from its snapshot (junit_add_run): one per performance target, with
- *   the measured value, the bound and the window in the message, and the run's own checks
- *   (unexpected failures when no rate target allows them, an abort, an engine error), so a
- *   suite has no failure and no error exactly when verdict_passed says the run passed.
- * More kinds of cases (health limits) join a suite through junit_suite_add (junit_internal.h
- * while its only callers are here and in the tests). Main thread. */
+ *   the measured value, the bound and the window in the message, one per backend-health limit
+ *   (class "<scenario>.health": its last value, minimum, maximum and verdict), and the run's
+ *   own checks (unexpected failures when no rate target allows them, an abort, an engine
+ *   error), so a suite has no failure and no error exactly when verdict_passed says the run
+ *   passed. More kinds of cases join a suite through junit_suite_add (junit_internal.h while
+ *   its only callers are here and in the tests). Main thread. */
 #ifndef HORNET_JUNIT_H
 #define HORNET_JUNIT_H
 
@@ -54,8 +55,9 @@ struct junit_suite {
 void junit_suite_init(struct junit_suite *s, const char *name, double start, double time);
 void junit_suite_free(struct junit_suite *s);
 
-/* The run's cases from its (final) snapshot: each target, then the run's own checks (see
- * above); the suite's properties (host, verdict, requests, failures). -1 when out of memory. */
+/* The run's cases from its (final) snapshot: each target, each health limit, then the run's
+ * own checks (see above); the suite's properties (host, verdict, requests, failures). -1 when
+ * out of memory. */
 int junit_add_run(struct junit_suite *s, const struct snapshot *snap);
 
 /* Write the document (<testsuites> with every suite and the totals, text escaped for XML) to

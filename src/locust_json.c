@@ -346,6 +346,45 @@ static void hornet_member(struct writer *w, const struct snapshot *s, uint32_t e
     close_(w, '}');
 }
 
+static void put_number(struct writer *w, const char *k, double v)
+{
+    key(w, k);
+    put_float(w, v, 6);
+}
+
+/* The backend's health: each source's state, each metric's newest value (in its unit), range
+ * and limit. */
+static void member_health(struct writer *w, const struct snapshot *s)
+{
+    const struct snap_health *h = &s->health;
+    static const char *const states[] = {"waiting", "up", "down"};
+
+    key(w, "health");
+    open_(w, '[');
+    for (uint32_t i = 0; i < h->n_metrics && i < SNAP_HEALTH_METRICS; i++) {
+        const struct snap_health_metric *m = &h->metrics[i];
+        const struct snap_health_source *o = &h->sources[m->source % SNAP_HEALTH_SOURCES];
+
+        item(w);
+        open_(w, '{');
+        member_str(w, "source", o->name);
+        member_str(w, "source_state", states[o->state % 3]);
+        member_str(w, "source_error", o->state == HEALTH_DOWN ? o->error : "");
+        member_str(w, "metric", m->name);
+        member_str(w, "unit", m->unit);
+        put_number(w, "value", m->has_value ? m->value : NAN);
+        put_number(w, "min", m->samples ? m->min : NAN);
+        put_number(w, "max", m->samples ? m->max : NAN);
+        member_u64(w, "samples", m->samples);
+        member_str(w, "limit", m->has_limit ? m->limit : "");
+        member_str(w, "status", m->has_limit ? verdict_status_word(m->status, s->finished) : "");
+        member_str(w, "detail", m->has_limit ? m->detail : "");
+        member_bool(w, "abort_on_fail", m->abort_on_fail);
+        close_(w, '}');
+    }
+    close_(w, ']');
+}
+
 static void hornet_run_member(struct writer *w, const struct snapshot *s)
 {
     struct verdict v;
@@ -371,6 +410,7 @@ static void hornet_run_member(struct writer *w, const struct snapshot *s)
     member_percentiles(w, &s->total);
     close_(w, '}');
     member_targets(w, s, "");
+    member_health(w, s);
     close_(w, '}');
 }
 

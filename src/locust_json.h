@@ -14,7 +14,8 @@
  * - hornet's extras follow under keys Locust does not use: "hornet" (this endpoint: expected
  *   statuses, exact median and percentiles in ms, its error groups, the targets judged on it)
  *   and "hornet_run" (the same in every entry: scenario, verdict, the Aggregated row, the
- *   whole-run targets). Locust's readers skip unknown keys.
+ *   whole-run targets, the backend's health metrics with their limits). Locust's readers
+ *   skip unknown keys.
  * Reads a snapshot and the run's timeline only. Main thread. */
 #ifndef HORNET_LOCUST_JSON_H
 #define HORNET_LOCUST_JSON_H

@@ -414,6 +414,44 @@ static void target_families(struct out *o, const struct snapshot *s)
     sample(o, "hornet_run_passing", NULL, verdict_passed(s));
 }
 
+/* The backend's health: each source up or down, each metric's newest value in its unit, and
+ * each limit's status, so a Grafana panel shows the backend next to the load. */
+static void health_families(struct out *o, const struct snapshot *s)
+{
+    static const char *const names[] = {"pending", "pass", "at_risk", "fail", "skipped"};
+    const struct snap_health *h = &s->health;
+    uint32_t ns = h->n_sources < SNAP_HEALTH_SOURCES ? h->n_sources : SNAP_HEALTH_SOURCES;
+    uint32_t nm = h->n_metrics < SNAP_HEALTH_METRICS ? h->n_metrics : SNAP_HEALTH_METRICS;
+
+    if (!ns)
+        return;
+    family(o, "hornet_health_source_up", "gauge", "1 while a health source answers, 0 while "
+           "it is down; absent until its first poll ended.");
+    for (uint32_t i = 0; i < ns; i++) {
+        const char *l[] = {"source", h->sources[i].name, "kind", h->sources[i].kind, NULL};
+        if (h->sources[i].state != HEALTH_WAITING)
+            sample(o, "hornet_health_source_up", l, h->sources[i].state == HEALTH_UP);
+    }
+    family(o, "hornet_health_value", "gauge", "Each health metric's newest value in its unit "
+           "(the unit label); NaN when the newest poll had none.");
+    for (uint32_t i = 0; i < nm; i++) {
+        const struct snap_health_metric *m = &h->metrics[i];
+        const char *l[] = {"source", h->sources[m->source % SNAP_HEALTH_SOURCES].name,
+                           "metric", m->name, "unit", m->unit, NULL};
+        sample(o, "hornet_health_value", l, m->has_value ? m->value : NAN);
+    }
+    family(o, "hornet_health_limit_status", "gauge", "Each health limit's status: 1 for the "
+           "current one.");
+    for (uint32_t i = 0; i < nm; i++) {
+        const struct snap_health_metric *m = &h->metrics[i];
+        for (int st = TARGET_PENDING; st <= TARGET_SKIPPED && m->has_limit; st++) {
+            const char *l[] = {"source", h->sources[m->source % SNAP_HEALTH_SOURCES].name,
+                               "metric", m->name, "limit", m->limit, "status", names[st], NULL};
+            sample(o, "hornet_health_limit_status", l, m->status == st);
+        }
+    }
+}
+
 static void self_families(struct out *o, const struct snapshot *s)
 {
     family(o, "process_cpu_seconds_total", "counter", "User and system CPU time of the hornet "
@@ -448,6 +486,7 @@ int metrics_render(const struct metrics *m, const struct snapshot *s, struct str
     histogram(&o, m, s);
     current_families(&o, m, s);
     target_families(&o, s);
+    health_families(&o, s);
     self_families(&o, s);
     return o.oom ? -1 : 0;
 }

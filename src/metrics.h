@@ -16,6 +16,10 @@
  *   ratio, requests per second), hornet_target_status{..., status} (1 for the current status
  *   of pass, at_risk, fail, pending, skipped; 0 for the others), hornet_run_passing (1 while
  *   verdict_passed holds);
+ * - the backend's health (a scenario's health block): hornet_health_source_up{source, kind}
+ *   (1 up, 0 down; absent before its first poll), hornet_health_value{source, metric, unit}
+ *   (the newest sample, NaN without one), hornet_health_limit_status{source, metric, limit,
+ *   status} (as the targets');
  * - hornet's own load: process_cpu_seconds_total, hornet_workers_cpu_seconds_total,
  *   hornet_event_loop_lag_seconds (the latest worker timer over the last second),
  *   hornet_event_loop_lag_mean_seconds, hornet_cpus.

@@ -26,7 +26,7 @@ enum opt_group {
     GROUP_OTHER,
     GROUP_COUNT
 };
-enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_COUNT };
+enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_TARGET, LIST_COUNT };
 
 #define MSG_MAX 256
 #define DURATION_MAX 1e9
@@ -470,8 +470,10 @@ static int set_list(struct parse_ctx *c, enum list_id id, const char *v, const c
                     const char *what, char *msg)
 {
     struct options *o = c->o;
-    char ***lists[LIST_COUNT] = {&o->tags, &o->exclude_tags, &o->classes};
-    size_t *counts[LIST_COUNT] = {&o->n_tags, &o->n_exclude_tags, &o->n_classes};
+    char ***lists[LIST_COUNT] = {&o->tags, &o->exclude_tags, &o->classes,
+                                 &o->target_options};
+    size_t *counts[LIST_COUNT] = {&o->n_tags, &o->n_exclude_tags, &o->n_classes,
+                                  &o->n_target_options};
 
     if (c->list_src[id] != c->src) {
         list_clear(lists[id], counts[id]);
@@ -500,6 +502,15 @@ static int set_classes(struct parse_ctx *c, const struct opt_spec *s, const char
 {
     (void)s;
     return set_list(c, LIST_CLASSES, v, ", \t", "user class names", msg);
+}
+
+/* hornet-target options for the built-in target: NAME=VALUE, blank-separated (a value such as
+ * a --latency "all=50,10" holds commas). Checked when the target starts. */
+static int set_target_option(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                             char *msg)
+{
+    (void)s;
+    return set_list(c, LIST_TARGET, v, " \t", "NAME=VALUE options of hornet-target", msg);
 }
 
 /* ---- the table ------------------------------------------------------------------------- */
@@ -600,6 +611,8 @@ static const struct opt_spec OPTIONS[] = {
      "case per target. Example: --junit out/targets.xml"},
     {"no-targets", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_targets), NULL, GROUP_REPORT,
      "Ignore the scenario's targets: no verdict, and the exit code depends on failures only."},
+    {"no-health", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(no_health), NULL, GROUP_REPORT,
+     "Ignore the scenario's health block: no backend polled, no health limit judged."},
     {"metrics-port", NULL, 0, KIND_VALUE, SRC_ALL, set_metrics_port, 0, "<port>",
      GROUP_METRICS, "Serve the live statistics in Prometheus's text format at "
      "http://HOST:PORT/metrics while the run lasts; 0 picks a free port (logged). "
@@ -618,6 +631,10 @@ static const struct opt_spec OPTIONS[] = {
      "With -L DEBUG, log the first N requests of the run in detail (class, task, step, method, "
      "URL, variables, headers and body with secrets masked, status, time, size, captures, "
      "checks), then say tracing stopped; 0-10000, 0: none. Default: 50"},
+    {"target-option", NULL, 0, KIND_VALUE, SRC_ALL, set_target_option, 0, "<name=value>",
+     GROUP_OTHER, "An option of hornet-target for the built-in target (used when no host is "
+     "given), repeatable: --target-option celery-workers=0 --target-option db-pool-size=20 "
+     "(see hornet-target --help); port=8000 fixes its port for POST /api/v1/_control/."},
     {"threads", NULL, 0, KIND_VALUE, SRC_ALL, set_threads, 0, "<int>", GROUP_OTHER,
      "Worker threads running the users (1-1024). Default: one per CPU."},
     {"seed", NULL, 0, KIND_VALUE, SRC_ALL, set_seed, 0, "<int>", GROUP_OTHER,
@@ -1205,6 +1222,7 @@ void options_free(struct options *o)
         free(*strings[i]);
     list_clear(&o->tags, &o->n_tags);
     list_clear(&o->exclude_tags, &o->n_exclude_tags);
+    list_clear(&o->target_options, &o->n_target_options);
     list_clear(&o->classes, &o->n_classes);
     memset(o, 0, sizeof *o);
 }

@@ -64,6 +64,9 @@ struct options {
     char *report_md;                             /* --report FILE.md */
     char *report_html;                           /* --html FILE.html */
     bool no_targets;                             /* --no-targets */
+    bool no_health;                              /* --no-health: ignore the health block */
+    char **target_options; size_t n_target_options; /* --target-option NAME=VALUE: options
+                                                    of hornet-target for the built-in target */
     bool failures_seen_columns;                  /* --csv-failures-seen: Locust 2.44+ columns
                                                     (requires --csv) */
     char *cacert;                                /* --cacert FILE: CA certificates (PEM) */

@@ -317,6 +317,39 @@ static void target_reasons(const struct snapshot *s, struct report_facts *f)
     }
 }
 
+/* Health limits that failed, or had no data by the end (a source that never answered). */
+static void health_reasons(const struct snapshot *s, struct report_facts *f)
+{
+    const struct snap_health *h = &s->health;
+
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *m = &h->metrics[k];
+        const struct snap_health_source *src = &h->sources[m->source % SNAP_HEALTH_SOURCES];
+        if (!m->has_limit)
+            continue;
+        if (m->status == TARGET_FAIL)
+            add_reason(f, "Health limit failed: %s %s (%s): %s", m->name, m->limit, src->name,
+                       m->detail);
+        else if (m->status == TARGET_PENDING)
+            add_reason(f, "Health limit without data: %s %s (%s): %s", m->name, m->limit,
+                       src->name, src->state == HEALTH_DOWN ? src->error
+                       : src->state == HEALTH_WAITING ? "the source never answered"
+                       : m->missing[0] ? m->missing : "no value");
+    }
+}
+
+const struct snap_health_point *report_health_points(const struct report_input *in, uint32_t k,
+                                                     size_t *n)
+{
+    if (k < SNAP_HEALTH_METRICS && in->health_n[k] && in->health_points[k]) {
+        *n = in->health_n[k];
+        return in->health_points[k];
+    }
+    *n = k < in->snap->health.n_metrics && k < SNAP_HEALTH_METRICS
+         ? in->snap->health.metrics[k].n_points : 0;
+    return *n ? in->snap->health.metrics[k].points : NULL;
+}
+
 static void failure_reasons(const struct snapshot *s, struct report_facts *f)
 {
     char n1[32], n2[32];
@@ -331,6 +364,18 @@ static void failure_reasons(const struct snapshot *s, struct report_facts *f)
     if (s->n_exceptions)
         add_reason(f, "%s kind%s of exception (errors outside requests)", n2,
                    s->n_exceptions == 1 ? "" : "s");
+}
+
+/* "; 3 of 3 health limits kept" after the summary, when the run judged health limits. */
+static void health_summary(const struct verdict_tally *h, char *out, size_t n)
+{
+    unsigned judged = h->n - h->skipped;
+    size_t len = strlen(out);
+
+    if (judged == 0 || len >= n)
+        return;
+    snprintf(out + len, n - len, "; %u of %u health limit%s kept", h->pass + h->at_risk,
+             judged, judged == 1 ? "" : "s");
 }
 
 static void summarise(const struct report_input *in, struct report_facts *f)
@@ -357,6 +402,7 @@ static void summarise(const struct report_input *in, struct report_facts *f)
     else
         snprintf(f->summary, sizeof f->summary, "No targets; %s unexpected failure%s%s", n1,
                  s->total.failures == 1 ? "" : "s", s->n_exceptions ? " and exceptions" : "");
+    health_summary(&f->targets.health, f->summary, sizeof f->summary);
 }
 
 static void times_of(const struct report_input *in, struct report_facts *f)
@@ -403,6 +449,7 @@ void report_facts_compute(const struct report_input *in, struct report_facts *f)
     if (s->total.requests == 0)
         add_reason(f, "No request completed: a run that measured nothing does not pass");
     target_reasons(s, f);
+    health_reasons(s, f);
     failure_reasons(s, f);
     if (f->n_reasons == 0)
         add_reason(f, "The run's verdict is FAIL");

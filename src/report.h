@@ -5,9 +5,12 @@
  * scenario's targets on them.
  *
  * Sections, in both formats: run configuration, results summary, performance assessment
- * (every target: bound, window, actual value, margin, status), response-time distribution,
- * endpoints, failures (unexpected, expected apart, engine errors), timeline, verdict. The HTML
- * adds charts: requests/s and failures/s, p50/p95/p99 over time, users, the distribution.
+ * (every target: bound, window, actual value, margin, status), backend health (every metric:
+ * last, min, max, limit and verdict; the sources; each metric over the run on the time axis
+ * of the throughput chart: SVG charts in HTML, text sparklines in Markdown), response-time
+ * distribution, endpoints, failures (unexpected, expected apart, engine errors), timeline,
+ * verdict. The HTML adds charts: requests/s and failures/s, p50/p95/p99 over time, users, the
+ * distribution.
  *
  * Pure functions of their input plus file output; main thread (any thread: no shared state). */
 #ifndef HORNET_REPORT_H
@@ -44,6 +47,10 @@ struct report_input {
     bool use_stages;                    /* the scenario's stages drive the load */
     bool passed;                        /* the run's verdict: verdict_passed(snap) */
     double generated_at;                /* unix time shown as "generated"; 0: now */
+    /* Backend health over the whole run: every sample of snap->health's metric k, oldest
+     * first; health_n[k] 0: the snapshot's own newest samples. */
+    const struct snap_health_point *health_points[SNAP_HEALTH_METRICS];
+    size_t health_n[SNAP_HEALTH_METRICS];
 
     /* The open model (snap_open.h). With corrected latencies, snap is the corrected view
      * (snap_open_corrected_view) and points carry the corrected bands, so every section shows

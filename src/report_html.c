@@ -94,12 +94,16 @@ static const char css[] =
     ".bar{display:inline-block;height:8px;border-radius:4px;background:#0969da;opacity:.75;"
     "vertical-align:middle}\n"
     ".note{color:var(--muted);font-size:12.5px;margin:8px 0 0}\n"
+    ".health{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px 26px}\n"
+    ".health .chart-block{margin:6px 0 4px}\n.health h3{text-transform:none;"
+    "letter-spacing:0;font-size:13.5px;color:var(--fg)}\n"
     "ul.reasons{margin:8px 0 0;padding-left:20px}\nul.reasons li{margin:3px 0}\n"
     ".lvl-warn{color:var(--risk);font-weight:600}\n.lvl-error{color:var(--fail);"
     "font-weight:600}\n"
     "footer{color:var(--muted);font-size:12px;padding:4px 2px}\nfooter ul{margin:4px 0 0;"
     "padding-left:18px}\n"
     "@media (max-width:820px){dl.config{grid-template-columns:auto 1fr}"
+    ".health{grid-template-columns:1fr}"
     ".dist{grid-template-columns:1fr}header.top{flex-direction:column;align-items:flex-start}}"
     "\n"
     "@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}"
@@ -396,6 +400,35 @@ static void html_table(FILE *out, const struct report_table *t)
     fputs(t->wide || t->scroll ? "</tbody>\n</table></div>\n" : "</tbody>\n</table>\n", out);
 }
 
+/* Every backend-health metric's chart, two side by side: its name, unit, limit and verdict. */
+static void html_health_charts(FILE *out, const struct report_model *m)
+{
+    const struct snap_health *h = &m->in->snap->health;
+
+    fputs("<div class=\"health\">\n", out);
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *x = &h->metrics[k];
+        fputs("<div class=\"chart-block\">\n<div class=\"chart-head\"><h3>", out);
+        esc(out, x->name);
+        if (x->unit[0]) {
+            fputs(" <span class=\"note\">(", out);
+            esc(out, x->unit);
+            fputs(")</span>", out);
+        }
+        fputs("</h3><div class=\"legend\">", out);
+        if (x->has_limit) {
+            fputs("<span><i class=\"sw dash\"></i>", out);
+            esc(out, x->limit);
+            fprintf(out, "</span><span class=\"pill %s\">%s</span>",
+                    report_status_class(x->status), report_status_word(x->status));
+        }
+        fputs("</div></div>\n", out);
+        report_svg_health(out, m->in, m->facts, k);
+        fputs("</div>\n", out);
+    }
+    fputs("</div>\n", out);
+}
+
 static void html_block(FILE *out, const struct report_model *m, const struct report_block *b,
                        bool reasons)
 {
@@ -419,6 +452,9 @@ static void html_block(FILE *out, const struct report_model *m, const struct rep
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
+        break;
+    case REPORT_HEALTH_CHARTS:
+        html_health_charts(out, m);
         break;
     case REPORT_DIST_CHART:
         fputs("<div class=\"dist\">\n<div>\n", out);

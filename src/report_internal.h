@@ -17,7 +17,7 @@
 
 /* ---- facts (report.c) ------------------------------------------------------------------- */
 
-#define REPORT_MAX_REASONS (SNAP_MAX_TARGETS + 4)
+#define REPORT_MAX_REASONS (SNAP_MAX_TARGETS + SNAP_HEALTH_METRICS + 4)
 #define REPORT_REASON_MAX 400
 
 /* The numbers and verdict explanation every format shows, computed once from an input. */
@@ -149,6 +149,8 @@ enum report_block_kind {
     REPORT_LIST,                /* items */
     REPORT_DIST_CHART,          /* where the HTML report draws the distribution (beside the
                                    table that follows) */
+    REPORT_HEALTH_CHARTS,       /* each backend-health metric over the run: SVG charts in HTML,
+                                   a table of text sparklines in Markdown */
 };
 
 struct report_block {
@@ -229,6 +231,16 @@ void report_svg_distribution(FILE *out, const struct snapshot *s,
 /* The open model's arrivals per second (in->arrivals): asked (dashed), started, dropped. */
 void report_svg_arrivals(FILE *out, const struct report_input *in,
                          const struct report_facts *f);
+
+/* Backend-health metric k over the run, on the throughput chart's time axis (0 at f->start,
+ * f->duration long), with its limit's bound dashed and the polls without a value as gaps;
+ * narrower than the other charts (two side by side). */
+void report_svg_health(FILE *out, const struct report_input *in, const struct report_facts *f,
+                       uint32_t k);
+
+/* Metric k's samples over the whole run (in->health_points, else the snapshot's own). */
+const struct snap_health_point *report_health_points(const struct report_input *in, uint32_t k,
+                                                     size_t *n);
 
 /* Axis ticks: "nice" steps (1, 2, 5 x 10^k) covering [0, max] with at most max_ticks
  * intervals; returns the step and the rounded-up top in *top. */
@@ -345,6 +357,22 @@ int report_estimate_build(const struct report_csv_run *run, const struct scenari
                           size_t errlen);
 /* Free what r holds and zero it. */
 void report_estimate_free(struct report_estimate *r);
+
+/* ---- backend health read back (report_health.c) ------------------------------------------ */
+
+/* Every sample of each health metric read from PREFIX_health.csv (report_input points at it). */
+struct report_health {
+    struct snap_health_point *points[SNAP_HEALTH_METRICS];
+    size_t n[SNAP_HEALTH_METRICS], cap[SNAP_HEALTH_METRICS];
+};
+
+/* Read PREFIX_health.csv into s->health (sources, metrics, min, max, last values) and h (every
+ * sample), judging each limit again on the samples; a metric that scn (may be NULL) also names
+ * gets the scenario's limit instead of the file's. 1 when read, 0 when there is no such file
+ * (s->health is left alone), -1 with "PREFIX_health.csv:LINE: reason" in err. */
+int report_health_read(const char *prefix, const struct scenario *scn, struct snapshot *s,
+                       struct report_health *h, char *err, size_t errlen);
+void report_health_free(struct report_health *h);
 
 /* The value of target d from the CSV rows (false: no data), with *estimated set when it
  * came from interpolating percentile cells; why (may be NULL) says what was missing. */

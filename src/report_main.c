@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "console.h"
+#include "console_health.h"
 #include "report_internal.h"
+#include "verdict.h"
 #include "scenario.h"
 
 struct report_args {
@@ -152,7 +154,11 @@ static void print_verdict(const struct report_estimate *r)
 {
     const struct snapshot *s = r->snap;
 
-    if (s->n_targets) {
+    if (s->health.n_sources) {
+        console_health_table(stdout, s);
+        printf("\n");
+    }
+    if (s->n_targets || s->health.n_metrics) {
         console_targets_table(stdout, s, r->in.passed);
         return;
     }
@@ -239,9 +245,28 @@ static int read_open_files(const char *prefix, struct report_estimate *r, struct
     return read_arrivals(path, r, o, err, errlen);
 }
 
+/* PREFIX_health.csv, when the run wrote one: the report's backend-health section. */
+static int read_health(const struct report_args *a, const struct scenario *scn,
+                       struct report_estimate *r, struct report_health *h)
+{
+    char err[1024];
+
+    if (report_health_read(a->prefix, scn, r->snap, h, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        return -1;
+    }
+    for (uint32_t k = 0; k < SNAP_HEALTH_METRICS; k++) {
+        r->in.health_points[k] = h->points[k];
+        r->in.health_n[k] = h->n[k];
+    }
+    r->in.passed = verdict_passed(r->snap);
+    return 0;
+}
+
 static int rebuild(const struct report_args *a, struct report_csv_run *run, struct scenario *scn)
 {
     struct report_estimate r;
+    struct report_health h;
     struct open_files open = {0};
     char err[1024], notes[4][600];
     const char *note_ptrs[4];
@@ -249,6 +274,10 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
+        return 2;
+    }
+    if (read_health(a, scn, &r, &h) < 0) {
+        report_estimate_free(&r);
         return 2;
     }
     if (read_open_files(a->prefix, &r, &open, err, sizeof err) < 0) {
@@ -272,6 +301,7 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
 out:
     free(open.view);
     free(open.arrivals);
+    report_health_free(&h);
     report_estimate_free(&r);
     return rc;
 }

@@ -1,11 +1,14 @@
 /* report_md: the Markdown renderer of the report model (report_model.c), pasteable into a wiki
  * (GitHub/GitLab-flavoured tables, no HTML): a heading per section, blank lines between
- * blocks, every text from the run escaped. The charts are the HTML report's: skipped here.
+ * blocks, every text from the run escaped. The charts are the HTML report's: skipped here,
+ * except the backend-health metrics over the run, drawn as text sparklines.
  * Main thread. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "health_unit.h"
 #include "report_internal.h"
 
 #define BAR_WIDTH 20
@@ -164,6 +167,116 @@ static void md_block(FILE *out, const struct report_block *b)
     }
 }
 
+/* ---- backend health over the run: text sparklines on the throughput's time axis ----------- */
+
+#define SPARK_WIDTH 48
+
+/* One sparkline of SPARK_WIDTH cells over [0, span] seconds from start: each cell the highest
+ * value of its slot, from the lowest (0 or below) to the highest of all; a blank where a slot
+ * has no value. */
+static void md_spark(FILE *out, const double *slot, const bool *has)
+{
+    static const char *const blocks[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    double lo = 0, hi = 0;
+
+    for (int k = 0; k < SPARK_WIDTH; k++)
+        if (has[k]) {
+            lo = fmin(lo, slot[k]);
+            hi = fmax(hi, slot[k]);
+        }
+    fputc('`', out);
+    for (int k = 0; k < SPARK_WIDTH; k++) {
+        int level = hi > lo ? (int)floor((slot[k] - lo) / (hi - lo) * 7.999) : 0;
+        fputs(has[k] ? blocks[level < 0 ? 0 : level > 7 ? 7 : level] : " ", out);
+    }
+    fputc('`', out);
+}
+
+/* Slot k of the sparkline holds the highest value sampled in it; a slot no sample fell in
+ * (polls sparser than slots) holds the value sampled last before it, unless that poll had none
+ * or was more than `hold` seconds earlier: a gap. */
+static void spark_fill(double *slot, bool *has, const double *t, const double *v, size_t n,
+                       double span, double hold)
+{
+    size_t i = 0;
+
+    for (int k = 0; k < SPARK_WIDTH; k++) {
+        double end = span * (k + 1) / SPARK_WIDTH, begin = span * k / SPARK_WIDTH;
+        bool any = false;
+        has[k] = false;
+        for (; i < n && t[i] < end; i++) {
+            if (isnan(v[i]) || t[i] < begin - 1e-9) {
+                any = any || t[i] >= begin - 1e-9;
+                continue;
+            }
+            slot[k] = any && has[k] ? fmax(slot[k], v[i]) : v[i];
+            has[k] = any = true;
+        }
+        if (!any && i > 0 && !isnan(v[i - 1]) && begin - t[i - 1] <= hold && i < n) {
+            slot[k] = v[i - 1];
+            has[k] = true;
+        }
+    }
+}
+
+static void md_spark_row(FILE *out, const char *name, const double *slot, const bool *has,
+                         const char *lo, const char *hi)
+{
+    fputs("| ", out);
+    md_text(out, name);
+    fputs(" | ", out);
+    md_spark(out, slot, has);
+    fprintf(out, " | %s | %s |\n", lo, hi);
+}
+
+/* The throughput first (requests per second, the highest second of each slot), then every
+ * health metric, on one time axis: the run's. */
+static void md_health_sparklines(FILE *out, const struct report_model *m)
+{
+    const struct report_input *in = m->in;
+    const struct snap_health *h = &in->snap->health;
+    double span = m->facts->duration, slot[SPARK_WIDTH], top = 0;
+    size_t cap = in->n_points;
+    bool has[SPARK_WIDTH];
+    char from[16], to[16], lo[32], hi[32];
+    double *t, *v;
+
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        size_t n;
+        report_health_points(in, k, &n);
+        cap = n > cap ? n : cap;
+    }
+    if (!(t = calloc(2 * cap + 2, sizeof *t)))
+        return;
+    v = t + cap + 1;
+    report_fmt_elapsed(0, from, sizeof from);
+    report_fmt_elapsed(span, to, sizeof to);
+    fprintf(out, "| Metric | %s to %s | Min | Max |\n|---|---|---:|---:|\n", from, to);
+    for (size_t i = 0; i < in->n_points; i++) {
+        t[i] = (double)in->points[i].second - m->facts->start;
+        v[i] = in->points[i].requests;
+        top = fmax(top, v[i]);
+    }
+    spark_fill(slot, has, t, v, in->n_points, span, 1.5);
+    report_fmt_rps(top, hi, sizeof hi);
+    md_spark_row(out, "Requests/s", slot, has, "0", hi);
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *x = &h->metrics[k];
+        size_t n;
+        const struct snap_health_point *p = report_health_points(in, k, &n);
+        for (size_t i = 0; i < n; i++) {
+            t[i] = p[i].time - m->facts->start;
+            v[i] = p[i].value;
+        }
+        spark_fill(slot, has, t, v, n, span,
+                   1.5 * h->sources[x->source % SNAP_HEALTH_SOURCES].interval);
+        health_unit_format(x->unit, x->samples ? x->min : NAN, lo, sizeof lo);
+        health_unit_format(x->unit, x->samples ? x->max : NAN, hi, sizeof hi);
+        md_spark_row(out, x->name, slot, has, lo, hi);
+    }
+    free(t);
+}
+
 /* Headings and blocks, a blank line between two; none after the last. */
 void report_md_render(FILE *out, const struct report_model *m)
 {
@@ -184,7 +297,10 @@ void report_md_render(FILE *out, const struct report_model *m)
             if (s->blocks[k].kind == REPORT_DIST_CHART)
                 continue;                       /* the HTML report's chart */
             fputc('\n', out);
-            md_block(out, &s->blocks[k]);
+            if (s->blocks[k].kind == REPORT_HEALTH_CHARTS)
+                md_health_sparklines(out, m);
+            else
+                md_block(out, &s->blocks[k]);
         }
     }
 }

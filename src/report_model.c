@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "health_unit.h"
 #include "report_internal.h"
 #include "saturation.h"
 #include "version.h"
@@ -413,6 +414,109 @@ static void build_assessment(struct report_model *m)
                 "operator).");
             break;
         }
+}
+
+/* ---- backend health ------------------------------------------------------------------------- */
+
+static const char *unit_text(struct report_model *m, const char *unit, bool has, double v)
+{
+    char b[32];
+
+    health_unit_format(unit, has ? v : NAN, b, sizeof b);
+    return str(m, "%s", b);
+}
+
+static void health_row(struct report_model *m, struct report_table *t,
+                       const struct snap_health_metric *x)
+{
+    const struct snap_health *h = &m->in->snap->health;
+    struct report_cell *c;
+
+    cell(m, t, REPORT_TEXT, x->name);
+    cell(m, t, REPORT_TEXT, h->sources[x->source % SNAP_HEALTH_SOURCES].name);
+    cell(m, t, REPORT_TEXT, x->has_value ? unit_text(m, x->unit, true, x->value)
+                                         : str(m, "- (%s)", x->missing));
+    cell(m, t, REPORT_TEXT, unit_text(m, x->unit, x->samples > 0, x->min));
+    cell(m, t, REPORT_TEXT, unit_text(m, x->unit, x->samples > 0, x->max));
+    if (!x->has_limit) {
+        cell(m, t, REPORT_TEXT, x->unit);
+        cell(m, t, REPORT_TEXT, NULL);
+        cell(m, t, REPORT_TEXT, NULL);
+        cell(m, t, REPORT_TEXT, NULL);
+        return;
+    }
+    cell(m, t, REPORT_TEXT, x->unit);
+    cell(m, t, REPORT_CODE, x->limit);
+    c = cell(m, t, REPORT_TEXT, x->detail);
+    c->tinted = true;
+    c->status = x->status;
+    c = cell(m, t, REPORT_STATUS, report_status_word(x->status));
+    c->status = x->status;
+}
+
+static const char *source_state(struct report_model *m, const struct snap_health_source *o)
+{
+    if (o->state == HEALTH_UP && o->failed)
+        return str(m, "up (last error: %s)", o->error);
+    if (o->state == HEALTH_UP)
+        return "up";
+    if (o->state == HEALTH_DOWN)
+        return str(m, "down: %s", o->error);
+    return "no answer";
+}
+
+static void health_sources(struct report_model *m, struct report_section *s)
+{
+    static const char *const heads[] = {"Source", "Kind", "Polled", "Every", "Polls", "Failed",
+                                        "State", NULL};
+    const struct snap_health *h = &m->in->snap->health;
+    struct report_table *t = table(m, s, heads, "----nn-", h->n_sources);
+
+    for (uint32_t i = 0; i < h->n_sources && i < SNAP_HEALTH_SOURCES; i++) {
+        const struct snap_health_source *o = &h->sources[i];
+        cell(m, t, REPORT_TEXT, o->name);
+        cell(m, t, REPORT_TEXT, o->kind);
+        cell(m, t, REPORT_NAME, o->where);
+        cell(m, t, REPORT_TEXT, str(m, "%.3g s", o->interval));
+        cell(m, t, REPORT_TEXT, count_text(m, o->polls));
+        cell(m, t, REPORT_TEXT, count_text(m, o->failed));
+        cell(m, t, REPORT_TEXT, source_state(m, o))->level = o->state == HEALTH_DOWN
+                                                               ? EVENT_WARN : EVENT_INFO;
+        t->n_rows++;
+    }
+}
+
+static void build_health(struct report_model *m)
+{
+    static const char *const heads[] = {"Metric", "Source", "Last", "Min", "Max", "Unit",
+                                        "Limit", "Verdict", "Status", NULL};
+    const struct snap_health *h = &m->in->snap->health;
+    struct report_section *s;
+    struct report_table *t;
+    struct report_para *p;
+
+    if (h->n_sources == 0)
+        return;
+    s = section(m, "health", "Backend health");
+    say(m, s, "What the backend's own exporters and health checks said during the run, polled "
+        "by hornet next to the load. A failed health limit fails the run like a target.");
+    t = table(m, s, heads, "--nnn----", h->n_metrics);
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        health_row(m, t, &h->metrics[k]);
+        t->n_rows++;
+    }
+    t->scroll = true;
+    subhead(m, s, "Over the run");
+    block(m, s, REPORT_HEALTH_CHARTS);
+    subhead(m, s, "Sources");
+    health_sources(m, s);
+    p = para(m, s, true);
+    run(p, REPORT_TEXT, "Min and max cover every poll of the run; a poll that failed, or that "
+        "did not have the metric, is a gap. A bound fails at the first sample outside it (or "
+        "once outside it for its hold time); ");
+    run(p, REPORT_EM, "no growth for D");
+    run(p, REPORT_TEXT, " fails when the metric stayed above its level of D earlier for all "
+        "of D. At risk: within 10% of a bound, or growing for half of D.");
 }
 
 /* ---- distribution, endpoints ---------------------------------------------------------------- */
@@ -823,6 +927,7 @@ int report_model_build(struct report_model *m, const struct report_input *in,
     build_assessment(m);
     build_open_model(m);
     special(m, "charts", "Over time", REPORT_ROLE_CHARTS);
+    build_health(m);
     build_distribution(m);
     build_endpoints(m);
     build_failures(m);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "health_unit.h"
 #include "report_internal.h"
 #include "timeline.h"
 
@@ -173,9 +174,10 @@ static void frame_init(struct frame *fr, double height, double x1)
     fr->x1 = x1 > 0 ? x1 : 1;
 }
 
-static void time_axis(FILE *out, const struct frame *fr)
+/* The time axis with at most `ticks` intervals. */
+static void time_axis_ticks(FILE *out, const struct frame *fr, int ticks)
 {
-    double step = report_svg_time_step(fr->x1 - fr->x0, 10);
+    double step = report_svg_time_step(fr->x1 - fr->x0, ticks);
     char label[32];
 
     fprintf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
@@ -189,6 +191,11 @@ static void time_axis(FILE *out, const struct frame *fr)
     }
     fprintf(out, "<text class=\"unit\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
             "elapsed time (m:ss)</text>\n", (fr->left + fr->right) / 2, fr->bottom + 34);
+}
+
+static void time_axis(FILE *out, const struct frame *fr)
+{
+    time_axis_ticks(out, fr, 10);
 }
 
 typedef void (*label_fn)(double v, char *out, size_t n);
@@ -598,4 +605,118 @@ void report_svg_arrivals(FILE *out, const struct report_input *in,
     time_marks(out, &fr, in, f);
     fputs("</svg>\n", out);
     free(x);
+}
+
+/* ---- backend health ------------------------------------------------------------------------ */
+
+#define HEALTH_W 560.0          /* two charts side by side, at about their natural size */
+#define HEALTH_H 200.0
+#define HEALTH_COLUMNS 280
+#define C_HEALTH "#0969da"
+
+/* A health metric's samples averaged into at most HEALTH_COLUMNS time slots (mean, min, max;
+ * NAN where a slot has no value). */
+struct health_columns {
+    size_t n;
+    double x[HEALTH_COLUMNS], mean[HEALTH_COLUMNS], lo[HEALTH_COLUMNS], hi[HEALTH_COLUMNS];
+};
+
+static void health_columns_build(struct health_columns *c, const struct snap_health_point *p,
+                                 size_t n, double start, double span)
+{
+    size_t slots = n < HEALTH_COLUMNS ? n : HEALTH_COLUMNS, cnt[HEALTH_COLUMNS] = {0};
+
+    c->n = slots;
+    for (size_t k = 0; k < slots; k++) {
+        c->x[k] = (k + 0.5) * span / (double)slots;
+        c->mean[k] = 0;
+        c->lo[k] = INFINITY;
+        c->hi[k] = -INFINITY;
+    }
+    for (size_t i = 0; i < n && slots; i++) {
+        size_t k = slots == n ? i : (size_t)((p[i].time - start) / span * (double)slots);
+        if (k >= slots || isnan(p[i].value))
+            continue;
+        if (slots == n)
+            c->x[k] = p[i].time - start;
+        c->mean[k] += p[i].value;
+        c->lo[k] = fmin(c->lo[k], p[i].value);
+        c->hi[k] = fmax(c->hi[k], p[i].value);
+        cnt[k]++;
+    }
+    for (size_t k = 0; k < slots; k++) {
+        c->mean[k] = cnt[k] ? c->mean[k] / (double)cnt[k] : NAN;
+        if (!cnt[k])
+            c->lo[k] = c->hi[k] = NAN;
+    }
+}
+
+static void health_grid(FILE *out, const struct frame *fr, double step, const char *unit)
+{
+    char label[32];
+
+    for (double v = fr->y0; v <= fr->y1 + step * 1e-6; v += step) {
+        double y = fy(fr, v);
+        health_unit_format(unit, v, label, sizeof label);
+        fprintf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", fr->left, y,
+                fr->right, y, fr->left - 6, y + 4, label);
+    }
+}
+
+/* The value axis: from 0 (or the lowest value when negative) to the highest, or the bound when
+ * it is close (within twice the data). */
+static double health_axis(struct frame *fr, const struct health_columns *c, double bound)
+{
+    double lo = 0, hi = 0, top, step;
+
+    for (size_t k = 0; k < c->n; k++) {
+        if (isnan(c->hi[k]))
+            continue;
+        lo = fmin(lo, c->lo[k]);
+        hi = fmax(hi, c->hi[k]);
+    }
+    if (isfinite(bound) && bound > hi && bound <= 2 * (hi > 0 ? hi : 1))
+        hi = bound;
+    step = report_svg_nice_step((hi - lo) * 1.05 > 0 ? (hi - lo) * 1.05 : 1, 4, &top);
+    fr->y0 = lo < 0 ? -ceil(-lo / step) * step : 0;
+    fr->y1 = fr->y0 + (top > 0 ? top : step);
+    return step;
+}
+
+void report_svg_health(FILE *out, const struct report_input *in, const struct report_facts *f,
+                       uint32_t k)
+{
+    const struct snap_health_metric *m = &in->snap->health.metrics[k];
+    struct health_columns *c = calloc(1, sizeof *c);
+    struct frame fr = {.left = 62, .right = HEALTH_W - 14, .top = 22, .bottom = HEALTH_H - 40};
+    const struct snap_health_point *p;
+    double step;
+    size_t n;
+    char label[96];
+
+    p = report_health_points(in, k, &n);
+    if (!c || n == 0) {
+        fputs("<p class=\"note\">No sample to draw.</p>\n", out);
+        free(c);
+        return;
+    }
+    fr.x1 = f->duration > 0 ? f->duration : p[n - 1].time - f->start + 1;
+    health_columns_build(c, p, n, f->start, fr.x1);
+    step = health_axis(&fr, c, m->has_limit ? m->bound : NAN);
+    fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" "
+            "aria-label=\"", HEALTH_W, HEALTH_H);
+    report_html_escape(out, m->name);
+    fputs(" over time\" preserveAspectRatio=\"xMidYMid meet\">\n", out);
+    health_grid(out, &fr, step, m->unit);
+    time_axis_ticks(out, &fr, 5);
+    if (n > HEALTH_COLUMNS)
+        path_area(out, &fr, c->x, c->lo, c->hi, c->n, C_HEALTH, 0.15);
+    path_line(out, &fr, c->x, c->mean, c->n, C_HEALTH, 1.8, NULL);
+    if (m->has_limit && isfinite(m->bound) && m->bound >= fr.y0 && m->bound <= fr.y1) {
+        snprintf(label, sizeof label, "limit %s", m->limit);
+        hline(out, &fr, m->bound, label);
+    }
+    fputs("</svg>\n", out);
+    free(c);
 }

@@ -8,8 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "console.h"
+#include "console_health.h"
 #include "csv_open.h"
 #include "fileio.h"
+#include "health_csv.h"
 #include "junit.h"
 #include "locust_json.h"
 #include "log.h"
@@ -103,6 +105,45 @@ static void resolve_settings(struct run *r)
     r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
 }
 
+/* --target-option NAME=VALUE... as hornet-target's command line over tc. 0, or -1 with the
+ * message printed. */
+static int target_options(const struct options *o, struct target_config *tc)
+{
+    size_t n = o->n_target_options;
+    char **argv = calloc(n + 2, sizeof *argv), err[300], name[] = "hornet-target";
+    const char *why = err;
+    enum target_action action = TARGET_ACTION_RUN;
+    int rc = -1;
+
+    if (!argv) {
+        fprintf(stderr, "hornet: out of memory\n");
+        return -1;
+    }
+    argv[0] = name;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = o->target_options[i];
+        size_t len = strlen(v) + 3;
+        if (!(argv[i + 1] = malloc(len)))
+            goto out;
+        snprintf(argv[i + 1], len, "--%s", strncmp(v, "--", 2) == 0 ? v + 2 : v);
+    }
+    if (target_config_parse_args(tc, (int)n + 1, argv, &action, err, sizeof err) < 0) {
+        if (strncmp(why, "hornet-target: ", 15) == 0)
+            why += 15;
+        fprintf(stderr, "hornet: --target-option: %s\n", why);
+    }
+    else if (action != TARGET_ACTION_RUN)
+        fprintf(stderr, "hornet: --target-option: help and version are not options of the "
+                "built-in target\n");
+    else
+        rc = 0;
+out:
+    for (size_t i = 1; i <= n; i++)
+        free(argv[i]);
+    free(argv);
+    return rc;
+}
+
 static int start_target(struct run *r)
 {
     struct target_config tc;
@@ -110,6 +151,8 @@ static int start_target(struct run *r)
 
     target_config_defaults(&tc);
     tc.port = 0;
+    if (target_options(r->opt, &tc) < 0)
+        return 2;
     tc.quiet = true;
     tc.seed = r->seed;
     r->target = target_start(&tc, err, sizeof err);
@@ -127,6 +170,11 @@ static int choose_host(struct run *r)
     const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
 
     if (host && *host) {
+        if (r->opt->n_target_options) {
+            fprintf(stderr, "hornet: --target-option applies to the built-in target, but this "
+                    "run's host is %s\n", host);
+            return 2;
+        }
         snprintf(r->host, sizeof r->host, "%s", host);
         return 0;
     }
@@ -139,6 +187,22 @@ static void trace_to_log(void *arg, const char *text)
 {
     (void)arg;
     log_msg(LOG_LEVEL_DEBUG, "%s", text);
+}
+
+/* The scenario's health block is polled unless --no-health, or unless it describes the built-in
+ * target (builtin_only) and the run has another host. */
+static void choose_health(struct run *r)
+{
+    if (r->scn->health.n_sources == 0)
+        return;
+    if (r->opt->no_health) {
+        log_msg(LOG_LEVEL_INFO, "--no-health: the scenario's backend health is not polled");
+        scenario_drop_health(r->scn);
+    } else if (r->scn->health.builtin_only && !r->target) {
+        log_msg(LOG_LEVEL_INFO, "The scenario's health block describes the built-in target "
+                "(builtin_only): not polled on %s", r->host);
+        scenario_drop_health(r->scn);
+    }
 }
 
 static int check_descriptors(const struct run *r, uint32_t limit)
@@ -200,6 +264,7 @@ static size_t list_outputs(const struct options *o, struct output_path *out)
 
     for (size_t i = 0; i < sizeof csv_files / sizeof csv_files[0]; i++)
         add_output(out, &n, "--csv", true, o->csv_prefix, csv_files[i]);
+    add_output(out, &n, "--csv", true, o->csv_prefix, "_health.csv");   /* with a health block */
     add_output(out, &n, "--report", true, o->report_md, "");
     add_output(out, &n, "--html", true, o->report_html, "");
     add_output(out, &n, "--json-file", true, o->json_file, ".json");
@@ -355,6 +420,7 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
         (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
+    choose_health(r);
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
     if (!r->snap || !r->timeline) {
@@ -362,7 +428,9 @@ int run_prepare(struct run *r, struct options *opt)
         return 3;
     }
     r->history = csv_history_open(opt->csv_prefix, opt->csv_full_history, err, sizeof err);
-    if (!r->history) {
+    if (r->history && opt->csv_prefix && r->scn->health.n_sources)
+        r->health_csv = health_csv_open(opt->csv_prefix, err, sizeof err);
+    if (!r->history || (opt->csv_prefix && r->scn->health.n_sources && !r->health_csv)) {
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
@@ -370,6 +438,9 @@ int run_prepare(struct run *r, struct options *opt)
         char path[4200];                    /* a run that never started leaves no history */
         snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
         unlink(path);
+        snprintf(path, sizeof path, "%s_health.csv", opt->csv_prefix);
+        if (r->health_csv)
+            unlink(path);
     }
     return rc;
 }
@@ -428,16 +499,35 @@ static void history_row(struct run *r)
     snprintf(r->history_error, sizeof r->history_error, "%s", err);
 }
 
+/* The health samples kept since the last call, as the history's rows: what cannot be written
+ * is kept and retried every second, its error logged once until rows are written again. */
+static void health_rows(struct run *r)
+{
+    char err[512];
+
+    if (!r->health_csv)
+        return;
+    if (health_csv_tick(r->health_csv, r->snap, r->timeline, err, sizeof err) == 0) {
+        r->health_failing = false;
+        return;
+    }
+    if (!r->health_failing)
+        log_msg(LOG_LEVEL_ERROR, "%s (rows are kept and retried every second)", err);
+    r->health_failing = true;
+}
+
 void run_history_tick(struct run *r)
 {
     if (r->snap->seq != 0 && (int64_t)floor(r->snap->now) != r->last_row)
         history_row(r);
+    health_rows(r);
 }
 
 static void run_history_final(struct run *r)
 {
     if (r->snap->seq != 0 && r->snap->seq != r->last_row_seq)
         history_row(r);
+    health_rows(r);
 }
 
 /* With corrected latencies, the reports show them: in's snapshot becomes the corrected view
@@ -518,6 +608,8 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         return 0;
     in.points = timeline_points(r->timeline, &in.n_points);
     in.events = timeline_events(r->timeline, &in.n_events);
+    for (uint32_t k = 0; k < r->snap->health.n_metrics && k < SNAP_HEALTH_METRICS; k++)
+        in.health_points[k] = timeline_health_points(r->timeline, k, &in.health_n[k]);
     if ((dropped = timeline_events_dropped(r->timeline)) > 0) {
         snprintf(note, sizeof note, "The timeline keeps the newest %d events: the %llu oldest "
                  "were dropped.", TIMELINE_MAX_EVENTS, (unsigned long long)dropped);
@@ -540,16 +632,30 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
 struct exporter {
     const char *note;           /* the event log's line: "<note> <prefix><files>" */
     const char *files;          /* what it wrote after the prefix */
+    const char *files_health;   /* ... when the run polls backend health (NULL: the same) */
     int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
     bool (*applies)(const struct run *r);   /* NULL: always; false: skipped, not noted */
 };
 
+static const char *exporter_files(const struct exporter *e, const struct run *r)
+{
+    return e->files_health && r->snap->health.n_sources ? e->files_health : e->files;
+}
+
+/* The four CSV files, and PREFIX_health.csv (the backend-health samples so far) when the run
+ * polls health sources. */
 static int export_csv(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
 {
     const struct options *o = r->opt;
+    char path[1100];
 
-    return csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
-                                  prefix, n, err, errlen);
+    if (csv_write_snapshot_set(o->csv_prefix, r->snap, r->history, o->failures_seen_columns,
+                               prefix, n, err, errlen) < 0)
+        return -1;
+    if (r->snap->health.n_sources == 0)
+        return 0;
+    snprintf(path, sizeof path, "%s_health.csv", prefix);
+    return health_csv_write(path, r->snap, r->timeline, err, errlen);
 }
 
 /* The Markdown and HTML reports of the run so far: PREFIX_report.md and PREFIX_report.html. */
@@ -576,9 +682,10 @@ static bool open_model_run(const struct run *r)
 }
 
 static const struct exporter exporters[] = {
-    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv", export_csv, NULL},
-    {"Snapshot written:", "_{corrected,arrivals}.csv", export_open, open_model_run},
-    {"Report written:", "_report.{md,html}", export_reports, NULL},
+    {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv",
+     "_{stats,stats_history,failures,exceptions,health}.csv", export_csv, NULL},
+    {"Snapshot written:", "_{corrected,arrivals}.csv", NULL, export_open, open_model_run},
+    {"Report written:", "_report.{md,html}", NULL, export_reports, NULL},
 };
 
 #define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
@@ -589,8 +696,8 @@ static void export_note(struct run *r, const struct exporter *e, const char *pre
 {
     struct engine_cmd note = {.type = ENGINE_NOTE, .who = EVENT_OPERATOR};
 
-    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, prefix, e->files) >=
-        (int)sizeof note.text)
+    if (snprintf(note.text, sizeof note.text, "%s %s%s", e->note, prefix,
+                 exporter_files(e, r)) >= (int)sizeof note.text)
         memcpy(note.text + sizeof note.text - 4, "...", 4);     /* a very long path */
     run_send(r, &note);
 }
@@ -621,7 +728,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
     snprintf(msg, n, "Snapshot written: %s", prefix);
     for (size_t i = 0, k = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
         if (!exporters[i].applies || exporters[i].applies(r))
-            snprintf(msg + len, n - len, "%s%s", k++ ? " + " : "", exporters[i].files);
+            snprintf(msg + len, n - len, "%s%s", k++ ? " + " : "",
+                     exporter_files(&exporters[i], r));
     return 0;
 }
 
@@ -709,6 +817,10 @@ static unsigned final_outputs(struct run *r)
                 unwritten);
         failed++;
     }
+    if (r->health_csv && (unwritten = health_csv_unwritten(r->health_csv)) > 0) {
+        log_msg(LOG_LEVEL_ERROR, "the health CSV misses %zu bytes of its last rows", unwritten);
+        failed++;
+    }
     if (run_write_reports(r, o->report_md, o->report_html, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
@@ -745,7 +857,11 @@ static void print_summary(FILE *out, const struct snapshot *s)
     }
     console_error_report(out, s);
     console_end_notes(out, s);
-    if (s->n_targets) {
+    if (s->health.n_sources) {
+        fprintf(out, "\n");
+        console_health_table(out, s);
+    }
+    if (s->n_targets || s->health.n_metrics) {
         fprintf(out, "\n");
         console_targets_table(out, s, verdict_passed(s));
     }
@@ -776,6 +892,7 @@ void run_free(struct run *r)
         target_stop(r->target);
     if (r->history)
         csv_history_close(r->history);
+    health_csv_close(r->health_csv);
     if (r->scn)
         scenario_free(r->scn);
     metrics_http_free(r->metrics_http);

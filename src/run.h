@@ -16,6 +16,7 @@
 #include "snapshot.h"
 
 struct ev_loop;
+struct health_csv;
 struct metrics;
 struct metrics_http;
 struct target;
@@ -42,6 +43,8 @@ struct run {
     struct engine *engine;
     struct source source;           /* the engine's snapshots and commands */
     struct csv_history *history;    /* always present (memory), with a file when --csv */
+    struct health_csv *health_csv;  /* PREFIX_health.csv: --csv and a health block */
+    bool health_failing;            /* its last rows could not be written (logged once) */
     struct snapshot *snap;          /* the newest copy (large: heap) */
     struct timeline *timeline;      /* every second and event of the run */
     char host[256];
@@ -87,17 +90,17 @@ void run_send(struct run *r, const struct engine_cmd *cmd);
 void run_log_events(struct run *r);
 
 /* Append the history row(s) for the current snapshot, once per wall-clock second (a second
- * already written is skipped). */
+ * already written is skipped), and the backend-health samples kept since the last call. */
 void run_history_tick(struct run *r);
 
 /* Where the console tables go: stdout, or stderr with --json (stdout carries the JSON). */
 FILE *run_console(const struct run *r);
 
 /* The dashboard's snapshot files of the run so far: the four CSV files under a timestamped
- * prefix (next to --csv's, or hornet_... in the working directory), then the Markdown and
- * HTML reports next to them (tried even when a CSV file failed), each set written noted in
- * the event log. 0 with "Snapshot written: ..." in msg, -1 with the errors in msg (logged
- * too). */
+ * prefix (next to --csv's, or hornet_... in the working directory) with the backend-health
+ * CSV when the run polls health sources, then the Markdown and HTML reports next to them
+ * (tried even when a CSV file failed), each set written noted in the event log. 0 with
+ * "Snapshot written: ..." in msg, -1 with the errors in msg (logged too). */
 int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make screenshots: runs ./hornet in tmux against its embedded target (scenario 1 with its
-# targets, then the burst with an interactive ramp to 1000 users), captures the screens with
+# targets, its backend health with the target's Celery workers stopped mid-run, then the burst
+# with an interactive ramp to 1000 users), captures the screens with
 # their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
 # of a dark terminal window with headless Chromium into screenshots/. Installs aha, chromium
 # and the DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
@@ -148,6 +149,19 @@ wait_for small 15 'RUNNING +Users 100 '
 sleep 25
 shot small overview-80x24 "hornet in 80x24"
 t send-keys -t small q y
+
+# Backend health: the deployments run whose Celery workers are stopped through the built-in
+# target's _control route after 30 s; the Health view with the Celery queue charted.
+hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start health 120 40 -t 3m --target-option "port=$hport" scenarios/deployments.json
+wait_for health 15 'RUNNING +Users 100 '
+sleep 30
+curl -s -X POST -d '{"celery_workers": 0}' "http://127.0.0.1:$hport/api/v1/_control/" >/dev/null
+sleep 40
+t send-keys -t health 7 Down Down Down Down
+sleep 1.2
+shot health health "hornet scenarios/deployments.json: backend health (the Celery workers stopped)"
+t send-keys -t health q y
 
 # Scenario 4, the burst: start small, then ramp by hand to 1000 users at 100/s.
 start burst 120 40 -u 100 -r 100 -t 3m scenarios/burst.json

@@ -1,8 +1,9 @@
 /* Engine integration tests: real worker threads, libcurl and the built-in target API on
  * 127.0.0.1 (port 0), for what only a real run can show: what hornet counts equals what the
  * server saw, timeouts, on_stop within the stop timeout, run-time template errors, the
- * dispatcher's counts reaching the workers, a reset forgetting what came before it, and a
- * failing curl multi handle becoming the run's fatal state. The decisions themselves (ramp,
+ * dispatcher's counts reaching the workers, a reset forgetting what came before it, a
+ * failing curl multi handle becoming the run's fatal state, and backend health polled beside
+ * the load, its limit failing live and stopping the run. The decisions themselves (ramp,
  * stages, limits, pause, warnings, aborts) are tested with a fake clock in test_control.c.
  * Every run is bounded by a run time or a stop command, and by a deadline in every wait.
  *
@@ -498,6 +499,92 @@ static void test_failing_multi_handle_is_fatal(void **state)
     assert_int_equal(run_finish(&r), 3);        /* README: 3, internal error */
 }
 
+/* ---- backend health: polled beside the load, judged, and able to stop the run ------------ */
+
+static const char *backend_health_json =
+    "{\"name\": \"health\", \"user_classes\": [{\"name\": \"U\", \"wait\": {\"constant\": 0.2},"
+    " \"tasks\": [{\"name\": \"h\", \"steps\": [{\"method\": \"GET\","
+    "   \"path\": \"/api/v1/health/\"}]}]}],"
+    " \"health\": {\"interval\": \"250ms\", \"sources\": {\"api\": {\"type\": \"prometheus\","
+    "   \"url\": \"${host}/metrics\", \"metrics\": {"
+    "   \"workers\": {\"query\": \"celery_worker_up\", \"missing\": 0, \"limit\": \"> 0\","
+    "                 \"abort_on_fail\": true},"
+    "   \"max conn\": \"pg_settings_max_connections\"}}}}}";
+
+static void two_workers(struct target_config *c)
+{
+    c->celery_workers = 2;
+}
+
+static bool health_polled(const struct snapshot *s)
+{
+    return s->health.n_sources == 1 && s->health.sources[0].polls >= 3 &&
+           s->health.metrics[0].has_value;
+}
+
+static size_t discard(char *data, size_t size, size_t n, void *arg)
+{
+    (void)data;
+    (void)arg;
+    return size * n;
+}
+
+/* POST body to the target's _control route (blocking: the test's own thread). */
+static void control_post(const struct fixture *f, const char *body)
+{
+    char url[128];
+    CURL *e = curl_easy_init();
+    long status = 0;
+
+    snprintf(url, sizeof url, "%s/api/v1/_control/", f->host);
+    assert_non_null(e);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    assert_int_equal(curl_easy_perform(e), CURLE_OK);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    assert_int_equal(status, 200);
+    curl_easy_cleanup(e);
+}
+
+/* The workers' limit passes while the target has two, then fails once they are stopped through
+ * its _control route: logged, counted in the verdict, and (abort_on_fail) the run stops. */
+static void test_health_limit_fails_live_and_aborts(void **state)
+{
+    struct fixture *f = *state;
+    const struct snap_health_metric *m;
+    char where[96];
+    struct verdict v;
+
+    start_target(f, two_workers);
+    load(f, backend_health_json);
+    start_engine(f, 2, 100, 30, 0, false);
+    wait_until(f, health_polled, 10, "the health source was not polled");
+    snprintf(where, sizeof where, "%s/metrics", f->host);
+    assert_string_equal(f->snap->health.sources[0].where, where);
+    assert_int_equal(f->snap->health.sources[0].state, HEALTH_UP);
+    m = &f->snap->health.metrics[0];
+    assert_true(m->value == 2 && m->has_limit && m->status == TARGET_PASS);
+    assert_true(f->snap->health.metrics[1].value == 100);
+    verdict_of(f->snap, &v);
+    assert_int_equal(v.n, 0);                      /* no target: the health limit apart */
+    assert_int_equal(v.health.n, 1);
+    assert_int_equal(v.health.pass, 1);
+    assert_int_equal(v.kind, VERDICT_PASS);
+    control_post(f, "{\"celery_workers\": 0}");
+    wait_finished(f, 10);
+    m = &f->snap->health.metrics[0];
+    assert_int_equal(m->status, TARGET_FAIL);
+    assert_true(m->value == 0 && m->min == 0 && m->max == 2);
+    assert_true(f->snap->aborted);
+    assert_true(strncmp(f->snap->abort_reason, "Health limit failed: workers > 0 (api): was 0 "
+                        "at +0:", 47) == 0);
+    assert_true(has_event(f->snap, "Health limit failed: workers > 0: was 0 at"));
+    assert_true(has_event(f->snap, "Stopping: a health limit with abort_on_fail failed"));
+    assert_false(verdict_passed(f->snap));
+    assert_true(f->snap->elapsed < 15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +600,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unset_variable_fails_that_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failing_multi_handle_is_fatal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_limit_fails_live_and_aborts, setup,
+                                        teardown),
     };
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -158,7 +158,7 @@ static size_t bad_cases(const struct junit_suite *suite)
 static void test_the_suite_fails_exactly_when_the_run_does(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 7; variant++) {
+    for (int variant = 0; variant < 10; variant++) {
         struct snapshot *s = run_with_targets();
         struct junit_suite suite;
 
@@ -169,9 +169,16 @@ static void test_the_suite_fails_exactly_when_the_run_does(void **state)
             s->targets[0].status = TARGET_PENDING;      /* no data by the end */
         if (variant == 3)
             s->aborted = true;
-        if (variant >= 4) {
+        if (variant >= 4 && variant <= 6) {
             s->n_targets = variant == 6 ? 1 : 0;        /* no rate target: failures judge */
             s->total.failures = variant == 4 ? 0 : 3;
+        }
+        if (variant >= 7) {                             /* a backend-health limit */
+            s->health.n_sources = s->health.n_metrics = 1;
+            s->health.metrics[0] = (struct snap_health_metric){.name = "DB pool",
+                .has_limit = true, .limit = "< 100",
+                .status = variant == 7 ? TARGET_PASS : variant == 8 ? TARGET_FAIL
+                                                                    : TARGET_PENDING};
         }
         junit_suite_init(&suite, "s", 1.0, 1.0);
         assert_int_equal(junit_add_run(&suite, s), 0);
@@ -179,6 +186,41 @@ static void test_the_suite_fails_exactly_when_the_run_does(void **state)
         junit_suite_free(&suite);
         free(s);
     }
+}
+
+/* A backend-health limit is a case of its own class, judged as a target. */
+static void test_health_limits_are_cases(void **state)
+{
+    struct snapshot *s = run_with_targets();
+    struct junit_suite suite;
+    char *xml;
+
+    (void)state;
+    s->health.n_sources = 1;
+    s->health.n_metrics = 2;
+    snprintf(s->health.sources[0].name, sizeof s->health.sources[0].name, "api");
+    snprintf(s->health.sources[0].where, sizeof s->health.sources[0].where,
+             "http://127.0.0.1:8000/metrics");
+    s->health.metrics[0] = (struct snap_health_metric){.name = "Celery workers",
+        .unit = "workers", .has_limit = true, .limit = "> 0", .status = TARGET_FAIL,
+        .has_value = true, .value = 0, .min = 0, .max = 4, .samples = 10,
+        .detail = "was 0 at +1:30 (limit > 0)"};
+    s->health.metrics[1] = (struct snap_health_metric){.name = "Redis clients",
+        .has_value = true, .value = 6, .samples = 10};          /* no limit: no case */
+    junit_suite_init(&suite, s->scenario, s->run_start, 30.5);
+    assert_int_equal(junit_add_run(&suite, s), 0);
+    assert_int_equal(suite.n_cases, 5);
+    assert_int_equal(suite.cases[3].outcome, JUNIT_FAILURE);
+    assert_string_equal(suite.cases[3].name, "api: Celery workers > 0");
+    assert_string_equal(suite.cases[3].classname, "Concurrent deployments.health");
+    assert_string_equal(suite.cases[3].message, "Celery workers > 0: was 0 at +1:30 (limit > "
+                        "0) (FAIL)");
+    assert_non_null(strstr(suite.cases[3].text, "last: 0\nmin: 0\nmax: 4\n"));
+    xml = render(&suite, 1);
+    assert_true(schema_valid(xml));
+    free(xml);
+    junit_suite_free(&suite);
+    free(s);
 }
 
 /* A campaign writes one suite per scenario into one document, with the totals on top. */
@@ -257,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_a_case_per_target_and_the_runs_own),
         cmocka_unit_test(test_aborted_and_fatal_runs_are_errors),
         cmocka_unit_test(test_the_suite_fails_exactly_when_the_run_does),
+        cmocka_unit_test(test_health_limits_are_cases),
         cmocka_unit_test(test_several_suites_in_one_document),
         cmocka_unit_test(test_text_is_escaped),
         cmocka_unit_test(test_the_schema_refuses_broken_reports),

@@ -219,6 +219,44 @@ static void test_the_numbers_of_a_known_run(void **state)
     free(s);
 }
 
+/* The backend's health under hornet_run: each metric with its source's state, its range and
+ * its limit's verdict; a failed limit fails the run. */
+static void test_the_health_metrics(void **state)
+{
+    struct snapshot *s = sample_snapshot();
+    struct snap_health *h = &s->health;
+    cJSON *json;
+    const cJSON *health, *m;
+
+    (void)state;
+    h->n_sources = 2;
+    h->sources[0] = (struct snap_health_source){.name = "api", .state = HEALTH_UP};
+    h->sources[1] = (struct snap_health_source){.name = "flower", .state = HEALTH_DOWN,
+        .error = "connection refused"};
+    h->n_metrics = 2;
+    h->metrics[0] = (struct snap_health_metric){.name = "Celery workers", .unit = "workers",
+        .has_value = true, .value = 0, .min = 0, .max = 4, .samples = 9, .has_limit = true,
+        .limit = "> 0", .status = TARGET_FAIL, .detail = "was 0 at +0:30 (limit > 0)"};
+    h->metrics[1] = (struct snap_health_metric){.name = "Queue", .source = 1};
+    json = render(s, NULL);
+    health = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(json, 0),
+                                                     "hornet_run"), "health");
+    assert_int_equal(cJSON_GetArraySize(health), 2);
+    m = cJSON_GetArrayItem(health, 0);
+    assert_string_equal(cJSON_GetObjectItem(m, "metric")->valuestring, "Celery workers");
+    assert_string_equal(cJSON_GetObjectItem(m, "source_state")->valuestring, "up");
+    assert_true(num(m, "value") == 0 && num(m, "max") == 4 && num(m, "samples") == 9);
+    assert_string_equal(cJSON_GetObjectItem(m, "status")->valuestring, "FAIL");
+    assert_string_equal(cJSON_GetObjectItem(m, "limit")->valuestring, "> 0");
+    m = cJSON_GetArrayItem(health, 1);
+    assert_string_equal(cJSON_GetObjectItem(m, "source_error")->valuestring,
+                        "connection refused");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(m, "value")));
+    assert_string_equal(cJSON_GetObjectItem(m, "status")->valuestring, "");
+    cJSON_Delete(json);
+    free(s);
+}
+
 /* Without a timed request Locust writes total 0, max 0 and min null (ints, not floats). */
 static void test_an_endpoint_without_latencies(void **state)
 {
@@ -278,6 +316,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_shape_is_locusts_key_by_key),
         cmocka_unit_test(test_the_numbers_of_a_known_run),
+        cmocka_unit_test(test_the_health_metrics),
         cmocka_unit_test(test_an_endpoint_without_latencies),
         cmocka_unit_test(test_no_request_is_an_empty_array),
         cmocka_unit_test(test_the_file_is_prefix_dot_json),

@@ -112,6 +112,57 @@ static void test_promtool_accepts_the_text(void **state)
     metrics_free(m);
 }
 
+/* The backend's health: sources up or down (absent before a poll), values in their unit,
+ * limit statuses; the run passes no more once a limit failed. */
+static void test_health_series(void **state)
+{
+    struct metrics *m = metrics_create();
+    struct snapshot *s = sample(1, 100.0, 200);
+    struct snap_health *h = &s->health;
+    char *text;
+
+    (void)state;
+    s->errors[0].count = s->endpoints[0].failures = s->total.failures = 0;
+    s->targets[0].has_data = false;
+    h->n_sources = 3;
+    h->sources[0] = (struct snap_health_source){.name = "api", .kind = "prometheus",
+        .state = HEALTH_UP};
+    h->sources[1] = (struct snap_health_source){.name = "flower", .kind = "json",
+        .state = HEALTH_DOWN};
+    h->sources[2] = (struct snap_health_source){.name = "db", .kind = "prometheus"};
+    h->n_metrics = 2;
+    h->metrics[0] = (struct snap_health_metric){.name = "Celery workers", .source = 0,
+        .unit = "workers", .has_value = true, .value = 4, .has_limit = true, .limit = "> 0",
+        .status = TARGET_PASS};
+    h->metrics[1] = (struct snap_health_metric){.name = "Queue", .source = 1};
+    metrics_observe(m, s);
+    text = render(m, s);
+    assert_true(promtool_accepts(text));
+    assert_true(value_of(text, "hornet_health_source_up{source=\"api\",kind=\"prometheus\"}")
+                == 1);
+    assert_true(value_of(text, "hornet_health_source_up{source=\"flower\",kind=\"json\"}")
+                == 0);
+    assert_null(strstr(text, "source=\"db\""));
+    assert_true(value_of(text, "hornet_health_value{source=\"api\",metric=\"Celery workers\","
+                               "unit=\"workers\"}") == 4);
+    assert_true(isnan(value_of(text, "hornet_health_value{source=\"flower\",metric="
+                                     "\"Queue\",unit=\"\"}")));
+    assert_true(value_of(text, "hornet_health_limit_status{source=\"api\",metric=\"Celery "
+                               "workers\",limit=\"> 0\",status=\"pass\"}") == 1);
+    assert_null(strstr(text, "hornet_health_limit_status{source=\"flower\""));
+    assert_true(value_of(text, "hornet_run_passing") == 1);
+    free(text);
+    h->metrics[0].status = TARGET_FAIL;
+    s->seq = 2;
+    text = render(m, s);
+    assert_true(value_of(text, "hornet_health_limit_status{source=\"api\",metric=\"Celery "
+                               "workers\",limit=\"> 0\",status=\"fail\"}") == 1);
+    assert_true(value_of(text, "hornet_run_passing") == 0);
+    free(text);
+    free(s);
+    metrics_free(m);
+}
+
 /* A reset starts the snapshot's numbers over; the counters carry on from where they were. */
 static void test_counters_never_go_down_across_resets(void **state)
 {
@@ -193,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_counters_never_go_down_across_resets),
         cmocka_unit_test(test_the_text_is_rendered_once_per_snapshot),
         cmocka_unit_test(test_an_empty_run),
+        cmocka_unit_test(test_health_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,29 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "health_fixture.h"
 #include "promtext.h"
 
 #define FIXTURES "tests/fixtures/prom/"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s (run from the repository root)", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
 
 static struct promtext_selector *compile_ok(const char *text)
 {
@@ -73,7 +54,7 @@ static void assert_sel(const char *selector, const char *body, size_t len, doubl
 static void test_node_exporter(void **state)
 {
     size_t len;
-    char *body = slurp(FIXTURES "node_exporter.prom", &len);
+    char *body = health_fixture_read(FIXTURES "node_exporter.prom", &len);
     struct promtext_stats st;
     struct promtext_value v;
 
@@ -111,7 +92,7 @@ static void test_node_exporter(void **state)
 static void test_redis_exporter(void **state)
 {
     size_t len;
-    char *body = slurp(FIXTURES "redis_exporter.prom", &len);
+    char *body = health_fixture_read(FIXTURES "redis_exporter.prom", &len);
     struct promtext_stats st;
 
     (void)state;
@@ -399,7 +380,7 @@ static void test_garbage(void **state)
 {
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     size_t len;
-    char *real = slurp(FIXTURES "redis_exporter.prom", &len);
+    char *real = health_fixture_read(FIXTURES "redis_exporter.prom", &len);
     char *buf = malloc(len);
 
     (void)state;

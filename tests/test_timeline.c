@@ -1,6 +1,7 @@
 /* test_timeline: the run's record kept from snapshots: seconds revised and appended, gaps,
- * events kept once and in order, the event cap dropping the oldest tenth, and the open model's
- * corrected bands (aligned with the seconds) and arrival schedule. */
+ * events kept once and in order, the event cap dropping the oldest tenth, the open model's
+ * corrected bands (aligned with the seconds) and arrival schedule, backend-health samples and
+ * failed polls kept once each, and the thinning of a full health series. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,75 @@ static void test_open_model_seconds(void **state)
     timeline_free(t);
 }
 
+/* Snapshot s carries metric 0's samples at times first .. first + n - 1 (value = time). */
+static void health_points(struct snapshot *s, double first, uint32_t n)
+{
+    struct snap_health_metric *m = &s->health.metrics[0];
+
+    s->health.n_metrics = 1;
+    s->health.n_sources = 1;
+    m->n_points = n;
+    for (uint32_t i = 0; i < n; i++)
+        m->points[i] = (struct snap_health_point){first + i, first + i};
+}
+
+static void test_health_samples_are_kept_once(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_health_point *p;
+    const struct snap_health_fail *f;
+    size_t n;
+
+    (void)state;
+    assert_null(timeline_health_points(t, 0, &n));
+    health_points(s, 100, 5);
+    assert_int_equal(timeline_update(t, s), 0);
+    health_points(s, 102, 6);                   /* 102..104 again, then 105..107 */
+    s->health.sources[0].n_fails = 2;
+    s->health.sources[0].fails[0] = (struct snap_health_fail){103, "Connection refused"};
+    s->health.sources[0].fails[1] = (struct snap_health_fail){104, "Timeout after 2000 ms"};
+    assert_int_equal(timeline_update(t, s), 0);
+    assert_int_equal(timeline_update(t, s), 0);
+    p = timeline_health_points(t, 0, &n);
+    assert_int_equal(n, 8);
+    for (size_t i = 0; i < n; i++)
+        assert_true(p[i].time == 100 + (double)i && p[i].value == 100 + (double)i);
+    f = timeline_health_fails(t, 0, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[1].error, "Timeout after 2000 ms");
+    assert_null(timeline_health_points(t, 1, &n));
+    assert_null(timeline_health_points(t, SNAP_HEALTH_METRICS, &n));
+    timeline_free(t);
+    free(s);
+}
+
+/* A full series keeps its newest half whole and every other sample of its older half. */
+static void test_a_full_health_series_is_thinned(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_health_point *p;
+    size_t n;
+    double next = 0;
+
+    (void)state;
+    while (next < TIMELINE_MAX_HEALTH) {
+        health_points(s, next, SNAP_HEALTH_POINTS);
+        assert_int_equal(timeline_update(t, s), 0);
+        next += SNAP_HEALTH_POINTS;
+    }
+    p = timeline_health_points(t, 0, &n);
+    assert_true(n < TIMELINE_MAX_HEALTH && n > TIMELINE_MAX_HEALTH / 2);
+    assert_true(p[0].time == 0 && p[1].time == 2);             /* thinned */
+    assert_true(p[n - 1].time == next - 1);                    /* the newest are all there */
+    assert_true(p[n - 2].time == next - 2);
+    for (size_t i = 1; i < n; i++)
+        assert_true(p[i].time > p[i - 1].time);
+    timeline_free(t);
+    free(s);
+}
+
 /* Each endpoint's seconds come from the snapshots' ep_series (aligned with the newest points
  * of the series), revised like the points, and stay after the snapshots moved on. */
 static void test_endpoint_seconds_are_kept(void **state)
@@ -227,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_events_are_kept_once_in_order),
         cmocka_unit_test(test_the_event_cap_drops_the_oldest),
         cmocka_unit_test(test_open_model_seconds),
+        cmocka_unit_test(test_health_samples_are_kept_once),
+        cmocka_unit_test(test_a_full_health_series_is_thinned),
         cmocka_unit_test(test_endpoint_seconds_are_kept),
     };
 

@@ -409,9 +409,13 @@ static void test_views(void **state)
     keys(f, "\t");
     assert_int_equal(f->app.view, VIEW_TARGETS);
     keys(f, "\t");
+    assert_int_equal(f->app.view, VIEW_HEALTH);
+    keys(f, "\t");
     assert_int_equal(f->app.view, VIEW_OVERVIEW);   /* wraps, never to the detail view */
     app_key(&f->app, KEY_BTAB, f->app.now);
-    assert_int_equal(f->app.view, VIEW_TARGETS);
+    assert_int_equal(f->app.view, VIEW_HEALTH);
+    app_key(&f->app, KEY_DOWN, f->app.now);         /* no health: nothing to select */
+    assert_int_equal(f->app.sel_health, 0);
     keys(f, "1");
     assert_int_equal(f->app.view, VIEW_OVERVIEW);
     keys(f, "6");
@@ -429,6 +433,32 @@ static void test_views(void **state)
 
 /* The Targets view selects the target its trend charts; the app keeps one sample of every
  * target per complete second of the run, with gaps for seconds it did not see. */
+/* In the Health view Up/Down choose the metric charted; the choice stays within the metrics
+ * when fewer come. */
+static void test_health_selection(void **state)
+{
+    struct fixture *f = *state;
+
+    uifix_health(&f->snap);
+    app_update(&f->app, &f->snap, 1000.0);
+    keys(f, "7");
+    assert_int_equal(f->app.view, VIEW_HEALTH);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    app_key(&f->app, KEY_DOWN, f->app.now);
+    assert_int_equal(f->app.sel_health, 2);
+    app_key(&f->app, KEY_END, f->app.now);
+    assert_int_equal(f->app.sel_health, UIFIX_N_METRICS - 1);
+    app_key(&f->app, KEY_HOME, f->app.now);
+    assert_int_equal(f->app.sel_health, 0);
+    app_key(&f->app, KEY_UP, f->app.now);
+    assert_int_equal(f->app.sel_health, 0);
+    app_key(&f->app, KEY_END, f->app.now);
+    f->snap.health.n_metrics = 3;
+    app_update(&f->app, &f->snap, 1001.0);
+    assert_int_equal(f->app.sel_health, 2);
+    assert_int_equal(f->rec.n, 0);
+}
+
 static void test_targets_selection_and_trend(void **state)
 {
     struct fixture *f = *state;
@@ -683,6 +713,7 @@ int main(void)
         T(test_run_that_ends_by_itself_exits),
         T(test_views),
         T(test_targets_selection_and_trend),
+        T(test_health_selection),
         T(test_selection_and_detail),
         T(test_sorting_keys),
         T(test_scrolling_the_log),

@@ -117,7 +117,10 @@ static void render(struct ui_case *c, int w, int h)
     struct slot s[LAYOUT_MAX_SLOTS];
     uint32_t order[SNAP_MAX_ENDPOINTS];
     int targets = c->snap.n_targets ? (int)c->snap.n_targets + c->snap.aborted : 0;
-    int n = layout_compute(c->app.view, w, h, (int)app_rows(&c->app, order) + 1, targets, s);
+    int health = c->snap.health.n_sources ? (int)(c->snap.health.n_metrics +
+                                                  c->snap.health.n_sources) : 0;
+    int n = layout_compute(c->app.view, w, h, (int)app_rows(&c->app, order) + 1, targets,
+                           health, s);
 
     if (c->pad)
         delwin(c->pad);
@@ -446,6 +449,30 @@ static void test_targets_screens(void **state)
     fixture_screen(uifix_targets_aborted, VIEW_TARGETS, 120, 40, "targets_aborted_120x40");
     fixture_screen(uifix_targets_aborted, VIEW_OVERVIEW, 80, 24, "overview_aborted_80x24");
     fixture_screen(NULL, VIEW_TARGETS, 80, 24, "targets_none_80x24");
+}
+
+/* The Health view and the Overview's strip: a metric at risk, one failing, a growth at risk,
+ * a source down; the selected metric charted under the list. */
+static void health_screen(uint32_t sel, enum view v, int w, int h, const char *name)
+{
+    struct ui_case *c = case_of(uifix_health, true, true);
+
+    c->app.view = v;
+    c->app.sel_health = sel;
+    render(c, w, h);
+    golden(c, name);
+    case_free(c);
+}
+
+static void test_health_screens(void **state)
+{
+    (void)state;
+    health_screen(0, VIEW_HEALTH, 80, 24, "health_80x24");
+    health_screen(0, VIEW_HEALTH, 120, 40, "health_120x40");
+    health_screen(3, VIEW_HEALTH, 160, 50, "health_workers_160x50");
+    health_screen(0, VIEW_OVERVIEW, 80, 24, "overview_health_80x24");
+    health_screen(0, VIEW_OVERVIEW, 120, 40, "overview_health_120x40");
+    fixture_screen(NULL, VIEW_HEALTH, 80, 24, "health_none_80x24");
 }
 
 /* The text of row y of the pad (UTF-8, trailing blanks kept). */
@@ -798,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_status_warns_of_insecure_tls),
         cmocka_unit_test(test_status_warns_of_saturation),
         cmocka_unit_test(test_redraw_at_changing_sizes),
+        cmocka_unit_test(test_health_screens),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

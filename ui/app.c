@@ -16,7 +16,7 @@
 #define MAX_PROMPT_ARRIVALS 1000000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
-    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Details"
+    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Details"
 };
 
 int app_init(struct app *a, const struct snapshot *empty, const struct timeline *timeline,
@@ -138,6 +138,8 @@ void app_update(struct app *a, const struct snapshot *s, double now)
     follow_ramp(a, s);
     if (a->sel_target >= s->n_targets)
         a->sel_target = s->n_targets ? s->n_targets - 1 : 0;
+    if (a->sel_health >= s->health.n_metrics)
+        a->sel_health = s->health.n_metrics ? s->health.n_metrics - 1 : 0;
     n = app_rows(a, order);
     if (a->sel_ep == APP_NONE && n > 0)
         a->sel_ep = order[0];
@@ -463,6 +465,14 @@ static void select_target(struct app *a, int delta)
     a->sel_target = (uint32_t)(sel < 0 ? 0 : sel > last ? last : sel);
 }
 
+static void select_health(struct app *a, int delta)
+{
+    long sel = (long)a->sel_health + delta;
+    long last = a->snap->health.n_metrics ? (long)a->snap->health.n_metrics - 1 : 0;
+
+    a->sel_health = (uint32_t)(sel < 0 ? 0 : sel > last ? last : sel);
+}
+
 static void navigate(struct app *a, enum action act)
 {
     bool table = a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS;
@@ -480,6 +490,8 @@ static void navigate(struct app *a, enum action act)
     }
     if (a->view == VIEW_TARGETS) {
         select_target(a, delta);
+    } else if (a->view == VIEW_HEALTH) {
+        select_health(a, delta);
     } else if (a->view == VIEW_DETAIL && (act == ACT_UP || act == ACT_DOWN)) {
         move_selection(a, delta);
         a->detail_ep = a->sel_ep;
@@ -571,7 +583,7 @@ static void view_action(struct app *a, enum action act)
     case ACT_VIEW_NEXT: set_view(a, (enum view)((base + 1) % VIEW_DETAIL)); break;
     case ACT_VIEW_PREV: set_view(a, (enum view)((base + VIEW_DETAIL - 1) % VIEW_DETAIL)); break;
     case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
-    case ACT_VIEW_6:
+    case ACT_VIEW_6: case ACT_VIEW_7:
         set_view(a, (enum view)(act - ACT_VIEW_1));
         break;
     case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:

@@ -19,6 +19,7 @@
 
 enum view {
     VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
+    VIEW_HEALTH,
     VIEW_DETAIL,                /* not a tab: opened from a table row (Enter) */
     VIEW_COUNT
 };
@@ -81,7 +82,8 @@ struct app {
     uint32_t sel_ep;            /* selected endpoint index, APP_AGGREGATED or APP_NONE */
     uint32_t detail_ep;
     uint32_t sel_target;        /* the target whose trend the Targets view charts */
-    struct scroll endpoints, failures, log, targets;
+    uint32_t sel_health;        /* the health metric the Health view charts */
+    struct scroll endpoints, failures, log, targets, health;
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */

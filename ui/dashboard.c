@@ -62,6 +62,13 @@ static int target_rows(const struct dashboard *d)
     return s->n_targets ? (int)s->n_targets + (s->aborted ? 1 : 0) : 0;
 }
 
+/* Lines the Health view's list would like: one per metric and per source. */
+static int health_rows(const struct dashboard *d)
+{
+    const struct snapshot *s = d->app.snap;
+    return s->health.n_sources ? (int)(s->health.n_metrics + s->health.n_sources) : 0;
+}
+
 static bool same_slot(const struct slot *a, const struct slot *b)
 {
     return a->id == b->id && a->r.y == b->r.y && a->r.x == b->r.x && a->r.h == b->r.h &&
@@ -82,7 +89,8 @@ static bool same_layout(const struct dashboard *d, const struct slot *slots, int
 static void relayout(struct dashboard *d, int w, int h)
 {
     struct slot slots[LAYOUT_MAX_SLOTS];
-    int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), slots);
+    int n = layout_compute(d->app.view, w, h, table_rows(d), target_rows(d), health_rows(d),
+                           slots);
 
     if (same_layout(d, slots, n))
         return;
@@ -223,13 +231,20 @@ static void after_keys(struct dashboard *d, struct ev_loop *loop)
 static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct dashboard *d = w->data;
-    bool changed = false;
+    bool changed = false, resized = false;
     int ch;
 
     (void)revents;
     while ((ch = wgetch(stdscr)) != ERR) {
-        if (ch == KEY_RESIZE)
+        /* resizeterm pushes a KEY_RESIZE of its own whenever it could not make every window
+         * fit the new size (a shrink below a window's place): reading it back and resizing
+         * again would spin forever. Once per batch is enough; the next draw lays out anew. */
+        if (ch == KEY_RESIZE && resized)
+            continue;
+        if (ch == KEY_RESIZE) {
+            resized = true;
             tui_resize();
+        }
         changed |= app_key(&d->app, ch, ev_now(loop));
     }
     app_flush(&d->app);                 /* one ramp for the whole batch of w/W/s/S */

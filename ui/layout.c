@@ -71,9 +71,36 @@ static void bottom_row(struct builder *b, int y, int h, int w, int targets)
     put(b, P_EVENTS, y + th, left, h - th, w - left, 0);
 }
 
-static void overview(struct builder *b, int y, int h, int w, int table_rows, int targets)
+/* Lines of metrics the Overview's health strip shows on a w x h screen when the health list has
+ * `entries` lines (metrics and sources): 2 when they are more than a line holds and the screen
+ * has 32 lines, else 1; 0 without health. */
+static int strip_lines(int w, int h, int entries)
 {
-    int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = b->box ? 10 : 8;
+    int per_line = w / LAYOUT_HEALTH_CELL;
+
+    if (entries <= 0)
+        return 0;
+    return entries > per_line && h >= 32 ? 2 : 1;
+}
+
+/* The health strip: a title rule (never a box: it must stay small) and its lines of metrics,
+ * taken from the top of the lines the Overview gives the table and charts. Returns its
+ * height. */
+static int strip(struct builder *b, int y, int w, int h, int metrics)
+{
+    int lines = strip_lines(w, h, metrics);
+
+    if (lines == 0 || b->n >= LAYOUT_MAX_SLOTS)
+        return 0;
+    b->out[b->n++] = (struct slot){P_HEALTH_STRIP, {y, 0, lines + 1, w}, false, 0};
+    return lines + 1;
+}
+
+static void overview(struct builder *b, int y, int h, int w, int table_rows, int targets,
+                     int health)
+{
+    int sh = health > 0 ? strip_lines(w, h + 4, health) + 1 : 0;
+    int bottom = b->box ? clamp(h / 4, 6, 12) : 4, min_charts = (b->box ? 10 : 8) + sh;
     int want = table_rows + 1 + chrome(b), table, charts;
 
     if (want < 4 + chrome(b))
@@ -92,9 +119,24 @@ static void overview(struct builder *b, int y, int h, int w, int table_rows, int
         bottom += charts - h / 2;
         charts = h / 2;
     }
-    charts_row(b, y, charts, w, false);
+    charts_row(b, y, charts - sh, w, false);    /* the strip's lines come from the charts */
+    strip(b, y + charts - sh, w, h + 4, health);
     put(b, P_ENDPOINTS, y + charts, 0, table, w, 0);
     bottom_row(b, y + charts + table, bottom, w, targets);
+}
+
+/* The Health view: the list (verdict, metrics, sources) and, when the lines left are enough,
+ * the selected metric's chart under it. */
+static void health_view(struct builder *b, int y, int h, int w, int rows)
+{
+    int list = rows + 4 + chrome(b);        /* verdict line, two headers, a blank line */
+
+    if (rows > 0 && h - list >= LAYOUT_TREND_MIN) {
+        put(b, P_HEALTH, y, 0, list, w, LAYOUT_SELECT);
+        put(b, P_HEALTH_CHART, y + list, 0, h - list, w, 0);
+        return;
+    }
+    put(b, P_HEALTH, y, 0, h, w, LAYOUT_SELECT);
 }
 
 /* The Charts view: requests/s, response times, users (on the requests chart when lines are
@@ -137,7 +179,7 @@ static void detail_view(struct builder *b, int y, int h, int w)
     put(b, P_EP_FAILURES, y + info + charts, 0, h - info - charts, w, 0);
 }
 
-int layout_compute(enum view v, int w, int h, int table_rows, int target_rows,
+int layout_compute(enum view v, int w, int h, int table_rows, int target_rows, int health_rows,
                    struct slot *out)
 {
     struct builder b = {out, 0, w >= 100 && h >= 32};
@@ -146,12 +188,13 @@ int layout_compute(enum view v, int w, int h, int table_rows, int target_rows,
     put(&b, P_STATUS, 0, 0, 2, w, 0);
     put(&b, P_TABS, 2, 0, 1, w, 0);
     switch (v) {
-    case VIEW_OVERVIEW: overview(&b, y, ch, w, table_rows, target_rows); break;
+    case VIEW_OVERVIEW: overview(&b, y, ch, w, table_rows, target_rows, health_rows); break;
     case VIEW_ENDPOINTS: put(&b, P_ENDPOINTS, y, 0, ch, w, 0); break;
     case VIEW_FAILURES: put(&b, P_FAILURES, y, 0, ch, w, 0); break;
     case VIEW_CHARTS: charts_view(&b, y, ch, w); break;
     case VIEW_LOG: put(&b, P_EVENTS, y, 0, ch, w, 0); break;
     case VIEW_TARGETS: targets_view(&b, y, ch, w, target_rows); break;
+    case VIEW_HEALTH: health_view(&b, y, ch, w, health_rows); break;
     case VIEW_DETAIL: detail_view(&b, y, ch, w); break;
     case VIEW_COUNT: break;
     }

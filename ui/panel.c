@@ -19,6 +19,9 @@ struct panel *panel_create(enum panel_id id, struct app *app)
     case P_DETAIL: p = panel_detail_create(); break;
     case P_TARGETS: p = panel_targets_create(); break;
     case P_TARGET_TREND: p = panel_trend_create(); break;
+    case P_HEALTH: p = panel_health_create(); break;
+    case P_HEALTH_CHART: p = panel_health_chart_create(); break;
+    case P_HEALTH_STRIP: p = panel_health_strip_create(); break;
     case P_COUNT: break;
     }
     if (p) {

@@ -53,6 +53,9 @@ struct panel *panel_events_create(void);
 struct panel *panel_detail_create(void);
 struct panel *panel_targets_create(void);
 struct panel *panel_trend_create(void);
+struct panel *panel_health_create(void);
+struct panel *panel_health_chart_create(void);
+struct panel *panel_health_strip_create(void);
 
 /* The badge's text into out and its attribute into *attr; false (nothing written) when the
  * scenario has no targets. */
@@ -68,5 +71,27 @@ uint64_t panel_mix(uint64_t h, uint64_t x);
 const struct snap_stats *panel_detail_stats(const struct app *a);
 /* Frame r with title; returns the inner rectangle. */
 struct rect panel_frame(const struct panel *p, WINDOW *win, struct rect r, const char *title);
+
+/* Backend health (panel_health.c), shared by the Health view, its chart and the Overview's
+ * strip. */
+/* Metric k over [from, to] (unix s) in `cells` slices: each the highest value polled in it,
+ * the last one polled before it when polls are sparser than slices, NaN for a gap. Returns
+ * how many slices have a value. */
+int panel_health_sample(const struct app *a, uint32_t k, double from, double to, int cells,
+                        double *out);
+/* Metric k's sparkline over the run in w columns at (y, x) (eighth blocks, or ASCII marks),
+ * from 0 (or its lowest value below 0) to its highest. Returns the columns drawn (0: no value
+ * yet). */
+int panel_health_spark(const struct app *a, WINDOW *win, int y, int x, int w, uint32_t k,
+                       attr_t attr);
+/* A metric's status colour and glyph (no limit: the accent colour and a blank). */
+attr_t panel_health_attr(const struct theme *t, const struct snap_health_metric *m, bool final);
+const char *panel_health_glyph(const struct theme *t, const struct snap_health_metric *m,
+                               bool final);
+/* "✔ 3 of 3 limits kept, 2 of 2 sources up" and its attribute (failing red, a source down
+ * yellow, else green). */
+void panel_health_verdict(const struct app *a, char *out, size_t n, attr_t *attr);
+/* What the health panels show changed: values, statuses, sources, the second, the selection. */
+uint64_t panel_health_signature(const struct app *a, const struct snapshot *s);
 
 #endif

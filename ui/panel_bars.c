@@ -10,7 +10,32 @@
 
 /* ---- tabs ------------------------------------------------------------------------------ */
 
-/* What a tab shows after its name: the failure count, or the targets' verdict as a glyph. */
+/* The Health tab's glyph: a limit failing, one at risk or a source down, or all well. */
+static void health_extra(const struct app *a, char *out, size_t n, attr_t *attr)
+{
+    const struct theme *t = &a->theme;
+    const struct snap_health *h = &a->snap->health;
+    int worst = 0;              /* 0 well, 1 at risk or a source down, 2 failing */
+
+    if (h->n_sources == 0)
+        return;
+    for (uint32_t k = 0; k < h->n_metrics && k < SNAP_HEALTH_METRICS; k++) {
+        const struct snap_health_metric *m = &h->metrics[k];
+        if (m->has_limit && (m->status == TARGET_FAIL ||
+                             (m->status == TARGET_PENDING && a->snap->finished)))
+            worst = 2;
+        else if (m->has_limit && m->status == TARGET_AT_RISK && worst < 1)
+            worst = 1;
+    }
+    for (uint32_t i = 0; i < h->n_sources && i < SNAP_HEALTH_SOURCES; i++)
+        if (h->sources[i].state == HEALTH_DOWN && worst < 1)
+            worst = 1;
+    snprintf(out, n, " %s", worst == 2 ? t->g.cross : worst == 1 ? t->g.up : t->g.check);
+    *attr = t->attr[worst == 2 ? THEME_ERROR : worst == 1 ? THEME_WARN : THEME_OK];
+}
+
+/* What a tab shows after its name: the failure count, the targets' verdict as a glyph, or the
+ * backend health's. */
 static void tab_extra(const struct app *a, enum view v, char *out, size_t n, attr_t *attr)
 {
     const struct theme *t = &a->theme;
@@ -30,10 +55,42 @@ static void tab_extra(const struct app *a, enum view v, char *out, size_t n, att
                  : vd.kind == VERDICT_AT_RISK ? t->g.up : t->g.cross);
         *attr = t->attr[vd.kind == VERDICT_PASS ? THEME_OK : vd.kind == VERDICT_AT_RISK
                         ? THEME_WARN : THEME_ERROR];
+    } else if (v == VIEW_HEALTH) {
+        health_extra(a, out, n, attr);
     }
 }
 
-static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum view v)
+/* How tabs are written when they do not all fit: TABS_FULL " 1 Overview " with a gap after
+ * each, TABS_TIGHT "1 Overview " without, TABS_SHORT with the inactive names cut to 4. */
+enum tabs_form { TABS_FULL = 0, TABS_TIGHT, TABS_SHORT };
+
+static void tab_label(const struct app *a, enum view v, enum tabs_form form, char *out,
+                      size_t n)
+{
+    bool active = a->view == v || (a->view == VIEW_DETAIL && a->back_view == v);
+
+    snprintf(out, n, "%s%d %.*s", form == TABS_FULL ? " " : "", (int)v + 1,
+             form == TABS_SHORT && !active ? 4 : 32, app_view_names[v]);
+}
+
+/* Columns every tab takes in this form. */
+static int tabs_width(const struct app *a, enum tabs_form form)
+{
+    char label[48], extra[24];
+    attr_t ea;
+    int w = 0;
+
+    for (int v = 0; v < VIEW_DETAIL; v++) {
+        tab_label(a, (enum view)v, form, label, sizeof label);
+        tab_extra(a, (enum view)v, extra, sizeof extra, &ea);
+        w += text_width(&a->theme, label) + text_width(&a->theme, extra) + 1 +
+             (form == TABS_FULL);
+    }
+    return w;
+}
+
+static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum view v,
+                    enum tabs_form form)
 {
     const struct theme *t = &a->theme;
     bool active = a->view == v || (a->view == VIEW_DETAIL && a->back_view == v);
@@ -41,7 +98,7 @@ static int draw_tab(const struct app *a, WINDOW *win, int y, int x, int w, enum 
     attr_t ea;
     int col;
 
-    snprintf(label, sizeof label, " %d %s", (int)v + 1, app_view_names[v]);
+    tab_label(a, v, form, label, sizeof label);
     col = draw_text(win, t, y, x, w, active ? t->attr[THEME_TAB_ACTIVE] : t->attr[THEME_TAB],
                     label);
     tab_extra(a, v, extra, sizeof extra, &ea);
@@ -71,11 +128,15 @@ static void tabs_draw(struct panel *p, WINDOW *win, struct rect r)
 {
     const struct app *a = p->app;
     const struct theme *t = &a->theme;
+    enum tabs_form form = TABS_FULL;
     int col = 0;
 
+    while (form < TABS_SHORT && tabs_width(a, form) > r.w)
+        form++;
     draw_fill(win, r.y, r.x, r.w, A_NORMAL);
     for (int v = 0; v < VIEW_DETAIL && col < r.w; v++)
-        col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v) + 1;
+        col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v, form) +
+               (form == TABS_FULL);
     if (a->view == VIEW_DETAIL) {
         const struct snap_stats *st = panel_detail_stats(a);
         char text[SNAP_NAME_MAX + 32];
@@ -91,7 +152,8 @@ static bool tabs_update(struct panel *p, const struct snapshot *s)
     struct verdict v;
 
     verdict_of(s, &v);
-    return panel_changed(p, panel_mix(s->total.failures, v.kind));
+    return panel_changed(p, panel_mix(panel_mix(s->total.failures, v.kind),
+                                      panel_health_signature(p->app, s)));
 }
 
 static const struct panel_ops tabs_ops = {tabs_update, tabs_draw, NULL};

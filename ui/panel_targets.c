@@ -235,10 +235,22 @@ static int verdict_badge(const struct app *a, WINDOW *win, int y, int x, int w, 
 }
 
 /* Why the run fails beyond its targets (aborted, unexpected failures), or NULL. */
+/* Health limits failing (they count in the verdict; the Health view lists them). */
+static uint32_t health_failing(const struct snapshot *s)
+{
+    uint32_t n = 0;
+
+    for (uint32_t k = 0; k < s->health.n_metrics && k < SNAP_HEALTH_METRICS; k++)
+        n += s->health.metrics[k].has_limit && (s->health.metrics[k].status == TARGET_FAIL ||
+             (s->health.metrics[k].status == TARGET_PENDING && s->finished));
+    return n;
+}
+
 static const char *fail_reason(const struct app *a, const struct verdict *v, char *out,
                                size_t n)
 {
     const struct snapshot *s = a->snap;
+    uint32_t health = health_failing(s);
 
     if (s->aborted)
         snprintf(out, n, "Aborted: %s", s->abort_reason);
@@ -246,6 +258,9 @@ static const char *fail_reason(const struct app *a, const struct verdict *v, cha
         snprintf(out, n, "%llu unexpected failure%s, and no success or failure rate target "
                  "allows any: the run fails", (unsigned long long)(s->total.failures +
                  s->n_exceptions), s->total.failures + s->n_exceptions == 1 ? "" : "s");
+    else if (health)
+        snprintf(out, n, "%u backend health limit%s failing: see 7 Health", health,
+                 health == 1 ? "" : "s");
     else
         return NULL;
     return out;

@@ -27,6 +27,10 @@
 #   --instructions  user-space instructions per request of hornet and the libcurl floor at 100
 #                connections under callgrind: deterministic (CPU time on a shared machine varies
 #                by +-30% from one run to the next); the kernel's share is not counted
+#   --health     backend-health polling (also in --quick): 5 Prometheus sources of 2,000 series
+#                each (nginx), polled every second with 5 selectors each; hornet's extra CPU
+#                (0 users: with the health block against without, in % of one core) and the
+#                load's requests/s at 100 users with and without polling
 #
 # Options: --duration S (seconds per run), --reps N, --users "100 1000", --tools LIST
 # (comma list of hornet,hornet2,wrk,floor,locust), --no-install, --keep (keep the work dir),
@@ -45,10 +49,10 @@ DURATION=""
 REPS=""
 USERS="100 1000"
 TOOLS="hornet,hornet2,wrk,floor,locust"
-DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 SOAK=0 INSTALL=1 KEEP=0 OUT=""
+DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 DO_HEALTH=1 SOAK=0 INSTALL=1 KEEP=0 OUT=""
 FLAT_MINUTES=3
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -64,6 +68,8 @@ while [ $# -gt 0 ]; do
     --dashboard) DO_DASH=1 ;;
     --burst) DO_BURST=1 ;;
     --instructions) DO_INSTR=1 ;;
+    --health) DO_HEALTH=1 ;;
+    --no-health) DO_HEALTH=0 ;;
     --no-install) INSTALL=0 ;;
     --keep) KEEP=1 ;;
     --out) OUT=$2; shift ;;
@@ -512,6 +518,97 @@ part_burst() {
     grep -E '^ +Aggregated' "$f.out" | head -1
 }
 
+# ---- backend health --------------------------------------------------------------------------
+
+# The page each source serves: 2,000 series in 5 families (HELP and TYPE lines, labels, a
+# histogram's buckets), about 140 kB, as a busy exporter's.
+write_metrics_page() {
+    awk 'BEGIN {
+        print "# HELP bench_requests_total Requests by route and status."
+        print "# TYPE bench_requests_total counter"
+        for (i = 0; i < 600; i++)
+            printf "bench_requests_total{route=\"/api/v1/r%03d/\",status=\"%d\"} %d\n", i / 3, 200 + (i % 3) * 100, i * 37
+        print "# HELP bench_pool_connections Connections by database and state."
+        print "# TYPE bench_pool_connections gauge"
+        for (i = 0; i < 400; i++)
+            printf "bench_pool_connections{datname=\"db%02d\",state=\"%s\"} %d\n", i / 8, (i % 2 ? "idle" : "active"), i % 17
+        print "# HELP bench_latency_seconds Latency by view."
+        print "# TYPE bench_latency_seconds histogram"
+        for (i = 0; i < 600; i++)
+            printf "bench_latency_seconds_bucket{view=\"v%03d\",le=\"%s\"} %d\n", i / 12, (i % 12 == 11 ? "+Inf" : sprintf("%g", 0.005 * 2 ^ (i % 12))), i
+        print "# HELP bench_queue_length Tasks waiting by queue."
+        print "# TYPE bench_queue_length gauge"
+        for (i = 0; i < 200; i++)
+            printf "bench_queue_length{queue_name=\"q%03d\"} %d\n", i, i % 5
+        print "# HELP bench_process_cpu_seconds_total CPU by worker."
+        print "# TYPE bench_process_cpu_seconds_total counter"
+        for (i = 0; i < 200; i++)
+            printf "bench_process_cpu_seconds_total{worker=\"w%03d\"} %.2f\n", i, i * 1.5
+    }' >"$WORK/nginx/metrics.prom"
+}
+
+# A health block of 5 sources at /metrics1 .. /metrics5, 5 selectors each, every second.
+write_health_scenario() {
+    local k q='\"'
+    {
+        echo '{"name": "Bench GET with health", "users": 100, "spawn_rate": 100000,'
+        echo ' "user_classes": [{"name": "GetUser", "wait": {"constant": 0},'
+        echo '   "tasks": [{"name": "get", "steps": [{"method": "GET", "path": "/"}]}]}],'
+        echo ' "health": {"interval": "1s", "sources": {'
+        for k in 1 2 3 4 5; do
+            [ "$k" -gt 1 ] && echo ','
+            echo "  \"s$k\": {\"type\": \"prometheus\", \"url\": \"$NGINX_URL/metrics$k\", \"metrics\": {"
+            echo "    \"active $k\": {\"query\": \"bench_pool_connections{state=${q}active${q}}\", \"limit\": \"< 100000\"},"
+            echo "    \"db07 $k\": \"bench_pool_connections{datname=${q}db07${q}}\","
+            echo "    \"5xx $k\": {\"query\": \"bench_requests_total{status=~${q}5..${q}}\", \"rate\": true},"
+            echo "    \"queues $k\": \"bench_queue_length{queue_name=~${q}q0[0-4].${q}}\","
+            echo "    \"cpu $k\": {\"query\": \"bench_process_cpu_seconds_total\", \"rate\": true}}}"
+        done
+        echo '}}}'
+    } >"$WORK/health.json"
+}
+
+# One hornet run for the health part: "cpu_s requests health_rows".
+health_run() {
+    local f="$WORK/health-$1-$RANDOM" users=$2 scenario=$3
+    "$WORK/bin/runstat" -- taskset -c "$GEN_CPU" "$HORNET" --headless --only-summary \
+        --threads 1 -u "$users" -r 100000 -t "${DURATION}s" -H "$NGINX_URL" --csv "$f" \
+        "$scenario" >"$f.out" 2>"$f.err"
+    local ru req rows=0
+    ru=$(rusage_of "$f.err")
+    req=$(csv_aggregated "${f}_stats.csv" | cut -d' ' -f1)
+    [ -f "${f}_health.csv" ] && rows=$(($(wc -l <"${f}_health.csv") - 1))
+    set -- $ru
+    echo "$(calc "$2 + $3") ${req:-0} $rows"
+}
+
+part_health() {
+    local rep idle0 idle1 load0 load1 a b polls
+    say "health: 5 sources x 2,000 series, polled every second; ${DURATION} s runs, $REPS each"
+    write_metrics_page
+    write_health_scenario
+    echo "  page: $(grep -vc '^#' "$WORK/nginx/metrics.prom") series, $(wc -c <"$WORK/nginx/metrics.prom") bytes"
+    : >"$WORK/health-results"
+    for rep in $(seq "$REPS"); do
+        echo "idle0 $(health_run idle0 0 "$BENCH/get.json")" >>"$WORK/health-results"
+        echo "idle1 $(health_run idle1 0 "$WORK/health.json")" >>"$WORK/health-results"
+        echo "load0 $(health_run load0 100 "$BENCH/get.json")" >>"$WORK/health-results"
+        echo "load1 $(health_run load1 100 "$WORK/health.json")" >>"$WORK/health-results"
+    done
+    med() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$WORK/health-results" | median; }
+    idle0=$(med idle0 2); idle1=$(med idle1 2)
+    load0=$(med load0 3); load1=$(med load1 3)
+    polls=$(med idle1 4)
+    HEALTH_CPU_PCT=$(calc "($idle1 - $idle0) * 100 / $DURATION")
+    a=$(calc "$load0 / $DURATION"); b=$(calc "$load1 / $DURATION")
+    HEALTH_RPS_PCT=$(calc "($b - $a) * 100 / $a")
+    printf '  0 users, %s s: %.3f s CPU without health, %.3f s with (%s samples in the health CSV)\n' \
+        "$DURATION" "$idle0" "$idle1" "$polls"
+    printf '  => polling costs %.2f%% of one core\n' "$HEALTH_CPU_PCT"
+    printf '  100 users: %.0f requests/s without polling, %.0f with (%+.1f%%)\n' "$a" "$b" \
+        "$HEALTH_RPS_PCT"
+}
+
 # Instructions (callgrind's Ir) of one command; its output goes to $2.out.
 callgrind_ir() {
     local out=$1; shift
@@ -566,13 +663,15 @@ main() {
     print_ratios
     echo "  (CPU = user+sys of the generator process over its whole run from wait4, which includes"
     echo "   its start-up; for Locust, between two /proc samples of the steady part: excluded)"
-    MEM_PER_USER=- FLAT_PCT=- DASH_PCT=- BURST_RPS=- INSTR_RATIO=-
+    MEM_PER_USER=- FLAT_PCT=- DASH_PCT=- BURST_RPS=- INSTR_RATIO=- HEALTH_CPU_PCT=-
+    HEALTH_RPS_PCT=-
     [ "$DO_MEMORY" = 1 ] && part_memory
     [ "$DO_FLAT" = 1 ] && part_flatness
     [ "$DO_DASH" = 1 ] && part_dashboard
     [ "$DO_BURST" = 1 ] && part_burst
     [ "$DO_INSTR" = 1 ] && part_instructions
-    if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST$DO_INSTR" != 00000 ]; then
+    [ "$DO_HEALTH" = 1 ] && part_health
+    if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST$DO_INSTR$DO_HEALTH" != 000000 ]; then
         echo
         echo "Goals, continued:"
         [ "$DO_MEMORY" = 1 ] && goal "RSS per user at 10,000 users (kB)" "$MEM_PER_USER" "<=" 40
@@ -580,6 +679,9 @@ main() {
         [ "$DO_DASH" = 1 ] && goal "dashboard extra CPU per request (%)" "$DASH_PCT" "<=" 3
         [ "$DO_BURST" = 1 ] && goal "burst.json rps with 1000 users, embedded target" "$BURST_RPS" ">=" 15000
         [ "$DO_INSTR" = 1 ] && goal "100 users: hornet / floor, user-space instructions" "$INSTR_RATIO" "<=" 1.10
+        [ "$DO_HEALTH" = 1 ] && goal "health polling, 5 x 2,000 series each second (% of a core)" "$HEALTH_CPU_PCT" "<=" 1
+        [ "$DO_HEALTH" = 1 ] && printf '  %-58s %8s (for information: the machine varies by +-30%%)\n' \
+            "requests/s with polling against without (%)" "$HEALTH_RPS_PCT"
     fi
     if [ ${#NOTES[@]} -gt 0 ]; then
         echo

@@ -124,7 +124,7 @@ deployments() {
     t send-keys -t dep 1
 
     t send-keys -t dep c
-    wait_for dep 5 'Snapshot written: .*_\{stats,stats_history,failures,exceptions\}\.csv'
+    wait_for dep 5 'Snapshot written: .*\{stats,stats_history,failures,exceptions,health\}\.csv'
     ok $? "the snapshot key says where it wrote" "$(screen dep | tail -3)"
     set -- "$TMP"/out/run_2*_stats.csv
     stats=$1
@@ -156,7 +156,9 @@ deployments() {
     ok $? "exit status 0" "rc=$(cat "$TMP/dep.rc" 2>/dev/null)"
     same_stty dep
     ok $? "stty -a is unchanged after quitting" "$(diff "$TMP/dep.stty.before" "$TMP/dep.stty.after")"
-    screen dep | grep -q 'Response time percentiles' && screen dep | grep -qE '^ +Aggregated'
+    # the summary is longer than the pane: its scrollback has the start
+    t capture-pane -p -S -200 -t dep | grep -q 'Response time percentiles' &&
+        t capture-pane -p -S -200 -t dep | grep -qE '^ +Aggregated'
     ok $? "the final summary is printed after the dashboard closes" "$(screen dep)"
     header_is "$TMP/out/run_stats.csv" "$STATS_HEADER" &&
         header_is "$TMP/out/run_failures.csv" "$FAILURES_HEADER"

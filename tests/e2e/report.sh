@@ -15,17 +15,23 @@ no_external() { ! grep -qiE '<script|<link|<iframe|<img|@import|url\(|(src|href)
 sections_md() {
     local s
     for s in "## Run configuration" "## Results summary" "## Performance assessment" \
-             "## Response-time distribution" "## Endpoints" "## Failures" "## Timeline" \
-             "## Verdict" "## Notes"; do
+             "## Backend health" "## Response-time distribution" "## Endpoints" "## Failures" \
+             "## Timeline" "## Verdict" "## Notes"; do
         grep -qxF "$s" "$1" || { echo "# missing: $s"; return 1; }
     done
 }
+# sections_html FILE: every section, four charts over time and the distribution, and one chart
+# per backend-health metric of the shipped scenario (12) in its own section
 sections_html() {
     local s
-    for s in assessment charts configuration distribution endpoints failures timeline verdict; do
+    for s in assessment charts health configuration distribution endpoints failures timeline \
+             verdict; do
         grep -qF "<section id=\"$s\">" "$1" || { echo "# missing: $s"; return 1; }
     done
-    [ "$(grep -o '<svg class="chart"' "$1" | wc -l)" = 4 ]
+    [ "$(sed '/<section id="health">/,/<\/section>/d' "$1" | grep -o '<svg class="chart"' |
+         wc -l)" = 4 ] &&
+        [ "$(sed -n '/<section id="health">/,/<\/section>/p' "$1" | grep -o '<svg class="chart"' |
+             wc -l)" = 12 ]
 }
 
 if ! $HORNET report --help 2>/dev/null | grep -q "Usage: hornet report PREFIX"; then
@@ -61,7 +67,7 @@ check "a run at the scenario's load meets the embedded targets (exit 0)" [ "$rc"
 check "the Markdown report is written (directories created)" [ -s "$TMP/out/pass.md" ]
 check "the HTML report is written" [ -s "$TMP/out/pass.html" ]
 check "the Markdown report has every section" sections_md "$TMP/out/pass.md"
-check "the HTML report has every section and four charts" sections_html "$TMP/out/pass.html"
+check "the HTML report has every section, four charts and twelve of backend health" sections_html "$TMP/out/pass.html"
 check "the HTML report fetches nothing" no_external "$TMP/out/pass.html"
 check "the report says PASS with every target met" grep -qF "**Verdict: PASS**: 4 of 4 targets met" "$TMP/out/pass.md"
 check "the assessment lists the four targets" [ "$(grep -cE '^\| All requests \| (p50|p99|success rate|rps)' "$TMP/out/pass.md")" = 4 ]
@@ -79,18 +85,19 @@ check "... with the target marked NO DATA" grep -qE '^\| All requests \| rps 50\
 # ---- hornet report: the same run rebuilt from its CSV files
 $HORNET report "$TMP/pass" --scenario scenarios/deployments.json >"$TMP/rb.out" 2>"$TMP/rb.err"; rc=$?
 check "hornet report on the passing run exits 0" [ "$rc" = 0 ]
-check "it prints the verdict table" grep -qF "Verdict: PASS (4 of 4 targets met)" "$TMP/rb.out"
+check "it prints the verdict table" grep -qF "Verdict: PASS (4 of 4 targets met; 3 of 3 health limits kept)" "$TMP/rb.out"
 check "it writes PREFIX_report.md and PREFIX_report.html" [ -s "$TMP/pass_report.md" -a -s "$TMP/pass_report.html" ]
 check "the rebuilt report has the same request count" [ "$(md_requests "$TMP/pass_report.md")" = "$total" ]
 check "the rebuilt report says where its numbers come from" grep -qF "Rebuilt by \`hornet report\` from the CSV files" "$TMP/pass_report.md"
-check "the rebuilt HTML has every section and four charts" sections_html "$TMP/pass_report.html"
+check "the rebuilt HTML has every section, four charts and twelve of backend health" sections_html "$TMP/pass_report.html"
 check "... and fetches nothing" no_external "$TMP/pass_report.html"
 $HORNET report "$TMP/short" --scenario scenarios/deployments.json --md "$TMP/rb/s.md" \
     --html "$TMP/rb/s.html" >"$TMP/rb2.out" 2>&1; rc=$?
 check "hornet report on the short run exits 1" [ "$rc" = 1 -a -s "$TMP/rb/s.md" -a -s "$TMP/rb/s.html" ]
 $HORNET report "$TMP/short" >"$TMP/rb3.out" 2>&1; rc=$?
 check "without --scenario: no targets and no failure, exit 0" [ "$rc" = 0 ]
-check "... and the verdict says so" grep -q "Verdict: PASS (no targets" "$TMP/rb3.out"
+check "... and the verdict says so, with the health limits of its health CSV" \
+    grep -q "Verdict: PASS (no targets; 3 of 3 health limits kept)" "$TMP/rb3.out"
 
 # ---- Locust's files
 check "a Locust run with failures rebuilds with exit 1" [ "$lo_rc" = 1 -a -s "$TMP/locust/run1_report.html" ]
