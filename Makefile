@@ -50,7 +50,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
 # does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
 SLOW_TESTS := test_engine test_engine_open test_worker test_target_http test_target_health \
-              test_locust_link test_health_poll
+              test_locust_link test_fixture test_health_poll
 # Suites that measure what the machine can do (10,000 arrivals a second against the built-in
 # target): make test runs them alone, after the others (tests/run_all.sh reads ALONE_TESTS).
 ALONE_TESTS := test_engine_open

@@ -31,9 +31,18 @@ struct control {
     struct openmodel *om;       /* the open classes (driven by arrivals) */
     bool any_closed;            /* some class runs on a user count */
     int *arrival_stage;         /* per class: the arrival stage last logged */
-    double *weights;            /* per class; 0 for an open class (no users to dispatch) */
+    double *weights;            /* per class (0 for an open or a fixed-count class) */
+    uint32_t n_weighted;        /* closed classes without a fixed count */
+    uint32_t fixed_total;       /* the fixed counts summed */
+    uint32_t *scratch;          /* per class */
     uint32_t *class_users;      /* per class */
     uint32_t *slot_users;       /* per slot x class */
+    bool *slot_on;              /* per slot: active (a MASTER's connected worker nodes) */
+    uint32_t n_on;
+    bool started;               /* control_start was called */
+    bool rest_after_stop;       /* WORKER: the stop in progress returns to ready */
+    bool has_pending;           /* WORKER: counts that arrived during a stop */
+    uint32_t *pending;          /* per class */
 
     struct control_action actions[MAX_ACTIONS];
     uint32_t n_actions, first_action;
@@ -100,32 +109,93 @@ static uint32_t slot_total(const struct control *c, uint32_t slot)
     return n;
 }
 
-/* One more user: the class furthest below its weight, on the slot with the fewest users. */
-static void start_one(struct control *c)
+/* The active slot with the fewest users (the lowest index on a tie); -1 when none. */
+static int emptiest_slot(const struct control *c)
 {
-    int cls = ramp_class_to_add(c->weights, c->class_users, c->n_classes);
-    uint32_t best = 0;
+    int best = -1;
 
-    for (uint32_t w = 1; w < c->n_slots; w++)
-        if (slot_total(c, w) < slot_total(c, best))
-            best = w;
-    c->class_users[cls]++;
-    slot_row(c, best)[cls]++;
+    for (uint32_t w = 0; w < c->n_slots; w++)
+        if (c->slot_on[w] && (best < 0 || slot_total(c, w) < slot_total(c, (uint32_t)best)))
+            best = (int)w;
+    return best;
 }
 
-/* One user less: of the class furthest above its weight, from the slot with most of them. */
+/* The active slot with most users of class cls (-1 when none has one). */
+static int fullest_slot_of(const struct control *c, uint32_t cls)
+{
+    int best = -1;
+
+    for (uint32_t w = 0; w < c->n_slots; w++)
+        if (slot_row(c, w)[cls] > 0 &&
+            (best < 0 || slot_row(c, w)[cls] > slot_row(c, (uint32_t)best)[cls]))
+            best = (int)w;
+    return best;
+}
+
+/* One more user of class cls, on the slot with the fewest users (round robin over the
+ * slots, as Locust's dispatcher cycles over its workers). */
+static void add_user(struct control *c, uint32_t cls)
+{
+    int w = emptiest_slot(c);
+
+    if (w < 0)
+        return;                 /* no slot: a MASTER without workers stops, see set_slot */
+    c->class_users[cls]++;
+    slot_row(c, (uint32_t)w)[cls]++;
+}
+
+/* One user of class cls less, from the slot with most of them. */
+static void remove_user(struct control *c, uint32_t cls)
+{
+    int w = fullest_slot_of(c, cls);
+
+    if (w < 0)
+        return;
+    c->class_users[cls]--;
+    slot_row(c, (uint32_t)w)[cls]--;
+}
+
+/* The users of the weighted classes (those of fixed-count classes as 0), into out. */
+static const uint32_t *weighted_users(const struct control *c, uint32_t *out)
+{
+    for (uint32_t k = 0; k < c->n_classes; k++)
+        out[k] = c->scn->classes[k].fixed_count ? 0 : c->class_users[k];
+    return out;
+}
+
+/* One more user: a fixed-count class below its count first (the furthest below), else the
+ * weighted class furthest below its weight (Locust's dispatcher). */
+static void start_one(struct control *c)
+{
+    uint32_t best = UINT32_MAX, gap = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        uint32_t fixed = c->scn->classes[k].fixed_count;
+
+        if (fixed > c->class_users[k] && fixed - c->class_users[k] > gap) {
+            gap = fixed - c->class_users[k];
+            best = k;
+        }
+    }
+    if (best == UINT32_MAX && c->n_weighted > 0)
+        best = (uint32_t)ramp_class_to_add(c->weights, weighted_users(c, c->scratch),
+                                           c->n_classes);
+    if (best != UINT32_MAX)
+        add_user(c, best);
+}
+
+/* One user less: of the weighted class furthest above its weight; once none is left, of the
+ * fixed-count class with most users (Locust stops the last started first). */
 static void stop_one(struct control *c)
 {
-    int cls = ramp_class_to_remove(c->weights, c->class_users, c->n_classes);
-    uint32_t best = 0;
+    int cls = c->n_weighted ? ramp_class_to_remove(c->weights, weighted_users(c, c->scratch),
+                                                   c->n_classes) : -1;
 
-    if (cls < 0)
-        return;
-    for (uint32_t w = 1; w < c->n_slots; w++)
-        if (slot_row(c, w)[cls] > slot_row(c, best)[cls])
-            best = w;
-    c->class_users[cls]--;
-    slot_row(c, best)[cls]--;
+    for (uint32_t k = 0; cls < 0 && k < c->n_classes; k++)
+        if (c->class_users[k] > 0 && (cls < 0 || c->class_users[k] > c->class_users[cls]))
+            cls = (int)k;
+    if (cls >= 0)
+        remove_user(c, (uint32_t)cls);
 }
 
 static void class_summary(const struct control *c, char *out, size_t n)
@@ -186,6 +256,11 @@ static void retarget(struct control *c, uint32_t users, double rate, int who, do
 {
     if (!c->any_closed)
         return;                             /* every class runs on arrivals, not users */
+    if (c->n_weighted == 0 && users > c->fixed_total) {
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every user class has a fixed count: at most "
+              "%u users (their sum)", c->fixed_total);
+        users = c->fixed_total;
+    }
     if (users > c->max_users) {
         event(c, now, EVENT_ENGINE, EVENT_WARN, "%u users need about %llu file descriptors but "
               "the limit is %u: capped at %u users (raise ulimit -n)", users,
@@ -218,6 +293,11 @@ static void set_paused(struct control *c, bool paused, int who, double now)
 {
     if (c->paused == paused || c->state >= RUN_STOPPING)
         return;
+    if (c->cfg.role != ENGINE_LOCAL) {
+        event(c, now, who, EVENT_WARN, "Pause is not available in a distributed run: Locust's "
+              "master/worker protocol has no pause");
+        return;
+    }
     c->paused = paused;
     openmodel_pause(c->om, paused, now);
     act(c, paused ? CONTROL_PAUSE : CONTROL_RESUME, now);
@@ -236,11 +316,21 @@ static bool has_stages(const struct control *c)
 
 static void set_users(struct control *c, const struct engine_cmd *cmd, double now)
 {
-    if (c->state >= RUN_STOPPING)
+    if (c->state >= RUN_STOPPING || c->cfg.role == ENGINE_WORKER)
         return;
     if (!c->any_closed) {
         event(c, now, cmd->who, EVENT_WARN, "Every user class runs on arrivals: set the arrival "
               "rate instead of a user count");
+        return;
+    }
+    if (!c->started) {                      /* a MASTER waiting for its workers */
+        c->cfg.users = cmd->users;
+        if (cmd->spawn_rate > 0)
+            c->cfg.spawn_rate = cmd->spawn_rate;
+        c->manual = c->manual || cmd->who == EVENT_OPERATOR;
+        c->cfg.use_stages = c->cfg.use_stages && !c->manual;
+        event(c, now, cmd->who, EVENT_INFO, "Will ramp to %u users at a rate of %.2f per "
+              "second once the workers are connected", cmd->users, c->cfg.spawn_rate);
         return;
     }
     if (cmd->who == EVENT_OPERATOR && has_stages(c) && !c->manual)
@@ -296,8 +386,10 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
         event(c, now, cmd->who, EVENT_INFO, "Statistics reset");
         break;
     case ENGINE_STOP:
-        begin_stop(c, cmd->who, cmd->who == EVENT_OPERATOR ? "Stopping (operator)" : "Stopping",
-                   now + c->cfg.stop_timeout, now);
+        c->rest_after_stop = false;         /* a stop in progress ends the run now */
+        c->has_pending = false;
+        begin_stop(c, cmd->who, cmd->text[0] ? cmd->text : cmd->who == EVENT_OPERATOR
+                   ? "Stopping (operator)" : "Stopping", now + c->cfg.stop_timeout, now);
         break;
     case ENGINE_NOTE:
         event(c, now, cmd->who, EVENT_INFO, "%s", cmd->text);
@@ -357,7 +449,7 @@ static void follow_stages(struct control *c, double now)
     const struct stage *st;
     int i;
 
-    if (c->state >= RUN_STOPPING)
+    if (c->state >= RUN_STOPPING || !c->started)
         return;
     if (all_stages_over(c, now)) {
         begin_stop(c, EVENT_SCENARIO, "All stages complete, stopping",
@@ -378,11 +470,32 @@ static void follow_stages(struct control *c, double now)
     retarget(c, st->users, st->spawn_rate, EVENT_SCENARIO, now);
 }
 
+static const char *role_text(const struct control *c, char *buf, size_t n)
+{
+    if (c->cfg.role == ENGINE_MASTER)
+        snprintf(buf, n, "%u worker node%s", c->n_on, c->n_on == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "%d worker thread%s", c->cfg.threads, c->cfg.threads == 1 ? "" : "s");
+    return buf;
+}
+
 void control_start(struct control *c, double now)
 {
+    char runs_on[48];
+
+    if (c->started || c->state >= RUN_STOPPING)
+        return;
+    c->started = true;
     c->run_start = now;
-    event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %d worker threads",
-          c->scn->name ? c->scn->name : c->scn->path, c->cfg.host, c->cfg.threads);
+    if (c->cfg.role == ENGINE_WORKER) {
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet as a Locust worker: %s against "
+              "%s, %d worker threads; the master sets the users", c->scn->name ? c->scn->name
+              : c->scn->path, c->cfg.host, c->cfg.threads);
+        return;
+    }
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %s",
+          c->scn->name ? c->scn->name : c->scn->path, c->cfg.host && c->cfg.host[0]
+          ? c->cfg.host : "each worker's host", role_text(c, runs_on, sizeof runs_on));
     openmodel_start(c->om, now, c->cfg.run_time > 0 ? now + c->cfg.run_time : 0);
     if (openmodel_count(c->om) > 0)
         event(c, now, EVENT_SCENARIO, EVENT_INFO, "Arrivals: %.2f iterations per second of %u "
@@ -400,25 +513,56 @@ void control_start(struct control *c, double now)
         c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
 }
 
+bool control_started(const struct control *c)
+{
+    return c->started;
+}
+
+static void apply_classes(struct control *c, const uint32_t *counts, double now);
+
+/* WORKER: the master's stop is done: no user left, ready for its next test. */
+static void rest(struct control *c, double now)
+{
+    c->rest_after_stop = false;
+    c->state = RUN_READY;
+    c->ramp.current = c->ramp.target = 0;
+    memset(c->class_users, 0, c->n_classes * sizeof *c->class_users);
+    memset(c->slot_users, 0, (size_t)c->n_slots * c->n_classes * sizeof *c->slot_users);
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Users stopped: ready for the master's next test");
+    if (c->has_pending) {
+        c->has_pending = false;
+        apply_classes(c, c->pending, now);
+    }
+}
+
 void control_tick(struct control *c, double now, bool workers_idle)
 {
     bool was_stopping = c->state == RUN_STOPPING;
 
-    if (c->state < RUN_STOPPING && c->cfg.run_time > 0 && now - c->run_start >= c->cfg.run_time)
+    if (c->state < RUN_STOPPING && c->started && c->cfg.role != ENGINE_WORKER &&
+        c->cfg.run_time > 0 && now - c->run_start >= c->cfg.run_time)
         begin_stop(c, EVENT_ENGINE, "Run time limit reached, stopping",
                    now + c->cfg.stop_timeout, now);
     follow_stages(c, now);
-    openmodel_tick(c->om, now);
-    follow_arrival_stages(c, now);
-    follow_arrival_ramp(c, now);
+    if (c->started) {
+        openmodel_tick(c->om, now);
+        follow_arrival_stages(c, now);
+        follow_arrival_ramp(c, now);
+    }
     if (c->state < RUN_STOPPING)
         apply_ramp(c, now);
-    if (was_stopping && workers_idle) {
-        c->state = RUN_STOPPED;
-        c->end_time = now;
-        c->finished = true;
-        event(c, now, EVENT_ENGINE, EVENT_INFO, "Test stopped: every user finished");
+    if (!was_stopping || !workers_idle)
+        return;
+    if (c->rest_after_stop) {
+        rest(c, now);
+        return;
     }
+    c->state = RUN_STOPPED;
+    c->end_time = now;
+    if (!c->started)
+        c->run_start = now;
+    c->finished = true;
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Test stopped: every user finished");
 }
 
 void control_fatal(struct control *c, const char *text, double now)
@@ -427,7 +571,141 @@ void control_fatal(struct control *c, const char *text, double now)
         return;
     snprintf(c->fatal, sizeof c->fatal, "%s", text);
     event(c, now, EVENT_ENGINE, EVENT_ERROR, "%s", text);
+    c->rest_after_stop = false;
     begin_stop(c, EVENT_ENGINE, "Stopping: internal error", now, now);
+}
+
+/* ---- remote workers (MASTER) and a remote master (WORKER) ------------------------------ */
+
+/* The active slot other than `except` with the most users; -1 when none. */
+static int fullest_slot(const struct control *c, uint32_t except)
+{
+    int best = -1;
+
+    for (uint32_t w = 0; w < c->n_slots; w++)
+        if (w != except && c->slot_on[w] &&
+            (best < 0 || slot_total(c, w) > slot_total(c, (uint32_t)best)))
+            best = (int)w;
+    return best;
+}
+
+/* A slot joined: move users to it, one at a time from the fullest slot (of the class that
+ * slot has most of), until no slot has more than one user above it. */
+static uint32_t rebalance_onto(struct control *c, uint32_t slot)
+{
+    uint32_t moved = 0;
+    int from;
+
+    while ((from = fullest_slot(c, slot)) >= 0 &&
+           slot_total(c, (uint32_t)from) > slot_total(c, slot) + 1) {
+        uint32_t *src = slot_row(c, (uint32_t)from), k = 0;
+
+        for (uint32_t j = 1; j < c->n_classes; j++)
+            if (src[j] > src[k])
+                k = j;
+        src[k]--;
+        slot_row(c, slot)[k]++;
+        moved++;
+    }
+    return moved;
+}
+
+/* A slot left: its users go to the others, each on the one with the fewest. */
+static uint32_t redispatch_from(struct control *c, uint32_t slot)
+{
+    uint32_t *row = slot_row(c, slot), moved = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        uint32_t n = row[k];
+
+        row[k] = 0;
+        c->class_users[k] -= n;
+        for (; n > 0; n--, moved++)
+            add_user(c, k);
+    }
+    return moved;
+}
+
+void control_set_slot(struct control *c, uint32_t slot, bool active, double now)
+{
+    uint32_t moved;
+
+    if (c->cfg.role != ENGINE_MASTER || slot >= c->n_slots || c->slot_on[slot] == active)
+        return;
+    c->slot_on[slot] = active;
+    if (active) {
+        c->n_on++;
+        if ((moved = rebalance_onto(c, slot)) > 0)
+            event(c, now, EVENT_ENGINE, EVENT_INFO, "Rebalanced: %u users moved to the new "
+                  "worker", moved);
+        return;
+    }
+    c->n_on--;
+    if (c->n_on == 0) {
+        if (c->started && c->state < RUN_STOPPING)
+            begin_stop(c, EVENT_ENGINE, "The last worker left, stopping test",
+                       now + c->cfg.stop_timeout, now);
+        return;
+    }
+    if (c->state < RUN_STOPPING && (moved = redispatch_from(c, slot)) > 0)
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "Re-dispatched the %u users of the worker that "
+              "left to the %u other%s", moved, c->n_on, c->n_on == 1 ? "" : "s");
+}
+
+static void apply_classes(struct control *c, const uint32_t *counts, double now)
+{
+    char classes[SNAP_TEXT_MAX - 48];
+    uint32_t total = 0;
+
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        uint32_t want = counts[k] > c->max_users - total ? c->max_users - total : counts[k];
+
+        if (want < counts[k])
+            event(c, now, EVENT_ENGINE, EVENT_WARN, "The master asked for more users than %u "
+                  "file descriptors allow: capped at %u users (raise ulimit -n)",
+                  c->cfg.fd_limit, c->max_users);
+        while (c->class_users[k] < want)
+            add_user(c, k);
+        while (c->class_users[k] > want)
+            remove_user(c, k);
+        total += want;
+    }
+    c->ramp.current = c->ramp.target = total;
+    if (c->state != RUN_PAUSED)
+        c->state = RUN_RUNNING;
+    class_summary(c, classes, sizeof classes);
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Master asked for %s (%u total users)", classes,
+          total);
+}
+
+void control_set_classes(struct control *c, const uint32_t *counts, double stop_timeout,
+                         double now)
+{
+    if (c->cfg.role != ENGINE_WORKER || c->state == RUN_STOPPED)
+        return;
+    if (stop_timeout >= 0)
+        c->cfg.stop_timeout = stop_timeout;
+    if (c->state == RUN_STOPPING) {
+        if (c->rest_after_stop) {           /* the next test's first counts: after the stop */
+            memcpy(c->pending, counts, c->n_classes * sizeof *counts);
+            c->has_pending = true;
+        }
+        return;
+    }
+    apply_classes(c, counts, now);
+}
+
+void control_stop_users(struct control *c, double now)
+{
+    if (c->cfg.role != ENGINE_WORKER || c->state >= RUN_STOPPING)
+        return;
+    if (c->ramp.current == 0) {
+        c->state = RUN_READY;
+        return;
+    }
+    c->rest_after_stop = true;
+    begin_stop(c, EVENT_ENGINE, "Master asked to stop the users", now + c->cfg.stop_timeout,
+               now);
 }
 
 /* ---- judging a snapshot ------------------------------------------------------------------- */
@@ -508,7 +786,7 @@ void control_judge(struct control *c, const struct snapshot *s, double now, uint
     watch_target(c, s, now, in_flight);
     watch_drops(c, now);
     note_aborted(c, s, now);
-    if (!c->cfg.use_targets || c->state >= RUN_STOPPING)
+    if (!c->cfg.use_targets || c->state >= RUN_STOPPING || !c->started)
         return;
     target = targets_abort_check(c->scn, s, now - c->run_start, reason, sizeof reason) >= 0;
     if (!target &&
@@ -556,6 +834,11 @@ uint32_t control_slot_users(const struct control *c, uint32_t slot, uint32_t cls
     return slot < c->n_slots && cls < c->n_classes ? slot_row(c, slot)[cls] : 0;
 }
 
+uint32_t control_class_users(const struct control *c, uint32_t cls)
+{
+    return cls < c->n_classes ? c->class_users[cls] : 0;
+}
+
 double control_next_step(const struct control *c)
 {
     return c->state < RUN_STOPPING ? ramp_next(&c->ramp) : -1.0;
@@ -595,7 +878,7 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     s->spawn_rate = c->ramp.rate;
     s->ramp_eta = c->state < RUN_STOPPING ? ramp_eta(&c->ramp, now) : 0.0;
     s->run_time = c->cfg.run_time;
-    s->elapsed = (c->end_time > 0 ? c->end_time : now) - c->run_start;
+    s->elapsed = c->started ? (c->end_time > 0 ? c->end_time : now) - c->run_start : 0.0;
     s->remaining = c->cfg.run_time > 0 ? fmax(0.0, c->cfg.run_time - s->elapsed) : 0.0;
     fill_stages(c, s);
     s->n_classes = c->n_classes < SNAP_MAX_CLASSES ? c->n_classes : SNAP_MAX_CLASSES;
@@ -634,15 +917,27 @@ struct control *control_create(const struct engine_config *cfg, uint32_t n_slots
     c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);
     c->arrival_stage = calloc(n + 1, sizeof *c->arrival_stage);
     c->om = openmodel_create(c->scn, c->n_slots);
-    if (!c->weights || !c->class_users || !c->slot_users || !c->arrival_stage || !c->om) {
+    c->slot_on = calloc(c->n_slots, sizeof *c->slot_on);
+    c->pending = calloc(n + 1, sizeof *c->pending);
+    c->scratch = calloc(n + 1, sizeof *c->scratch);
+    if (!c->weights || !c->class_users || !c->slot_users || !c->arrival_stage || !c->om ||
+        !c->slot_on || !c->pending || !c->scratch) {
         control_destroy(c);
         return NULL;
     }
     for (uint32_t k = 0; k < n; k++) {
         bool open = openmodel_is_open(c->om, k);
-        c->weights[k] = open ? 0.0 : c->scn->classes[k].weight;
+        uint32_t fixed = open ? 0 : c->scn->classes[k].fixed_count;
+
+        c->weights[k] = open || fixed ? 0.0 : c->scn->classes[k].weight;
         c->any_closed |= !open;
+        c->n_weighted += !open && !fixed;
+        c->fixed_total += fixed;
         c->arrival_stage[k] = -1;
+    }
+    if (cfg->role != ENGINE_MASTER) {       /* a MASTER's slots join as workers connect */
+        memset(c->slot_on, 1, c->n_slots * sizeof *c->slot_on);
+        c->n_on = c->n_slots;
     }
     return c;
 }
@@ -656,5 +951,8 @@ void control_destroy(struct control *c)
     free(c->slot_users);
     free(c->arrival_stage);
     openmodel_destroy(c->om);
+    free(c->slot_on);
+    free(c->pending);
+    free(c->scratch);
     free(c);
 }

@@ -9,9 +9,22 @@
  *
  * The user counts are state, not commands: per slot and class, the users the dispatcher wants
  * (control_slot_users). The engine turns their changes into worker commands (a local worker
- * thread gets "start/stop N users of class C"; a remote worker node would get the absolute
- * counts). Everything else the engine must do comes out as actions (control_next_action), in
- * the order decided. Time is an argument everywhere: tests drive it with a fake clock.
+ * thread gets "start/stop N users of class C"; a remote worker node gets the absolute counts).
+ * Everything else the engine must do comes out as actions (control_next_action), in the order
+ * decided. Time is an argument everywhere: tests drive it with a fake clock.
+ *
+ * The engine's role (engine.h) changes who decides the counts:
+ * - LOCAL: the ramp, stages, run time and operator, over the worker threads (every slot
+ *   active).
+ * - WORKER: a Locust master. control_set_classes applies its absolute per-class counts at once
+ *   (the master paces the ramp); control_stop_users stops every user and, once the slots are
+ *   idle, returns to ready for the master's next test (not finished: the run ends with
+ *   ENGINE_STOP, the master's quit). No ramp, stage, run time or target of its own.
+ * - MASTER: slots are worker nodes that join and leave (control_set_slot); the run starts when
+ *   the engine calls control_start (its workers are there). A node that joins takes users from
+ *   the fullest nodes until the spread is even, one that leaves has its users placed on the
+ *   others (Locust's rebalancing), and when the last one leaves the run stops, as Locust's
+ *   master does. Pause is not part of Locust's protocol: refused with a warning.
  *
  * Owned by the engine's control thread (or a test); no locks, no allocation after create. */
 #ifndef HORNET_CONTROL_H
@@ -46,8 +59,29 @@ struct control;
 struct control *control_create(const struct engine_config *cfg, uint32_t n_slots);
 void control_destroy(struct control *c);
 
-/* The run begins at now: the first event, then the first stage or the ramp to cfg->users. */
+/* The run begins at now: the first event, then the first stage or the ramp to cfg->users (a
+ * WORKER waits for its master's counts instead). A MASTER's engine calls it once its expected
+ * workers are connected; until then the state is ready and commands other than notes and stop
+ * wait (a stop ends the run at once). */
 void control_start(struct control *c, double now);
+
+/* Whether control_start was called. */
+bool control_started(const struct control *c);
+
+/* MASTER: slot (a worker node) joins (active) or leaves at now; see the header's text. Slots
+ * start inactive in that role; in the others every slot is active and this does nothing. */
+void control_set_slot(struct control *c, uint32_t slot, bool active, double now);
+
+/* WORKER: the master's absolute counts per class (counts[k] for scenario class k), applied at
+ * once on the slots. During a stop they wait and apply once it is done. stop_timeout >= 0 (the
+ * master's) bounds the next stops of every user; < 0 keeps the worker's own. */
+void control_set_classes(struct control *c, const uint32_t *counts, double stop_timeout,
+                         double now);
+
+/* WORKER: the master's stop: every user stops (on_stop bounded by the stop timeout); once the
+ * slots are idle the state is ready again, with no user. Nothing to do when no user runs. */
+void control_stop_users(struct control *c, double now);
+
 
 /* Apply a command (engine_send's) at now. */
 void control_command(struct control *c, const struct engine_cmd *cmd, double now);
@@ -66,7 +100,8 @@ void control_tick(struct control *c, double now, bool workers_idle);
 void control_judge(struct control *c, const struct snapshot *s, double now, uint32_t in_flight);
 
 /* An event from elsewhere in the engine (the backend-health collector: a source down or back,
- * a limit failed) at time when, for the event log; level is enum event_level. */
+ * a limit failed; the conversation with a master or with worker nodes) at time when, for the
+ * event log; level is enum event_level. */
 void control_event(struct control *c, double when, int level, const char *text);
 
 /* Judge hornet's own load in s->self (filled at now, workers worker threads) while the run
@@ -86,6 +121,9 @@ bool control_next_action(struct control *c, struct control_action *out);
 /* Users of class cls the dispatcher has placed on slot. Frozen once the run stops: the
  * STOP_ALL action stands for all of them. */
 uint32_t control_slot_users(const struct control *c, uint32_t slot, uint32_t cls);
+
+/* Users of class cls the dispatcher wants over every slot. */
+uint32_t control_class_users(const struct control *c, uint32_t cls);
 
 /* Time of the next ramp step (the engine wakes control_tick then); negative when none. */
 double control_next_step(const struct control *c);

@@ -14,6 +14,18 @@
 #include "engine_cmd.h"
 #include "scenario.h"
 #include "snapshot.h"
+#include "user_var.h"
+
+/* Who runs the users (Locust's master/worker protocol: engine/locust_*.h). */
+enum engine_role {
+    ENGINE_LOCAL = 0,           /* this process: its ramp, stages and run time */
+    ENGINE_WORKER,              /* this process, as a Locust master asks (absolute counts per
+                                   class, its stop and quit): no ramp, stage or run time here */
+    ENGINE_MASTER               /* remote worker nodes; this process runs no user */
+};
+
+/* The most worker nodes a master dispatches to (slots of its dispatcher). */
+#define ENGINE_MAX_NODES 1024
 
 struct engine_config {
     const struct scenario *scenario;   /* borrowed: must outlive the engine */
@@ -41,11 +53,22 @@ struct engine_config {
     void (*trace)(void *arg, const char *text);
     void *trace_arg;
     uint32_t trace_requests;
+    /* The values setup captured (scenario->n_vars entries; those scenario->shared marks are
+     * copied into every user's variables when it starts). Borrowed: must outlive the engine,
+     * unchanged while it runs. NULL: none. */
+    const struct user_var *shared;
     /* How https targets are trusted: the scenario's tls block with the command line's
      * overrides (paths borrowed: must outlive the engine). Zeroed: the system's CA
      * certificates, full verification, no client certificate. snapshot.tls_insecure says
      * when verification is off. */
     struct scenario_tls tls;
+    /* Distributed runs. WORKER: connect to master_host:master_port; MASTER: bind there ("*"
+     * for every interface; port 0 picks a free one) and start the run once expect_workers
+     * (>= 1) workers are connected. */
+    enum engine_role role;
+    const char *master_host;
+    int master_port;
+    uint32_t expect_workers;
 };
 
 /* Descriptors a run of `users` needs: their connections (fds_per_user each: 1, or 2 when the

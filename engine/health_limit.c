@@ -12,8 +12,7 @@
 
 static const char *const op_texts[] = {"<", "<=", ">", ">=", "==", "!="};
 
-/* Does v keep the bound b under op? (NaN keeps nothing.) */
-static bool keeps(enum health_limit_op op, double v, double b)
+bool health_limit_keeps(enum health_limit_op op, double v, double b)
 {
     if (isnan(v) || isnan(b))
         return false;
@@ -255,7 +254,7 @@ static double margin(enum health_limit_op op, double v, double b)
 static void bound_sample(struct health_judge *j, double t, double v, double b)
 {
     const struct health_limit *l = &j->limit;
-    bool inside = keeps(l->op, v, b);
+    bool inside = health_limit_keeps(l->op, v, b);
 
     if (l->op != HEALTH_OP_EQ && l->op != HEALTH_OP_NE &&
         (!j->has_data || margin(l->op, v, b) < margin(l->op, j->worst_v, j->worst_bound))) {

@@ -51,6 +51,10 @@ struct health_limit {
 int health_limit_parse(const char *text, const char *unit, struct health_limit *out,
                        char *ref_name, size_t ref_n, char *err, size_t errlen, size_t *col);
 
+/* Does v keep the bound b under op? (NaN keeps nothing.) The judge's rule, and a preflight's
+ * check of one poll (fixture_health.h). */
+bool health_limit_keeps(enum health_limit_op op, double v, double b);
+
 /* A sample the judge keeps for a growth window. */
 struct health_judge_point {
     double t, v;

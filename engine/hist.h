@@ -83,11 +83,8 @@ void hist_pairs_values_at_ranks(const struct hist_pair *pairs, size_t n_pairs, u
  * buckets) at a time, so a whole walk costs the non-zero buckets plus the touched blocks. */
 int32_t hist_next_nonzero(const struct hist *h, int32_t from);
 
-/* Record n equal values in microseconds. O(1), no allocation. */
-void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
-
-/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
-void hist_add(struct hist *dst, const struct hist *src);
+/* The bucket of a value in microseconds (values beyond the range: the top bucket). */
+int32_t hist_index_of(uint64_t value_us);
 
 /* Bucket arithmetic: the lowest and highest value a bucket holds (the Locust stats payload
  * maps buckets to Locust's rounded milliseconds with them). */

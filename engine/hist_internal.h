@@ -14,7 +14,10 @@ uint64_t hist_value_at_rank(const struct hist *h, uint64_t rank);
 /* Several percentiles in one pass; ps must be ascending. out[i] as hist_percentile(h, ps[i]). */
 void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
 
-/* The bucket of a value. */
-int32_t hist_index_of(uint64_t value_us);
+/* Record n equal values in microseconds. O(1), no allocation. */
+void hist_record_n(struct hist *h, uint64_t value_us, uint64_t n);
+
+/* dst += src (counts, total, min, max). Visits only src's non-zero buckets. */
+void hist_add(struct hist *dst, const struct hist *src);
 
 #endif

@@ -1,10 +1,33 @@
-/* interval: freeing worker intervals and the stable texts of outcomes. Any thread. */
+/* interval: the block an interval lives in (allocation, layout, freeing) and the stable texts
+ * of outcomes. Any thread. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
 #include "interval.h"
+
+size_t interval_size(uint32_t n_endpoints, uint32_t n_errors, uint32_t n_pairs)
+{
+    return sizeof(struct interval) + n_endpoints * sizeof(struct interval_endpoint) +
+           n_errors * sizeof(struct interval_error) + n_pairs * sizeof(struct hist_pair);
+}
+
+void interval_place(struct interval *iv, uint32_t n_endpoints, uint32_t n_errors)
+{
+    iv->endpoints = (struct interval_endpoint *)(iv + 1);
+    iv->errors = (struct interval_error *)(iv->endpoints + n_endpoints);
+    iv->pairs = (struct hist_pair *)(iv->errors + n_errors);
+}
+
+struct interval *interval_alloc(uint32_t n_endpoints, uint32_t n_errors, uint32_t n_pairs)
+{
+    struct interval *iv = calloc(1, interval_size(n_endpoints, n_errors, n_pairs));
+
+    if (iv)
+        interval_place(iv, n_endpoints, n_errors);
+    return iv;
+}
 
 void interval_free(struct interval *iv)
 {

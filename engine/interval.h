@@ -4,7 +4,7 @@
  * pointers below point into that same allocation, never into worker state.
  *
  * Produced by recorder_emit (worker thread), consumed and freed by the collector (stats_merge,
- * control thread). */
+ * control thread); a distributed run also carries them between nodes (locust_report.h). */
 #ifndef HORNET_INTERVAL_H
 #define HORNET_INTERVAL_H
 
@@ -70,7 +70,16 @@ struct interval {
 /* The reason phrase of a common HTTP status ("Not Found"), NULL for others. Static text. */
 const char *interval_http_reason(int status);
 
-/* Free an interval produced by the recorder. NULL is fine. */
+/* One block holds an interval and its arrays: interval_size is its bytes, interval_place
+ * points the arrays into the block after the struct (endpoints, errors, then pairs). */
+size_t interval_size(uint32_t n_endpoints, uint32_t n_errors, uint32_t n_pairs);
+void interval_place(struct interval *iv, uint32_t n_endpoints, uint32_t n_errors);
+
+/* A zeroed interval with room for these many endpoints, errors and pairs (its n_* counts 0,
+ * to be filled); NULL when out of memory. Free it with interval_free. */
+struct interval *interval_alloc(uint32_t n_endpoints, uint32_t n_errors, uint32_t n_pairs);
+
+/* Free an interval produced by the recorder or interval_alloc. NULL is fine. */
 void interval_free(struct interval *iv);
 
 /* The stable, human text of an outcome: "HTTP 404 Not Found", "Connection refused",

@@ -54,6 +54,9 @@ struct loader {
     int on_start;               /* on_start step being read, -1 otherwise */
     bool reading_on_start;      /* scenario_step_parse_list is reading a class's on_start */
     bool in_class_headers;      /* reading a class's default headers */
+    int step_base;              /* added to on_start: a fixture numbers its steps across its
+                                   loops */
+    int fixture;                /* reading a fixture: 1 + enum fixture_phase; 0: not */
 };
 
 /* Validate the syntax of ld->text, parse it with cJSON and build the position table; also

@@ -33,6 +33,9 @@ struct locust_link {
     int port;
     ev_io io;
     ev_timer retry;
+    void *monitor;                  /* a worker's: PAIR socket receiving its socket's events */
+    ev_io monitor_io;
+    unsigned monitor_seq;           /* for a fresh inproc address at each reconnect */
     struct locust_link_handlers h;
     struct queued *head, *tail;
     size_t n_queued;
@@ -42,6 +45,9 @@ struct locust_link {
 };
 
 static void process(struct locust_link *l);
+static void drain(struct locust_link *l);
+static void really_destroy(struct locust_link *l);
+static void after_callbacks(struct locust_link *l);
 
 static void fail_zmq(char *err, size_t errlen, const char *what)
 {
@@ -127,6 +133,97 @@ static int watch(struct locust_link *l, char *err, size_t errlen)
     return 0;
 }
 
+/* ---- a worker's monitor: connection up and down ---- */
+
+static void report_peer(struct locust_link *l, bool connected)
+{
+    if (l->h.on_peer)
+        l->h.on_peer(l, connected, l->h.arg);
+}
+
+/* Read the monitor's events (two frames each: 16-bit event and 32-bit value, then the
+ * endpoint) while ZMQ_EVENTS says there are some. */
+static void drain_monitor(struct locust_link *l)
+{
+    for (int budget = DRAIN_BUDGET; l->monitor && !l->closing && budget > 0; budget--) {
+        uint32_t events = 0;
+        size_t sz = sizeof events;
+        zmq_msg_t m;
+        uint16_t event = 0;
+        int more = 0;
+
+        if (zmq_getsockopt(l->monitor, ZMQ_EVENTS, &events, &sz) < 0 || !(events & ZMQ_POLLIN))
+            return;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, l->monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            return;
+        }
+        if (zmq_msg_size(&m) >= sizeof event)
+            memcpy(&event, zmq_msg_data(&m), sizeof event);
+        sz = sizeof more;
+        zmq_getsockopt(l->monitor, ZMQ_RCVMORE, &more, &sz);
+        zmq_msg_close(&m);
+        for (; more; zmq_getsockopt(l->monitor, ZMQ_RCVMORE, &more, &sz)) {
+            zmq_msg_init(&m);
+            more = zmq_msg_recv(&m, l->monitor, ZMQ_DONTWAIT) >= 0;
+            zmq_msg_close(&m);
+            if (!more)
+                break;
+        }
+        if (event == ZMQ_EVENT_DISCONNECTED)
+            drain(l);           /* what arrived before the connection closed comes first */
+        if (event == ZMQ_EVENT_CONNECTED || event == ZMQ_EVENT_DISCONNECTED)
+            report_peer(l, event == ZMQ_EVENT_CONNECTED);
+    }
+    ev_feed_event(l->loop, &l->monitor_io, EV_READ);
+}
+
+static void monitor_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct locust_link *l = w->data;
+
+    (void)loop;
+    (void)revents;
+    l->busy++;
+    drain_monitor(l);
+    l->busy--;
+    after_callbacks(l);
+}
+
+static void stop_monitor(struct locust_link *l)
+{
+    if (!l->monitor)
+        return;
+    ev_io_stop(l->loop, &l->monitor_io);
+    zmq_socket_monitor(l->sock, NULL, 0);
+    zmq_close(l->monitor);
+    l->monitor = NULL;
+}
+
+/* Watch the worker socket's connections through a PAIR socket on an inproc address. */
+static int start_monitor(struct locust_link *l, char *err, size_t errlen)
+{
+    char addr[64];
+    int fd;
+    size_t n = sizeof fd;
+
+    snprintf(addr, sizeof addr, "inproc://hornet-monitor-%p-%u", (void *)l, l->monitor_seq++);
+    if (zmq_socket_monitor(l->sock, addr, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+        !(l->monitor = zmq_socket(l->ctx, ZMQ_PAIR)) || zmq_connect(l->monitor, addr) < 0 ||
+        zmq_getsockopt(l->monitor, ZMQ_FD, &fd, &n) < 0) {
+        fail_zmq(err, errlen, "zmq_socket_monitor");
+        if (l->monitor)
+            zmq_close(l->monitor);
+        l->monitor = NULL;
+        return -1;
+    }
+    ev_io_set(&l->monitor_io, fd, EV_READ);
+    ev_io_start(l->loop, &l->monitor_io);
+    ev_feed_event(l->loop, &l->monitor_io, EV_READ);
+    return 0;
+}
+
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     (void)loop;
@@ -157,6 +254,8 @@ static struct locust_link *create(struct ev_loop *loop, bool master,
         l->h = *h;
     ev_init(&l->io, io_cb);
     l->io.data = l;
+    ev_init(&l->monitor_io, monitor_cb);
+    l->monitor_io.data = l;
     ev_init(&l->retry, retry_cb);
     l->retry.repeat = LOCUST_LINK_RETRY;
     l->retry.data = l;
@@ -181,6 +280,7 @@ static void free_queue(struct locust_link *l)
 
 static void really_destroy(struct locust_link *l)
 {
+    stop_monitor(l);
     ev_io_stop(l->loop, &l->io);
     ev_timer_stop(l->loop, &l->retry);
     if (l->sock)
@@ -208,7 +308,7 @@ static struct locust_link *open_link(struct ev_loop *loop, bool master, const ch
         goto fail;
     }
     l->sock = open_socket(l, ipv6, err, errlen);
-    if (!l->sock)
+    if (!l->sock || (!master && start_monitor(l, err, errlen) < 0))
         goto fail;
     if ((master ? zmq_bind(l->sock, l->endpoint) : zmq_connect(l->sock, l->endpoint)) < 0) {
         fail_zmq(err, errlen, l->endpoint);
@@ -459,14 +559,17 @@ static int reopen(struct locust_link *l, char *err, size_t errlen)
     ev_timer_stop(l->loop, &l->retry);
     free_queue(l);
     if (l->sock) {
+        stop_monitor(l);
         set_int(l->sock, ZMQ_LINGER, 0);
         zmq_close(l->sock);
     }
     l->sock = open_socket(l, ipv6, err, errlen);
     if (!l->sock)
         return -1;
-    if (zmq_connect(l->sock, l->endpoint) < 0) {
-        fail_zmq(err, errlen, l->endpoint);
+    if (start_monitor(l, err, errlen) < 0 || zmq_connect(l->sock, l->endpoint) < 0) {
+        if (l->monitor)
+            fail_zmq(err, errlen, l->endpoint);
+        stop_monitor(l);
         zmq_close(l->sock);
         l->sock = NULL;
         return -1;
@@ -498,13 +601,11 @@ static void drain(struct locust_link *l)
     }
 }
 
-static void process(struct locust_link *l)
+/* What a callback asked for (destroy, reconnect) once no callback runs any more. */
+static void after_callbacks(struct locust_link *l)
 {
     char err[256];
 
-    l->busy++;
-    drain(l);
-    l->busy--;
     if (l->busy > 0)
         return;
     if (l->closing) {
@@ -516,6 +617,14 @@ static void process(struct locust_link *l)
         if (reopen(l, err, sizeof err) < 0)
             report(l, NULL, err);
     }
+}
+
+static void process(struct locust_link *l)
+{
+    l->busy++;
+    drain(l);
+    l->busy--;
+    after_callbacks(l);
 }
 
 int locust_link_reconnect(struct locust_link *l, char *err, size_t errlen)

@@ -30,6 +30,7 @@
 #ifndef HORNET_LOCUST_LINK_H
 #define HORNET_LOCUST_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <ev.h>
 #include "locust_msg.h"
@@ -48,11 +49,16 @@ struct locust_link;
  *   valid during the call only.
  * - on_error: a frame that did not decode (err says why, peer as above), or a master's frame
  *   without an identity; the link goes on. A Locust master answers a worker's bad frame with
- *   "reconnect". */
+ *   "reconnect".
+ * - on_peer (a worker's link only): the TCP connection to the master came up (connected) or
+ *   went down (the master closed it or died: its kernel resets the connection), as libzmq's
+ *   socket monitor tells it. libzmq keeps reconnecting by itself, and the frames sent meanwhile
+ *   wait in its queue. */
 struct locust_link_handlers {
     void (*on_msg)(struct locust_link *link, const char *peer, const struct locust_msg *msg,
                    void *arg);
     void (*on_error)(struct locust_link *link, const char *peer, const char *err, void *arg);
+    void (*on_peer)(struct locust_link *link, bool connected, void *arg);
     void *arg;
 };
 

@@ -12,7 +12,7 @@
 #include "locust_mp.h"
 #include "locust_stats.h"
 
-#define HDR_VERSION 1
+#define HDR_VERSION 2
 
 /* ---- SHA-256 (FIPS 180-4), for Locust's error keys ---- */
 
@@ -226,7 +226,8 @@ struct work {
     struct locust_per_sec *total_reqs, *total_fails;
     size_t n_total_reqs, n_total_fails;
     char (*error_keys)[65];
-    struct hist *total_hist;        /* with_hdr only */
+    uint32_t *hdr;                  /* per endpoint: its index in hornet_hdr's endpoints */
+    uint32_t n_hdr;
 };
 
 static bool reported(const struct locust_stats_endpoint *e)
@@ -294,14 +295,32 @@ static int total_keys(struct work *w)
     return 0;
 }
 
+/* hornet_hdr's endpoints: those the seconds hold, numbered in the report's order. */
+static void number_hdr_endpoints(struct work *w)
+{
+    const struct locust_stats_report *r = w->r;
+
+    for (size_t i = 0; i < r->n_endpoints; i++)
+        w->hdr[i] = UINT32_MAX;
+    for (size_t k = 0; r->with_hdr && k < r->n_seconds; k++)
+        for (uint32_t e = 0; e < r->seconds[k]->n_endpoints; e++)
+            if (r->seconds[k]->endpoints[e].endpoint < r->n_endpoints)
+                w->hdr[r->seconds[k]->endpoints[e].endpoint] = 0;
+    for (size_t i = 0; i < r->n_endpoints; i++)
+        if (w->hdr[i] == 0)
+            w->hdr[i] = w->n_hdr++;
+}
+
 static int prepare(struct work *w)
 {
     const struct locust_stats_report *r = w->r;
 
     w->ep_keys = calloc(r->n_endpoints ? r->n_endpoints : 1, sizeof *w->ep_keys);
     w->error_keys = calloc(r->n_errors ? r->n_errors : 1, sizeof *w->error_keys);
-    if (!w->ep_keys || !w->error_keys)
+    w->hdr = calloc(r->n_endpoints ? r->n_endpoints : 1, sizeof *w->hdr);
+    if (!w->ep_keys || !w->error_keys || !w->hdr)
         return -1;
+    number_hdr_endpoints(w);
     for (size_t i = 0; i < r->n_endpoints; i++)
         if (keys_of_hist(r->endpoints[i].hist, &w->ep_keys[i]) < 0)
             return -1;
@@ -316,15 +335,6 @@ static int prepare(struct work *w)
         else if (locust_stats_error_key(e->method, e->name, e->error, w->error_keys[i]) < 0)
             return -1;
     }
-    if (r->with_hdr) {
-        w->total_hist = calloc(1, sizeof *w->total_hist);
-        if (!w->total_hist)
-            return -1;
-        hist_reset(w->total_hist);
-        for (size_t i = 0; i < r->n_endpoints; i++)
-            if (r->endpoints[i].hist)
-                hist_add(w->total_hist, r->endpoints[i].hist);
-    }
     return 0;
 }
 
@@ -337,7 +347,7 @@ static void work_free(struct work *w)
     free(w->total_reqs);
     free(w->total_fails);
     free(w->error_keys);
-    free(w->total_hist);
+    free(w->hdr);
 }
 
 /* ---- packing ---- */
@@ -487,26 +497,61 @@ static void pack_errors(msgpack_packer *pk, const struct work *w)
     }
 }
 
-/* [min_us, max_us, [index, count, delta, count, ...]]. */
-static void pack_hdr(msgpack_packer *pk, const struct hist *h)
+/* The index in hornet_hdr's endpoints of endpoint i (UINT32_MAX, which no decoder accepts,
+ * for one out of the report's range: a caller's error). */
+static uint32_t hdr_of(const struct work *w, uint32_t i)
 {
-    size_t n = 0;
-    int32_t prev = 0;
+    return i < w->r->n_endpoints ? w->hdr[i] : UINT32_MAX;
+}
 
-    for (int32_t i = h ? hist_next_nonzero(h, 0) : -1; i >= 0; i = hist_next_nonzero(h, i + 1))
-        n++;
-    msgpack_pack_array(pk, 3);
-    msgpack_pack_uint64(pk, n ? h->min : 0);
-    msgpack_pack_uint64(pk, n ? h->max : 0);
+/* Latency buckets as [index, count, index delta, count, ...]. */
+static void pack_pairs(msgpack_packer *pk, const struct hist_pair *p, size_t n)
+{
+    uint32_t prev = 0;
+
     msgpack_pack_array(pk, 2 * n);
-    for (int32_t i = n ? hist_next_nonzero(h, 0) : -1; i >= 0; i = hist_next_nonzero(h, i + 1)) {
-        msgpack_pack_uint32(pk, (uint32_t)(i - prev));
-        msgpack_pack_uint64(pk, h->counts[i]);
-        prev = i;
+    for (size_t i = 0; i < n; i++) {
+        msgpack_pack_uint32(pk, p[i].index - prev);
+        msgpack_pack_uint32(pk, p[i].count);
+        prev = p[i].index;
     }
 }
 
-static void pack_hornet_hdr(msgpack_packer *pk, const struct work *w, size_t n_reported)
+static void pack_second(msgpack_packer *pk, const struct work *w, const struct interval *iv)
+{
+    msgpack_pack_array(pk, 6);
+    msgpack_pack_int64(pk, iv->second);
+    msgpack_pack_double(pk, iv->first_time);
+    msgpack_pack_double(pk, iv->last_time);
+    msgpack_pack_uint64(pk, iv->dropped);
+    msgpack_pack_array(pk, iv->n_endpoints);
+    for (uint32_t i = 0; i < iv->n_endpoints; i++) {
+        const struct interval_endpoint *e = &iv->endpoints[i];
+        uint64_t v[10] = {hdr_of(w, e->endpoint), e->requests, e->failures, e->expected,
+                          e->none_requests, e->aborted, e->total_us, e->min_us, e->max_us,
+                          e->total_bytes};
+
+        msgpack_pack_array(pk, 11);
+        for (int k = 0; k < 10; k++)
+            msgpack_pack_uint64(pk, v[k]);
+        pack_pairs(pk, iv->pairs + e->pair_start, e->pair_count);
+    }
+    msgpack_pack_array(pk, iv->n_errors);
+    for (uint32_t i = 0; i < iv->n_errors; i++) {
+        const struct interval_error *e = &iv->errors[i];
+
+        msgpack_pack_array(pk, 7);
+        msgpack_pack_uint32(pk, hdr_of(w, e->endpoint));
+        msgpack_pack_uint8(pk, e->kind);
+        msgpack_pack_uint8(pk, e->expected);
+        msgpack_pack_int32(pk, e->code);
+        msgpack_pack_int32(pk, e->aux);
+        msgpack_pack_uint32(pk, e->count);
+        locust_mp_pack_str(pk, e->text);
+    }
+}
+
+static void pack_hornet_hdr(msgpack_packer *pk, const struct work *w)
 {
     const struct locust_stats_report *r = w->r;
 
@@ -516,13 +561,19 @@ static void pack_hornet_hdr(msgpack_packer *pk, const struct work *w, size_t n_r
     msgpack_pack_int(pk, HDR_VERSION);
     locust_mp_pack_key(pk, "sub_bucket_bits");
     msgpack_pack_int(pk, HIST_SUB_BUCKET_BITS);
-    locust_mp_pack_key(pk, "stats");
-    msgpack_pack_array(pk, n_reported);
-    for (size_t i = 0; i < r->n_endpoints; i++)
-        if (reported(&r->endpoints[i]))
-            pack_hdr(pk, r->endpoints[i].hist);
-    locust_mp_pack_key(pk, "stats_total");
-    pack_hdr(pk, w->total_hist);
+    locust_mp_pack_key(pk, "endpoints");
+    msgpack_pack_array(pk, w->n_hdr);
+    for (size_t i = 0; i < r->n_endpoints; i++) {
+        if (w->hdr[i] == UINT32_MAX)
+            continue;
+        msgpack_pack_array(pk, 2);
+        locust_mp_pack_str(pk, r->endpoints[i].method);
+        locust_mp_pack_str(pk, r->endpoints[i].name);
+    }
+    locust_mp_pack_key(pk, "seconds");
+    msgpack_pack_array(pk, r->n_seconds);
+    for (size_t i = 0; i < r->n_seconds; i++)
+        pack_second(pk, w, r->seconds[i]);
 }
 
 static void pack_report(msgpack_packer *pk, const struct work *w, const char *node_id)
@@ -553,7 +604,7 @@ static void pack_report(msgpack_packer *pk, const struct work *w, const char *no
     locust_mp_pack_key(pk, "user_count");
     msgpack_pack_int64(pk, r->user_count);
     if (r->with_hdr)
-        pack_hornet_hdr(pk, w, n_reported);
+        pack_hornet_hdr(pk, w);
     locust_mp_pack_str(pk, node_id);
 }
 
@@ -729,68 +780,196 @@ static int decode_errors(const struct locust_mp_ctx *ctx, const struct locust_mp
     return 0;
 }
 
-/* hornet's [min_us, max_us, [index, count, delta, count, ...]] into e's hdr fields. Counts
- * above UINT32_MAX are split into several pairs of one index. */
-static int decode_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
-                      const msgpack_object *o, struct locust_stats_entry *e)
+/* A member of a fixed-layout array, as an unsigned int of at most max. */
+static int small_uint(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                      const msgpack_object *o, uint64_t max, uint64_t *out)
 {
-    const msgpack_object_array *a, *pairs;
-    struct locust_mp_path p = {at, "buckets", 0};
-    struct hist_pair *v;
-    uint64_t index = 0, count, total = 0, delta;
-    size_t n = 0;
+    if (locust_mp_uint(ctx, at, o, out) < 0)
+        return -1;
+    return *out <= max ? 0 : locust_mp_fail(ctx, at, "%llu is out of range",
+                                            (unsigned long long)*out);
+}
+
+/* An array of exactly n items. */
+static int fixed_array(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                       const msgpack_object *o, uint32_t n, const msgpack_object_array **out)
+{
+    if (locust_mp_array(ctx, at, o, out) < 0)
+        return -1;
+    return (*out)->size == n ? 0 : locust_mp_fail(ctx, at, "expected %u items, got %u", n,
+                                                  (*out)->size);
+}
+
+/* [index, count, delta, count, ...] into pairs[*n_pairs...]: ascending, in range, counts
+ * that fit a pair (a worker's second of one endpoint never holds 2^32 requests). */
+static int decode_pairs(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                        const msgpack_object *o, struct hist_pair *pairs, uint32_t *n_pairs,
+                        uint64_t *latencies)
+{
+    const msgpack_object_array *a;
+    uint64_t index = 0, delta, count;
 
     if (locust_mp_array(ctx, at, o, &a) < 0)
         return -1;
-    if (a->size != 3)
-        return locust_mp_fail(ctx, at, "expected [min_us, max_us, buckets]");
-    if (locust_mp_uint(ctx, at, &a->ptr[0], &e->hdr_min_us) < 0 ||
-        locust_mp_uint(ctx, at, &a->ptr[1], &e->hdr_max_us) < 0 ||
-        locust_mp_array(ctx, &p, &a->ptr[2], &pairs) < 0)
-        return -1;
-    if (pairs->size % 2)
-        return locust_mp_fail(ctx, &p, "an odd number of items");
-    for (uint32_t i = 0; i < pairs->size; i += 2) {
-        if (locust_mp_uint(ctx, &p, &pairs->ptr[i + 1], &count) < 0)
+    if (a->size % 2)
+        return locust_mp_fail(ctx, at, "an odd number of items");
+    for (uint32_t i = 0; i < a->size; i += 2) {
+        struct locust_mp_path p = {at, NULL, i};
+
+        if (small_uint(ctx, &p, &a->ptr[i], HIST_COUNTS_LEN, &delta) < 0 ||
+            small_uint(ctx, &p, &a->ptr[i + 1], UINT32_MAX, &count) < 0)
             return -1;
-        n += (size_t)(count / UINT32_MAX + 1);
-        if (n > pairs->size * (size_t)64)
-            return locust_mp_fail(ctx, &p, "counts too large");
+        if ((i > 0 && delta == 0) || (index += delta) >= HIST_COUNTS_LEN || count == 0)
+            return locust_mp_fail(ctx, &p, "bucket index out of order or range, or no count");
+        pairs[(*n_pairs)++] = (struct hist_pair){(uint32_t)index, (uint32_t)count};
+        *latencies += count;
     }
-    v = locust_mp_items(ctx, &p, n, sizeof *v);
-    if (!v)
+    return 0;
+}
+
+/* The items a second's arrays declare, for one allocation of each. */
+static int second_sizes(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                        const msgpack_object_array *sec, size_t *n_pairs)
+{
+    const msgpack_object_array *eps = &sec->ptr[4].via.array;
+
+    *n_pairs = 0;
+    if (sec->ptr[4].type != MSGPACK_OBJECT_ARRAY || sec->ptr[5].type != MSGPACK_OBJECT_ARRAY)
+        return locust_mp_fail(ctx, at, "expected the endpoints and errors arrays");
+    for (uint32_t i = 0; i < eps->size; i++) {
+        const msgpack_object *ep = &eps->ptr[i];
+
+        if (ep->type == MSGPACK_OBJECT_ARRAY && ep->via.array.size == 11 &&
+            ep->via.array.ptr[10].type == MSGPACK_OBJECT_ARRAY)
+            *n_pairs += ep->via.array.ptr[10].via.array.size / 2;
+    }
+    return 0;
+}
+
+static int decode_hdr_endpoint(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                               const msgpack_object *o, size_t n_entries, struct interval *iv,
+                               struct interval_endpoint *e)
+{
+    const msgpack_object_array *a;
+    uint64_t v[10], latencies = 0;
+    static const uint64_t max[10] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                                     UINT32_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+
+    if (fixed_array(ctx, at, o, 11, &a) < 0)
         return -1;
-    n = 0;
-    for (uint32_t i = 0; i < pairs->size; i += 2) {
-        if (locust_mp_uint(ctx, &p, &pairs->ptr[i], &delta) < 0 ||
-            locust_mp_uint(ctx, &p, &pairs->ptr[i + 1], &count) < 0)
+    for (int k = 0; k < 10; k++)
+        if (small_uint(ctx, &(struct locust_mp_path){at, NULL, (size_t)k}, &a->ptr[k], max[k],
+                       &v[k]) < 0)
             return -1;
-        if ((i > 0 && delta == 0) || delta >= HIST_COUNTS_LEN ||
-            (index += delta) >= HIST_COUNTS_LEN || count == 0)
-            return locust_mp_fail(ctx, &p, "bucket %u: index or count out of order or range",
-                                  i / 2);
-        total += count;
-        for (; count > 0; count -= count > UINT32_MAX ? UINT32_MAX : count)
-            v[n++] = (struct hist_pair){(uint32_t)index,
-                                        (uint32_t)(count > UINT32_MAX ? UINT32_MAX : count)};
-    }
-    if (total > 0 && e->hdr_min_us > e->hdr_max_us)
+    if (v[0] >= n_entries)
+        return locust_mp_fail(ctx, at, "entry %llu of %zu", (unsigned long long)v[0], n_entries);
+    *e = (struct interval_endpoint){
+        .endpoint = (uint32_t)v[0], .requests = (uint32_t)v[1], .failures = (uint32_t)v[2],
+        .expected = (uint32_t)v[3], .none_requests = (uint32_t)v[4],
+        .aborted = (uint32_t)v[5], .total_us = v[6], .min_us = v[7], .max_us = v[8],
+        .total_bytes = v[9], .pair_start = iv->n_pairs};
+    if (decode_pairs(ctx, &(struct locust_mp_path){at, "buckets", 0}, &a->ptr[10], iv->pairs,
+                     &iv->n_pairs, &latencies) < 0)
+        return -1;
+    e->pair_count = iv->n_pairs - e->pair_start;
+    if (latencies > 0 && e->min_us > e->max_us)
         return locust_mp_fail(ctx, at, "min above max");
-    e->has_hdr = true;
-    e->hdr = v;
-    e->n_hdr = n;
+    return 0;
+}
+
+static int decode_hdr_error(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                            const msgpack_object *o, size_t n_entries, struct interval_error *e)
+{
+    const msgpack_object_array *a;
+    uint64_t entry, kind, expected, count;
+    int64_t code, aux;
+    const char *text;
+
+    if (fixed_array(ctx, at, o, 7, &a) < 0 ||
+        small_uint(ctx, at, &a->ptr[0], UINT32_MAX, &entry) < 0 ||
+        small_uint(ctx, at, &a->ptr[1], OUTCOME_SCRIPT, &kind) < 0 ||
+        small_uint(ctx, at, &a->ptr[2], 1, &expected) < 0 ||
+        locust_mp_int(ctx, at, &a->ptr[3], &code) < 0 ||
+        locust_mp_int(ctx, at, &a->ptr[4], &aux) < 0 ||
+        small_uint(ctx, at, &a->ptr[5], UINT32_MAX, &count) < 0 ||
+        locust_mp_str(ctx, at, &a->ptr[6], &text) < 0)
+        return -1;
+    if (entry >= n_entries || kind == 0 || code < INT32_MIN || code > INT32_MAX ||
+        aux < INT32_MIN || aux > INT32_MAX)
+        return locust_mp_fail(ctx, at, "entry, kind, code or aux out of range");
+    *e = (struct interval_error){.endpoint = (uint32_t)entry, .kind = (uint8_t)kind,
+                                 .expected = (uint8_t)expected, .code = (int32_t)code,
+                                 .aux = (int32_t)aux, .count = (uint32_t)count};
+    snprintf(e->text, sizeof e->text, "%s", text);
+    return 0;
+}
+
+/* One second: [second, first_time, last_time, dropped, [endpoint...], [error...]]. */
+static int decode_second(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                         const msgpack_object *o, size_t n_entries, struct interval *iv)
+{
+    const msgpack_object_array *a, *eps, *errs;
+    size_t n_pairs;
+
+    if (fixed_array(ctx, at, o, 6, &a) < 0 || second_sizes(ctx, at, a, &n_pairs) < 0 ||
+        locust_mp_int(ctx, at, &a->ptr[0], &iv->second) < 0 ||
+        locust_mp_number(ctx, at, &a->ptr[1], &iv->first_time) < 0 ||
+        locust_mp_number(ctx, at, &a->ptr[2], &iv->last_time) < 0 ||
+        locust_mp_uint(ctx, at, &a->ptr[3], &iv->dropped) < 0)
+        return -1;
+    eps = &a->ptr[4].via.array;
+    errs = &a->ptr[5].via.array;
+    iv->endpoints = locust_mp_items(ctx, at, eps->size, sizeof *iv->endpoints);
+    iv->errors = locust_mp_items(ctx, at, errs->size, sizeof *iv->errors);
+    iv->pairs = locust_mp_items(ctx, at, n_pairs, sizeof *iv->pairs);
+    if (!iv->endpoints || !iv->errors || !iv->pairs)
+        return -1;
+    iv->worker = -1;
+    for (uint32_t i = 0; i < eps->size; i++, iv->n_endpoints++)
+        if (decode_hdr_endpoint(ctx, &(struct locust_mp_path){at, "endpoints", i},
+                                &eps->ptr[i], n_entries, iv, &iv->endpoints[i]) < 0)
+            return -1;
+    for (uint32_t i = 0; i < errs->size; i++, iv->n_errors++)
+        if (decode_hdr_error(ctx, &(struct locust_mp_path){at, "errors", i}, &errs->ptr[i],
+                             n_entries, &iv->errors[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* hornet_hdr's "endpoints": [[method or nil, name], ...]. */
+static int decode_hdr_endpoints(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
+                                const msgpack_object_map *m, struct locust_stats_payload *pl)
+{
+    struct locust_mp_path at = {up, "endpoints", 0};
+    const msgpack_object *o;
+    const msgpack_object_array *a, *pair;
+    struct locust_hdr_endpoint *v;
+
+    if (locust_mp_need(ctx, up, m, "endpoints", &o) < 0 || locust_mp_array(ctx, &at, o, &a) < 0 ||
+        !(v = locust_mp_items(ctx, &at, a->size, sizeof *v)))
+        return -1;
+    for (uint32_t i = 0; i < a->size; i++) {
+        struct locust_mp_path p = {&at, NULL, i};
+
+        if (fixed_array(ctx, &p, &a->ptr[i], 2, &pair) < 0 ||
+            locust_mp_str_or_nil(ctx, &p, &pair->ptr[0], &v[i].method) < 0 ||
+            locust_mp_str(ctx, &p, &pair->ptr[1], &v[i].name) < 0)
+            return -1;
+    }
+    pl->hdr_endpoints = v;
+    pl->n_hdr_endpoints = a->size;
     return 0;
 }
 
 /* "hornet_hdr": read when its version and layout are this build's, else left alone. */
 static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locust_mp_path *up,
-                             const msgpack_object *o, struct locust_stats_payload *pl,
-                             struct locust_stats_entry *entries)
+                             const msgpack_object *o, struct locust_stats_payload *pl)
 {
-    struct locust_mp_path at = {up, "hornet_hdr", 0}, p = {&at, "stats", 0};
+    struct locust_mp_path at = {up, "hornet_hdr", 0}, p = {&at, "seconds", 0};
     const msgpack_object_map *m;
     const msgpack_object *v, *b;
     const msgpack_object_array *a;
+    struct interval *seconds;
     int64_t version, bits;
 
     if (locust_mp_map(ctx, &at, o, &m) < 0 || locust_mp_need(ctx, &at, m, "version", &v) < 0 ||
@@ -800,20 +979,16 @@ static int decode_hornet_hdr(const struct locust_mp_ctx *ctx, const struct locus
         return -1;
     if (version != HDR_VERSION || bits != HIST_SUB_BUCKET_BITS)
         return 0;
-    if (locust_mp_need(ctx, &at, m, "stats", &v) < 0 || locust_mp_array(ctx, &p, v, &a) < 0)
+    if (decode_hdr_endpoints(ctx, &at, m, pl) < 0 ||
+        locust_mp_need(ctx, &at, m, "seconds", &v) < 0 || locust_mp_array(ctx, &p, v, &a) < 0 ||
+        !(seconds = locust_mp_items(ctx, &p, a->size, sizeof *seconds)))
         return -1;
-    if (a->size != pl->n_entries)
-        return locust_mp_fail(ctx, &p, "%u histograms for %zu entries", a->size, pl->n_entries);
-    for (uint32_t i = 0; i < a->size; i++) {
-        struct locust_mp_path q = {&p, NULL, i};
-
-        if (decode_hdr(ctx, &q, &a->ptr[i], &entries[i]) < 0)
+    for (uint32_t i = 0; i < a->size; i++)
+        if (decode_second(ctx, &(struct locust_mp_path){&p, NULL, i}, &a->ptr[i],
+                          pl->n_hdr_endpoints, &seconds[i]) < 0)
             return -1;
-    }
-    p.key = "stats_total";
-    if (locust_mp_need(ctx, &at, m, "stats_total", &v) < 0 ||
-        decode_hdr(ctx, &p, v, &pl->total) < 0)
-        return -1;
+    pl->seconds = seconds;
+    pl->n_seconds = a->size;
     pl->has_hdr = true;
     return 0;
 }
@@ -874,8 +1049,7 @@ int locust_stats_decode(const struct msgpack_object *data, struct locust_mp_aren
     if ((o = locust_mp_get(m, "user_count")) && locust_mp_int(&ctx, &count_at, o,
                                                               &pl->user_count) < 0)
         return -1;
-    if ((o = locust_mp_get(m, "hornet_hdr")) &&
-        decode_hornet_hdr(&ctx, &data_at, o, pl, entries) < 0)
+    if ((o = locust_mp_get(m, "hornet_hdr")) && decode_hornet_hdr(&ctx, &data_at, o, pl) < 0)
         return -1;
     *out = pl;
     return 0;

@@ -17,8 +17,9 @@
  *   carries a total whose method is nil.
  * - response_times = {key ms: count}, keys rounded as StatsEntry._log_response_time (2.12;
  *   bucket_response_time in 2.43.4) does: below 100 ms round(rt) (an int); below 1 s
- *   round(rt, -1); below 10 s round(rt, -2); above round(rt, -3); Python rounds half to even. From 100 ms on, 2.12 up
- *   to 2.43.3 write these keys as floats (150.0), 2.43.4+ as ints (LOCUST_KEYS_*).
+ *   round(rt, -1); below 10 s round(rt, -2); above round(rt, -3); Python rounds half to
+ *   even. From 100 ms on, 2.12 up to 2.43.3 write these keys as floats (150.0), 2.43.4+ as
+ *   ints (LOCUST_KEYS_*).
  *   num_reqs_per_sec / num_fail_per_sec = {unix second: count}. All these keys are msgpack
  *   ints (or floats): never strings.
  * - errors: key = sha256_hex(f"{method}.{name}.{error!r}") where error is the text sent (a
@@ -37,11 +38,18 @@
  *   1/1024 of their value wide, Locust's keys at least 1/100 apart, so only a bucket
  *   straddling a rounding boundary can land one key off). Keys are written ascending; the
  *   key 100 from both sides of 100 ms is one int key.
- * - It adds "hornet_hdr" after user_count: {"version": 1, "sub_bucket_bits": 11, "stats":
- *   [hdr per entry of "stats"], "stats_total": hdr}, hdr = [min_us, max_us, [index, count,
- *   index delta, count, ...]] (exact extremes in us, 0 and 0 when empty; buckets ascending,
- *   each index after the first as the delta from the previous one). The decoder reads it when
- *   its version and sub_bucket_bits are hornet's own, and ignores it otherwise.
+ * - It adds "hornet_hdr" after user_count: {"version": 2, "sub_bucket_bits": 11, "endpoints":
+ *   [[method, name]...], "seconds": [second...]}, hornet's own numbers of the same requests,
+ *   second by second, so that a hornet master keeps exact percentiles, per-second series and
+ *   windows (struct interval, interval.h): second = [unix_second, first_time, last_time,
+ *   dropped, [endpoint...], [error...]], endpoint = [index, requests, failures, expected,
+ *   none_requests, aborted, total_us, min_us, max_us, bytes, [bucket, count, bucket delta,
+ *   count, ...]] (index: into hornet_hdr's "endpoints", which name every endpoint the seconds
+ *   hold, also one with only aborted requests that Locust's "stats" cannot list; latency buckets
+ *   ascending, each after the first as the delta from the previous one), error = [index, kind,
+ *   expected, code, aux, count, text] (interval_error: expected statuses too, which are
+ *   successes and not in "errors"). The decoder reads it when its version and sub_bucket_bits
+ *   are hornet's own, and ignores it otherwise.
  * - Error keys are Locust's, over Python's repr as locust_mp_pyrepr writes it.
  *
  * Encoding and decoding run on the caller's thread; nothing is shared. */
@@ -52,6 +60,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hist.h"
+#include "interval.h"
 #include "locust_msg.h"
 
 /* How response_times keys of 100 ms and more are typed on the wire. */
@@ -106,7 +115,11 @@ struct locust_stats_report {
     size_t n_classes;
     int64_t user_count;
     enum locust_keys keys;
-    bool with_hdr;              /* add "hornet_hdr" (Locust masters ignore it) */
+    /* "hornet_hdr" (Locust masters ignore it): the same requests as intervals, at most one
+     * per second, ascending, whose endpoint fields index `endpoints`; with_hdr false: none */
+    bool with_hdr;
+    const struct interval *const *seconds;
+    size_t n_seconds;
 };
 
 /* A response_times key as received, with its count. */
@@ -134,10 +147,12 @@ struct locust_stats_entry {
     size_t n_reqs_per_sec;
     const struct locust_per_sec *fails_per_sec;
     size_t n_fails_per_sec;
-    bool has_hdr;               /* a hornet worker's exact buckets came with it */
-    const struct hist_pair *hdr;        /* ascending indexes */
-    size_t n_hdr;
-    uint64_t hdr_min_us, hdr_max_us;
+};
+
+/* An endpoint of hornet_hdr. */
+struct locust_hdr_endpoint {
+    const char *method;         /* NULL: nil */
+    const char *name;
 };
 
 /* A decoded stats payload (master side); lives in its message's arena. */
@@ -150,7 +165,11 @@ struct locust_stats_payload {
     const struct locust_class_count *classes;
     size_t n_classes;
     int64_t user_count;
-    bool has_hdr;               /* "hornet_hdr" was present and understood */
+    bool has_hdr;               /* "hornet_hdr" was present and understood: */
+    const struct locust_hdr_endpoint *hdr_endpoints;
+    size_t n_hdr_endpoints;
+    const struct interval *seconds;     /* its seconds, endpoint fields indexing hdr_endpoints */
+    size_t n_seconds;
 };
 
 /* Locust's response_times key for a latency of us microseconds, in ms (what

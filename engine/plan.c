@@ -47,7 +47,7 @@ static int plan_step(const struct scenario *scn, const struct user_class *cls,
     return 0;
 }
 
-static int plan_seq(const struct scenario *scn, const struct user_class *cls,
+int plan_sequence(const struct scenario *scn, const struct user_class *cls,
                     const struct step *steps, uint32_t n, struct seq_plan *out)
 {
     out->n = n;
@@ -71,11 +71,12 @@ static int plan_class(const struct scenario *scn, const struct user_class *cls,
     cp->task_cum = calloc(cls->n_tasks ? cls->n_tasks : 1, sizeof *cp->task_cum);
     if (!cp->tasks || !cp->task_cum)
         return -1;
-    if (plan_seq(scn, cls, cls->on_start, cls->n_on_start, &cp->on_start) < 0 ||
-        plan_seq(scn, cls, cls->on_stop, cls->n_on_stop, &cp->on_stop) < 0)
+    if (plan_sequence(scn, cls, cls->on_start, cls->n_on_start, &cp->on_start) < 0 ||
+        plan_sequence(scn, cls, cls->on_stop, cls->n_on_stop, &cp->on_stop) < 0)
         return -1;
     for (uint32_t t = 0; t < cls->n_tasks; t++) {
-        if (plan_seq(scn, cls, cls->tasks[t].steps, cls->tasks[t].n_steps, &cp->tasks[t]) < 0)
+        if (plan_sequence(scn, cls, cls->tasks[t].steps, cls->tasks[t].n_steps,
+                          &cp->tasks[t]) < 0)
             return -1;
         cum += cls->tasks[t].weight;
         cp->task_cum[t] = cum;
@@ -108,6 +109,32 @@ static int check_host(const char *host, char *err, size_t errlen)
     return -1;
 }
 
+/* host without its trailing slashes into p. -1 when out of memory. */
+static int take_host(struct plan *p, const char *host)
+{
+    char *copy = strdup(host);
+
+    if (!copy)
+        return -1;
+    free(p->host);
+    p->host = copy;
+    p->host_len = strlen(p->host);
+    while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
+        p->host[--p->host_len] = '\0';
+    return 0;
+}
+
+int plan_set_host(struct plan *p, const char *host, char *err, size_t errlen)
+{
+    if (check_host(host, err, errlen) < 0)
+        return -1;
+    if (take_host(p, host) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 struct plan *plan_create(const struct scenario *scn, const char *host, double stop_timeout,
                          uint64_t seed, char *err, size_t errlen)
 {
@@ -122,15 +149,11 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
     p->stop_timeout = stop_timeout;
     p->seed = seed;
     p->proxy_env = proxy_env_set();
-    p->host = strdup(host);
     p->classes = calloc(scn->n_classes ? scn->n_classes : 1, sizeof *p->classes);
     p->feeder_cursor = calloc(scn->n_feeders ? scn->n_feeders : 1, sizeof *p->feeder_cursor);
     p->trace = trace_create();
-    if (!p->host || !p->classes || !p->feeder_cursor || !p->trace)
+    if (take_host(p, host) < 0 || !p->classes || !p->feeder_cursor || !p->trace)
         goto oom;
-    p->host_len = strlen(p->host);
-    while (p->host_len > 0 && p->host[p->host_len - 1] == '/')
-        p->host[--p->host_len] = '\0';
     p->n_classes = scn->n_classes;
     for (uint32_t c = 0; c < scn->n_classes; c++)
         if (plan_class(scn, &scn->classes[c], &p->classes[c]) < 0)
@@ -142,11 +165,13 @@ oom:
     return NULL;
 }
 
-static void free_seq(struct seq_plan *s)
+void plan_sequence_free(struct seq_plan *s)
 {
     for (uint32_t i = 0; s->steps && i < s->n; i++)
         free(s->steps[i].headers);
     free(s->steps);
+    s->steps = NULL;
+    s->n = 0;
 }
 
 void plan_free(struct plan *p)
@@ -155,10 +180,10 @@ void plan_free(struct plan *p)
         return;
     for (uint32_t c = 0; p->classes && c < p->n_classes; c++) {
         struct class_plan *cp = &p->classes[c];
-        free_seq(&cp->on_start);
-        free_seq(&cp->on_stop);
+        plan_sequence_free(&cp->on_start);
+        plan_sequence_free(&cp->on_stop);
         for (uint32_t t = 0; cp->tasks && t < cp->n_tasks; t++)
-            free_seq(&cp->tasks[t]);
+            plan_sequence_free(&cp->tasks[t]);
         free(cp->tasks);
         free(cp->task_cum);
     }

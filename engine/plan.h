@@ -53,6 +53,7 @@ struct plan {
     bool proxy_env;                     /* a proxy variable (http_proxy, ...) is set: libcurl
                                            must read the environment at each transfer */
     struct trace *trace;                /* request tracing (off unless plan_set_trace) */
+    const struct user_var *shared;      /* what setup captured (engine_config.shared), or NULL */
     struct scenario_tls tls;            /* how https targets are trusted (engine_config.tls;
                                            paths borrowed) */
 };
@@ -63,6 +64,12 @@ struct plan *plan_create(const struct scenario *scn, const char *host, double st
                          uint64_t seed, char *err, size_t errlen);
 void plan_free(struct plan *p);
 
+/* Point the users at another host (a Locust master's host in its spawn). Only while no user
+ * exists: users read plan->host when they build a URL, and the next user's start reaches its
+ * worker through the command queue, which orders the change before it. 0, or -1 with a
+ * message (a bad host or out of memory: the host stays). Control thread. */
+int plan_set_host(struct plan *p, const char *host, char *err, size_t errlen);
+
 /* Trace the first `requests` requests of the run into sink(arg, text) (trace.h); sink NULL or
  * requests 0: no tracing. Before the workers start. */
 void plan_set_trace(struct plan *p, void (*sink)(void *arg, const char *text), void *arg,
@@ -71,6 +78,13 @@ void plan_set_trace(struct plan *p, void (*sink)(void *arg, const char *text), v
 /* Whether header i of sp goes out with a request: a class default header only once every
  * variable it reads is set (so the login goes without "Authorization: Token ${token}"). */
 bool plan_header_sent(const struct step_plan *sp, uint32_t i, const struct user_var *vars);
+
+/* The plan of steps[0 .. n) of class cls (its default headers merged, timeouts resolved) into
+ * out; a fixture is planned this way too (its cls carries its default headers). -1 on OOM
+ * (plan_sequence_free(out) frees what was made). */
+int plan_sequence(const struct scenario *scn, const struct user_class *cls,
+                  const struct step *steps, uint32_t n, struct seq_plan *out);
+void plan_sequence_free(struct seq_plan *s);
 
 /* Pick a task index of class c with r uniform in [0, 1). */
 uint32_t plan_pick_task(const struct class_plan *c, double r);

@@ -319,17 +319,14 @@ static struct interval *interval_build(struct recorder *r)
             n_pairs += pairs_bound(&r->hists[e]);
         }
     }
-    iv = r->alloc(sizeof *iv + n_eps * sizeof *iv->endpoints + r->n_errors * sizeof *iv->errors +
-                  n_pairs * sizeof *iv->pairs, r->alloc_arg);
+    iv = r->alloc(interval_size(n_eps, r->n_errors, n_pairs), r->alloc_arg);
     if (!iv)
         return NULL;
     *iv = (struct interval){
         .second = r->second, .first_time = r->first_time, .last_time = r->last_time,
         .worker = r->worker, .n_endpoints = n_eps, .n_errors = r->n_errors,
     };
-    iv->endpoints = (struct interval_endpoint *)(iv + 1);
-    iv->errors = (struct interval_error *)(iv->endpoints + n_eps);
-    iv->pairs = (struct hist_pair *)(iv->errors + r->n_errors);
+    interval_place(iv, n_eps, r->n_errors);
     memcpy(iv->errors, r->errors, r->n_errors * sizeof *iv->errors);
     fill_endpoints(r, iv, n_pairs);
     return iv;

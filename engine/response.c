@@ -484,37 +484,148 @@ static int check_body(const struct check *k, const struct response_view *r,
     return -1;
 }
 
+/* Token i as a number: a JSON number, or a string holding one ("12"). */
+static bool token_number(struct response_ws *ws, const char *js, int i, double *v)
+{
+    const jsmntok_t *t = &ws->toks[i];
+    char buf[64], *end;
+    size_t n = (size_t)(t->end - t->start);
+
+    if ((t->type != JSMN_PRIMITIVE && t->type != JSMN_STRING) || n == 0 || n >= sizeof buf ||
+        !strchr("-0123456789", js[t->start]))
+        return false;
+    memcpy(buf, js + t->start, n);
+    buf[n] = '\0';
+    *v = strtod(buf, &end);
+    return *end == '\0';
+}
+
+/* Whether the value at token i passes k: 1 yes, 0 no, -1 when the expected text cannot be
+ * rendered (message set). */
+static int judge(const struct check *k, struct response_ws *ws, const char *js, int i,
+                 const struct tmpl_ctx *ctx, char *err, size_t errlen)
+{
+    double v;
+    int eq;
+
+    switch (k->kind) {
+    case CHECK_JSON_EXISTS:
+        return 1;
+    case CHECK_JSON_MISSING:
+        return 0;
+    case CHECK_JSON_AT_LEAST:
+        return token_number(ws, js, i, &v) && v >= k->value.number;
+    case CHECK_JSON_AT_MOST:
+        return token_number(ws, js, i, &v) && v <= k->value.number;
+    default:
+        if ((eq = json_equals(ws, js, i, &k->value, ctx, err, errlen)) < 0)
+            return -1;
+        return k->kind == CHECK_JSON_NOT_EQUALS ? !eq : eq;
+    }
+}
+
+/* A value that is not there passes only "missing" and "not equals". */
+static bool absent_passes(const struct check *k)
+{
+    return k->kind == CHECK_JSON_MISSING || k->kind == CHECK_JSON_NOT_EQUALS;
+}
+
+struct walk {
+    const struct check *k;
+    struct response_ws *ws;
+    const char *js;
+    const struct tmpl_ctx *ctx;
+    uint64_t *rng;
+    char at[128];               /* the path of the value being judged: "results.1.status" */
+    size_t at_len;
+    int bad;                    /* the failing token, -1 when it was missing */
+};
+
+static void walk_push(struct walk *w, const char *text, size_t *mark)
+{
+    int n;
+
+    *mark = w->at_len;
+    n = snprintf(w->at + w->at_len, sizeof w->at - w->at_len, "%s%s", w->at_len ? "." : "", text);
+    if (n > 0)
+        w->at_len = w->at_len + (size_t)n < sizeof w->at ? w->at_len + (size_t)n
+                                                         : sizeof w->at - 1;
+}
+
+/* Judge every value path segs[s..] reaches from token i ("*" standing for each element in
+ * turn): 1 all passed, 0 one failed (w->bad, w->at), -1 error. */
+static int walk_every(struct walk *w, int i, uint32_t s, char *err, size_t errlen)
+{
+    const struct json_path *p = &w->k->path;
+    const jsmntok_t *t = w->ws->toks;
+    char num[48];
+    size_t mark;
+    int rc;
+
+    if (i < 0) {
+        w->bad = -1;
+        return absent_passes(w->k);
+    }
+    if (s == p->n) {
+        if ((rc = judge(w->k, w->ws, w->js, i, w->ctx, err, errlen)) == 0)
+            w->bad = i;
+        return rc;
+    }
+    if (p->segs[s].key || p->segs[s].index != JSON_SEG_ANY) {
+        snprintf(num, sizeof num, "%d", (int)p->segs[s].index);
+        walk_push(w, p->segs[s].key ? p->segs[s].key : num, &mark);
+        return walk_every(w, child(w->ws, w->js, i, &p->segs[s], w->rng, &w->ws->text), s + 1,
+                          err, errlen);
+    }
+    if (t[i].type != JSMN_ARRAY && t[i].type != JSMN_OBJECT)
+        return walk_every(w, -1, s + 1, err, errlen);
+    for (int k = 0, j = i + 1; k < t[i].size && j < w->ws->n; k++) {
+        bool obj = t[i].type == JSMN_OBJECT;   /* j: an element, or a member's key */
+
+        if (obj)                                /* the member's name as written */
+            snprintf(num, sizeof num, "%.*s", t[j].end - t[j].start, w->js + t[j].start);
+        else
+            snprintf(num, sizeof num, "%d", k);
+        walk_push(w, num, &mark);
+        rc = walk_every(w, obj ? (j + 1 < w->ws->n ? j + 1 : -1) : j, s + 1, err, errlen);
+        if (rc <= 0)
+            return rc;
+        w->at_len = mark;
+        w->at[mark] = '\0';
+        j = tok_skip(t, w->ws->n, obj ? j + 1 : j);
+    }
+    return 1;
+}
+
 static int check_json(const struct check *k, const struct response_view *r,
                       struct response_ws *ws, const struct tmpl_ctx *ctx, uint64_t *rng,
                       char *err, size_t errlen)
 {
-    char got[GOT_MAX + 8];
-    int rc = parse_body(ws, r), i, eq;
+    struct walk w = {.k = k, .ws = ws, .js = r->body, .ctx = ctx, .rng = rng};
+    char value[GOT_MAX + 8], got[GOT_MAX + 16] = "missing";
+    int rc = parse_body(ws, r);
 
     if (rc < 0) {
         errmsg_set(err, errlen, "%s", not_json(rc));
         return -1;
     }
-    i = resolve(ws, r->body, &k->path, rng);
-    if (i < 0) {
-        if (k->kind == CHECK_JSON_MISSING || k->kind == CHECK_JSON_NOT_EQUALS)
-            return 0;
-        errmsg_set(err, errlen, "check failed: %s (missing)", k->describe);
-        return -1;
+    if (k->every)
+        rc = walk_every(&w, 0, 0, err, errlen);
+    else if ((w.bad = resolve(ws, r->body, &k->path, rng)) < 0)
+        rc = absent_passes(k);
+    else
+        rc = judge(k, ws, r->body, w.bad, ctx, err, errlen);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (w.bad >= 0) {
+        describe_got(ws, r->body, w.bad, value, sizeof value);
+        snprintf(got, sizeof got, "got %s", value);
     }
-    if (k->kind == CHECK_JSON_EXISTS)
-        return 0;
-    if (k->kind == CHECK_JSON_MISSING)
-        eq = 1;
-    else if ((eq = json_equals(ws, r->body, i, &k->value, ctx, err, errlen)) < 0)
-        return -1;
-    /* fails when equal for != and missing, when different for == */
-    if ((eq == 1) == (k->kind == CHECK_JSON_NOT_EQUALS || k->kind == CHECK_JSON_MISSING)) {
-        describe_got(ws, r->body, i, got, sizeof got);
-        errmsg_set(err, errlen, "check failed: %s (got %s)", k->describe, got);
-        return -1;
-    }
-    return 0;
+    if (k->every)
+        errmsg_set(err, errlen, "check failed: %s (%s at %s)", k->describe, got, w.at);
+    else
+        errmsg_set(err, errlen, "check failed: %s (%s)", k->describe, got);
+    return -1;
 }
 
 /* ---------------------------------------------------------------- entry point */

@@ -22,7 +22,8 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "user_classes", "targets", "health", "tls", "arrivals", NULL
+    "feeders", "setup", "preflight", "teardown", "user_classes", "targets", "health", "tls",
+    "arrivals", NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -68,22 +69,23 @@ int scenario_add_var(struct loader *ld, const char *name, uint32_t *out)
 int scenario_add_endpoint(struct loader *ld, enum http_method m, const char *name, uint32_t *out)
 {
     struct scenario *s = ld->s;
-    struct endpoint_def *e;
+    struct endpoint_def **list = ld->fixture ? &s->fixture_endpoints : &s->endpoints, *e;
+    uint32_t *n = ld->fixture ? &s->n_fixture_endpoints : &s->n_endpoints;
 
-    for (uint32_t i = 0; i < s->n_endpoints; i++)
-        if (s->endpoints[i].method == m && strcmp(s->endpoints[i].name, name) == 0) {
+    for (uint32_t i = 0; i < *n; i++)
+        if ((*list)[i].method == m && strcmp((*list)[i].name, name) == 0) {
             *out = i;
             return 0;
         }
-    if (s->n_endpoints >= SNAP_MAX_ENDPOINTS)
+    if (*n >= SNAP_MAX_ENDPOINTS)
         return -1;
-    if (!s->endpoints && !(s->endpoints = calloc(SNAP_MAX_ENDPOINTS, sizeof *s->endpoints)))
+    if (!*list && !(*list = calloc(SNAP_MAX_ENDPOINTS, sizeof **list)))
         return -1;
-    e = &s->endpoints[s->n_endpoints];
+    e = &(*list)[*n];
     if (!(e->name = strdup(name)))
         return -1;
     e->method = m;
-    *out = s->n_endpoints++;
+    *out = (*n)++;
     return 0;
 }
 
@@ -252,7 +254,8 @@ struct top_member {
     int (*read)(struct loader *ld, const cJSON *m);
 };
 
-/* In this order: spawn_rate before stages (their default), feeders before the classes. A
+/* In this order: spawn_rate before stages (their default), feeders before the fixtures and the
+ * classes, setup (what it captures is shared) before preflight, teardown and the classes. A
  * "targets" block names endpoints and "arrivals" are shared by classes, so both go after
  * user_classes. */
 static const struct top_member top_members[] = {
@@ -265,6 +268,9 @@ static const struct top_member top_members[] = {
     {"timeout", false, read_timeout},
     {"stages", false, read_stages},
     {"feeders", false, scenario_feeder_parse_all},
+    {"setup", false, scenario_fixture_parse_setup},
+    {"preflight", false, scenario_fixture_parse_preflight},
+    {"teardown", false, scenario_fixture_parse_teardown},
     {"user_classes", true, scenario_class_parse_all},
     {"arrivals", false, scenario_arrivals_parse_top},
     {"targets", false, scenario_targets_parse},
@@ -370,6 +376,10 @@ static int load_text(const char *text, size_t len, const char *filename, struct 
         snprintf(err, errlen, "%s: out of memory", filename);
     }
     if (rc == 0 && !ld.s->name && !(ld.s->name = default_name(filename)))
+        rc = loader_fail_at(&ld, 0, "out of memory");
+    if (rc == 0)
+        rc = scenario_fixture_resolve(&ld);
+    if (rc == 0 && scenario_fixture_share_all(ld.s) < 0)
         rc = loader_fail_at(&ld, 0, "out of memory");
     cJSON_Delete(root);
     loader_done(&ld);
@@ -516,6 +526,7 @@ void scenario_free(struct scenario *s)
         scenario_feeder_free(&s->feeders[i]);
     free(s->feeders);
     scenario_targets_free(s->targets, s->n_targets);
+    scenario_fixture_free(s);
     scenario_health_free(&s->health);
     free(s->stages);
     scenario_arrivals_free(&s->arrivals);

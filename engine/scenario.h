@@ -57,11 +57,15 @@ struct json_literal {
 };
 
 enum check_kind { CHECK_JSON_EQUALS = 0, CHECK_JSON_NOT_EQUALS, CHECK_JSON_EXISTS,
-                  CHECK_JSON_MISSING, CHECK_BODY_CONTAINS, CHECK_BODY_NOT_CONTAINS };
+                  CHECK_JSON_MISSING, CHECK_BODY_CONTAINS, CHECK_BODY_NOT_CONTAINS,
+                  CHECK_JSON_AT_LEAST, CHECK_JSON_AT_MOST };
 struct check {
     enum check_kind kind;
     struct json_path path;      /* CHECK_JSON_* */
-    struct json_literal value;  /* CHECK_JSON_EQUALS / NOT_EQUALS */
+    struct json_literal value;  /* CHECK_JSON_EQUALS / NOT_EQUALS; AT_LEAST / AT_MOST: a number
+                                   (the value at path must be a number, or a numeric string) */
+    bool every;                 /* CHECK_JSON_*: every element a "*" of path stands for must
+                                   pass (an empty array passes), not one chosen at random */
     struct tmpl *text;          /* CHECK_BODY_*: the substring */
     char *describe;             /* for messages: json.status == "approved" */
 };
@@ -147,6 +151,8 @@ struct var_init {               /* a class's initial value of a variable */
 struct user_class {
     char *name;
     double weight;              /* > 0; share of the users */
+    uint32_t fixed_count;       /* > 0: exactly this many users, started before the weighted
+                                   classes share the rest (Locust's fixed_count); 0: by weight */
     struct wait_policy wait;
     struct kv_tmpl *headers;    /* default headers of every request of this class; one is sent
                                    only when every variable it reads is set (tmpl_vars_set), so
@@ -291,6 +297,46 @@ struct scenario_tls {
     bool insecure;              /* no certificate nor host name verification */
 };
 
+/* Steps run once around the load (setup before it, teardown after, preflight checks between
+ * setup and load), on the main thread, one after the other: a fixture. Its steps are those of
+ * `cls.on_start` (cls is a class only in name: its default headers are the fixture's, it has
+ * no task), grouped into loops run in order: each loop runs its steps `repeat` times, or once
+ * per row of a feeder (${iteration} is the loop's round, 0-based; a feeder loop's
+ * ${feeder.column} reads the round's row). Statistics of fixture steps go to the fixture's
+ * own endpoints, never to the load's. */
+struct fixture_loop {
+    uint32_t first, n;          /* its steps: cls.on_start[first .. first + n) */
+    uint32_t repeat;            /* rounds (a feeder loop: the feeder's rows) */
+    int32_t feeder;             /* index into scenario->feeders, -1: a counted loop */
+    bool plain;                 /* steps written outside any loop (one round) */
+};
+
+enum fixture_phase { FIXTURE_SETUP = 0, FIXTURE_PREFLIGHT, FIXTURE_TEARDOWN, FIXTURE_PHASES };
+extern const char *const fixture_phase_names[FIXTURE_PHASES];   /* "setup", ... */
+
+/* A preflight check of a backend-health metric: one poll of its source before any load must
+ * keep a bound ({"health": "Celery workers", "limit": "> 0"}; without "limit", the metric's
+ * own, which must then be a plain bound). Run after the preflight's requests. */
+struct preflight_health {
+    char *name;                 /* its description, else "health METRIC" */
+    char *metric_name;          /* as written; resolved once the health block is read */
+    uint32_t metric;            /* index into scenario->health.metrics */
+    struct health_limit limit;  /* HEALTH_LIMIT_BOUND, a fixed amount */
+    char *limit_text;           /* as written, or the metric's */
+    char *where;                /* "preflight.steps[1]", for messages */
+    uint32_t off;               /* where it is in the file, for messages */
+};
+
+struct fixture_def {
+    struct user_class cls;      /* name: the phase; headers; on_start: every step */
+    struct fixture_loop *loops;
+    uint32_t n_loops;
+    char **check_names;         /* preflight: the name of each step's check (its description,
+                                   else METHOD name), per step of cls.on_start; NULL otherwise */
+    struct preflight_health *health;    /* preflight: its backend-health checks */
+    uint32_t n_health;
+};
+
 struct scenario {
     char *path;                 /* the file it was loaded from */
     char *name;
@@ -312,6 +358,13 @@ struct scenario {
     uint32_t n_feeders;
     struct target_def *targets;
     uint32_t n_targets;
+    struct fixture_def fixtures[FIXTURE_PHASES];   /* cls.on_start == NULL: none */
+    struct endpoint_def *fixture_endpoints;    /* what fixture steps' `endpoint` indexes */
+    uint32_t n_fixture_endpoints;
+    uint32_t n_shared;          /* entries of shared (n_vars once loaded) */
+    bool *shared;               /* per variable (n_vars entries): captured by setup, so every
+                                   user and the later fixtures read it and nothing else may set
+                                   it */
     struct health_def health;   /* no sources: no health polling */
     struct scenario_tls tls;
     struct arrival_config arrivals; /* on: every class without its own is open and gets a
@@ -352,10 +405,13 @@ bool scenario_class_arrivals(const struct scenario *s, uint32_t k, struct class_
 bool scenario_has_intended(const struct scenario *s);
 
 /* --arrival-rate: every class becomes open, sharing `rate` iterations per second and a pool of
- * `max_users` users by weight (the classes' own arrivals are replaced). -1 with a message when
- * max_users is smaller than the number of classes. */
+ * `max_users` users by weight (the classes' own arrivals are replaced, their fixed counts
+ * dropped). -1 with a message when max_users is smaller than the number of classes. */
 int scenario_set_arrivals(struct scenario *s, double rate, uint32_t max_users, char *err,
                           size_t errlen);
+
+/* Whether the scenario has that fixture (steps, or preflight's health checks). */
+bool scenario_has_fixture(const struct scenario *s, enum fixture_phase phase);
 
 /* Forget the scenario's health block (--no-health, or a builtin_only block on another host):
  * nothing is polled or judged. */

@@ -186,7 +186,12 @@ static int parse_arrivals(struct loader *ld, const cJSON *obj, struct arrival_co
 
 int scenario_arrivals_parse_class(struct loader *ld, const cJSON *obj, struct user_class *c)
 {
-    return parse_arrivals(ld, obj, &c->arrivals);
+    if (parse_arrivals(ld, obj, &c->arrivals) < 0)
+        return -1;
+    if (c->fixed_count > 0)
+        return loader_fail(ld, obj, LOADER_KEY, "a class with arrivals runs on a rate, not on a "
+                           "user count: drop its \"fixed_count\" (the pool is max_users)");
+    return 0;
 }
 
 int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj)
@@ -200,8 +205,15 @@ int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj)
                            "the scenario's \"stages\"");
     if (parse_arrivals(ld, obj, &s->arrivals) < 0)
         return -1;
-    for (uint32_t k = 0; k < s->n_classes; k++)
-        shared += !s->classes[k].arrivals.on;
+    for (uint32_t k = 0; k < s->n_classes; k++) {
+        const struct user_class *c = &s->classes[k];
+
+        if (!c->arrivals.on && c->fixed_count > 0)
+            return loader_fail(ld, obj, LOADER_KEY, "user class \"%s\" has a fixed_count (a user "
+                               "count), but these arrivals drive it by a rate: give it arrivals "
+                               "of its own or drop its \"fixed_count\"", c->name);
+        shared += !c->arrivals.on;
+    }
     if (shared == 0)
         return loader_fail(ld, obj, LOADER_KEY, "every user class has arrivals of its own: "
                            "these would drive none");
@@ -316,8 +328,10 @@ int scenario_set_arrivals(struct scenario *s, double rate, uint32_t max_users, c
                  "each", max_users, s->n_classes);
         return -1;
     }
-    for (uint32_t k = 0; k < s->n_classes; k++)
+    for (uint32_t k = 0; k < s->n_classes; k++) {
         scenario_arrivals_free(&s->classes[k].arrivals);
+        s->classes[k].fixed_count = 0;      /* a user count: every class shares the rate */
+    }
     scenario_arrivals_free(&s->arrivals);
     s->arrivals = (struct arrival_config){.on = true, .rate = rate, .max_users = max_users};
     return 0;

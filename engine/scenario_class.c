@@ -15,8 +15,8 @@
 #include "snapshot.h"
 
 static const char *const class_keys[] = {
-    "name", "weight", "wait", "headers", "vars", "on_start", "on_stop", "tasks", "description",
-    "arrivals", NULL
+    "name", "weight", "fixed_count", "wait", "headers", "vars", "on_start", "on_stop", "tasks",
+    "description", "arrivals", NULL
 };
 static const char *const task_keys[] = {"name", "weight", "steps", "tags", "description", NULL};
 static const char *const wait_keys[] = {
@@ -241,6 +241,9 @@ static int check_uses(struct loader *ld, const struct user_class *c)
         first[v] = SET_NEVER;
     for (uint32_t i = 0; i < c->n_vars; i++)
         first[c->vars[i].var] = SET_BY_VARS;
+    for (uint32_t v = 0; v < ld->s->n_vars; v++)
+        if (scenario_var_shared(ld->s, v))
+            first[v] = SET_BY_VARS;             /* setup captured it before any user starts */
     mark_captures(first, c->on_start, c->n_on_start, true);
     mark_captures(first, c->on_stop, c->n_on_stop, false);
     for (uint32_t t = 0; t < c->n_tasks; t++)
@@ -287,6 +290,11 @@ static int class_name(struct loader *ld, const cJSON *obj, struct user_class *c,
 static int read_weight(struct loader *ld, const cJSON *m, struct user_class *c)
 {
     return loader_number(ld, m, 0, false, &c->weight);
+}
+
+static int read_fixed_count(struct loader *ld, const cJSON *m, struct user_class *c)
+{
+    return loader_uint(ld, m, 10000000, &c->fixed_count);
 }
 
 static int read_wait(struct loader *ld, const cJSON *m, struct user_class *c)
@@ -336,6 +344,7 @@ struct class_member {
 /* In this order: vars first, so every later template can read them; on_start before tasks. */
 static const struct class_member class_members[] = {
     {"weight", false, read_weight},
+    {"fixed_count", false, read_fixed_count},
     {"wait", false, read_wait},
     {"vars", false, parse_vars},
     {"headers", false, read_headers},

@@ -17,6 +17,8 @@
 int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_empty,
                              struct step **out, uint32_t *n);
 void scenario_step_free_list(struct step *steps, uint32_t n);
+/* One step at obj (numbered ld->step_base for the variable checks while reading_on_start). */
+int scenario_step_parse_one(struct loader *ld, const cJSON *obj, struct step *st);
 int scenario_step_headers(struct loader *ld, const cJSON *obj, struct kv_tmpl **out, uint32_t *n);
 void scenario_step_free_headers(struct kv_tmpl *kv, uint32_t n);
 /* Parse a JSON path ("results[0].id", "results.*.id", "$") given as text at item (a string
@@ -40,6 +42,20 @@ char *scenario_feeder_read_file(const char *path, size_t *len, char *err, size_t
  * "line N: ..." in err. */
 int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, char *err,
                               size_t errlen);
+
+/* ---- scenario_fixture.c: the top-level "setup", "preflight" and "teardown" members */
+int scenario_fixture_parse_setup(struct loader *ld, const cJSON *obj);
+int scenario_fixture_parse_preflight(struct loader *ld, const cJSON *obj);
+int scenario_fixture_parse_teardown(struct loader *ld, const cJSON *obj);
+void scenario_fixture_free(struct scenario *s);
+/* Whether variable var is captured by setup (while loading: s->shared may be shorter than
+ * s->n_vars; scenario_load leaves it n_vars long). */
+bool scenario_var_shared(const struct scenario *s, uint32_t var);
+/* Preflight's backend-health checks against the health block, once the file is read: their
+ * metrics by name, their limits parsed in the metric's unit. -1 with the error located. */
+int scenario_fixture_resolve(struct loader *ld);
+/* Grow s->shared to n_vars entries once the file is read. -1 on OOM. */
+int scenario_fixture_share_all(struct scenario *s);
 
 /* ---- scenario_targets.c */
 int scenario_targets_parse(struct loader *ld, const cJSON *obj);

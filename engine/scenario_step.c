@@ -16,7 +16,8 @@ static const char *const step_keys[] = {
 };
 static const char *const capture_keys[] = {"json", "header", "status", "optional", NULL};
 static const char *const check_keys[] = {
-    "json", "equals", "not_equals", "exists", "body_contains", "body_not_contains", NULL
+    "json", "equals", "not_equals", "exists", "at_least", "at_most", "every", "body_contains",
+    "body_not_contains", NULL
 };
 
 /* A member of obj with its key pushed on the path (pop with loader_path_pop(ld, *mark)). */
@@ -507,6 +508,9 @@ static int capture_var(struct loader *ld, const cJSON *c, struct capture *cap)
                                "name", c->string);
     if (scenario_add_var(ld, c->string, &cap->var) < 0)
         return loader_fail(ld, c, LOADER_KEY, "out of memory");
+    if (ld->fixture != 1 + FIXTURE_SETUP && scenario_var_shared(ld->s, cap->var))
+        return loader_fail(ld, c, LOADER_KEY, "%s is captured by setup: a shared variable is "
+                           "read-only; capture into another name", c->string);
     cap->name = ld->s->vars[cap->var];
     return 0;
 }
@@ -635,38 +639,97 @@ static int set_describe(struct loader *ld, const cJSON *c, struct check *k, cons
     return 0;
 }
 
-/* {"json": PATH, "equals" | "not_equals" | "exists": ...} */
+/* The comparison of a "json" check: exactly one of its operator keys. */
+static const char *const json_ops[] = {"equals", "not_equals", "exists", "at_least", "at_most"};
+enum { N_JSON_OPS = sizeof json_ops / sizeof json_ops[0] };
+
+static const cJSON *json_op(struct loader *ld, const cJSON *c, int *which)
+{
+    const cJSON *op = NULL;
+
+    for (int i = 0; i < N_JSON_OPS; i++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, json_ops[i]);
+
+        if (m && op) {
+            loader_fail(ld, c, LOADER_VALUE, "a \"json\" check needs exactly one of \"equals\", "
+                        "\"not_equals\", \"exists\", \"at_least\" or \"at_most\"");
+            return NULL;
+        }
+        if (m) {
+            op = m;
+            *which = i;
+        }
+    }
+    if (!op)
+        loader_fail(ld, c, LOADER_VALUE, "a \"json\" check needs exactly one of \"equals\", "
+                    "\"not_equals\", \"exists\", \"at_least\" or \"at_most\"");
+    return op;
+}
+
+/* The operand of the check's operator into k (kind, value) and its text into shown. */
+static int json_operand(struct loader *ld, const cJSON *op, int which, struct check *k,
+                        char *shown, size_t n)
+{
+    static const enum check_kind kinds[] = {CHECK_JSON_EQUALS, CHECK_JSON_NOT_EQUALS,
+                                            CHECK_JSON_EXISTS, CHECK_JSON_AT_LEAST,
+                                            CHECK_JSON_AT_MOST};
+    bool yes = false;
+
+    k->kind = kinds[which];
+    if (k->kind == CHECK_JSON_EXISTS) {
+        if (loader_bool(ld, op, &yes) < 0)
+            return -1;
+        k->kind = yes ? CHECK_JSON_EXISTS : CHECK_JSON_MISSING;
+        return 0;
+    }
+    if (k->kind == CHECK_JSON_AT_LEAST || k->kind == CHECK_JSON_AT_MOST) {
+        if (!cJSON_IsNumber(op))
+            return loader_fail(ld, op, LOADER_VALUE, "expected a number");
+        k->value.kind = JSON_LIT_NUMBER;
+        k->value.number = op->valuedouble;
+        return loader_number_text(ld, op, shown, n) < 0
+               ? loader_fail(ld, op, LOADER_VALUE, "too long") : 0;
+    }
+    return literal(ld, op, &k->value, shown, n);
+}
+
+/* {"json": PATH, "equals" | "not_equals" | "exists" | "at_least" | "at_most": ...,
+ *  "every": true} */
 static int check_json(struct loader *ld, const cJSON *c, const cJSON *j, struct check *k)
 {
-    const cJSON *eq = cJSON_GetObjectItemCaseSensitive(c, "equals");
-    const cJSON *ne = cJSON_GetObjectItemCaseSensitive(c, "not_equals");
-    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(c, "exists");
-    const cJSON *op = eq ? eq : ne ? ne : ex;
-    char shown[512], where[300];
+    static const char *const op_texts[] = {" == ", " != ", "", " >= ", " <= "};
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "every"), *op;
+    char shown[512] = "", where[300], tail[32] = "";
     size_t mark = loader_path_key(ld, "json"), skip;
     const char *text = NULL;
-    bool yes = false;
+    int which = 0;
 
     if (loader_string(ld, j, &text) < 0 || scenario_step_json_path(ld, j, text, &k->path) < 0)
         return -1;
     loader_path_pop(ld, mark);
-    if (!op || (eq && ne) || (eq && ex) || (ne && ex))
-        return loader_fail(ld, c, LOADER_VALUE, "a \"json\" check needs exactly one of \"equals\", "
-                           "\"not_equals\" or \"exists\"");
+    if (!(op = json_op(ld, c, &which)))
+        return -1;
     skip = text[0] == '$' ? (text[1] == '.' ? 2 : 1) : 0;
     snprintf(where, sizeof where, "json%s%s", text[skip] && text[skip] != '[' ? "." : "",
              text + skip);
     mark = loader_path_key(ld, op->string);
-    if (ex && loader_bool(ld, ex, &yes) < 0)
-        return -1;
-    if (!ex && literal(ld, op, &k->value, shown, sizeof shown) < 0)
+    if (json_operand(ld, op, which, k, shown, sizeof shown) < 0)
         return -1;
     loader_path_pop(ld, mark);
-    k->kind = ex ? (yes ? CHECK_JSON_EXISTS : CHECK_JSON_MISSING)
-                 : eq ? CHECK_JSON_EQUALS : CHECK_JSON_NOT_EQUALS;
-    if (ex)
-        return set_describe(ld, c, k, where, yes ? " exists" : " missing", "");
-    return set_describe(ld, c, k, where, eq ? " == " : " != ", shown);
+    mark = loader_path_key(ld, "every");
+    if (ev && loader_bool(ld, ev, &k->every) < 0)
+        return -1;
+    if (k->every && !strchr(text, '*'))
+        return loader_fail(ld, ev, LOADER_VALUE, "\"every\" needs a path with \"*\" (such as "
+                           "\"results.*.status\")");
+    loader_path_pop(ld, mark);
+    if (k->every)
+        snprintf(tail, sizeof tail, " for every element");
+    if (k->kind == CHECK_JSON_EXISTS || k->kind == CHECK_JSON_MISSING)
+        snprintf(shown, sizeof shown, "%s", k->kind == CHECK_JSON_EXISTS ? " exists"
+                                                                        : " missing");
+    return set_describe(ld, c, k, where, which == 2 ? "" : op_texts[which],
+                        strcat(shown, tail));
 }
 
 static int check_one(struct loader *ld, const cJSON *c, struct check *k)
@@ -782,7 +845,7 @@ int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_em
     for (const cJSON *c = list->child; c; c = c->next, i++) {
         size_t mark = loader_path_index(ld, i);
 
-        ld->on_start = ld->reading_on_start ? (int)i : -1;
+        ld->on_start = ld->reading_on_start ? ld->step_base + (int)i : -1;
         (*n)++;
         if (parse_step(ld, c, &(*out)[i]) < 0)
             return -1;
@@ -790,6 +853,16 @@ int scenario_step_parse_list(struct loader *ld, const cJSON *list, bool allow_em
     }
     ld->on_start = -1;
     return 0;
+}
+
+int scenario_step_parse_one(struct loader *ld, const cJSON *obj, struct step *st)
+{
+    int rc;
+
+    ld->on_start = ld->reading_on_start ? ld->step_base : -1;
+    rc = parse_step(ld, obj, st);
+    ld->on_start = -1;
+    return rc;
 }
 
 static void free_step(struct step *st)

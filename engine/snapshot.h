@@ -240,6 +240,27 @@ struct snap_class {
     uint32_t users;
 };
 
+/* Who runs the users: enum engine_role's values (engine.h). */
+enum snap_role { SNAP_LOCAL = 0, SNAP_WORKER, SNAP_MASTER };
+
+/* A worker node of a distributed run, as its master knows it. */
+#define SNAP_MAX_WORKERS 64
+#define SNAP_WORKER_ID_MAX 80
+struct snap_worker {
+    char id[SNAP_WORKER_ID_MAX];    /* its node id: hostname_<32 hex digits> (cut to fit) */
+    uint32_t index;                 /* Locust's worker index: order of first appearance */
+    char state[12];                 /* ready, spawning, running, stopped, missing, quit */
+    char kind[24];                  /* "hornet", "Locust 2.43.4", "Locust, no version",
+                                       "not Python" (-1: a hornet worker before its
+                                       first report, boomer, locust4j) */
+    uint32_t users;                 /* as it reported them */
+    double rps;                     /* its requests per second over Locust's current window */
+    uint64_t requests;              /* requests it reported in this run */
+    double cpu;                     /* % of one core, from its heartbeats */
+    uint64_t memory;                /* resident bytes, from its heartbeats; 0: not sent */
+    double last_heartbeat;          /* unix time; 0: none yet */
+};
+
 struct snapshot {
     uint64_t seq;                   /* increases with every publish; 0: nothing published yet */
     double now;                     /* when this snapshot was taken */
@@ -262,6 +283,15 @@ struct snapshot {
     int stage, n_stages;            /* stage: index of the current stage, -1 without stages */
     double stage_remaining;
     uint32_t fd_limit;              /* RLIMIT_NOFILE soft limit after raising it */
+
+    uint8_t role;                   /* enum snap_role */
+    char master[SNAP_NAME_MAX];     /* WORKER: its master's address; MASTER: where it listens
+                                       ("tcp://0.0.0.0:5557") */
+    uint32_t expect_workers;        /* MASTER: workers the run waits for before it starts */
+    uint32_t workers_ready;         /* MASTER: connected (not missing, not stopped) now */
+    uint32_t n_workers;             /* MASTER: workers known (shown: the first SNAP_MAX_WORKERS
+                                       by index) */
+    struct snap_worker workers[SNAP_MAX_WORKERS];
 
     uint32_t n_classes;
     struct snap_class classes[SNAP_MAX_CLASSES];

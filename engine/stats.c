@@ -61,6 +61,7 @@ struct users_call {
 struct stats {
     uint32_t n_ep;                   /* entries[n_ep] is Aggregated */
     uint32_t n_shown;                /* min(n_ep, SNAP_MAX_ENDPOINTS) */
+    uint32_t n_named;                /* entries with a name: the others are spares */
     double start_time;
     int64_t run_start;               /* first second of the series */
     size_t mem;
@@ -825,8 +826,8 @@ void stats_fill(struct stats *s, double now, struct snapshot *out)
             point_republish(s, i);
     }
     out->start_time = s->start_time;
-    out->n_endpoints = s->n_shown;
-    for (uint32_t i = 0; i < s->n_shown; i++) {
+    out->n_endpoints = s->n_named < s->n_shown ? s->n_named : s->n_shown;
+    for (uint32_t i = 0; i < out->n_endpoints; i++) {
         const struct snap_rt *rt = &s->entries[i].rt;
 
         entry_fill(s, i, now_second, &out->endpoints[i]);
@@ -890,8 +891,12 @@ struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
         stats_destroy(s);
         return NULL;
     }
-    for (uint32_t e = 0; e < n_endpoints; e++)
-        entry_init(&s->entries[e], &s->hists[2 * e], &s->hists[2 * e + 1], methods[e], names[e]);
+    for (uint32_t e = 0; e < n_endpoints; e++) {
+        entry_init(&s->entries[e], &s->hists[2 * e], &s->hists[2 * e + 1],
+                   names[e] ? methods[e] : "", names[e] ? names[e] : "");
+        if (names[e] && s->n_named == e)
+            s->n_named++;
+    }
     entry_init(&s->entries[n_endpoints], &s->hists[2 * n_endpoints],
                &s->hists[2 * n_endpoints + 1], "", "Aggregated");
     s->scratch = &s->hists[2 * (size_t)n_endpoints + 2];
@@ -907,6 +912,15 @@ struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
     s->run_start = floor_second(now);
     s->mat_next = s->run_start;
     return s;
+}
+
+int stats_name_endpoint(struct stats *s, const char *method, const char *name)
+{
+    if (s->n_named == s->n_ep)
+        return -1;
+    copy_text(s->entries[s->n_named].method, sizeof s->entries[0].method, method);
+    copy_text(s->entries[s->n_named].name, sizeof s->entries[0].name, name);
+    return (int)s->n_named++;
 }
 
 void stats_destroy(struct stats *s)

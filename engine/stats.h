@@ -15,14 +15,20 @@
 struct stats;
 
 /* methods[i] and names[i] describe endpoint i; copied (truncated to the snapshot's sizes).
- * `now` starts the run: the series begins at its second. Snapshots show the first
- * SNAP_MAX_ENDPOINTS endpoints; any beyond still count in Aggregated. NULL on allocation
- * failure. Memory is then fixed, whatever the run length, except the per-second latency pairs
- * of the last STATS_DETAIL_SECONDS seconds, which grow to the largest second seen (bounded by
- * the histogram's bucket count) and are reused. */
+ * names[i] NULL makes i a spare endpoint (names from there on must be NULL too): unnamed and
+ * not in snapshots until stats_name_endpoint names it (a master meets the endpoints of its
+ * workers as their reports arrive). `now` starts the run: the series begins at its second.
+ * Snapshots show the first SNAP_MAX_ENDPOINTS endpoints; any beyond still count in
+ * Aggregated. NULL on allocation failure. Memory is then fixed, whatever the run length,
+ * except the per-second latency pairs of the last STATS_DETAIL_SECONDS seconds, which grow to
+ * the largest second seen (bounded by the histogram's bucket count) and are reused. */
 struct stats *stats_create(uint32_t n_endpoints, const char *const *methods,
                            const char *const *names, double now);
 void stats_destroy(struct stats *s);
+
+/* Name the first spare endpoint (method, name) and return its index; -1 when none is left
+ * (the caller counts such requests elsewhere). */
+int stats_name_endpoint(struct stats *s, const char *method, const char *name);
 
 /* Seconds of per-second detail kept: an interval for an older second (behind the newest one
  * merged) still counts in the cumulative statistics but no longer changes its chart point. */

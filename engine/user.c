@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pool.h"
+#include "request.h"
 #include "response.h"
 #include "template.h"
 #include "trace.h"
@@ -48,9 +49,8 @@ struct user {
     bool sent_in_iteration, in_flight, stopping, on_stop_done, keep_body, keep_headers;
     double deadline;
     ev_timer wait;
-    struct strbuf url, body, hdr, resp, resp_hdr, scratch;
-    struct curl_slist *nodes;
-    uint32_t cap_nodes;
+    struct request rq;          /* the request being sent, rendered */
+    struct strbuf resp, resp_hdr, scratch;
     struct header_span *spans;
     uint32_t cap_spans;
     uint64_t resp_bytes;
@@ -104,9 +104,7 @@ static size_t header_cb(char *data, size_t size, size_t n, void *arg)
     struct user *u = arg;
     size_t len = size * n;
 
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
-        strbuf_clear(&u->resp_hdr);         /* a new response (redirect): keep the last only */
-    (void)strbuf_append(&u->resp_hdr, data, len);
+    request_keep_header(&u->resp_hdr, data, len);
     return len;
 }
 
@@ -158,163 +156,15 @@ static void record_script_failure(struct user *u, const struct step_plan *sp, co
         trace_not_sent(u, sp, &o);
 }
 
-/* ---- rendering a request ------------------------------------------------------------------ */
-
-static int render_url(struct user *u, const struct step *st, const struct tmpl_ctx *ctx,
-                      char *err, size_t errlen)
-{
-    size_t host_len = u->w->plan->host_len;
-    const char *path;
-
-    strbuf_clear(&u->url);
-    if (strbuf_append(&u->url, u->w->plan->host, host_len) < 0)
-        goto oom;
-    if (tmpl_render(st->path, ctx, &u->url, err, errlen) < 0)
-        return -1;
-    path = u->url.data + host_len;     /* a full URL (written or captured) replaces the host */
-    if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0) {
-        memmove(u->url.data, path, u->url.len - host_len + 1);
-        u->url.len -= host_len;
-    }
-    for (uint32_t i = 0; i < st->n_query; i++) {
-        if (strbuf_append(&u->url, i == 0 && !strchr(u->url.data, '?') ? "?" : "&", 1) < 0 ||
-            strbuf_append(&u->url, st->query[i].name, strlen(st->query[i].name)) < 0 ||
-            strbuf_append(&u->url, "=", 1) < 0)
-            goto oom;
-        if (tmpl_render(st->query[i].value, ctx, &u->url, err, errlen) < 0)
-            return -1;
-    }
-    return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
-
-static int add_header_line(struct strbuf *b, const char *name, const char *value)
-{
-    if (strbuf_append(b, name, strlen(name)) < 0 || strbuf_append(b, ": ", 2) < 0)
-        return -1;
-    if (value && strbuf_append(b, value, strlen(value)) < 0)
-        return -1;
-    return strbuf_append(b, "", 1);         /* keep the NUL that ends this line */
-}
-
-/* A class default header is sent only once every variable it reads is set: the login in
- * on_start goes without "Authorization: Token ${token}" (scenarios/README.md). */
-static bool class_header_pending(const struct user *u, const struct step_plan *sp, uint32_t i)
-{
-    return !plan_header_sent(sp, i, u->vars);
-}
-
-static int render_header_lines(struct user *u, const struct step_plan *sp,
-                               const struct tmpl_ctx *ctx, char *err, size_t errlen)
-{
-    const struct step *st = sp->step;
-
-    strbuf_clear(&u->hdr);
-    /* hornet's User-Agent as a header line: CURLOPT_USERAGENT costs libcurl an aprintf and a
-     * malloc per request. A User-Agent of the scenario replaces it, as with the option. */
-    if ((sp->user_agent < 0 || class_header_pending(u, sp, (uint32_t)sp->user_agent)) &&
-        add_header_line(&u->hdr, "User-Agent", "hornet/" HORNET_VERSION) < 0)
-        goto oom;
-    for (uint32_t i = 0; i < sp->n_headers; i++) {
-        const struct kv_tmpl *h = sp->headers[i];
-        if (class_header_pending(u, sp, i))
-            continue;
-        if (add_header_line(&u->hdr, h->name, NULL) < 0)
-            goto oom;
-        u->hdr.len--;                       /* continue the line with the value */
-        if (tmpl_render(h->value, ctx, &u->hdr, err, errlen) < 0)
-            return -1;
-        if (strbuf_append(&u->hdr, "", 1) < 0)
-            goto oom;
-    }
-    if (st->body_kind == BODY_JSON && !sp->has_content_type &&
-        add_header_line(&u->hdr, "Content-Type", "application/json") < 0)
-        goto oom;
-    if (st->body_kind == BODY_RAW && st->content_type && !sp->has_content_type &&
-        add_header_line(&u->hdr, "Content-Type", st->content_type) < 0)
-        goto oom;
-    if (strbuf_append(&u->hdr, "Expect:", 8) < 0)  /* no value: no 100-continue (NUL kept) */
-        goto oom;
-    return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
-
-/* Link the NUL-separated lines of u->hdr into curl_slist nodes the user owns (no malloc by
- * curl_slist_append on the hot path). */
-static struct curl_slist *link_header_nodes(struct user *u)
-{
-    uint32_t n = 0;
-
-    for (size_t i = 0; i < u->hdr.len; i++)
-        n += u->hdr.data[i] == '\0';
-    if (n > u->cap_nodes) {
-        struct curl_slist *p = realloc(u->nodes, n * sizeof *p);
-        if (!p)
-            return NULL;
-        u->nodes = p;
-        u->cap_nodes = n;
-    }
-    for (uint32_t k = 0, off = 0; k < n; k++) {
-        u->nodes[k].data = u->hdr.data + off;
-        u->nodes[k].next = k + 1 < n ? &u->nodes[k + 1] : NULL;
-        off += (uint32_t)strlen(u->hdr.data + off) + 1;
-    }
-    return n ? u->nodes : NULL;
-}
+/* ---- sending and completing ------------------------------------------------------------ */
 
 static int render_request(struct user *u, const struct step_plan *sp, char *err, size_t errlen)
 {
-    const struct step *st = sp->step;
+    const struct plan *p = u->w->plan;
     struct tmpl_ctx ctx;
 
     fill_ctx(u, &ctx);
-    if (render_url(u, st, &ctx, err, errlen) < 0)
-        return -1;
-    if (render_header_lines(u, sp, &ctx, err, errlen) < 0)
-        return -1;
-    strbuf_clear(&u->body);
-    if (st->body_kind != BODY_NONE && tmpl_render(st->body, &ctx, &u->body, err, errlen) < 0)
-        return -1;
-    return 0;
-}
-
-/* ---- sending and completing ------------------------------------------------------------ */
-
-static bool step_reads_headers(const struct step *st)
-{
-    for (uint32_t i = 0; i < st->n_captures; i++)
-        if (st->captures[i].source == CAPTURE_HEADER)
-            return true;
-    return false;
-}
-
-static void configure_method(CURL *e, const struct step *st, const struct strbuf *body)
-{
-    bool has_body = st->body_kind != BODY_NONE;
-
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);       /* resets POST, NOBODY and upload */
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
-    switch (st->method) {
-    case HTTP_GET:
-        return;
-    case HTTP_HEAD:
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-        return;
-    case HTTP_POST:
-        has_body = true;
-        break;
-    default:
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, http_method_names[st->method]);
-        break;
-    }
-    if (has_body) {
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body->len ? body->data : "");
-    }
+    return request_render(&u->rq, p->host, p->host_len, sp, &ctx, err, errlen);
 }
 
 static int user_send(struct user *u, const struct step_plan *sp)
@@ -327,12 +177,12 @@ static int user_send(struct user *u, const struct step_plan *sp)
         record_script_failure(u, sp, err);
         return -1;
     }
-    configure_method(e, st, &u->body);
-    curl_easy_setopt(e, CURLOPT_URL, u->url.data);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, link_header_nodes(u));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, sp->timeout_ms);
+    if (request_apply(&u->rq, e, sp) < 0) {
+        record_script_failure(u, sp, "out of memory");
+        return -1;
+    }
     u->keep_body = st->needs_body;
-    u->keep_headers = step_reads_headers(st);
+    u->keep_headers = request_reads_headers(st);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, u->keep_headers ? header_cb : NULL);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, u->keep_headers ? (void *)u : NULL);
     strbuf_clear(&u->resp);
@@ -344,39 +194,6 @@ static int user_send(struct user *u, const struct step_plan *sp)
     u->in_flight = true;
     u->sent_in_iteration = true;
     return 0;
-}
-
-/* Success as the step defines it (scenario_step_expects); *expected: a success only because the
- * step lists it (a status outside 200..399). */
-static bool status_is_success(const struct step *st, long status, bool *expected)
-{
-    bool ok = status >= 0 && status <= INT_MAX && scenario_step_expects(st, (int)status);
-
-    *expected = ok && (status < 200 || status >= 400);
-    return ok;
-}
-
-/* Split the kept header block into spans for header captures. */
-static size_t header_spans(struct user *u)
-{
-    size_t n = 0;
-    char *p = u->resp_hdr.data, *end = p ? p + u->resp_hdr.len : NULL;
-
-    while (p && p < end) {
-        char *eol = memchr(p, '\n', (size_t)(end - p)), *colon;
-        char *line_end = eol ? eol : end;
-        colon = memchr(p, ':', (size_t)(line_end - p));
-        if (colon && n < u->cap_spans) {
-            char *v = colon + 1, *ve = line_end;
-            while (v < ve && (*v == ' ' || *v == '\t'))
-                v++;
-            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
-                ve--;
-            u->spans[n++] = (struct header_span){p, (size_t)(colon - p), v, (size_t)(ve - v)};
-        }
-        p = line_end + 1;
-    }
-    return n;
 }
 
 static int apply_response(struct user *u, const struct step *st, long status,
@@ -393,10 +210,25 @@ static int apply_response(struct user *u, const struct step *st, long status,
             return snprintf(err, errlen, "out of memory"), -1;
         u->cap_spans = 64;
         r.headers = u->spans;
-        r.n_headers = header_spans(u);
+        r.n_headers = request_header_spans(&u->resp_hdr, u->spans, u->cap_spans);
     }
     fill_ctx(u, &ctx);
     return response_apply(st, &r, u->w->ws, &ctx, u->vars, &u->rng, obs, err, errlen);
+}
+
+/* apply_response for request_outcome. */
+struct applying {
+    struct user *u;
+    const struct step *st;
+    long status;
+    const struct response_observer *obs;
+};
+
+static int apply_cb(void *arg, char *err, size_t errlen)
+{
+    struct applying *a = arg;
+
+    return apply_response(a->u, a->st, a->status, a->obs, err, errlen);
 }
 
 /* How the request counts (o->kind 0: a plain success); captures and checks run here, told to
@@ -405,27 +237,9 @@ static void classify(struct user *u, const struct step *st, CURLcode rc, long st
                      long timeout_ms, const struct response_observer *obs, struct outcome *o,
                      char *err, size_t errlen)
 {
-    bool expected;
+    struct applying a = {u, st, status, obs};
 
-    o->kind = 0;
-    if (rc != CURLE_OK) {
-        long os_errno = 0;
-        curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
-        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc,
-                              .aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms
-                                                                     : (int32_t)os_errno};
-        return;
-    }
-    if (!status_is_success(st, status, &expected)) {
-        *o = (struct outcome){.kind = OUTCOME_HTTP, .code = (int32_t)status};
-        return;
-    }
-    if (apply_response(u, st, status, obs, err, errlen) < 0) {
-        *o = (struct outcome){.kind = OUTCOME_CHECK, .code = (int32_t)status, .text = err};
-        return;
-    }
-    if (expected)
-        *o = (struct outcome){.kind = OUTCOME_HTTP, .expected = 1, .code = (int32_t)status};
+    request_outcome(u->easy, st, rc, status, timeout_ms, apply_cb, &a, o, err, errlen);
 }
 
 /* ---- request tracing (-L DEBUG) ---------------------------------------------------------- */
@@ -471,9 +285,9 @@ static void trace_head(struct user *u, const struct step_plan *sp, uint32_t numb
         .task = u->phase == PH_TASK ? cp->cls->tasks[u->seq - cp->tasks].name : NULL,
         .sequence = u->phase == PH_ON_STOP ? "on_stop" : "on_start",
         .step = u->step_i + 1, .n_steps = u->seq->n, .method = http_method_names[st->method],
-        .url = sent ? u->url.data : NULL, .path = tmpl_source(st->path),
-        .headers = sent ? u->hdr.data : NULL, .headers_len = sent ? u->hdr.len : 0,
-        .body = sent ? u->body.data : NULL, .body_len = sent ? u->body.len : 0,
+        .url = sent ? u->rq.url.data : NULL, .path = tmpl_source(st->path),
+        .headers = sent ? u->rq.hdr.data : NULL, .headers_len = sent ? u->rq.hdr.len : 0,
+        .body = sent ? u->rq.body.data : NULL, .body_len = sent ? u->rq.body.len : 0,
         .body_json = st->body_kind == BODY_JSON, .plan = sp, .user_class_plan = cp,
         .vars = u->vars, .var_names = var_names(u),
     };
@@ -836,12 +650,26 @@ oom:
     return NULL;
 }
 
+/* What setup captured, read-only for the users: each starts with its own copy. */
+static void copy_shared(struct user *u)
+{
+    const struct plan *p = u->w->plan;
+
+    for (uint32_t v = 0; p->shared && v < p->scn->n_shared; v++)
+        if (p->scn->shared[v] && p->shared[v].set &&
+            user_var_set(&u->vars[v], p->shared[v].value, p->shared[v].len) < 0 &&
+            u->w->sink.exception)
+            u->w->sink.exception(u->w->sink.arg, "out of memory copying a setup variable",
+                                 "user start");
+}
+
 static void init_vars(struct user *u)
 {
     const struct user_class *cls = u->cp->cls;
     char err[INTERVAL_TEXT_MAX];
     struct tmpl_ctx ctx;
 
+    copy_shared(u);
     for (uint32_t i = 0; i < cls->n_vars; i++) {
         fill_ctx(u, &ctx);
         strbuf_clear(&u->scratch);
@@ -937,13 +765,10 @@ void user_destroy(struct user *u)
         user_var_free(&u->vars[i]);
     free(u->vars);
     free((void *)u->feeder_rows);
-    strbuf_free(&u->url);
-    strbuf_free(&u->body);
-    strbuf_free(&u->hdr);
+    request_free(&u->rq);
     strbuf_free(&u->resp);
     strbuf_free(&u->resp_hdr);
     strbuf_free(&u->scratch);
-    free(u->nodes);
     free(u->spans);
     free(u);
 }

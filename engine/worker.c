@@ -339,13 +339,17 @@ static void flush(struct worker *w)
 }
 
 /* After STOP_ALL, the last user gone: hand over what was recorded, then say so (the control
- * thread ends the run once every worker is idle, and reads the collector after that). */
+ * thread ends the run, or a worker node's test, once every worker is done, and reads the
+ * collector after that). */
 static void settle(struct worker *w)
 {
-    if (!w->stopping_all || w->users || atomic_load(&w->idle))
+    if (!w->stopping_all || w->users || w->settled)
         return;
     flush(w);
-    atomic_store(&w->idle, true);
+    w->settled = true;
+    atomic_fetch_add(&w->stops_done, 1);
+    if (w->sink.settled)
+        w->sink.settled(w->sink.arg);
 }
 
 void worker_user_gone(struct worker *w, struct user *u)
@@ -421,6 +425,7 @@ static void stop_all(struct worker *w, double deadline)
     struct user *u, *next;
 
     w->stopping_all = true;
+    w->settled = false;
     for (uint32_t k = 0; k < w->plan->n_classes; k++)
         if (w->pools[k])
             pool_stop(atomic_load_explicit(&w->pools[k], memory_order_relaxed));
@@ -448,6 +453,7 @@ static void run_cmd(struct worker *w, const struct worker_cmd *c)
 
     switch (c->type) {
     case WCMD_SPAWN:
+        w->stopping_all = false;
         spawn_users(w, c);
         break;
     case WCMD_STOP_USERS:

@@ -19,7 +19,9 @@
 #include "template.h"
 
 enum worker_cmd_type {
-    WCMD_SPAWN = 1,     /* start `count` users of class cls, indices first_index.. */
+    WCMD_SPAWN = 1,     /* start `count` users of class cls, indices first_index..; after a
+                           STOP_ALL, the worker runs users again (a Locust master's next
+                           test) */
     WCMD_STOP_USERS,    /* stop `count` users of class cls (the newest first) */
     WCMD_PAUSE,
     WCMD_RESUME,
@@ -44,6 +46,7 @@ struct worker_sink {
     void (*interval)(void *arg, struct interval *iv);     /* takes ownership */
     void (*exception)(void *arg, const char *message, const char *where);
     void (*fatal)(void *arg, const char *message);      /* the worker cannot go on */
+    void (*settled)(void *arg);     /* a STOP_ALL is done (stops_done moved); may be NULL */
     /* the same requests' latencies from their intended starts (scenario_has_intended) */
     void (*corrected)(void *arg, struct interval *iv);  /* takes ownership */
     void *arg;
@@ -91,11 +94,13 @@ struct worker {
                                    test a request makes when -L DEBUG is off */
     struct strbuf trace_text;   /* a traced request's text, built here */
     uint32_t ticks;             /* of the tick timer */
-    bool stopping_all;
+    bool stopping_all;          /* a STOP_ALL is under way (a later SPAWN starts anew) */
+    bool settled;               /* ... and was done: counted in stops_done */
     bool failed;                /* a fatal error was reported (once) */
     struct cmdq cmds;           /* struct worker_cmd, from the control thread */
     _Atomic uint32_t alive;     /* users that exist on this worker */
-    _Atomic bool idle;          /* STOP_ALL done: no user left, data flushed */
+    _Atomic uint32_t stops_done;/* STOP_ALLs done (no user left, data flushed); the engine
+                                   compares it with the STOP_ALLs it sent */
     _Atomic uint64_t requests;  /* finished requests (for tests and the benchmark) */
     _Atomic uint32_t in_flight; /* transfers in the multi handles now (silence warnings) */
     struct selfstat_probe probe;/* how late the tick fires, the thread's CPU (selfstat.h) */

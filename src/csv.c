@@ -8,6 +8,7 @@
  *
  * Main thread only; no global state. */
 #include "csv.h"
+#include "strbuf.h"
 #include "csv_internal.h"
 #include "fileio.h"
 #include "log.h"
@@ -238,6 +239,18 @@ size_t csv_quote(const char *field, char *out, size_t n)
     if (n)
         out[need < n ? need : n - 1] = '\0';
     return need;
+}
+
+int csv_append_field(struct strbuf *b, const char *field, const char *end)
+{
+    bool q = needs_quotes(field);
+    int rc = q ? strbuf_putc(b, '"') : 0;
+
+    for (const char *c = field; *c && rc == 0; c++)
+        rc = (*c == '"' ? strbuf_putc(b, '"') : 0) | strbuf_putc(b, *c);
+    if (q && rc == 0)
+        rc = strbuf_putc(b, '"');
+    return rc == 0 ? strbuf_puts(b, end) : -1;
 }
 
 unsigned long long csv_ms(unsigned long long us)

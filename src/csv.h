@@ -15,6 +15,13 @@
 #include <stddef.h>
 #include "snapshot.h"
 
+struct strbuf;
+
+/* Append field to b with Locust's minimal quoting (quoted when it holds `,` `"` CR or LF,
+ * inner quotes doubled), then end ("," or "\r\n"): how hornet's own CSV files (campaign.csv,
+ * PREFIX_fixtures.csv, PREFIX_expected.csv) write a cell. -1 on OOM. */
+int csv_append_field(struct strbuf *b, const char *field, const char *end);
+
 /* The history of a run. With a prefix, rows are appended to PREFIX_stats_history.csv and made
  * durable (write + fdatasync) each tick, and a snapshot export reads them back from that file;
  * rows that could not be written stay in memory and are retried at the next tick. Without a

@@ -7,7 +7,7 @@
 
 int headless_run(struct run *r)
 {
-    struct host_view view = {.table_fd = r->opt->only_summary ? -1
+    struct host_view view = {.table_fd = r->opt->only_summary || r->opt->worker ? -1
                                          : fileno(run_console(r))};
     int rc;
 

@@ -101,7 +101,8 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
     struct engine_cmd stop = {.type = ENGINE_STOP, .who = EVENT_OPERATOR};
 
     (void)revents;
-    if (++h->signals == 1) {
+    h->r->signals = ++h->signals;
+    if (h->signals == 1) {
         log_msg(LOG_LEVEL_INFO, "%s received: stopping users (press Ctrl-C again to stop at "
                 "once)", signal_name(w->signum));
         run_send(h->r, &stop);

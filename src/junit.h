@@ -10,8 +10,8 @@
  *   (class "<scenario>.health": its last value, minimum, maximum and verdict), and the run's
  *   own checks (unexpected failures when no rate target allows them, an abort, an engine
  *   error), so a suite has no failure and no error exactly when verdict_passed says the run
- *   passed. More kinds of cases join a suite through junit_suite_add (junit_internal.h while
- *   its only callers are here and in the tests). Main thread. */
+ *   passed. More kinds of cases (a campaign's scenario that stopped before its load or did
+ *   not run) join a suite through junit_suite_add. Main thread. */
 #ifndef HORNET_JUNIT_H
 #define HORNET_JUNIT_H
 
@@ -54,6 +54,9 @@ struct junit_suite {
 /* An empty suite named name. */
 void junit_suite_init(struct junit_suite *s, const char *name, double start, double time);
 void junit_suite_free(struct junit_suite *s);
+
+/* Append a copy of c. -1 when out of memory. */
+int junit_suite_add(struct junit_suite *s, const struct junit_case *c);
 
 /* The run's cases from its (final) snapshot: each target, each health limit, then the run's
  * own checks (see above); the suite's properties (host, verdict, requests, failures). -1 when

@@ -85,7 +85,7 @@ static int headless_instead(struct run *r, const char *why)
 int live_run(struct run *r)
 {
     struct ev_loop *loop = ev_default_loop(0);
-    struct ui_host uh = {send_cb, snapshot_cb, r};
+    struct ui_host uh = {send_cb, snapshot_cb, r, r->campaign_line};
     struct dashboard *d;
     struct host_view view = {.update = update_cb, .interrupt = interrupt_cb, .done = done_cb};
     char err[256];
@@ -103,6 +103,7 @@ int live_run(struct run *r)
     host_run(r, loop, &view);
     if (view.table_fd >= 0)
         close(view.table_fd);
+    r->campaign_key = (int)ui_campaign_choice(d);
     ui_close(d);
     log_set_stderr(true);
     return run_end(r);

@@ -8,8 +8,10 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include <ev.h>
+#include "campaign.h"
 #include "headless.h"
 #include "live.h"
+#include "locustfile.h"
 #include "log.h"
 #include "options.h"
 #include "report.h"
@@ -59,10 +61,18 @@ int main(int argc, char **argv)
 
     if (argc > 1 && strcmp(argv[1], "report") == 0)    /* hornet report PREFIX ... */
         return report_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "locustfile") == 0)  /* hornet locustfile SCENARIO */
+        return locustfile_main(argc - 1, argv + 1);
     raise_fd_limit();
     /* A reader that goes away (| head, a closed terminal) must not kill the run: a write then
      * fails with EPIPE, the console stops printing, the run and its files go on. */
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "campaign") == 0) { /* hornet campaign FILE ... */
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        rc = campaign_main(argc - 1, argv + 1);
+        curl_global_cleanup();
+        return rc;
+    }
     if ((rc = parse(&opt, argc, argv)) >= 0) {
         options_free(&opt);
         return rc;
@@ -75,6 +85,11 @@ int main(int argc, char **argv)
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (opt.worker && !opt.headless) {
+        log_msg(LOG_LEVEL_INFO, "Worker node: no dashboard (the master shows the run); logging "
+                "here");
+        opt.headless = true;
+    }
     rc = run_prepare(&run, &opt);
     if (rc == 0)    /* the dashboard falls back to headless, with a note, without a terminal */
         rc = opt.headless ? headless_run(&run) : live_run(&run);

@@ -23,7 +23,7 @@ enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
 enum opt_kind { KIND_FLAG, KIND_VALUE };
 enum opt_group {
     GROUP_COMMON, GROUP_TAGS, GROUP_TLS, GROUP_STATS, GROUP_REPORT, GROUP_METRICS, GROUP_LOG,
-    GROUP_OTHER,
+    GROUP_DIST, GROUP_OTHER,
     GROUP_COUNT
 };
 enum list_id { LIST_TAGS, LIST_EXCLUDE, LIST_CLASSES, LIST_TARGET, LIST_COUNT };
@@ -465,6 +465,28 @@ static int set_loglevel(struct parse_ctx *c, const struct opt_spec *s, const cha
     return -1;
 }
 
+static int set_port(struct parse_ctx *c, const struct opt_spec *s, const char *v, char *msg)
+{
+    uint64_t n;
+
+    if (whole_in(v, 0, 65535, true, &n, msg) < 0)
+        return -1;
+    *FIELD(c, s, int) = (int)n;
+    return 0;
+}
+
+static int set_expect_workers(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                              char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 1, 100000, false, &n, msg) < 0)
+        return -1;
+    c->o->expect_workers = (uint32_t)n;
+    return 0;
+}
+
 /* Fill list `id` from v: a stronger source replaces what a weaker one gave. */
 static int set_list(struct parse_ctx *c, enum list_id id, const char *v, const char *seps,
                     const char *what, char *msg)
@@ -635,6 +657,26 @@ static const struct opt_spec OPTIONS[] = {
      GROUP_OTHER, "An option of hornet-target for the built-in target (used when no host is "
      "given), repeatable: --target-option celery-workers=0 --target-option db-pool-size=20 "
      "(see hornet-target --help); port=8000 fixes its port for POST /api/v1/_control/."},
+    {"worker", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(worker), NULL, GROUP_DIST,
+     "Run as a worker node of a Locust master (Locust 2.x, or hornet --master): it sets the "
+     "users per class; this process runs them and reports its numbers. No dashboard."},
+    {"master", NULL, 0, KIND_FLAG, SRC_ALL, set_flag, OFF(master), NULL, GROUP_DIST,
+     "Run as the master of worker nodes (hornet --worker, or Locust's Python workers): the "
+     "users are dispatched to them; the dashboard, CSVs, reports and targets show the merged "
+     "numbers."},
+    {"master-host", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(master_host), "<host>",
+     GROUP_DIST, "With --worker: the master's host or IP address. Default: 127.0.0.1"},
+    {"master-port", NULL, 0, KIND_VALUE, SRC_ALL, set_port, OFF(master_port), "<int>",
+     GROUP_DIST, "With --worker: the master's port. Default: 5557"},
+    {"master-bind-host", NULL, 0, KIND_VALUE, SRC_ALL, set_file, OFF(master_bind_host),
+     "<ip>", GROUP_DIST, "With --master: the interface to listen on for workers. Default: * "
+     "(every interface)"},
+    {"master-bind-port", NULL, 0, KIND_VALUE, SRC_ALL, set_port, OFF(master_bind_port),
+     "<int>", GROUP_DIST, "With --master: the port to listen on for workers (0: a free one, "
+     "logged). Default: 5557"},
+    {"expect-workers", NULL, 0, KIND_VALUE, SRC_ALL, set_expect_workers, 0, "<int>",
+     GROUP_DIST, "With --master: start the run once this many workers are connected. "
+     "Default: 1"},
     {"threads", NULL, 0, KIND_VALUE, SRC_ALL, set_threads, 0, "<int>", GROUP_OTHER,
      "Worker threads running the users (1-1024). Default: one per CPU."},
     {"seed", NULL, 0, KIND_VALUE, SRC_ALL, set_seed, 0, "<int>", GROUP_OTHER,
@@ -1134,6 +1176,11 @@ static void defaults(struct options *o)
     o->exit_code_on_error = 1;
     o->loglevel = xstrdup("INFO");
     o->debug_requests = OPTIONS_DEFAULT_DEBUG_REQUESTS;
+    o->master_host = xstrdup("127.0.0.1");
+    o->master_port = OPTIONS_DEFAULT_MASTER_PORT;
+    o->master_bind_host = xstrdup("*");
+    o->master_bind_port = OPTIONS_DEFAULT_MASTER_PORT;
+    o->expect_workers = 1;
 }
 
 /* The config file: --config (last one), else HORNET_CONFIG, else ./hornet.conf if present. */
@@ -1180,6 +1227,15 @@ static int final_checks(const struct options *o, char *err, size_t errlen)
                  o->metrics_host ? "metrics-host" : "metrics-linger");
         return -1;
     }
+    if (o->worker && o->master) {
+        snprintf(err, errlen, "hornet: --worker and --master exclude each other: a node is "
+                 "one or the other");
+        return -1;
+    }
+    if (o->worker && o->master_port == 0) {
+        snprintf(err, errlen, "hornet: --master-port: a worker needs the master's port, got 0");
+        return -1;
+    }
     if (!o->scenario) {
         snprintf(err, errlen, "hornet: no scenario file given "
                  "(usage: hornet [options] SCENARIO.json [UserClass ...]; see hornet --help)");
@@ -1216,7 +1272,8 @@ void options_free(struct options *o)
 {
     char **strings[] = {&o->scenario, &o->host, &o->csv_prefix, &o->loglevel, &o->logfile,
                         &o->config, &o->report_md, &o->report_html, &o->cacert, &o->cert,
-                        &o->key, &o->json_file, &o->junit, &o->metrics_host};
+                        &o->key, &o->json_file, &o->junit, &o->metrics_host, &o->master_host,
+                        &o->master_bind_host};
 
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
@@ -1277,7 +1334,7 @@ static void usage_option(FILE *out, const struct opt_spec *s)
 static const char *const GROUP_TITLES[GROUP_COUNT] = {
     "Common options", "Tag options", "TLS options", "Request statistics options",
     "Targets and reports", "Metrics endpoint (Prometheus)", "Logging options",
-    "Other options",
+    "Distributed runs (Locust's master/worker protocol)", "Other options",
 };
 
 static const char USAGE_TAIL[] =
@@ -1316,11 +1373,26 @@ static const char USAGE_TAIL[] =
     "    hornet --headless -t 30s --report out/r.md --html out/r.html \\\n"
     "        -H http://localhost:8000 scenarios/cab_approvals.json CABApprovalUser\n"
     "\n"
+    "A distributed run: a master (hornet's, or Locust's with the stub locustfile\n"
+    "that hornet locustfile writes) and worker nodes:\n"
+    "\n"
+    "    hornet --master --expect-workers 2 scenarios/deployments.json\n"
+    "    hornet --worker --master-host 10.0.0.5 scenarios/deployments.json\n"
+    "\n"
+    "    hornet locustfile scenarios/deployments.json > master.py\n"
+    "    locust -f master.py --master\n"
+    "\n"
     "Reports of an earlier run (hornet's or Locust's CSV files):\n"
     "\n"
     "    hornet report out/run --scenario scenarios/deployments.json \\\n"
     "        --report out/r.md --html out/r.html\n"
-    "        (hornet report --help for its options)\n";
+    "        (hornet report --help for its options)\n"
+    "\n"
+    "A campaign: several scenarios one after the other, then the results document:\n"
+    "\n"
+    "    hornet campaign scenarios/campaign.json --out results/ --headless -t 20s\n"
+    "    hornet report --campaign results/\n"
+    "        (hornet campaign --help for its options)\n";
 
 void options_usage(FILE *out)
 {

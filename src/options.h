@@ -22,6 +22,9 @@
 /* The config file read when neither --config nor HORNET_CONFIG names one (if it exists). */
 #define OPTIONS_DEFAULT_CONFIG "hornet.conf"
 
+/* Locust's default port of the master/worker protocol. */
+#define OPTIONS_DEFAULT_MASTER_PORT 5557
+
 /* Requests described in detail with -L DEBUG when --debug-requests is not given, and the most
  * it accepts (each is a few lines of log written by a worker thread). */
 #define OPTIONS_DEFAULT_DEBUG_REQUESTS 50
@@ -82,6 +85,14 @@ struct options {
     double metrics_linger;                       /* --metrics-linger seconds (headless: serve
                                                     the final numbers this long after the end;
                                                     requires --metrics-port) */
+    bool worker;                                 /* --worker: run users for a Locust master */
+    bool master;                                 /* --master: dispatch users to worker nodes */
+    char *master_host;                           /* --master-host, default 127.0.0.1 */
+    int master_port;                             /* --master-port, default 5557 */
+    char *master_bind_host;                      /* --master-bind-host, default "*" */
+    int master_bind_port;                        /* --master-bind-port, default 5557 (0: a
+                                                    free port, logged) */
+    uint32_t expect_workers;                     /* --expect-workers, default 1 */
     bool version;                                /* --version */
     bool help;                                   /* -h/--help */
 };

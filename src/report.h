@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include "snapshot.h"
 
+struct fixture_result;   /* fixture.h */
+
 /* What the p50/p95/p99 of each point mean. */
 enum report_pct_kind {
     REPORT_PCT_SECOND = 0,      /* a live run: percentiles of that second's requests */
@@ -47,6 +49,8 @@ struct report_input {
     bool use_stages;                    /* the scenario's stages drive the load */
     bool passed;                        /* the run's verdict: verdict_passed(snap) */
     double generated_at;                /* unix time shown as "generated"; 0: now */
+    const struct fixture_result *fixtures;  /* setup, preflight, teardown (FIXTURE_PHASES
+                                               results, fixture.h); NULL: not known */
     /* Backend health over the whole run: every sample of snap->health's metric k, oldest
      * first; health_n[k] 0: the snapshot's own newest samples. */
     const struct snap_health_point *health_points[SNAP_HEALTH_METRICS];
@@ -78,6 +82,15 @@ int report_write_markdown(const struct report_input *in, const char *path, char 
                           size_t errlen);
 int report_write_html(const struct report_input *in, const char *path, char *err,
                       size_t errlen);
+
+/* The results document of a campaign: OUT/RESULTS.md and OUT/RESULTS.html (self-contained,
+ * charts inline), built only from the files in OUT (campaign.csv, and each scenario's CSV
+ * files and scenario file): the executive summary (each scenario's status, users, duration,
+ * requests, unexpected failures with the expected responses apart, throughput and p50/p99
+ * against their targets), the findings with their evidence, next steps, and a section per
+ * scenario (configuration, targets, endpoints, charts, failures, setup and teardown). -1 with
+ * the reason in err (an unreadable campaign.csv, an unwritable file). */
+int report_campaign_write(const char *out_dir, char *err, size_t errlen);
 
 /* `hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]`, argv[0] being
  * "report": reads PREFIX_stats.csv (required), PREFIX_stats_history.csv, PREFIX_failures.csv

@@ -151,6 +151,16 @@ static void esc_name(FILE *out, const char *s)
     }
 }
 
+/* A campaign's results: each scenario's parts inside its section. */
+static const char part_css[] =
+    "div.part{margin:18px 0 0;padding-top:14px;border-top:1px solid #e7ebef}\n"
+    "div.part h3{font-size:15px;margin:0 0 10px;font-weight:650;color:var(--fg);"
+    "text-transform:none;letter-spacing:0}\n"
+    "div.part h4{font-size:12px;margin:14px 0 6px;color:var(--muted);text-transform:uppercase;"
+    "letter-spacing:.05em}\n"
+    "h2 .pill{vertical-align:middle;margin-left:8px}\n"
+    "main{max-width:1360px}\n";
+
 static void html_head(FILE *out, const struct report_model *m)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -229,21 +239,25 @@ static bool has_latency_target(const struct snapshot *s, bool rps)
     return false;
 }
 
-static void chart_head(FILE *out, const char *title)
+/* A chart's title (at heading level `level`) and the start of its legend. */
+static void chart_head(FILE *out, const char *title, int level)
 {
-    fprintf(out, "<div class=\"chart-block\">\n<div class=\"chart-head\"><h3>%s</h3>"
-            "<div class=\"legend\">", title);
+    fprintf(out, "<div class=\"chart-block\">\n<div class=\"chart-head\"><h%d>%s</h%d>"
+            "<div class=\"legend\">", level, title, level);
 }
 
-static void html_charts(FILE *out, const struct report_input *in, const struct report_facts *f)
+/* The charts over time; level 2: a section of its own, 3: a part of a campaign's scenario. */
+static void html_charts(FILE *out, const struct report_input *in, const struct report_facts *f,
+                        const char *id_prefix, int level)
 {
     bool log_axis;
     char *lat = NULL;
     size_t lat_len = 0;
     FILE *tmp;
 
-    fputs("<section id=\"charts\">\n<h2>Over time</h2>\n", out);
-    chart_head(out, "Throughput");
+    fprintf(out, "<%s id=\"%scharts\">\n<h%d>Over time</h%d>\n", level > 2 ? "div" : "section",
+            id_prefix, level, level);
+    chart_head(out, "Throughput", level + 1);
     legend_item(out, "#0969da", "requests/s");
     legend_item(out, "#cf222e", "unexpected failures/s");
     if (has_latency_target(in->snap, true))
@@ -258,7 +272,8 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
     fclose(tmp);
     chart_head(out, in->service ? (log_axis ? "Response times, corrected (log scale)"
                                             : "Response times, corrected")
-                                : log_axis ? "Response times (log scale)" : "Response times");
+                                : log_axis ? "Response times (log scale)" : "Response times",
+               level + 1);
     legend_item(out, "#1a7f37", "p50");
     legend_item(out, "#bf8700", "p95");
     legend_item(out, "#cf222e", "p99");
@@ -268,13 +283,13 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
     fwrite(lat ? lat : "", 1, lat_len, out);
     free(lat);
     fprintf(out, "<p class=\"note\">%s.</p>\n</div>\n", report_pct_kind_text(in->pct_kind));
-    chart_head(out, "Users");
+    chart_head(out, "Users", level + 1);
     legend_item(out, "#8250df", "users running");
     fputs("</div></div>\n", out);
     report_svg_users(out, in, f);
     fputs("</div>\n", out);
     if (in->n_arrivals > 0) {
-        chart_head(out, "Arrivals");
+        chart_head(out, "Arrivals", level + 1);
         legend_item(out, "#8250df", "asked/s");
         legend_item(out, "#0969da", "started/s");
         legend_item(out, "#cf222e", "dropped/s");
@@ -282,7 +297,7 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
         report_svg_arrivals(out, in, f);
         fputs("</div>\n", out);
     }
-    fputs("</section>\n", out);
+    fputs(level > 2 ? "</div>\n" : "</section>\n", out);
 }
 
 /* ---- the model's blocks --------------------------------------------------------------------- */
@@ -430,7 +445,7 @@ static void html_health_charts(FILE *out, const struct report_model *m)
 }
 
 static void html_block(FILE *out, const struct report_model *m, const struct report_block *b,
-                       bool reasons)
+                       bool reasons, int level)
 {
     switch (b->kind) {
     case REPORT_PARA:
@@ -439,7 +454,7 @@ static void html_block(FILE *out, const struct report_model *m, const struct rep
         fputs("</p>\n", out);
         break;
     case REPORT_SUBHEAD:
-        fprintf(out, "<h3>%s</h3>\n", b->text);
+        fprintf(out, "<h%d>%s</h%d>\n", level, b->text, level);
         break;
     case REPORT_TABLE:
         html_table(out, b->table);
@@ -466,18 +481,20 @@ static void html_block(FILE *out, const struct report_model *m, const struct rep
     }
 }
 
+/* A section: level 2 a <section> of its own, 3 a part of a campaign's scenario. */
 static void html_section(FILE *out, const struct report_model *m,
-                         const struct report_section *s)
+                         const struct report_section *s, const char *id_prefix, int level)
 {
-    fprintf(out, "<section id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
+    fprintf(out, "<%s id=\"%s%s\">\n<h%d>%s</h%d>\n", level > 2 ? "div class=\"part\""
+            : "section", id_prefix, s->id, level, s->title, level);
     for (size_t k = 0; k < s->n_blocks; k++) {
         const struct report_block *b = &s->blocks[k];
 
-        html_block(out, m, b, true);
+        html_block(out, m, b, true, level + 1);
         if (k > 0 && s->blocks[k - 1].kind == REPORT_DIST_CHART)
             fputs("</div>\n", out);            /* the chart and its table side by side */
     }
-    fputs("</section>\n", out);
+    fputs(level > 2 ? "</div>\n" : "</section>\n", out);
 }
 
 static void html_footer(FILE *out, const struct report_model *m,
@@ -485,7 +502,7 @@ static void html_footer(FILE *out, const struct report_model *m,
 {
     fputs("<footer>\n", out);
     for (size_t k = 0; k < s->n_blocks; k++)
-        html_block(out, m, &s->blocks[k], false);
+        html_block(out, m, &s->blocks[k], false, 3);
     fputs("</footer>\n", out);
 }
 
@@ -503,14 +520,84 @@ void report_html_render(FILE *out, const struct report_model *m)
         case REPORT_ROLE_SUMMARY:       /* shown as the cards, under the header */
             break;
         case REPORT_ROLE_CHARTS:
-            html_charts(out, m->in, m->facts);
+            html_charts(out, m->in, m->facts, "", 2);
             break;
         case REPORT_ROLE_NOTES:
             html_footer(out, m, s);
             break;
         default:
-            html_section(out, m, s);
+            html_section(out, m, s, "", 2);
         }
     }
     fputs("</main>\n</body>\n</html>\n", out);
+}
+
+void report_html_render_part(FILE *out, const struct report_model *m, const char *const *ids,
+                             const char *id_prefix)
+{
+    for (size_t i = 0; i < m->n_sections; i++) {
+        const struct report_section *s = &m->sections[i];
+
+        if (!report_model_wants(ids, s->id))
+            continue;
+        if (s->role == REPORT_ROLE_CHARTS)
+            html_charts(out, m->in, m->facts, id_prefix, 3);
+        else if (s->role == REPORT_ROLE_BODY)
+            html_section(out, m, s, id_prefix, 3);
+    }
+}
+
+void report_html_page_open(FILE *out, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta name=\"generator\" content=\"hornet " HORNET_VERSION "\">\n<title>", out);
+    esc(out, title);
+    fprintf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<main>\n", css, part_css);
+}
+
+void report_html_page_close(FILE *out)
+{
+    fputs("</main>\n</body>\n</html>\n", out);
+}
+
+void report_html_render_sections(FILE *out, const struct report_model *m)
+{
+    for (size_t i = 0; i < m->n_sections; i++)
+        if (m->sections[i].role == REPORT_ROLE_BODY)
+            html_section(out, m, &m->sections[i], "", 2);
+        else if (m->sections[i].role == REPORT_ROLE_NOTES)
+            html_footer(out, m, &m->sections[i]);
+}
+
+void report_html_part_open(FILE *out, const char *id, const char *title, const char *status,
+                           uint8_t target_status)
+{
+    fprintf(out, "<section id=\"%s\">\n<h2>", id);
+    esc(out, title);
+    if (status)
+        fprintf(out, "<span class=\"pill %s\">%s</span>", report_status_class(target_status),
+                status);
+    fputs("</h2>\n", out);
+}
+
+void report_html_part_close(FILE *out)
+{
+    fputs("</section>\n", out);
+}
+
+void report_html_banner(FILE *out, const char *eyebrow, const char *title, const char *sub,
+                        bool passed, const char *verdict, const char *summary)
+{
+    fputs("<header class=\"top\">\n<div>\n<p class=\"eyebrow\">", out);
+    esc(out, eyebrow);
+    fputs("</p>\n<h1>", out);
+    esc(out, title);
+    fputs("</h1>\n<p class=\"sub\"><span>", out);
+    esc(out, sub);
+    fprintf(out, "</span></p>\n</div>\n<div class=\"verdict %s\"><b>", passed ? "pass" : "fail");
+    esc(out, verdict);
+    fputs("</b><small>", out);
+    esc(out, summary);
+    fputs("</small></div>\n</header>\n", out);
 }

@@ -210,11 +210,56 @@ int report_model_build(struct report_model *m, const struct report_input *in,
                        const struct report_facts *f);
 void report_model_free(struct report_model *m);
 
+/* Building a model section by section (report_campaign.c builds its own this way; m zeroed,
+ * m->in and m->facts may be NULL). Strings given are borrowed; report_model_text copies one
+ * into the model. A table gets room for `rows` rows (the caller sets t->n_rows); cells fill
+ * it row by row. report_model_list makes a list of n items to fill with report_model_run.
+ * Out of memory sets m->oom (check it once at the end). */
+const char *report_model_text(struct report_model *m, const char *text);
+struct report_section *report_model_section(struct report_model *m, const char *id,
+                                            const char *title, enum report_role role);
+struct report_para *report_model_para(struct report_model *m, struct report_section *s,
+                                      bool note);
+void report_model_run(struct report_para *p, enum report_style style, const char *text);
+struct report_table *report_model_table(struct report_model *m, struct report_section *s,
+                                        const char *const *heads, const char *numeric,
+                                        size_t rows);
+struct report_cell *report_model_cell(struct report_model *m, struct report_table *t,
+                                      enum report_style style, const char *text);
+struct report_para *report_model_list(struct report_model *m, struct report_section *s,
+                                      size_t n);
+
+/* Whether a section id is among ids (NULL-terminated); every id is when ids is NULL. */
+bool report_model_wants(const char *const *ids, const char *id);
+
 /* ---- Markdown and HTML renderers --------------------------------------------------------- */
 
 /* The whole Markdown / HTML document of model m written to out. */
 void report_md_render(FILE *out, const struct report_model *m);
 void report_html_render(FILE *out, const struct report_model *m);
+
+/* A document made of several models (a campaign's results). A part: m's body sections whose id
+ * is in ids (NULL: all; in HTML also its charts, id "charts"), one heading level down
+ * (Markdown "###", HTML <h3> in a div whose id is id_prefix + the section's). */
+void report_md_render_part(FILE *out, const struct report_model *m, const char *const *ids);
+void report_html_render_part(FILE *out, const struct report_model *m, const char *const *ids,
+                             const char *id_prefix);
+/* The HTML page around the parts: head (title, the reports' style), then the end. */
+void report_html_page_open(FILE *out, const char *title);
+void report_html_page_close(FILE *out);
+/* m's body sections each as a <section> (h2), and its notes as the footer. */
+void report_html_render_sections(FILE *out, const struct report_model *m);
+/* The top of a page: eyebrow, title, a line under it, and the verdict box (pass or fail
+ * colours, verdict as its big word, summary under it). */
+void report_html_banner(FILE *out, const char *eyebrow, const char *title, const char *sub,
+                        bool passed, const char *verdict, const char *summary);
+/* A <section> holding parts: its title (h2), with a status pill when status is not NULL
+ * (coloured as target_status: enum target_status); then report_html_part_close. */
+void report_html_part_open(FILE *out, const char *id, const char *title, const char *status,
+                           uint8_t target_status);
+void report_html_part_close(FILE *out);
+/* A Markdown heading of level 1..6 with the title escaped. */
+void report_md_heading(FILE *out, int level, const char *title);
 
 /* ---- charts (report_svg.c) --------------------------------------------------------------- */
 
@@ -335,6 +380,21 @@ int report_csv_read_arrivals(const char *path, struct snap_arrival_point **out, 
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
 double report_csv_parse_utc(const char *text);
+
+/* ---- hornet's own CSV files beside Locust's (report_extras.c) -------------------------------- */
+
+struct fixture_result;
+
+struct report_estimate;
+
+/* Both of hornet's own files of prefix into a report rebuilt from CSV (r->snap, r->in):
+ * PREFIX_expected.csv, each row an expected error group of its endpoint (matched by method and
+ * name; rows of endpoints r->snap does not have are skipped) added to the endpoint's and the
+ * total's expected counts (then no longer "unknown"); PREFIX_fixtures.csv into
+ * fixtures[FIXTURE_PHASES] (phases not in the file stay "absent"; then r->in.fixtures). Files
+ * that do not exist change nothing. -1 with "FILE:LINE: reason". */
+int report_extras_apply(const char *prefix, struct report_estimate *r,
+                        struct fixture_result *fixtures, char *err, size_t errlen);
 
 /* ---- from CSV rows to a report (report_estimate.c) --------------------------------------- */
 

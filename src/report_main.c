@@ -8,17 +8,19 @@
 #include <unistd.h>
 #include "console.h"
 #include "console_health.h"
+#include "fixture.h"
 #include "report_internal.h"
 #include "verdict.h"
 #include "scenario.h"
 
 struct report_args {
-    const char *prefix, *scenario, *md, *html;
+    const char *prefix, *scenario, *md, *html, *campaign;
     bool help;
 };
 
 static const char usage_text[] =
     "Usage: hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]\n"
+    "       hornet report --campaign DIR\n"
     "\n"
     "Rebuild the Markdown and HTML reports of a run from its CSV files: PREFIX_stats.csv\n"
     "(required), PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv, as\n"
@@ -29,18 +31,21 @@ static const char usage_text[] =
     "  --report FILE        the Markdown report (default PREFIX_report.md), as hornet's\n"
     "                       --report; --md FILE is the same\n"
     "  --html FILE          the HTML report (default PREFIX_report.html)\n"
+    "  --campaign DIR       rebuild a campaign's DIR/RESULTS.md and DIR/RESULTS.html from\n"
+    "                       the files hornet campaign wrote there\n"
     "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 pass, 1 fail (a target failed or, without targets, a request failed),\n"
-    "2 usage error, unreadable input or unwritable output.\n";
+    "2 usage error, unreadable input or unwritable output. With --campaign: 0 when the\n"
+    "document was written (the campaign's own outcome is in it), 2 otherwise.\n";
 
 /* One option with a file name. */
 struct file_option {
     const char *name, *alias;               /* alias may be NULL */
 };
 
-static const struct file_option file_options[3] = {
-    {"--scenario", "-f"}, {"--report", "--md"}, {"--html", NULL},
+static const struct file_option file_options[4] = {
+    {"--scenario", "-f"}, {"--report", "--md"}, {"--html", NULL}, {"--campaign", NULL},
 };
 
 /* Does a ("--name" or "--name=VALUE") name option o? *value: what follows '=', else NULL. */
@@ -84,13 +89,13 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        const char **slot[3] = {&a->scenario, &a->md, &a->html};
+        const char **slot[4] = {&a->scenario, &a->md, &a->html, &a->campaign};
         int used = 0;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             a->help = true;
             return 0;
         }
-        for (int k = 0; k < 3 && !used; k++)
+        for (int k = 0; k < 4 && !used; k++)
             if ((used = option_value(argc, argv, &i, &file_options[k], slot[k])) < 0)
                 return -1;
         if (used)
@@ -107,6 +112,12 @@ static int parse_args(int argc, char **argv, struct report_args *a)
         }
         a->prefix = argv[i];
     }
+    if (a->campaign && a->prefix) {
+        fprintf(stderr, "hornet report: --campaign DIR takes no PREFIX (got '%s')\n", a->prefix);
+        return -1;
+    }
+    if (a->campaign)
+        return 0;
     if (!a->prefix || !*a->prefix) {
         fprintf(stderr, "hornet report: missing PREFIX (the --csv prefix of the run, e.g. "
                 "out/run for out/run_stats.csv)\n");
@@ -265,6 +276,7 @@ static int read_health(const struct report_args *a, const struct scenario *scn,
 
 static int rebuild(const struct report_args *a, struct report_csv_run *run, struct scenario *scn)
 {
+    static struct fixture_result fixtures[FIXTURE_PHASES];
     struct report_estimate r;
     struct report_health h;
     struct open_files open = {0};
@@ -274,6 +286,11 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
         fprintf(stderr, "hornet report: %s\n", err);
+        return 2;
+    }
+    if (report_extras_apply(a->prefix, &r, fixtures, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        report_estimate_free(&r);
         return 2;
     }
     if (read_health(a, scn, &r, &h) < 0) {
@@ -327,6 +344,15 @@ int report_main(int argc, char **argv)
         return 2;
     if (a.help) {
         fputs(usage_text, stdout);
+        return 0;
+    }
+    if (a.campaign) {
+        if (report_campaign_write(a.campaign, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet report: %s\n", err);
+            return 2;
+        }
+        fprintf(stderr, "hornet report: wrote %s/RESULTS.md and %s/RESULTS.html\n", a.campaign,
+                a.campaign);
         return 0;
     }
     if (a.scenario && scenario_load(a.scenario, &scn, err, sizeof err) < 0) {

@@ -143,15 +143,15 @@ static void md_table(FILE *out, const struct report_table *t)
     }
 }
 
-/* One block, its lines ending in a line break. */
-static void md_block(FILE *out, const struct report_block *b)
+/* One block, its lines ending in a line break; a subhead at heading level `level`. */
+static void md_block(FILE *out, const struct report_block *b, int level)
 {
     switch (b->kind) {
     case REPORT_PARA:
         md_para(out, &b->para);
         break;
     case REPORT_SUBHEAD:
-        fprintf(out, "### %s\n", b->text);
+        fprintf(out, "%.*s %s\n", level, "######", b->text);
         break;
     case REPORT_TABLE:
         md_table(out, b->table);
@@ -277,6 +277,24 @@ static void md_health_sparklines(FILE *out, const struct report_model *m)
     free(t);
 }
 
+/* A section's heading (level: 1 for "# ") and its blocks, a blank line before each. */
+static void md_section(FILE *out, const struct report_model *m, const struct report_section *s,
+                       int level)
+{
+    fprintf(out, "%.*s ", level, "######");
+    md_text(out, s->title);
+    fputc('\n', out);
+    for (size_t k = 0; k < s->n_blocks; k++) {
+        if (s->blocks[k].kind == REPORT_DIST_CHART)
+            continue;                           /* the HTML report's chart */
+        fputc('\n', out);
+        if (s->blocks[k].kind == REPORT_HEALTH_CHARTS)
+            md_health_sparklines(out, m);
+        else
+            md_block(out, &s->blocks[k], level + 1);
+    }
+}
+
 /* Headings and blocks, a blank line between two; none after the last. */
 void report_md_render(FILE *out, const struct report_model *m)
 {
@@ -290,17 +308,25 @@ void report_md_render(FILE *out, const struct report_model *m)
         if (!first)
             fputc('\n', out);
         first = false;
-        fputs(s->role == REPORT_ROLE_TITLE ? "# " : "## ", out);
-        md_text(out, s->title);
-        fputc('\n', out);
-        for (size_t k = 0; k < s->n_blocks; k++) {
-            if (s->blocks[k].kind == REPORT_DIST_CHART)
-                continue;                       /* the HTML report's chart */
-            fputc('\n', out);
-            if (s->blocks[k].kind == REPORT_HEALTH_CHARTS)
-                md_health_sparklines(out, m);
-            else
-                md_block(out, &s->blocks[k]);
-        }
+        md_section(out, m, s, s->role == REPORT_ROLE_TITLE ? 1 : 2);
     }
+}
+
+void report_md_render_part(FILE *out, const struct report_model *m, const char *const *ids)
+{
+    for (size_t i = 0; i < m->n_sections; i++) {
+        const struct report_section *s = &m->sections[i];
+
+        if (s->role != REPORT_ROLE_BODY || !report_model_wants(ids, s->id))
+            continue;
+        fputc('\n', out);
+        md_section(out, m, s, 3);
+    }
+}
+
+void report_md_heading(FILE *out, int level, const char *title)
+{
+    fprintf(out, "%.*s ", level, "######");
+    md_text(out, title);
+    fputc('\n', out);
 }

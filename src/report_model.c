@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "fixture.h"
 #include "health_unit.h"
 #include "report_internal.h"
 #include "saturation.h"
@@ -791,6 +792,70 @@ static void build_failures(struct report_model *m)
         exception_table(m, s);
 }
 
+/* ---- setup, preflight, teardown ------------------------------------------------------------- */
+
+static bool any_fixture(const struct fixture_result *f)
+{
+    for (int p = 0; f && p < FIXTURE_PHASES; p++)
+        if (f[p].status != FIXTURE_ABSENT)
+            return true;
+    return false;
+}
+
+static void fixture_rows(struct report_model *m, struct report_table *t,
+                         const struct fixture_result *f)
+{
+    for (uint32_t i = 0; i < f->n_stats; i++) {
+        const struct fixture_stats *st = &f->stats[i];
+
+        cell(m, t, REPORT_TEXT, fixture_phase_names[f->phase]);
+        cell(m, t, REPORT_TEXT, st->method);
+        cell(m, t, REPORT_NAME, st->name);
+        cell(m, t, REPORT_TEXT, count_text(m, st->requests));
+        cell(m, t, REPORT_TEXT, count_text(m, st->failures));
+        cell(m, t, REPORT_TEXT, us_text(m, st->median_us));
+        cell(m, t, REPORT_TEXT, us_text(m, st->p99_us));
+        cell(m, t, REPORT_TEXT, us_text(m, st->max_us));
+        t->n_rows++;
+    }
+}
+
+static void build_fixtures(struct report_model *m)
+{
+    static const char *const heads[] = {"Phase", "Method", "Name", "Requests", "Failures",
+                                        "Median", "p99", "Max", NULL};
+    const struct fixture_result *f = m->in->fixtures;
+    struct report_section *s;
+    struct report_table *t;
+    struct report_block *list;
+    size_t rows = 0;
+
+    if (!any_fixture(f))
+        return;
+    s = section(m, "fixtures", "Setup, preflight and teardown");
+    say(m, s, "Requests sent once around the load, one after the other: not in the load's "
+        "statistics.");
+    for (int p = 0; p < FIXTURE_PHASES; p++)
+        rows += f[p].n_stats;
+    t = table(m, s, heads, "---nnnnn", rows);
+    t->scroll = true;
+    for (int p = 0; p < FIXTURE_PHASES; p++)
+        fixture_rows(m, t, &f[p]);
+    list = block(m, s, REPORT_LIST);
+    list->items = alloc(m, FIXTURE_PHASES, sizeof *list->items);
+    for (int p = 0; p < FIXTURE_PHASES && !m->oom; p++) {
+        struct report_para *it;
+
+        if (f[p].status == FIXTURE_ABSENT)
+            continue;
+        it = &list->items[list->n_items++];
+        run(it, REPORT_STRONG, str(m, "%s: %s", fixture_phase_names[p],
+                                   fixture_status_names[f[p].status]));
+        if (f[p].message[0])
+            run(it, REPORT_TEXT, str(m, ": %s", f[p].message));
+    }
+}
+
 /* ---- timeline, verdict, notes --------------------------------------------------------------- */
 
 static void build_timeline(struct report_model *m)
@@ -931,6 +996,7 @@ int report_model_build(struct report_model *m, const struct report_input *in,
     build_distribution(m);
     build_endpoints(m);
     build_failures(m);
+    build_fixtures(m);
     build_timeline(m);
     build_verdict(m);
     build_notes(m);
@@ -939,6 +1005,65 @@ int report_model_build(struct report_model *m, const struct report_input *in,
         return -1;
     }
     return 0;
+}
+
+bool report_model_wants(const char *const *ids, const char *id)
+{
+    for (size_t i = 0; ids && ids[i]; i++)
+        if (strcmp(ids[i], id) == 0)
+            return true;
+    return !ids;
+}
+
+/* ---- the builders, for the documents made of several models ---------------------------------- */
+
+const char *report_model_text(struct report_model *m, const char *text)
+{
+    return str(m, "%s", text);
+}
+
+struct report_section *report_model_section(struct report_model *m, const char *id,
+                                            const char *title, enum report_role role)
+{
+    if (m->n_sections == REPORT_MAX_SECTIONS) {
+        m->oom = true;                      /* a builder bug: refuse rather than cut */
+        return &m->sections[REPORT_MAX_SECTIONS - 1];
+    }
+    return special(m, id, title, role);
+}
+
+struct report_para *report_model_para(struct report_model *m, struct report_section *s,
+                                      bool note)
+{
+    return para(m, s, note);
+}
+
+void report_model_run(struct report_para *p, enum report_style style, const char *text)
+{
+    run(p, style, text);
+}
+
+struct report_table *report_model_table(struct report_model *m, struct report_section *s,
+                                        const char *const *heads, const char *numeric,
+                                        size_t rows)
+{
+    return table(m, s, heads, numeric, rows);
+}
+
+struct report_cell *report_model_cell(struct report_model *m, struct report_table *t,
+                                      enum report_style style, const char *text)
+{
+    return cell(m, t, style, text);
+}
+
+struct report_para *report_model_list(struct report_model *m, struct report_section *s,
+                                      size_t n)
+{
+    struct report_block *b = block(m, s, REPORT_LIST);
+
+    b->items = alloc(m, n, sizeof *b->items);
+    b->n_items = m->oom ? 0 : n;
+    return b->items;
 }
 
 void report_model_free(struct report_model *m)

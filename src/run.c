@@ -15,6 +15,7 @@
 #include "junit.h"
 #include "locust_json.h"
 #include "log.h"
+#include "phases.h"
 #include "metrics.h"
 #include "metrics_http.h"
 #include "report.h"
@@ -24,8 +25,7 @@
 #include "timeline.h"
 #include "verdict.h"
 
-/* The most users the run may have: the closed classes' peak, plus the open classes' pools. */
-static uint32_t peak_users(const struct run *r)
+uint32_t run_peak_users(const struct run *r)
 {
     uint32_t peak = r->users, open = 0, closed = 0;
     struct class_arrivals arr;
@@ -45,7 +45,7 @@ static uint32_t peak_users(const struct run *r)
 
 /* --arrival-rate makes every class open (with --max-users, or -u / the scenario's users, as
  * the pool); --max-users alone resizes the scenario's own arrivals. 0, or exit code 2. */
-static int apply_arrivals(struct run *r)
+static int arrival_options(struct run *r)
 {
     const struct options *o = r->opt;
     char err[256];
@@ -79,6 +79,24 @@ static int apply_arrivals(struct run *r)
     return 0;
 }
 
+/* The arrival options, then: an open model runs on one machine (a Locust master dispatches
+ * users, not rates). 0, or exit code 2 before anything runs. */
+static int apply_arrivals(struct run *r)
+{
+    int rc = arrival_options(r);
+
+    if (rc != 0 || !(r->opt->worker || r->opt->master))
+        return rc;
+    for (uint32_t k = 0; k < r->scn->n_classes; k++)
+        if (scenario_class_arrivals(r->scn, k, NULL)) {
+            fprintf(stderr, "hornet: the open model (%s) runs on one machine: %s dispatches "
+                    "users, not arrival rates\n", r->opt->arrival_rate_set ? "--arrival-rate"
+                    : "the scenario's arrivals", r->opt->master ? "a master" : "a Locust master");
+            return 2;
+        }
+    return 0;
+}
+
 static uint32_t fd_limit(void)
 {
     struct rlimit rl;
@@ -103,6 +121,10 @@ static void resolve_settings(struct run *r)
     if (r->threads < 1)
         r->threads = 1;
     r->seed = o->seed_set ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+    if (o->worker) {                /* the master's ramp, stages and run time */
+        r->use_stages = false;
+        r->run_time = 0;
+    }
 }
 
 /* --target-option NAME=VALUE... as hornet-target's command line over tc. 0, or -1 with the
@@ -165,6 +187,8 @@ static int start_target(struct run *r)
     return 0;
 }
 
+/* The host: -H, else the scenario's, else the built-in target; a master runs no user, so
+ * without one its workers load their own (each worker's -H, scenario host or target). */
 static int choose_host(struct run *r)
 {
     const char *host = r->opt->host_set ? r->opt->host : r->scn->host;
@@ -178,7 +202,33 @@ static int choose_host(struct run *r)
         snprintf(r->host, sizeof r->host, "%s", host);
         return 0;
     }
+    if (r->opt->master)
+        return 0;
     return start_target(r);
+}
+
+/* Backend health is polled once, by the master, and needs a host to poll (the scenario's
+ * sources are relative to it). */
+static void distributed_health(const struct run *r)
+{
+    if (r->scn->health.n_sources == 0)
+        return;
+    if (r->opt->worker)
+        log_msg(LOG_LEVEL_INFO, "Worker node: its master polls the backend's health");
+    else if (r->opt->master && !r->host[0])
+        log_msg(LOG_LEVEL_WARNING, "Backend health is not polled: a master without a host (-H "
+                "or the scenario's) has no backend of its own");
+}
+
+/* A worker's load is its master's: say which options it does not use. */
+static void worker_ignores(const struct options *o)
+{
+    if (o->users_set || o->spawn_rate_set || o->run_time_set)
+        log_msg(LOG_LEVEL_WARNING, "-u, -r and -t are the master's in a distributed run: this "
+                "worker ignores them");
+    if (o->report_md || o->report_html || !o->no_targets)
+        log_msg(LOG_LEVEL_INFO, "Worker node: the master judges the targets; this worker's "
+                "own CSV files and reports (if asked for) hold its part of the load");
 }
 
 /* Request tracing (-L DEBUG): each traced request's text becomes one DEBUG log line (with
@@ -198,7 +248,7 @@ static void choose_health(struct run *r)
     if (r->opt->no_health) {
         log_msg(LOG_LEVEL_INFO, "--no-health: the scenario's backend health is not polled");
         scenario_drop_health(r->scn);
-    } else if (r->scn->health.builtin_only && !r->target) {
+    } else if (r->scn->health.builtin_only && !r->target && r->host[0]) {
         log_msg(LOG_LEVEL_INFO, "The scenario's health block describes the built-in target "
                 "(builtin_only): not polled on %s", r->host);
         scenario_drop_health(r->scn);
@@ -207,11 +257,11 @@ static void choose_health(struct run *r)
 
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
-    uint32_t per_user = r->target ? 2 : 1, peak = peak_users(r);
+    uint32_t per_user = r->target ? 2 : 1, peak = run_peak_users(r);
     uint32_t max = engine_max_users(limit, per_user);
 
-    if (peak <= max)
-        return 0;
+    if (peak <= max || r->opt->worker || r->opt->master)
+        return 0;                   /* a worker's users are its master's: capped when asked */
     fprintf(stderr, "hornet: %u users need about %llu file descriptors (%u per user%s) but the "
             "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
             "(ulimit -n, /etc/security/limits.conf).\n", peak,
@@ -337,6 +387,28 @@ static uint64_t engine_source_snapshot(void *impl, struct snapshot *out)
 
 static const struct source_ops engine_source = {engine_source_send, engine_source_snapshot};
 
+/* The distributed part of the engine's configuration. */
+static void distributed(const struct run *r, struct engine_config *cfg)
+{
+    const struct options *o = r->opt;
+
+    if (o->worker) {
+        cfg->role = ENGINE_WORKER;
+        cfg->master_host = o->master_host;
+        cfg->master_port = o->master_port;
+        cfg->use_stages = false;
+        cfg->run_time = 0;
+        cfg->use_targets = false;
+        cfg->reset_stats_after_ramp = false;
+    } else if (o->master) {
+        cfg->role = ENGINE_MASTER;
+        cfg->master_host = o->master_bind_host;
+        cfg->master_port = o->master_bind_port;
+        cfg->expect_workers = o->expect_workers;
+        cfg->fd_limit = 0;          /* the workers' descriptors are theirs */
+    }
+}
+
 static int start_engine(struct run *r, uint32_t limit)
 {
     struct engine_config cfg = {
@@ -348,16 +420,32 @@ static int start_engine(struct run *r, uint32_t limit)
         .load_changed = r->opt->arrival_rate_set || r->opt->max_users_set ||
                         (r->scn->n_stages ? !r->use_stages : r->users != r->scn->users),
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
-        .trace_requests = r->opt->debug_requests, .tls = r->tls,
+        .trace_requests = r->opt->debug_requests, .tls = r->tls, .shared = r->shared,
     };
     char err[512];
 
+    distributed(r, &cfg);
     r->engine = engine_create(&cfg, err, sizeof err);
     if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
         fprintf(stderr, "hornet: %s\n", err);
         return r->engine ? 3 : 2;
     }
     r->source = (struct source){&engine_source, r->engine};
+    return 0;
+}
+
+/* The setup's variable store and the fixtures' results (each phase not run yet). */
+static int alloc_fixtures(struct run *r)
+{
+    r->shared = calloc(r->scn->n_vars ? r->scn->n_vars : 1, sizeof *r->shared);
+    r->fixtures = calloc(FIXTURE_PHASES, sizeof *r->fixtures);
+    if (!r->shared || !r->fixtures)
+        return -1;
+    for (int p = 0; p < FIXTURE_PHASES; p++) {
+        r->fixtures[p].phase = (enum fixture_phase)p;
+        r->fixtures[p].status = scenario_has_fixture(r->scn, (enum fixture_phase)p) &&
+                                !r->opt->master ? FIXTURE_NOT_RUN : FIXTURE_ABSENT;
+    }
     return 0;
 }
 
@@ -417,13 +505,16 @@ int run_prepare(struct run *r, struct options *opt)
         return rc;
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
+    if (opt->worker)
+        worker_ignores(opt);
     if ((rc = resolve_tls(r)) != 0 || (rc = choose_host(r)) != 0 ||
         (rc = check_descriptors(r, limit)) != 0 || (rc = listen_metrics(r)) != 0)
         return rc;
+    distributed_health(r);
     choose_health(r);
     r->snap = calloc(1, sizeof *r->snap);
     r->timeline = timeline_create();
-    if (!r->snap || !r->timeline) {
+    if (!r->snap || !r->timeline || alloc_fixtures(r) < 0) {
         fprintf(stderr, "hornet: out of memory\n");
         return 3;
     }
@@ -434,7 +525,11 @@ int run_prepare(struct run *r, struct options *opt)
         fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
-    if ((rc = start_engine(r, limit)) != 0 && opt->csv_prefix) {
+    if ((rc = phases_before(r)) == 0 && (rc = start_engine(r, limit)) == 0) {
+        phases_note(r);
+        return 0;
+    }
+    if (opt->csv_prefix) {
         char path[4200];                    /* a run that never started leaves no history */
         snprintf(path, sizeof path, "%s_stats_history.csv", opt->csv_prefix);
         unlink(path);
@@ -461,6 +556,8 @@ bool run_refresh(struct run *r)
 
 void run_send(struct run *r, const struct engine_cmd *cmd)
 {
+    if (cmd->type == ENGINE_STOP && cmd->who == EVENT_OPERATOR)
+        r->operator_stopped = true;
     r->source.ops->send(r->source.impl, cmd);
 }
 
@@ -596,6 +693,7 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .snap = r->snap, .scenario_path = o->scenario,
         .users = r->users, .spawn_rate = r->spawn_rate, .run_time = r->run_time,
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
+        .fixtures = r->fixtures,
     };
     struct snapshot *view = NULL;
     struct snap_point *points = NULL;
@@ -812,6 +910,10 @@ static unsigned final_outputs(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
     }
+    if (o->csv_prefix && r->fixtures && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
     if (unwritten) {
         log_msg(LOG_LEVEL_ERROR, "%s: %zu bytes of its last rows are missing", r->history_error,
                 unwritten);
@@ -842,6 +944,8 @@ int run_finish(struct run *r)
         return 3;                           /* internal error: the numbers are not the run's */
     if (failed)
         return RUN_EXIT_OUTPUT;             /* a pipeline would judge the run without them */
+    if (r->opt->worker)
+        return 0;                           /* its master judges the run */
     return verdict_passed(r->snap) ? 0 : r->opt->exit_code_on_error;
 }
 
@@ -881,7 +985,9 @@ int run_end(struct run *r)
     run_refresh(r);
     run_log_events(r);
     run_history_final(r);
+    phases_after(r);
     print_summary(run_console(r), r->snap);
+    phases_print(run_console(r), r);
     return run_finish(r);
 }
 
@@ -893,11 +999,15 @@ void run_free(struct run *r)
     if (r->history)
         csv_history_close(r->history);
     health_csv_close(r->health_csv);
-    if (r->scn)
-        scenario_free(r->scn);
     metrics_http_free(r->metrics_http);
     metrics_free(r->metrics);
     free(r->snap);
     timeline_free(r->timeline);
+    for (uint32_t v = 0; r->shared && r->scn && v < r->scn->n_vars; v++)
+        user_var_free(&r->shared[v]);
+    free(r->shared);
+    free(r->fixtures);
+    if (r->scn)
+        scenario_free(r->scn);
     memset(r, 0, sizeof *r);
 }

@@ -16,11 +16,13 @@
 #include "snapshot.h"
 
 struct ev_loop;
+struct fixture_result;
 struct health_csv;
 struct metrics;
 struct metrics_http;
 struct target;
 struct timeline;
+struct user_var;
 
 /* Where a run's snapshots come from and where its commands go: the local engine, or anything
  * else that publishes snapshots (a fleet of remote workers). */
@@ -62,6 +64,16 @@ struct run {
     char history_error[512];        /* why */
     struct metrics *metrics;        /* --metrics-port: counters observed from every snapshot */
     struct metrics_http *metrics_http;  /* ... and the endpoint serving them, or NULL */
+    struct user_var *shared;        /* what setup captured (scn->n_vars): users and the later
+                                       fixtures read it */
+    struct fixture_result *fixtures;/* FIXTURE_PHASES results (phases.h) */
+    int signals;                    /* stop signals the host loop received */
+    bool operator_stopped;          /* the operator stopped the users (a signal, or the
+                                       dashboard's stop, quit or skip): the run ended early */
+    const char *campaign_line;      /* a campaign's line for the dashboard ("2 of 4 ...");
+                                       NULL: not in a campaign */
+    int campaign_key;               /* what the operator asked of the campaign with the
+                                       dashboard's keys (ui.h enum ui_campaign); 0: nothing */
 };
 
 /* Exit code of a run whose requested outputs (CSV, history, reports, pipeline outputs, log
@@ -69,10 +81,15 @@ struct run {
 #define RUN_EXIT_OUTPUT 4
 
 /* Load the scenario, check every output path (writable, none twice: nothing is created when
- * one is refused), resolve settings, start the embedded target if needed and create and start
- * the engine. Returns 0, or an exit code (2 usage/scenario or an unwritable output, 3
- * internal) after printing one clear line to stderr; a refused start leaves no file. */
+ * one is refused), resolve settings, start the embedded target if needed, run the scenario's
+ * setup and preflight (phases.h) and create and start the engine. Returns 0, or an exit code
+ * (2 usage/scenario or an unwritable output, 3 internal, 5 setup or preflight failed: no user
+ * started) after printing one clear line to stderr; a refused start leaves no history file. */
 int run_prepare(struct run *r, struct options *opt);
+
+/* The most users the run asks for: its flat target, or its stages' highest (0 when every class
+ * is open), plus the open classes' pools at their max_users. */
+uint32_t run_peak_users(const struct run *r);
 
 /* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and
  * show it to the metrics' counters; returns true when it is newer than before. */
@@ -105,12 +122,13 @@ int run_export_snapshot(struct run *r, char *msg, size_t n);
 
 /* The end of every run, headless or dashboard (after the terminal is restored): the final
  * snapshot, its events and the last history row (written even when a row of the same second
- * was, so nothing counted is lost), the console summary (stats, percentiles, errors, aborted
- * requests, targets; on run_console), the final CSV files and reports and the pipeline
- * outputs (--json on stdout, --json-file, --junit), each tried even when another failed.
- * Returns the exit code: 3 when the engine hit a fatal error (snapshot.fatal), else
- * RUN_EXIT_OUTPUT when a requested output (a CSV file, history rows, a report, a pipeline
- * output, a log line) could not be written, else 0 when verdict_passed, else
+ * was, so nothing counted is lost), the scenario's teardown, the console summary (stats,
+ * percentiles, errors, aborted requests, targets, the fixtures' table; on run_console), the
+ * final CSV files (PREFIX_fixtures.csv too) and reports and the pipeline outputs (--json on
+ * stdout, --json-file, --junit), each tried even when another failed. Returns the exit code: 3
+ * when the engine hit a fatal error (snapshot.fatal), else RUN_EXIT_OUTPUT when a requested
+ * output (a CSV file, history rows, a report, a pipeline output, a log line) could not be
+ * written, else 0 when verdict_passed (always for a worker node: its master judges), else
  * --exit-code-on-error (default 1). */
 int run_end(struct run *r);
 

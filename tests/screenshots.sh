@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # make screenshots: runs ./hornet in tmux against its embedded target (scenario 1 with its
-# targets, its backend health with the target's Celery workers stopped mid-run, then the burst
-# with an interactive ramp to 1000 users), captures the screens with
+# targets, its backend health with the target's Celery workers stopped mid-run, a master with
+# three workers, then the burst with an interactive ramp to 1000 users), captures the screens
+# with
 # their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
-# of a dark terminal window with headless Chromium into screenshots/. Installs aha, chromium
+# of a dark terminal window with headless Chromium into screenshots/; then runs the shipped
+# campaign headless (-t 20s each) and renders the top of its RESULTS.html.
+# `tests/screenshots.sh campaign` does only the campaign. Installs aha, chromium
 # and the DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
 # bounded (-t) and quit by the script; tmux sessions and temporary files are removed.
 set -eu
@@ -123,9 +126,30 @@ shot() {
     echo "screenshots: $OUT/$name.png (${cols}x${rows})"
 }
 
+# page FILE NAME WIDTH HEIGHT: the top of an HTML file as screenshots/NAME.png
+page() {
+    chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$TMP/chromium" --hide-scrollbars --force-device-scale-factor=1 \
+        --window-size="$3,$4" --screenshot="$OUT/$2.png" "file://$1" >/dev/null 2>&1
+    echo "screenshots: $OUT/$2.png (the top of $1)"
+}
+
+# The four scenarios as the team runs them, each shortened to 20 s; RESULTS.html's top.
+campaign() {
+    "$HORNET" campaign scenarios/campaign.json --out "$TMP/results" --headless -t 20s \
+        --cool-down 2s --only-summary >"$TMP/campaign.out" 2>&1 ||
+        [ -s "$TMP/results/RESULTS.html" ] || { cat "$TMP/campaign.out" >&2; exit 1; }
+    page "$TMP/results/RESULTS.html" campaign-results 1400 1500
+}
+
 need_packages
 [ -x "$HORNET" ] || { echo "screenshots: build hornet first (make)" >&2; exit 1; }
 mkdir -p "$OUT"
+if [ "${1:-}" = campaign ]; then
+    campaign
+    exit 0
+fi
 
 # Scenario 1: concurrent deployments, as `make run` opens it.
 start dep 120 40 -t 3m scenarios/deployments.json
@@ -163,6 +187,30 @@ sleep 1.2
 shot health health "hornet scenarios/deployments.json: backend health (the Celery workers stopped)"
 t send-keys -t health q y
 
+# A distributed run: a master with its dashboard and three workers against an external
+# hornet-target; the Workers view.
+wport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+./hornet-target --port "$wport" --quiet >"$TMP/wtarget.out" 2>&1 &
+wtarget=$!
+start fleet 120 40 --master --expect-workers 3 --master-bind-host 127.0.0.1 \
+    --master-bind-port "$mport" -H "http://127.0.0.1:$wport" -u 150 -r 25 -t 3m \
+    scenarios/deployments.json
+wpids=()
+for i in 1 2 3; do
+    "$HORNET" --worker --master-port "$mport" --threads 1 scenarios/deployments.json \
+        >"$TMP/worker$i.out" 2>&1 &
+    wpids+=($!)
+done
+wait_for fleet 20 'RUNNING +Users 150 '
+sleep 30
+t send-keys -t fleet 8
+sleep 1.2
+shot fleet workers "hornet --master scenarios/deployments.json: three workers"
+t send-keys -t fleet q y
+wait "${wpids[@]}" 2>/dev/null || true
+kill "$wtarget" 2>/dev/null || true
+
 # Scenario 4, the burst: start small, then ramp by hand to 1000 users at 100/s.
 start burst 120 40 -u 100 -r 100 -t 3m scenarios/burst.json
 wait_for burst 15 'RUNNING +Users 100 '
@@ -182,3 +230,5 @@ sleep 0.5
 shot burst burst-1000 "hornet scenarios/burst.json: 1000 users"
 t send-keys -t burst q y
 sleep 2
+
+campaign

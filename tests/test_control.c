@@ -181,6 +181,42 @@ static void test_ramp_steps_at_the_rate_and_splits_by_weight(void **state)
     assert_true(f->actions[0].time == T0 + 3.0);
 }
 
+
+static const char *fixed_json =
+    "{\"name\": \"fixed\", \"user_classes\": ["
+    " {\"name\": \"Admin\", \"fixed_count\": 2, \"tasks\": [{\"name\": \"a\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/a\"}]}]},"
+    " {\"name\": \"Heavy\", \"weight\": 3, \"tasks\": [{\"name\": \"h\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/h\"}]}]},"
+    " {\"name\": \"Light\", \"weight\": 1, \"tasks\": [{\"name\": \"l\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/l\"}]}]}]}";
+
+/* Locust's fixed_count: a class with one gets exactly that many users, first; the weighted
+ * classes share the rest by weight; ramping down stops weighted users first. */
+static void test_fixed_counts_first_then_weights(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.users = 1;
+    f->cfg.spawn_rate = 100;
+    start(f, fixed_json);
+    assert_int_equal(fill(f, 0)->classes[0].users, 1);      /* the first user is an Admin */
+    command(f, ENGINE_SET_USERS, 10, 100, 1);
+    tick(f, 2, false);
+    fill(f, 2);
+    assert_int_equal(f->snap->classes[0].users, 2);
+    assert_int_equal(f->snap->classes[1].users, 6);
+    assert_int_equal(f->snap->classes[2].users, 2);
+    command(f, ENGINE_SET_USERS, 3, 100, 3);
+    tick(f, 4, false);
+    fill(f, 4);
+    assert_int_equal(f->snap->classes[0].users, 2);         /* kept while weighted ones go */
+    assert_int_equal(f->snap->classes[1].users + f->snap->classes[2].users, 1);
+    command(f, ENGINE_SET_USERS, 1, 100, 5);
+    tick(f, 6, false);
+    assert_int_equal(fill(f, 6)->classes[0].users, 1);
+}
+
 /* A late tick catches up every step that was due; a step of floor(rate) users. */
 static void test_late_tick_catches_up(void **state)
 {
@@ -755,12 +791,163 @@ static void test_dropping_iterations_warns(void **state)
     assert_non_null(find_event(f, "Open: no more iterations dropped (10 in all)"));
 }
 
+/* ---- distributed roles ------------------------------------------------------------------ */
+
+static uint32_t class_sum(struct fixture *f, uint32_t cls, uint32_t n_slots)
+{
+    uint32_t n = 0;
+
+    for (uint32_t w = 0; w < n_slots; w++)
+        n += control_slot_users(f->c, w, cls);
+    return n;
+}
+
+/* A MASTER's slots are worker nodes: none is active before one joins, the run waits for
+ * control_start, and the ramp is spread over the nodes that joined (Locust's round robin). */
+static void test_master_spreads_the_ramp_over_joined_nodes(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.role = ENGINE_MASTER;
+    f->cfg.threads = 8;                     /* slots: up to 8 nodes */
+    create(f, two_classes_json);
+    control_tick(f->c, T0 + 5, true);       /* not started: no stop, no ramp */
+    assert_int_equal(control_state(f->c), RUN_READY);
+    assert_false(control_started(f->c));
+    assert_true(fill(f, 5)->elapsed == 0.0);
+    control_set_slot(f->c, 0, true, T0 + 6);
+    control_set_slot(f->c, 3, true, T0 + 6);
+    control_start(f->c, T0 + 7);
+    tick(f, 10, false);
+    assert_int_equal(users(f), 8);
+    assert_int_equal(slot_total(f, 0), 4);
+    assert_int_equal(slot_total(f, 3), 4);
+    assert_int_equal(slot_total(f, 1), 0);
+    assert_int_equal(class_sum(f, 0, 8), 6);
+    assert_int_equal(class_sum(f, 1, 8), 2);
+    assert_non_null(find_event(f, "2 worker nodes"));
+}
+
+/* A node that joins mid-run takes users from the fullest until no node has more than one user
+ * above another; one that leaves has its users placed on the others; class totals hold. */
+static void test_master_rebalances_on_join_and_leave(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.role = ENGINE_MASTER;
+    f->cfg.threads = 4;
+    f->cfg.users = 12;
+    f->cfg.spawn_rate = 100;
+    create(f, two_classes_json);
+    control_set_slot(f->c, 0, true, T0);
+    control_set_slot(f->c, 1, true, T0);
+    control_start(f->c, T0);
+    assert_int_equal(slot_total(f, 0), 6);
+    control_set_slot(f->c, 2, true, T0 + 1);
+    assert_int_equal(slot_total(f, 0), 4);
+    assert_int_equal(slot_total(f, 1), 4);
+    assert_int_equal(slot_total(f, 2), 4);
+    assert_int_equal(class_sum(f, 0, 4), 9);
+    assert_int_equal(class_sum(f, 1, 4), 3);
+    assert_non_null(find_event(f, "4 users moved to the new worker"));
+    control_set_slot(f->c, 1, false, T0 + 2);
+    assert_int_equal(slot_total(f, 1), 0);
+    assert_int_equal(slot_total(f, 0), 6);
+    assert_int_equal(slot_total(f, 2), 6);
+    assert_int_equal(class_sum(f, 0, 4), 9);
+    assert_int_equal(class_sum(f, 1, 4), 3);
+    assert_int_equal(users(f), 12);
+    assert_non_null(find_event(f, "Re-dispatched the 4 users of the worker that left to the 2"));
+    control_set_slot(f->c, 0, false, T0 + 3);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    control_set_slot(f->c, 2, false, T0 + 4);
+    assert_int_equal(control_state(f->c), RUN_STOPPING);
+    assert_non_null(find_event(f, "The last worker left, stopping test"));
+    tick(f, 5, true);
+    assert_true(control_finished(f->c));
+}
+
+/* Before its workers are there a MASTER keeps the operator's count for the start; pause is
+ * refused (Locust's protocol has none); a stop before the start ends the run. */
+static void test_master_before_start_and_pause(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.role = ENGINE_MASTER;
+    create(f, two_classes_json);
+    command(f, ENGINE_SET_USERS, 4, 50, 1);
+    assert_non_null(find_event(f, "Will ramp to 4 users at a rate of 50.00 per second once"));
+    control_set_slot(f->c, 1, true, T0 + 2);
+    control_start(f->c, T0 + 2);
+    assert_int_equal(users(f), 4);
+    assert_int_equal(slot_total(f, 1), 4);
+    take(f);
+    command(f, ENGINE_PAUSE, 0, 0, 3);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_int_equal(find_event(f, "Pause is not available")->level, EVENT_WARN);
+    assert_int_equal(take(f), 0);
+    teardown(state);
+    setup(state);
+    f = *state;
+    f->cfg.role = ENGINE_MASTER;
+    create(f, two_classes_json);
+    command(f, ENGINE_STOP, 0, 0, 1);
+    tick(f, 1.5, true);
+    assert_true(control_finished(f->c));
+    control_start(f->c, T0 + 2);            /* too late: nothing starts */
+    assert_false(control_started(f->c));
+}
+
+/* A WORKER applies its master's absolute counts at once, has no run time of its own, returns
+ * to ready after the master's stop (counts that arrive meanwhile wait for it), and finishes
+ * only on ENGINE_STOP. */
+static void test_worker_follows_its_master(void **state)
+{
+    struct fixture *f = *state;
+    uint32_t counts[2] = {3, 2}, later[2] = {1, 0};
+
+    f->cfg.role = ENGINE_WORKER;
+    f->cfg.run_time = 1;
+    f->cfg.stop_timeout = 4;
+    start(f, two_classes_json);
+    assert_int_equal(users(f), 0);
+    assert_int_equal(control_state(f->c), RUN_READY);
+    control_set_classes(f->c, counts, -1, T0 + 1);
+    assert_int_equal(users(f), 5);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_int_equal(class_sum(f, 0, 2), 3);
+    assert_int_equal(class_sum(f, 1, 2), 2);
+    assert_true(slot_total(f, 0) + slot_total(f, 1) == 5 && slot_total(f, 0) >= 2 &&
+                slot_total(f, 1) >= 2);
+    assert_non_null(find_event(f, "Master asked for {\"Heavy\": 3, \"Light\": 2} (5 total"));
+    tick(f, 30, false);                     /* no run time, no ramp of its own */
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    control_stop_users(f->c, T0 + 31);
+    assert_int_equal(control_state(f->c), RUN_STOPPING);
+    assert_int_equal(take(f), 1);
+    assert_int_equal(f->actions[0].type, CONTROL_STOP_ALL);
+    assert_true(f->actions[0].time == T0 + 35);
+    control_set_classes(f->c, later, -1, T0 + 32);          /* waits for the stop */
+    assert_int_equal(class_sum(f, 0, 2), 3);
+    tick(f, 33, true);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_false(control_finished(f->c));
+    assert_int_equal(users(f), 1);
+    assert_int_equal(class_sum(f, 0, 2), 1);
+    assert_int_equal(class_sum(f, 1, 2), 0);
+    control_stop_users(f->c, T0 + 34);
+    command(f, ENGINE_STOP, 0, 0, 35);      /* the master's quit during the stop */
+    tick(f, 36, true);
+    assert_true(control_finished(f->c));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_ramp_steps_at_the_rate_and_splits_by_weight),
         T(test_late_tick_catches_up),
+        T(test_fixed_counts_first_then_weights),
         T(test_operator_ramps_down_by_weight),
         T(test_retarget_back_to_the_current_count_is_running),
         T(test_stages_retarget_then_end_the_run),
@@ -784,6 +971,10 @@ int main(void)
         T(test_open_classes_run_on_arrivals),
         T(test_mixed_classes_dispatch_users_to_closed_ones),
         T(test_dropping_iterations_warns),
+        T(test_master_spreads_the_ramp_over_joined_nodes),
+        T(test_master_rebalances_on_join_and_leave),
+        T(test_master_before_start_and_pause),
+        T(test_worker_follows_its_master),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -298,7 +298,7 @@ static void test_worker_under_locust_master(void **state)
 {
     char port[16], log[128], prefix[128], csv[160], row[512], err[256];
     struct worker_test t = {.state = LOCUST_STATE_READY};
-    struct locust_link_handlers h = {worker_on_msg, worker_on_error, &t};
+    struct locust_link_handlers h = {worker_on_msg, worker_on_error, NULL, &t};
     int status;
 
     (void)state;
@@ -443,7 +443,7 @@ static void test_master_with_locust_worker(void **state)
 {
     char port[16], log[128], err[256];
     struct master_test t = {0};
-    struct locust_link_handlers h = {master_on_msg, master_on_error, &t};
+    struct locust_link_handlers h = {master_on_msg, master_on_error, NULL, &t};
     int status;
 
     (void)state;
@@ -527,7 +527,7 @@ static void pair_on_error(struct locust_link *link, const char *peer, const char
 
 static struct locust_link *pair_master(struct pair_test *t, int port)
 {
-    struct locust_link_handlers h = {pair_on_msg, pair_on_error, t};
+    struct locust_link_handlers h = {pair_on_msg, pair_on_error, NULL, t};
     char err[256];
     struct locust_link *l = locust_link_listen(t->loop, "127.0.0.1", port, &h, err, sizeof err);
 
@@ -538,7 +538,7 @@ static struct locust_link *pair_master(struct pair_test *t, int port)
 
 static struct locust_link *pair_worker(struct pair_test *t, int port, const char *node)
 {
-    struct locust_link_handlers h = {pair_on_msg, pair_on_error, t};
+    struct locust_link_handlers h = {pair_on_msg, pair_on_error, NULL, t};
     char err[256];
     struct locust_link *l = locust_link_connect(t->loop, "127.0.0.1", port, node, &h, err,
                                                 sizeof err);

@@ -338,22 +338,63 @@ static void test_int_keys_of_2_43_4(void **state)
     replay_free(&r);
 }
 
-/* The buckets decoded from "hornet_hdr" of an entry equal its histogram's. */
-static void assert_hdr_equals(const struct locust_stats_entry *e, const struct hist *h)
+/* One interval per endpoint of r, all in second `sec`: its histogram's buckets as pairs, the
+ * endpoint's counts, an expected 404 on the first endpoint. */
+static struct interval *replay_second(const struct replay *r, int64_t sec)
 {
-    size_t k = 0;
+    uint32_t n_pairs = 0;
+    struct interval *iv;
 
-    assert_true(e->has_hdr);
-    assert_int_equal(e->hdr_min_us, h->total ? h->min : 0);
-    assert_int_equal(e->hdr_max_us, h->total ? h->max : 0);
-    for (int32_t i = hist_next_nonzero(h, 0); i >= 0; i = hist_next_nonzero(h, i + 1), k++) {
-        assert_true(k < e->n_hdr);
-        assert_int_equal(e->hdr[k].index, i);
-        assert_int_equal(e->hdr[k].count, h->counts[i]);
+    for (size_t i = 0; i < r->n_ep; i++)
+        for (int32_t b = hist_next_nonzero(r->hist[i], 0); b >= 0;
+             b = hist_next_nonzero(r->hist[i], b + 1))
+            n_pairs++;
+    iv = interval_alloc((uint32_t)r->n_ep, 1, n_pairs);
+    assert_non_null(iv);
+    iv->second = sec;
+    iv->first_time = (double)sec + 0.25;
+    iv->last_time = (double)sec + 0.75;
+    iv->dropped = 7;
+    for (size_t i = 0; i < r->n_ep; i++) {
+        const struct locust_stats_endpoint *e = &r->ep[i];
+        struct interval_endpoint *o = &iv->endpoints[iv->n_endpoints++];
+
+        *o = (struct interval_endpoint){
+            .endpoint = (uint32_t)i, .requests = (uint32_t)e->requests,
+            .failures = (uint32_t)e->failures, .expected = i == 0,
+            .none_requests = (uint32_t)e->none_requests, .aborted = (uint32_t)i % 3,
+            .total_us = e->total_us, .min_us = e->min_us, .max_us = e->max_us,
+            .total_bytes = e->content_length, .pair_start = iv->n_pairs};
+        for (int32_t b = hist_next_nonzero(r->hist[i], 0); b >= 0;
+             b = hist_next_nonzero(r->hist[i], b + 1), o->pair_count++)
+            iv->pairs[iv->n_pairs++] = (struct hist_pair){(uint32_t)b,
+                                                          (uint32_t)r->hist[i]->counts[b]};
     }
-    assert_int_equal(k, e->n_hdr);
+    iv->errors[iv->n_errors++] = (struct interval_error){
+        .endpoint = 0, .kind = OUTCOME_HTTP, .expected = 1, .code = 404, .count = 1,
+        .text = "caf\xc3\xa9"};
+    return iv;
 }
 
+static void assert_endpoint_equal(const struct interval_endpoint *a,
+                                  const struct interval_endpoint *b)
+{
+    assert_int_equal(a->endpoint, b->endpoint);
+    assert_int_equal(a->requests, b->requests);
+    assert_int_equal(a->failures, b->failures);
+    assert_int_equal(a->expected, b->expected);
+    assert_int_equal(a->none_requests, b->none_requests);
+    assert_int_equal(a->aborted, b->aborted);
+    assert_int_equal(a->total_us, b->total_us);
+    assert_int_equal(a->min_us, b->min_us);
+    assert_int_equal(a->max_us, b->max_us);
+    assert_int_equal(a->total_bytes, b->total_bytes);
+    assert_int_equal(a->pair_start, b->pair_start);
+    assert_int_equal(a->pair_count, b->pair_count);
+}
+
+/* "hornet_hdr" brings the intervals back as they were sent, their endpoints numbered as the
+ * entries of "stats"; Locust's part of the message is the same bytes with or without it. */
 static void test_hdr_round_trip(void **state)
 {
     struct replay r;
@@ -361,12 +402,17 @@ static void test_hdr_round_trip(void **state)
     size_t plain_len, with_len, node = 2 + strlen(NODE);     /* str8 header + the id */
     struct locust_msg m;
     char err[128];
-    struct hist *total = calloc(1, sizeof *total);
+    struct interval *secs[2];
+    const struct interval *sent[2];
 
     (void)state;
     replay_load(&r, "many_endpoints");
+    sent[0] = secs[0] = replay_second(&r, 1796079000);
+    sent[1] = secs[1] = replay_second(&r, 1796079001);
     encode(&r.report, &plain, &plain_len);
     r.report.with_hdr = true;
+    r.report.seconds = sent;
+    r.report.n_seconds = 2;
     encode(&r.report, &with, &with_len);
     /* Locust's part is unchanged: the same bytes but the data map's size, then hornet's key */
     assert_int_equal(((unsigned char *)plain)[7], 0x85);
@@ -376,18 +422,36 @@ static void test_hdr_round_trip(void **state)
     assert_int_equal(locust_msg_decode(with, with_len, &m, err, sizeof err), 0);
     assert_true(m.stats->has_hdr);
     assert_int_equal(m.stats->n_entries, r.n_ep);
-    hist_reset(total);
-    for (size_t i = 0; i < r.n_ep; i++) {
-        assert_hdr_equals(&m.stats->entries[i], r.hist[i]);
-        hist_add(total, r.hist[i]);
+    assert_int_equal(m.stats->n_seconds, 2);
+    assert_int_equal(m.stats->n_hdr_endpoints, r.n_ep);    /* every endpoint, in order */
+    for (size_t i = 0; i < r.n_ep; i++)
+        assert_string_equal(m.stats->hdr_endpoints[i].name, r.ep[i].name);
+    for (size_t k = 0; k < 2; k++) {
+        const struct interval *got = &m.stats->seconds[k];
+
+        assert_int_equal(got->second, secs[k]->second);
+        assert_true(got->first_time == secs[k]->first_time);
+        assert_true(got->last_time == secs[k]->last_time);
+        assert_int_equal(got->dropped, 7);
+        assert_int_equal(got->n_endpoints, r.n_ep);
+        assert_int_equal(got->n_pairs, secs[k]->n_pairs);
+        for (size_t i = 0; i < r.n_ep; i++)
+            assert_endpoint_equal(&got->endpoints[i], &secs[k]->endpoints[i]);
+        assert_memory_equal(got->pairs, secs[k]->pairs, got->n_pairs * sizeof *got->pairs);
+        assert_int_equal(got->n_errors, 1);
+        assert_int_equal(got->errors[0].endpoint, 0);
+        assert_int_equal(got->errors[0].kind, OUTCOME_HTTP);
+        assert_int_equal(got->errors[0].expected, 1);
+        assert_int_equal(got->errors[0].code, 404);
+        assert_int_equal(got->errors[0].count, 1);
+        assert_string_equal(got->errors[0].text, "caf\xc3\xa9");
     }
-    assert_hdr_equals(&m.stats->total, total);
     locust_msg_release(&m);
     assert_int_equal(locust_msg_decode(plain, plain_len, &m, err, sizeof err), 0);
     assert_false(m.stats->has_hdr);
-    assert_false(m.stats->entries[0].has_hdr);
     locust_msg_release(&m);
-    free(total);
+    interval_free(secs[0]);
+    interval_free(secs[1]);
     free(plain);
     free(with);
     replay_free(&r);

@@ -933,6 +933,47 @@ static int group_teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+
+/* ---- distributed runs -------------------------------------------------------------------- */
+
+/* Locust's names and defaults; every source; the two roles exclude each other. */
+static void test_distributed_options(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, NOENV, ARGS("x.json"));
+    assert_false(o.worker || o.master);
+    assert_string_equal(o.master_host, "127.0.0.1");
+    assert_int_equal(o.master_port, 5557);
+    assert_string_equal(o.master_bind_host, "*");
+    assert_int_equal(o.master_bind_port, 5557);
+    assert_int_equal(o.expect_workers, 1);
+    options_free(&o);
+    parse_ok(&o, NOENV, ARGS("--worker", "--master-host", "10.0.0.5", "--master-port", "6000",
+                             "x.json"));
+    assert_true(o.worker);
+    assert_string_equal(o.master_host, "10.0.0.5");
+    assert_int_equal(o.master_port, 6000);
+    options_free(&o);
+    write_file("dist.conf", "master = true\nexpect-workers = 4\nmaster-bind-port = 0\n");
+    parse_ok(&o, ARGS("HORNET_MASTER_BIND_HOST=127.0.0.1", "HORNET_EXPECT_WORKERS=3"),
+             ARGS("--config", "dist.conf", "x.json"));
+    assert_true(o.master);
+    assert_int_equal(o.expect_workers, 3);          /* the environment over the file */
+    assert_string_equal(o.master_bind_host, "127.0.0.1");
+    assert_int_equal(o.master_bind_port, 0);
+    options_free(&o);
+    parse_fails(NOENV, ARGS("--worker", "--master", "x.json"),
+                "hornet: --worker and --master exclude each other: a node is one or the other");
+    parse_fails(NOENV, ARGS("--master", "--expect-workers", "0", "x.json"),
+                "hornet: --expect-workers: expected a whole number >= 1, got '0'");
+    parse_fails(NOENV, ARGS("--master-port", "70000", "x.json"),
+                "hornet: --master-port: expected a whole number from 0 to 65535, got '70000'");
+    parse_fails(NOENV, ARGS("--worker", "--master-port", "0", "x.json"),
+                "hornet: --master-port: a worker needs the master's port, got 0");
+}
+
 static int each_setup(void **state)
 {
     (void)state;
@@ -967,6 +1008,7 @@ int main(void)
         TEST(test_help_and_version_win),
         TEST(test_usage_lists_every_option),
         TEST(test_durations),
+        TEST(test_distributed_options),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

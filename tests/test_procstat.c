@@ -279,7 +279,9 @@ static pid_t spawn_named(const char *dir, const char *name, const char *exe, cha
     return pid;
 }
 
-/* Sample m until it sees `want` processes (deadline 5 s). */
+/* Sample m until it sees `want` processes, each past its exec (deadline 5 s): the name
+ * changes inside execve before the new program has a resident page, so a process seen by name
+ * at once may still show an RSS of 0. */
 static void wait_procs(const struct procstat_match *m, uint32_t want, struct procstat_sample *s)
 {
     char err[256];
@@ -287,7 +289,7 @@ static void wait_procs(const struct procstat_match *m, uint32_t want, struct pro
 
     do {
         assert_int_equal(procstat_sample_procs(m, "/proc", waits_now(), s, err, sizeof err), 0);
-        if (s->procs == want)
+        if (s->procs == want && (want == 0 || s->rss_bytes > 0))
             return;
         waits_pause();
     } while (waits_now() < deadline);

@@ -1,5 +1,5 @@
 /* Tests of response_apply: captures (paths, indices, '*', headers, status, optional, escapes,
- * bodies that need more tokens), every check kind passing and failing with its exact message,
+ * bodies that need more tokens), every check kind (bounds and "every" too) passing and failing with its exact message,
  * bodies that are not JSON or are truncated, and what an observer is told (tracing). Steps
  * come from the scenario loader. */
 #include <setjmp.h>
@@ -429,6 +429,44 @@ static void test_check_body(void **state)
     assert_fails(f, "moved elsewhere", "check failed: body contains \"${dep_id}\"");
 }
 
+static void test_check_bounds(void **state)
+{
+    struct fixture *f = *state;
+
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/a/\", \"checks\": ["
+                 "{\"json\": \"count\", \"at_least\": 100}, {\"json\": \"count\", \"at_most\": 150}]}");
+    assert_int_equal(apply(f, "{\"count\": 120}"), 0);
+    assert_int_equal(apply(f, "{\"count\": \"100\"}"), 0);         /* a numeric string */
+    assert_fails(f, "{\"count\": 12}", "check failed: json.count >= 100 (got 12)");
+    assert_fails(f, "{\"count\": 151}", "check failed: json.count <= 150 (got 151)");
+    assert_fails(f, "{\"count\": \"many\"}", "check failed: json.count >= 100 (got \"many\")");
+    assert_fails(f, "{\"total\": 120}", "check failed: json.count >= 100 (missing)");
+}
+
+static void test_check_every(void **state)
+{
+    struct fixture *f = *state;
+
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/a/\", \"checks\": ["
+                 "{\"json\": \"results.*.status\", \"equals\": \"online\", \"every\": true}]}");
+    assert_int_equal(apply(f, "{\"results\": [{\"status\": \"online\"}, {\"status\": "
+                              "\"online\"}]}"), 0);
+    assert_int_equal(apply(f, "{\"results\": []}"), 0);            /* no element: none fails */
+    assert_fails(f, "{\"results\": [{\"status\": \"online\"}, {\"status\": \"offline\"}, "
+                    "{\"status\": \"online\"}]}",
+                 "check failed: json.results.*.status == \"online\" for every element "
+                 "(got \"offline\" at results.1.status)");
+    assert_fails(f, "{\"results\": [{\"status\": \"online\"}, {\"plane\": \"jamf\"}]}",
+                 "check failed: json.results.*.status == \"online\" for every element "
+                 "(missing at results.1.status)");
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/a/\", \"checks\": ["
+                 "{\"json\": \"planes.*\", \"not_equals\": \"offline\", \"every\": true}]}");
+    assert_int_equal(apply(f, "{\"planes\": {\"intune\": \"online\", \"jamf\": \"online\"}}"), 0);
+    assert_fails(f, "{\"planes\": {\"intune\": \"online\", \"jamf\": \"offline\"}}",
+                 "check failed: json.planes.* != \"offline\" for every element "
+                 "(got \"offline\" at planes.jamf)");
+}
+
 static void test_no_captures_no_checks(void **state)
 {
     struct fixture *f = *state;
@@ -461,6 +499,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_not_equals_exists_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_captures_no_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_every, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -206,7 +206,7 @@ static void test_arrivals_of_a_class(void **state)
 }
 
 /* The scenario's arrivals are shared by weight by the classes without their own; a paced class
- * has intended starts; --arrival-rate makes every class open. */
+ * has intended starts; --arrival-rate makes every class open (fixed counts dropped). */
 static void test_arrivals_of_the_scenario(void **state)
 {
     const char *text =
@@ -220,7 +220,7 @@ static void test_arrivals_of_the_scenario(void **state)
     const char *paced =
         "{\"user_classes\": [{\"name\": \"P\", \"wait\": {\"constant_throughput\": 4},"
         " \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": \"/p\"}]}]},"
-        " {\"name\": \"Q\", \"wait\": {\"between\": [1, 2]},"
+        " {\"name\": \"Q\", \"fixed_count\": 2, \"wait\": {\"between\": [1, 2]},"
         " \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": \"/q\"}]}]}]}";
     struct scenario *s = NULL;
     struct class_arrivals a, b, c;
@@ -249,6 +249,9 @@ static void test_arrivals_of_the_scenario(void **state)
     assert_false(scenario_class_arrivals(s, 0, NULL));
     assert_true(scenario_class_intended(s, 0));
     assert_false(scenario_class_intended(s, 1));
+    assert_int_equal(scenario_set_arrivals(s, 10, 5, err, sizeof err), 0);
+    assert_int_equal(s->classes[1].fixed_count, 0);     /* a user count: the rate is shared */
+    assert_true(scenario_class_arrivals(s, 1, &b) && b.scale == 0.5);
     scenario_free(s);
 }
 
@@ -357,6 +360,8 @@ static void test_full_classes(void **state)
     assert_int_equal(s->classes[1].tasks[0].n_tags, 0);
     assert_int_equal(s->classes[2].wait.kind, WAIT_CONSTANT_PACING);
     assert_true(s->classes[2].wait.a == 2 && s->classes[2].weight == 0.5);
+    assert_int_equal(s->classes[2].fixed_count, 3);
+    assert_int_equal(s->classes[0].fixed_count, 0);
     assert_int_equal(s->classes[3].wait.kind, WAIT_CONSTANT_THROUGHPUT);
     assert_true(s->classes[3].wait.a == 4);
     scenario_free(s);
@@ -535,6 +540,9 @@ struct broken {
 };
 
 static const struct broken broken[] = {
+    {"arrivals_fixed_count.json",
+     ":4:37: user_classes[0].arrivals: a class with arrivals runs on a rate, not on a user count: "
+     "drop its \"fixed_count\" (the pool is max_users)"},
     {"arrivals_max_delay.json",
      ":6:62: user_classes[0].arrivals.max_delay: \"soon\" is not 0 (no wait) or a duration such"
      " as 0.5, \"500ms\" or \"2s\""},
@@ -564,6 +572,9 @@ static const struct broken broken[] = {
     {"arrivals_start_rate.json",
      ":6:33: user_classes[0].arrivals.start_rate: start_rate goes with \"stages\" (a constant"
      " \"rate\" has no start)"},
+    {"arrivals_top_fixed_count.json",
+     ":9:3: arrivals: user class \"Admin\" has a fixed_count (a user count), but these arrivals "
+     "drive it by a rate: give it arrivals of its own or drop its \"fixed_count\""},
     {"arrivals_top_stages.json",
      ":7:3: arrivals: with arrivals every class is driven by a rate, not by users: give the"
      " rate's stages in arrivals.stages and drop the scenario's \"stages\""},
@@ -633,7 +644,7 @@ static const struct broken broken[] = {
      ":12:82: user_classes[0].tasks[0].steps[0].checks[0].exists: \"yes\" is not true or false"},
     {"check_no_op.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
-     "one of \"equals\", \"not_equals\" or \"exists\""},
+     "one of \"equals\", \"not_equals\", \"exists\", \"at_least\" or \"at_most\""},
     {"check_no_subject.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected exactly one of "
      "\"json\", \"body_contains\" or \"body_not_contains\""},
@@ -641,7 +652,7 @@ static const struct broken broken[] = {
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: expected an object, got a string"},
     {"check_two_ops.json",
      ":12:57: user_classes[0].tasks[0].steps[0].checks[0]: a \"json\" check needs exactly "
-     "one of \"equals\", \"not_equals\" or \"exists\""},
+     "one of \"equals\", \"not_equals\", \"exists\", \"at_least\" or \"at_most\""},
     {"check_unknown_key.json",
      ":12:71: user_classes[0].tasks[0].steps[0].checks[0].equal: unknown key (did you mean "
      "equals?)"},
@@ -936,6 +947,8 @@ static const struct broken broken[] = {
      ":8:16: user_classes[0].wait.betwen: unknown key (did you mean between?)"},
     {"weight_zero.json",
      ":8:17: user_classes[0].weight: 0 is not a number > 0"},
+    {"fixed_count_negative.json",
+     ":8:22: user_classes[0].fixed_count: -2 is not a whole number from 0 to 10000000"},
     {"targets_abort_after_bad.json",
      ":18:53: targets.p99.abort_after: -1 is not a duration such as 20, \"20s\", \"3m\", "
      "\"1h30m\" or \"250ms\" (more than 0)"},
@@ -1052,6 +1065,173 @@ static void test_load_string(void **state)
                                           sizeof err), -1);
     assert_string_equal(err, "u.json:2:81: user_classes[0].tasks[0].steps[0].path: variable ${x} "
                         "is never captured or set in class A");       /* \u00e9 is 6 columns */
+}
+
+/* ---------------------------------------------------------------- setup, preflight, teardown */
+
+static const char *load_inline(const char *text, struct scenario **s)
+{
+    static char err[512];
+
+    err[0] = '\0';
+    *s = NULL;
+    if (scenario_load_string(text, "tests/fixtures/scenarios/fx.json", s, err, sizeof err) == 0)
+        return NULL;
+    assert_null(*s);
+    return err;
+}
+
+#define FX_CLASS "\"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": [" \
+                 "{\"method\": \"GET\", \"path\": \"/d/${dep}/\"}]}]}]"
+
+static void test_fixtures_loaded(void **state)
+{
+    const char *text =
+        "{\"feeders\": {\"u\": {\"file\": \"valid/users.csv\"}},\n"
+        " \"setup\": {\"headers\": {\"Authorization\": \"Token ${tok}\"}, \"steps\": [\n"
+        "   {\"method\": \"POST\", \"path\": \"/login/\", \"capture\": {\"tok\": \"token\"}},\n"
+        "   {\"repeat\": 120, \"steps\": [{\"method\": \"POST\", \"path\": \"/d/\",\n"
+        "      \"json\": {\"n\": \"x-${iteration}\"}, \"capture\": {\"dep\": \"id\"}}]},\n"
+        "   {\"for_each\": \"u\", \"steps\": [{\"method\": \"GET\", \"path\": \"/u/${u.username}/\"},\n"
+        "      {\"method\": \"GET\", \"path\": \"/d/${dep}/\"}]}]},\n"
+        " \"preflight\": {\"steps\": [{\"description\": \"enough\", \"method\": \"GET\",\n"
+        "   \"path\": \"/d/\", \"checks\": [{\"json\": \"count\", \"at_least\": 100},\n"
+        "   {\"json\": \"results.*.status\", \"equals\": \"ok\", \"every\": true}]},\n"
+        "   {\"method\": \"GET\", \"path\": \"/h/\"}]},\n"
+        " \"teardown\": {\"steps\": [{\"method\": \"DELETE\", \"path\": \"/d/${dep}/\"}]},\n"
+        FX_CLASS "}";
+    struct scenario *s;
+    const struct fixture_def *setup, *pre;
+
+    (void)state;
+    assert_null(load_inline(text, &s));
+    setup = &s->fixtures[FIXTURE_SETUP];
+    pre = &s->fixtures[FIXTURE_PREFLIGHT];
+    assert_int_equal(setup->cls.n_on_start, 4);
+    assert_int_equal(setup->cls.n_headers, 1);
+    assert_int_equal(setup->n_loops, 3);
+    assert_true(setup->loops[0].plain && setup->loops[0].repeat == 1 && setup->loops[0].n == 1);
+    assert_true(setup->loops[1].repeat == 120 && setup->loops[1].first == 1);
+    assert_true(setup->loops[2].feeder == 0 && setup->loops[2].repeat == 3 &&
+                setup->loops[2].n == 2);
+    assert_int_equal(s->n_endpoints, 1);                /* the class's only: fixtures apart */
+    assert_int_equal(s->n_fixture_endpoints, 7);
+    assert_string_equal(pre->check_names[0], "enough");
+    assert_string_equal(pre->check_names[1], "GET /h/");
+    assert_int_equal(pre->cls.on_start[0].checks[0].kind, CHECK_JSON_AT_LEAST);
+    assert_string_equal(pre->cls.on_start[0].checks[0].describe, "json.count >= 100");
+    assert_true(pre->cls.on_start[0].checks[1].every);
+    assert_string_equal(pre->cls.on_start[0].checks[1].describe,
+                        "json.results.*.status == \"ok\" for every element");
+    assert_int_equal(s->fixtures[FIXTURE_TEARDOWN].cls.n_on_start, 1);
+    for (uint32_t v = 0; v < s->n_vars; v++)    /* captured by setup: shared, and only those */
+        assert_int_equal(s->shared[v], !strcmp(s->vars[v], "tok") || !strcmp(s->vars[v], "dep"));
+    assert_int_equal(s->n_shared, s->n_vars);
+    scenario_free(s);
+}
+
+static void test_fixture_errors(void **state)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        {"{\"setup\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/x/${nope}/\"}]}, " FX_CLASS "}",
+         "fx.json:1:54: setup.steps[0].path: variable ${nope} is not set: no step of setup "
+         "captures it"},
+        {"{\"setup\": {\"steps\": [{\"repeat\": 0, \"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}, "
+         FX_CLASS "}",
+         "fx.json:1:33: setup.steps[0].repeat: 0 is not a count from 1 to 1000000"},
+        {"{\"setup\": {\"steps\": [{\"for_each\": \"nobody\", \"steps\": [{\"method\": \"GET\", "
+         "\"path\": \"/\"}]}]}, " FX_CLASS "}",
+         "fx.json:1:35: setup.steps[0].for_each: \"nobody\" is not the name of a feeder of this "
+         "scenario"},
+        {"{\"setup\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/\", \"capture\": {\"dep\": "
+         "\"id\"}}]}, \"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": [{\"method\": "
+         "\"GET\", \"path\": \"/\", \"capture\": {\"dep\": \"id\"}}]}]}]}",
+         "fx.json:1:177: user_classes[0].tasks[0].steps[0].capture.dep: dep is captured by "
+         "setup: a shared variable is read-only; capture into another name"},
+        {"{\"preflight\": {\"steps\": [{\"method\": \"GET\", \"path\": \"/\", \"checks\": "
+         "[{\"json\": \"status\", \"equals\": \"ok\", \"every\": true}]}]}, " FX_CLASS "}",
+         "fx.json:1:112: preflight.steps[0].checks[0].every: \"every\" needs a path with \"*\" "
+         "(such as \"results.*.status\")"},
+        {"{\"teardown\": {\"steps\": []}, " FX_CLASS "}",
+         "fx.json:1:24: teardown.steps: expected a non-empty list of steps and loops "
+         "({\"repeat\": N, \"steps\": [...]})"},
+    };
+    struct scenario *s;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *err = load_inline(cases[i].text, &s);
+
+        assert_non_null(err);
+        assert_string_equal(err + strlen("tests/fixtures/scenarios/"), cases[i].want);
+    }
+}
+
+static void test_preflight_health(void **state)
+{
+    static const char health[] =
+        "\"health\": {\"sources\": {\"api\": {\"type\": \"prometheus\", \"url\": "
+        "\"${host}/metrics\", \"metrics\": {\"Celery workers\": {\"query\": "
+        "\"celery_worker_up\", \"limit\": \"> 0\"}, \"Queue\": {\"query\": \"q\"}}}}}";
+    static const struct { const char *check, *want; } cases[] = {
+        {"{\"health\": \"Celery worker\"}",
+         ": preflight.steps[0].health: \"Celery worker\" is not a metric of the scenario's "
+         "health block (did you mean Celery workers?)"},
+        {"{\"health\": \"Queue\"}",
+         ": preflight.steps[0].health: metric \"Queue\" has no limit: give the check one "
+         "(\"limit\": \"> 0\")"},
+        {"{\"health\": \"Queue\", \"limit\": \"no growth for 60s\"}",
+         ": preflight.steps[0].health: limit \"no growth for 60s\": a preflight check takes a "
+         "fixed bound such as \"> 0\" or \"< 80 %\" (one poll, before any load)"},
+    };
+    static const char cls[] = "\"user_classes\": [{\"name\": \"U\", \"tasks\": "
+                              "[{\"steps\": [{\"method\": \"GET\", \"path\": \"/\"}]}]}]";
+    char text[2048];
+    struct scenario *s;
+    const char *err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "{%s, \"preflight\": {\"steps\": [%s]}, %s}", health,
+                 cases[i].check, cls);
+        err = load_inline(text, &s);
+        assert_non_null(err);
+        assert_non_null(strstr(err, cases[i].want));
+    }
+    snprintf(text, sizeof text, "{%s, \"preflight\": {\"steps\": [{\"description\": "
+             "\"up\", \"health\": \"Celery workers\"}, {\"health\": \"Queue\", "
+             "\"limit\": \"< 100\"}]}, %s}", health, cls);
+    assert_null(load_inline(text, &s));
+    assert_int_equal(s->fixtures[FIXTURE_PREFLIGHT].n_health, 2);
+    assert_int_equal(s->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 0);
+    assert_true(scenario_has_fixture(s, FIXTURE_PREFLIGHT));
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[0].name, "up");
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[0].limit_text, "> 0");
+    assert_string_equal(s->fixtures[FIXTURE_PREFLIGHT].health[1].name, "health Queue");
+    assert_true(s->fixtures[FIXTURE_PREFLIGHT].health[1].limit.amount == 100);
+    scenario_free(s);
+    snprintf(text, sizeof text, "{\"setup\": {\"steps\": [{\"health\": \"x\"}]}, %s}",
+             cls);
+    assert_non_null(strstr(load_inline(text, &s), "a backend-health check belongs to "
+                           "preflight"));
+}
+
+static void test_shipped_fixtures(void **state)
+{
+    struct scenario *cab = load("scenarios/cab_approvals.json");
+    struct scenario *con = load("scenarios/connectors.json");
+    struct scenario *dep = load("scenarios/deployments.json");
+
+    (void)state;
+    assert_int_equal(cab->fixtures[FIXTURE_SETUP].loops[1].repeat, 120);
+    assert_string_equal(cab->fixtures[FIXTURE_PREFLIGHT].check_names[0], "100+ pending approvals");
+    assert_string_equal(con->fixtures[FIXTURE_PREFLIGHT].check_names[0],
+                        "5 connector planes, all online");
+    assert_int_equal(dep->fixtures[FIXTURE_PREFLIGHT].cls.n_on_start, 1);
+    assert_string_equal(dep->fixtures[FIXTURE_PREFLIGHT].health[0].metric_name, "Celery workers");
+    scenario_free(cab);
+    scenario_free(con);
+    scenario_free(dep);
 }
 
 /* The tls block: files joined to the scenario's directory and readable at load, insecure a
@@ -1257,6 +1437,10 @@ int main(void)
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
         cmocka_unit_test(test_load_string),
+        cmocka_unit_test(test_fixtures_loaded),
+        cmocka_unit_test(test_fixture_errors),
+        cmocka_unit_test(test_preflight_health),
+        cmocka_unit_test(test_shipped_fixtures),
         cmocka_unit_test(test_tls_block),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),

@@ -611,9 +611,17 @@ static void test_control(void **state)
     expect_control_error(port, "{\"celery_rate\": \"fast\"}", "celery_rate",
                          "A valid number is required.");
     expect_control_error(port, "{\"stal\": true}", "stal", "Unknown setting: expected one of "
-                         "db_pool_size, celery_workers, celery_rate, stall.");
+                         "db_pool_size, celery_workers, celery_rate, stall, cab_auto_approve, "
+                         "plane_error_rate.");
     expect_control_error(port, "{\"stall\": [2, 1]}", "stall", "Expected [stall_seconds, "
                          "period_seconds] with 0 < stall < period <= 86400, or 0 for none.");
+    expect_control_error(port, "{\"cab_auto_approve\": 1}", "cab_auto_approve",
+                         "Must be a valid boolean.");
+    expect_control_error(port, "{\"plane_error_rate\": {\"zune\": 1}}", "plane_error_rate",
+                         "\"zune\" is not a plane: expected intune, jamf, sccm, landscape or "
+                         "ansible.");
+    expect_control_error(port, "{\"plane_error_rate\": {\"jamf\": 2}}", "plane_error_rate",
+                         "Ensure this value is less than or equal to 1.");
     j = call_json(port, "POST", "/api/v1/_control/", NULL, "[1]", 400);
     cJSON_Delete(j);
     j = call_json(port, "POST", "/api/v1/_control/", NULL, "{nope", 400);
@@ -621,7 +629,7 @@ static void test_control(void **state)
     /* Nothing of a refused body was applied. */
     assert_true(metric(port, "pgbouncer_databases_pool_size") == 7);
     assert_int_equal(target_count(t, ROUTE_CONTROL, 200), 2);
-    assert_int_equal(target_count(t, ROUTE_CONTROL, 400), 8);
+    assert_int_equal(target_count(t, ROUTE_CONTROL, 400), 11);
     target_stop(t);
 }
 
@@ -680,6 +688,39 @@ static void test_stall(void **state)
     target_stop(t);
 }
 
+/* The knobs the preflights of the shipped scenarios look for: a plane down, no pending
+ * approval. */
+static void test_control_states(void **state)
+{
+    struct target_config c;
+    struct target *t;
+    cJSON *j, *planes;
+    int port;
+
+    (void)state;
+    target_config_defaults(&c);
+    target_config_no_latency(&c);
+    t = start(&c, &port);
+    j = call_json(port, "POST", "/api/v1/_control/", NULL,
+                  "{\"plane_error_rate\": {\"jamf\": 1, \"sccm\": 0.25}, "
+                  "\"cab_auto_approve\": true}", 200);
+    planes = cJSON_GetObjectItemCaseSensitive(j, "plane_error_rate");
+    assert_true(jnum(planes, "jamf") == 1 && jnum(planes, "sccm") == 0.25 &&
+                jnum(planes, "intune") == 0);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "cab_auto_approve")));
+    cJSON_Delete(j);
+    j = call_json(port, "GET", "/api/v1/health/", NULL, NULL, 200);
+    planes = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "components"),
+                                         "connectors"), "planes");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(planes, "jamf")),
+                        "offline");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(planes, "sccm")),
+                        "degraded");
+    cJSON_Delete(j);
+    target_stop(t);
+}
+
 static void test_command_line(void **state)
 {
     char a0[] = "hornet-target", a1[] = "--db-pool-size", a2[] = "5", a3[] = "--celery-workers=0",
@@ -727,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_celery_queue),
         cmocka_unit_test(test_control),
         cmocka_unit_test(test_stall),
+        cmocka_unit_test(test_control_states),
         cmocka_unit_test(test_command_line),
     };
     int rc;

@@ -57,7 +57,7 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    host = (struct app_host){record_send, record_snapshot, &f->rec};
+    host = (struct app_host){record_send, record_snapshot, &f->rec, NULL};
     if (!(f->timeline = timeline_create()) ||
         app_init(&f->app, &f->empty, f->timeline, &host) < 0)
         return -1;
@@ -363,6 +363,41 @@ static void test_q_twice_while_stopping_quits_at_once(void **state)
     assert_true(app_should_exit(&f->app));
 }
 
+static void test_campaign_keys(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "n");                                   /* not a campaign: said, nothing sent */
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+    assert_non_null(strstr(f->app.toast, "Not a campaign"));
+    f->app.host.campaign = "Campaign 2 of 4: CAB approvals, next: Connector publishing";
+    keys(f, "n");
+    assert_int_equal(f->app.mode, MODE_CONFIRM_NEXT);
+    keys(f, "n");                                   /* n at the question: no */
+    assert_int_equal(f->rec.n, 0);
+    assert_int_equal(f->app.campaign, APP_CAMPAIGN_NONE);
+    keys(f, "ny");
+    assert_int_equal(last(f)->type, ENGINE_STOP);
+    assert_int_equal(f->app.campaign, APP_CAMPAIGN_NEXT);
+    assert_int_equal(f->app.quit, QUIT_STOPPING);
+    f->snap.state = RUN_STOPPED;
+    f->snap.finished = true;
+    app_update(&f->app, &f->snap, 1002.0);
+    assert_true(app_should_exit(&f->app));
+}
+
+static void test_campaign_abort(void **state)
+{
+    struct fixture *f = *state;
+
+    f->app.host.campaign = "Campaign 4 of 4: Burst (the last)";
+    keys(f, "Ay");
+    assert_int_equal(last(f)->type, ENGINE_STOP);
+    assert_int_equal(f->app.campaign, APP_CAMPAIGN_ABORT);
+    assert_int_equal(f->app.quit, QUIT_STOPPING);
+}
+
 static void test_ctrl_c(void **state)
 {
     struct fixture *f = *state;
@@ -428,6 +463,31 @@ static void test_views(void **state)
     assert_int_equal(f->app.mode, MODE_HELP);
     keys(f, "w");                                   /* any key closes the help only */
     assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->rec.n, 0);
+}
+
+
+/* The Workers view is key 8 and a tab in a master's run only: elsewhere Tab skips it and 8
+ * says why nothing happens. */
+static void test_workers_view_only_for_a_master(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "8");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    assert_non_null(strstr(f->app.toast, "Workers view is a --master run's"));
+    keys(f, "7\t");                                 /* from Health, Tab skips Workers */
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    uifix_master(&f->snap);
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "8");
+    assert_int_equal(f->app.view, VIEW_WORKERS);
+    keys(f, "\t");
+    assert_int_equal(f->app.view, VIEW_OVERVIEW);
+    app_key(&f->app, KEY_BTAB, f->app.now);
+    assert_int_equal(f->app.view, VIEW_WORKERS);
+    app_key(&f->app, KEY_DOWN, f->app.now);         /* scrolls its table */
+    assert_int_equal(f->app.workers.top, 1);
     assert_int_equal(f->rec.n, 0);
 }
 
@@ -710,8 +770,11 @@ int main(void)
         T(test_quit_asks_then_waits_for_the_stop),
         T(test_q_twice_while_stopping_quits_at_once),
         T(test_ctrl_c),
+        T(test_campaign_keys),
+        T(test_campaign_abort),
         T(test_run_that_ends_by_itself_exits),
         T(test_views),
+        T(test_workers_view_only_for_a_master),
         T(test_targets_selection_and_trend),
         T(test_health_selection),
         T(test_selection_and_detail),

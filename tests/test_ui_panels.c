@@ -81,7 +81,7 @@ static int group_teardown(void **state)
 static struct ui_case *case_of(void (*fixture)(struct snapshot *), bool unicode, bool color)
 {
     struct ui_case *c = calloc(1, sizeof *c);
-    struct app_host host = {no_send, no_snapshot, NULL};
+    struct app_host host = {no_send, no_snapshot, NULL, NULL};
 
     assert_non_null(c);
     assert_non_null(c->timeline = timeline_create());
@@ -494,6 +494,22 @@ static bool screen_has(const struct ui_case *c, const char *text)
     return has;
 }
 
+/* A master's run: the Workers tab (key 8), its table, the missing worker, the status bar's
+ * worker count; a local run has no Workers tab. */
+static void test_workers_view(void **state)
+{
+    struct ui_case *c;
+
+    (void)state;
+    fixture_screen(uifix_master, VIEW_WORKERS, 120, 30, "workers_120x30");
+    fixture_screen(uifix_master, VIEW_WORKERS, 80, 24, "workers_80x24");
+    fixture_screen(uifix_master, VIEW_OVERVIEW, 120, 40, "overview_master_120x40");
+    c = case_new(true, true);
+    render(c, 120, 40);
+    assert_false(screen_has(c, "8 Workers"));
+    case_free(c);
+}
+
 static void test_targets_only_when_the_scenario_has_some(void **state)
 {
     struct ui_case *c = case_new(true, true);
@@ -814,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_finished_burst),
         cmocka_unit_test(test_ascii),
         cmocka_unit_test(test_targets_screens),
+        cmocka_unit_test(test_workers_view),
         cmocka_unit_test(test_targets_only_when_the_scenario_has_some),
         cmocka_unit_test(test_targets_compact_worst_first),
         cmocka_unit_test(test_targets_colours_and_monochrome),

@@ -16,8 +16,14 @@
 #define MAX_PROMPT_ARRIVALS 1000000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
-    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Details"
+    "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Workers",
+    "Details"
 };
+
+bool app_view_shown(const struct app *a, enum view v)
+{
+    return v < VIEW_DETAIL && (v != VIEW_WORKERS || a->snap->role == SNAP_MASTER);
+}
 
 int app_init(struct app *a, const struct snapshot *empty, const struct timeline *timeline,
              const struct app_host *host)
@@ -477,7 +483,8 @@ static void navigate(struct app *a, enum action act)
 {
     bool table = a->view == VIEW_OVERVIEW || a->view == VIEW_ENDPOINTS;
     struct scroll *sc = table ? &a->endpoints : a->view == VIEW_LOG ? &a->log
-                      : a->view == VIEW_TARGETS ? &a->targets : &a->failures;
+                      : a->view == VIEW_TARGETS ? &a->targets
+                      : a->view == VIEW_WORKERS ? &a->workers : &a->failures;
     int page = sc->page > 1 ? sc->page - 1 : 1, delta;
 
     switch (act) {
@@ -543,6 +550,21 @@ static void confirm(struct app *a, enum mode m)
         a->mode = m;
 }
 
+/* n and A: stop this scenario (and, for A, the campaign), asking first while load runs. */
+static void campaign_key(struct app *a, enum mode m)
+{
+    if (!a->host.campaign) {
+        app_toast(a, TOAST_WARN, "Not a campaign: n and A work in hornet campaign");
+        return;
+    }
+    if (load_running(a)) {
+        a->mode = m;
+        return;
+    }
+    a->campaign = m == MODE_CONFIRM_NEXT ? APP_CAMPAIGN_NEXT : APP_CAMPAIGN_ABORT;
+    begin_quit(a);
+}
+
 static void set_view(struct app *a, enum view v)
 {
     a->view = v;
@@ -570,9 +592,31 @@ static bool control_action(struct app *a, enum action act)
     case ACT_RESET: confirm(a, MODE_CONFIRM_RESET); break;
     case ACT_SNAPSHOT: snapshot_files(a); break;
     case ACT_QUIT: ask_quit(a); break;
+    case ACT_NEXT_SCENARIO: campaign_key(a, MODE_CONFIRM_NEXT); break;
+    case ACT_ABORT_CAMPAIGN: campaign_key(a, MODE_CONFIRM_ABORT); break;
     default: return false;
     }
     return true;
+}
+
+/* The next tab of this run step (+1 or -1) away from view base. */
+static enum view next_tab(const struct app *a, int base, int step)
+{
+    int v = base;
+
+    do
+        v = (v + step + VIEW_DETAIL) % VIEW_DETAIL;
+    while (!app_view_shown(a, (enum view)v));
+    return (enum view)v;
+}
+
+/* The tab of its number key (view v's key is v + 1). */
+static void go_to_tab(struct app *a, enum view v)
+{
+    if (app_view_shown(a, v))
+        set_view(a, v);
+    else
+        app_toast(a, TOAST_INFO, "No worker nodes: the Workers view is a --master run's");
 }
 
 static void view_action(struct app *a, enum action act)
@@ -580,11 +624,11 @@ static void view_action(struct app *a, enum action act)
     int base = a->view == VIEW_DETAIL ? (int)a->back_view : (int)a->view;
 
     switch (act) {
-    case ACT_VIEW_NEXT: set_view(a, (enum view)((base + 1) % VIEW_DETAIL)); break;
-    case ACT_VIEW_PREV: set_view(a, (enum view)((base + VIEW_DETAIL - 1) % VIEW_DETAIL)); break;
+    case ACT_VIEW_NEXT: set_view(a, next_tab(a, base, 1)); break;
+    case ACT_VIEW_PREV: set_view(a, next_tab(a, base, -1)); break;
     case ACT_VIEW_1: case ACT_VIEW_2: case ACT_VIEW_3: case ACT_VIEW_4: case ACT_VIEW_5:
-    case ACT_VIEW_6: case ACT_VIEW_7:
-        set_view(a, (enum view)(act - ACT_VIEW_1));
+    case ACT_VIEW_6: case ACT_VIEW_7: case ACT_VIEW_8:
+        go_to_tab(a, (enum view)(act - ACT_VIEW_1));
         break;
     case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:
     case ACT_END:
@@ -662,6 +706,9 @@ static void confirm_key(struct app *a, int key)
         return;
     if (m == MODE_CONFIRM_QUIT) {
         begin_quit(a);
+    } else if (m == MODE_CONFIRM_NEXT || m == MODE_CONFIRM_ABORT) {
+        a->campaign = m == MODE_CONFIRM_NEXT ? APP_CAMPAIGN_NEXT : APP_CAMPAIGN_ABORT;
+        begin_quit(a);
     } else if (m == MODE_CONFIRM_STOP) {
         a->stay_open = true;
         send(a, ENGINE_STOP, 0, 0.0, NULL);
@@ -690,6 +737,8 @@ bool app_key(struct app *a, int key, double now)
     case MODE_CONFIRM_QUIT:
     case MODE_CONFIRM_STOP:
     case MODE_CONFIRM_RESET:
+    case MODE_CONFIRM_NEXT:
+    case MODE_CONFIRM_ABORT:
         confirm_key(a, key);
         return true;
     case MODE_HELP:

@@ -20,14 +20,18 @@
 enum view {
     VIEW_OVERVIEW = 0, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_CHARTS, VIEW_LOG, VIEW_TARGETS,
     VIEW_HEALTH,
+    VIEW_WORKERS,               /* a tab only in a --master run */
     VIEW_DETAIL,                /* not a tab: opened from a table row (Enter) */
     VIEW_COUNT
 };
 
 enum mode {
     MODE_NORMAL = 0, MODE_HELP, MODE_PROMPT_USERS, MODE_PROMPT_RATE, MODE_PROMPT_ARRIVALS,
-    MODE_CONFIRM_QUIT, MODE_CONFIRM_STOP, MODE_CONFIRM_RESET
+    MODE_CONFIRM_QUIT, MODE_CONFIRM_STOP, MODE_CONFIRM_RESET, MODE_CONFIRM_NEXT, MODE_CONFIRM_ABORT
 };
+
+/* What the operator asked of a campaign (the keys n and A). */
+enum app_campaign { APP_CAMPAIGN_NONE = 0, APP_CAMPAIGN_NEXT, APP_CAMPAIGN_ABORT };
 
 enum quit_state {
     QUIT_NO = 0,
@@ -49,6 +53,8 @@ struct app_host {
     /* Write the snapshot files; 0 with "where" in msg, -1 with the error in msg. */
     int (*snapshot)(void *host, char *msg, size_t n);
     void *arg;
+    const char *campaign;       /* the campaign's line ("Campaign 2 of 4: ..."), borrowed; NULL:
+                                   not in a campaign (n and A then only say so) */
 };
 
 /* One second of every target: its value over the last 10 s and over its window (NaN when it
@@ -83,7 +89,7 @@ struct app {
     uint32_t detail_ep;
     uint32_t sel_target;        /* the target whose trend the Targets view charts */
     uint32_t sel_health;        /* the health metric the Health view charts */
-    struct scroll endpoints, failures, log, targets, health;
+    struct scroll endpoints, failures, log, targets, health, workers;
     bool log_follow;            /* the log stays scrolled to its newest line */
 
     double op_rate;             /* spawn rate typed with r; 0: the run's own */
@@ -109,6 +115,7 @@ struct app {
     size_t n_trend, first_trend;
     int64_t trend_second;       /* unix second of the newest sample; 0: none yet */
 
+    enum app_campaign campaign; /* what n or A asked (confirmed) */
     char toast[SNAP_TEXT_MAX + 64];
     enum toast_level toast_level;
     double toast_until;
@@ -176,5 +183,8 @@ size_t app_failure_rows(const struct app *a, uint32_t endpoint, uint32_t *rows,
 
 /* Names of the views for the tab bar ("Overview", ...). */
 extern const char *const app_view_names[VIEW_COUNT];
+
+/* Whether view v is a tab of this run (Workers: only a master's). */
+bool app_view_shown(const struct app *a, enum view v);
 
 #endif

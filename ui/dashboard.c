@@ -300,7 +300,7 @@ static void dash_free(struct dashboard *d)
 static struct dashboard *dash_new(const struct ui_host *host, const struct timeline *timeline)
 {
     struct dashboard *d = calloc(1, sizeof *d);
-    struct app_host ah = {host->send, host->snapshot, host->arg};
+    struct app_host ah = {host->send, host->snapshot, host->arg, host->campaign};
 
     if (!d)
         return NULL;
@@ -348,6 +348,12 @@ struct dashboard *ui_open(struct ev_loop *loop, const struct ui_host *host,
     ev_io_start(loop, &d->input);
     ev_signal_start(loop, &d->sig_winch);
     return d;
+}
+
+enum ui_campaign ui_campaign_choice(const struct dashboard *d)
+{
+    return d->app.campaign == APP_CAMPAIGN_NEXT ? UI_CAMPAIGN_NEXT
+           : d->app.campaign == APP_CAMPAIGN_ABORT ? UI_CAMPAIGN_ABORT : UI_CAMPAIGN_NONE;
 }
 
 void ui_close(struct dashboard *d)

@@ -195,6 +195,7 @@ int layout_compute(enum view v, int w, int h, int table_rows, int target_rows, i
     case VIEW_LOG: put(&b, P_EVENTS, y, 0, ch, w, 0); break;
     case VIEW_TARGETS: targets_view(&b, y, ch, w, target_rows); break;
     case VIEW_HEALTH: health_view(&b, y, ch, w, health_rows); break;
+    case VIEW_WORKERS: put(&b, P_WORKERS, y, 0, ch, w, 0); break;
     case VIEW_DETAIL: detail_view(&b, y, ch, w); break;
     case VIEW_COUNT: break;
     }

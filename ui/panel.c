@@ -22,6 +22,7 @@ struct panel *panel_create(enum panel_id id, struct app *app)
     case P_HEALTH: p = panel_health_create(); break;
     case P_HEALTH_CHART: p = panel_health_chart_create(); break;
     case P_HEALTH_STRIP: p = panel_health_strip_create(); break;
+    case P_WORKERS: p = panel_workers_create(); break;
     case P_COUNT: break;
     }
     if (p) {

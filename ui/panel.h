@@ -56,6 +56,7 @@ struct panel *panel_trend_create(void);
 struct panel *panel_health_create(void);
 struct panel *panel_health_chart_create(void);
 struct panel *panel_health_strip_create(void);
+struct panel *panel_workers_create(void);
 
 /* The badge's text into out and its attribute into *attr; false (nothing written) when the
  * scenario has no targets. */

@@ -57,6 +57,9 @@ static void tab_extra(const struct app *a, enum view v, char *out, size_t n, att
                         ? THEME_WARN : THEME_ERROR];
     } else if (v == VIEW_HEALTH) {
         health_extra(a, out, n, attr);
+    } else if (v == VIEW_WORKERS) {
+        snprintf(out, n, " %u/%u", a->snap->workers_ready, a->snap->n_workers);
+        *attr = t->attr[a->snap->workers_ready < a->snap->n_workers ? THEME_WARN : THEME_OK];
     }
 }
 
@@ -81,6 +84,8 @@ static int tabs_width(const struct app *a, enum tabs_form form)
     int w = 0;
 
     for (int v = 0; v < VIEW_DETAIL; v++) {
+        if (!app_view_shown(a, (enum view)v))
+            continue;
         tab_label(a, (enum view)v, form, label, sizeof label);
         tab_extra(a, (enum view)v, extra, sizeof extra, &ea);
         w += text_width(&a->theme, label) + text_width(&a->theme, extra) + 1 +
@@ -135,8 +140,9 @@ static void tabs_draw(struct panel *p, WINDOW *win, struct rect r)
         form++;
     draw_fill(win, r.y, r.x, r.w, A_NORMAL);
     for (int v = 0; v < VIEW_DETAIL && col < r.w; v++)
-        col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v, form) +
-               (form == TABS_FULL);
+        if (app_view_shown(a, (enum view)v))
+            col += draw_tab(a, win, r.y, r.x + col, r.w - col, (enum view)v, form) +
+                   (form == TABS_FULL);
     if (a->view == VIEW_DETAIL) {
         const struct snap_stats *st = panel_detail_stats(a);
         char text[SNAP_NAME_MAX + 32];
@@ -153,7 +159,8 @@ static bool tabs_update(struct panel *p, const struct snapshot *s)
 
     verdict_of(s, &v);
     return panel_changed(p, panel_mix(panel_mix(s->total.failures, v.kind),
-                                      panel_health_signature(p->app, s)));
+                                      panel_health_signature(p->app, s) ^
+                                      ((uint64_t)s->workers_ready << 32 | s->n_workers)));
 }
 
 static const struct panel_ops tabs_ops = {tabs_update, tabs_draw, NULL};
@@ -278,6 +285,12 @@ static void confirm_text(const struct app *a, char *out, size_t n)
     else if (a->mode == MODE_CONFIRM_STOP)
         snprintf(out, n, " Stop all %u users? The dashboard stays open.  y: stop   n: cancel",
                  users);
+    else if (a->mode == MODE_CONFIRM_NEXT)
+        snprintf(out, n, " End this scenario now (its results are kept, marked interrupted) "
+                 "and go to the next?  y: next   n: cancel");
+    else if (a->mode == MODE_CONFIRM_ABORT)
+        snprintf(out, n, " Abort the campaign? This scenario stops (results kept), the rest "
+                 "do not run.  y: abort   n: cancel");
     else
         snprintf(out, n, " Reset all statistics (counts, percentiles, failures)?  "
                  "y: reset   n: cancel");

@@ -138,6 +138,13 @@ static void numbers_seg(struct segs *g, const struct app *a)
     segs_more(g, bad, "%s", units_percent(v, sizeof v, share));
     segs_add(g, 2, t->attr[THEME_DIM], "Requests ");
     segs_more(g, t->attr[THEME_TITLE], "%s", units_count(v, sizeof v, tot->requests, 9));
+    if (a->snap->role == SNAP_MASTER) {
+        segs_add(g, 1, t->attr[THEME_DIM], "Workers ");
+        segs_more(g, a->snap->workers_ready < a->snap->expect_workers ? t->attr[THEME_WARN]
+                  : t->attr[THEME_TITLE], "%u/%u", a->snap->workers_ready,
+                  a->snap->expect_workers);
+        return;
+    }
     segs_add(g, 5, t->attr[THEME_DIM], "Threads ");
     segs_more(g, t->attr[THEME_TITLE], "%d", a->snap->threads);
 }
@@ -201,7 +208,10 @@ static void line1(const struct app *a, WINDOW *win, int y, int x, int w)
     int used;
 
     segs_add(&left, 0, bar | A_BOLD, "hornet");
-    segs_add(&left, 1, bar, "%s", s->scenario[0] ? s->scenario : "-");
+    if (a->host.campaign)                   /* "Campaign 2 of 4: CAB approvals, next: ..." */
+        segs_add(&left, 0, bar, "%s", a->host.campaign);
+    else
+        segs_add(&left, 1, bar, "%s", s->scenario[0] ? s->scenario : "-");
     segs_add(&left, 2, bar, "%s", s->host);
     units_duration(el, sizeof el, s->elapsed);
     if (s->run_time > 0.0)

@@ -21,7 +21,14 @@ struct ui_host {
     /* The snapshot key: write the files; 0 with what was written in msg, -1 with the error. */
     int (*snapshot)(void *arg, char *msg, size_t n);
     void *arg;
+    /* In a campaign: its line for the status bar ("Campaign 2 of 4: CAB approvals, next:
+     * Connector publishing"), borrowed until ui_close; the keys n (next scenario) and A (abort
+     * the campaign) then work. NULL: a single run. */
+    const char *campaign;
 };
+
+/* What the operator asked of the campaign before the dashboard ended. */
+enum ui_campaign { UI_CAMPAIGN_NONE = 0, UI_CAMPAIGN_NEXT, UI_CAMPAIGN_ABORT };
 
 /* Why no dashboard can run on this process's terminal ("stdout is not a terminal", ...), or
  * NULL when it can. */
@@ -46,6 +53,9 @@ void ui_interrupt(struct dashboard *d, double now);
 /* Whether the operator is done: quit asked and the run finished (or a quit at once), or the
  * run finished by itself and the operator did not stop it to keep looking. */
 bool ui_done(const struct dashboard *d);
+
+/* The campaign key the operator confirmed (before ui_close). */
+enum ui_campaign ui_campaign_choice(const struct dashboard *d);
 
 /* Give the terminal back exactly as it was and free d. */
 void ui_close(struct dashboard *d);

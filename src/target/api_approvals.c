@@ -65,8 +65,7 @@ static void event_add(struct api *a, const struct approval *ap, uint8_t decision
     e->actor = ap->decided_by;
 }
 
-/* Decide a pending approval: the approval, its deployment, an event. */
-static void decide(struct api *a, struct approval *ap, uint8_t decision, double now)
+void api_approval_decide(struct api *a, struct approval *ap, uint8_t decision, double now)
 {
     struct record *d = store_table_find(&a->deployments, &ap->deployment_id);
 
@@ -97,7 +96,7 @@ static void decide_one(struct api *a, const struct api_request *rq, const struct
         api_error(out, rs, 409, "Approval already decided.");
         return;
     }
-    decide(a, ap, decision, rq->now);
+    api_approval_decide(a, ap, decision, rq->now);
     approval_json(out, ap);
     rs->status = 200;
 }
@@ -160,7 +159,7 @@ void api_approval_bulk(struct api *a, const struct api_request *rq, const struct
         if (uuid_parse(s, strlen(s), &id) == 0)
             ap = (struct approval *)(void *)store_table_find(&a->approvals, &id);
         if (ap && ap->rec.status == DECISION_PENDING) {
-            decide(a, ap, DECISION_APPROVED, rq->now);
+            api_approval_decide(a, ap, DECISION_APPROVED, rq->now);
             if (approved++)
                 strbuf_append(out, ", ", 2);
             jsonw_str(out, s, strlen(s));

@@ -117,11 +117,85 @@ static void show_stall(const struct api *a, struct strbuf *out)
     strbuf_puts(out, text);
 }
 
+static int check_bool(const struct knob *k, const cJSON *v, char *msg, size_t msglen)
+{
+    (void)k;
+    if (cJSON_IsBool(v))
+        return 0;
+    snprintf(msg, msglen, "Must be a valid boolean.");
+    return -1;
+}
+
+static void apply_auto_approve(struct api *a, const cJSON *v, double now)
+{
+    (void)now;
+    a->cfg.cab_auto_approve = cJSON_IsTrue(v);
+}
+
+static void show_auto_approve(const struct api *a, struct strbuf *out)
+{
+    strbuf_puts(out, a->cfg.cab_auto_approve ? "true" : "false");
+}
+
+static int plane_index(const char *name)
+{
+    for (int p = 0; p < TARGET_PLANE_COUNT; p++)
+        if (!strcmp(target_plane_names[p], name))
+            return p;
+    return -1;
+}
+
+/* {"jamf": 1, "sccm": 0.2}: the share of each named plane's publishes answered 503 (1: the
+ * plane is down, listed "offline"; 0: back "online"); planes not named keep theirs. */
+static int check_rates(const struct knob *k, const cJSON *v, char *msg, size_t msglen)
+{
+    const cJSON *m;
+
+    if (!cJSON_IsObject(v)) {
+        snprintf(msg, msglen, "Expected a dictionary of plane names to rates.");
+        return -1;
+    }
+    cJSON_ArrayForEach(m, v) {
+        if (plane_index(m->string) < 0) {
+            snprintf(msg, msglen, "\"%s\" is not a plane: expected intune, jamf, sccm, "
+                     "landscape or ansible.", m->string);
+            return -1;
+        }
+        if (check_number(k, m, msg, msglen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void apply_rates(struct api *a, const cJSON *v, double now)
+{
+    const cJSON *m;
+
+    (void)now;
+    cJSON_ArrayForEach(m, v)
+        a->cfg.plane_error_rate[plane_index(m->string)] = m->valuedouble;
+}
+
+static void show_rates(const struct api *a, struct strbuf *out)
+{
+    char text[48];
+
+    strbuf_putc(out, '{');
+    for (int p = 0; p < TARGET_PLANE_COUNT; p++) {
+        snprintf(text, sizeof text, "%s\"%s\": %.17g", p ? ", " : "", target_plane_names[p],
+                 a->cfg.plane_error_rate[p]);
+        strbuf_puts(out, text);
+    }
+    strbuf_putc(out, '}');
+}
+
 static const struct knob knobs[] = {
     {"db_pool_size", check_whole, apply_pool, show_pool, 1, TARGET_DB_POOL_LIMIT},
     {"celery_workers", check_whole, apply_workers, show_workers, 0, TARGET_CELERY_WORKERS_LIMIT},
     {"celery_rate", check_number, apply_rate, show_rate, 0, TARGET_CELERY_RATE_LIMIT},
     {"stall", check_stall, apply_stall, show_stall, 0, TARGET_STALL_PERIOD_LIMIT},
+    {"cab_auto_approve", check_bool, apply_auto_approve, show_auto_approve, 0, 0},
+    {"plane_error_rate", check_rates, apply_rates, show_rates, 0, 1},
 };
 enum { KNOBS = sizeof knobs / sizeof knobs[0] };
 

@@ -197,6 +197,8 @@ void api_deployment_create(struct api *a, const struct api_request *rq,
     ap->created_at = rq->now;
     ap->requested_by = a->user;
     ap->decided_by = USER_NONE;
+    if (a->cfg.cab_auto_approve)            /* the CAB approves at once: nothing is pending */
+        api_approval_decide(a, ap, DECISION_APPROVED, rq->now);
     deployment_json(out, d);
     rs->status = 201;
     backend_task_sent(&a->backend, BACKEND_TASK_CAB, rq->now);    /* notify the CAB */

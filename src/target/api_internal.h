@@ -111,4 +111,8 @@ const char *api_plane_status(const struct api *a, int plane);
 
 void api_deployment_free(struct record *r);
 
+/* Decide a pending approval: the approval, its deployment (when still stored) and an event;
+ * decided by the request's user (the CAB itself when a deployment is auto-approved). */
+void api_approval_decide(struct api *a, struct approval *ap, uint8_t decision, double now);
+
 #endif

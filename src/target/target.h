@@ -81,6 +81,8 @@ struct target_config {
      * POST /api/v1/_control/ set it) waits for the period's end. 0: never. Answers of
      * /api/v1/_control/ itself never wait, so a stall can be switched off. */
     double stall_s, stall_period_s;
+    bool cab_auto_approve;      /* the CAB approves every new deployment at once: no approval
+                                   is ever pending (a platform with the CAB switched off) */
     bool quiet;                 /* no log lines on stderr (the exit counts still print) */
 };
 

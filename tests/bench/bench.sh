@@ -31,6 +31,11 @@
 #                each (nginx), polled every second with 5 selectors each; hornet's extra CPU
 #                (0 users: with the health block against without, in % of one core) and the
 #                load's requests/s at 100 users with and without polling
+#   --distributed  a master and 4 hornet workers (also in --quick): the master's CPU per worker
+#                report and per reported endpoint, and the message sizes, for hornet's master
+#                and Locust's (2.12.1), workers reporting 10 and 120 endpoints (10, 60 and 120
+#                in --full; DIST_ENDPOINTS="..." and DIST_WINDOW=S in the environment change them)
+#                every 3 s; tests/fixtures/fleet/tap.py relays and measures the frames
 #
 # Options: --duration S (seconds per run), --reps N, --users "100 1000", --tools LIST
 # (comma list of hornet,hornet2,wrk,floor,locust), --no-install, --keep (keep the work dir),
@@ -49,10 +54,12 @@ DURATION=""
 REPS=""
 USERS="100 1000"
 TOOLS="hornet,hornet2,wrk,floor,locust"
-DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 DO_HEALTH=1 SOAK=0 INSTALL=1 KEEP=0 OUT=""
+DO_MEMORY=0 DO_FLAT=0 DO_DASH=0 DO_BURST=0 DO_INSTR=0 DO_HEALTH=1 DO_DIST=0 SOAK=0 INSTALL=1
+KEEP=0 OUT=""
+DIST_ENDPOINTS=${DIST_ENDPOINTS:-"10 120"}     # a scenario names at most 128 endpoints
 FLAT_MINUTES=3
 
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -70,6 +77,7 @@ while [ $# -gt 0 ]; do
     --instructions) DO_INSTR=1 ;;
     --health) DO_HEALTH=1 ;;
     --no-health) DO_HEALTH=0 ;;
+    --distributed) DO_DIST=1 ;;
     --no-install) INSTALL=0 ;;
     --keep) KEEP=1 ;;
     --out) OUT=$2; shift ;;
@@ -80,9 +88,11 @@ while [ $# -gt 0 ]; do
 done
 if [ "$MODE" = full ]; then
     DURATION=${DURATION:-20}; REPS=${REPS:-3}
-    DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1 DO_INSTR=1
+    DO_MEMORY=1 DO_FLAT=1 DO_DASH=1 DO_BURST=1 DO_INSTR=1 DO_DIST=1
+    DIST_ENDPOINTS=${DIST_ENDPOINTS:-"10 60 120"}
 else
     DURATION=${DURATION:-5}; REPS=${REPS:-1}
+    DO_DIST=1
 fi
 
 WORK=$(mktemp -d /tmp/hornet-bench.XXXXXX)
@@ -637,6 +647,176 @@ part_instructions() {
     INSTR_RATIO=$(ratio "$HORNET_IPR" "$FLOOR_IPR")
 }
 
+# ---- distributed: a master's cost ----------------------------------------------------------
+
+# A scenario of one user class whose task GETs the health route under E names (/e/1 .. /e/E),
+# then waits: each user reports every endpoint in every second.
+dist_scenario() {
+    local e=$1 i
+    {
+        printf '{"name": "fleet bench %s endpoints", "user_classes": [{"name": "EUser",\n' "$e"
+        printf '  "wait": {"constant": 0.9}, "tasks": [{"name": "all", "steps": [\n'
+        for i in $(seq "$e"); do
+            printf '    {"method": "GET", "path": "/api/v1/health/", "name": "/e/%d"}%s\n' \
+                "$i" "$([ "$i" -lt "$e" ] && echo ,)"
+        done
+        printf '  ]}]}]}\n'
+    } >"$WORK/dist-$e.json"
+}
+
+# CPU time of a process in ns, its threads summed (/proc/PID/task/*/schedstat: the scheduler's
+# own accounting, ns-precise where /proc/PID/stat counts 10 ms ticks).
+proc_cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+
+# stats messages the tap relayed so far (from its JSON).
+tap_stats() {
+    /usr/bin/python3 -c 'import json, sys
+try: print(json.load(open(sys.argv[1]))["sizes"].get("stats", [0])[0])
+except Exception: print(0)' "$1"
+}
+
+# One run: kind (hornet | locust) with endpoints E (0: the workers run no user, their reports
+# are empty: the idle master); appends "kind E reports cpu_s" to $WORK/dist.rows and keeps the
+# tap's JSON as $WORK/dist-KIND-E.json.
+dist_run() {
+    local kind=$1 e=$2 mport tport tap mpid t0 t1 r0 r1 i run_s=$((DIST_WARM + DIST_WINDOW + 6))
+    local users=$(($2 > 0 ? 4 : 0)) scn=$WORK/dist-$(($2 > 0 ? $2 : 1)).json
+    local workers
+    local f="$WORK/dist-$kind-$e"
+    mport=$(free_port 29100) tport=$(free_port 29400)
+    if [ "$kind" = hornet ]; then
+        taskset -c "$GEN_CPU" "$HORNET" --master --headless --only-summary --expect-workers 4 \
+            --master-bind-host 127.0.0.1 --master-bind-port "$mport" -u "$users" -r 4 \
+            -t "${run_s}s" "$scn" >"$f.master.out" 2>&1 &
+    else
+        "$HORNET" locustfile "$scn" >"$f.py"
+        taskset -c "$GEN_CPU" locust -f "$f.py" --master --headless \
+            --expect-workers 4 -u "$users" -r 4 -t "${run_s}s" --master-bind-host 127.0.0.1 \
+            --master-bind-port "$mport" --only-summary >"$f.master.out" 2>&1 &
+    fi
+    mpid=$!
+    PIDS+=("$mpid")
+    /usr/bin/python3 "$ROOT/tests/fixtures/fleet/tap.py" "$tport" "$mport" "$f.json" \
+        2>"$f.tap.err" &
+    PIDS+=($!)
+    tap=$!
+    workers=()
+    for i in 1 2 3 4; do
+        taskset -c "$SRV_CPU" "$HORNET" --worker --master-port "$tport" -H "$TARGET_URL" \
+            --threads 1 "$scn" >"$f.w$i.out" 2>&1 &
+        PIDS+=($!)
+        workers+=($!)
+    done
+    for i in $(seq 300); do             # the four workers' first reports came through
+        [ "$(tap_stats "$f.json")" -ge 4 ] && break
+        sleep 0.1
+    done
+    sleep "$DIST_WARM"
+    t0=$(proc_cpu_ns "$mpid"); r0=$(tap_stats "$f.json")
+    sleep "$DIST_WINDOW"
+    t1=$(proc_cpu_ns "$mpid"); r1=$(tap_stats "$f.json")
+    wait "$mpid" 2>/dev/null
+    for i in $(seq 100); do             # the workers quit with their master
+        kill -0 "${workers[@]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$tap" "${workers[@]}" 2>/dev/null
+    wait "$tap" "${workers[@]}" 2>/dev/null
+    echo "$kind $e $((r1 - r0)) $(calc "($t1 - $t0) / 1e9")" >>"$WORK/dist.rows"
+}
+
+# The master alone (no worker connects: its timers and snapshots) over the window; appends
+# "kind -1 0 cpu_s" to $WORK/dist.rows.
+dist_base() {
+    local kind=$1 mport mpid t0 t1 i f="$WORK/dist-$1-base"
+    mport=$(free_port 29100)
+    if [ "$kind" = hornet ]; then
+        taskset -c "$GEN_CPU" "$HORNET" --master --headless --only-summary --expect-workers 4 \
+            --master-bind-host 127.0.0.1 --master-bind-port "$mport" -u 0 "$WORK/dist-1.json" \
+            >"$f.out" 2>&1 &
+    else
+        "$HORNET" locustfile "$WORK/dist-1.json" >"$f.py"
+        taskset -c "$GEN_CPU" locust -f "$f.py" --master --headless --expect-workers 4 -u 0 \
+            --master-bind-host 127.0.0.1 --master-bind-port "$mport" >"$f.out" 2>&1 &
+    fi
+    mpid=$!
+    PIDS+=("$mpid")
+    sleep "$((DIST_WARM + 2))"                  # Python's start-up is over
+    t0=$(proc_cpu_ns "$mpid")
+    sleep "$DIST_WINDOW"
+    t1=$(proc_cpu_ns "$mpid")
+    kill "$mpid" 2>/dev/null
+    wait "$mpid" 2>/dev/null
+    echo "$kind -1 0 $(calc "($t1 - $t0) / 1e9")" >>"$WORK/dist.rows"
+}
+
+# size KIND E TYPE [2]: mean bytes of the messages of TYPE in that run (2: the largest)
+dist_size() {
+    /usr/bin/python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["sizes"].get(sys.argv[2])
+print((s[2] if sys.argv[3] == "2" else round(s[1] / s[0])) if s else "-")' \
+        "$WORK/dist-$1-$2.json" "$3" "${4:-1}" 2>/dev/null || echo -
+}
+
+part_distributed() {
+    local e kind
+    DIST_WARM=3 DIST_WINDOW=${DIST_WINDOW:-$([ "$MODE" = full ] && echo 30 || echo 12)}
+    say "distributed: a master and 4 hornet workers (1 user each, every endpoint once a second),"
+    echo "   reports every 3 s; the master's CPU over ${DIST_WINDOW} s of steady state; endpoints: $DIST_ENDPOINTS"
+    if [ "$HAVE_LOCUST" = 0 ] && ! command -v locust >/dev/null; then
+        note "Locust not installed: the distributed part measures hornet's master only"
+    fi
+    start_target --no-latency || { note "hornet-target did not start: no distributed part"; return; }
+    : >"$WORK/dist.rows"
+    dist_scenario 1
+    dist_base hornet
+    command -v locust >/dev/null && dist_base locust
+    for e in 0 $DIST_ENDPOINTS; do
+        [ "$e" -gt 0 ] && dist_scenario "$e"
+        dist_run hornet "$e"
+        command -v locust >/dev/null && dist_run locust "$e"
+    done
+    stop_target
+    echo "  (endpoints -1: no worker connected; 0: 4 workers that run no user; ms/report: the CPU"
+    echo "   above that idle master's, over the reports)"
+    printf '  %-7s %9s %7s %8s %7s %10s %12s %10s %12s\n' master endpoints reports "CPU ms" \
+        "CPU %" "ms/report" "stats bytes" "largest" "heartbeat B"
+    while read -r kind e reports cpu; do
+        idle=$(awk -v k="$kind" '$1 == k && $2 == 0 { print $4 }' "$WORK/dist.rows")
+        printf '  %-7s %9s %7s %8.1f %7.2f %10s %12s %10s %12s\n' "$kind" "$e" "$reports" \
+            "$(calc "$cpu * 1000")" "$(calc "$cpu * 100 / $DIST_WINDOW")" \
+            "$([ "$e" -gt 0 ] && calc "($cpu - $idle) * 1000 / $reports" | cut -c1-6 || echo -)" \
+            "$(dist_size "$kind" "$e" stats)" "$(dist_size "$kind" "$e" stats 2)" \
+            "$(dist_size "$kind" "$e" heartbeat)"
+    done <"$WORK/dist.rows"
+    dist_capacity
+}
+
+# A master's costs: alone (base), per connected worker (its heartbeats and empty reports:
+# (idle - base) / 4 workers, per second), per report of E endpoints above that (a + b * E ms,
+# least squares over the runs with users); and what one core handles at one report per worker
+# every 3 s: W = (1 - base) / (worker share + (a + b * E) / 3000 ms).
+dist_capacity() {
+    local kind
+    for kind in hornet locust; do
+        awk -v k="$kind" -v win="$DIST_WINDOW" '$1 == k && $2 == -1 { base = $4 }
+            $1 == k && $2 == 0 { idle = $4 }
+            $1 == k && $2 > 0 && $3 > 0 { n++; x[n] = $2; c[n] = $4; r[n] = $3 }
+            END {
+                if (n < 2) exit;
+                for (i = 1; i <= n; i++) { y = (c[i] - idle) * 1000 / r[i];
+                    sx += x[i]; sy += y; sxx += x[i] * x[i]; sxy += x[i] * y }
+                b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n;
+                if (b < 0) b = 0; if (a < 0) a = 0;
+                w = (idle - base) / 4 / win; if (w < 0) w = 0; free = 1 - base / win;
+                printf "  => %s master: alone %.3f%% of a core; %.4f%% per connected worker;", k, 100 * base / win, 100 * w
+                printf " %.3f ms per report + %.4f ms per reported endpoint\n", a, b
+                printf "     one core at 3 s reports: %d workers of 10 endpoints, %d of 100, %d of 1000\n",
+                    free / (w + (a + 10 * b) / 3000), free / (w + (a + 100 * b) / 3000),
+                    free / (w + (a + 1000 * b) / 3000) }' "$WORK/dist.rows"
+    done
+}
+
 # ---- main ---------------------------------------------------------------------------------------
 
 main() {
@@ -671,6 +851,7 @@ main() {
     [ "$DO_BURST" = 1 ] && part_burst
     [ "$DO_INSTR" = 1 ] && part_instructions
     [ "$DO_HEALTH" = 1 ] && part_health
+    [ "$DO_DIST" = 1 ] && part_distributed
     if [ "$DO_MEMORY$DO_FLAT$DO_DASH$DO_BURST$DO_INSTR$DO_HEALTH" != 000000 ]; then
         echo
         echo "Goals, continued:"

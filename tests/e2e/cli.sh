@@ -105,7 +105,10 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["total"] - d.get("routes", {}).get("stats", {}).get("total", 0))' 2>/dev/null)
 counted=$(csv_cell "$TMP/ext_stats.csv" Aggregated 3)
-check "hornet counted what the server served ($counted = $served)" [ -n "$counted" -a "$counted" = "$served" ]
+# the scenario's setup and preflight: counted apart, in _fixtures.csv
+fixtures=$(awk -F, 'NR > 1 { n += $4 } END { print n + 0 }' "$TMP/ext_fixtures.csv" 2>/dev/null)
+check "hornet counted what the server served ($counted + $fixtures = $served)" \
+    [ -n "$counted" -a "$((counted + fixtures))" = "$served" ]
 kill $tpid 2>/dev/null; wait $tpid 2>/dev/null
 
 # ---- Ctrl-C and SIGTERM still write complete final files
@@ -192,4 +195,13 @@ check "--max-users without arrivals is refused" \
     [ "$rc" = 2 -a "$(grep -c 'max-users: sizes the pool' <<<"$out")" = 1 ]
 out=$($HORNET --headless --arrival-rate -3 scenarios/deployments.json 2>&1); rc=$?
 check "a negative --arrival-rate is refused" [ "$rc" = 2 ]
+out=$($HORNET --headless --worker --master-host 127.0.0.1 --arrival-rate 10 \
+    scenarios/deployments.json 2>&1); rc=$?
+check "--arrival-rate with --worker is refused before anything runs" \
+    [ "$rc" = 2 -a "$(grep -c 'runs on one machine: a Locust master dispatches users' <<<"$out")" = 1 \
+      -a "$(grep -c 'Preflight' <<<"$out")" = 0 ]
+out=$($HORNET --headless --master --expect-workers 1 \
+    tests/fixtures/scenarios/valid/burst_open.json 2>&1); rc=$?
+check "a scenario's arrivals with --master are refused" \
+    [ "$rc" = 2 -a "$(grep -c "the scenario's arrivals) runs on one machine" <<<"$out")" = 1 ]
 echo "1..$n"
