@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zmq.h>
 #include "locust_link.h"
+#include "locust_link_internal.h"
 #include "locust_mp.h"
 
 #define DRAIN_BUDGET 64             /* messages per callback before yielding to the loop */

@@ -90,8 +90,6 @@ int locust_link_send(struct locust_link *link, const char *peer, const void *fra
 int locust_link_send_msg(struct locust_link *link, const char *peer,
                          const struct locust_msg *msg, char *err, size_t errlen);
 
-/* Frames waiting in the link's queue (not yet taken by libzmq). */
-size_t locust_link_queued(const struct locust_link *link);
 
 /* A worker's answer to "reconnect": close the DEALER and connect a new one with the same
  * identity (queued frames are dropped, as Locust's reset_connection drops them). Called from

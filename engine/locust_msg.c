@@ -8,6 +8,7 @@
 #include <string.h>
 #include "locust_mp.h"
 #include "locust_msg.h"
+#include "locust_msg_internal.h"
 #include "locust_stats.h"
 
 static const char *const TYPE_NAMES[LOCUST_MSG_TYPE_COUNT] = {

@@ -202,7 +202,5 @@ struct msgpack_packer;
 void locust_msg_pack_classes(struct msgpack_packer *pk, const struct locust_class_count *c,
                              size_t n);
 
-/* The value of parsed option key in a spawn; NULL when absent. */
-const struct locust_value *locust_msg_option(const struct locust_spawn *s, const char *key);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "locust_mp.h"
 #include "locust_stats.h"
+#include "locust_stats_internal.h"
 
 #define HDR_VERSION 2
 

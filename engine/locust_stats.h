@@ -172,19 +172,11 @@ struct locust_stats_payload {
     size_t n_seconds;
 };
 
-/* Locust's response_times key for a latency of us microseconds, in ms (what
- * round()/round(, -1)/... give, half to even); *is_float (may be NULL) says whether a
- * 2.12 worker types it as a float. */
-int64_t locust_stats_bucket(uint64_t us, bool *is_float);
 
 /* The response_times key of hist bucket `index`: Locust's key for the bucket's midpoint (the
  * rule above; the worker side, and the collector's snap_rt, count whole buckets under it). */
 int64_t locust_stats_hist_key(int32_t index, bool *is_float);
 
-/* Locust's error key: sha256 hex of f"{method}.{name}.{error!r}" into out (65 bytes). method
- * NULL is Python's None. -1 when out of memory. */
-int locust_stats_error_key(const char *method, const char *name, const char *error,
-                           char out[65]);
 
 /* Encode the whole message ["stats", data, node_id] for r into a malloc'ed frame (free() it).
  * 0, or -1 with err (out of memory, over LOCUST_MP_MAX_BYTES). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "procstat.h"
+#include "procstat_internal.h"
 
 /* --- parsing helpers --- */
 

@@ -29,19 +29,8 @@ struct procstat_pid {
     uint64_t rss_pages;         /* resident set size in pages */
 };
 
-/* Parse the text of /proc/PID/stat (the name may hold spaces and parentheses: it ends at the
- * last ')'). 0, or -1 when the text is not such a line. */
-int procstat_parse_pid(const char *text, size_t len, struct procstat_pid *out);
 
-/* The basename of argv[0] from the text of /proc/PID/cmdline (NUL-separated arguments) into
- * out (NUL-terminated, cut to outsz - 1 bytes). Its length; 0 for an empty command line
- * (kernel threads, zombies). */
-size_t procstat_parse_argv0(const char *text, size_t len, char *out, size_t outsz);
 
-/* Does a process with this comm and argv[0] basename answer to name? comm equal to name (or
- * to its first 15 bytes, the kernel's cut), argv[0]'s basename equal to name, or argv[0]
- * rewritten by setproctitle ("gunicorn: worker [app]") starting with name then ':' or ' '. */
-bool procstat_name_matches(const char *name, const char *comm, const char *argv0);
 
 /* Host CPU time summed over every CPU, clock ticks (the "cpu" line of /proc/stat). */
 struct procstat_cpu {
@@ -49,21 +38,18 @@ struct procstat_cpu {
     uint64_t total;             /* busy + idle + iowait */
     uint32_t ncpu;              /* "cpuN" lines seen */
 };
-int procstat_parse_cpu(const char *text, size_t len, struct procstat_cpu *out);
 
 /* Host memory from /proc/meminfo, bytes. available is MemAvailable (Linux >= 3.14), else
  * MemFree + Buffers + Cached; used = total - available. 0, or -1 without MemTotal. */
 struct procstat_mem {
     uint64_t total, available, used;
 };
-int procstat_parse_meminfo(const char *text, size_t len, struct procstat_mem *out);
 
 /* /proc/loadavg: "0.52 0.58 0.59 2/634 12345". 0, or -1. */
 struct procstat_load {
     double load1, load5, load15;
     uint32_t running, tasks;    /* runnable and total scheduling entities */
 };
-int procstat_parse_loadavg(const char *text, size_t len, struct procstat_load *out);
 
 /* --- readers --- */
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "promtext.h"
+#include "promtext_internal.h"
 
 enum op { OP_EQ, OP_NE, OP_RE, OP_NRE };
 

@@ -82,7 +82,5 @@ void promtext_eval(const struct promtext_selector *const *sels, size_t n, const 
  * NaN or negative. */
 double promtext_rate(double v0, double t0, double v1, double t1);
 
-/* "untyped", "counter", "gauge", "histogram", "summary". */
-const char *promtext_type_name(enum promtext_type t);
 
 #endif

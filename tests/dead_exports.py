@@ -88,15 +88,15 @@ def main():
                               r"(?<![.>\w])%s\b(?=\s*\()" % (re.escape(name), re.escape(name)))
             definition = re.compile(r"^[A-Za-z_][^;\n]*\b%s\s*\([^;]*$" % re.escape(name), re.M)
             owner = next((p for p, t in files.items() if p.endswith(".c")
-                          and definition.search(t)), None)
+                          and name in t and definition.search(t)), None)
             uses = 0
             for path, body in files.items():
-                if path == owner:
+                if path == owner or name not in body:
                     continue
                 n = len(word.findall(body))
                 uses += n - 1 if path == header else n
             if uses <= 0 and header.endswith("_internal.h") and \
-                    any(word.search(t) for t in tests):
+                    any(name in t and word.search(t) for t in tests):
                 continue                # an internal the module's tests need
             if uses <= 0:
                 dead.append("%s:%d: %s (defined in %s)" % (header, line, name, owner or "?"))

@@ -34,8 +34,11 @@
 #include "hist.h"
 #include "locust_fixture.h"
 #include "locust_link.h"
+#include "locust_link_internal.h"
 #include "locust_msg.h"
+#include "locust_msg_internal.h"
 #include "locust_stats.h"
+#include "locust_stats_internal.h"
 
 extern char **environ;
 

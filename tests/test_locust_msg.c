@@ -14,7 +14,9 @@
 #include "locust_fixture.h"
 #include "locust_mp.h"
 #include "locust_msg.h"
+#include "locust_msg_internal.h"
 #include "locust_stats.h"
+#include "locust_stats_internal.h"
 
 #define NODE "hornet-fixture_0123456789abcdef0123456789abcdef"
 

@@ -24,6 +24,7 @@
 #include "hist_internal.h"
 #include "locust_fixture.h"
 #include "locust_msg.h"
+#include "locust_msg_internal.h"
 #include "locust_report.h"
 #include "locust_report_internal.h"
 #include "snapshot.h"

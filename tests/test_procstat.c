@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "procstat.h"
+#include "procstat_internal.h"
 #include "waits.h"
 
 /* --- parsers --- */

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "health_fixture.h"
 #include "promtext.h"
+#include "promtext_internal.h"
 
 #define FIXTURES "tests/fixtures/prom/"
 

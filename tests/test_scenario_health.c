@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "promtext.h"
+#include "promtext_internal.h"
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "template.h"

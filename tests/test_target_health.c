@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include "promtext.h"
+#include "promtext_internal.h"
 #include "target/target.h"
 #include "target/target_internal.h"
 #include "waits.h"
