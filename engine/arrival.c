@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arrival.h"
+#include "arrival_internal.h"
 
 #define WAIT_RING_FIRST 64
 

@@ -49,11 +49,6 @@ double arrival_rate_at(const struct arrival_curve *cv, const struct arrival_conf
 double arrival_count_at(const struct arrival_curve *cv, const struct arrival_config *cfg,
                         double t);
 
-/* When the class's count reaches n (>= cv->count0): a unix time >= t0, or INFINITY when the
- * curve never gets there (a rate of 0, the stages' end, or at or after cv->end). */
-double arrival_time_of(const struct arrival_curve *cv, const struct arrival_config *cfg,
-                       double n);
-
 /* What a due arrival gets. */
 enum arrival_action {
     ARRIVAL_START = 1,          /* an idle user runs it now */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include "arrival.h"
+#include "arrival_internal.h"
 
 #define T0 1700000000.0
 
