@@ -49,13 +49,11 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
 # does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
-SLOW_TESTS := test_engine test_engine_open test_worker test_target_http test_target_health \
-              test_locust_link test_fixture test_health_poll
+SLOW_TESTS := test_engine test_engine_open test_engine_rate test_worker test_target_http \
+              test_target_health test_locust_link test_fixture test_health_poll
 # Suites that measure what the machine can do (10,000 arrivals a second against the built-in
-# target; hornet pinned to one core outrunning the target on the other, which suites running
-# beside it would slow down until the target, not hornet, is the bottleneck): make test runs
-# them alone, after the others (tests/run_all.sh reads ALONE_TESTS).
-ALONE_TESTS := test_engine_open saturation
+# target): make test runs them alone, after the others (tests/run_all.sh reads ALONE_TESTS).
+ALONE_TESTS := test_engine_rate
 UNIT_BIN  := $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)

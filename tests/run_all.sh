@@ -24,8 +24,8 @@ UNIT_ONLY=0
 [ "${1:-}" = --unit ] && UNIT_ONLY=1
 # Suites that drive real threads, sockets, processes and clocks: not part of --unit (the
 # Makefile's SLOW_TESTS; run by hand, the same default).
-SLOW_BINARIES=" ${SLOW_TESTS:-test_engine test_engine_open test_worker test_target_http test_target_health test_locust_link test_fixture test_health_poll} "
-ALONE_BINARIES=" ${ALONE_TESTS:-test_engine_open saturation} "
+SLOW_BINARIES=" ${SLOW_TESTS:-test_engine test_engine_open test_engine_rate test_worker test_target_http test_target_health test_locust_link test_fixture test_health_poll} "
+ALONE_BINARIES=" ${ALONE_TESTS:-test_engine_rate} "
 JOBS=6
 [ "${FLAVOR:-release}" = release ] || JOBS=2
 JOBS=${HORNET_TEST_JOBS:-$JOBS}

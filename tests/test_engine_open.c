@@ -9,9 +9,8 @@
  *   6 users: the arrivals of a stall wait for a free user, as wrk2's connections) stay low. The
  *   same load as a closed model (6 paced users) sends fewer requests and its latencies stay
  *   low: the stall is hidden.
- * - 10,000 arrivals per second across two worker threads hold within 1% over every 10 s
- *   window, and what hornet counts is what the target served.
  * - A pool at its max_users drops iterations, counted; a run of arrival stages ends after them.
+ * 10,000 arrivals a second are in test_engine_rate.c (make test runs it alone).
  * Every run is bounded by a run time and every wait by a deadline. */
 #include <math.h>
 #include <setjmp.h>
@@ -23,103 +22,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "engine.h"
+#include "open_fixture.h"
 #include "scenario.h"
-#include "scenario_internal.h"
 #include "waits.h"
 #include "target/target.h"
-#include "target/target_internal.h"
-
-struct run {
-    struct target *target;
-    char host[64];
-    struct scenario *scn;
-    struct engine *engine;
-    struct snapshot *snap;
-};
-
-static void start_target(struct run *r, double stall, double period)
-{
-    struct target_config tc;
-    char err[256];
-
-    target_config_defaults(&tc);
-    target_config_no_latency(&tc);
-    tc.port = 0;
-    tc.quiet = true;
-    tc.stall_s = stall;
-    tc.stall_period_s = period;
-    if (!(r->target = target_start(&tc, err, sizeof err)))
-        fail_msg("target_start: %s", err);
-    snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
-}
-
-static void start_engine(struct run *r, const char *json, uint32_t users, double run_time)
-{
-    struct engine_config cfg = {
-        .threads = 2, .seed = 7, .users = users, .spawn_rate = 1000, .run_time = run_time,
-        .publish_interval = 0.1, .use_targets = true,
-    };
-    char err[512];
-
-    if (scenario_load_string(json, "open.json", &r->scn, err, sizeof err) < 0)
-        fail_msg("scenario: %s", err);
-    cfg.scenario = r->scn;
-    cfg.host = r->host;
-    if (!(r->snap = calloc(1, sizeof *r->snap)) ||
-        !(r->engine = engine_create(&cfg, err, sizeof err)) ||
-        engine_start(r->engine, err, sizeof err) < 0)
-        fail_msg("engine: %s", err);
-}
-
-/* Wait until every run has finished (the final snapshot in each r->snap). */
-static void wait_finished(struct run *runs, size_t n, double limit)
-{
-    double deadline = waits_now() + limit;
-    size_t done;
-
-    do {
-        done = 0;
-        for (size_t i = 0; i < n; i++) {
-            engine_snapshot(runs[i].engine, runs[i].snap);
-            done += runs[i].snap->finished;
-        }
-        if (done == n)
-            return;
-        waits_pause();
-    } while (waits_now() < deadline);
-    fail_msg("a run did not finish within %.0f s", limit);
-}
-
-static void run_free(struct run *r)
-{
-    engine_destroy(r->engine);
-    if (r->target)
-        target_stop(r->target);
-    if (r->scn)
-        scenario_free(r->scn);
-    free(r->snap);
-}
-
-static uint64_t served(struct run *r, enum target_route route)
-{
-    uint64_t n = 0;
-
-    for (int status = 100; status < 600; status++)
-        n += target_count(r->target, route, status);
-    return n;
-}
-
-/* What hornet counted is what the target served: a request in flight when its user stopped
- * (aborted, in no count) may have been served or not. */
-static void assert_served(const struct snapshot *s, struct run *r)
-{
-    uint64_t n = served(r, ROUTE_HEALTH);
-
-    if (n < s->total.requests || n > s->total.requests + s->total.aborted)
-        fail_msg("the target served %llu requests, hornet counted %llu (%llu aborted)",
-                 (unsigned long long)n, (unsigned long long)s->total.requests,
-                 (unsigned long long)s->total.aborted);
-}
 
 /* ---- coordinated omission, proved ------------------------------------------------------------ */
 
@@ -168,17 +74,17 @@ static void test_stall_corrected_against_the_truth(void **state)
     double started;
 
     (void)state;
-    start_target(&runs[0], STALL_S, PERIOD_S);
-    start_target(&runs[1], STALL_S, PERIOD_S);
+    open_fixture_target(&runs[0], STALL_S, PERIOD_S);
+    open_fixture_target(&runs[1], STALL_S, PERIOD_S);
     /* The stalls are the last second of each 5 s from the targets' start: starting the load
      * 2.5 s later puts all four in the middle of its 20 s, none at its end (which would cut
      * the line of arrivals waiting for a user). */
     started = waits_now();
     while (waits_now() < started + PERIOD_S / 2)
         waits_pause();
-    start_engine(&runs[0], open_json, 0, RUN_S);
-    start_engine(&runs[1], closed_json, 6, RUN_S);
-    wait_finished(runs, 2, RUN_S + 15);
+    open_fixture_engine(&runs[0], open_json, 0, RUN_S);
+    open_fixture_engine(&runs[1], closed_json, 6, RUN_S);
+    open_fixture_wait(runs, 2, RUN_S + 15);
     open = runs[0].snap;
     closed = runs[1].snap;
     co = &open->open.total;
@@ -190,7 +96,7 @@ static void test_stall_corrected_against_the_truth(void **state)
                  "(is the machine busy?)", (unsigned long long)open->open.all.dropped);
     assert_true(open->total.requests + open->open.all.dropped + 2 >= RATE * RUN_S &&
                 open->total.requests <= RATE * RUN_S + 2);
-    assert_served(open, &runs[0]);
+    open_fixture_assert_served(open, &runs[0]);
     /* corrected: the truth's percentiles (20% of arrivals wait up to 1 s, 0.5 s on average) */
     for (size_t i = 0; i < sizeof pcts / sizeof pcts[0]; i++)
         assert_ms_near(co->pct_us[pcts[i]], truth_ms(snapshot_pcts[pcts[i]]), 60,
@@ -210,7 +116,7 @@ static void test_stall_corrected_against_the_truth(void **state)
     assert_true(closed->open.corrected);
     assert_true(closed->total.requests < 0.9 * open->total.requests);
     assert_true(closed->total.requests > 0.7 * RATE * RUN_S);
-    assert_served(closed, &runs[1]);
+    open_fixture_assert_served(closed, &runs[1]);
     assert_true(closed->total.pct_us[SNAP_P99] < 100000);
     assert_true(closed->open.total.pct_us[SNAP_P95] < 100000);
     print_message("# open: %llu requests, service p99 %.1f ms, corrected p90/p95/p99 "
@@ -221,84 +127,8 @@ static void test_stall_corrected_against_the_truth(void **state)
                   (unsigned long long)closed->total.requests,
                   closed->total.pct_us[SNAP_P99] / 1e3, closed->open.total.pct_us[SNAP_P95] / 1e3,
                   closed->open.total.pct_us[SNAP_P99] / 1e3);
-    run_free(&runs[0]);
-    run_free(&runs[1]);
-}
-
-/* ---- 10,000 arrivals per second -------------------------------------------------------------- */
-
-/* Under a sanitizer (make asan, make tsan) every request costs 5 to 15 times the CPU: the same
- * property is checked at a tenth of the rate the release build holds. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define FAST_RATE 1000
-#else
-#define FAST_RATE 10000
-#endif
-#define FAST_S 14
-
-static uint32_t worst_p99_ms(const struct snapshot *s)
-{
-    uint32_t worst = 0;
-
-    for (uint32_t i = 0; i < s->n_points; i++)
-        if (s->series[i].p99_us > worst)
-            worst = s->series[i].p99_us;
-    return worst / 1000;
-}
-
-/* Every 10 s window of whole seconds (the first and last, partial, left out) of the iterations
- * started holds FAST_RATE * 10 within 1%, and every one of them reached the target. The pool
- * is large enough for the target to keep up unless the machine holds the threads back for long
- * (the target shares it); the failure says so then. */
-static void test_ten_thousand_per_second(void **state)
-{
-    char json[512];
-    struct run r = {0};
-    const struct snapshot *s;
-    uint32_t windows = 0;
-    const long long total = (long long)FAST_RATE * FAST_S;
-
-    (void)state;
-    snprintf(json, sizeof json, "{\"name\": \"fast\", \"user_classes\": [{\"name\": "
-             "\"Reader\", \"arrivals\": {\"rate\": %d, \"pre_allocated\": %d, \"max_users\": "
-             "5000}, \"tasks\": [{\"name\": \"health\", \"steps\": [{\"method\": \"GET\", "
-             "\"path\": \"/api/v1/health/\"}]}]}]}", FAST_RATE, FAST_RATE / 10);
-    start_target(&r, 0, 0);
-    start_engine(&r, json, 0, FAST_S);
-    wait_finished(&r, 1, 40);
-    s = r.snap;
-    if (s->open.all.dropped)    /* the pool ran out: the target (sharing the machine) lagged */
-        fail_msg("%llu of %llu arrivals dropped, all %u users busy: the built-in target did not "
-                 "keep up (is the machine busy? the worst second's p99 was %u ms)",
-                 (unsigned long long)s->open.all.dropped, (unsigned long long)s->open.all.due,
-                 s->open.all.peak_users, worst_p99_ms(s));
-    /* a worker that the machine holds back when the run ends has not taken the last arrivals
-     * of its share (no use starting them: the users are stopping); at most the last 100 ms */
-    if ((long long)s->open.all.started > total + 3 ||
-        (long long)s->open.all.started < total - FAST_RATE / 10)
-        fail_msg("%llu of %lld arrivals started (%llu due, %llu requests, %llu aborted, last "
-                 "second %lld: %llu started)", (unsigned long long)s->open.all.started, total,
-                 (unsigned long long)s->open.all.due, (unsigned long long)s->total.requests,
-                 (unsigned long long)s->total.aborted,
-                 (long long)s->open.points[s->open.n_points - 1].second,
-                 (unsigned long long)s->open.points[s->open.n_points - 1].started);
-    assert_served(s, &r);
-    assert_true(llabs((long long)(s->total.requests + s->total.aborted) -
-                      (long long)s->open.all.started) <= 3);
-    for (uint32_t i = 1; i + 11 <= s->open.n_points; i++) { /* whole seconds, started */
-        uint64_t n = 0;
-        for (uint32_t k = i; k < i + 10; k++)
-            n += s->open.points[k].started;
-        if (fabs((double)n - 10.0 * FAST_RATE) > 0.1 * FAST_RATE)
-            fail_msg("iterations started in the 10 s from second %u: %llu", i,
-                     (unsigned long long)n);
-        windows++;
-    }
-    assert_true(windows >= 2);
-    print_message("# %d/s: %llu requests in %d s, %u windows within 1%%, up to %u users\n",
-                  FAST_RATE, (unsigned long long)s->total.requests, FAST_S, windows,
-                  s->open.all.peak_users);
-    run_free(&r);
+    open_fixture_free(&runs[0]);
+    open_fixture_free(&runs[1]);
 }
 
 /* ---- an exhausted pool, and stages that end the run ------------------------------------------ */
@@ -318,9 +148,9 @@ static void test_exhausted_pool_drops_and_stages_end(void **state)
     bool warned = false;
 
     (void)state;
-    start_target(&r, 1.0, 2.5);
-    start_engine(&r, small_pool_json, 0, 0);
-    wait_finished(&r, 1, 20);
+    open_fixture_target(&r, 1.0, 2.5);
+    open_fixture_engine(&r, small_pool_json, 0, 0);
+    open_fixture_wait(&r, 1, 20);
     s = r.snap;
     assert_true(s->open.all.dropped >= 50);                 /* two stalls of ~1 s at ~100/s */
     assert_int_equal(s->open.all.due, s->open.all.started + s->open.all.dropped);
@@ -335,14 +165,13 @@ static void test_exhausted_pool_drops_and_stages_end(void **state)
             assert_true(fabs(s->events[i].time - s->run_start - 5) < 0.5);
     }
     assert_true(warned);
-    run_free(&r);
+    open_fixture_free(&r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stall_corrected_against_the_truth),
-        cmocka_unit_test(test_ten_thousand_per_second),
         cmocka_unit_test(test_exhausted_pool_drops_and_stages_end),
     };
 
