@@ -57,8 +57,11 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Suites that drive real threads, sockets, processes and clocks: make test runs them, make check
 # does not (tests/run_all.sh --unit reads this list from SLOW_TESTS).
-SLOW_TESTS := test_engine test_worker test_target_http test_target_health test_locust_link \
-              test_fixture test_health_poll
+SLOW_TESTS := test_engine test_engine_open test_engine_rate test_worker test_target_http \
+              test_target_health test_locust_link test_fixture test_health_poll
+# Suites that measure what the machine can do (10,000 arrivals a second against the built-in
+# target): make test runs them alone, after the others (tests/run_all.sh reads ALONE_TESTS).
+ALONE_TESTS := test_engine_rate
 UNIT_BIN  := $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TEST_BIN))
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/%.o)
@@ -156,7 +159,8 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
 	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOR=fuzz fuzz-bin
-	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" tests/run_all.sh
+	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" ALONE_TESTS="$(ALONE_TESTS)" \
+	    tests/run_all.sh
 
 tests-bin: $(TEST_BIN)
 

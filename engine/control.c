@@ -10,6 +10,7 @@
 #include "control.h"
 #include "health.h"
 #include "interval.h"
+#include "openmodel.h"
 #include "ramp.h"
 #include "saturation.h"
 #include "targets.h"
@@ -29,8 +30,11 @@ struct control {
     double run_start, end_time, steady_start;
     int stage;                  /* the stage applied; -1 none yet, -2 re-apply at the next tick */
     struct ramp ramp;
-    double *weights;            /* per class (0 for a fixed-count class) */
-    uint32_t n_weighted;        /* classes without a fixed count */
+    struct openmodel *om;       /* the open classes (driven by arrivals) */
+    bool any_closed;            /* some class runs on a user count */
+    int *arrival_stage;         /* per class: the arrival stage last logged */
+    double *weights;            /* per class (0 for an open or a fixed-count class) */
+    uint32_t n_weighted;        /* closed classes without a fixed count */
     uint32_t fixed_total;       /* the fixed counts summed */
     uint32_t *scratch;          /* per class */
     uint32_t *class_users;      /* per class */
@@ -207,13 +211,9 @@ static void class_summary(const struct control *c, char *out, size_t n)
         snprintf(out + len, n - len, "}");
 }
 
-static void ramp_reached(struct control *c, double now)
+/* The load asked for is there (every user spawned, or arrivals running from the start). */
+static void load_reached(struct control *c, double now)
 {
-    char classes[SNAP_TEXT_MAX - 40];
-
-    class_summary(c, classes, sizeof classes);
-    event(c, now, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
-          c->ramp.current);
     if (!c->paused)
         c->state = RUN_RUNNING;
     c->ramp_complete = true;
@@ -226,6 +226,16 @@ static void ramp_reached(struct control *c, double now)
         act(c, CONTROL_RESET_STATS, now);
         event(c, now, EVENT_ENGINE, EVENT_INFO, "Resetting stats (ramp-up complete)");
     }
+}
+
+static void ramp_reached(struct control *c, double now)
+{
+    char classes[SNAP_TEXT_MAX - 40];
+
+    class_summary(c, classes, sizeof classes);
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "All users spawned: %s (%u total users)", classes,
+          c->ramp.current);
+    load_reached(c, now);
 }
 
 static void apply_ramp(struct control *c, double now)
@@ -246,6 +256,8 @@ static void apply_ramp(struct control *c, double now)
 
 static void retarget(struct control *c, uint32_t users, double rate, int who, double now)
 {
+    if (!c->any_closed)
+        return;                             /* every class runs on arrivals, not users */
     if (c->n_weighted == 0 && users > c->fixed_total) {
         event(c, now, EVENT_ENGINE, EVENT_WARN, "Every user class has a fixed count: at most "
               "%u users (their sum)", c->fixed_total);
@@ -289,6 +301,7 @@ static void set_paused(struct control *c, bool paused, int who, double now)
         return;
     }
     c->paused = paused;
+    openmodel_pause(c->om, paused, now);
     act(c, paused ? CONTROL_PAUSE : CONTROL_RESUME, now);
     event(c, now, who, EVENT_INFO, paused ? "Paused: users finish their task and wait"
                                           : "Resumed");
@@ -300,13 +313,18 @@ static void set_paused(struct control *c, bool paused, int who, double now)
 
 static bool has_stages(const struct control *c)
 {
-    return c->cfg.use_stages && c->scn->n_stages > 0;
+    return c->cfg.use_stages && c->scn->n_stages > 0 && c->any_closed;
 }
 
 static void set_users(struct control *c, const struct engine_cmd *cmd, double now)
 {
     if (c->state >= RUN_STOPPING || c->cfg.role == ENGINE_WORKER)
         return;
+    if (!c->any_closed) {
+        event(c, now, cmd->who, EVENT_WARN, "Every user class runs on arrivals: set the arrival "
+              "rate instead of a user count");
+        return;
+    }
     if (!c->started) {                      /* a MASTER waiting for its workers */
         c->cfg.users = cmd->users;
         if (cmd->spawn_rate > 0)
@@ -325,17 +343,40 @@ static void set_users(struct control *c, const struct engine_cmd *cmd, double no
              now);
 }
 
+/* The operator's (or a script's) arrival rate for all open classes together. */
+static void set_rate(struct control *c, const struct engine_cmd *cmd, double now)
+{
+    if (c->state >= RUN_STOPPING)
+        return;
+    if (openmodel_count(c->om) == 0) {
+        event(c, now, cmd->who, EVENT_WARN, "No user class runs on arrivals: set a user count "
+              "instead of an arrival rate");
+        return;
+    }
+    openmodel_set_rate(c->om, cmd->arrival_rate, now);
+    event(c, now, cmd->who, EVENT_INFO, "Arrival rate set to %.2f per second%s",
+          cmd->arrival_rate, c->paused ? " (from the resume)" : "");
+}
+
 void control_command(struct control *c, const struct engine_cmd *cmd, double now)
 {
     switch (cmd->type) {
     case ENGINE_SET_USERS:
         set_users(c, cmd, now);
         break;
+    case ENGINE_SET_RATE:
+        set_rate(c, cmd, now);
+        break;
     case ENGINE_RESUME_STAGES:
         if (c->manual && has_stages(c)) {
             c->manual = false;
             c->stage = -2;                  /* re-apply the current stage at the next tick */
             event(c, now, cmd->who, EVENT_INFO, "Control given back to the scenario's stages");
+        }
+        if (openmodel_manual(c->om) && c->state < RUN_STOPPING) {
+            openmodel_resume_stages(c->om, now);
+            event(c, now, cmd->who, EVENT_INFO, "Arrivals back to the scenario's rate: %.2f "
+                  "per second", openmodel_rate(c->om, now));
         }
         break;
     case ENGINE_PAUSE:
@@ -358,19 +399,70 @@ void control_command(struct control *c, const struct engine_cmd *cmd, double now
     }
 }
 
+/* Every part of the load follows stages and they are over: the closed classes' (or there is
+ * none) and every open class's arrival stages (or there is none). */
+static bool all_stages_over(const struct control *c, double now)
+{
+    bool closed_over = !c->any_closed ||
+        (has_stages(c) && !c->manual &&
+         ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL) < 0);
+    bool open_over = openmodel_count(c->om) == 0 || openmodel_stages_over(c->om, now);
+
+    return closed_over && open_over && (has_stages(c) || openmodel_count(c->om) > 0);
+}
+
+/* A run of open classes only: spawning while the arrival stages ramp up to their peak, the
+ * load reached (steady) from then on. */
+static void follow_arrival_ramp(struct control *c, double now)
+{
+    if (c->any_closed || c->ramp_complete || c->state >= RUN_STOPPING)
+        return;
+    if (!openmodel_ramped(c->om, now)) {
+        if (!c->paused)
+            c->state = RUN_SPAWNING;
+        return;
+    }
+    event(c, now, EVENT_ENGINE, EVENT_INFO, "Arrivals at their peak: %.2f iterations per "
+          "second", openmodel_rate(c->om, now));
+    load_reached(c, now);
+}
+
+/* The open classes' arrival stages, for the event log. */
+static void follow_arrival_stages(struct control *c, double now)
+{
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        const struct arrival_config *cfg;
+        int st = openmodel_stage(c->om, k, now);
+
+        if (st < 0 || st == c->arrival_stage[k] || c->state >= RUN_STOPPING)
+            continue;
+        c->arrival_stage[k] = st;
+        cfg = c->scn->classes[k].arrivals.on ? &c->scn->classes[k].arrivals : &c->scn->arrivals;
+        if ((uint32_t)st < cfg->n_stages)
+            event(c, now, EVENT_SCENARIO, EVENT_INFO, "%s: arrival stage %d/%u, to %.2f "
+                  "iterations per second%s", c->scn->classes[k].name, st + 1, cfg->n_stages,
+                  openmodel_rate_target(c->om, k, (uint32_t)st),
+                  openmodel_manual(c->om) ? " (suspended: the operator's rate holds)" : "");
+    }
+}
+
 static void follow_stages(struct control *c, double now)
 {
     const struct stage *st;
     int i;
 
-    if (!has_stages(c) || c->manual || c->state >= RUN_STOPPING || !c->started)
+    if (c->state >= RUN_STOPPING || !c->started)
         return;
-    i = ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL);
-    if (i < 0) {
+    if (all_stages_over(c, now)) {
         begin_stop(c, EVENT_SCENARIO, "All stages complete, stopping",
                    now + c->cfg.stop_timeout, now);
         return;
     }
+    if (!has_stages(c) || c->manual)
+        return;
+    i = ramp_stage_at(c->scn->stages, c->scn->n_stages, now - c->run_start, NULL);
+    if (i < 0)
+        return;                             /* the open classes' stages go on */
     if (i == c->stage)
         return;
     st = &c->scn->stages[i];
@@ -406,10 +498,19 @@ void control_start(struct control *c, double now)
     event(c, now, EVENT_ENGINE, EVENT_INFO, "Starting hornet: %s against %s, %s",
           c->scn->name ? c->scn->name : c->scn->path, c->cfg.host && c->cfg.host[0]
           ? c->cfg.host : "each worker's host", role_text(c, runs_on, sizeof runs_on));
+    openmodel_start(c->om, now, c->cfg.run_time > 0 ? now + c->cfg.run_time : 0);
+    if (openmodel_count(c->om) > 0)
+        event(c, now, EVENT_SCENARIO, EVENT_INFO, "Arrivals: %.2f iterations per second of %u "
+              "user class%s (pools up to %u users)", openmodel_rate(c->om, now),
+              openmodel_count(c->om), openmodel_count(c->om) == 1 ? "" : "es",
+              openmodel_max_users(c->om));
+    follow_arrival_stages(c, now);
     if (has_stages(c))
         follow_stages(c, now);
     else
         retarget(c, c->cfg.users, c->cfg.spawn_rate, EVENT_SCENARIO, now);
+    if (!c->any_closed)
+        follow_arrival_ramp(c, now);        /* no users to ramp: the arrivals' peak is */
     if (c->state == RUN_READY)
         c->state = c->ramp.current == c->ramp.target ? RUN_RUNNING : RUN_SPAWNING;
 }
@@ -445,6 +546,11 @@ void control_tick(struct control *c, double now, bool workers_idle)
         begin_stop(c, EVENT_ENGINE, "Run time limit reached, stopping",
                    now + c->cfg.stop_timeout, now);
     follow_stages(c, now);
+    if (c->started) {
+        openmodel_tick(c->om, now);
+        follow_arrival_stages(c, now);
+        follow_arrival_ramp(c, now);
+    }
     if (c->state < RUN_STOPPING)
         apply_ramp(c, now);
     if (!was_stopping || !workers_idle)
@@ -679,6 +785,28 @@ static void watch_target(struct control *c, const struct snapshot *s, double now
     }
 }
 
+/* Warnings when an open class starts dropping iterations (its pool is exhausted), and a note
+ * when it stops. */
+static void watch_drops(struct control *c, double now)
+{
+    for (uint32_t k = 0; k < c->n_classes; k++) {
+        struct snap_arrivals arr, *a = &arr;
+        bool dropping;
+
+        if (!openmodel_is_open(c->om, k) ||
+            !openmodel_dropping_changed(c->om, k, now, &dropping))
+            continue;
+        openmodel_class(c->om, k, now, a);
+        if (dropping)
+            event(c, now, EVENT_ENGINE, EVENT_WARN, "%s: dropping iterations: all %u users "
+                  "busy (max_users), %llu dropped so far", c->scn->classes[a->cls].name,
+                  a->users, (unsigned long long)a->dropped);
+        else
+            event(c, now, EVENT_ENGINE, EVENT_INFO, "%s: no more iterations dropped (%llu in "
+                  "all)", c->scn->classes[a->cls].name, (unsigned long long)a->dropped);
+    }
+}
+
 /* Once finished: how many requests were still in flight when their users stopped. */
 static void note_aborted(struct control *c, const struct snapshot *s, double now)
 {
@@ -698,6 +826,7 @@ void control_judge(struct control *c, const struct snapshot *s, double now, uint
     bool target;
 
     watch_target(c, s, now, in_flight);
+    watch_drops(c, now);
     note_aborted(c, s, now);
     if (!c->cfg.use_targets || c->state >= RUN_STOPPING || !c->started)
         return;
@@ -764,7 +893,8 @@ uint32_t control_users(const struct control *c, uint32_t alive)
 
 enum run_state control_state(const struct control *c) { return c->state; }
 bool control_finished(const struct control *c) { return c->finished; }
-bool control_manual(const struct control *c) { return c->manual; }
+bool control_manual(const struct control *c) { return c->manual || openmodel_manual(c->om); }
+struct openmodel *control_openmodel(struct control *c) { return c->om; }
 
 static void fill_stages(const struct control *c, struct snapshot *s)
 {
@@ -783,10 +913,10 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     s->end_time = c->end_time;
     s->state = c->state;
     s->finished = c->finished;
-    s->manual_control = c->manual;
+    s->manual_control = control_manual(c);
     s->ramp_complete = c->ramp_complete;
-    s->users = control_users(c, alive);
-    s->target_users = c->ramp.target;
+    s->users = control_users(c, alive) + openmodel_users(c->om);
+    s->target_users = c->ramp.target + openmodel_users(c->om);   /* pools are not ramped */
     s->spawn_rate = c->ramp.rate;
     s->ramp_eta = c->state < RUN_STOPPING ? ramp_eta(&c->ramp, now) : 0.0;
     s->run_time = c->cfg.run_time;
@@ -805,6 +935,7 @@ void control_fill(const struct control *c, struct snapshot *s, double now, uint3
     snprintf(s->abort_reason, sizeof s->abort_reason, "%s", c->abort_reason);
     s->steady_start = c->steady_start;
     snprintf(s->fatal, sizeof s->fatal, "%s", c->fatal);
+    openmodel_fill(c->om, now, &s->open);
 }
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -826,20 +957,25 @@ struct control *control_create(const struct engine_config *cfg, uint32_t n_slots
     c->weights = calloc(n + 1, sizeof *c->weights);
     c->class_users = calloc(n + 1, sizeof *c->class_users);
     c->slot_users = calloc((size_t)c->n_slots * n + 1, sizeof *c->slot_users);
+    c->arrival_stage = calloc(n + 1, sizeof *c->arrival_stage);
+    c->om = openmodel_create(c->scn, c->n_slots);
     c->slot_on = calloc(c->n_slots, sizeof *c->slot_on);
     c->pending = calloc(n + 1, sizeof *c->pending);
     c->scratch = calloc(n + 1, sizeof *c->scratch);
-    if (!c->weights || !c->class_users || !c->slot_users || !c->slot_on || !c->pending ||
-        !c->scratch) {
+    if (!c->weights || !c->class_users || !c->slot_users || !c->arrival_stage || !c->om ||
+        !c->slot_on || !c->pending || !c->scratch) {
         control_destroy(c);
         return NULL;
     }
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t fixed = c->scn->classes[k].fixed_count;
+        bool open = openmodel_is_open(c->om, k);
+        uint32_t fixed = open ? 0 : c->scn->classes[k].fixed_count;
 
-        c->weights[k] = fixed ? 0.0 : c->scn->classes[k].weight;
-        c->n_weighted += !fixed;
+        c->weights[k] = open || fixed ? 0.0 : c->scn->classes[k].weight;
+        c->any_closed |= !open;
+        c->n_weighted += !open && !fixed;
         c->fixed_total += fixed;
+        c->arrival_stage[k] = -1;
     }
     if (cfg->role != ENGINE_MASTER) {       /* a MASTER's slots join as workers connect */
         memset(c->slot_on, 1, c->n_slots * sizeof *c->slot_on);
@@ -855,6 +991,8 @@ void control_destroy(struct control *c)
     free(c->weights);
     free(c->class_users);
     free(c->slot_users);
+    free(c->arrival_stage);
+    openmodel_destroy(c->om);
     free(c->slot_on);
     free(c->pending);
     free(c->scratch);

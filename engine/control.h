@@ -132,9 +132,15 @@ double control_next_step(const struct control *c);
  * workers (`alive`, the engine's count). */
 uint32_t control_users(const struct control *c, uint32_t alive);
 
+struct openmodel;
+/* The open classes' state (openmodel.h): the engine reads the slots' plans from it and feeds
+ * it what the slots report. */
+struct openmodel *control_openmodel(struct control *c);
+
 enum run_state control_state(const struct control *c);
 bool control_finished(const struct control *c);
-/* The operator took control: the stages are suspended, throughput targets not judged. */
+/* The operator took control (of the users or of the arrival rate): the stages are suspended,
+ * throughput targets not judged. */
 bool control_manual(const struct control *c);
 
 /* Fill the run-state part of s at now (state, users with `alive` as in control_users, ramp,

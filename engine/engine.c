@@ -27,7 +27,9 @@
 #include "health_poll.h"
 #include "locust_master.h"
 #include "locust_worker.h"
+#include "openmodel.h"
 #include "plan.h"
+#include "pool.h"
 #include "selfstat.h"
 #include "stats.h"
 #include "targets.h"
@@ -53,6 +55,12 @@ struct engine {
     uint32_t stops_sent;                /* STOP_ALLs every worker thread was sent */
     struct locust_worker *agent;        /* WORKER: the conversation with the master */
     struct locust_master *master;       /* MASTER: the worker nodes */
+    uint64_t *sent_curve;               /* per worker x class: the open class's curve version
+                                           the worker was sent (0: none yet) */
+    int64_t *read_second;               /* per worker x class: the newest second read of its
+                                           pool's per-second counters */
+    struct stats *co_stats;             /* the corrected latencies (intended starts), or NULL */
+    struct snapshot *co_scratch;        /* co_stats's numbers, copied into snapshot.open */
     uint32_t next_index;                /* the next user's index in the run */
     double reset_time;                  /* intervals wholly before it are not counted */
     bool fatal_pending, fatal_reported; /* fatal_text waits for control_fatal / was given */
@@ -67,6 +75,7 @@ struct engine {
     _Atomic bool cmd_lost;              /* a command could not be queued (out of memory) */
     pthread_mutex_t inbox_mu;           /* intervals, exceptions, fatal errors from workers */
     struct interval *inbox_head, *inbox_tail;
+    struct interval *co_head, *co_tail; /* the corrected latencies' intervals */
     struct pending_exc *exc_head;
     struct health_sample *health_head, *health_tail;   /* from the poller, in poll order */
     char inbox_fatal[SNAP_TEXT_MAX];
@@ -121,6 +130,20 @@ static void sink_interval(void *arg, struct interval *iv)
     else
         e->inbox_head = iv;
     e->inbox_tail = iv;
+    pthread_mutex_unlock(&e->inbox_mu);
+}
+
+static void sink_corrected(void *arg, struct interval *iv)
+{
+    struct engine *e = arg;
+
+    iv->next = NULL;
+    pthread_mutex_lock(&e->inbox_mu);
+    if (e->co_tail)
+        e->co_tail->next = iv;
+    else
+        e->co_head = iv;
+    e->co_tail = iv;
     pthread_mutex_unlock(&e->inbox_mu);
 }
 
@@ -204,16 +227,18 @@ static void merged(struct engine *e, struct interval *iv)
 
 static void drain_inbox(struct engine *e)
 {
-    struct interval *iv, *next;
+    struct interval *iv, *co, *next;
     struct pending_exc *x, *xn;
     struct health_sample *hs;
     char fatal[SNAP_TEXT_MAX];
 
     pthread_mutex_lock(&e->inbox_mu);
     iv = e->inbox_head;
+    co = e->co_head;
     x = e->exc_head;
     hs = e->health_head;
     e->inbox_head = e->inbox_tail = NULL;
+    e->co_head = e->co_tail = NULL;
     e->exc_head = NULL;
     e->health_head = e->health_tail = NULL;
     memcpy(fatal, e->inbox_fatal, sizeof fatal);
@@ -223,11 +248,20 @@ static void drain_inbox(struct engine *e)
         next = iv->next;
         if (iv->last_time >= e->reset_time) { /* wholly before a reset: forgotten with it */
             stats_merge(e->stats, iv);
-            tracker_merge(e->tracker, iv);
+            if (!e->co_stats)
+                tracker_merge(e->tracker, iv);
             merged(e, iv);
         } else {
             interval_free(iv);
         }
+    }
+    for (; co; co = next) {
+        next = co->next;
+        if (e->co_stats && co->last_time >= e->reset_time) {
+            stats_merge(e->co_stats, co);
+            tracker_merge(e->tracker, co);  /* the targets judge what users would see */
+        }
+        interval_free(co);
     }
     for (; x; x = xn) {
         xn = x->next;
@@ -260,6 +294,95 @@ static void broadcast(struct engine *e, const struct worker_cmd *cmd)
 {
     for (int w = 0; w < e->n_workers; w++)
         send_worker(e, w, cmd);
+}
+
+/* ---- the open model: plans out, pools' reports in, corrected latencies ------------------- */
+
+/* An open class's curve changed (or was never sent): every worker gets its plan; the first
+ * one reserves the indices of the worker's pool users. */
+static void dispatch_arrivals(struct engine *e)
+{
+    struct openmodel *om = control_openmodel(e->ctl);
+    uint32_t n = e->scn->n_classes;
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t version = openmodel_version(om, k);
+
+        if (!openmodel_is_open(om, k))
+            continue;
+        for (int w = 0; w < e->n_workers; w++) {
+            uint64_t *sent = &e->sent_curve[(size_t)w * n + k];
+            struct worker_cmd cmd = {.type = WCMD_ARRIVALS, .cls = k};
+
+            if (*sent == version)
+                continue;
+            openmodel_slot_plan(om, (uint32_t)w, k, &cmd.arrivals);
+            if (*sent == 0) {
+                cmd.first_index = e->next_index;
+                e->next_index += cmd.arrivals.max_users;
+            }
+            *sent = version;
+            send_worker(e, w, &cmd);
+        }
+    }
+}
+
+/* The pools' counters into the open model: every second up to 1.5 s ago (complete by then),
+ * or once the run is over every second (the workers are idle: their counters are final),
+ * and the totals and pools summed over the workers. */
+static void observe_pools(struct engine *e, double now, bool over)
+{
+    struct openmodel *om = control_openmodel(e->ctl);
+    uint32_t n = e->scn->n_classes;
+    int64_t upto = (int64_t)floor(over ? now : now - 1.5);
+
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t due = 0, started = 0, dropped = 0, d, st, dr;
+        uint32_t users = 0, busy = 0, waiting = 0, u, b, wt, s_started, s_dropped;
+
+        if (!openmodel_is_open(om, k))
+            continue;
+        for (int w = 0; w < e->n_workers; w++) {
+            const struct pool *p = atomic_load_explicit(&e->workers[w]->pools[k],
+                                                        memory_order_acquire);
+            int64_t *last = &e->read_second[(size_t)w * n + k];
+
+            if (!p)
+                continue;
+            pool_read_totals(p, &d, &st, &dr, &u, &b, &wt);
+            due += d, started += st, dropped += dr, users += u, busy += b, waiting += wt;
+            if (*last < upto - POOL_SECONDS + 2)
+                *last = upto - POOL_SECONDS + 2;
+            for (; *last < upto; (*last)++)
+                if (pool_read_second(p, *last + 1, &s_started, &s_dropped))
+                    openmodel_observe_second(om, k, *last + 1, s_started, s_dropped);
+        }
+        openmodel_observe_pool(om, k, now, due, started, dropped, users, busy, waiting);
+    }
+}
+
+/* The corrected latencies: the second collector's numbers into snapshot.open. */
+static void fill_corrected(struct engine *e, double now, struct snapshot *s)
+{
+    const struct snapshot *c = e->co_scratch;
+    struct snap_open *o = &s->open;
+
+    o->corrected = e->co_stats != NULL;
+    if (!e->co_stats)
+        return;
+    stats_fill(e->co_stats, now, e->co_scratch);
+    for (uint32_t i = 0; i < c->n_endpoints && i < SNAP_MAX_ENDPOINTS; i++)
+        snap_open_latency_of(&o->endpoints[i], &c->endpoints[i]);
+    snap_open_latency_of(&o->total, &c->total);
+    for (uint32_t i = 0; i < c->n_points && i < SNAP_SERIES_LEN; i++)
+        o->series[i] = (struct snap_bands){c->series[i].p50_us, c->series[i].p95_us,
+                                           c->series[i].p99_us, c->series[i].max_us};
+    for (uint32_t ep = 0; ep < c->n_endpoints && ep < SNAP_MAX_ENDPOINTS; ep++)
+        for (uint32_t i = 0; i < c->n_ep_points && i < SNAP_EP_SERIES_LEN; i++) {
+            const struct snap_ep_point *p = &c->ep_series[ep][i];
+            o->ep_series[ep][i] = (struct snap_bands){p->p50_us, p->p95_us, p->p99_us,
+                                                      p->max_us};
+        }
 }
 
 /* A worker node's counts moved: its absolute counts in one spawn message. */
@@ -316,6 +439,7 @@ static void dispatch(struct engine *e)
         else
             dispatch_thread(e, slot);
     }
+    dispatch_arrivals(e);
 }
 
 static void reset_stats(struct engine *e, double when)
@@ -329,6 +453,9 @@ static void reset_stats(struct engine *e, double when)
     broadcast(e, &flush);
     e->reset_time = when;
     stats_reset(e->stats, when);
+    if (e->co_stats)
+        stats_reset(e->co_stats, when);
+    openmodel_reset(control_openmodel(e->ctl), when);
     tracker_reset(e->tracker, when);
 }
 
@@ -518,16 +645,40 @@ static void fill_run(struct engine *e, struct snapshot *s, double now)
     }
 }
 
+/* The targets' verdicts. With corrected latencies they judge those (what users would have
+ * seen): on the corrected view of s (the co_scratch, free again after fill_corrected), with the
+ * tracker fed the corrected intervals. */
+static void fill_targets(struct engine *e, struct snapshot *s, double now)
+{
+    bool judge_rps = !e->cfg.load_changed && !control_manual(e->ctl);
+    struct snapshot *view = e->co_scratch;
+
+    if (!e->co_stats) {
+        targets_fill(e->scn, e->tracker, s, now, judge_rps);
+        return;
+    }
+    memcpy(view, s, sizeof *view);
+    snap_open_corrected_view(view);
+    targets_fill(e->scn, e->tracker, view, now, judge_rps);
+    s->n_targets = view->n_targets;
+    memcpy(s->targets, view->targets, sizeof s->targets);
+}
+
 static void publish(struct engine *e)
 {
     double now = ev_time();
     struct snapshot *s = e->back;
 
     drain_inbox(e);
-    stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)));
+    observe_pools(e, now, control_finished(e->ctl));
+    if (control_finished(e->ctl))
+        openmodel_finish(control_openmodel(e->ctl), now);
+    stats_set_users(e->stats, (int64_t)floor(now), control_users(e->ctl, alive(e)) +
+                    openmodel_users(control_openmodel(e->ctl)));
     stats_fill(e->stats, now, s);
+    fill_corrected(e, now, s);
     if (e->cfg.use_targets)
-        targets_fill(e->scn, e->tracker, s, now, !e->cfg.load_changed && !control_manual(e->ctl));
+        fill_targets(e, s, now);
     else
         s->n_targets = 0;
     if (e->health)
@@ -751,13 +902,16 @@ static void *control_main(void *arg)
 
 /* ---- public API (caller's thread) ------------------------------------------------------ */
 
-/* The collector: the scenario's endpoints, and a MASTER's spares for its workers' others. */
+/* The collector: the scenario's endpoints, and a MASTER's spares for its workers' others; and
+ * the corrected latencies' when requests have intended starts (not on a MASTER, which sends
+ * none). */
 static int create_stats(struct engine *e)
 {
     const struct scenario *scn = e->scn;
     uint32_t n = scn->n_endpoints + (e->cfg.role == ENGINE_MASTER ? SPARE_ENDPOINTS : 0);
     const char **methods = calloc(n + 1, sizeof *methods);
     const char **names = calloc(n + 1, sizeof *names);
+    bool intended = e->cfg.role != ENGINE_MASTER && scenario_has_intended(scn);
 
     if (methods && names) {
         for (uint32_t i = 0; i < scn->n_endpoints; i++) {
@@ -765,10 +919,12 @@ static int create_stats(struct engine *e)
             names[i] = scn->endpoints[i].name;
         }
         e->stats = stats_create(n, methods, names, ev_time());
+        if (e->stats && intended)
+            e->co_stats = stats_create(scn->n_endpoints, methods, names, ev_time());
     }
     free(methods);
     free(names);
-    return e->stats ? 0 : -1;
+    return e->stats && (e->co_stats || !intended) ? 0 : -1;
 }
 
 /* The backend-health collector and its poller, when the scenario has a health block. */
@@ -792,7 +948,8 @@ static int create_health(struct engine *e, char *err, size_t errlen)
 static int create_parts(struct engine *e, char *err, size_t errlen)
 {
     const struct scenario *scn = e->scn;
-    struct worker_sink sink = {sink_interval, sink_exception, sink_fatal, sink_settled, e};
+    struct worker_sink sink = {sink_interval, sink_exception, sink_fatal, sink_settled,
+                               sink_corrected, e};
     int threads = e->cfg.role == ENGINE_MASTER ? 0 : e->cfg.threads;
 
     e->n_slots = e->cfg.role == ENGINE_MASTER ? ENGINE_MAX_NODES : (uint32_t)threads;
@@ -803,8 +960,11 @@ static int create_parts(struct engine *e, char *err, size_t errlen)
     e->back = calloc(1, sizeof *e->back);
     e->workers = calloc((size_t)threads + 1, sizeof *e->workers);
     e->sent = calloc((size_t)e->n_slots * scn->n_classes + 1, sizeof *e->sent);
+    e->sent_curve = calloc((size_t)threads * scn->n_classes + 1, sizeof *e->sent_curve);
+    e->read_second = calloc((size_t)threads * scn->n_classes + 1, sizeof *e->read_second);
     e->ctl = control_create(&e->cfg, e->n_slots);
-    if (!e->front || !e->back || !e->workers || !e->sent || !e->ctl)
+    if (!e->front || !e->back || !e->workers || !e->sent || !e->sent_curve || !e->read_second ||
+        !e->ctl || (e->co_stats && !(e->co_scratch = calloc(1, sizeof *e->co_scratch))))
         goto oom;
     for (int w = 0; w < threads; w++, e->n_workers++)
         if (!(e->workers[w] = worker_create(w, e->plan, scn->n_endpoints, &sink, err, errlen)))
@@ -899,6 +1059,8 @@ static int begin_run(struct engine *e, char *err, size_t errlen)
     ev_now_update(e->loop);
     e->reset_time = 0.0;
     stats_reset(e->stats, ev_now(e->loop));
+    if (e->co_stats)
+        stats_reset(e->co_stats, ev_now(e->loop));
     if (e->health)
         health_start(e->health, ev_now(e->loop));
     if (e->cfg.role != ENGINE_MASTER)
@@ -980,6 +1142,10 @@ void engine_destroy(struct engine *e)
     free(e->front);
     free(e->back);
     free(e->sent);
+    free(e->sent_curve);
+    free(e->read_second);
+    stats_destroy(e->co_stats);
+    free(e->co_scratch);
     control_destroy(e->ctl);
     cmdq_destroy(&e->cmds);
     pthread_mutex_destroy(&e->inbox_mu);

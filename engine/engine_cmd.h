@@ -16,7 +16,10 @@ enum engine_cmd_type {
     ENGINE_RESET_STATS,
     ENGINE_STOP,                /* stop every user (on_stop, bounded by stop_timeout), finish;
                                    text, when given, is the event log's line */
-    ENGINE_NOTE                 /* add text to the event log (e.g. "snapshot written to ...") */
+    ENGINE_NOTE,                /* add text to the event log (e.g. "snapshot written to ...") */
+    ENGINE_SET_RATE             /* arrival_rate iterations per second for the open classes
+                                   together; from then on it holds (their stages suspended,
+                                   ENGINE_RESUME_STAGES gives them back) */
 };
 
 struct engine_cmd {
@@ -24,6 +27,7 @@ struct engine_cmd {
     uint32_t users;
     double spawn_rate;
     int who;                    /* enum event_who */
+    double arrival_rate;        /* ENGINE_SET_RATE */
     char text[SNAP_TEXT_MAX];   /* ENGINE_NOTE, ENGINE_STOP */
 };
 

@@ -25,7 +25,7 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 static const char *const top_keys[] = {
     "name", "description", "host", "users", "spawn_rate", "run_time", "timeout",
     "max_body_kept", "stages", "feeders", "setup", "preflight", "teardown", "user_classes",
-    "targets", "health", "tls", NULL
+    "targets", "health", "tls", "arrivals", NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -294,7 +294,8 @@ struct top_member {
 
 /* In this order: spawn_rate before stages (their default), feeders before the fixtures and the
  * classes, setup (what it captures is shared) before preflight, teardown and the classes. A
- * "targets" block names endpoints, so it goes after user_classes. */
+ * "targets" block names endpoints and "arrivals" are shared by classes, so both go after
+ * user_classes. */
 static const struct top_member top_members[] = {
     {"name", false, read_name},
     {"description", false, read_description},
@@ -310,6 +311,7 @@ static const struct top_member top_members[] = {
     {"preflight", false, scenario_fixture_parse_preflight},
     {"teardown", false, scenario_fixture_parse_teardown},
     {"user_classes", true, scenario_class_parse_all},
+    {"arrivals", false, scenario_arrivals_parse_top},
     {"targets", false, scenario_targets_parse},
     {"health", false, scenario_health_parse},
     {"tls", false, read_tls},
@@ -569,6 +571,7 @@ void scenario_free(struct scenario *s)
     scenario_fixture_free(s);
     scenario_health_free(&s->health);
     free(s->stages);
+    scenario_arrivals_free(&s->arrivals);
     free(s->path);
     free(s->name);
     free(s->description);

@@ -118,6 +118,31 @@ struct wait_policy {
     double a, b;
 };
 
+/* Arrivals: an open-model load, as k6's constant- and ramping-arrival-rate executors. An
+ * iteration (one task picked by weight, its steps, then the class's wait, which holds the user)
+ * starts `rate` times a second on the intended timeline, whatever the answers take, or
+ * following `stages`: from start_rate, each stage moves the rate linearly to its own `rate`
+ * over its duration. The iterations run on a pool of users (each with its variables, cookies
+ * and connection, kept from one iteration to the next): pre_allocated of them start with the
+ * run, more are created as arrivals need them, up to max_users. An arrival that finds every
+ * user busy with the pool at max_users waits up to max_delay for one to free up (0: dropped at
+ * once, as k6's dropped_iterations); one waiting longer is dropped. Documented in
+ * scenarios/README.md#arrivals. */
+struct arrival_stage {
+    double duration;            /* seconds, > 0 */
+    double rate;                /* iterations per second reached at the stage's end, >= 0 */
+};
+struct arrival_config {
+    bool on;                    /* the class is driven by arrivals (open model) */
+    double rate;                /* iterations per second, when n_stages == 0 */
+    double start_rate;          /* with stages: the rate at the start */
+    struct arrival_stage *stages;
+    uint32_t n_stages;
+    uint32_t pre_allocated;     /* users created when the run starts */
+    uint32_t max_users;         /* >= 1, >= pre_allocated */
+    double max_delay;           /* seconds an arrival may wait for a user; 0: dropped at once */
+};
+
 struct var_init {               /* a class's initial value of a variable */
     uint32_t var;
     struct tmpl *value;
@@ -142,6 +167,7 @@ struct user_class {
     uint32_t n_on_stop;
     struct task *tasks;
     uint32_t n_tasks;
+    struct arrival_config arrivals; /* on: an open class (see struct arrival_config) */
 };
 
 struct stage {                  /* k6 stages / Locust LoadTestShape: move to `users` at spawn_rate,
@@ -349,6 +375,8 @@ struct scenario {
                                    it */
     struct health_def health;   /* no sources: no health polling */
     struct scenario_tls tls;
+    struct arrival_config arrivals; /* on: every class without its own is open and gets a
+                                       share of these (scenario_class_arrivals) */
 };
 
 /* Load and validate a scenario file. On error returns -1 and writes one line to err:
@@ -364,6 +392,31 @@ int scenario_filter(struct scenario *s, char *const *classes, size_t n_classes,
                     char *err, size_t errlen);
 
 void scenario_free(struct scenario *s);
+
+/* The arrivals class k runs on: its own `arrivals`, or its share of the scenario's (split by
+ * weight among the classes without their own: rates times `scale`, pool sizes by largest
+ * remainder, at least one user each). */
+struct class_arrivals {
+    const struct arrival_config *cfg;
+    double scale;               /* multiplies cfg's rate, start_rate and stage rates */
+    uint32_t pre_allocated, max_users;
+    double max_delay;
+};
+
+/* Whether class k is open (driven by arrivals); when it is and out is not NULL, its arrivals.
+ * Any thread. */
+bool scenario_class_arrivals(const struct scenario *s, uint32_t k, struct class_arrivals *out);
+
+/* Whether the requests of any class have an intended start time (an open class, or a
+ * constant_pacing / constant_throughput wait), so that their latency from that time (corrected
+ * for coordinated omission) means something. Any thread. */
+bool scenario_has_intended(const struct scenario *s);
+
+/* --arrival-rate: every class becomes open, sharing `rate` iterations per second and a pool of
+ * `max_users` users by weight (the classes' own arrivals are replaced, their fixed counts
+ * dropped). -1 with a message when max_users is smaller than the number of classes. */
+int scenario_set_arrivals(struct scenario *s, double rate, uint32_t max_users, char *err,
+                          size_t errlen);
 
 /* Whether the scenario has that fixture (steps, or preflight's health checks). */
 bool scenario_has_fixture(const struct scenario *s, enum fixture_phase phase);

@@ -16,8 +16,7 @@
 
 static const char *const class_keys[] = {
     "name", "weight", "fixed_count", "wait", "headers", "vars", "on_start", "on_stop", "tasks",
-    "description",
-    NULL
+    "description", "arrivals", NULL
 };
 static const char *const task_keys[] = {"name", "weight", "steps", "tags", "description", NULL};
 static const char *const wait_keys[] = {
@@ -353,6 +352,7 @@ static const struct class_member class_members[] = {
     {"tasks", true, parse_tasks},
     {"on_stop", false, read_on_stop},
     {"description", false, read_description},
+    {"arrivals", false, scenario_arrivals_parse_class},
 };
 
 static int read_members(struct loader *ld, const cJSON *obj, struct user_class *c)
@@ -439,5 +439,6 @@ void scenario_class_free(struct user_class *c)
     for (uint32_t i = 0; c->tasks && i < c->n_tasks; i++)
         scenario_class_free_task(&c->tasks[i]);
     free(c->tasks);
+    scenario_arrivals_free(&c->arrivals);
     memset(c, 0, sizeof *c);
 }

@@ -61,6 +61,14 @@ int scenario_fixture_share_all(struct scenario *s);
 int scenario_targets_parse(struct loader *ld, const cJSON *obj);
 void scenario_targets_free(struct target_def *t, uint32_t n);
 
+/* ---- scenario_arrivals.c */
+/* A class's / the scenario's `arrivals` object (the latter after the classes: it checks that
+ * some class shares it and that its users go round). */
+int scenario_arrivals_parse_class(struct loader *ld, const cJSON *obj, struct user_class *c);
+int scenario_arrivals_parse_top(struct loader *ld, const cJSON *obj);
+void scenario_arrivals_free(struct arrival_config *a);
+/* Whether class k's requests have an intended start (scenario_has_intended, for one class). */
+bool scenario_class_intended(const struct scenario *s, uint32_t k);
 /* ---- scenario_health.c: the "health" block (sources, metrics, limits) into s->health */
 int scenario_health_parse(struct loader *ld, const cJSON *obj);
 void scenario_health_free(struct health_def *h);

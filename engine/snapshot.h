@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "snap_open.h"
 
 #define SNAP_MAX_ENDPOINTS 128
 #define SNAP_MAX_ERRORS 256
@@ -341,6 +342,8 @@ struct snapshot {
      * --json outputs read them) and hornet's own load (the metrics endpoint, warnings). */
     struct snap_rt rt[SNAP_MAX_ENDPOINTS];
     struct snap_self self;
+
+    struct snap_open open;          /* open model: arrivals, corrected latencies (snap_open.h) */
 };
 
 #endif

@@ -19,6 +19,10 @@ struct timeline {
     struct health_fails fails[SNAP_HEALTH_SOURCES];
     struct snap_point *points;
     size_t n_points, cap_points;
+    struct snap_bands *bands;           /* the open model's corrected bands, as points */
+    size_t cap_bands;
+    struct snap_arrival_point *arrivals;    /* the open model's schedule, by second */
+    size_t n_arrivals, cap_arrivals;
     struct snap_event *events;          /* oldest first */
     size_t n_events, cap_events;
     uint64_t newest_seq, dropped;
@@ -41,6 +45,8 @@ void timeline_free(struct timeline *t)
     for (size_t i = 0; i < SNAP_HEALTH_SOURCES; i++)
         free(t->fails[i].fails);
     free(t->points);
+    free(t->bands);
+    free(t->arrivals);
     free(t->events);
     free(t->ep);
     free(t);
@@ -81,10 +87,13 @@ static struct snap_point *point_at(struct timeline *t, int64_t second)
         return &t->points[at];
     if (at >= TIMELINE_MAX_POINTS ||
         reserve((void **)&t->points, &t->cap_points, at + 1, sizeof *t->points,
+                TIMELINE_MAX_POINTS) < 0 ||
+        reserve((void **)&t->bands, &t->cap_bands, at + 1, sizeof *t->bands,
                 TIMELINE_MAX_POINTS) < 0)
         return NULL;
     for (; t->n_points <= at; t->n_points++) {      /* seconds no snapshot showed: empty */
         memset(&t->points[t->n_points], 0, sizeof t->points[0]);
+        memset(&t->bands[t->n_points], 0, sizeof t->bands[0]);
         t->points[t->n_points].second = first + (int64_t)t->n_points;
         if (t->n_points)
             t->points[t->n_points].users = t->points[t->n_points - 1].users;
@@ -107,6 +116,41 @@ static int keep_event(struct timeline *t, const struct snap_event *ev)
         return -1;
     t->events[t->n_events++] = *ev;
     return 0;
+}
+
+/* The open model's schedule for second `second` (as point_at; seconds no snapshot showed are
+ * empty). */
+static struct snap_arrival_point *arrival_at(struct timeline *t, int64_t second)
+{
+    int64_t first = t->n_arrivals ? t->arrivals[0].second : second;
+    size_t at;
+
+    if (second < first)
+        return NULL;
+    at = (size_t)(second - first);
+    if (at >= t->n_arrivals &&
+        (at >= TIMELINE_MAX_POINTS ||
+         reserve((void **)&t->arrivals, &t->cap_arrivals, at + 1, sizeof *t->arrivals,
+                 TIMELINE_MAX_POINTS) < 0))
+        return NULL;
+    for (; t->n_arrivals <= at; t->n_arrivals++)
+        t->arrivals[t->n_arrivals] = (struct snap_arrival_point){
+            .second = first + (int64_t)t->n_arrivals};
+    return &t->arrivals[at];
+}
+
+static int keep_open(struct timeline *t, const struct snapshot *s)
+{
+    int rc = 0;
+
+    for (uint32_t i = 0; i < s->open.n_points && i < SNAP_SERIES_LEN; i++) {
+        struct snap_arrival_point *p = arrival_at(t, s->open.points[i].second);
+        if (p)
+            *p = s->open.points[i];
+        else if (!t->n_arrivals || s->open.points[i].second >= t->arrivals[0].second)
+            rc = -1;
+    }
+    return rc;
 }
 
 /* Full: the older half keeps every other sample (its resolution halves, the run stays whole). */
@@ -218,11 +262,16 @@ int timeline_update(struct timeline *t, const struct snapshot *s)
 
     for (uint32_t i = 0; i < s->n_points && i < SNAP_SERIES_LEN; i++) {
         struct snap_point *p = point_at(t, s->series[i].second);
-        if (p)
+        if (p) {
             *p = s->series[i];
-        else if (!t->n_points || s->series[i].second >= t->points[0].second)
+            t->bands[p - t->points] = s->open.corrected ? s->open.series[i]
+                                                        : (struct snap_bands){0};
+        } else if (!t->n_points || s->series[i].second >= t->points[0].second) {
             rc = -1;
+        }
     }
+    if (keep_open(t, s) < 0)
+        rc = -1;
     keep_endpoints(t, s);
     for (uint32_t i = 0; i < s->n_events && i < SNAP_MAX_EVENTS; i++) {
         if (s->events[i].seq <= t->newest_seq)
@@ -240,6 +289,18 @@ const struct snap_point *timeline_points(const struct timeline *t, size_t *n)
 {
     *n = t->n_points;
     return t->n_points ? t->points : NULL;
+}
+
+const struct snap_bands *timeline_bands(const struct timeline *t, size_t *n)
+{
+    *n = t->n_points;
+    return t->n_points ? t->bands : NULL;
+}
+
+const struct snap_arrival_point *timeline_arrivals(const struct timeline *t, size_t *n)
+{
+    *n = t->n_arrivals;
+    return t->n_arrivals ? t->arrivals : NULL;
 }
 
 const struct snap_event *timeline_events(const struct timeline *t, size_t *n)

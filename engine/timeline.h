@@ -1,11 +1,12 @@
 /* timeline: the whole run as its readers need it after the snapshots are gone: every second
- * (struct snap_point, and each endpoint's requests and failures), every event, and every
- * backend-health sample and failed poll, kept from successive snapshots (which carry only the
- * newest SNAP_SERIES_LEN seconds, SNAP_MAX_EVENTS events, SNAP_HEALTH_POINTS samples per
- * metric and SNAP_HEALTH_FAILS failures per source). It is the one record of the run that the
- * event log view, the log file, the reports and the history read; each reader keeps its own
- * cursor (an event's seq, a point's index). Pure data; the thread that owns it (the main
- * thread's host loop) updates it, readers on that thread read it. */
+ * (struct snap_point, with the open model's corrected bands and arrival schedule, and each
+ * endpoint's requests and failures), every event, and every backend-health sample and failed
+ * poll, kept from successive snapshots (which carry only the newest SNAP_SERIES_LEN seconds,
+ * SNAP_MAX_EVENTS events, SNAP_HEALTH_POINTS samples per metric and SNAP_HEALTH_FAILS failures
+ * per source). It is the one record of the run that the event log view, the log file, the
+ * reports and the history read; each reader keeps its own cursor (an event's seq, a point's
+ * index). Pure data; the thread that owns it (the main thread's host loop) updates it, readers
+ * on that thread read it. */
 #ifndef HORNET_TIMELINE_H
 #define HORNET_TIMELINE_H
 
@@ -33,6 +34,12 @@ int timeline_update(struct timeline *t, const struct snapshot *s);
 
 /* Every kept second, oldest first (NULL when none); valid until the next update. */
 const struct snap_point *timeline_points(const struct timeline *t, size_t *n);
+
+/* The open model's seconds (snap_open.h): the corrected p50/p95/p99/max of every kept second,
+ * index for index with timeline_points (zeros where the run had none); and the arrival
+ * schedule's final seconds, oldest first (NULL when none). Valid until the next update. */
+const struct snap_bands *timeline_bands(const struct timeline *t, size_t *n);
+const struct snap_arrival_point *timeline_arrivals(const struct timeline *t, size_t *n);
 
 /* Every kept event, oldest first (NULL when none); valid until the next update. */
 const struct snap_event *timeline_events(const struct timeline *t, size_t *n);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pool.h"
 #include "request.h"
 #include "response.h"
 #include "template.h"
@@ -18,7 +19,9 @@
 
 #define IDLE_ITERATION_WAIT 0.01    /* a task that sent nothing still yields this long */
 
-enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_ON_STOP, PH_DONE };
+/* PH_IDLE: a pooled user (an open class's) waiting for an arrival. */
+enum phase { PH_NEW = 0, PH_ON_START, PH_TASK, PH_WAIT, PH_PARKED, PH_IDLE, PH_ON_STOP,
+             PH_DONE };
 
 struct user {
     struct worker *w;
@@ -33,6 +36,15 @@ struct user {
     const struct seq_plan *seq;
     uint32_t step_i;
     double task_start;
+    /* Intended starts (coordinated-omission correction): the current iteration began `delay`
+     * seconds after it was meant to, so each of its requests counts that much more in the
+     * corrected latencies. A paced class's next iteration is meant to start at
+     * next_intended (its pacing after this one's start); a pooled user's, at its arrival. */
+    double delay, next_intended;
+    struct pool *pool;          /* an open class's pool, or NULL */
+    struct pool_link pool_link;
+    bool has_arrival;           /* a pooled user runs `arrival` as soon as its on_start ends */
+    double arrival;
     bool sent_in_iteration, in_flight, stopping, on_stop_done, keep_body, keep_headers;
     bool resp_cut;              /* the body went past the keep limit (or memory): cut there */
     double deadline;
@@ -120,10 +132,19 @@ static double rand_unit(struct user *u)
     return (double)(tmpl_rand_next(&u->rng) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* The service time into the recorder, and, when the scenario has intended starts, the time
+ * from the intended start into the corrected one, with the same outcome (the targets are
+ * judged on the corrected recorder's intervals then). */
 static void record(struct user *u, const struct step *st, int64_t latency_us,
                    const struct outcome *o)
 {
-    recorder_add(u->w->rec, st->endpoint, now_of(u), latency_us, u->resp_bytes, o);
+    double now = now_of(u);
+
+    recorder_add(u->w->rec, st->endpoint, now, latency_us, u->resp_bytes, o);
+    if (u->w->co_rec)
+        recorder_add(u->w->co_rec, st->endpoint, now,
+                     latency_us < 0 ? -1 : latency_us + (int64_t)(u->delay * 1e6 + 0.5),
+                     u->resp_bytes, o);
 }
 
 static void trace_not_sent(struct user *u, const struct step_plan *sp, const struct outcome *o);
@@ -371,6 +392,8 @@ static void finish(struct user *u)
 {
     u->phase = PH_DONE;
     ev_timer_stop(u->w->loop, &u->wait);
+    if (u->pool)
+        pool_user_gone(u->pool, u);
     worker_user_gone(u->w, u);              /* frees u */
 }
 
@@ -379,6 +402,8 @@ static void begin_seq(struct user *u, enum phase phase, const struct seq_plan *s
     u->phase = phase;
     u->seq = seq;
     u->step_i = 0;
+    if (phase != PH_TASK)
+        u->delay = 0;                       /* on_start and on_stop have no intended start */
 }
 
 /* Returns false when the user is gone (freed): the caller must not touch it again. */
@@ -409,22 +434,53 @@ static void pick_feeder_rows(struct user *u)
     }
 }
 
-/* Start the next task, or park (paused) or go to on_stop (stopping). False: u is gone. */
+/* One iteration, meant to start at `intended`: a task picked by weight with its steps. */
+static void begin_iteration(struct user *u, double intended)
+{
+    uint32_t t = plan_pick_task(u->cp, rand_unit(u));
+
+    pick_feeder_rows(u);
+    begin_seq(u, PH_TASK, &u->cp->tasks[t]);
+    u->task_start = now_of(u);
+    u->delay = u->task_start > intended ? u->task_start - intended : 0;
+    u->sent_in_iteration = false;
+}
+
+/* A paced class's iteration is meant to start one pacing after the previous one started
+ * (Locust's rule); other closed classes' start when they do. */
+static double closed_intended(struct user *u)
+{
+    const struct wait_policy *wp = &u->cp->cls->wait;
+    double now = now_of(u), intended = u->next_intended > 0 ? u->next_intended : now;
+
+    if (wp->kind == WAIT_CONSTANT_PACING)
+        u->next_intended = now + wp->a;
+    else if (wp->kind == WAIT_CONSTANT_THROUGHPUT && wp->a > 0)
+        u->next_intended = now + 1.0 / wp->a;
+    return intended;
+}
+
+/* Start the next task, or park (paused), idle (a pooled user without an arrival) or go to
+ * on_stop (stopping). False: u is gone, or it waits. */
 static bool next_task(struct user *u)
 {
-    uint32_t t;
-
     if (u->stopping)
         return begin_on_stop(u);
+    if (u->pool) {
+        if (!u->has_arrival) {
+            u->phase = PH_IDLE;
+            pool_user_free(u->pool, u);     /* may run an arrival (advancing u) at once */
+            return false;
+        }
+        u->has_arrival = false;
+        begin_iteration(u, u->arrival);
+        return true;
+    }
     if (u->w->paused || u->cp->n_tasks == 0) {
         u->phase = PH_PARKED;
         return true;
     }
-    t = plan_pick_task(u->cp, rand_unit(u));
-    pick_feeder_rows(u);
-    begin_seq(u, PH_TASK, &u->cp->tasks[t]);
-    u->task_start = now_of(u);
-    u->sent_in_iteration = false;
+    begin_iteration(u, closed_intended(u));
     return true;
 }
 
@@ -481,7 +537,8 @@ static bool task_done(struct user *u)
 static void advance(struct user *u)
 {
     for (;;) {
-        if (u->phase == PH_DONE || u->phase == PH_WAIT || u->phase == PH_PARKED || u->in_flight)
+        if (u->phase == PH_DONE || u->phase == PH_WAIT || u->phase == PH_PARKED ||
+            u->phase == PH_IDLE || u->in_flight)
             return;
         if (u->step_i < u->seq->n) {
             if (user_send(u, &u->seq->steps[u->step_i]) == 0)
@@ -650,8 +707,12 @@ void user_stop(struct user *u, double deadline)
         finish(u);
         return;
     }
-    if (u->phase == PH_WAIT || u->phase == PH_PARKED) {
+    if (u->phase == PH_WAIT || u->phase == PH_PARKED || u->phase == PH_IDLE) {
         ev_timer_stop(u->w->loop, &u->wait);
+        if (u->pool && u->phase == PH_IDLE) {
+            pool_user_gone(u->pool, u);     /* out of the idle list before its on_stop */
+            u->pool = NULL;
+        }
         if (begin_on_stop(u))
             advance(u);
     }
@@ -661,6 +722,32 @@ void user_check_deadline(struct user *u, double now)
 {
     if (u->stopping && now >= u->deadline)
         user_stop(u, now);
+}
+
+void user_join_pool(struct user *u, struct pool *p, bool with_arrival, double intended)
+{
+    u->pool = p;
+    u->has_arrival = with_arrival;
+    u->arrival = intended;
+}
+
+struct pool_link *user_pool_link(struct user *u)
+{
+    return &u->pool_link;
+}
+
+void user_run_arrival(struct user *u, double intended)
+{
+    if (u->stopping || u->phase == PH_DONE)
+        return;
+    begin_iteration(u, intended);
+    advance(u);
+}
+
+void user_assign_arrival(struct user *u, double intended)
+{
+    u->has_arrival = true;
+    u->arrival = intended;
 }
 
 void user_resume(struct user *u)

@@ -12,6 +12,8 @@
 
 struct worker;
 struct user;
+struct pool;
+struct pool_link;
 
 /* NULL with a message (curl_easy_init failed, out of memory). */
 struct user *user_create(struct worker *w, uint32_t cls, uint32_t index, char *err,
@@ -30,6 +32,18 @@ uint32_t user_class_index(const struct user *u);
 bool user_stopping(const struct user *u);
 /* Free everything (the transfer must not be in the multi). */
 void user_destroy(struct user *u);
+
+/* Pooled users (an open class's, pool.h). Before user_start: u belongs to pool p and, when
+ * with_arrival, runs the arrival meant to start at unix time `intended` as soon as its
+ * on_start ends (else it is free then: pool_user_free). */
+void user_join_pool(struct user *u, struct pool *p, bool with_arrival, double intended);
+/* Its place in the pool's lists. */
+struct pool_link *user_pool_link(struct user *u);
+/* A free pooled user runs an iteration meant to start at `intended` (its requests' corrected
+ * latencies count from there). */
+void user_run_arrival(struct user *u, double intended);
+/* A pooled user still running on_start runs the arrival meant for `intended` after it. */
+void user_assign_arrival(struct user *u, double intended);
 
 /* List links, owned by the worker. */
 struct user *user_next(const struct user *u);

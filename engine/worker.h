@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 #include "cmdq.h"
+#include "openmodel.h"
 #include "plan.h"
 #include "recorder.h"
 #include "selfstat.h"
@@ -26,7 +27,9 @@ enum worker_cmd_type {
     WCMD_RESUME,
     WCMD_STOP_ALL,      /* stop every user; `deadline` (unix time) bounds on_stop */
     WCMD_FLUSH,         /* emit the recorder's data now (a statistics reset) */
-    WCMD_QUIT           /* leave the loop (after STOP_ALL) */
+    WCMD_QUIT,          /* leave the loop (after STOP_ALL) */
+    WCMD_ARRIVALS       /* open class cls: follow `arrivals` (the first one creates its pool,
+                           whose users take the indices first_index.. + max_users) */
 };
 
 struct worker_cmd {
@@ -35,6 +38,7 @@ struct worker_cmd {
     uint32_t count;
     uint32_t first_index;
     double deadline;
+    struct openmodel_slot arrivals;
 };
 
 /* Engine-side sink of what a worker produces; called on the worker's thread. */
@@ -43,12 +47,15 @@ struct worker_sink {
     void (*exception)(void *arg, const char *message, const char *where);
     void (*fatal)(void *arg, const char *message);      /* the worker cannot go on */
     void (*settled)(void *arg);     /* a STOP_ALL is done (stops_done moved); may be NULL */
+    /* the same requests' latencies from their intended starts (scenario_has_intended) */
+    void (*corrected)(void *arg, struct interval *iv);  /* takes ownership */
     void *arg;
 };
 
 struct user;
 struct sock;
 struct curl_group;
+struct pool;
 
 /* Users per CURLM. libcurl looks for a reusable connection by walking every connection of a
  * multi handle to the same host, so a transfer costs more the more users share one multi;
@@ -75,6 +82,11 @@ struct worker {
     ev_timer tick;              /* flush statistics, enforce stop deadlines */
     ev_async wake;              /* commands arrived */
     struct recorder *rec;
+    struct recorder *co_rec;    /* corrected latencies (intended starts); NULL without any */
+    /* per class: the open classes' pools once planned (set by the worker, read by the control
+     * thread: atomic) */
+    _Atomic(struct pool *) *pools;
+    void *pools_mem;            /* the same memory, to free */
     struct response_ws *ws;     /* captures and checks scratch, shared by this thread's users */
     struct user *users;         /* doubly linked, newest first */
     bool paused;
@@ -121,5 +133,8 @@ curl_socket_t worker_open_socket_cb(void *arg, curlsocktype purpose,
 int worker_close_socket_cb(void *arg, curl_socket_t fd);
 /* The user is finished: unlink and free it. */
 void worker_user_gone(struct worker *w, struct user *u);
+/* A new user of class cls with that index, created and counted but not started (user_start);
+ * NULL when it could not be created (reported as an exception). */
+struct user *worker_new_user(struct worker *w, uint32_t cls, uint32_t index);
 
 #endif

@@ -115,6 +115,21 @@ static void stats_line(FILE *out, const struct snap_stats *st, bool current, int
             current ? st->current_fps : st->total_fps);
 }
 
+/* The open classes under the table: live, the rates and the pool; at the end, the totals. */
+static void arrivals_line(FILE *out, const struct snap_arrivals *a, bool current)
+{
+    if (current)
+        fprintf(out, "Arrivals: %.2f/s asked, %.2f/s achieved, %u busy of %u users (max %u), "
+                "%u waiting, %llu dropped\n", a->asked_rate, a->recent_achieved, a->busy,
+                a->users, a->max_users, a->waiting, (unsigned long long)a->dropped);
+    else
+        fprintf(out, "Arrivals: %llu due, %llu started, %llu dropped (%.2f%%), up to %u users "
+                "(max %u)\n", (unsigned long long)a->due,
+                (unsigned long long)a->started, (unsigned long long)a->dropped,
+                a->due ? 100.0 * (double)a->dropped / (double)a->due : 0.0, a->peak_users,
+                a->max_users);
+}
+
 void console_stats_table(FILE *out, const struct snapshot *s, bool current, int name_width)
 {
     const struct snap_stats *rows[SNAP_MAX_ENDPOINTS];
@@ -131,6 +146,8 @@ void console_stats_table(FILE *out, const struct snapshot *s, bool current, int 
         stats_line(out, rows[i], current, w);
     stats_separator(out, w);
     stats_line(out, &s->total, current, w);
+    if (s->open.n_classes)
+        arrivals_line(out, &s->open.all, current);
     if (!current && s->requests_dropped)
         fprintf(out, "%llu request%s not recorded (out of memory): the numbers above miss "
                 "%s\n", (unsigned long long)s->requests_dropped,
@@ -171,13 +188,14 @@ static bool has_latencies(const struct snap_stats *st)
     return st->requests > st->none_requests;
 }
 
-void console_percentiles_table(FILE *out, const struct snapshot *s, int name_width)
+static void percentiles_table(FILE *out, const struct snapshot *s, int name_width,
+                              const char *title)
 {
     const struct snap_stats *rows[SNAP_MAX_ENDPOINTS];
     unsigned n = csv_sorted_endpoints(s, rows);
     int nw = name_width_or_default(out, name_width);
 
-    fputs("Response time percentiles (approximated)\n", out);
+    fprintf(out, "%s\n", title);
     put_text(out, "Type", TYPE_WIDTH, true);
     fputc(' ', out);
     put_text(out, "Name", nw, true);
@@ -193,6 +211,24 @@ void console_percentiles_table(FILE *out, const struct snapshot *s, int name_wid
     if (has_latencies(&s->total))
         percentile_line(out, &s->total, nw);
     fputc('\n', out);
+}
+
+void console_percentiles_table(FILE *out, const struct snapshot *s, int name_width)
+{
+    percentiles_table(out, s, name_width, "Response time percentiles (approximated)");
+}
+
+void console_corrected_table(FILE *out, const struct snapshot *s, int name_width)
+{
+    struct snapshot *view;
+
+    if (!s->open.corrected || !(view = malloc(sizeof *view)))
+        return;
+    memcpy(view, s, sizeof *view);
+    snap_open_corrected_view(view);
+    percentiles_table(out, view, name_width, "Response time percentiles corrected for "
+                      "coordinated omission (from the intended start)");
+    free(view);
 }
 
 /* ---- error report ------------------------------------------------------------------------ */

@@ -21,13 +21,21 @@ int console_default_name_width(FILE *out);
  * name_width - 4 wide); 0 for console_default_name_width(out). Avg/Min/Max are truncated
  * milliseconds (Locust's %d), Med the rounded median as in the CSV. The final table (not
  * current) adds, under Aggregated, "N requests were not recorded (out of memory): the numbers
- * above miss them" when s->requests_dropped is not 0. */
+ * above miss them" when s->requests_dropped is not 0. With open classes (arrivals), a line
+ * under Aggregated: live "Arrivals: R/s asked, R/s achieved, B busy of U users (max M), W
+ * waiting, D dropped", at the end "Arrivals: N due, N started, D dropped (P%), up to U users
+ * (max M)". */
 void console_stats_table(FILE *out, const struct snapshot *s, bool current, int name_width);
 
 /* "Response time percentiles (approximated)": cumulative percentiles in integer milliseconds
  * of the entries that have latencies. name_width as above (here the Name column is
  * name_width wide, as in Locust). */
 void console_percentiles_table(FILE *out, const struct snapshot *s, int name_width);
+
+/* The same table with the latencies corrected for coordinated omission (snap_open.h): from
+ * each request's intended start, titled "Response time percentiles corrected for coordinated
+ * omission (from the intended start)". Nothing when s->open.corrected is false. */
+void console_corrected_table(FILE *out, const struct snapshot *s, int name_width);
 
 /* "Error report": occurrences and "METHOD name: error" of the unexpected failures, most
  * frequent first, then (hornet's addition) "Expected responses (counted as successes)" in the

@@ -320,6 +320,37 @@ static int set_spawn_rate(struct parse_ctx *c, const struct opt_spec *s, const c
     return 0;
 }
 
+static int set_arrival_rate(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                            char *msg)
+{
+    const char *end;
+    double rate;
+
+    (void)s;
+    if (*v == '-' || scan_decimal(*v == '+' ? v + 1 : v, &rate, &end) < 0 || *end != '\0' ||
+        rate > 1e6) {
+        snprintf(msg, MSG_MAX, "expected iterations per second from 0 to 1000000 like 200 or "
+                 "0.5, got '%s'", v);
+        return -1;
+    }
+    c->o->arrival_rate = rate;
+    c->o->arrival_rate_set = true;
+    return 0;
+}
+
+static int set_max_users(struct parse_ctx *c, const struct opt_spec *s, const char *v,
+                         char *msg)
+{
+    uint64_t n;
+
+    (void)s;
+    if (whole_in(v, 1, 1000000, true, &n, msg) < 0)
+        return -1;
+    c->o->max_users = (uint32_t)n;
+    c->o->max_users_set = true;
+    return 0;
+}
+
 static int set_run_time(struct parse_ctx *c, const struct opt_spec *s, const char *v,
                         char *msg)
 {
@@ -528,6 +559,15 @@ static const struct opt_spec OPTIONS[] = {
     {"spawn-rate", NULL, 'r', KIND_VALUE, SRC_ALL, set_spawn_rate, 0, "<float>", GROUP_COMMON,
      "Rate to spawn (and stop) users at, in users per second; greater than 0. Default: the "
      "scenario's spawn_rate, else 1. Example: -r 10"},
+    {"arrival-rate", NULL, 0, KIND_VALUE, SRC_ALL, set_arrival_rate, 0, "<float>", GROUP_COMMON,
+     "Open model: start this many iterations (a task picked by weight, its steps, then the "
+     "class's wait) per second on the intended timeline, whatever the answers take, shared "
+     "by the user classes by weight, on a pool of users that grows up to --max-users; "
+     "replaces user counts, stages and the scenario's arrivals. Example: --arrival-rate 1000"},
+    {"max-users", NULL, 0, KIND_VALUE, SRC_ALL, set_max_users, 0, "<int>", GROUP_COMMON,
+     "With --arrival-rate (or the scenario's arrivals), the most users busy at once; an "
+     "arrival that finds them all busy is dropped and counted. Default: -u, else the "
+     "scenario's users. Example: --max-users 2000"},
     {"run-time", NULL, 't', KIND_VALUE, SRC_ALL, set_run_time, 0, "<time string>",
      GROUP_COMMON, "Stop after the specified amount of time, e.g. (300s, 20m, 3h, 1h30m, "
      "etc.); a bare number is seconds. Default: the scenario's run_time, else run until "

@@ -40,6 +40,10 @@ struct options {
     double spawn_rate;   bool spawn_rate_set;    /* -r/--spawn-rate (> 0); default 1 */
     double run_time;     bool run_time_set;      /* -t/--run-time, seconds (> 0); default 0:
                                                     until stopped */
+    double arrival_rate; bool arrival_rate_set;  /* --arrival-rate: iterations per second,
+                                                    every class open (0..1000000) */
+    uint32_t max_users;  bool max_users_set;     /* --max-users: the open classes' pool
+                                                    (1..1000000) */
     bool headless;                               /* --headless */
     bool ascii;                                  /* --ascii: plain ASCII dashboard */
     char *csv_prefix;                            /* --csv PREFIX */

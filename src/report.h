@@ -56,6 +56,15 @@ struct report_input {
     const struct snap_health_point *health_points[SNAP_HEALTH_METRICS];
     size_t health_n[SNAP_HEALTH_METRICS];
 
+    /* The open model (snap_open.h). With corrected latencies, snap is the corrected view
+     * (snap_open_corrected_view) and points carry the corrected bands, so every section shows
+     * them; service is then the run's own snapshot, for the service times the reports show
+     * beside them. NULL: no corrected latencies. arrivals: the open classes' schedule per
+     * second (timeline_arrivals), NULL/0 without open classes. */
+    const struct snapshot *service;
+    const struct snap_arrival_point *arrivals;
+    size_t n_arrivals;
+
     /* Reports rebuilt from CSV files only (zero for a live run). */
     const char *csv_prefix;             /* the files' prefix; NULL: a live run */
     enum report_pct_kind pct_kind;

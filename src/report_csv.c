@@ -476,6 +476,110 @@ int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_ru
     return 0;
 }
 
+int report_csv_read_stats(const char *path, struct report_csv_run *run, char *err,
+                          size_t errlen)
+{
+    struct csv_reader *src;
+    FILE *f;
+    int rc = -1;
+
+    memset(run, 0, sizeof *run);
+    if (!(f = fopen(path, "rb"))) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    mark_present(run, F_STATS);
+    if ((src = csv_reader_file(f)))
+        rc = read_file(src, path, F_STATS, 0, run, err, errlen);
+    else
+        snprintf(err, errlen, "out of memory reading %s", path);
+    csv_reader_free(src);
+    fclose(f);
+    if (rc < 0)
+        report_csv_free(run);
+    return rc;
+}
+
+/* One row of PREFIX_arrivals.csv into p; -1 with a message when it is not one. */
+static int arrival_row(const struct csv_record *rec, const char *path,
+                       struct snap_arrival_point *p, char *err, size_t errlen)
+{
+    char *end;
+    unsigned long v[4];
+
+    if (rec->n != 6)
+        goto bad;
+    p->second = strtoll(rec->fields[0], &end, 10);
+    if (*end)
+        goto bad;
+    p->asked = strtod(rec->fields[1], &end);
+    if (*end)
+        goto bad;
+    for (int i = 0; i < 4; i++) {
+        v[i] = strtoul(rec->fields[2 + i], &end, 10);
+        if (*end || !*rec->fields[2 + i])
+            goto bad;
+    }
+    p->started = (uint32_t)v[0];
+    p->dropped = (uint32_t)v[1];
+    p->busy = (uint32_t)v[2];
+    p->users = (uint32_t)v[3];
+    return 0;
+bad:
+    snprintf(err, errlen, "%s:%zu: expected Timestamp,Asked,Achieved,Dropped,Busy Users,User "
+             "Count numbers", path, rec->line);
+    return -1;
+}
+
+int report_csv_read_arrivals(const char *path, struct snap_arrival_point **out, size_t *n,
+                             char *err, size_t errlen)
+{
+    struct csv_reader *src = NULL;
+    struct csv_record rec;
+    size_t cap = 0;
+    FILE *f;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    err[0] = '\0';
+    if (!(f = fopen(path, "rb")))
+        return errno == ENOENT ? 0 : (snprintf(err, errlen, "cannot read %s: %s", path,
+                                               strerror(errno)), -1);
+    if (!(src = csv_reader_file(f))) {
+        fclose(f);
+        return snprintf(err, errlen, "out of memory reading %s", path), -1;
+    }
+    while ((rc = csv_reader_next(src, &rec)) > 0) {
+        if (rec.line == 1)
+            continue;                               /* the header */
+        if (*n == cap) {
+            struct snap_arrival_point *p = realloc(*out, (cap ? cap * 2 : 256) * sizeof *p);
+            if (!p) {
+                rc = -1;
+                snprintf(err, errlen, "out of memory reading %s", path);
+                break;
+            }
+            *out = p;
+            cap = cap ? cap * 2 : 256;
+        }
+        if ((rc = arrival_row(&rec, path, &(*out)[*n], err, errlen)) < 0)
+            break;
+        (*n)++;
+    }
+    if (rc < 0 && !err[0])                          /* the CSV itself is broken */
+        snprintf(err, errlen, "%s:%zu: %s", path, csv_reader_error_line(src),
+                 csv_reader_error(src));
+    csv_reader_free(src);
+    fclose(f);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc < 0 ? -1 : 1;
+}
+
 void report_csv_free(struct report_csv_run *run)
 {
     free(run->stats);

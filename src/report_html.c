@@ -284,7 +284,10 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
         return;
     report_svg_latency(tmp, in, f, &log_axis);
     fclose(tmp);
-    chart_head(out, log_axis ? "Response times (log scale)" : "Response times", level + 1);
+    chart_head(out, in->service ? (log_axis ? "Response times, corrected (log scale)"
+                                            : "Response times, corrected")
+                                : log_axis ? "Response times (log scale)" : "Response times",
+               level + 1);
     legend_item(out, "#1a7f37", "p50");
     legend_item(out, "#bf8700", "p95");
     legend_item(out, "#cf222e", "p99");
@@ -298,7 +301,17 @@ static void html_charts(FILE *out, const struct report_input *in, const struct r
     legend_item(out, "#8250df", "users running");
     fputs("</div></div>\n", out);
     report_svg_users(out, in, f);
-    fputs(level > 2 ? "</div>\n</div>\n" : "</div>\n</section>\n", out);
+    fputs("</div>\n", out);
+    if (in->n_arrivals > 0) {
+        chart_head(out, "Arrivals", level + 1);
+        legend_item(out, "#8250df", "asked/s");
+        legend_item(out, "#0969da", "started/s");
+        legend_item(out, "#cf222e", "dropped/s");
+        fputs("</div></div>\n", out);
+        report_svg_arrivals(out, in, f);
+        fputs("</div>\n", out);
+    }
+    fputs(level > 2 ? "</div>\n" : "</section>\n", out);
 }
 
 /* ---- the model's blocks --------------------------------------------------------------------- */

@@ -273,6 +273,10 @@ void report_svg_latency(FILE *out, const struct report_input *in, const struct r
 void report_svg_users(FILE *out, const struct report_input *in, const struct report_facts *f);
 void report_svg_distribution(FILE *out, const struct snapshot *s,
                              const struct report_facts *f);
+/* The open model's arrivals per second (in->arrivals): asked (dashed), started, dropped. */
+void report_svg_arrivals(FILE *out, const struct report_input *in,
+                         const struct report_facts *f);
+
 /* Backend-health metric k over the run, on the throughput chart's time axis (0 at f->start,
  * f->duration long), with its limit's bound dashed and the polls without a value as gaps;
  * narrower than the other charts (two side by side). */
@@ -364,6 +368,15 @@ int report_csv_parse_run(const char *stats, const char *history, const char *fai
                          struct report_csv_run *run, char *err, size_t errlen);
 /* Free what run holds and zero it. */
 void report_csv_free(struct report_csv_run *run);
+
+/* The open model's files (csv_open.h). PREFIX_corrected.csv has stats.csv's format: read the
+ * file at path into run's stats rows (-1 with "PATH: reason" when it cannot be read or is not
+ * in that format). PREFIX_arrivals.csv: its rows into *out (malloc'd, *n of them): 1, or 0
+ * when there is no such file, or -1 with "PATH:LINE: reason". */
+int report_csv_read_stats(const char *path, struct report_csv_run *run, char *err,
+                          size_t errlen);
+int report_csv_read_arrivals(const char *path, struct snap_arrival_point **out, size_t *n,
+                             char *err, size_t errlen);
 
 /* "2026-11-30T14:25:01Z" -> unix time; -1 when malformed. */
 double report_csv_parse_utc(const char *text);

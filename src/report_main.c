@@ -1,12 +1,14 @@
 /* report_main: `hornet report PREFIX [--scenario FILE.json] [--report OUT.md] [--html OUT.html]`:
  * the reports of a run rebuilt from its CSV files (hornet's or Locust's), with the scenario's
  * targets judged on them when one is given. Main thread. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "escape.h"
+#include <unistd.h>
 #include "console.h"
 #include "console_health.h"
+#include "escape.h"
 #include "fixture.h"
 #include "report_internal.h"
 #include "verdict.h"
@@ -178,6 +180,84 @@ static void print_verdict(const struct report_estimate *r)
            s->total.failures == 1 ? "" : "s", (unsigned long long)s->total.requests);
 }
 
+/* What a run of the open model left besides Locust's files (csv_open.h). */
+struct open_files {
+    struct snapshot *view;              /* the estimate's snapshot, its corrected latencies in
+                                           place; NULL without PREFIX_corrected.csv */
+    struct snap_arrival_point *arrivals;
+};
+
+/* The corrected latencies of PREFIX_corrected.csv into r's snapshot (snap_open.h), matched by
+ * method and name; the report then shows them, the service times beside them. */
+static int read_corrected(const char *path, struct report_estimate *r, struct open_files *o,
+                          char *err, size_t errlen)
+{
+    struct snapshot *raw = r->snap;
+    struct report_csv_run co;
+    struct report_estimate ce;
+
+    if (report_csv_read_stats(path, &co, err, errlen) < 0)
+        return -1;
+    if (report_estimate_build(&co, NULL, path, &ce, err, errlen) < 0) {
+        report_csv_free(&co);
+        return -1;
+    }
+    for (uint32_t i = 0; i < raw->n_endpoints; i++)
+        for (uint32_t j = 0; j < ce.snap->n_endpoints; j++)
+            if (!strcmp(raw->endpoints[i].name, ce.snap->endpoints[j].name) &&
+                !strcmp(raw->endpoints[i].method, ce.snap->endpoints[j].method))
+                snap_open_latency_of(&raw->open.endpoints[i], &ce.snap->endpoints[j]);
+    snap_open_latency_of(&raw->open.total, &ce.snap->total);
+    raw->open.corrected = true;
+    report_estimate_free(&ce);
+    report_csv_free(&co);
+    if (!(o->view = malloc(sizeof *o->view)))
+        return snprintf(err, errlen, "out of memory"), -1;
+    memcpy(o->view, raw, sizeof *o->view);
+    snap_open_corrected_view(o->view);
+    r->in.service = raw;
+    r->in.snap = o->view;
+    return 0;
+}
+
+/* The schedule of PREFIX_arrivals.csv: per second for the chart, summed for the totals. */
+static int read_arrivals(const char *path, struct report_estimate *r, struct open_files *o,
+                         char *err, size_t errlen)
+{
+    struct snap_arrivals *all = &(o->view ? o->view : r->snap)->open.all;
+    double asked = 0;
+    size_t n;
+
+    if (report_csv_read_arrivals(path, &o->arrivals, &n, err, errlen) <= 0)
+        return o->arrivals || n ? -1 : 0;
+    *all = (struct snap_arrivals){.cls = UINT32_MAX, .stage = -1};
+    for (size_t i = 0; i < n; i++) {
+        asked += o->arrivals[i].asked;
+        all->started += o->arrivals[i].started;
+        all->dropped += o->arrivals[i].dropped;
+        if (o->arrivals[i].users > all->peak_users)
+            all->peak_users = o->arrivals[i].users;
+    }
+    all->due = (uint64_t)llround(asked);
+    r->in.arrivals = o->arrivals;
+    r->in.n_arrivals = n;
+    return 0;
+}
+
+/* PREFIX_corrected.csv and PREFIX_arrivals.csv, when the run wrote them. -1 with a message
+ * when one is there but cannot be read. */
+static int read_open_files(const char *prefix, struct report_estimate *r, struct open_files *o,
+                           char *err, size_t errlen)
+{
+    char path[4200];
+
+    snprintf(path, sizeof path, "%s_corrected.csv", prefix);
+    if (access(path, F_OK) == 0 && read_corrected(path, r, o, err, errlen) < 0)
+        return -1;
+    snprintf(path, sizeof path, "%s_arrivals.csv", prefix);
+    return read_arrivals(path, r, o, err, errlen);
+}
+
 /* PREFIX_health.csv, when the run wrote one: the report's backend-health section. */
 static int read_health(const struct report_args *a, const struct scenario *scn,
                        struct report_estimate *r, struct report_health *h)
@@ -201,8 +281,9 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
     static struct fixture_result fixtures[FIXTURE_PHASES];
     struct report_estimate r;
     struct report_health h;
-    char err[1024], notes[3][600];
-    const char *note_ptrs[3];
+    struct open_files open = {0};
+    char err[1024], notes[4][600];
+    const char *note_ptrs[4];
     int rc = 2;
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
@@ -218,7 +299,16 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
         report_estimate_free(&r);
         return 2;
     }
+    if (read_open_files(a->prefix, &r, &open, err, sizeof err) < 0) {
+        fprintf(stderr, "hornet report: %s\n", err);
+        goto out;
+    }
     r.in.n_notes = missing_notes(run, a->prefix, notes);
+    if (open.view)
+        snprintf(notes[r.in.n_notes++], 600, "The latencies are corrected for coordinated "
+                 "omission (%s_corrected.csv); the charts over time show service times "
+                 "(that file has no history), and the targets are judged on %s_stats.csv.",
+                 a->prefix, a->prefix);
     for (size_t i = 0; i < r.in.n_notes; i++)
         note_ptrs[i] = notes[i];
     r.in.notes = note_ptrs;
@@ -227,6 +317,9 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
         print_verdict(&r);
         rc = r.in.passed ? 0 : 1;
     }
+out:
+    free(open.view);
+    free(open.arrivals);
     report_health_free(&h);
     report_estimate_free(&r);
     return rc;

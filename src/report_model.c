@@ -528,7 +528,9 @@ static void build_distribution(struct report_model *m)
                                         NULL};
     const struct snap_stats *tot = &m->in->snap->total;
     uint64_t all = m->facts->dist_total, cum = 0;
-    struct report_section *s = section(m, "distribution", "Response-time distribution");
+    struct report_section *s = section(m, "distribution", m->in->service
+                                       ? "Response-time distribution (corrected)"
+                                       : "Response-time distribution");
     struct report_table *t;
 
     if (all == 0) {
@@ -580,7 +582,8 @@ static void build_endpoints(struct report_model *m)
                                         "Median", "Average", "p95", "p99", "Max", "Throughput",
                                         NULL};
     const struct report_facts *f = m->facts;
-    struct report_section *s = section(m, "endpoints", "Endpoints");
+    struct report_section *s = section(m, "endpoints", m->in->service
+                                       ? "Endpoints (latencies corrected)" : "Endpoints");
     struct report_table *t = table(m, s, heads, "--nnnnnnnnn", f->n_sorted + 1);
 
     t->wide = true;
@@ -593,6 +596,118 @@ static void build_endpoints(struct report_model *m)
         run(para(m, s, true), REPORT_TEXT,
             str(m, "%u more endpoints are in the files but not in this table (at most %d).",
                 m->in->endpoints_dropped, SNAP_MAX_ENDPOINTS));
+}
+
+/* ---- the open model -------------------------------------------------------------------------- */
+
+static void arrivals_row(struct report_model *m, struct report_table *t,
+                         const struct snap_arrivals *a, const char *name, double duration)
+{
+    char asked[32], achieved[32];
+
+    report_fmt_rps(duration > 0 ? (double)a->due / duration : 0, asked, sizeof asked);
+    report_fmt_rps(duration > 0 ? (double)a->started / duration : 0, achieved, sizeof achieved);
+    cell(m, t, a->cls == UINT32_MAX ? REPORT_STRONG : REPORT_TEXT, name);
+    cell(m, t, REPORT_TEXT, count_text(m, a->due));
+    cell(m, t, REPORT_TEXT, count_text(m, a->started));
+    cell(m, t, REPORT_TEXT, count_text(m, a->dropped));
+    cell(m, t, REPORT_TEXT, share_text(m, a->due ? (double)a->dropped / (double)a->due : 0));
+    cell(m, t, REPORT_TEXT, str(m, "%s", asked));
+    cell(m, t, REPORT_TEXT, str(m, "%s", achieved));
+    cell(m, t, REPORT_TEXT, str(m, "%u of %u", a->peak_users, a->max_users));
+}
+
+/* Each open class's arrivals: asked, started, dropped, the rates over the run, the pool. */
+static void arrivals_table(struct report_model *m, struct report_section *s)
+{
+    static const char *const heads[] = {"User class", "Asked", "Started", "Dropped",
+                                        "Dropped share", "Asked rate", "Achieved rate",
+                                        "Users (peak of max)", NULL};
+    const struct snapshot *snap = m->in->snap;
+    const struct snap_open *o = &snap->open;
+    struct report_table *t = table(m, s, heads, "-nnnnnnn", o->n_classes + 1);
+
+    for (uint32_t i = 0; i < o->n_classes; i++)
+        arrivals_row(m, t, &o->classes[i], o->classes[i].cls < snap->n_classes
+                     ? snap->classes[o->classes[i].cls].name : "?", m->facts->duration);
+    arrivals_row(m, t, &o->all, "All", m->facts->duration);
+    t->n_rows = o->n_classes + 1;
+    t->total_last = true;
+}
+
+static void compare_row(struct report_model *m, struct report_table *t,
+                        const struct snap_stats *service, const struct snap_stats *corrected,
+                        bool total)
+{
+    const uint64_t sv[4] = {service->median_us, service->pct_us[SNAP_P95],
+                            service->pct_us[SNAP_P99], service->max_us};
+    const uint64_t cv[4] = {corrected->median_us, corrected->pct_us[SNAP_P95],
+                            corrected->pct_us[SNAP_P99], corrected->max_us};
+    bool timed = service->requests > service->none_requests;
+
+    cell(m, t, REPORT_TEXT, service->method);
+    cell(m, t, total ? REPORT_STRONG : REPORT_NAME, total ? "Aggregated" : service->name);
+    cell(m, t, REPORT_TEXT, count_text(m, service->requests));
+    for (int k = 0; k < 4; k++) {
+        cell(m, t, REPORT_TEXT, timed ? us_text(m, sv[k]) : "n/a");
+        cell(m, t, REPORT_STRONG, timed ? us_text(m, cv[k]) : "n/a");
+    }
+}
+
+/* Service times beside the corrected latencies, per endpoint. */
+static void compare_table(struct report_model *m, struct report_section *s)
+{
+    static const char *const heads[] = {"Method", "Name", "Requests", "Median service",
+                                        "Median corrected", "p95 service", "p95 corrected",
+                                        "p99 service", "p99 corrected", "Max service",
+                                        "Max corrected", NULL};
+    const struct report_facts *f = m->facts;
+    const struct snapshot *view = m->in->snap, *raw = m->in->service;
+    struct report_table *t = table(m, s, heads, "--nnnnnnnnn", f->n_sorted + 1);
+
+    t->wide = true;
+    for (unsigned i = 0; i < f->n_sorted; i++) {
+        size_t ep = (size_t)(f->sorted[i] - view->endpoints);
+        compare_row(m, t, &raw->endpoints[ep], f->sorted[i], false);
+    }
+    compare_row(m, t, &raw->total, &view->total, true);
+    t->n_rows = f->n_sorted + 1;
+    t->total_last = true;
+}
+
+static void build_open_model(struct report_model *m)
+{
+    const struct report_input *in = m->in;
+    const struct snap_arrivals *a = &in->snap->open.all;
+    struct report_section *s;
+    struct report_para *p;
+
+    if (!in->service && in->snap->open.n_classes == 0 && in->n_arrivals == 0)
+        return;
+    s = section(m, "open", "Open model and coordinated omission");
+    if (in->snap->open.n_classes > 0 || in->n_arrivals > 0) {
+        p = para(m, s, false);
+        run(p, REPORT_PROSE, str(m, "Iterations started on the schedule's intended timeline, "
+                                 "whatever the answers took: %s asked, %s started, ",
+                                 count_text(m, a->due), count_text(m, a->started)));
+        run(p, a->dropped ? REPORT_STRONG : REPORT_PROSE,
+            str(m, "%s dropped", count_text(m, a->dropped)));
+        run(p, REPORT_PROSE, a->dropped ? " (every user of a pool was busy, the pool at "
+                                          "max_users)." : ".");
+        if (in->snap->open.n_classes > 0)
+            arrivals_table(m, s);
+    }
+    if (!in->service)
+        return;
+    p = para(m, s, false);
+    run(p, REPORT_PROSE, "Latencies corrected for coordinated omission count from each "
+        "request's intended start (its iteration's arrival, or its pacing), as wrk2's; service "
+        "times count from the send, as Locust's and ");
+    run(p, REPORT_CODE, "PREFIX_stats.csv");
+    run(p, REPORT_PROSE, ". A target that stalls delays the sends of a closed or saturated "
+        "load, which hides the stall from service times but not from corrected ones. The "
+        "other sections of this report show the corrected latencies.");
+    compare_table(m, s);
 }
 
 /* ---- failures ------------------------------------------------------------------------------- */
@@ -875,6 +990,7 @@ int report_model_build(struct report_model *m, const struct report_input *in,
     build_config(m);
     build_summary(m);
     build_assessment(m);
+    build_open_model(m);
     special(m, "charts", "Over time", REPORT_ROLE_CHARTS);
     build_health(m);
     build_distribution(m);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "health_unit.h"
 #include "report_internal.h"
+#include "timeline.h"
 
 #define VIEW_W 1000.0
 #define VIEW_H 250.0
@@ -557,6 +558,53 @@ void report_svg_distribution(FILE *out, const struct snapshot *s,
     }
     fprintf(out, "<text class=\"unit\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
             "response time (ms)</text>\n</svg>\n", (fr.left + fr.right) / 2, fr.bottom + 38);
+}
+
+/* ---- the open model's arrivals ---------------------------------------------------------- */
+
+/* Arrivals per second: what the schedule asked for and what started, and the dropped ones
+ * (averaged into at most MAX_COLUMNS columns, as the other charts). */
+void report_svg_arrivals(FILE *out, const struct report_input *in,
+                         const struct report_facts *f)
+{
+    size_t n = in->n_arrivals, per, cols;
+    double *x = NULL, *asked, *started, *dropped, top, step;
+    struct frame fr = {0};
+
+    per = n / MAX_COLUMNS + 1;
+    cols = n / per + 1;
+    if (n == 0 || n > TIMELINE_MAX_POINTS || !(x = calloc(cols * 4, sizeof *x))) {
+        no_data(out, "arrival");
+        return;
+    }
+    cols = (n + per - 1) / per;
+    asked = x + cols;
+    started = asked + cols;
+    dropped = started + cols;
+    for (size_t k = 0; k < cols; k++) {
+        const struct snap_arrival_point *p = in->arrivals + k * per;
+        size_t m = n - k * per < per ? n - k * per : per;
+        for (size_t i = 0; i < m; i++) {
+            asked[k] += p[i].asked / (double)m;
+            started[k] += p[i].started / (double)m;
+            dropped[k] += p[i].dropped / (double)m;
+        }
+        x[k] = (double)p[0].second - f->start + (double)m / 2.0;
+    }
+    frame_init(&fr, VIEW_H, f->duration > 0 ? f->duration : x[cols - 1] + (double)per / 2);
+    step = report_svg_nice_step(fmax(max_of(asked, cols), max_of(started, cols)) * 1.05, 5,
+                                &top);
+    fr.y1 = top;
+    svg_open(out, "Arrivals per second: asked, started and dropped", VIEW_H);
+    value_axis(out, &fr, step, fmt_count_axis, "iterations/s");
+    time_axis(out, &fr);
+    path_area(out, &fr, x, NULL, started, cols, C_RPS, 0.12);
+    path_line(out, &fr, x, started, cols, C_RPS, 1.8, NULL);
+    path_line(out, &fr, x, asked, cols, C_USERS, 1.4, " stroke-dasharray=\"5 3\"");
+    path_line(out, &fr, x, dropped, cols, C_FAIL, 1.6, NULL);
+    time_marks(out, &fr, in, f);
+    fputs("</svg>\n", out);
+    free(x);
 }
 
 /* ---- backend health ------------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "console_health.h"
+#include "csv_open.h"
 #include "escape.h"
 #include "fileio.h"
 #include "health_csv.h"
@@ -27,13 +28,74 @@
 
 uint32_t run_peak_users(const struct run *r)
 {
-    uint32_t peak = r->users;
+    uint32_t peak = r->users, open = 0, closed = 0;
+    struct class_arrivals arr;
 
     if (r->use_stages)
         for (uint32_t i = 0; i < r->scn->n_stages; i++)
             if (r->scn->stages[i].users > peak)
                 peak = r->scn->stages[i].users;
-    return peak;
+    for (uint32_t k = 0; k < r->scn->n_classes; k++) {
+        if (scenario_class_arrivals(r->scn, k, &arr))
+            open += arr.max_users;
+        else
+            closed++;
+    }
+    return (closed ? peak : 0) + open;
+}
+
+/* --arrival-rate makes every class open (with --max-users, or -u / the scenario's users, as
+ * the pool); --max-users alone resizes the scenario's own arrivals. 0, or exit code 2. */
+static int arrival_options(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[256];
+    uint32_t max = o->max_users_set ? o->max_users : r->users, shared = 0;
+
+    if (o->arrival_rate_set) {
+        if (scenario_set_arrivals(r->scn, o->arrival_rate, max, err, sizeof err) < 0) {
+            fprintf(stderr, "hornet: %s\n", err);
+            return 2;
+        }
+        r->use_stages = false;
+        return 0;
+    }
+    if (!o->max_users_set)
+        return 0;
+    if (!r->scn->arrivals.on) {
+        fprintf(stderr, "hornet: --max-users: sizes the pool of --arrival-rate, or of the "
+                "scenario's top-level \"arrivals\" (%s has none)\n", r->scn->path);
+        return 2;
+    }
+    for (uint32_t k = 0; k < r->scn->n_classes; k++)
+        shared += !r->scn->classes[k].arrivals.on;
+    if (max < shared) {
+        fprintf(stderr, "hornet: --max-users %u: the %u user classes sharing the scenario's "
+                "arrivals need at least one user each\n", max, shared);
+        return 2;
+    }
+    r->scn->arrivals.max_users = max;
+    if (r->scn->arrivals.pre_allocated > max)
+        r->scn->arrivals.pre_allocated = max;
+    return 0;
+}
+
+/* The arrival options, then: an open model runs on one machine (a Locust master dispatches
+ * users, not rates). 0, or exit code 2 before anything runs. */
+static int apply_arrivals(struct run *r)
+{
+    int rc = arrival_options(r);
+
+    if (rc != 0 || !(r->opt->worker || r->opt->master))
+        return rc;
+    for (uint32_t k = 0; k < r->scn->n_classes; k++)
+        if (scenario_class_arrivals(r->scn, k, NULL)) {
+            fprintf(stderr, "hornet: the open model (%s) runs on one machine: %s dispatches "
+                    "users, not arrival rates\n", r->opt->arrival_rate_set ? "--arrival-rate"
+                    : "the scenario's arrivals", r->opt->master ? "a master" : "a Locust master");
+            return 2;
+        }
+    return 0;
 }
 
 static uint32_t fd_limit(void)
@@ -357,7 +419,8 @@ static int start_engine(struct run *r, uint32_t limit)
         .run_time = r->run_time, .stop_timeout = r->opt->stop_timeout,
         .reset_stats_after_ramp = r->opt->reset_stats, .fd_limit = limit,
         .fds_per_user = r->target ? 2 : 1, .use_targets = !r->opt->no_targets,
-        .load_changed = r->scn->n_stages ? !r->use_stages : r->users != r->scn->users,
+        .load_changed = r->opt->arrival_rate_set || r->opt->max_users_set ||
+                        (r->scn->n_stages ? !r->use_stages : r->users != r->scn->users),
         .trace = log_enabled(LOG_LEVEL_DEBUG) ? trace_to_log : NULL,
         .trace_requests = r->opt->debug_requests, .tls = r->tls, .shared = r->shared,
     };
@@ -440,6 +503,8 @@ int run_prepare(struct run *r, struct options *opt)
     if ((rc = load_scenario(r)) != 0 || (rc = check_outputs(opt)) != 0)
         return rc;
     resolve_settings(r);
+    if ((rc = apply_arrivals(r)) != 0)
+        return rc;
     log_msg(LOG_LEVEL_INFO, "Random seed %llu (--seed %llu repeats this run's choices)",
             (unsigned long long)r->seed, (unsigned long long)r->seed);
     if (opt->worker)
@@ -564,6 +629,38 @@ static void run_history_final(struct run *r)
     health_rows(r);
 }
 
+/* With corrected latencies, the reports show them: in's snapshot becomes the corrected view
+ * and its points carry the corrected bands (both allocated into *view and *points, freed by
+ * the caller); the service times stay in in->service. -1 when memory ran out. */
+static int open_model_input(const struct run *r, struct report_input *in,
+                            struct snapshot **view, struct snap_point **points)
+{
+    size_t n_bands;
+    const struct snap_bands *bands = timeline_bands(r->timeline, &n_bands);
+
+    in->arrivals = timeline_arrivals(r->timeline, &in->n_arrivals);
+    if (!r->snap->open.corrected)
+        return 0;
+    if (!(*view = malloc(sizeof **view)) ||
+        (in->n_points && !(*points = malloc(in->n_points * sizeof **points))))
+        return -1;
+    memcpy(*view, r->snap, sizeof **view);
+    snap_open_corrected_view(*view);
+    for (size_t i = 0; i < in->n_points; i++) {
+        (*points)[i] = in->points[i];
+        if (i < n_bands) {
+            (*points)[i].p50_us = bands[i].p50_us;
+            (*points)[i].p95_us = bands[i].p95_us;
+            (*points)[i].p99_us = bands[i].p99_us;
+            (*points)[i].max_us = bands[i].max_us;
+        }
+    }
+    in->service = r->snap;
+    in->snap = *view;
+    in->points = *points;
+    return 0;
+}
+
 /* Each report of in that is asked for, tried even when the other failed. -1 when one failed,
  * every message in err ("; " between them). */
 static int write_each_report(const struct report_input *in, const char *md, const char *html,
@@ -600,9 +697,12 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         .use_stages = r->use_stages, .passed = verdict_passed(r->snap),
         .fixtures = r->fixtures,
     };
+    struct snapshot *view = NULL;
+    struct snap_point *points = NULL;
     char note[200];
     const char *notes[1] = {note};
     uint64_t dropped;
+    int rc = -1;
 
     if (!md && !html)
         return 0;
@@ -616,7 +716,13 @@ static int run_write_reports(const struct run *r, const char *md, const char *ht
         in.notes = notes;
         in.n_notes = 1;
     }
-    return write_each_report(&in, md, html, err, errlen);
+    if (open_model_input(r, &in, &view, &points) < 0)
+        snprintf(err, errlen, "out of memory writing the reports");
+    else
+        rc = write_each_report(&in, md, html, err, errlen);
+    free(view);
+    free(points);
+    return rc;
 }
 
 /* ---- the dashboard's snapshot files ---------------------------------------------------------- */
@@ -628,6 +734,7 @@ struct exporter {
     const char *files;          /* what it wrote after the prefix */
     const char *files_health;   /* ... when the run polls backend health (NULL: the same) */
     int (*write)(struct run *r, char *prefix, size_t n, char *err, size_t errlen);
+    bool (*applies)(const struct run *r);   /* NULL: always; false: skipped, not noted */
 };
 
 static const char *exporter_files(const struct exporter *e, const struct run *r)
@@ -662,10 +769,23 @@ static int export_reports(struct run *r, char *prefix, size_t n, char *err, size
     return run_write_reports(r, md, html, err, errlen);
 }
 
+/* The open model's CSV files next to the set: PREFIX_corrected.csv, PREFIX_arrivals.csv. */
+static int export_open(struct run *r, char *prefix, size_t n, char *err, size_t errlen)
+{
+    (void)n;
+    return csv_open_write(prefix, r->snap, r->timeline, err, errlen);
+}
+
+static bool open_model_run(const struct run *r)
+{
+    return r->snap->open.corrected || r->snap->open.n_classes > 0;
+}
+
 static const struct exporter exporters[] = {
     {"Snapshot written:", "_{stats,stats_history,failures,exceptions}.csv",
-     "_{stats,stats_history,failures,exceptions,health}.csv", export_csv},
-    {"Report written:", "_report.{md,html}", NULL, export_reports},
+     "_{stats,stats_history,failures,exceptions,health}.csv", export_csv, NULL},
+    {"Snapshot written:", "_{corrected,arrivals}.csv", NULL, export_open, open_model_run},
+    {"Report written:", "_report.{md,html}", NULL, export_reports, NULL},
 };
 
 #define N_EXPORTERS (sizeof exporters / sizeof exporters[0])
@@ -690,6 +810,8 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
 
     run_refresh(r);
     for (size_t i = 0; i < N_EXPORTERS; i++) {  /* each is tried: one failure costs only it */
+        if (exporters[i].applies && !exporters[i].applies(r))
+            continue;
         if (exporters[i].write(r, prefix, sizeof prefix, err, sizeof err) < 0) {
             len = strlen(errors);
             snprintf(errors + len, sizeof errors - len, "%s%s", len ? "; " : "", err);
@@ -704,8 +826,10 @@ int run_export_snapshot(struct run *r, char *msg, size_t n)
         return -1;
     }
     snprintf(msg, n, "Snapshot written: %s", prefix);
-    for (size_t i = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
-        snprintf(msg + len, n - len, "%s%s", i ? " + " : "", exporter_files(&exporters[i], r));
+    for (size_t i = 0, k = 0; i < N_EXPORTERS && (len = strlen(msg)) < n; i++)
+        if (!exporters[i].applies || exporters[i].applies(r))
+            snprintf(msg + len, n - len, "%s%s", k++ ? " + " : "",
+                     exporter_files(&exporters[i], r));
     return 0;
 }
 
@@ -783,6 +907,11 @@ static unsigned final_outputs(struct run *r)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
     }
+    if (o->csv_prefix && csv_open_write(o->csv_prefix, r->snap, r->timeline, err,
+                                        sizeof err) < 0) {
+        log_msg(LOG_LEVEL_ERROR, "%s", err);
+        failed++;
+    }
     if (o->csv_prefix && r->fixtures && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0) {
         log_msg(LOG_LEVEL_ERROR, "%s", err);
         failed++;
@@ -828,6 +957,10 @@ static void print_summary(FILE *out, const struct snapshot *s)
     fprintf(out, "\n");
     console_percentiles_table(out, s, 0);
     fprintf(out, "\n");
+    if (s->open.corrected) {
+        console_corrected_table(out, s, 0);
+        fprintf(out, "\n");
+    }
     console_error_report(out, s);
     console_end_notes(out, s);
     if (s->health.n_sources) {

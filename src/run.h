@@ -87,7 +87,8 @@ struct run {
  * started) after printing one clear line to stderr; a refused start leaves no history file. */
 int run_prepare(struct run *r, struct options *opt);
 
-/* The most users the run asks for: its flat target, or its stages' highest. */
+/* The most users the run asks for: its flat target, or its stages' highest (0 when every class
+ * is open), plus the open classes' pools at their max_users. */
 uint32_t run_peak_users(const struct run *r);
 
 /* Copy the newest snapshot into r->snap, keep its new seconds and events in r->timeline and

@@ -9,6 +9,8 @@
 #   tests/run_all.sh            every suite
 #   tests/run_all.sh --unit     the unit binaries only (make check): no engine, worker or HTTP
 #                               target binary, no e2e script
+# The suites of ALONE_TESTS (the Makefile's; the same default) measure what the machine can do
+# and run after all the others, one at a time.
 # HORNET_TEST_JOBS sets how many suites run at once (default 6: most of them wait on clocks
 # and sockets, not on the CPU; 2 under the sanitizers, whose programs need 5-15 times the CPU:
 # under ThreadSanitizer six at once overloaded the two cores until latency targets failed).
@@ -23,7 +25,8 @@ UNIT_ONLY=0
 [ "${1:-}" = --unit ] && UNIT_ONLY=1
 # Suites that drive real threads, sockets, processes and clocks: not part of --unit (the
 # Makefile's SLOW_TESTS; run by hand, the same default).
-SLOW_BINARIES=" ${SLOW_TESTS:-test_engine test_worker test_target_http test_target_health test_locust_link test_fixture test_health_poll} "
+SLOW_BINARIES=" ${SLOW_TESTS:-test_engine test_engine_open test_engine_rate test_worker test_target_http test_target_health test_locust_link test_fixture test_health_poll} "
+ALONE_BINARIES=" ${ALONE_TESTS:-test_engine_rate} "
 JOBS=6
 [ "${FLAVOR:-release}" = release ] || JOBS=2
 JOBS=${HORNET_TEST_JOBS:-$JOBS}
@@ -55,13 +58,19 @@ run_suite() {
     echo "$rc" >"$log/$name.rc"
 }
 
-# Start order: the e2e scripts and the slow binaries first (they set the wall time).
-order=()
+# Start order: the e2e scripts and the slow binaries first (they set the wall time); the ones
+# that need the machine to themselves last, alone.
+order=() alone=()
 for i in "${!names[@]}"; do
-    [[ "${cmds[$i]}" == *.sh || "$SLOW_BINARIES" == *" ${names[$i]} "* ]] && order+=("$i")
+    if [[ "$ALONE_BINARIES" == *" ${names[$i]} "* ]]; then
+        alone+=("$i")
+    elif [[ "${cmds[$i]}" == *.sh || "$SLOW_BINARIES" == *" ${names[$i]} "* ]]; then
+        order+=("$i")
+    fi
 done
 for i in "${!names[@]}"; do
-    [[ "${cmds[$i]}" == *.sh || "$SLOW_BINARIES" == *" ${names[$i]} "* ]] || order+=("$i")
+    [[ "${cmds[$i]}" == *.sh || "$SLOW_BINARIES" == *" ${names[$i]} "* ||
+       "$ALONE_BINARIES" == *" ${names[$i]} "* ]] || order+=("$i")
 done
 running=0
 for i in "${order[@]}"; do
@@ -73,6 +82,9 @@ for i in "${order[@]}"; do
     running=$((running + 1))
 done
 wait
+for i in "${alone[@]}"; do
+    run_suite "${names[$i]}" "${cmds[$i]}"
+done
 
 passed=0 failed=0
 for name in "${names[@]}"; do      # count the TAP lines; a crash or no result is a failure

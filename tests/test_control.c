@@ -1,7 +1,7 @@
 /* Control tests: every decision of the engine's control thread (ramp steps and the dispatcher,
  * stages, operator commands, the run-time limit, pause, resets, stop -> stopped, aborts,
- * warnings, the descriptor cap, fatal errors) driven with a fake clock: no thread, no socket,
- * milliseconds for the whole file. */
+ * warnings, the descriptor cap, fatal errors, the open classes' arrivals) driven with a fake
+ * clock: no thread, no socket, milliseconds for the whole file. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "control.h"
 #include "interval.h"
+#include "openmodel.h"
 #include "scenario.h"
 #include "scenario_internal.h"
 
@@ -738,6 +739,102 @@ static void test_event_log_keeps_the_newest(void **state)
     assert_int_equal(s->events[0].seq, 102 - SNAP_MAX_EVENTS + 1);
 }
 
+/* ---- the open model ------------------------------------------------------------------------- */
+
+static const char *open_json =
+    "{\"name\": \"open\", \"user_classes\": [{\"name\": \"R\", \"arrivals\": "
+    "{\"start_rate\": 100, \"stages\": [{\"duration\": \"10s\", \"rate\": 300}],"
+    " \"max_users\": 50}, \"tasks\": [{\"name\": \"r\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/r\"}]}]}]}";
+
+static const char *mixed_json =
+    "{\"name\": \"mixed\", \"user_classes\": ["
+    " {\"name\": \"Open\", \"weight\": 5, \"arrivals\": {\"rate\": 50, \"max_users\": 5},"
+    " \"tasks\": [{\"name\": \"o\", \"steps\": [{\"method\": \"GET\", \"path\": \"/o\"}]}]},"
+    " {\"name\": \"Closed\", \"tasks\": [{\"name\": \"c\", \"steps\": "
+    "[{\"method\": \"GET\", \"path\": \"/c\"}]}]}]}";
+
+static void rate_command(struct fixture *f, double rate, double at)
+{
+    struct engine_cmd cmd = {.type = ENGINE_SET_RATE, .arrival_rate = rate,
+                             .who = EVENT_OPERATOR};
+
+    control_command(f->c, &cmd, T0 + at);
+}
+
+/* Only arrivals: no user to ramp, spawning while the arrival stages climb to their peak (or
+ * until the operator sets a rate, which replaces the stages; a user count is refused); the run
+ * ends after the arrival stages. */
+static void test_open_classes_run_on_arrivals(void **state)
+{
+    struct fixture *f = *state;
+
+    start(f, open_json);
+    assert_int_equal(control_state(f->c), RUN_SPAWNING);
+    assert_int_equal(users(f), 0);
+    assert_int_equal(control_slot_users(f->c, 0, 0), 0);
+    assert_true(fill(f, 0)->steady_start == 0);
+    assert_non_null(find_event(f, "Arrivals: 100.00 iterations per second of 1 user class"));
+    assert_non_null(find_event(f, "R: arrival stage 1/1, to 300.00 iterations per second"));
+    assert_true(fabs(openmodel_rate(control_openmodel(f->c), T0 + 5) - 200) < 1e-9);
+    command(f, ENGINE_SET_USERS, 10, 0, 1);
+    assert_non_null(find_event(f, "Every user class runs on arrivals"));
+    assert_int_equal(users(f), 0);
+    rate_command(f, 20, 2);
+    assert_non_null(find_event(f, "Arrival rate set to 20.00 per second"));
+    tick(f, 2.5, false);
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    assert_true(fill(f, 2.5)->steady_start == T0 + 2.5);
+    assert_non_null(find_event(f, "Arrivals at their peak: 20.00 iterations per second"));
+    assert_true(fill(f, 3)->manual_control);
+    assert_true(fabs(openmodel_rate(control_openmodel(f->c), T0 + 3) - 20) < 1e-9);
+    tick(f, 11, false);                         /* the operator's rate holds past the stages */
+    assert_int_equal(control_state(f->c), RUN_RUNNING);
+    command(f, ENGINE_RESUME_STAGES, 0, 0, 12);
+    assert_false(fill(f, 12)->manual_control);
+    tick(f, 12, false);
+    assert_int_equal(control_state(f->c), RUN_STOPPING);
+    assert_non_null(find_event(f, "All stages complete, stopping"));
+}
+
+/* Open and closed classes together: users go to the closed class only; a pause stops the
+ * arrivals too. */
+static void test_mixed_classes_dispatch_users_to_closed_ones(void **state)
+{
+    struct fixture *f = *state;
+    struct openmodel *om;
+
+    f->cfg.users = 4;
+    f->cfg.spawn_rate = 100;
+    start(f, mixed_json);
+    om = control_openmodel(f->c);
+    assert_int_equal(users(f), 4);
+    assert_int_equal(control_slot_users(f->c, 0, 0) + control_slot_users(f->c, 1, 0), 0);
+    assert_int_equal(control_slot_users(f->c, 0, 1) + control_slot_users(f->c, 1, 1), 4);
+    assert_true(fabs(openmodel_rate(om, T0 + 1) - 50) < 1e-9);
+    command(f, ENGINE_PAUSE, 0, 0, 2);
+    assert_true(openmodel_rate(om, T0 + 3) == 0);
+    command(f, ENGINE_RESUME, 0, 0, 4);
+    assert_true(fabs(openmodel_rate(om, T0 + 5) - 50) < 1e-9);
+}
+
+/* An open class whose pool is exhausted: a warning when it starts dropping, a note when it
+ * stops. */
+static void test_dropping_iterations_warns(void **state)
+{
+    struct fixture *f = *state;
+    struct openmodel *om;
+
+    start(f, mixed_json);
+    om = control_openmodel(f->c);
+    openmodel_observe_pool(om, 0, T0 + 1, 60, 50, 10, 5, 5, 0);
+    control_judge(f->c, fill(f, 1), T0 + 1, 0);
+    assert_non_null(find_event(f, "Open: dropping iterations: all 5 users busy (max_users), "
+                                  "10 dropped so far"));
+    openmodel_observe_pool(om, 0, T0 + 6, 300, 290, 10, 5, 2, 0);
+    control_judge(f->c, fill(f, 6), T0 + 6, 0);
+    assert_non_null(find_event(f, "Open: no more iterations dropped (10 in all)"));
+}
 
 /* ---- distributed roles ------------------------------------------------------------------ */
 
@@ -917,6 +1014,9 @@ int main(void)
         T(test_descriptor_cap),
         T(test_fatal_error_stops_at_once_and_is_kept),
         T(test_event_log_keeps_the_newest),
+        T(test_open_classes_run_on_arrivals),
+        T(test_mixed_classes_dispatch_users_to_closed_ones),
+        T(test_dropping_iterations_warns),
         T(test_master_spreads_the_ramp_over_joined_nodes),
         T(test_master_rebalances_on_join_and_leave),
         T(test_master_before_start_and_pause),

@@ -176,6 +176,18 @@ static void check_spawn_rate(const struct options *o)
     assert_near(o->spawn_rate, 2.5);
 }
 
+static void check_arrival_rate(const struct options *o)
+{
+    assert_true(o->arrival_rate_set);
+    assert_near(o->arrival_rate, 1000.5);
+}
+
+static void check_max_users(const struct options *o)
+{
+    assert_true(o->max_users_set);
+    assert_int_equal(o->max_users, 2000);
+}
+
 static void check_run_time(const struct options *o)
 {
     assert_true(o->run_time_set);
@@ -249,6 +261,8 @@ static const struct value_case VALUE_CASES[] = {
     {"host", 'H', "https://api.example.com:8443/base", check_host},
     {"users", 'u', "4294967295", check_users},
     {"spawn-rate", 'r', "2.5", check_spawn_rate},
+    {"arrival-rate", 0, "1000.5", check_arrival_rate},
+    {"max-users", 0, "2000", check_max_users},
     {"run-time", 't', "1h20m30s", check_run_time},
     {"stop-timeout", 's', "1m30s", check_stop_timeout},
     {"exit-code-on-error", 0, "0", check_exit_code},
@@ -736,6 +750,14 @@ static void test_refusals_command_line(void **state)
     parse_fails(NOENV, ARGS("-r", "fast", "x.json"),
                 "hornet: -r/--spawn-rate: expected users per second like 10 or 0.5, "
                 "got 'fast'");
+    parse_fails(NOENV, ARGS("--arrival-rate", "-5", "x.json"),
+                "hornet: --arrival-rate: expected iterations per second from 0 to 1000000 like "
+                "200 or 0.5, got '-5'");
+    parse_fails(NOENV, ARGS("--arrival-rate", "2e6", "x.json"),
+                "hornet: --arrival-rate: expected iterations per second from 0 to 1000000 like "
+                "200 or 0.5, got '2e6'");
+    parse_fails(NOENV, ARGS("--max-users", "0", "x.json"),
+                "hornet: --max-users: expected a whole number from 1 to 1000000, got '0'");
     parse_fails(NOENV, ARGS("-H", "localhost:8000", "x.json"),
                 "hornet: -H/--host: expected a URL like http://localhost:8000, "
                 "got 'localhost:8000'");
@@ -862,6 +884,7 @@ static void test_usage_lists_every_option(void **state)
         "-h, --help", "-f <file>, --scenario <file>, --locustfile <file>", "--config <file>",
         "-H <base url>, --host <base url>", "-u <int>, --users <int>",
         "-r <float>, --spawn-rate <float>", "-t <time string>, --run-time <time string>",
+        "--arrival-rate <float>", "--max-users <int>",
         "--headless", "--ascii", "HORNET_ASCII=1", "-s <number>, --stop-timeout <number>",
         "--exit-code-on-error <int>",
         "-T <tag>, --tags <tag>", "-E <tag>, --exclude-tags <tag>", "--csv <prefix>",

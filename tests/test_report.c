@@ -779,6 +779,64 @@ static void test_write_files(void **state)
     fixture_free(f);
 }
 
+/* An open run: the report shows the corrected view (in.snap) and, beside it, the service
+ * times (in.service), the arrivals of each open class, and the HTML charts the arrivals. */
+static void test_open_model_section(void **state)
+{
+    struct fixture *f = fixture_new();
+    struct snapshot *service = calloc(1, sizeof *service);
+    struct snap_arrival_point arrivals[3];
+    struct snap_open *o = &f->snap->open;
+    char *md, *html;
+
+    (void)state;
+    assert_non_null(service);
+    memcpy(service, f->snap, sizeof *service);
+    f->snap->n_classes = 1;
+    snprintf(f->snap->classes[0].name, sizeof f->snap->classes[0].name, "CABApprovalUser");
+    o->corrected = true;
+    o->n_classes = 1;
+    o->classes[0] = (struct snap_arrivals){.cls = 0, .due = 60100, .started = 60000,
+                                           .dropped = 100, .peak_users = 180, .max_users = 200};
+    o->all = o->classes[0];
+    o->all.cls = UINT32_MAX;
+    f->snap->total.pct_us[SNAP_P99] = 951000;           /* the corrected view's p99 */
+    for (int i = 0; i < 3; i++)
+        arrivals[i] = (struct snap_arrival_point){.second = (int64_t)T0 + i, .asked = 200,
+                                                  .started = 190 + (uint32_t)i, .dropped = 1};
+    f->in.service = service;
+    f->in.arrivals = arrivals;
+    f->in.n_arrivals = 3;
+    md = report_markdown(&f->in, NULL);
+    assert_non_null(md);
+    assert_non_null(strstr(md, "## Open model and coordinated omission"));
+    assert_non_null(strstr(md, "60,100 asked, 60,000 started, **100 dropped**"));
+    assert_non_null(strstr(md, "| CABApprovalUser | 60,100 | 60,000 | 100 | 0.17% |"));
+    assert_non_null(strstr(md, "180 of 200 |"));
+    assert_non_null(strstr(md, "| p99 service | p99 corrected |"));
+    assert_non_null(strstr(md, "| 612 ms | **951 ms** |"));           /* Aggregated's p99 */
+    assert_non_null(strstr(md, "## Endpoints (latencies corrected)"));
+    assert_non_null(strstr(md, "## Response-time distribution (corrected)"));
+    html = report_html(&f->in, NULL);
+    assert_non_null(html);
+    assert_balanced(html);
+    assert_int_equal(count(html, "<section id=\"open\">"), 1);
+    assert_int_equal(count(html, "<svg class=\"chart\""), 5);       /* and the arrivals */
+    assert_non_null(strstr(html, "Response times, corrected"));
+    f->in.service = NULL;                                               /* a closed run */
+    f->in.n_arrivals = 0;
+    o->n_classes = 0;
+    o->corrected = false;
+    free(md);
+    md = report_markdown(&f->in, NULL);
+    assert_null(strstr(md, "Open model"));
+    assert_null(strstr(md, "corrected"));
+    free(md);
+    free(html);
+    free(service);
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -795,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_target_margins),
         cmocka_unit_test(test_target_margins_throughput),
         cmocka_unit_test(test_write_files),
+        cmocka_unit_test(test_open_model_section),
     };
     return cmocka_run_group_tests(tests, setup_tz, NULL);
 }

@@ -968,6 +968,45 @@ static void test_main_scenario_verdicts(void **state)
     free(text);
 }
 
+/* The open model's files: PREFIX_arrivals.csv's rows (none when there is no file, a located
+ * error for a bad row) and PREFIX_corrected.csv read as a stats file. */
+static void test_open_model_files(void **state)
+{
+    char path[128], err[256];
+    struct snap_arrival_point *a = NULL;
+    struct report_csv_run run;
+    size_t n = 7;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/none_arrivals.csv", tmpdir);
+    assert_int_equal(report_csv_read_arrivals(path, &a, &n, err, sizeof err), 0);
+    assert_null(a);
+    assert_int_equal(n, 0);
+    snprintf(path, sizeof path, "%s/x_arrivals.csv", tmpdir);
+    write_text(path, "Timestamp,Asked,Achieved,Dropped,Busy Users,User Count\r\n"
+                     "1700000000,52.50,52,0,3,5\r\n1700000001,100.00,90,10,5,6\r\n");
+    assert_int_equal(report_csv_read_arrivals(path, &a, &n, err, sizeof err), 1);
+    assert_int_equal(n, 2);
+    assert_true(a[0].second == 1700000000 && a[0].asked == 52.5 && a[0].started == 52);
+    assert_true(a[1].dropped == 10 && a[1].busy == 5 && a[1].users == 6);
+    free(a);
+    write_text(path, "Timestamp,Asked,Achieved,Dropped,Busy Users,User Count\r\n"
+                     "1700000000,52.50,52,0,3,5\r\n1700000001,lots,90,10,5,6\r\n");
+    assert_int_equal(report_csv_read_arrivals(path, &a, &n, err, sizeof err), -1);
+    assert_null(a);
+    assert_non_null(strstr(err, "x_arrivals.csv:3: expected Timestamp,Asked,"));
+    snprintf(path, sizeof path, "%s/x_corrected.csv", tmpdir);
+    write_text(path, "Type,Name,Request Count,Failure Count,Median Response Time\r\n"
+                     "GET,/a,3,0,250\r\n,Aggregated,3,0,250\r\n");
+    assert_int_equal(report_csv_read_stats(path, &run, err, sizeof err), 0);
+    assert_int_equal(run.n_stats, 1);
+    assert_true(run.has_total && run.total.median == 250);
+    report_csv_free(&run);
+    snprintf(path, sizeof path, "%s/none_corrected.csv", tmpdir);
+    assert_int_equal(report_csv_read_stats(path, &run, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot read"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -993,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_main_usage),
         cmocka_unit_test(test_main_locust_run),
         cmocka_unit_test(test_main_scenario_verdicts),
+        cmocka_unit_test(test_open_model_files),
     };
     return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

@@ -3,6 +3,7 @@
  * CSV reader, durations, filtering by class and tags, and scenario_step_expects.
  * Run from the repository root (tests/run_all.sh does). */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +159,101 @@ static void test_shipped_burst(void **state)
     assert_string_equal(s->feeders[0].cells[0], "loadtest_user");
     assert_int_equal(s->n_endpoints, 7);
     find_endpoint(s, "GET", "/api/v1/health/");
+    scenario_free(s);
+}
+
+/* The shipped scenarios run on user counts: no class is open, none is paced. */
+static void test_shipped_scenarios_are_closed(void **state)
+{
+    static const char *const files[] = {"scenarios/deployments.json",
+                                        "scenarios/cab_approvals.json",
+                                        "scenarios/connectors.json", "scenarios/burst.json"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct scenario *s = load(files[i]);
+
+        assert_false(s->arrivals.on);
+        for (uint32_t k = 0; k < s->n_classes; k++)
+            assert_false(scenario_class_arrivals(s, k, NULL));
+        assert_false(scenario_has_intended(s));
+        scenario_free(s);
+    }
+}
+
+/* ---------------------------------------------------------------- arrivals */
+
+/* A class's own arrivals, and the open version of the burst in scenarios/README.md. */
+static void test_arrivals_of_a_class(void **state)
+{
+    struct scenario *s = load("tests/fixtures/scenarios/valid/burst_open.json");
+    struct class_arrivals a;
+    const struct arrival_config *c;
+
+    (void)state;
+    assert_true(scenario_class_arrivals(s, 0, &a));
+    c = a.cfg;
+    assert_true(c->on && a.scale == 1);
+    assert_int_equal(c->n_stages, 2);
+    assert_true(c->start_rate == 0);
+    assert_true(c->stages[0].duration == 10 && c->stages[0].rate == 10000);
+    assert_true(c->stages[1].duration == 240 && c->stages[1].rate == 10000);
+    assert_true(s->run_time == 0 && s->users == 1);     /* the stages end the run */
+    assert_int_equal(a.pre_allocated, 100);
+    assert_int_equal(a.max_users, 1000);
+    assert_true(a.max_delay == 0);
+    assert_true(scenario_class_intended(s, 0));
+    assert_true(scenario_has_intended(s));
+    scenario_free(s);
+}
+
+/* The scenario's arrivals are shared by weight by the classes without their own; a paced class
+ * has intended starts; --arrival-rate makes every class open (fixed counts dropped). */
+static void test_arrivals_of_the_scenario(void **state)
+{
+    const char *text =
+        "{\"arrivals\": {\"rate\": 90, \"pre_allocated\": 4, \"max_users\": 11,"
+        " \"max_delay\": 0.5}, \"user_classes\": ["
+        " {\"name\": \"A\", \"weight\": 2, \"tasks\": [{\"steps\": [{\"method\": \"GET\","
+        " \"path\": \"/a\"}]}]},"
+        " {\"name\": \"B\", \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": \"/b\"}]}]},"
+        " {\"name\": \"C\", \"arrivals\": {\"rate\": 5, \"pre_allocated\": 2}, \"tasks\":"
+        " [{\"steps\": [{\"method\": \"GET\", \"path\": \"/c\"}]}]}]}";
+    const char *paced =
+        "{\"user_classes\": [{\"name\": \"P\", \"wait\": {\"constant_throughput\": 4},"
+        " \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": \"/p\"}]}]},"
+        " {\"name\": \"Q\", \"fixed_count\": 2, \"wait\": {\"between\": [1, 2]},"
+        " \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": \"/q\"}]}]}]}";
+    struct scenario *s = NULL;
+    struct class_arrivals a, b, c;
+    char err[256];
+
+    (void)state;
+    if (scenario_load_string(text, "t.json", &s, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    assert_true(scenario_class_arrivals(s, 0, &a) && scenario_class_arrivals(s, 1, &b) &&
+                scenario_class_arrivals(s, 2, &c));
+    assert_true(fabs(a.scale - 2.0 / 3) < 1e-12 && fabs(b.scale - 1.0 / 3) < 1e-12);
+    assert_int_equal(a.max_users, 7);               /* one each, then 9 by weight: 1 + 6 */
+    assert_int_equal(b.max_users, 4);
+    assert_int_equal(a.pre_allocated + b.pre_allocated, 4);
+    assert_true(a.max_delay == 0.5);
+    assert_true(c.cfg == &s->classes[2].arrivals && c.scale == 1);
+    assert_int_equal(c.max_users, 2);               /* max_users defaults to pre_allocated */
+    assert_int_equal(scenario_set_arrivals(s, 400, 2, err, sizeof err), -1);
+    assert_string_equal(err, "--max-users 2: the 3 user classes need at least one user each");
+    assert_int_equal(scenario_set_arrivals(s, 400, 30, err, sizeof err), 0);
+    assert_true(scenario_class_arrivals(s, 2, &c));
+    assert_true(c.cfg == &s->arrivals && c.scale == 0.25 && c.cfg->rate == 400);
+    scenario_free(s);
+    if (scenario_load_string(paced, "p.json", &s, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    assert_false(scenario_class_arrivals(s, 0, NULL));
+    assert_true(scenario_class_intended(s, 0));
+    assert_false(scenario_class_intended(s, 1));
+    assert_int_equal(scenario_set_arrivals(s, 10, 5, err, sizeof err), 0);
+    assert_int_equal(s->classes[1].fixed_count, 0);     /* a user count: the rate is shared */
+    assert_true(scenario_class_arrivals(s, 1, &b) && b.scale == 0.5);
     scenario_free(s);
 }
 
@@ -447,6 +543,51 @@ struct broken {
 };
 
 static const struct broken broken[] = {
+    {"arrivals_fixed_count.json",
+     ":4:37: user_classes[0].arrivals: a class with arrivals runs on a rate, not on a user count: "
+     "drop its \"fixed_count\" (the pool is max_users)"},
+    {"arrivals_max_delay.json",
+     ":6:62: user_classes[0].arrivals.max_delay: \"soon\" is not 0 (no wait) or a duration such"
+     " as 0.5, \"500ms\" or \"2s\""},
+    {"arrivals_max_users_zero.json",
+     ":6:46: user_classes[0].arrivals.max_users: 0 is not a whole number from 1 to 1000000"},
+    {"arrivals_no_rate.json",
+     ":6:19: user_classes[0].arrivals: missing required key \"rate\""},
+    {"arrivals_no_users.json",
+     ":6:19: user_classes[0].arrivals: missing required key \"max_users\""},
+    {"arrivals_not_object.json",
+     ":6:19: user_classes[0].arrivals: expected an object, got a list"},
+    {"arrivals_pre_allocated.json",
+     ":6:50: user_classes[0].arrivals.pre_allocated: 10 pre-allocated users are more than"
+     " max_users (5)"},
+    {"arrivals_rate_and_stages.json",
+     ":6:33: user_classes[0].arrivals.stages: give either \"rate\" or \"stages\", not both"},
+    {"arrivals_rate_high.json",
+     ":6:28: user_classes[0].arrivals.rate: 2000000 is not a rate from 0 to 1000000 iterations"
+     " per second"},
+    {"arrivals_rate_negative.json",
+     ":6:28: user_classes[0].arrivals.rate: -1 is not a number >= 0"},
+    {"arrivals_stage_no_rate.json",
+     ":6:31: user_classes[0].arrivals.stages[0]: missing required key \"rate\""},
+    {"arrivals_stages_empty.json",
+     ":6:30: user_classes[0].arrivals.stages: expected a non-empty list of stages ({\"duration\","
+     " \"rate\"})"},
+    {"arrivals_start_rate.json",
+     ":6:33: user_classes[0].arrivals.start_rate: start_rate goes with \"stages\" (a constant"
+     " \"rate\" has no start)"},
+    {"arrivals_top_fixed_count.json",
+     ":9:3: arrivals: user class \"Admin\" has a fixed_count (a user count), but these arrivals "
+     "drive it by a rate: give it arrivals of its own or drop its \"fixed_count\""},
+    {"arrivals_top_stages.json",
+     ":7:3: arrivals: with arrivals every class is driven by a rate, not by users: give the"
+     " rate's stages in arrivals.stages and drop the scenario's \"stages\""},
+    {"arrivals_top_too_few_users.json",
+     ":7:42: arrivals.max_users: 1 user cannot be shared by the 2 user classes without arrivals"
+     " of their own (at least one each)"},
+    {"arrivals_top_unused.json",
+     ":7:3: arrivals: every user class has arrivals of its own: these would drive none"},
+    {"arrivals_unknown_key.json",
+     ":6:49: user_classes[0].arrivals.max_user: unknown key (did you mean max_users?)"},
     {"body_both.json",
      ":12:65: user_classes[0].tasks[0].steps[0].body: give either \"json\" or \"body\", not "
      "both"},
@@ -1373,6 +1514,9 @@ int main(void)
         cmocka_unit_test(test_shipped_cab_approvals),
         cmocka_unit_test(test_shipped_connectors),
         cmocka_unit_test(test_shipped_burst),
+        cmocka_unit_test(test_shipped_scenarios_are_closed),
+        cmocka_unit_test(test_arrivals_of_a_class),
+        cmocka_unit_test(test_arrivals_of_the_scenario),
         cmocka_unit_test(test_full_top_level),
         cmocka_unit_test(test_full_classes),
         cmocka_unit_test(test_full_endpoints),

@@ -3,7 +3,8 @@
  * served), the database pool's in-use following in-flight requests and the line of waiting
  * requests when it is exhausted (with the latency that adds), Celery queues growing with
  * created deployments and publish jobs and draining only with workers, the health JSON's
- * components, POST /api/v1/_control/ changing knobs live, and the command-line knobs. */
+ * components, POST /api/v1/_control/ changing knobs live (the stall too), and the command-line
+ * knobs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -610,9 +611,11 @@ static void test_control(void **state)
                          "A valid integer is required.");
     expect_control_error(port, "{\"celery_rate\": \"fast\"}", "celery_rate",
                          "A valid number is required.");
-    expect_control_error(port, "{\"stall\": true}", "stall", "Unknown setting: expected one of "
-                         "db_pool_size, celery_workers, celery_rate, cab_auto_approve, "
+    expect_control_error(port, "{\"stal\": true}", "stal", "Unknown setting: expected one of "
+                         "db_pool_size, celery_workers, celery_rate, stall, cab_auto_approve, "
                          "plane_error_rate.");
+    expect_control_error(port, "{\"stall\": [2, 1]}", "stall", "Expected [stall_seconds, "
+                         "period_seconds] with 0 < stall < period <= 86400, or 0 for none.");
     expect_control_error(port, "{\"cab_auto_approve\": 1}", "cab_auto_approve",
                          "Must be a valid boolean.");
     expect_control_error(port, "{\"plane_error_rate\": {\"zune\": 1}}", "plane_error_rate",
@@ -627,7 +630,62 @@ static void test_control(void **state)
     /* Nothing of a refused body was applied. */
     assert_true(metric(port, "pgbouncer_databases_pool_size") == 7);
     assert_int_equal(target_count(t, ROUTE_CONTROL, 200), 2);
-    assert_int_equal(target_count(t, ROUTE_CONTROL, 400), 10);
+    assert_int_equal(target_count(t, ROUTE_CONTROL, 400), 11);
+    target_stop(t);
+}
+
+/* Seconds a health request takes now. */
+static double health_time(int port)
+{
+    struct reply r;
+    double start = waits_now();
+
+    assert_int_equal(call(port, "GET", "/api/v1/health/", NULL, NULL, &r), 200);
+    free(r.body);
+    return waits_now() - start;
+}
+
+/* The stall knob: answers due during the last 0.4 s of each 0.8 s period (counted from the
+ * POST) wait for the period's end; the control route answers at once, even during a stall,
+ * and switches it off. */
+static void test_stall(void **state)
+{
+    struct target_config c;
+    struct target *t;
+    double set, took;
+    cJSON *j;
+    int port;
+
+    (void)state;
+    target_config_defaults(&c);
+    target_config_no_latency(&c);
+    t = start(&c, &port);
+    j = call_json(port, "GET", "/api/v1/_control/", NULL, NULL, 200);
+    assert_true(cJSON_GetArraySize(jobj(j, "stall")) == 2);
+    assert_true(cJSON_GetArrayItem(jobj(j, "stall"), 0)->valuedouble == 0);
+    cJSON_Delete(j);
+    set = waits_now();
+    j = call_json(port, "POST", "/api/v1/_control/", NULL, "{\"stall\": [0.4, 0.8]}", 200);
+    assert_true(cJSON_GetArrayItem(jobj(j, "stall"), 1)->valuedouble == 0.8);
+    cJSON_Delete(j);
+    assert_true(health_time(port) < 0.2);               /* before the first stall */
+    while (waits_now() < set + 0.45)
+        waits_pause();
+    took = health_time(port);                           /* inside [0.4, 0.8): waits its end */
+    if (!(took > 0.15 && took < 0.45))
+        fail_msg("a request during the stall took %.3f s", took);
+    while (waits_now() < set + 0.85)
+        waits_pause();
+    assert_true(health_time(port) < 0.2);               /* the next period's healthy part */
+    while (waits_now() < set + 1.25)
+        waits_pause();
+    took = waits_now();
+    j = call_json(port, "POST", "/api/v1/_control/", NULL, "{\"stall\": 0}", 200);
+    assert_true(waits_now() - took < 0.2);              /* during a stall: at once */
+    cJSON_Delete(j);
+    while (waits_now() < set + 1.3)
+        waits_pause();
+    assert_true(health_time(port) < 0.2);               /* off */
     target_stop(t);
 }
 
@@ -668,8 +726,9 @@ static void test_command_line(void **state)
 {
     char a0[] = "hornet-target", a1[] = "--db-pool-size", a2[] = "5", a3[] = "--celery-workers=0",
          a4[] = "--celery-rate", a5[] = "2.5", bad[] = "--celery-workers=300";
-    char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
-    char *bad_argv[] = {a0, bad, NULL};
+    char a6[] = "--stall", a7[] = "1,5", bad_stall[] = "--stall=5,1";
+    char *argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, NULL};
+    char *bad_argv[] = {a0, bad, NULL}, *bad_stall_argv[] = {a0, bad_stall, NULL};
     struct target_config c;
     enum target_action action;
     char err[256] = "";
@@ -679,7 +738,8 @@ static void test_command_line(void **state)
     assert_int_equal(c.db_pool_size, 100);
     assert_int_equal(c.celery_workers, 4);
     assert_true(c.celery_rate == 50);
-    assert_int_equal(target_config_parse_args(&c, 6, argv, &action, err, sizeof err), 0);
+    assert_int_equal(target_config_parse_args(&c, 8, argv, &action, err, sizeof err), 0);
+    assert_true(c.stall_s == 1 && c.stall_period_s == 5);
     assert_int_equal(c.db_pool_size, 5);
     assert_int_equal(c.celery_workers, 0);
     assert_true(c.celery_rate == 2.5);
@@ -687,6 +747,14 @@ static void test_command_line(void **state)
     assert_int_equal(target_config_parse_args(&c, 2, bad_argv, &action, err, sizeof err), -1);
     assert_string_equal(err, "hornet-target: --celery-workers: expected a whole number 0..256, "
                         "got '300'");
+    assert_int_equal(target_config_parse_args(&c, 2, bad_stall_argv, &action, err, sizeof err),
+                     -1);
+    assert_string_equal(err, "hornet-target: --stall: expected STALL_S,PERIOD_S with 0 < "
+                        "STALL_S < PERIOD_S <= 86400 (or 0: never), got '5,1'");
+    c.stall_period_s = 0.5;
+    assert_int_equal(target_config_check(&c, err, sizeof err), -1);
+    assert_string_equal(err, "stall: expected 0 <= seconds < period <= 86400");
+    c.stall_s = 0;
     c.db_pool_size = 0;
     assert_int_equal(target_config_check(&c, err, sizeof err), -1);
     assert_string_equal(err, "db pool size: expected 1..10000");
@@ -700,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_pool_abandon),
         cmocka_unit_test(test_celery_queue),
         cmocka_unit_test(test_control),
+        cmocka_unit_test(test_stall),
         cmocka_unit_test(test_control_states),
         cmocka_unit_test(test_command_line),
     };

@@ -1,6 +1,7 @@
 /* test_timeline: the run's record kept from snapshots: seconds revised and appended, gaps,
- * events kept once and in order, the event cap dropping the oldest tenth, backend-health
- * samples and failed polls kept once each, and the thinning of a full health series. */
+ * events kept once and in order, the event cap dropping the oldest tenth, the open model's
+ * corrected bands (aligned with the seconds) and arrival schedule, backend-health samples and
+ * failed polls kept once each, and the thinning of a full health series. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,6 +138,50 @@ static void test_the_event_cap_drops_the_oldest(void **state)
     timeline_free(t);
 }
 
+/* The corrected bands follow their seconds (zeros for a run without them); the arrival
+ * schedule is kept by second, revised and appended, gaps empty. */
+static void test_open_model_seconds(void **state)
+{
+    struct timeline *t = timeline_create();
+    struct snapshot *s = snap_new();
+    const struct snap_bands *b;
+    const struct snap_arrival_point *a;
+    size_t n;
+
+    (void)state;
+    points(s, 1000, 2, 100);
+    assert_int_equal(timeline_update(t, s), 0);
+    assert_non_null(b = timeline_bands(t, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(b[1].p99_us, 0);
+    assert_null(timeline_arrivals(t, &n));
+    s->open.corrected = true;
+    points(s, 1001, 3, 200);
+    for (uint32_t i = 0; i < 3; i++)
+        s->open.series[i] = (struct snap_bands){1000 + i, 2000 + i, 3000 + i, 4000 + i};
+    s->open.n_points = 2;
+    s->open.points[0] = (struct snap_arrival_point){.second = 999, .asked = 100, .started = 98};
+    s->open.points[1] = (struct snap_arrival_point){.second = 1000, .asked = 100, .started = 99};
+    assert_int_equal(timeline_update(t, s), 0);
+    b = timeline_bands(t, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(b[0].p99_us, 0);           /* 1000: before the corrected snapshots */
+    assert_int_equal(b[1].p99_us, 3000);        /* 1001 */
+    assert_int_equal(b[3].max_us, 4002);        /* 1003 */
+    s->open.points[0] = (struct snap_arrival_point){.second = 1000, .asked = 100, .started = 100};
+    s->open.points[1] = (struct snap_arrival_point){.second = 1003, .asked = 50, .dropped = 7};
+    assert_int_equal(timeline_update(t, s), 0);
+    a = timeline_arrivals(t, &n);
+    assert_int_equal(n, 5);                     /* 999 .. 1003 */
+    assert_int_equal(a[0].started, 98);
+    assert_int_equal(a[1].started, 100);        /* revised */
+    assert_int_equal(a[2].second, 1001);        /* a gap: empty */
+    assert_true(a[2].asked == 0);
+    assert_int_equal(a[4].dropped, 7);
+    free(s);
+    timeline_free(t);
+}
+
 /* Snapshot s carries metric 0's samples at times first .. first + n - 1 (value = time). */
 static void health_points(struct snapshot *s, double first, uint32_t n)
 {
@@ -251,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_a_gap_is_kept_as_empty_seconds),
         cmocka_unit_test(test_events_are_kept_once_in_order),
         cmocka_unit_test(test_the_event_cap_drops_the_oldest),
+        cmocka_unit_test(test_open_model_seconds),
         cmocka_unit_test(test_health_samples_are_kept_once),
         cmocka_unit_test(test_a_full_health_series_is_thinned),
         cmocka_unit_test(test_endpoint_seconds_are_kept),

@@ -1,8 +1,8 @@
 /* Tests of the keymap table (ui/keymap.c) and of what keys do (ui/app.c), with a host that
  * records the engine commands instead of an engine: W ten times asks for +100 even before the
  * snapshots catch up, the user count and spawn rate prompts, pause, stop, reset, stages,
- * snapshots, views, selection, sorting, the quit sequence with Ctrl-C, and the event
- * history. */
+ * snapshots, views, selection, sorting, the quit sequence with Ctrl-C, the event history, and
+ * for open runs the arrival rate keys and the corrected / service-time flip. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -668,6 +668,90 @@ static void test_ramp_progress_tracking(void **state)
     assert_int_equal(f->app.ramp_from, 57);         /* unchanged while the target stays */
 }
 
+/* ---- the open model ------------------------------------------------------------------------ */
+
+static void open_run(struct fixture *f)
+{
+    uifix_open(&f->snap);
+    app_update(&f->app, &f->snap, 1000.0);
+}
+
+/* Every class runs on arrivals: w/W/s/S change the rate (one command per batch, on top of the
+ * last rate sent), u types a rate, g gives the rate back to the scenario. */
+static void test_open_run_keys_change_the_rate(void **state)
+{
+    struct fixture *f = *state;
+
+    open_run(f);
+    assert_true(app_arrivals_mode(&f->app));
+    keys(f, "WWw");
+    assert_int_equal(f->rec.n, 1);
+    assert_int_equal(last(f)->type, ENGINE_SET_RATE);
+    assert_true(last(f)->arrival_rate == 1021);
+    keys(f, "SSSs");                                /* before the snapshot shows 1021 */
+    assert_true(last(f)->arrival_rate == 990);
+    keys(f, "u");
+    assert_int_equal(f->app.mode, MODE_PROMPT_ARRIVALS);
+    keys(f, "250.5\r");
+    assert_int_equal(last(f)->type, ENGINE_SET_RATE);
+    assert_true(last(f)->arrival_rate == 250.5);
+    keys(f, "a2000000\n");                          /* beyond the limit: refused */
+    assert_int_equal(f->app.toast_level, TOAST_ERROR);
+    assert_true(last(f)->arrival_rate == 250.5);
+    f->snap.open.all.manual = f->snap.manual_control = true;
+    f->snap.seq++;
+    app_update(&f->app, &f->snap, 1003.0);
+    keys(f, "g");
+    assert_int_equal(last(f)->type, ENGINE_RESUME_STAGES);
+    f->snap.state = RUN_STOPPING;
+    app_update(&f->app, &f->snap, 1004.0);
+    keys(f, "W");                                   /* the run stops: no more rates */
+    assert_int_equal(last(f)->type, ENGINE_RESUME_STAGES);
+    assert_int_equal(f->app.toast_level, TOAST_WARN);
+}
+
+/* With closed classes too, w/W/s/S stay on users and a types the rate; a run without open
+ * classes has no rate to type. */
+static void test_mixed_and_closed_runs_keep_users(void **state)
+{
+    struct fixture *f = *state;
+
+    keys(f, "a");
+    assert_int_equal(f->app.mode, MODE_NORMAL);
+    assert_int_equal(f->app.toast_level, TOAST_WARN);
+    open_run(f);
+    f->snap.n_classes = 2;                          /* one open class, one closed */
+    app_update(&f->app, &f->snap, 1000.0);
+    assert_false(app_arrivals_mode(&f->app));
+    keys(f, "w");
+    assert_int_equal(last(f)->type, ENGINE_SET_USERS);
+    keys(f, "a40\n");
+    assert_int_equal(last(f)->type, ENGINE_SET_RATE);
+    assert_true(last(f)->arrival_rate == 40);
+}
+
+/* o flips the views between corrected and service-time latencies when the run has both. */
+static void test_o_flips_latencies(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_false(app_corrected_view(&f->app, &f->snap));   /* a closed run: service times */
+    keys(f, "o");
+    assert_false(f->app.view_flipped);
+    assert_int_equal(f->app.toast_level, TOAST_INFO);
+    open_run(f);
+    assert_true(app_corrected_view(&f->app, &f->snap));
+    keys(f, "o");
+    assert_true(f->app.view_flipped && f->app.service_view);
+    assert_false(app_corrected_view(&f->app, &f->snap));
+    assert_non_null(strstr(f->app.toast, "service times"));
+    f->app.view_flipped = false;
+    keys(f, "o");
+    assert_true(f->app.view_flipped);
+    assert_true(app_corrected_view(&f->app, &f->snap));
+    assert_int_equal(f->rec.n, 0);                  /* a view: nothing sent */
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -698,6 +782,9 @@ int main(void)
         T(test_scrolling_the_log),
         T(test_event_history),
         T(test_ramp_progress_tracking),
+        T(test_open_run_keys_change_the_rate),
+        T(test_mixed_and_closed_runs_keep_users),
+        T(test_o_flips_latencies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

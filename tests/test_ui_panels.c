@@ -697,6 +697,33 @@ static void test_status_warns_of_saturation(void **state)
     case_free(c);
 }
 
+/* An open run: the status bar shows the arrivals (asked -> achieved, busy of the pool,
+ * dropped) and that the latencies are corrected; the tables and charts show the corrected
+ * view, and say so. */
+static void test_open_run(void **state)
+{
+    struct ui_case *c = case_of(uifix_open_corrected, true, true);
+    const struct theme *t = &c->app.theme;
+    int col;
+
+    (void)state;
+    render(c, 160, 50);
+    golden(c, "open_160x50");
+    assert_true(screen_has(c, "Arrivals 1,000.0/s → 998.5/s"));
+    assert_true(screen_has(c, "Busy 150/180"));
+    assert_int_equal(find_text(c, "Dropped 12", &col), 1);
+    assert_int_equal(color_at(c, 1, col + 8), t->attr[THEME_ERROR] & A_COLOR);
+    assert_true(screen_has(c, "corrected (o)"));
+    assert_true(screen_has(c, "Endpoints (6), latencies corrected"));
+    assert_true(screen_has(c, "Response time, corrected"));
+    c->app.service_view = true;
+    render(c, 160, 50);
+    assert_true(screen_has(c, "service (o)"));
+    assert_false(screen_has(c, "latencies corrected"));
+    case_free(c);
+    fixture_screen(uifix_open_corrected, VIEW_OVERVIEW, 80, 24, "open_80x24");
+}
+
 static void test_monochrome_has_no_colour(void **state)
 {
     struct ui_case *c = case_new(true, false);
@@ -841,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_control_characters_drawn_as_marks),
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_status_warns_of_unrecorded_requests),
+        cmocka_unit_test(test_open_run),
         cmocka_unit_test(test_status_warns_of_insecure_tls),
         cmocka_unit_test(test_status_warns_of_saturation),
         cmocka_unit_test(test_redraw_at_changing_sizes),

@@ -13,6 +13,7 @@
 
 #define MAX_PROMPT_USERS 1000000u
 #define MAX_PROMPT_RATE 100000.0
+#define MAX_PROMPT_ARRIVALS 1000000.0
 
 const char *const app_view_names[VIEW_COUNT] = {
     "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Workers",
@@ -213,8 +214,91 @@ static void ramp_to(struct app *a, uint32_t users, double rate)
     a->pending_at = a->now;
 }
 
+/* ---- the open model: the operator's arrival rate, the latencies shown --------------------- */
+
+bool app_arrivals_mode(const struct app *a)
+{
+    return a->snap->open.n_classes > 0 && a->snap->open.n_classes == a->snap->n_classes;
+}
+
+double app_base_rate(const struct app *a)
+{
+    if (a->rate_pending && a->now - a->rate_pending_at < APP_PENDING_SECONDS)
+        return a->pending_rate;
+    return a->snap->open.all.asked_rate;
+}
+
+bool app_corrected_view(const struct app *a, const struct snapshot *s)
+{
+    return s->open.corrected && !a->service_view;
+}
+
+static void rate_to(struct app *a, double rate)
+{
+    struct engine_cmd c = {.type = ENGINE_SET_RATE, .arrival_rate = rate,
+                           .who = EVENT_OPERATOR};
+
+    if (!load_running(a)) {
+        app_toast(a, TOAST_WARN, "The run is %s: the rate stays",
+                  run_state_name(a->snap->state));
+        return;
+    }
+    if (a->snap->open.n_classes == 0) {
+        app_toast(a, TOAST_WARN, "No user class of this run runs on arrivals");
+        return;
+    }
+    a->host.send(a->host.arg, &c);
+    a->rate_queued = false;
+    a->rate_pending = true;
+    a->pending_rate = rate;
+    a->rate_pending_at = a->now;
+}
+
+/* w/W/s/S of an open run: one rate change per batch of keys. */
+static void add_rate(struct app *a, int delta)
+{
+    double r = app_base_rate(a) + delta;
+
+    r = r < 0 ? 0 : r > MAX_PROMPT_ARRIVALS ? MAX_PROMPT_ARRIVALS : r;
+    if (!load_running(a)) {
+        rate_to(a, r);                              /* says why not */
+        return;
+    }
+    a->rate_queued = true;
+    a->rate_pending = true;
+    a->pending_rate = r;
+    a->rate_pending_at = a->now;
+}
+
+static void prompt(struct app *a, enum mode m);
+
+static void prompt_arrivals(struct app *a)
+{
+    if (a->snap->open.n_classes == 0)
+        app_toast(a, TOAST_WARN, "No user class of this run runs on arrivals");
+    else
+        prompt(a, MODE_PROMPT_ARRIVALS);
+}
+
+static void flip_latencies(struct app *a)
+{
+    if (!a->snap->open.corrected && !a->service_view) {
+        app_toast(a, TOAST_INFO, "No request of this run has an intended start (arrivals or a "
+                  "paced wait): the latencies are service times");
+        return;
+    }
+    a->service_view = !a->service_view;
+    a->view_flipped = true;
+    app_toast(a, TOAST_INFO, a->service_view
+              ? "Latencies: service times, from each request's send (o: corrected)"
+              : "Latencies: corrected for coordinated omission, from each request's intended "
+                "start (o: service times)");
+}
+
 void app_flush(struct app *a)
 {
+    if (a->rate_queued)
+        rate_to(a, a->pending_rate);
     if (!a->queued)
         return;
     ramp_to(a, a->pending_target, a->op_rate);
@@ -224,6 +308,10 @@ static void add_users(struct app *a, int delta)
 {
     int64_t t = (int64_t)app_base_target(a) + delta;
 
+    if (app_arrivals_mode(a)) {
+        add_rate(a, delta);
+        return;
+    }
     if (t < 0)
         t = 0;
     if (t > (int64_t)MAX_PROMPT_USERS)
@@ -255,7 +343,9 @@ static void set_rate(struct app *a, double rate)
 
 static void resume_stages(struct app *a)
 {
-    if (a->snap->n_stages == 0)
+    if (a->snap->open.all.manual || (a->rate_pending && a->snap->open.n_classes))
+        send(a, ENGINE_RESUME_STAGES, 0, 0.0, NULL);
+    else if (a->snap->n_stages == 0)
         app_toast(a, TOAST_WARN, "This run has no stages to give control back to");
     else if (!a->snap->manual_control && !a->pending)
         app_toast(a, TOAST_INFO, "The scenario's stages are already in control");
@@ -487,7 +577,14 @@ static bool control_action(struct app *a, enum action act)
     case ACT_USERS_ADD10: add_users(a, 10); break;
     case ACT_USERS_SUB1: add_users(a, -1); break;
     case ACT_USERS_SUB10: add_users(a, -10); break;
-    case ACT_PROMPT_USERS: prompt(a, MODE_PROMPT_USERS); break;
+    case ACT_PROMPT_USERS:
+        if (app_arrivals_mode(a))
+            prompt_arrivals(a);
+        else
+            prompt(a, MODE_PROMPT_USERS);
+        break;
+    case ACT_PROMPT_ARRIVALS: prompt_arrivals(a); break;
+    case ACT_LATENCY_FLIP: flip_latencies(a); break;
     case ACT_PROMPT_RATE: prompt(a, MODE_PROMPT_RATE); break;
     case ACT_RESUME_STAGES: resume_stages(a); break;
     case ACT_PAUSE: toggle_pause(a); break;
@@ -568,6 +665,14 @@ static void prompt_enter(struct app *a)
         return;
     }
     double r = strtod(a->input, &end);
+    if (m == MODE_PROMPT_ARRIVALS) {
+        if (*end || !(r >= 0.0) || r > MAX_PROMPT_ARRIVALS)
+            app_toast(a, TOAST_ERROR, "Not an arrival rate (iterations per second, 0 to "
+                      "1000000): %s", a->input);
+        else
+            rate_to(a, r);
+        return;
+    }
     if (*end || !(r > 0.0) || r > MAX_PROMPT_RATE)
         app_toast(a, TOAST_ERROR, "Not a spawn rate (users per second > 0): %s", a->input);
     else
@@ -576,7 +681,7 @@ static void prompt_enter(struct app *a)
 
 static void prompt_key(struct app *a, int key)
 {
-    bool rate = a->mode == MODE_PROMPT_RATE;
+    bool rate = a->mode == MODE_PROMPT_RATE || a->mode == MODE_PROMPT_ARRIVALS;
 
     if (key == '\n' || key == '\r' || key == KEY_ENTER)
         prompt_enter(a);
@@ -626,6 +731,7 @@ bool app_key(struct app *a, int key, double now)
     switch (a->mode) {
     case MODE_PROMPT_USERS:
     case MODE_PROMPT_RATE:
+    case MODE_PROMPT_ARRIVALS:
         prompt_key(a, key);
         return true;
     case MODE_CONFIRM_QUIT:

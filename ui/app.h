@@ -26,8 +26,8 @@ enum view {
 };
 
 enum mode {
-    MODE_NORMAL = 0, MODE_HELP, MODE_PROMPT_USERS, MODE_PROMPT_RATE, MODE_CONFIRM_QUIT,
-    MODE_CONFIRM_STOP, MODE_CONFIRM_RESET, MODE_CONFIRM_NEXT, MODE_CONFIRM_ABORT
+    MODE_NORMAL = 0, MODE_HELP, MODE_PROMPT_USERS, MODE_PROMPT_RATE, MODE_PROMPT_ARRIVALS,
+    MODE_CONFIRM_QUIT, MODE_CONFIRM_STOP, MODE_CONFIRM_RESET, MODE_CONFIRM_NEXT, MODE_CONFIRM_ABORT
 };
 
 /* What the operator asked of a campaign (the keys n and A). */
@@ -100,6 +100,15 @@ struct app {
     uint32_t ramp_from, ramp_to;/* users when the current target was set, and that target */
     uint32_t last_users, last_target;
 
+    /* The open model: the operator's arrival rate (w/W/s/S batch and typed, as the users'),
+     * and which latencies the views show: corrected for coordinated omission unless the
+     * operator flipped to service times (o). */
+    double pending_rate;
+    double rate_pending_at;
+    bool rate_pending, rate_queued;
+    bool service_view;          /* o: show service times where corrected ones exist */
+    bool view_flipped;          /* the host must rebuild the shown snapshot */
+
     const struct timeline *timeline;   /* the run's events, for the log view (borrowed) */
 
     struct app_trend *trend;    /* ring of the targets' values, one sample per second */
@@ -150,6 +159,15 @@ const struct app_trend *app_trend_at(const struct app *a, size_t i);
 /* The target a key like W adds to: the last one sent when the snapshot has not caught up. */
 uint32_t app_base_target(const struct app *a);
 
+
+/* The open model. Whether every class of the run is open (w/W/s/S and u change the arrival
+ * rate rather than users); the rate a key like W adds to (the last one sent while the
+ * snapshot has not caught up); whether the views show a's snapshot's latencies corrected for
+ * coordinated omission (it has them and the operator did not flip to service times: the host
+ * shows snap_open_corrected_view of the run's snapshot then). */
+bool app_arrivals_mode(const struct app *a);
+double app_base_rate(const struct app *a);
+bool app_corrected_view(const struct app *a, const struct snapshot *s);
 
 /* Whether the toast is still shown at a->now. */
 bool app_toast_visible(const struct app *a);

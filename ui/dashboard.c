@@ -19,6 +19,8 @@ struct dashboard {
     struct app app;
     struct ev_loop *loop;
     struct snapshot *empty;
+    const struct snapshot *raw;     /* the run's newest snapshot (the host's) */
+    struct snapshot *view;          /* raw with its corrected latencies in place (the o key) */
     struct panel *panels[P_COUNT];
     struct slot slots[LAYOUT_MAX_SLOTS];
     WINDOW *wins[LAYOUT_MAX_SLOTS];
@@ -195,12 +197,24 @@ static void update_panels(struct dashboard *d, const struct snapshot *s, bool fr
     }
 }
 
+/* What the views show of the run's snapshot s: s itself, or its corrected view. */
+static const struct snapshot *shown(struct dashboard *d, const struct snapshot *s)
+{
+    if (!app_corrected_view(&d->app, s))
+        return s;
+    memcpy(d->view, s, sizeof *d->view);
+    snap_open_corrected_view(d->view);
+    return d->view;
+}
+
 void ui_update(struct dashboard *d, const struct snapshot *s, bool fresh, double now)
 {
-    if (fresh)
-        app_update(&d->app, s, now);
-    else
+    if (fresh) {
+        d->raw = s;
+        app_update(&d->app, shown(d, s), now);
+    } else {
         d->app.now = now;
+    }
     update_panels(d, d->app.snap, fresh);
     render(d);
 }
@@ -234,6 +248,11 @@ static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
         changed |= app_key(&d->app, ch, ev_now(loop));
     }
     app_flush(&d->app);                 /* one ramp for the whole batch of w/W/s/S */
+    if (d->app.view_flipped) {          /* o: the same snapshot, other latencies */
+        d->app.view_flipped = false;
+        app_update(&d->app, shown(d, d->raw), ev_now(loop));
+        update_panels(d, d->app.snap, true);
+    }
     if (changed)
         all_dirty(d);
     after_keys(d, loop);
@@ -274,6 +293,7 @@ static void dash_free(struct dashboard *d)
         panel_destroy(d->panels[id]);
     app_free(&d->app);
     free(d->empty);
+    free(d->view);
     free(d);
 }
 
@@ -284,11 +304,12 @@ static struct dashboard *dash_new(const struct ui_host *host, const struct timel
 
     if (!d)
         return NULL;
-    if (!(d->empty = calloc(1, sizeof *d->empty)) ||
+    if (!(d->empty = calloc(1, sizeof *d->empty)) || !(d->view = calloc(1, sizeof *d->view)) ||
         app_init(&d->app, d->empty, timeline, &ah) < 0) {
         dash_free(d);
         return NULL;
     }
+    d->raw = d->empty;
     for (int id = 0; id < P_COUNT; id++)
         if (!(d->panels[id] = panel_create((enum panel_id)id, &d->app))) {
             dash_free(d);

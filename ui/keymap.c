@@ -11,11 +11,12 @@ const char *const keymap_group_names[KEYS_GROUPS] = {
 
 /* help == NULL: an alias shown on the line of the binding above it. */
 const struct key_binding keymap[] = {
-    {'w', ACT_USERS_ADD1, KEYS_LOAD, "w / W", "add 1 / 10 users"},
+    {'w', ACT_USERS_ADD1, KEYS_LOAD, "w / W", "+1 / +10 users (or /s)"},
     {'W', ACT_USERS_ADD10, KEYS_LOAD, "W", NULL},
-    {'s', ACT_USERS_SUB1, KEYS_LOAD, "s / S", "remove 1 / 10 users"},
+    {'s', ACT_USERS_SUB1, KEYS_LOAD, "s / S", "-1 / -10 users (or /s)"},
     {'S', ACT_USERS_SUB10, KEYS_LOAD, "S", NULL},
-    {'u', ACT_PROMPT_USERS, KEYS_LOAD, "u", "ramp to a typed count"},
+    {'u', ACT_PROMPT_USERS, KEYS_LOAD, "u", "typed users (or rate)"},
+    {'a', ACT_PROMPT_ARRIVALS, KEYS_LOAD, "a", "type an arrival rate"},
     {'r', ACT_PROMPT_RATE, KEYS_LOAD, "r", "type a spawn rate"},
     {'g', ACT_RESUME_STAGES, KEYS_LOAD, "g", "give control to stages"},
     {'p', ACT_PAUSE, KEYS_RUN, "p", "pause / resume load"},
@@ -57,6 +58,7 @@ const struct key_binding keymap[] = {
     {KEY_LEFT, ACT_SORT_PREV, KEYS_MOVE, "Left", NULL},
     {KEY_RIGHT, ACT_SORT_NEXT, KEYS_MOVE, "Right", NULL},
     {'I', ACT_SORT_INVERT, KEYS_MOVE, "I", "invert sort order"},
+    {'o', ACT_LATENCY_FLIP, KEYS_VIEW, "o", "corrected/service time"},
     {CTRL('l'), ACT_REDRAW, KEYS_MOVE, "Ctrl-L", "redraw"},
     {KEY_RESIZE, ACT_RESIZE, KEYS_MOVE, "", NULL},
 };

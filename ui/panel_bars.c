@@ -188,16 +188,25 @@ static int hints(const struct app *a, struct hint *h)
 
     h[n++] = (struct hint){"q", "Quit"};
     h[n++] = (struct hint){"?", "Help"};
-    if (running) {
+    if (running && app_arrivals_mode(a)) {              /* the load is a rate: w/W/s/S, u */
+        h[n++] = (struct hint){"w/W", "+1/+10/s"};
+        h[n++] = (struct hint){"s/S", "-1/-10/s"};
+        h[n++] = (struct hint){"u", "Arrivals/s"};
+        if (s->manual_control)
+            h[n++] = (struct hint){"g", "Scenario"};
+    } else if (running) {
         h[n++] = (struct hint){"w/W", "+1/+10"};
         h[n++] = (struct hint){"s/S", "-1/-10"};
         h[n++] = (struct hint){"u", "Users"};
         h[n++] = (struct hint){"r", "Rate"};
         if (s->n_stages > 0 && s->manual_control)
             h[n++] = (struct hint){"g", "Stages"};
-        h[n++] = (struct hint){"p", s->state == RUN_PAUSED ? "Resume" : "Pause"};
     }
+    if (running)
+        h[n++] = (struct hint){"p", s->state == RUN_PAUSED ? "Resume" : "Pause"};
     h[n++] = (struct hint){"c", "Snapshot"};
+    if (s->open.corrected)
+        h[n++] = (struct hint){"o", a->service_view ? "Corrected" : "Service"};
     h[n++] = (struct hint){"Tab", "View"};
     if (a->view == VIEW_TARGETS && s->n_targets > 1)
         h[n++] = (struct hint){"Up/Dn", "Trend"};
@@ -245,6 +254,9 @@ static void prompt_text(const struct app *a, char *out, size_t n)
     if (a->mode == MODE_PROMPT_USERS)
         snprintf(out, n, " Ramp to how many users? (now %u %s %u, %.4g/s): ", s->users,
                  a->theme.g.arrow, app_base_target(a), rate);
+    else if (a->mode == MODE_PROMPT_ARRIVALS)
+        snprintf(out, n, " Arrivals/s? (now %.6g asked, %.6g achieved): ", app_base_rate(a),
+                 s->open.all.recent_achieved);
     else
         snprintf(out, n, " Spawn rate, users per second? (now %.4g/s): ", rate);
 }
@@ -304,7 +316,8 @@ static void footer_draw(struct panel *p, WINDOW *win, struct rect r)
     char text[SNAP_TEXT_MAX + 96];
 
     draw_fill(win, r.y, r.x, r.w, A_NORMAL);
-    if (a->mode == MODE_PROMPT_USERS || a->mode == MODE_PROMPT_RATE) {
+    if (a->mode == MODE_PROMPT_USERS || a->mode == MODE_PROMPT_RATE ||
+        a->mode == MODE_PROMPT_ARRIVALS) {
         draw_prompt(a, win, r);
     } else if (a->mode >= MODE_CONFIRM_QUIT) {
         confirm_text(a, text, sizeof text);

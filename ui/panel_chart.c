@@ -224,6 +224,8 @@ static const char *title_of(const struct chart_panel *c, bool log_axis)
         return "Users";
     if (c->kind == CHART_LAG)
         return "hornet's event-loop lag (worst worker timer)";
+    if (app_corrected_view(c->base.app, c->base.app->snap))
+        return log_axis ? "Response time, corrected (log)" : "Response time, corrected";
     return log_axis ? "Response time (log)" : "Response time";
 }
 

@@ -136,7 +136,8 @@ static void table_draw(struct panel *p, WINDOW *win, struct rect r)
     char title[64];
     struct rect in;
 
-    snprintf(title, sizeof title, "Endpoints (%zu)", n);
+    snprintf(title, sizeof title, "Endpoints (%zu)%s", n,
+             app_corrected_view(a, a->snap) ? ", latencies corrected" : "");
     in = panel_frame(p, win, r, title);
     if (in.h < 3 || in.w < 20)
         return;

@@ -1,6 +1,8 @@
 /* panel_status: the two-line status bar. Line 1: hornet, scenario, host, the targets' verdict
  * (when the scenario has targets), elapsed and remaining time. Line 2: state, users now ->
- * target with the ramp's progress, rate and ETA, current RPS, failures/s, failure share,
+ * target with the ramp's progress, rate and ETA, the open classes' arrivals (asked ->
+ * achieved per second, busy users of the pools, dropped iterations) and which latencies the
+ * views show (corrected or service times), current RPS, failures/s, failure share,
  * requests, threads, who controls the load (stages or the operator), and warnings when TLS
  * is not verified (--insecure), when hornet itself is saturated (saturation.h), or when
  * requests could not be recorded (memory ran out). Main thread (curses). */
@@ -60,6 +62,8 @@ static void users_seg(struct segs *g, const struct app *a)
     char bar[64], rest[64], eta[16];
     int cells = 10, full = (int)lround(ramp_progress(a) * cells);
 
+    if (app_arrivals_mode(a))
+        return;                         /* no user count to ramp: the pools are under Busy */
     segs_add(g, 0, t->attr[THEME_DIM], "Users ");
     segs_more(g, t->attr[THEME_TITLE], "%u", s->users);
     if (s->users == s->target_users && s->state != RUN_SPAWNING)
@@ -81,11 +85,40 @@ static void control_seg(struct segs *g, const struct app *a)
     const struct snapshot *s = a->snap;
     char left[16];
 
-    if (s->manual_control && s->n_stages > 0)
+    if (s->manual_control && s->open.all.manual)
+        segs_add(g, 1, t->attr[THEME_WARN], "MANUAL rate (g)");
+    else if (s->manual_control && s->n_stages > 0)
         segs_add(g, 1, t->attr[THEME_WARN], "MANUAL: stages suspended (g: resume)");
     else if (s->n_stages > 0 && s->stage >= 0)
         segs_add(g, 2, t->attr[THEME_NORMAL], "Stage %d/%d, %s left", s->stage + 1,
                  s->n_stages, units_span(left, sizeof left, ceil(s->stage_remaining)));
+}
+
+/* The open classes: the rate asked and achieved, busy users of the pool, dropped iterations,
+ * and which latencies the views show. */
+static void arrivals_seg(struct segs *g, const struct app *a)
+{
+    const struct theme *t = &a->theme;
+    const struct snap_arrivals *o = &a->snap->open.all;
+    char v[32];
+
+    if (a->snap->open.n_classes > 0) {
+        segs_add(g, 0, t->attr[THEME_DIM], "Arrivals ");
+        segs_more(g, t->attr[THEME_TITLE], "%s/s", units_rate(v, sizeof v, o->asked_rate, 9));
+        segs_more(g, t->attr[THEME_NORMAL], " %s ", t->g.arrow);
+        segs_more(g, fabs(o->recent_achieved - o->recent_asked) > 0.01 * o->recent_asked + 1
+                     ? t->attr[THEME_WARN] : t->attr[THEME_TITLE], "%s",
+                  units_rate(v, sizeof v, o->recent_achieved, 9));
+        segs_more(g, t->attr[THEME_DIM], "/s");
+        segs_add(g, app_arrivals_mode(a) ? 1 : 2, t->attr[THEME_DIM], "Busy ");
+        segs_more(g, t->attr[THEME_TITLE], "%u/%u", o->busy, o->users);
+        segs_add(g, 1, t->attr[THEME_DIM], "Dropped ");
+        segs_more(g, o->dropped ? t->attr[THEME_ERROR] : t->attr[THEME_TITLE], "%s",
+                  units_count(v, sizeof v, o->dropped, 9));
+    }
+    if (a->snap->open.corrected)
+        segs_add(g, 1, t->attr[THEME_DIM], "%s (o)",
+                 a->service_view ? "service" : "corrected");
 }
 
 static void numbers_seg(struct segs *g, const struct app *a)
@@ -131,6 +164,7 @@ static void line2(const struct app *a, WINDOW *win, int y, int x, int w)
         segs_add(&g, 0, t->attr[THEME_WARN] | A_BOLD, "%s",
                  w >= STATUS_WIDE ? SATURATION_TEXT : "SATURATED: hornet is the bottleneck");
     users_seg(&g, a);
+    arrivals_seg(&g, a);
     numbers_seg(&g, a);
     control_seg(&g, a);
     if (a->snap->requests_dropped) {    /* never left out: the numbers miss requests */

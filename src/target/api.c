@@ -2,6 +2,8 @@
  * (auth token, _stats) and the helpers the handler files share (bodies, query strings,
  * pagination, errors). Runs on the server's loop thread. */
 #include <http_parser.h>
+#include <ev.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -155,6 +157,7 @@ struct api *api_create(const struct target_config *c, struct served *served)
     a->cfg = *c;
     a->served = served;
     a->started = (double)time(NULL);
+    a->stall_anchor = ev_time();
     /* The queues start empty, so the clock base does not matter: the first advance sets it. */
     backend_init(&a->backend, c->db_pool_size, c->celery_workers, c->celery_rate, 0);
     prng_seed(&a->prng, c->seed);
@@ -207,6 +210,18 @@ double api_delay(struct api *a, enum target_route route)
     if (l->base_ms <= 0 && l->jitter_ms <= 0)
         return 0;
     return (l->base_ms + prng_exponential(&a->prng, l->jitter_ms)) / 1000.0;
+}
+
+double api_stall_wait(const struct api *a, enum target_route route, double answer_at)
+{
+    double stall = a->cfg.stall_s, period = a->cfg.stall_period_s, phase;
+
+    if (!(stall > 0) || !(period > stall) || route == ROUTE_CONTROL)
+        return 0;
+    phase = fmod(answer_at - a->stall_anchor, period);
+    if (phase < 0)
+        phase += period;
+    return phase >= period - stall ? period - phase : 0;
 }
 
 /* DRF's TokenAuthentication: "Token <key>". The user index, or -1 (missing) / -2 (wrong). */

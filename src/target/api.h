@@ -60,6 +60,10 @@ void api_route(const struct api_request *rq, struct api_match *m);
  * from the seeded PRNG). */
 double api_delay(struct api *a, enum target_route route);
 
+/* How much longer than `answer_at` (Unix time, the loop's clock) an answer on this route must
+ * wait: the rest of a stall it falls in (target_config.stall_s), else 0. */
+double api_stall_wait(const struct api *a, enum target_route route, double answer_at);
+
 /* Answer the request: append the body (JSON, or the Prometheus text of /metrics) to body,
  * fill rs, and count the request's Redis commands in the backend. */
 void api_handle(struct api *a, const struct api_request *rq, const struct api_match *m,

@@ -81,6 +81,42 @@ static void show_rate(const struct api *a, struct strbuf *out)
     strbuf_puts(out, text);
 }
 
+/* [STALL_S, PERIOD_S]: 0 < stall < period, or [0, 0] (or 0) for none. */
+static int check_stall(const struct knob *k, const cJSON *v, char *msg, size_t msglen)
+{
+    const cJSON *s = cJSON_GetArrayItem(v, 0), *p = cJSON_GetArrayItem(v, 1);
+
+    if (cJSON_IsNumber(v) && v->valuedouble == 0)
+        return 0;
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(s) ||
+        !cJSON_IsNumber(p) || !isfinite(s->valuedouble) || !isfinite(p->valuedouble) ||
+        s->valuedouble < 0 || (s->valuedouble > 0 && !(p->valuedouble > s->valuedouble &&
+                                                       p->valuedouble <= k->max))) {
+        snprintf(msg, msglen, "Expected [stall_seconds, period_seconds] with 0 < stall < "
+                 "period <= %g, or 0 for none.", k->max);
+        return -1;
+    }
+    return 0;
+}
+
+/* The stall's periods count from now: the first stall ends one period from now. */
+static void apply_stall(struct api *a, const cJSON *v, double now)
+{
+    double stall = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0)->valuedouble : 0;
+
+    a->cfg.stall_s = stall;
+    a->cfg.stall_period_s = stall > 0 ? cJSON_GetArrayItem(v, 1)->valuedouble : 0;
+    a->stall_anchor = now;
+}
+
+static void show_stall(const struct api *a, struct strbuf *out)
+{
+    char text[80];
+
+    snprintf(text, sizeof text, "[%.17g, %.17g]", a->cfg.stall_s, a->cfg.stall_period_s);
+    strbuf_puts(out, text);
+}
+
 static int check_bool(const struct knob *k, const cJSON *v, char *msg, size_t msglen)
 {
     (void)k;
@@ -157,6 +193,7 @@ static const struct knob knobs[] = {
     {"db_pool_size", check_whole, apply_pool, show_pool, 1, TARGET_DB_POOL_LIMIT},
     {"celery_workers", check_whole, apply_workers, show_workers, 0, TARGET_CELERY_WORKERS_LIMIT},
     {"celery_rate", check_number, apply_rate, show_rate, 0, TARGET_CELERY_RATE_LIMIT},
+    {"stall", check_stall, apply_stall, show_stall, 0, TARGET_STALL_PERIOD_LIMIT},
     {"cab_auto_approve", check_bool, apply_auto_approve, show_auto_approve, 0, 0},
     {"plane_error_rate", check_rates, apply_rates, show_rates, 0, 1},
 };

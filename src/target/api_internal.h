@@ -64,6 +64,7 @@ struct api {
     struct store_table deployments, approvals, jobs, events;
     struct backend backend;     /* database pool, Redis, Celery (its knobs live here) */
     double started;             /* Unix time the api was created (process_start_time) */
+    double stall_anchor;        /* Unix time the stall's periods count from */
     uint8_t user;               /* the authenticated user of the request being handled */
 };
 

@@ -32,6 +32,7 @@ static const struct opt opts[] = {
     {"db-pool-size", 0, OPT_VALUE, "a whole number 1..10000"},
     {"celery-workers", 0, OPT_VALUE, "a whole number 0..256"},
     {"celery-rate", 0, OPT_VALUE, "tasks per second per worker, 0..1000000"},
+    {"stall", 0, OPT_VALUE, NULL},
     {"cab-auto-approve", 0, OPT_FLAG, NULL},
     {"quiet", 'q', OPT_FLAG, NULL},
     {"help", 'h', OPT_FLAG, NULL},
@@ -71,6 +72,8 @@ void target_usage(FILE *out)
           "  --celery-workers N         Celery workers draining the task queues (default 4;\n"
           "                             0: queues only grow)\n"
           "  --celery-rate R            tasks per second each worker runs (default 50)\n"
+          "  --stall S,P                freeze every answer S seconds every P seconds (the\n"
+          "                             last S of each period; default none)\n"
           "  --cab-auto-approve         new deployments are approved at once: no approval is\n"
           "                             ever pending\n"
           "  -q, --quiet                no log lines (the final counts still print)\n"
@@ -79,8 +82,9 @@ void target_usage(FILE *out)
           "Paths keep Django's trailing slash and are never redirected: /api/v1/health is a\n"
           "404. GET /api/v1/_stats/ reports the counts as JSON; GET /metrics the simulated\n"
           "backend (database pool, Redis, Celery) in Prometheus's format; POST\n"
-          "/api/v1/_control/ {\"celery_workers\": 0} changes the backend's settings live, and\n"
-          "{\"plane_error_rate\": {\"jamf\": 1}} takes a connector plane down.\n", out);
+          "/api/v1/_control/ {\"celery_workers\": 0} changes the backend's settings live,\n"
+          "{\"plane_error_rate\": {\"jamf\": 1}} takes a connector plane down, and\n"
+          "{\"stall\": [1, 5]} freezes answers 1 s every 5 s.\n", out);
 }
 
 static const struct opt *find_opt(const char *arg, size_t len)
@@ -186,6 +190,8 @@ static int apply_opt(struct target_config *c, const struct opt *o, const char *v
         bad = parse_u64(v, 0, TARGET_CELERY_WORKERS_LIMIT, &u), c->celery_workers = (uint32_t)u;
     else if (!strcmp(n, "celery-rate"))
         bad = parse_real(v, true, TARGET_CELERY_RATE_LIMIT, &c->celery_rate);
+    else if (!strcmp(n, "stall"))
+        return target_config_stall(c, v, err, errlen);
     else if (!strcmp(n, "cab-auto-approve"))
         c->cab_auto_approve = true;
     else if (!strcmp(n, "quiet"))

@@ -133,6 +133,26 @@ int target_config_error_rate(struct target_config *c, const char *arg, char *err
     return 0;
 }
 
+int target_config_stall(struct target_config *c, const char *arg, char *err, size_t errlen)
+{
+    const char *comma = strchr(arg, ',');
+    char first[64];
+    double stall, period = 0;
+
+    snprintf(first, sizeof first, "%.*s",
+             (int)(comma ? (size_t)(comma - arg) : strlen(arg)), arg);
+    if (parse_number(first, 0, TARGET_STALL_PERIOD_LIMIT, &stall) ||
+        (comma && parse_number(comma + 1, 0, TARGET_STALL_PERIOD_LIMIT, &period)) ||
+        (stall > 0 && !(period > stall))) {
+        snprintf(err, errlen, "--stall: expected STALL_S,PERIOD_S with 0 < STALL_S < PERIOD_S "
+                 "<= 86400 (or 0: never), got '%s'", arg);
+        return -1;
+    }
+    c->stall_s = stall;
+    c->stall_period_s = stall > 0 ? period : 0;
+    return 0;
+}
+
 int target_config_check(const struct target_config *c, char *err, size_t errlen)
 {
     const char *what = NULL;
@@ -157,6 +177,10 @@ int target_config_check(const struct target_config *c, char *err, size_t errlen)
         what = "celery workers: expected 0..256";
     else if (!(c->celery_rate >= 0 && c->celery_rate <= TARGET_CELERY_RATE_LIMIT))
         what = "celery rate: expected 0..1000000 tasks/s per worker";
+    else if (!(c->stall_s >= 0) || (c->stall_s > 0 && !(c->stall_period_s > c->stall_s &&
+                                                       c->stall_period_s <=
+                                                       TARGET_STALL_PERIOD_LIMIT)))
+        what = "stall: expected 0 <= seconds < period <= 86400";
     for (int i = 0; !what && i < ROUTE_COUNT; i++) {
         if (!(c->latency[i].base_ms >= 0) || !(c->latency[i].jitter_ms >= 0))
             what = "latency: expected milliseconds >= 0";

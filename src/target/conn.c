@@ -151,7 +151,9 @@ static void pool_pump(struct server *s)
         struct conn *c = s->db_head;
         db_unlink(c);
         c->db = DB_HELD;
-        delay_add(&s->delays, &c->delay, c->db_delay);
+        delay_add(&s->delays, &c->delay,
+                  c->db_delay + api_stall_wait(s->api, c->match.route,
+                                               ev_now(s->loop) + c->db_delay));
     }
 }
 
@@ -321,6 +323,7 @@ static int on_message_complete(http_parser *p)
         }
         c->db = DB_HELD;
     }
+    delay += api_stall_wait(c->srv->api, c->match.route, c->req_done + delay);
     if (delay > 0) {
         c->waiting = true;
         delay_add(&c->srv->delays, &c->delay, delay);

@@ -51,6 +51,7 @@ struct target_latency {
 #define TARGET_DB_POOL_LIMIT 10000u
 #define TARGET_CELERY_WORKERS_LIMIT 256u
 #define TARGET_CELERY_RATE_LIMIT 1e6
+#define TARGET_STALL_PERIOD_LIMIT 86400.0
 
 struct target_config {
     const char *listen_addr;    /* default "127.0.0.1" (also "::1"); a numeric address */
@@ -75,6 +76,11 @@ struct target_config {
     uint32_t celery_workers;    /* Celery workers draining the task queues (default 4; 0: the
                                    queues only grow) */
     double celery_rate;         /* tasks per second each worker runs (default 50) */
+    /* A stall (a garbage-collection pause, a failover): every answer due during the last
+     * stall_s seconds of each stall_period_s period (counted from the start, or from when
+     * POST /api/v1/_control/ set it) waits for the period's end. 0: never. Answers of
+     * /api/v1/_control/ itself never wait, so a stall can be switched off. */
+    double stall_s, stall_period_s;
     bool cab_auto_approve;      /* the CAB approves every new deployment at once: no approval
                                    is ever pending (a platform with the CAB switched off) */
     bool quiet;                 /* no log lines on stderr (the exit counts still print) */
@@ -92,6 +98,9 @@ void target_config_defaults(struct target_config *c);
  * argument into c. 0, or -1 with a one-line message. Used by hornet-target's command line. */
 int target_config_latency(struct target_config *c, const char *arg, char *err, size_t errlen);
 int target_config_error_rate(struct target_config *c, const char *arg, char *err, size_t errlen);
+/* --stall S,P: every answer due in the last S seconds of each P-second period waits for the
+ * period's end (0 < S < P <= TARGET_STALL_PERIOD_LIMIT; "0,0" or "0": never). */
+int target_config_stall(struct target_config *c, const char *arg, char *err, size_t errlen);
 
 /* Set every route's latency to zero (--no-latency). */
 void target_config_no_latency(struct target_config *c);

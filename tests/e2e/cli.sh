@@ -165,4 +165,43 @@ check "without -L DEBUG nothing is traced" [ "$(grep -c 'DEBUG' "$TMP/info.err")
 out=$($HORNET --headless --debug-requests 10001 scenarios/deployments.json 2>&1); rc=$?
 check "--debug-requests beyond 10000 is refused" \
     [ "$rc" = 2 -a "$(grep -c 'debug-requests' <<<"$out")" = 1 ]
+
+# ---- the open model: --arrival-rate turns a shipped scenario open
+$HORNET --headless --only-summary --arrival-rate 50 --max-users 200 -t 4s --csv "$TMP/open" \
+    scenarios/deployments.json >"$TMP/open.out" 2>"$TMP/open.err"; rc=$?
+check "--arrival-rate on a shipped scenario exits 0" [ "$rc" = 0 ]
+check "... 50 iterations a second for 4 s: 200 started, none dropped" \
+    grep -q "^Arrivals: 200 due, 200 started, 0 dropped (0.00%)" "$TMP/open.out"
+check "... the console adds the corrected percentiles" \
+    grep -q "^Response time percentiles corrected for coordinated omission" "$TMP/open.out"
+check "... PREFIX_corrected.csv has stats.csv's header" \
+    [ "$(head -1 "$TMP/open_corrected.csv" | tr -d '\r')" = "$LOCUST_STATS_HEADER" ]
+check "... and its request counts" \
+    [ "$(csv_cell "$TMP/open_corrected.csv" Aggregated 3)" = "$(csv_cell "$TMP/open_stats.csv" Aggregated 3)" ]
+achieved=$(awk -F, 'NR > 1 { n += $3 } END { print n }' "$TMP/open_arrivals.csv")
+check "... PREFIX_arrivals.csv: a row a second, 200 achieved in all ($achieved)" \
+    [ "$(head -1 "$TMP/open_arrivals.csv" | tr -d '\r')" = \
+      "Timestamp,Asked,Achieved,Dropped,Busy Users,User Count" -a "$achieved" = 200 ]
+check "... the throughput target is not judged (the load is not the scenario's)" \
+    grep -qE "^rps 50\.\.100 +steady +skipped" "$TMP/open.out"
+$HORNET report "$TMP/open" >/dev/null 2>&1; rc=$?
+check "hornet report rebuilds an open run's report ($rc)" [ "$rc" = 0 ]
+check "... with the corrected latencies beside the service times" \
+    grep -q "| Median service | Median corrected |" "$TMP/open_report.md"
+check "... and the arrivals from PREFIX_arrivals.csv" \
+    grep -q "200 asked, 200 started, 0 dropped" "$TMP/open_report.md"
+out=$($HORNET --headless --max-users 5 -t 1s scenarios/deployments.json 2>&1); rc=$?
+check "--max-users without arrivals is refused" \
+    [ "$rc" = 2 -a "$(grep -c 'max-users: sizes the pool' <<<"$out")" = 1 ]
+out=$($HORNET --headless --arrival-rate -3 scenarios/deployments.json 2>&1); rc=$?
+check "a negative --arrival-rate is refused" [ "$rc" = 2 ]
+out=$($HORNET --headless --worker --master-host 127.0.0.1 --arrival-rate 10 \
+    scenarios/deployments.json 2>&1); rc=$?
+check "--arrival-rate with --worker is refused before anything runs" \
+    [ "$rc" = 2 -a "$(grep -c 'runs on one machine: a Locust master dispatches users' <<<"$out")" = 1 \
+      -a "$(grep -c 'Preflight' <<<"$out")" = 0 ]
+out=$($HORNET --headless --master --expect-workers 1 \
+    tests/fixtures/scenarios/valid/burst_open.json 2>&1); rc=$?
+check "a scenario's arrivals with --master are refused" \
+    [ "$rc" = 2 -a "$(grep -c "the scenario's arrivals) runs on one machine" <<<"$out")" = 1 ]
 echo "1..$n"

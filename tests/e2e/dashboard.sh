@@ -3,7 +3,7 @@
 # 120x40 unless said otherwise) against its embedded target on loopback, with send-keys, and
 # checks the screen (capture-pane), the files and the terminal modes (stty -a before and
 # after). Every run is bounded with -t or quit by the test; sessions and files are removed on
-# exit. Three groups of sessions run at once. Prints TAP lines.
+# exit. Four groups of sessions run at once. Prints TAP lines.
 set -u
 source "$(dirname "$0")/lib.sh"
 SOCK=hornet-e2e-$$
@@ -258,12 +258,43 @@ the_rest() {
 
 }
 
+# ---- the open model: an arrival rate, its keys and the corrected latencies ------------------
+open_model() {
+    start open 120 40 --arrival-rate 20 --max-users 100 -t 60s scenarios/deployments.json
+    wait_for open 15 'Arrivals 20\.0/s → 20\.0/s'
+    ok $? "an open run: the status bar shows the arrivals asked and achieved" "$(status open)"
+    screen open | grep -q 'Endpoints ([0-9]*), latencies corrected' &&
+        status open | grep -q 'corrected (o)' && screen open | grep -q 'Response time, corrected'
+    ok $? "... the table and the bands show corrected latencies, and say so" "$(screen open)"
+    t send-keys -t open W W
+    wait_for open 10 'Arrivals 40\.0/s'
+    ok $? "W W: the rate goes up by 20 arrivals/s (not users)" "$(status open)"
+    t send-keys -t open u
+    wait_for open 5 'Arrivals/s\? \(now 40 asked'
+    ok $? "u: the arrivals/s prompt" "$(screen open | tail -1)"
+    t send-keys -t open 5 5 Enter
+    wait_for open 10 'Arrivals 55\.0/s'
+    ok $? "... a typed rate applies" "$(status open)"
+    t send-keys -t open o
+    wait_for open 5 'service \(o\)'
+    ok $? "o: the views show service times" "$(status open)"
+    ! screen open | grep -q 'latencies corrected'
+    ok $? "... and the table no longer says corrected" "$(screen open | grep Endpoints)"
+    t send-keys -t open q
+    wait_for open 5 'y: quit'
+    t send-keys -t open y
+    wait_exit open 20
+    ok $? "q y: the open run quits" "$(screen open | tail -3)"
+}
+
 deployments >"$TMP/1.tap" &
 g1=$!
 burst >"$TMP/2.tap" &
 g2=$!
+open_model >"$TMP/4.tap" &
+g4=$!
 the_rest >"$TMP/3.tap"
-wait $g1 $g2
-cat "$TMP/1.tap" "$TMP/2.tap" "$TMP/3.tap" |
+wait $g1 $g2 $g4
+cat "$TMP/1.tap" "$TMP/2.tap" "$TMP/3.tap" "$TMP/4.tap" |
     awk '/^(not )?ok [0-9]+ / { sub(/ok [0-9]+ /, "ok " ++n " ") } { print } END { print "1.." n }'
-! grep -q '^not ok' "$TMP"/[123].tap
+! grep -q '^not ok' "$TMP"/[1234].tap
