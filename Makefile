@@ -6,6 +6,7 @@
 # make asan|tsan  run the tests under ASan+UBSan / TSan
 # make bench      the performance benchmark (tests/bench/), never part of make test
 # make bench-promtext   the Prometheus text parser's throughput on the captured exporter bodies
+# make fuzz       each libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (default 60), two at once
 # make deps       install the Debian packages hornet needs (apt-get when root)
 # make help       this list
 
@@ -36,6 +37,13 @@ endif
 ifeq ($(FLAVOR),debug)
   OPT := -O0 -g
 endif
+# The fuzz targets (tests/fuzz/): clang's libFuzzer with ASan and UBSan; the code under test is
+# compiled with coverage (fuzzer-no-link), the targets link libFuzzer's main.
+ifeq ($(FLAVOR),fuzz)
+  CC  := clang
+  OPT := -O1 -g -fno-omit-frame-pointer
+  SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+endif
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -62,7 +70,7 @@ LIB       := $(BUILD)/libhornet.a
 .SECONDARY:
 
 .PHONY: all build test check tests-bin run asan tsan bench bench-full bench-promtext screenshots \
-        deps deps-test clean help
+        deps deps-test clean help fuzz fuzz-bin fuzz-merge
 all: build
 
 build: $(BUILD)/hornet $(BUILD)/hornet-target
@@ -89,6 +97,24 @@ $(BUILD)/hornet-target: $(BUILD)/src/target_main.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HOBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $(TEST_WRAP) $^ $(LDLIBS_ALL) -lcmocka -o $@
 
+# The fuzz targets: what faces files and the network (engine/, and the config and Locust CSV
+# readers of src/), in their own archive; each tests/fuzz/fuzz_NAME.c is one target.
+FUZZ_SRC  := $(wildcard engine/*.c) src/options.c src/report_csv.c
+FUZZ_LIB  := $(BUILD)/libfuzzed.a
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_LIB): $(FUZZ_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzz.o $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=fuzzer,address,undefined -pthread $^ $(LDLIBS_ALL) -o $@
+
+fuzz-bin: $(FUZZ_BIN)
+
 # test_engine makes libcurl's curl_multi_add_handle fail on demand (the fatal-error path).
 $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 
@@ -98,14 +124,15 @@ $(BUILD)/tests/test_engine: TEST_WRAP := -Wl,--wrap=curl_multi_add_handle
 # node_exporter, redis with redis_exporter; a real Locust for the master/worker protocol
 # tests; xmllint from libxml2-utils to validate the JUnit output against its schema, promtool
 # from prometheus to check the metrics endpoint's text, python3-junitparser as a consumer of
-# the JUnit file). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker
+# the JUnit file; clang and libclang-rt-dev, its libFuzzer and sanitizer runtimes, for the fuzz
+# targets). libzmq3-dev and libmsgpack-dev (msgpack-c) carry the Locust master/worker
 # transport and codec; both have a .pc in PKGS.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev libev-dev \
             libcjson-dev libcmocka-dev libhttp-parser-dev libjsmn-dev libzmq3-dev \
             libmsgpack-dev
 TEST_PKGS := tmux chromium fonts-dejavu-core python3 python3-pil curl prometheus-node-exporter \
              redis-server prometheus-redis-exporter python3-locust libxml2-utils prometheus \
-             python3-junitparser
+             python3-junitparser clang libclang-rt-dev
 
 define apt_install
 	@missing=$$(for p in $(1); do \
@@ -131,6 +158,7 @@ deps-test: deps
 test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory -j$(NPROC) tests-bin
+	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOR=fuzz fuzz-bin
 	@FLAVOR=$(FLAVOR) BUILD=$(BUILD) SLOW_TESTS="$(SLOW_TESTS)" ALONE_TESTS="$(ALONE_TESTS)" \
 	    tests/run_all.sh
 
@@ -166,6 +194,17 @@ bench-promtext: $(BUILD)/bench/promtext_bench
 	$< tests/fixtures/prom/node_exporter.prom 4
 	$< tests/fixtures/prom/redis_exporter.prom 1
 
+# Each fuzz target for FUZZ_SECONDS, two at a time at the lowest priority (the machine is
+# shared), from the corpus kept in tests/fuzz/corpus/; new inputs and crashes go to build/fuzz/.
+fuzz: deps-test
+	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOR=fuzz fuzz-bin
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+# Fold what the runs found into the kept corpus, minimised (libFuzzer's -merge=1).
+fuzz-merge:
+	@$(MAKE) --no-print-directory -j$(NPROC) FLAVOR=fuzz fuzz-bin
+	@tests/fuzz/run.sh --merge
+
 screenshots: deps build
 	@tests/screenshots.sh
 
@@ -173,6 +212,6 @@ clean:
 	rm -rf build hornet hornet-target
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# //'
+	@sed -n '2,12p' Makefile | sed 's/^# //'
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "control.h"
 #include "health.h"
+#include "interval.h"
 #include "openmodel.h"
 #include "ramp.h"
 #include "saturation.h"
@@ -23,6 +24,7 @@ struct control {
 
     enum run_state state;
     bool paused, manual, ramp_complete, reset_done, finished, target_down, silent, aborted;
+    uint8_t down_kind;          /* what failed while every request failed (enum outcome_kind) */
     bool aborts_said;           /* the requests aborted at the end were noted in the log */
     struct saturation sat;      /* is hornet the bottleneck (control_saturation) */
     double run_start, end_time, steady_start;
@@ -710,6 +712,47 @@ void control_stop_users(struct control *c, double now)
 
 /* ---- judging a snapshot ------------------------------------------------------------------- */
 
+/* The most frequent unexpected failure seen since unix second `since`, or NULL. */
+static const struct snap_error *recent_failure(const struct snapshot *s, int64_t since)
+{
+    uint32_t n = s->n_errors < SNAP_MAX_ERRORS ? s->n_errors : SNAP_MAX_ERRORS;
+
+    for (uint32_t i = 0; i < n; i++)            /* most frequent first */
+        if (!s->errors[i].expected && s->errors[i].last_seen >= (double)since)
+            return &s->errors[i];
+    return NULL;
+}
+
+/* Every request failed for CONTROL_DOWN_SECONDS: say what they failed with. Only failures
+ * without an answer mean the target stopped answering; a status (401: the credentials), a
+ * step never sent (a variable not set) or a failed check say so instead. */
+static void every_request_failing(struct control *c, const struct snapshot *s, double now,
+                                  int64_t since)
+{
+    const struct snap_error *e = recent_failure(s, since);
+    const char *text = e ? e->text : "";
+
+    c->down_kind = e ? e->kind : OUTCOME_TRANSPORT;
+    switch (c->down_kind) {
+    case OUTCOME_HTTP:
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the target "
+              "answers %s", CONTROL_DOWN_SECONDS, text);
+        return;
+    case OUTCOME_SCRIPT:
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s without being "
+              "sent: %s", CONTROL_DOWN_SECONDS, text);
+        return;
+    case OUTCOME_CHECK:
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the answers "
+              "fail the scenario's checks (%s)", CONTROL_DOWN_SECONDS, text);
+        return;
+    default:
+        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the target "
+              "stopped answering? (%s)", CONTROL_DOWN_SECONDS, text);
+        return;
+    }
+}
+
 /* Warnings for the event log: every request failing, or requests waiting with none finishing
  * (users merely thinking are not silence). */
 static void watch_target(struct control *c, const struct snapshot *s, double now,
@@ -725,12 +768,11 @@ static void watch_target(struct control *c, const struct snapshot *s, double now
     }
     if (failing == CONTROL_DOWN_SECONDS && !c->target_down) {
         c->target_down = true;
-        event(c, now, EVENT_ENGINE, EVENT_WARN, "Every request failed for %d s: the target "
-              "stopped answering? (%s)", CONTROL_DOWN_SECONDS,
-              s->n_errors ? s->errors[0].text : "");
+        every_request_failing(c, s, now, s->series[from].second);
     } else if (failing == 0 && c->target_down) {
         c->target_down = false;
-        event(c, now, EVENT_ENGINE, EVENT_INFO, "The target answers again");
+        event(c, now, EVENT_ENGINE, EVENT_INFO, "%s", c->down_kind == OUTCOME_TRANSPORT
+              ? "The target answers again" : "Requests succeed again");
     }
     if (silent == CONTROL_DOWN_SECONDS && waiting > 0 && !c->silent && !c->paused &&
         c->state < RUN_STOPPING) {

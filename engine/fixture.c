@@ -14,7 +14,6 @@
 #include "plan.h"
 #include "request.h"
 
-#define KEEP_BODY_MAX (8u << 20)    /* bytes of a body kept for captures and checks */
 #define MAX_SPANS 64
 
 const char *const fixture_status_names[] = {"absent", "not run", "passed", "failed",
@@ -29,6 +28,8 @@ struct runner {
     CURL *easy;
     struct request rq;
     struct strbuf resp, resp_hdr;
+    bool resp_cut;                      /* the body passed max_body_kept: cut there */
+    char curl_error[CURL_ERROR_SIZE];   /* libcurl's words for a transport failure */
     struct header_span spans[MAX_SPANS];
     struct response_ws *ws;
     struct hist **hists;                /* per fixture endpoint, NULL until used */
@@ -73,8 +74,7 @@ static size_t body_cb(char *data, size_t size, size_t n, void *arg)
     struct runner *r = arg;
     size_t len = size * n;
 
-    if (r->resp.len + len <= KEEP_BODY_MAX)
-        (void)strbuf_append(&r->resp, data, len);
+    request_keep_body(&r->resp, &r->resp_cut, r->env->scn->max_body_kept, data, len);
     return len;
 }
 
@@ -113,6 +113,7 @@ static int open_easy(struct runner *r)
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 30L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_error);
     return 0;
 }
 
@@ -192,7 +193,8 @@ static int apply_cb(void *arg, char *err, size_t errlen)
     struct applying *a = arg;
     struct runner *r = a->r;
     struct response_view v = {.status = (int)a->status, .body = r->resp.data,
-                              .body_len = r->resp.len, .headers = r->spans};
+                              .body_len = r->resp.len, .headers = r->spans,
+                              .truncated_at = r->resp_cut ? r->env->scn->max_body_kept : 0};
     struct tmpl_ctx ctx;
 
     if (a->st->n_captures == 0 && a->st->n_checks == 0)
@@ -225,10 +227,12 @@ static void send_step(struct runner *r, const struct step_plan *sp, struct outco
     }
     strbuf_clear(&r->resp);
     strbuf_clear(&r->resp_hdr);
+    r->resp_cut = false;
+    r->curl_error[0] = '\0';
     rc = curl_easy_perform(r->easy);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &us);
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    request_outcome(r->easy, sp->step, rc, status, sp->timeout_ms, apply_cb,
+    request_outcome(r->easy, sp->step, rc, r->curl_error, status, sp->timeout_ms, apply_cb,
                     &(struct applying){r, sp->step, status}, o, err, sizeof err);
     record(r, sp->step, rc == CURLE_ABORTED_BY_CALLBACK ? -1 : (int64_t)us, o->kind ? o : NULL);
     if (!o->kind || o->expected)

@@ -107,6 +107,62 @@ static void transport_text(int code, int aux, char *out, size_t n)
     }
 }
 
+bool interval_transport_text_kept(int code, int aux)
+{
+    switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+        return false;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        return aux != ECONNRESET && aux != EPIPE;
+    default:
+        return true;
+    }
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+uint32_t interval_text_hash(uint32_t h, const char *text, size_t n, bool numbers_equal)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (numbers_equal && is_digit(text[i])) {
+            while (i + 1 < n && is_digit(text[i + 1]))
+                i++;
+            h = (h ^ '#') * 16777619u;
+            continue;
+        }
+        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    }
+    return h;
+}
+
+bool interval_text_equal(const char *a, size_t na, const char *b, size_t nb,
+                         bool numbers_equal)
+{
+    size_t i = 0, j = 0;
+
+    if (!numbers_equal)
+        return na == nb && memcmp(a, b, na) == 0;
+    while (i < na && j < nb) {
+        if (is_digit(a[i]) && is_digit(b[j])) {
+            while (i < na && is_digit(a[i]))
+                i++;
+            while (j < nb && is_digit(b[j]))
+                j++;
+            continue;
+        }
+        if (a[i++] != b[j++])
+            return false;
+    }
+    return i == na && j == nb;
+}
+
 void interval_outcome_format(const struct interval_error *e, char *out, size_t n)
 {
     const char *reason;
@@ -122,7 +178,10 @@ void interval_outcome_format(const struct interval_error *e, char *out, size_t n
             snprintf(out, n, "HTTP %d", e->code);
         return;
     case OUTCOME_TRANSPORT:
-        transport_text(e->code, e->aux, out, n);
+        if (e->text[0])
+            snprintf(out, n, "%s", e->text);
+        else
+            transport_text(e->code, e->aux, out, n);
         return;
     default:
         snprintf(out, n, "%s", e->text[0] ? e->text : "unknown error");

@@ -8,6 +8,8 @@
 #ifndef HORNET_INTERVAL_H
 #define HORNET_INTERVAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "hist.h"
 
@@ -16,7 +18,9 @@
 /* How a request that is not a plain 2xx/3xx success ended. */
 enum outcome_kind {
     OUTCOME_HTTP = 1,    /* an HTTP status: code = status (failure, or expected when listed) */
-    OUTCOME_TRANSPORT,   /* no HTTP answer: code = CURLcode, aux = OS errno or timeout ms */
+    OUTCOME_TRANSPORT,   /* no HTTP answer: code = CURLcode, aux = OS errno or timeout ms;
+                            text: libcurl's error buffer when hornet's own text for the code
+                            would say less (interval_transport_text_kept), else empty */
     OUTCOME_CHECK,       /* a check or capture failed: text says which and what was got */
     OUTCOME_SCRIPT       /* the step could not be sent (unset variable, ...): text says why */
 };
@@ -29,6 +33,21 @@ struct outcome {
     int32_t aux;
     const char *text;    /* for CHECK/SCRIPT; for TRANSPORT curl's error buffer (optional) */
 };
+
+/* Whether a transport failure's text is libcurl's error buffer ("Received HTTP/0.9 when not
+ * allowed", "Too large response headers: 312358 > 307200", "SSL certificate problem:
+ * self-signed certificate") rather than hornet's own stable text for the CURLcode and errno
+ * ("Connection refused", "Timeout after 30000 ms", "Connection reset by peer", "Empty reply
+ * from server", "Response ended before the whole body arrived"), which names the cause as
+ * well and carries no varying number. */
+bool interval_transport_text_kept(int code, int aux);
+
+/* Outcome texts are grouped as they read; a transport text (libcurl's, which may carry sizes
+ * or counts) groups with those that differ from it only in their numbers: runs of digits
+ * compare equal. The hash of such a text and the comparison (texts of n bytes). */
+uint32_t interval_text_hash(uint32_t h, const char *text, size_t n, bool numbers_equal);
+bool interval_text_equal(const char *a, size_t na, const char *b, size_t nb,
+                         bool numbers_equal);
 
 struct interval_endpoint {
     uint32_t endpoint;        /* index into scenario->endpoints */
@@ -83,7 +102,8 @@ struct interval *interval_alloc(uint32_t n_endpoints, uint32_t n_errors, uint32_
 void interval_free(struct interval *iv);
 
 /* The stable, human text of an outcome: "HTTP 404 Not Found", "Connection refused",
- * "Timeout after 30000 ms", or e->text for checks. Writes at most n bytes (NUL included). */
+ * "Timeout after 30000 ms", libcurl's error text for other transport failures, or e->text for
+ * checks. Writes at most n bytes (NUL included). */
 void interval_outcome_format(const struct interval_error *e, char *out, size_t n);
 
 #endif

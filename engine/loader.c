@@ -42,6 +42,9 @@ static int column_of(const struct loader *ld, size_t off)
 }
 
 static int fail_va(struct loader *ld, size_t off, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int fail_va(struct loader *ld, size_t off, const char *fmt, va_list ap)
 {
     int n;
 

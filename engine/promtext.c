@@ -700,13 +700,109 @@ static int lex_op(struct lexer *lx, enum op *op)
     return 0;
 }
 
+/* The end of the bracket expression that opens at re[i] ('['): "[]a]", "[^]a]" and "[[:alpha:]]"
+ * included; n when it never closes (regcomp then refuses the expression). */
+static size_t bracket_end(const char *re, size_t i, size_t n)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    for (; i < n && re[i] != ']'; i++)
+        if (re[i] == '[' && i + 1 < n && strchr(":.=", re[i + 1])) {
+            const char *close = strstr(re + i + 2, re[i + 1] == ':' ? ":]" :
+                                       re[i + 1] == '.' ? ".]" : "=]");
+            i = close ? (size_t)(close - re) + 1 : n;
+        }
+    return i;
+}
+
+/* The copies "{n,m}" at re[i] makes of what it follows (glibc builds max(n, m) of them, n + 1
+ * without m); *end is past the '}'. 0 when it is not a bound (regcomp judges it). */
+static size_t bound_copies(const char *re, size_t i, size_t n, size_t *end)
+{
+    char *p;
+    unsigned long lo = strtoul(re + i + 1, &p, 10), hi = lo;
+
+    if ((size_t)(p - re) < n && *p == ',') {
+        hi = strtoul(p + 1, &p, 10);
+        hi = hi > lo ? hi : lo + 1;
+    }
+    if ((size_t)(p - re) >= n || *p != '}')
+        return 0;
+    *end = (size_t)(p - re) + 1;
+    return hi ? hi : 1;
+}
+
+/* How big glibc's regcomp makes re (n bytes) into *cost: atoms counted once, a group as the
+ * sum of its parts, '+' and "{n,m}" multiplying what they follow; SIZE_MAX past
+ * PROMTEXT_REGEX_COST_MAX. -1 for a quantifier right after another: POSIX leaves it undefined,
+ * PromQL's RE2 refuses it, and glibc nests a copy per quantifier ("a++...+" doubles 60
+ * times). */
+static int regex_cost(const char *re, size_t n, size_t *cost)
+{
+    size_t saved[PROMTEXT_SELECTOR_MAX / 2 + 1], depth = 0, seq = 0, atom = 0, end, copies;
+    bool quantified = false;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = re[i];
+        bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+
+        *cost = SIZE_MAX;
+        if (quantifier && quantified)
+            return -1;
+        if (c == '*' || c == '?') {
+            quantified = true;
+            continue;
+        }
+        if (c == '+' || (c == '{' && (copies = bound_copies(re, i, n, &end)) > 0)) {
+            copies = c == '+' ? 2 : copies;
+            if (atom && copies > PROMTEXT_REGEX_COST_MAX / atom)
+                return 0;
+            seq += atom * (copies - 1);
+            atom *= copies;
+            i = c == '+' ? i : end - 1;
+            quantified = true;
+        } else if (c == '(' && depth < sizeof saved / sizeof saved[0]) {
+            saved[depth++] = seq;
+            seq = atom = 0;
+            quantified = false;
+            continue;
+        } else if (c == ')' && depth > 0) {
+            atom = seq + 1;
+            seq = saved[--depth] + atom;
+            quantified = false;
+        } else {
+            if (c == '\\' && i + 1 < n)
+                i++;
+            else if (c == '[')
+                i = bracket_end(re, i, n);
+            atom = c == '|' ? 0 : 1;
+            seq += atom;
+            quantified = false;
+        }
+        if (seq > PROMTEXT_REGEX_COST_MAX)
+            return 0;
+    }
+    *cost = seq;
+    return 0;
+}
+
 static int compile_regex(struct lexer *lx, struct matcher *m)
 {
-    size_t n = m->value_len + 5;
-    char *anchored = malloc(n);
-    int rc;
+    size_t n = m->value_len + 5, cost;
+    char *anchored;
+    int rc = regex_cost(m->value, m->value_len, &cost);
 
-    if (!anchored)
+    if (rc < 0 || cost > PROMTEXT_REGEX_COST_MAX) {
+        snprintf(lx->err, lx->errlen, "label %s: %s", m->label, rc < 0
+                 ? "invalid regular expression: a repetition of a repetition (write (a+)+ "
+                   "to mean it)" : "regular expression too large once its repetitions are "
+                   "expanded");
+        return -1;
+    }
+    if (!(anchored = malloc(n)))
         abort();
     snprintf(anchored, n, "^(%s)$", m->value);
     rc = regcomp(&m->re, anchored, REG_EXTENDED | REG_NOSUB);

@@ -27,6 +27,10 @@ enum promtext_type {
 /* Bounds of a selector's text (a larger selector is refused by promtext_compile). */
 #define PROMTEXT_SELECTOR_MAX 4096
 #define PROMTEXT_MATCHERS_MAX 16
+/* ... and of a regular expression's size once its repetitions are expanded (glibc's regcomp
+ * builds a copy per repetition: "(a{100}){100}" is 10,000 atoms), a bound on what compiling
+ * it costs. */
+#define PROMTEXT_REGEX_COST_MAX 10000
 
 struct promtext_selector;
 

@@ -102,7 +102,7 @@ void recorder_set_alloc(struct recorder *r, recorder_alloc_fn alloc, void *arg)
 
 static int outcome_has_text(uint8_t kind)
 {
-    return kind != OUTCOME_HTTP && kind != OUTCOME_TRANSPORT;
+    return kind != OUTCOME_HTTP;
 }
 
 /* Length kept of a text: at most INTERVAL_TEXT_MAX - 1 bytes, never cutting a UTF-8 sequence. */
@@ -126,8 +126,7 @@ static uint32_t outcome_hash(uint32_t endpoint, const struct outcome *o, const c
 
     for (size_t i = 0; i < 5; i++)
         h = (h ^ words[i]) * 16777619u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    h = interval_text_hash(h, text, len, o->kind == OUTCOME_TRANSPORT);
     h ^= h >> 16;
     h *= 0x45d9f3bu;
     return h ^ (h >> 16);
@@ -139,8 +138,9 @@ static int same_outcome(const struct recorder *r, int idx, uint32_t endpoint,
     const struct interval_error *e = &r->errors[idx];
 
     return e->endpoint == endpoint && e->kind == o->kind && e->expected == (o->expected != 0) &&
-           e->code == o->code && e->aux == o->aux && r->text_len[idx] == len &&
-           memcmp(e->text, text, len) == 0;
+           e->code == o->code && e->aux == o->aux &&
+           interval_text_equal(e->text, r->text_len[idx], text, len,
+                               o->kind == OUTCOME_TRANSPORT);
 }
 
 /* The error index of the outcome, or -1 with *slot set to the free slot where it belongs. */

@@ -30,8 +30,9 @@ void recorder_destroy(struct recorder *r);
 /* Record one finished request of endpoint at unix time `now` (its second is floor(now)).
  * latency_us < 0: the request was never sent (counted as a request without latency).
  * o == NULL: a plain success; otherwise o->expected says whether it still counts as a success,
- * and o->text is read only for OUTCOME_CHECK / OUTCOME_SCRIPT (truncated to
- * INTERVAL_TEXT_MAX - 1 bytes on a UTF-8 boundary). Emits the previous second's interval first
+ * and o->text is read for every kind but OUTCOME_HTTP (truncated to INTERVAL_TEXT_MAX - 1
+ * bytes on a UTF-8 boundary; NULL is ""); transport texts that differ only in their numbers
+ * count as one outcome, kept with the first text. Emits the previous second's interval first
  * when the second moved on. No allocation and no lock, except inside the emit it triggers. */
 void recorder_add(struct recorder *r, uint32_t endpoint, double now, int64_t latency_us,
                   uint64_t bytes, const struct outcome *o);

@@ -217,7 +217,20 @@ size_t request_header_spans(const struct strbuf *hdrs, struct header_span *spans
     return n;
 }
 
-void request_outcome(CURL *e, const struct step *st, CURLcode rc, long status, long timeout_ms,
+void request_keep_body(struct strbuf *b, bool *cut, size_t limit, const char *data, size_t len)
+{
+    size_t room = limit > b->len ? limit - b->len : 0;
+
+    if (*cut)
+        return;
+    if (len > room || strbuf_append(b, data, len) < 0) {
+        (void)strbuf_append(b, data, len > room ? room : 0);
+        *cut = true;
+    }
+}
+
+void request_outcome(CURL *e, const struct step *st, CURLcode rc, const char *curl_error,
+                     long status, long timeout_ms,
                      int (*apply)(void *arg, char *err, size_t errlen), void *arg,
                      struct outcome *o, char *err, size_t errlen)
 {
@@ -226,10 +239,13 @@ void request_outcome(CURL *e, const struct step *st, CURLcode rc, long status, l
     o->kind = 0;
     if (rc != CURLE_OK) {
         long os_errno = 0;
+        int32_t aux;
+
         curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
-        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc,
-                              .aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms
-                                                                     : (int32_t)os_errno};
+        aux = rc == CURLE_OPERATION_TIMEDOUT ? (int32_t)timeout_ms : (int32_t)os_errno;
+        *o = (struct outcome){.kind = OUTCOME_TRANSPORT, .code = (int32_t)rc, .aux = aux,
+                              .text = interval_transport_text_kept(rc, aux) && curl_error &&
+                                      curl_error[0] ? curl_error : NULL};
         return;
     }
     if (!status_success(st, status, &expected)) {

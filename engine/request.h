@@ -48,11 +48,20 @@ bool request_reads_headers(const struct step *st);
  * returns how many. The spans point into hdrs. */
 size_t request_header_spans(const struct strbuf *hdrs, struct header_span *spans, size_t cap);
 
+/* A write callback's work: keep a response body's data in b up to limit bytes (the scenario's
+ * max_body_kept); the first piece that passes it is kept up to the limit, *cut is set, and
+ * nothing more is kept for that response (never a later, smaller piece spliced on). Memory
+ * running out cuts the body too. */
+void request_keep_body(struct strbuf *b, bool *cut, size_t limit, const char *data, size_t len);
+
 /* How a finished transfer counts, into o (o->kind 0: a plain success): a transport error
- * (CURLcode, with the OS errno or the timeout), an unexpected status, a capture or check that
- * failed (apply(arg, err, errlen) runs them, only for an expected status; its message goes in
- * err and o->text), or an expected non-2xx status. */
-void request_outcome(CURL *e, const struct step *st, CURLcode rc, long status, long timeout_ms,
+ * (CURLcode, with the OS errno or the timeout, and the easy handle's error buffer curl_error
+ * (may be NULL) as its text when hornet's own would say less: interval_transport_text_kept),
+ * an unexpected status, a capture or check that failed (apply(arg, err, errlen) runs them,
+ * only for an expected status; its message goes in err and o->text), or an expected non-2xx
+ * status. */
+void request_outcome(CURL *e, const struct step *st, CURLcode rc, const char *curl_error,
+                     long status, long timeout_ms,
                      int (*apply)(void *arg, char *err, size_t errlen), void *arg,
                      struct outcome *o, char *err, size_t errlen);
 

@@ -127,6 +127,17 @@ static int parse_body(struct response_ws *ws, const struct response_view *r)
     return 0;
 }
 
+/* "8 MB", "512 kB", "1500 bytes": a keep limit in messages. */
+static void size_text(size_t n, char *out, size_t len)
+{
+    if (n % ((size_t)1 << 20) == 0)
+        snprintf(out, len, "%zu MB", n >> 20);
+    else if (n % 1024 == 0)
+        snprintf(out, len, "%zu kB", n >> 10);
+    else
+        snprintf(out, len, "%zu bytes", n);
+}
+
 static const char *not_json(int rc)
 {
     return rc == -2 ? "response is not JSON (truncated)" : "response is not JSON";
@@ -357,7 +368,8 @@ static int capture_find(const struct capture *c, const struct response_view *r,
 }
 
 /* One capture: 0 stored, 1 an optional capture found nothing (its variable stays as it was),
- * -1 with a message. An optional capture's message is written only when explain is set. */
+ * -1 with a message (a truncated body fails optional captures too). An optional capture's
+ * message is written only when explain is set. */
 static int capture_one(const struct capture *c, const struct response_view *r,
                        struct response_ws *ws, struct user_var *v, uint64_t *rng, bool explain,
                        char *err, size_t errlen)
@@ -365,9 +377,17 @@ static int capture_one(const struct capture *c, const struct response_view *r,
     const char *val = NULL;
     size_t len = 0;
     char num[16];
-    int tok, rc = capture_find(c, r, ws, rng, &val, &len, &tok,
-                               c->optional && !explain ? NULL : err, errlen);
+    char limit[32];
+    int tok, rc;
 
+    if (c->source == CAPTURE_JSON && r->truncated_at) {
+        size_text(r->truncated_at, limit, sizeof limit);
+        errmsg_set(err, errlen, "capture %s: response body over %s (max_body_kept)", c->name,
+                   limit);
+        return -1;
+    }
+    rc = capture_find(c, r, ws, rng, &val, &len, &tok, c->optional && !explain ? NULL : err,
+                      errlen);
     if (rc != 0)
         return c->optional ? 1 : -1;
     if (c->source == CAPTURE_STATUS) {
@@ -658,6 +678,18 @@ static int apply_captures(const struct step *st, const struct response_view *r,
     return failed;
 }
 
+/* A check that reads a body cut at the keep limit: it fails, saying so. */
+static int check_truncated(const struct check *k, const struct response_view *r, char *err,
+                           size_t errlen)
+{
+    char limit[32];
+
+    size_text(r->truncated_at, limit, sizeof limit);
+    errmsg_set(err, errlen, "check failed: %s (response body over %s, max_body_kept)",
+               k->describe, limit);
+    return -1;
+}
+
 int response_apply(const struct step *st, const struct response_view *r, struct response_ws *ws,
                    const struct tmpl_ctx *ctx, struct user_var *vars, uint64_t *rng,
                    const struct response_observer *obs, char *err, size_t errlen)
@@ -670,7 +702,8 @@ int response_apply(const struct step *st, const struct response_view *r, struct 
         return -1;
     for (uint32_t i = 0; i < st->n_checks; i++) {
         const struct check *k = &st->checks[i];
-        int rc = k->kind == CHECK_BODY_CONTAINS || k->kind == CHECK_BODY_NOT_CONTAINS
+        int rc = r->truncated_at ? check_truncated(k, r, err, errlen)
+                 : k->kind == CHECK_BODY_CONTAINS || k->kind == CHECK_BODY_NOT_CONTAINS
                      ? check_body(k, r, ws, ctx, err, errlen)
                      : check_json(k, r, ws, ctx, rng, err, errlen);
 

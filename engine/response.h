@@ -11,7 +11,9 @@
  *   check failed: body contains "ok"
  *   capture dep_id: json path results.0.id not found
  *   capture loc: header Location not found
- *   response is not JSON            (also "response is not JSON (truncated)") */
+ *   response is not JSON            (also "response is not JSON (truncated)")
+ *   capture dep_id: response body over 8 MB (max_body_kept)
+ *   check failed: body contains "ok" (response body over 8 MB, max_body_kept) */
 #ifndef HORNET_RESPONSE_H
 #define HORNET_RESPONSE_H
 
@@ -34,6 +36,8 @@ struct response_view {
     int status;
     const char *body;           /* need not be NUL-terminated; may be NULL when body_len is 0 */
     size_t body_len;
+    size_t truncated_at;        /* 0, or the keep limit the body was cut at (body_len bytes
+                                   kept of a longer one): what reads the body fails */
     const struct header_span *headers;
     size_t n_headers;
 };
@@ -57,6 +61,8 @@ void response_ws_free(struct response_ws *ws);   /* NULL is fine */
  *   A string expected value equals a JSON string with that content, or a number, boolean or
  *   null written exactly so; a number equals a JSON number of the same value.
  * - rng (the user's PRNG) picks the element of a "*" segment; NULL: ctx->rng.
+ * - A body cut at the keep limit (r->truncated_at) fails every capture and check that reads
+ *   it, optional captures too: what the server sent past the cut is unknown.
  * Returns 0 when everything passed, -1 with one of the messages above in err. The body is
  * parsed at most once per call, and only when a capture or check reads it. Worker thread. */
 /* Told about each capture and check response_apply evaluates, in order (request tracing).

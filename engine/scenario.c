@@ -8,8 +8,10 @@
  * structs are read-only and shared by every thread. */
 #include "scenario_internal.h"
 #include "suggest.h"
+#include "textfile.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +23,9 @@ const char *const http_method_names[HTTP_METHOD_COUNT] = {
 };
 
 static const char *const top_keys[] = {
-    "name", "description", "host", "users", "spawn_rate", "run_time", "timeout", "stages",
-    "feeders", "setup", "preflight", "teardown", "user_classes", "targets", "health", "tls",
-    "arrivals", NULL
+    "name", "description", "host", "users", "spawn_rate", "run_time", "timeout",
+    "max_body_kept", "stages", "feeders", "setup", "preflight", "teardown", "user_classes",
+    "targets", "health", "tls", "arrivals", NULL
 };
 static const char *const tls_keys[] = {"cacert", "cert", "key", "insecure", NULL};
 static const char *const stage_keys[] = {"duration", "users", "spawn_rate", NULL};
@@ -202,6 +204,42 @@ static int read_timeout(struct loader *ld, const cJSON *m)
     return loader_duration(ld, m, &ld->s->timeout);
 }
 
+/* A size: "512kB", "8MB", "1GB" (units of 1024), or a whole number of bytes ("4096"). */
+static int parse_size(const char *s, double *out)
+{
+    static const struct { const char *unit; unsigned shift; } units[] = {
+        {"", 0}, {"B", 0}, {"kB", 10}, {"KB", 10}, {"MB", 20}, {"GB", 30},
+    };
+    char *end;
+    double v;
+
+    if (!(*s >= '0' && *s <= '9'))
+        return -1;
+    v = strtod(s, &end);
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            *out = v * (double)((size_t)1 << units[i].shift);
+            return 0;
+        }
+    return -1;
+}
+
+static int read_max_body_kept(struct loader *ld, const cJSON *m)
+{
+    double v = -1;
+
+    if (cJSON_IsNumber(m))
+        v = m->valuedouble;
+    else if (cJSON_IsString(m) && parse_size(m->valuestring, &v) < 0)
+        v = -1;
+    if (!(v >= (double)SCENARIO_BODY_KEPT_MIN && v <= (double)SCENARIO_BODY_KEPT_MAX) ||
+        v != floor(v))
+        return loader_bad_value(ld, m, "a size from 1kB to 1GB, such as \"16MB\", \"512kB\" "
+                                "or a whole number of bytes");
+    ld->s->max_body_kept = (size_t)v;
+    return 0;
+}
+
 static int read_stage(struct loader *ld, const cJSON *obj, struct stage *st)
 {
     const cJSON *d, *u, *r;
@@ -266,6 +304,7 @@ static const struct top_member top_members[] = {
     {"spawn_rate", false, read_spawn_rate},
     {"run_time", false, read_run_time},
     {"timeout", false, read_timeout},
+    {"max_body_kept", false, read_max_body_kept},
     {"stages", false, read_stages},
     {"feeders", false, scenario_feeder_parse_all},
     {"setup", false, scenario_fixture_parse_setup},
@@ -332,6 +371,7 @@ static struct scenario *scenario_new(const char *filename)
     s->users = 1;
     s->spawn_rate = 1;
     s->timeout = DEFAULT_TIMEOUT;
+    s->max_body_kept = SCENARIO_BODY_KEPT;
     if (!(s->path = strdup(filename))) {
         free(s);
         return NULL;
@@ -400,12 +440,14 @@ int scenario_load_string(const char *text, const char *filename, struct scenario
 int scenario_load(const char *path, struct scenario **out, char *err, size_t errlen)
 {
     size_t len = 0;
-    char *text = scenario_feeder_read_file(path, &len, err, errlen);
+    char why[128], *text = textfile_read(path, SCENARIO_FILE_MAX, &len, why, sizeof why);
     int rc;
 
     *out = NULL;
-    if (!text)
+    if (!text) {
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
         return -1;
+    }
     rc = load_text(text, len, path, out, err, errlen);
     free(text);
     return rc;

@@ -219,6 +219,11 @@ struct target_def {
 };
 #define TARGET_LAST_MAX 600
 
+/* The default and the bounds of max_body_kept ("max_body_kept" in the file). */
+#define SCENARIO_BODY_KEPT ((size_t)8 << 20)
+#define SCENARIO_BODY_KEPT_MIN ((size_t)1 << 10)
+#define SCENARIO_BODY_KEPT_MAX ((size_t)1 << 30)
+
 /* Backend health: sources polled during the run (a Prometheus /metrics URL, a JSON URL, local
  * processes, the host) and the metrics read from each, with their limits (scenario_health.c
  * loads them; health_*.c poll, read and judge them). */
@@ -346,6 +351,9 @@ struct scenario {
     double spawn_rate;
     double run_time;            /* seconds; 0: none */
     double timeout;             /* default request timeout in seconds */
+    size_t max_body_kept;       /* bytes of a response body kept for captures and checks
+                                   (default SCENARIO_BODY_KEPT); a longer body is cut there and
+                                   whatever reads it fails */
     struct stage *stages;
     uint32_t n_stages;
     struct user_class *classes;

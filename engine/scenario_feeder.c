@@ -7,6 +7,7 @@
  * Thread: the loading thread. */
 #include "scenario_internal.h"
 #include "csv_reader.h"
+#include "textfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +18,6 @@
 static const char *const feeder_keys[] = {"file", "mode", NULL};
 static const char *const mode_names[] = {"per_user", "cycle", "random", NULL};
 
-#define DATA_FILE_MAX (256u << 20)
 
 /* ---------------------------------------------------------------- CSV */
 
@@ -118,45 +118,6 @@ int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, ch
 
 /* ---------------------------------------------------------------- feeders in the scenario */
 
-char *scenario_feeder_read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (!fp) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    do {
-        if (n + 1 >= cap) {
-            char *nb = cap < DATA_FILE_MAX ? realloc(buf, cap ? cap * 2 : 65536) : NULL;
-
-            if (!nb) {
-                snprintf(err, errlen, "cannot read %s: %s", path,
-                         cap >= DATA_FILE_MAX ? "larger than 256 MB" : "out of memory");
-                fclose(fp);
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-            cap = cap ? cap * 2 : 65536;
-        }
-        got = fread(buf + n, 1, cap - n - 1, fp);
-        n += got;
-    } while (got > 0);
-    if (ferror(fp)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        fclose(fp);
-        free(buf);
-        return NULL;
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static int feeder_file(struct loader *ld, const cJSON *file, struct feeder *f)
 {
     char *path, msg[512];
@@ -168,10 +129,11 @@ static int feeder_file(struct loader *ld, const cJSON *file, struct feeder *f)
     if (!(path = malloc(n)))
         return loader_fail(ld, file, LOADER_VALUE, "out of memory");
     snprintf(path, n, "%s%s", file->valuestring[0] == '/' ? "" : ld->dir, file->valuestring);
-    text = scenario_feeder_read_file(path, &len, msg, sizeof msg);
+    text = textfile_read(path, SCENARIO_FILE_MAX, &len, msg, sizeof msg);
     if (!text) {
+        loader_fail(ld, file, LOADER_VALUE, "cannot read %s: %s", path, msg);
         free(path);
-        return loader_fail(ld, file, LOADER_VALUE, "%s", msg);
+        return -1;
     }
     rc = scenario_feeder_parse_csv(text, len, f, msg, sizeof msg);
     free(text);

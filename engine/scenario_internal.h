@@ -32,12 +32,12 @@ int scenario_class_parse_all(struct loader *ld, const cJSON *list);
 void scenario_class_free(struct user_class *c);
 void scenario_class_free_task(struct task *t);
 
+/* The largest scenario or data (feeder) file read (textfile_read). */
+#define SCENARIO_FILE_MAX ((size_t)256 << 20)
+
 /* ---- scenario_feeder.c */
 int scenario_feeder_parse_all(struct loader *ld, const cJSON *obj);
 void scenario_feeder_free(struct feeder *f);
-/* The whole file, NUL-terminated (malloc'd), its length in *len. NULL with "cannot read PATH:
- * reason" in err. */
-char *scenario_feeder_read_file(const char *path, size_t *len, char *err, size_t errlen);
 /* RFC 4180 CSV text (first record: column names) into f's columns and cells. -1 with a message
  * "line N: ..." in err. */
 int scenario_feeder_parse_csv(const char *text, size_t len, struct feeder *f, char *err,

@@ -219,13 +219,16 @@ static int json_string(struct loader *ld, struct tmpl_builder *b, const cJSON *i
                 src[n - 1] == '}' && !strstr(src + 2, "${") && !memchr(src, '}', n - 1);
     struct tmpl *t;
 
+    char msg[256] = "out of memory";
+
     if (loader_compile(ld, item, at, src, TMPL_JSON, &t) < 0)
         return -1;
     tmpl_free(t);
     if ((!bare && tmpl_builder_literal(b, "\"", 1) < 0) ||
-        tmpl_builder_template(b, src, TMPL_JSON, &ld->sym, NULL, 0, NULL) < 0 ||
+        tmpl_builder_template(b, src, TMPL_JSON, &ld->sym, msg, sizeof msg, NULL) < 0 ||
         (!bare && tmpl_builder_literal(b, "\"", 1) < 0))
-        return loader_fail(ld, item, at, "out of memory");
+        return loader_fail(ld, item, at, "%s%s", msg,
+                           strcmp(msg, "out of memory") ? " (the whole body)" : "");
     return 0;
 }
 

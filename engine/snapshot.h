@@ -88,6 +88,7 @@ struct snap_ep_point {
 struct snap_error {
     uint32_t endpoint;              /* index into snapshot.endpoints */
     bool expected;                  /* an expected status: shown apart, not a failure */
+    uint8_t kind;                   /* enum outcome_kind (interval.h): what failed */
     char text[SNAP_TEXT_MAX];       /* stable text, see interval_outcome_format */
     uint64_t count;
     double first_seen, last_seen;

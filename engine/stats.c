@@ -47,6 +47,7 @@ struct entry {
 struct error_group {
     uint32_t endpoint;
     bool expected;
+    uint8_t kind;                    /* enum outcome_kind */
     uint32_t hash;
     uint64_t count;
     double first_seen, last_seen;
@@ -462,35 +463,38 @@ static bool endpoint_valid(const struct stats *s, const struct interval *iv,
     return ok;
 }
 
-static uint32_t group_hash(uint32_t endpoint, bool expected, const char *text)
+/* A transport failure's text groups with those that differ from it only in their numbers. */
+static uint32_t group_hash(uint32_t endpoint, bool expected, const char *text, bool transport)
 {
     uint32_t h = (2166136261u ^ endpoint) * 16777619u;
 
     h = (h ^ (expected ? 1u : 0u)) * 16777619u;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        h = (h ^ *p) * 16777619u;
+    h = interval_text_hash(h, text, strlen(text), transport);
     h ^= h >> 16;
     return h * 0x45d9f3bu;
 }
 
 /* The group of (endpoint, text, expected), created if the table has room; NULL when full. */
 static struct error_group *group_find(struct stats *s, uint32_t endpoint, bool expected,
-                                      const char *text)
+                                      uint8_t kind, const char *text)
 {
-    uint32_t hash = group_hash(endpoint, expected, text);
+    bool transport = kind == OUTCOME_TRANSPORT;
+    uint32_t hash = group_hash(endpoint, expected, text, transport);
     size_t slot = hash & (GROUP_SLOTS - 1);
     struct error_group *g;
 
     for (; s->group_slots[slot] >= 0; slot = (slot + 1) & (GROUP_SLOTS - 1)) {
         g = &s->groups[s->group_slots[slot]];
         if (g->hash == hash && g->endpoint == endpoint && g->expected == expected &&
-            strcmp(g->text, text) == 0)
+            (g->kind == OUTCOME_TRANSPORT) == transport &&
+            interval_text_equal(g->text, strlen(g->text), text, strlen(text), transport))
             return g;
     }
     if (s->n_groups == STATS_MAX_ERROR_GROUPS)
         return NULL;
     g = &s->groups[s->n_groups];
-    *g = (struct error_group){.endpoint = endpoint, .expected = expected, .hash = hash};
+    *g = (struct error_group){.endpoint = endpoint, .expected = expected, .kind = kind,
+                              .hash = hash};
     copy_text(g->text, sizeof g->text, text);
     s->group_slots[slot] = (int16_t)s->n_groups++;
     return g;
@@ -506,7 +510,7 @@ static void merge_error(struct stats *s, const struct interval *iv,
     if (ie->endpoint >= s->n_ep || ie->count == 0)
         return;
     interval_outcome_format(ie, text, sizeof text);
-    g = group_find(s, ie->endpoint, ie->expected != 0, text);
+    g = group_find(s, ie->endpoint, ie->expected != 0, ie->kind, text);
     s->groups_dirty = true;
     if (!g) {
         s->groups_overflow += ie->count;
@@ -775,6 +779,7 @@ static void fill_errors(struct stats *s, struct snapshot *out)
         }
         o->endpoint = g->endpoint;
         o->expected = g->expected;
+        o->kind = g->kind;
         memcpy(o->text, g->text, sizeof o->text);
         o->count = g->count;
         o->first_seen = g->first_seen;

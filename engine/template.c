@@ -55,6 +55,9 @@ struct tmpl {
 struct tmpl_builder {
     struct part *parts;
     size_t n_parts, cap_parts;
+    size_t n_exprs;             /* expressions so far (TMPL_EXPR_MAX) */
+    size_t min_len;             /* the least any rendering takes: literal text, uuids and
+                                   randstr lengths (TMPL_RENDER_MAX) */
     struct strbuf pool;
     struct span *items;
     size_t n_items, cap_items;
@@ -307,6 +310,7 @@ static int add_literal(struct tmpl_builder *b, const char *s, size_t n, enum tmp
 
     if (n == 0)
         return 0;
+    b->min_len += n;
     p = b->n_parts ? &b->parts[b->n_parts - 1] : NULL;
     if (p && p->kind == P_LIT && p->off + p->len + 1 == b->pool.len) {
         b->pool.len--;                          /* drop its NUL and extend it in place */
@@ -614,7 +618,8 @@ static int args_choice(struct tmpl_builder *b, struct part *p, const struct expr
     return 0;
 }
 
-static int args_randstr(struct part *p, const char *src, const struct arg *a, struct cerr *ce)
+static int args_randstr(struct tmpl_builder *b, struct part *p, const char *src,
+                        const struct arg *a, struct cerr *ce)
 {
     int64_t n;
 
@@ -624,6 +629,7 @@ static int args_randstr(struct part *p, const char *src, const struct arg *a, st
         return -1;
     }
     p->idx = (uint32_t)n;
+    b->min_len += (size_t)n;
     return 0;
 }
 
@@ -662,7 +668,7 @@ static int parse_call(struct tmpl_builder *b, const struct expr *x, size_t s, si
     if (bi->kind == P_CHOICE)
         return args_choice(b, p, x, args, n);
     if (bi->kind == P_RANDSTR)
-        return args_randstr(p, x->src, &args[0], ce);
+        return args_randstr(b, p, x->src, &args[0], ce);
     return 0;
 }
 
@@ -678,6 +684,8 @@ static int parse_name(struct tmpl_builder *b, const struct expr *x, size_t s, si
         cerr_set(ce, s, "%s needs arguments: %s", bi->name, bi->usage);
         return -1;
     }
+    if (bi->kind == P_UUID)
+        b->min_len += 36;
     return add_part(b, bi->kind, x->esc) ? 0 : -2;
 }
 
@@ -743,6 +751,22 @@ static size_t expr_end(const char *src, size_t i, size_t n)
     return n;
 }
 
+/* The template's bounds, after an expression (or the text) ending at col: -1 with a message
+ * past them. */
+static int check_bounds(const struct tmpl_builder *b, size_t col, struct cerr *ce)
+{
+    if (b->n_exprs > TMPL_EXPR_MAX) {
+        cerr_set(ce, col, "more than %d ${...} expressions in one template", TMPL_EXPR_MAX);
+        return -1;
+    }
+    if (b->min_len > TMPL_RENDER_MAX) {
+        cerr_set(ce, col, "renders more than %zu MB, the most a template may",
+                 TMPL_RENDER_MAX >> 20);
+        return -1;
+    }
+    return 0;
+}
+
 int tmpl_builder_template(struct tmpl_builder *b, const char *src, enum tmpl_escape esc,
                           struct tmpl_symbols *sym, char *err, size_t errlen, size_t *error_col)
 {
@@ -765,6 +789,9 @@ int tmpl_builder_template(struct tmpl_builder *b, const char *src, enum tmpl_esc
                 rc = -1;
             } else {
                 rc = parse_expr(b, (struct expr){src, i + 2, close, esc, sym}, &ce);
+                b->n_exprs++;
+                if (rc == 0)
+                    rc = check_bounds(b, i, &ce);
                 i = lit = close + 1;
             }
         } else {
@@ -773,6 +800,8 @@ int tmpl_builder_template(struct tmpl_builder *b, const char *src, enum tmpl_esc
     }
     if (rc == 0 && add_literal(b, src + lit, n - lit, esc) < 0)
         rc = -2;
+    if (rc == 0)
+        rc = check_bounds(b, lit, &ce);
     if (rc == -2)
         cerr_set(&ce, i < n ? i : n, "out of memory");
     if (rc && error_col)
@@ -1083,8 +1112,13 @@ int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf 
             rc = render_randstr(p, ctx->rng, out);
         else
             rc = render_short(t, p, ctx, out);
+        if (rc == 0 && out->len - mark > TMPL_RENDER_MAX) {
+            errmsg_set(err, errlen, "rendered more than %zu MB, the most a template may",
+                       TMPL_RENDER_MAX >> 20);
+            rc = -2;
+        }
         if (rc < 0) {
-            if (p->kind != P_VAR && p->kind != P_FEEDER)
+            if (rc == -1 && p->kind != P_VAR && p->kind != P_FEEDER)
                 errmsg_set(err, errlen, "out of memory");
             out->len = mark;
             if (out->data)

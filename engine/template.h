@@ -29,6 +29,12 @@
 
 enum tmpl_escape { TMPL_RAW = 0, TMPL_JSON, TMPL_PATH, TMPL_QUERY, TMPL_HEADER };
 
+/* Bounds of one template (a JSON body built from many strings is one template): its ${...}
+ * expressions, and what one rendering may produce (checked when it compiles, on its literal
+ * text, uuids and randstr lengths, and again when it renders, captured values included). */
+#define TMPL_EXPR_MAX 10000
+#define TMPL_RENDER_MAX ((size_t)16 << 20)
+
 /* Names the compiler resolves against: variables get indices in *vars (new names are appended,
  * so a later step can capture them), feeders are looked up by name and column. */
 struct tmpl_symbols {
@@ -53,8 +59,9 @@ struct tmpl_ctx {
 struct tmpl;
 
 /* Compile src. Expressions' output is escaped per esc. NULL on error with a message such as
- * "unknown function 'randnt' (did you mean randint?)" or "unterminated ${" and, when
- * error_col is not NULL, the 0-based offset in src of the problem. */
+ * "unknown function 'randnt' (did you mean randint?)", "unterminated ${", "more than 10000
+ * ${...} expressions in one template" or "renders more than 16 MB, the most a template may"
+ * and, when error_col is not NULL, the 0-based offset in src of the problem. */
 struct tmpl *tmpl_compile(const char *src, enum tmpl_escape esc, struct tmpl_symbols *sym,
                           char *err, size_t errlen, size_t *error_col);
 
@@ -70,7 +77,8 @@ struct tmpl *tmpl_builder_finish(struct tmpl_builder *b, const char *source_text
 void tmpl_builder_free(struct tmpl_builder *b);
 
 /* Append the rendering to out. -1 when a variable it reads is not set (err: "variable
- * ${dep_id} is not set"), or on OOM. */
+ * ${dep_id} is not set"), when it would pass TMPL_RENDER_MAX ("rendered more than 16 MB, the
+ * most a template may"), or on OOM; out is then as it was. */
 int tmpl_render(const struct tmpl *t, const struct tmpl_ctx *ctx, struct strbuf *out,
                 char *err, size_t errlen);
 

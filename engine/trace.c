@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "escape.h"
 #include "trace.h"
 #include "trace_internal.h"
 
@@ -111,64 +112,18 @@ static void newline(struct strbuf *out)
 
 /* ---- escaping ---------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
-
-    if (s[0] < 0xC2 || s[0] > 0xF4 || n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-        return 0;                   /* overlong, surrogate, beyond U+10FFFF */
-    return len;
-}
-
-/* Append one character (or invalid byte) at s; returns the bytes it took. */
-static size_t escape_one(struct strbuf *out, const unsigned char *s, size_t n)
-{
-    size_t len;
-
-    switch (s[0]) {
-    case '\\': put_str(out, "\\\\"); return 1;
-    case '\n': put_str(out, "\\n"); return 1;
-    case '\r': put_str(out, "\\r"); return 1;
-    case '\t': put_str(out, "\\t"); return 1;
-    default: break;
-    }
-    if (s[0] < 0x20 || s[0] == 0x7F) {
-        putf(out, "\\x%02x", s[0]);
-        return 1;
-    }
-    if (s[0] < 0x80) {
-        put(out, (const char *)s, 1);
-        return 1;
-    }
-    if (!(len = utf8_len(s, n))) {
-        putf(out, "\\x%02x", s[0]);
-        return 1;
-    }
-    if (s[0] == 0xC2 && s[1] < 0xA0)
-        putf(out, "\\u%04x", s[1]);     /* a C1 control (CSI is one): never raw */
-    else
-        put(out, (const char *)s, len);
-    return len;
-}
-
 void trace_escape(struct strbuf *out, const char *s, size_t n, size_t max)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    char one[ESCAPE_CHAR_MAX];
+    size_t i = 0, got;
 
     while (i < n && i < max) {
-        size_t len = utf8_len(p + i, n - i);
+        size_t len = escape_char(s + i, n - i, ESCAPE_BACKSLASH, one, &got);
 
         if (len > 1 && i + len > max)
             break;                          /* never half a character */
-        i += escape_one(out, p + i, n - i);
+        put(out, one, got);
+        i += len;
     }
     if (i < n)
         putf(out, "... (%zu bytes)", n);
@@ -408,7 +363,15 @@ static bool masked_json(struct strbuf *out, const char *s, size_t n, size_t max,
         }
         if (s[i] == '{' || s[i] == '[' || s[i] == ',')
             secret = false;
-        i += out ? escape_one(out, (const unsigned char *)s + i, end - i) : 1;
+        if (out) {
+            char one[ESCAPE_CHAR_MAX];
+            size_t got;
+
+            i += escape_char(s + i, end - i, ESCAPE_BACKSLASH, one, &got);
+            put(out, one, got);
+        } else {
+            i++;
+        }
     }
     if (out && end < n)
         putf(out, "... (%zu bytes)", n);

@@ -17,7 +17,6 @@
 #include "version.h"
 #include "worker.h"
 
-#define KEEP_BODY_MAX (8u << 20)    /* bytes of a body kept for captures and checks */
 #define IDLE_ITERATION_WAIT 0.01    /* a task that sent nothing still yields this long */
 
 /* PH_IDLE: a pooled user (an open class's) waiting for an arrival. */
@@ -47,6 +46,7 @@ struct user {
     bool has_arrival;           /* a pooled user runs `arrival` as soon as its on_start ends */
     double arrival;
     bool sent_in_iteration, in_flight, stopping, on_stop_done, keep_body, keep_headers;
+    bool resp_cut;              /* the body went past the keep limit (or memory): cut there */
     double deadline;
     ev_timer wait;
     struct request rq;          /* the request being sent, rendered */
@@ -88,14 +88,16 @@ void user_unlink(struct user **head, struct user *u)
 
 /* ---- curl callbacks -------------------------------------------------------------------- */
 
+/* Keep the body for captures and checks up to the scenario's max_body_kept (cut there for
+ * good: request_keep_body). */
 static size_t write_cb(char *data, size_t size, size_t n, void *arg)
 {
     struct user *u = arg;
     size_t len = size * n;
 
     u->resp_bytes += len;
-    if (u->keep_body && u->resp.len + len <= KEEP_BODY_MAX)
-        (void)strbuf_append(&u->resp, data, len);
+    if (u->keep_body)
+        request_keep_body(&u->resp, &u->resp_cut, u->w->plan->scn->max_body_kept, data, len);
     return len;
 }
 
@@ -187,6 +189,7 @@ static int user_send(struct user *u, const struct step_plan *sp)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, u->keep_headers ? (void *)u : NULL);
     strbuf_clear(&u->resp);
     strbuf_clear(&u->resp_hdr);
+    u->resp_cut = false;
     u->resp_bytes = 0;
     u->errbuf[0] = '\0';
     if (worker_add_transfer(u->g, e) < 0)
@@ -200,7 +203,8 @@ static int apply_response(struct user *u, const struct step *st, long status,
                           const struct response_observer *obs, char *err, size_t errlen)
 {
     struct response_view r = {.status = (int)status, .body = u->resp.data,
-                              .body_len = u->resp.len};
+                              .body_len = u->resp.len,
+                              .truncated_at = u->resp_cut ? u->w->plan->scn->max_body_kept : 0};
     struct tmpl_ctx ctx;
 
     if (st->n_captures == 0 && st->n_checks == 0)
@@ -239,7 +243,8 @@ static void classify(struct user *u, const struct step *st, CURLcode rc, long st
 {
     struct applying a = {u, st, status, obs};
 
-    request_outcome(u->easy, st, rc, status, timeout_ms, apply_cb, &a, o, err, errlen);
+    request_outcome(u->easy, st, rc, u->errbuf, status, timeout_ms, apply_cb, &a, o, err,
+                    errlen);
 }
 
 /* ---- request tracing (-L DEBUG) ---------------------------------------------------------- */

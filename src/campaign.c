@@ -13,6 +13,7 @@
 #include "campaign_file.h"
 #include "campaign_junit.h"
 #include "csv.h"
+#include "escape.h"
 #include "fileio.h"
 #include "fixture.h"
 #include "headless.h"
@@ -225,7 +226,7 @@ static int check_entries(struct campaign *c)
         scenario_free(scn);
         options_free(&o);
         if (rc < 0) {
-            fprintf(stderr, "hornet campaign: %s\n", err);
+            escape_fprintf(stderr, "hornet campaign: %s\n", err);
             return -1;
         }
     }
@@ -533,10 +534,10 @@ static int start_log(struct campaign *c)
     int rc = -1;
 
     if (entry_options(c, 0, &o, err, sizeof err) < 0)
-        fprintf(stderr, "%s\n", err);
+        escape_fprintf(stderr, "%s\n", err);
     else if (log_level_parse(o.loglevel, &level) < 0 ||
              log_init(level, o.logfile, true, err, sizeof err) < 0)
-        fprintf(stderr, "hornet campaign: %s\n", err);
+        escape_fprintf(stderr, "hornet campaign: %s\n", err);
     else
         rc = 0;
     options_free(&o);
@@ -548,7 +549,7 @@ static int campaign_prepare(struct campaign *c)
     char err[1024];
 
     if (campaign_file_load(c->file_path, &c->file, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet campaign: %s\n", err);
+        escape_fprintf(stderr, "hornet campaign: %s\n", err);
         return 2;
     }
     if (c->cool_down_arg) {
@@ -573,7 +574,7 @@ static int campaign_prepare(struct campaign *c)
         return 3;
     }
     if (campaign_csv_write(c->out, c->rows, c->file->n_entries, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet campaign: %s\n", err);
+        escape_fprintf(stderr, "hornet campaign: %s\n", err);
         return 4;
     }
     return 0;

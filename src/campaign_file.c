@@ -7,6 +7,7 @@
 #include "campaign_file_internal.h"
 #include "loader.h"
 #include "scenario_internal.h"
+#include "textfile.h"
 
 static const char *const top_keys[] = {
     "name", "description", "cool_down", "stop_on_fail", "scenarios", NULL
@@ -218,12 +219,14 @@ out:
 int campaign_file_load(const char *path, struct campaign_file **out, char *err, size_t errlen)
 {
     size_t len = 0;
-    char *text = scenario_feeder_read_file(path, &len, err, errlen);
+    char why[128], *text = textfile_read(path, SCENARIO_FILE_MAX, &len, why, sizeof why);
     int rc;
 
     *out = NULL;
-    if (!text)
+    if (!text) {
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
         return -1;
+    }
     rc = campaign_file_load_string(text, path, out, err, errlen);
     free(text);
     return rc;

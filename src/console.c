@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "escape.h"
 #include "saturation.h"
 
 #define TYPE_WIDTH 8          /* Locust's STATS_TYPE_WIDTH */
@@ -51,10 +52,15 @@ static void pad(FILE *out, int n)
         fputc(' ', out);
 }
 
-/* Python "%-{width}s" (left) or "%{width}s" (right); a negative width means left-justified. */
-static void put_text(FILE *out, const char *s, int width, bool left)
+/* Python "%-{width}s" (left) or "%{width}s" (right); a negative width means left-justified.
+ * s comes from the scenario or a response: its control characters are printed escaped. */
+static void put_text(FILE *out, const char *raw, int width, bool left)
 {
-    int fill = abs(width) - text_chars(s);
+    char s[4 * (SNAP_NAME_MAX + SNAP_TEXT_MAX)];
+    int fill;
+
+    escape_copy(s, sizeof s, raw, 0);
+    fill = abs(width) - text_chars(s);
 
     if (width < 0)
         left = true;
@@ -361,13 +367,15 @@ void console_targets_table(FILE *out, const struct snapshot *s, bool passed)
         const struct snap_target *t = &s->targets[i];
         char name[SNAP_NAME_MAX + 96];
         snprintf(name, sizeof name, "%s%s%s", t->endpoint, t->endpoint[0] ? " " : "", t->text);
-        fprintf(out, "%-56s %-10s %-16s %s\n", name, t->window, verdict_word(t->status),
-                t->detail);
+        put_text(out, name, -56, true);
+        fprintf(out, " %-10s %-16s ", t->window, verdict_word(t->status));
+        escape_fputs(t->detail, 0, out);
+        fputc('\n', out);
         met += t->status == TARGET_PASS || t->status == TARGET_AT_RISK;
         judged += t->status != TARGET_SKIPPED;
     }
     if (s->aborted)
-        fprintf(out, "Aborted: %s\n", s->abort_reason);
+        escape_fprintf(out, "Aborted: %s\n", s->abort_reason);
     fprintf(out, "Verdict: %s (", passed ? "PASS" : "FAIL");
     if (s->n_targets)
         fprintf(out, "%u of %u targets met%s", met, judged, judged < s->n_targets

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "console_health.h"
+#include "escape.h"
 #include "health_unit.h"
 
 #define SEPARATOR "------------------------------|--------------|------------|------------|" \
@@ -37,7 +38,7 @@ static void row(FILE *out, const char *name, const char *src, const char *last, 
     n = strlen(line);
     while (n > 0 && line[n - 1] == ' ')
         line[--n] = '\0';
-    fprintf(out, "%s\n", line);
+    escape_fprintf(out, "%s\n", line);        /* names and details from outside: escaped */
 }
 
 static void metric_row(FILE *out, const struct snapshot *s, const struct snap_health_metric *m)
@@ -59,11 +60,12 @@ static void source_line(FILE *out, const struct snap_health_source *o)
     const char *state = o->state == HEALTH_UP ? "up" : o->state == HEALTH_DOWN ? "DOWN"
                                                                                 : "no answer yet";
 
-    fprintf(out, "Source %s (%s%s%s, every %.3g s): %s, %llu polls, %llu failed", o->name,
-            o->kind, o->where[0] ? ", " : "", o->where, o->interval, state,
-            (unsigned long long)o->polls, (unsigned long long)o->failed);
+    escape_fprintf(out, "Source %s (%s%s%s, every %.3g s): %s, %llu polls, %llu failed",
+                   o->name, o->kind, o->where[0] ? ", " : "", o->where, o->interval, state,
+                   (unsigned long long)o->polls, (unsigned long long)o->failed);
     if (o->state == HEALTH_DOWN || (o->failed && o->error[0]))
-        fprintf(out, "; %s: %s", o->state == HEALTH_DOWN ? "error" : "last error", o->error);
+        escape_fprintf(out, "; %s: %s", o->state == HEALTH_DOWN ? "error" : "last error",
+                       o->error);
     fprintf(out, "\n");
 }
 

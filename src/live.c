@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "escape.h"
 #include "headless.h"
 #include "host.h"
 #include "live.h"
@@ -78,7 +79,7 @@ static int print_stats_fd(struct run *r)
 
 static int headless_instead(struct run *r, const char *why)
 {
-    fprintf(stderr, "hornet: %s: running headless (--headless skips this note)\n", why);
+    escape_fprintf(stderr, "hornet: %s: running headless (--headless skips this note)\n", why);
     return headless_run(r);
 }
 

@@ -7,6 +7,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "log_internal.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -221,6 +222,37 @@ static void line_write(const char *line, size_t len)
         file_failed();
 }
 
+/* Write line[0..len) (NUL-terminated there) and a line feed, the text after the prefix
+ * (head bytes) with its control characters escaped: names, paths and values from scenarios
+ * and responses reach the terminal through here. Its own line breaks (a request trace's) are
+ * kept. Under the mutex. */
+static void line_write_escaped(char *line, size_t head, size_t len)
+{
+    char *esc;
+    size_t cap;
+
+    if (escape_clean(line + head)) {
+        line[len] = '\n';
+        line_write(line, len + 1);
+        return;
+    }
+    cap = head + (len - head) * 6 + 2;      /* at most 6 bytes per byte (\u009b for 2) */
+    if (!(esc = malloc(cap))) {
+        line[len] = '\n';                   /* out of memory: escape the terminal's way */
+        for (size_t i = head; i < len; i++)
+            if ((unsigned char)line[i] < 0x20 && line[i] != '\n')
+                line[i] = '?';
+        line_write(line, len + 1);
+        return;
+    }
+    memcpy(esc, line, head);
+    escape_copy(esc + head, cap - head - 1, line + head, ESCAPE_KEEP_NEWLINE);
+    len = strlen(esc);
+    esc[len++] = '\n';
+    line_write(esc, len);
+    free(esc);
+}
+
 /* Format prefix + text + "\n" (into stack or, for a long text, heap memory) and write it. */
 static void log_vline(enum log_level level, const char *fmt, va_list ap)
 {
@@ -248,8 +280,8 @@ static void log_vline(enum log_level level, const char *fmt, va_list ap)
     len = (size_t)(head + body);
     if (len > (size_t)head && line[len - 1] == '\n')
         len--;
-    line[len++] = '\n';
-    line_write(line, len);
+    line[len] = '\0';
+    line_write_escaped(line, (size_t)head, len);
     if (line != stack)
         free(line);
 }

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 #include "campaign.h"
+#include "escape.h"
 #include "headless.h"
 #include "live.h"
 #include "locustfile.h"
@@ -36,7 +37,7 @@ static int parse(struct options *o, int argc, char **argv)
     char err[512];
 
     if (options_parse(o, argc, argv, environ, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
+        escape_fprintf(stderr, "%s\n", err);
         return 2;
     }
     if (o->help) {
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
     enum log_level level = LOG_LEVEL_INFO;
     if (log_level_parse(opt.loglevel, &level) < 0 ||
         log_init(level, opt.logfile, true, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         options_free(&opt);
         return 2;
     }

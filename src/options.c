@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "suggest.h"
+#include "textfile.h"
 
 enum source { SRC_CONFIG = 1, SRC_ENV = 2, SRC_CMDLINE = 4 };
 #define SRC_ALL (SRC_CONFIG | SRC_ENV | SRC_CMDLINE)
@@ -887,32 +888,35 @@ static int config_line(struct parse_ctx *c, char *line, const char *where, char 
     return apply(c, spec, value, label, err, errlen);
 }
 
-/* Read a config file: -1 with "hornet: FILE:LINE: ..." or the reason it cannot be read. */
+/* Read a config file (a regular text file of at most OPTIONS_CONFIG_MAX bytes): -1 with
+ * "hornet: FILE:LINE: ..." or the reason it cannot be read. */
 static int config_read(struct parse_ctx *c, const char *path, const char *from, char *err,
                        size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL, where[512];
-    size_t cap = 0;
+    char why[128], where[512], *text, *line, *next, *nul;
+    size_t len = 0;
     unsigned lineno = 0;
     int rc = 0;
 
-    if (!f) {
-        snprintf(err, errlen, "hornet: %s: cannot read '%s': %s", from, path, strerror(errno));
+    if (!(text = textfile_read(path, OPTIONS_CONFIG_MAX, &len, why, sizeof why))) {
+        snprintf(err, errlen, "hornet: %s: cannot read '%s': %s", from, path, why);
+        return -1;
+    }
+    if ((nul = memchr(text, '\0', len))) {
+        for (line = text, lineno = 1; line < nul; line++)
+            lineno += *line == '\n';
+        snprintf(err, errlen, "hornet: %s:%u: not a text file (a NUL byte)", path, lineno);
+        free(text);
         return -1;
     }
     c->src = SRC_CONFIG;
-    errno = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+    for (line = text; rc == 0 && line < text + len; line = next) {
+        next = strchr(line, '\n');
+        next = next ? (*next = '\0', next + 1) : text + len;
         snprintf(where, sizeof where, "%s:%u", path, ++lineno);
         rc = config_line(c, line, where, err, errlen);
     }
-    if (rc == 0 && ferror(f)) {
-        snprintf(err, errlen, "hornet: %s: cannot read '%s': %s", from, path, strerror(errno));
-        rc = -1;
-    }
-    free(line);
-    fclose(f);
+    free(text);
     return rc;
 }
 

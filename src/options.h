@@ -19,8 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The config file read when neither --config nor HORNET_CONFIG names one (if it exists). */
+/* The config file read when neither --config nor HORNET_CONFIG names one (if it exists), and
+ * the largest config file read (a larger one is refused, as is anything but a regular file). */
 #define OPTIONS_DEFAULT_CONFIG "hornet.conf"
+#define OPTIONS_CONFIG_MAX ((size_t)1 << 20)
 
 /* Locust's default port of the master/worker protocol. */
 #define OPTIONS_DEFAULT_MASTER_PORT 5557

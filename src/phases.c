@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "csv.h"
+#include "escape.h"
 #include "fileio.h"
 #include "log.h"
 #include "phases.h"
@@ -106,7 +107,7 @@ int phases_before(struct run *r)
     phases_print(run_console(r), r);
     if (o->csv_prefix && phases_write_csv(r, o->csv_prefix, err, sizeof err) < 0)
         log_msg(LOG_LEVEL_ERROR, "%s", err);
-    fprintf(stderr, "hornet: stopped before any load: %s\n", failed->message);
+    escape_fprintf(stderr, "hornet: stopped before any load: %s\n", failed->message);
     return PHASES_EXIT_PREFLIGHT;
 }
 

@@ -4,6 +4,7 @@
  * read from one of those files, and the findings say which. Each scenario's own report model
  * (report_model.c) gives its sections; the campaign's summary, findings and next steps are
  * sections of a model of their own; the renderers draw both. Main thread. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "fixture.h"
 #include "report_internal.h"
 #include "scenario.h"
+#include "textfile.h"
 #include "version.h"
 
 #define MAX_ITEMS 16                /* findings, next steps */
@@ -76,12 +78,16 @@ static void load_scenario(struct part *p)
 
 static int load_stats(struct part *p, char *err, size_t errlen)
 {
-    char path[4300];
+    char path[4300], why[128];
     FILE *f;
 
     snprintf(path, sizeof path, "%s_stats.csv", p->prefix);
-    if (!(f = fopen(path, "rb")))
-        return 0;                           /* never got to its load */
+    if (!(f = textfile_open(path, why, sizeof why))) {
+        if (errno == ENOENT)
+            return 0;                       /* never got to its load */
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
+        return -1;
+    }
     fclose(f);
     if (report_csv_read_run(p->prefix, REPORT_CSV_ENDPOINT_HISTORY, &p->run, err, errlen) < 0)
         return -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "csv_reader.h"
 #include "report_internal.h"
+#include "textfile.h"
 
 /* ---- columns and cells ----------------------------------------------------------------- */
 
@@ -444,7 +445,7 @@ int report_csv_parse_run(const char *stats, const char *history, const char *fai
 int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_run *run, char *err,
                         size_t errlen)
 {
-    char path[4200];
+    char path[4200], why[128];
 
     memset(run, 0, sizeof *run);
     for (int k = 0; k < 4; k++) {
@@ -453,10 +454,10 @@ int report_csv_read_run(const char *prefix, unsigned flags, struct report_csv_ru
         int rc = -1;
 
         snprintf(path, sizeof path, "%s%s", prefix, suffixes[k]);
-        if (!(f = fopen(path, "rb"))) {
+        if (!(f = textfile_open(path, why, sizeof why))) {
             if (errno == ENOENT && k > 0)
                 continue;
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            snprintf(err, errlen, "cannot read %s: %s", path, why);
             report_csv_free(run);
             return -1;
         }

@@ -8,6 +8,7 @@
 #include "csv_reader.h"
 #include "fixture.h"
 #include "report_internal.h"
+#include "textfile.h"
 
 static const char *const fixture_columns[] = {
     "Phase", "Type", "Name", "Request Count", "Failure Count", "Expected Count",
@@ -27,7 +28,7 @@ static int read_rows(const char *prefix, const char *suffix, const char *const *
                      size_t n_columns, row_fn fn, void *arg, bool *found, char *err,
                      size_t errlen)
 {
-    char path[4200];
+    char path[4200], why[128];
     struct csv_record rec;
     struct csv_reader *rd;
     FILE *f;
@@ -35,9 +36,9 @@ static int read_rows(const char *prefix, const char *suffix, const char *const *
 
     snprintf(path, sizeof path, "%s%s", prefix, suffix);
     *found = false;
-    if (!(f = fopen(path, "rb")))
-        return errno == ENOENT ? 0 : (snprintf(err, errlen, "cannot read %s: %s", path,
-                                               strerror(errno)), -1);
+    if (!(f = textfile_open(path, why, sizeof why)))
+        return errno == ENOENT ? 0 : (snprintf(err, errlen, "cannot read %s: %s", path, why),
+                                      -1);
     *found = true;
     if (!(rd = csv_reader_file(f))) {
         fclose(f);

@@ -2,6 +2,7 @@
  * the run's health block, every sample, and each limit judged again on those samples by the
  * rule the live run used (health_limit.c), so the rebuilt report has the same backend-health
  * section and verdict. Main thread. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "health_csv.h"
 #include "health_limit.h"
 #include "report_internal.h"
+#include "textfile.h"
 
 enum { COL_TIME, COL_SOURCE, COL_METRIC, COL_VALUE, COL_UNIT, COL_LIMIT, COL_ERROR, COLS };
 
@@ -297,7 +299,7 @@ int report_health_read(const char *prefix, const struct scenario *scn, struct sn
                        struct report_health *h, char *err, size_t errlen)
 {
     struct reading *rd = calloc(1, sizeof *rd);
-    char path[4096];
+    char path[4096], why[128];
     FILE *f;
     int rc;
 
@@ -307,9 +309,12 @@ int report_health_read(const char *prefix, const struct scenario *scn, struct sn
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (!(f = fopen(path, "r"))) {
+    if (!(f = textfile_open(path, why, sizeof why))) {     /* only regular files are read */
         free(rd);
-        return 0;
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "cannot read %s: %s", path, why);
+        return -1;
     }
     *rd = (struct reading){.s = s, .h = h, .scn = scn, .err = err, .errlen = errlen,
                            .path = path};

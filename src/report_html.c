@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "escape.h"
 #include "report_internal.h"
 #include "version.h"
 
@@ -118,18 +119,30 @@ static const char css[] =
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n"
     "@page{margin:14mm}\n";
 
-void report_html_escape(FILE *out, const char *s)
+/* s[0..n) HTML-escaped. */
+static void html_escape_n(FILE *out, const char *s, size_t n)
 {
-    for (; *s; s++) {
-        switch (*s) {
+    size_t i = 0, got;
+    char one[ESCAPE_CHAR_MAX];
+
+    while (i < n) {
+        const char *c = s + i;
+
+        i += escape_char(c, n - i, 0, one, &got);
+        switch (*c) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
         case '"': fputs("&quot;", out); break;
         case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
+        default: fwrite(one, 1, got, out);      /* control characters escaped (escape.h) */
         }
     }
+}
+
+void report_html_escape(FILE *out, const char *s)
+{
+    html_escape_n(out, s, strlen(s));
 }
 
 static void esc(FILE *out, const char *s)
@@ -141,12 +154,13 @@ static void esc(FILE *out, const char *s)
  * that long paths wrap between segments rather than widen the table. */
 static void esc_name(FILE *out, const char *s)
 {
-    char one[2] = {0, 0};
+    while (*s) {
+        size_t n = strcspn(s, "/?&");
 
-    for (; *s; s++) {
-        one[0] = *s;
-        report_html_escape(out, one);
-        if ((*s == '/' || *s == '?' || *s == '&') && s[1])
+        n += s[n] != '\0';                  /* the separator ends its segment */
+        html_escape_n(out, s, n);
+        s += n;
+        if (*s && strchr("/?&", s[-1]))
             fputs("<wbr>", out);
     }
 }

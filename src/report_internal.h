@@ -294,7 +294,7 @@ double report_svg_nice_step(double max, int max_ticks, double *top);
  * 12 h, 1 d) giving at most max_ticks intervals over span. */
 double report_svg_time_step(double span, int max_ticks);
 
-/* Append text HTML-escaped (& < > " ') to out. */
+/* Append text HTML-escaped (& < > " ') to out, its control characters escaped (escape.h). */
 void report_html_escape(FILE *out, const char *text);
 
 /* ---- CSV files read back (report_csv.c) -------------------------------------------------- */

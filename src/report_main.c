@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "console.h"
 #include "console_health.h"
+#include "escape.h"
 #include "fixture.h"
 #include "report_internal.h"
 #include "verdict.h"
@@ -78,7 +79,7 @@ static int option_value(int argc, char **argv, int *i, const struct file_option 
         return 1;
     }
     if (*i + 1 >= argc) {
-        fprintf(stderr, "hornet report: %s: expected a file name\n", a);
+        escape_fprintf(stderr, "hornet report: %s: expected a file name\n", a);
         return -1;
     }
     *out = argv[++*i];
@@ -101,19 +102,20 @@ static int parse_args(int argc, char **argv, struct report_args *a)
         if (used)
             continue;
         if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "hornet report: unknown option %s (see hornet report --help)\n",
-                    argv[i]);
+            escape_fprintf(stderr, "hornet report: unknown option %s (see hornet report "
+                           "--help)\n", argv[i]);
             return -1;
         }
         if (a->prefix) {
-            fprintf(stderr, "hornet report: one PREFIX only, got '%s' and '%s'\n", a->prefix,
-                    argv[i]);
+            escape_fprintf(stderr, "hornet report: one PREFIX only, got '%s' and '%s'\n",
+                           a->prefix, argv[i]);
             return -1;
         }
         a->prefix = argv[i];
     }
     if (a->campaign && a->prefix) {
-        fprintf(stderr, "hornet report: --campaign DIR takes no PREFIX (got '%s')\n", a->prefix);
+        escape_fprintf(stderr, "hornet report: --campaign DIR takes no PREFIX (got '%s')\n",
+                       a->prefix);
         return -1;
     }
     if (a->campaign)
@@ -154,10 +156,10 @@ static int write_reports(const struct report_input *in, const struct report_args
              a->html ? "" : "_report.html");
     if (report_write_markdown(in, md, err, sizeof err) < 0 ||
         report_write_html(in, html, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return -1;
     }
-    fprintf(stderr, "hornet report: wrote %s and %s\n", md, html);
+    escape_fprintf(stderr, "hornet report: wrote %s and %s\n", md, html);
     return 0;
 }
 
@@ -263,7 +265,7 @@ static int read_health(const struct report_args *a, const struct scenario *scn,
     char err[1024];
 
     if (report_health_read(a->prefix, scn, r->snap, h, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return -1;
     }
     for (uint32_t k = 0; k < SNAP_HEALTH_METRICS; k++) {
@@ -285,11 +287,11 @@ static int rebuild(const struct report_args *a, struct report_csv_run *run, stru
     int rc = 2;
 
     if (report_estimate_build(run, scn, a->prefix, &r, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
     if (report_extras_apply(a->prefix, &r, fixtures, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         report_estimate_free(&r);
         return 2;
     }
@@ -348,21 +350,21 @@ int report_main(int argc, char **argv)
     }
     if (a.campaign) {
         if (report_campaign_write(a.campaign, err, sizeof err) < 0) {
-            fprintf(stderr, "hornet report: %s\n", err);
+            escape_fprintf(stderr, "hornet report: %s\n", err);
             return 2;
         }
-        fprintf(stderr, "hornet report: wrote %s/RESULTS.md and %s/RESULTS.html\n", a.campaign,
-                a.campaign);
+        escape_fprintf(stderr, "hornet report: wrote %s/RESULTS.md and %s/RESULTS.html\n",
+                       a.campaign, a.campaign);
         return 0;
     }
     if (a.scenario && scenario_load(a.scenario, &scn, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         return 2;
     }
     if (report_csv_read_run(a.prefix,
                             needs_endpoint_history(scn) ? REPORT_CSV_ENDPOINT_HISTORY : 0, &run,
                             err, sizeof err) < 0) {
-        fprintf(stderr, "hornet report: %s\n", err);
+        escape_fprintf(stderr, "hornet report: %s\n", err);
         scenario_free(scn);
         return 2;
     }

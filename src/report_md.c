@@ -8,24 +8,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "health_unit.h"
 #include "report_internal.h"
 
 #define BAR_WIDTH 20
 
 /* Text in a table cell or a paragraph: what Markdown would read as emphasis, code, a link, a
- * table cell, strike-through or an HTML tag is escaped; line breaks become spaces. `#` and `>`
- * are safe: every text starts after a table pipe or a word. */
+ * table cell, strike-through or an HTML tag is escaped; line breaks become spaces; other
+ * control characters are written escaped (escape.h: a report is also read with cat). `#` and
+ * `>` are safe: every text starts after a table pipe or a word. */
 static void md_text(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '\n' || *s == '\r' || *s == '\t')
+    size_t n = strlen(s), i = 0, got;
+    char one[ESCAPE_CHAR_MAX];
+
+    while (i < n) {
+        const char *c = s + i;
+        size_t used = escape_char(c, n - i, 0, one, &got);
+
+        i += used;
+        if (*c == '\n' || *c == '\r' || *c == '\t')
             fputc(' ', out);
-        else if (strchr("\\`*_[]|~", *s) || (*s == '<' && (isalpha((unsigned char)s[1]) ||
-                                                            strchr("/!?", s[1]))))
-            fprintf(out, "\\%c", *s);
+        else if (got != used || memcmp(one, c, used) != 0)
+            fprintf(out, "\\%.*s", (int)got, one);        /* \x1b, its backslash escaped */
+        else if (strchr("\\`*_[]|~", *c) || (*c == '<' && (isalpha((unsigned char)c[1]) ||
+                                                            strchr("/!?", c[1]))))
+            fprintf(out, "\\%c", *c);
         else
-            fputc(*s, out);
+            fwrite(c, 1, used, out);
     }
 }
 
@@ -37,11 +48,17 @@ static void md_code(FILE *out, const char *s)
         return;
     }
     fputc('`', out);
-    for (; *s; s++) {
-        if (*s == '|')
+    for (size_t n = strlen(s), i = 0, got; i < n;) {
+        char one[ESCAPE_CHAR_MAX];
+        const char *c = s + i;
+
+        i += escape_char(c, n - i, 0, one, &got);
+        if (*c == '|')
             fputs("\\|", out);
+        else if (*c == '\n' || *c == '\r' || *c == '\t')
+            fputc(' ', out);
         else
-            fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+            fwrite(one, 1, got, out);
     }
     fputc('`', out);
 }

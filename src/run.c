@@ -10,6 +10,7 @@
 #include "console.h"
 #include "console_health.h"
 #include "csv_open.h"
+#include "escape.h"
 #include "fileio.h"
 #include "health_csv.h"
 #include "junit.h"
@@ -152,7 +153,7 @@ static int target_options(const struct options *o, struct target_config *tc)
     if (target_config_parse_args(tc, (int)n + 1, argv, &action, err, sizeof err) < 0) {
         if (strncmp(why, "hornet-target: ", 15) == 0)
             why += 15;
-        fprintf(stderr, "hornet: --target-option: %s\n", why);
+        escape_fprintf(stderr, "hornet: --target-option: %s\n", why);
     }
     else if (action != TARGET_ACTION_RUN)
         fprintf(stderr, "hornet: --target-option: help and version are not options of the "
@@ -179,7 +180,7 @@ static int start_target(struct run *r)
     tc.seed = r->seed;
     r->target = target_start(&tc, err, sizeof err);
     if (!r->target) {
-        fprintf(stderr, "hornet: cannot start the built-in target API: %s\n", err);
+        escape_fprintf(stderr, "hornet: cannot start the built-in target API: %s\n", err);
         return 3;
     }
     snprintf(r->host, sizeof r->host, "http://127.0.0.1:%d", target_port(r->target));
@@ -195,8 +196,8 @@ static int choose_host(struct run *r)
 
     if (host && *host) {
         if (r->opt->n_target_options) {
-            fprintf(stderr, "hornet: --target-option applies to the built-in target, but this "
-                    "run's host is %s\n", host);
+            escape_fprintf(stderr, "hornet: --target-option applies to the built-in target, "
+                           "but this run's host is %s\n", host);
             return 2;
         }
         snprintf(r->host, sizeof r->host, "%s", host);
@@ -278,7 +279,7 @@ static int load_scenario(struct run *r)
     if (scenario_load(o->scenario, &r->scn, err, sizeof err) < 0 ||
         scenario_filter(r->scn, o->classes, o->n_classes, o->tags, o->n_tags, o->exclude_tags,
                         o->n_exclude_tags, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
     return 0;
@@ -333,15 +334,16 @@ static int check_outputs(const struct options *o)
 
     for (size_t i = 0; i < n; i++) {
         if (out[i].check && fileio_check_output(out[i].path, err, sizeof err) < 0) {
-            fprintf(stderr, "hornet: %s: %s\n", out[i].option, err);
+            escape_fprintf(stderr, "hornet: %s: %s\n", out[i].option, err);
             return 2;
         }
         fileio_canonical(out[i].path, canon[i], sizeof canon[i]);
         for (size_t j = 0; j < i; j++) {
             if (strcmp(canon[i], canon[j]) != 0)
                 continue;
-            fprintf(stderr, "hornet: %s %s is also the file of %s (%s): give each output its "
-                    "own file\n", out[i].option, out[i].path, out[j].option, out[j].path);
+            escape_fprintf(stderr, "hornet: %s %s is also the file of %s (%s): give each output "
+                           "its own file\n", out[i].option, out[i].path, out[j].option,
+                           out[j].path);
             return 2;
         }
     }
@@ -364,8 +366,8 @@ static int resolve_tls(struct run *r)
     const char *const path[] = {t->cacert, t->cert, t->key};
     for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
         if (path[i] && access(path[i], R_OK) != 0) {
-            fprintf(stderr, "hornet: %s: cannot read %s: %s\n", option[i], path[i],
-                    strerror(errno));
+            escape_fprintf(stderr, "hornet: %s: cannot read %s: %s\n", option[i], path[i],
+                           strerror(errno));
             return 2;
         }
     }
@@ -427,7 +429,7 @@ static int start_engine(struct run *r, uint32_t limit)
     distributed(r, &cfg);
     r->engine = engine_create(&cfg, err, sizeof err);
     if (!r->engine || engine_start(r->engine, err, sizeof err) < 0) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return r->engine ? 3 : 2;
     }
     r->source = (struct source){&engine_source, r->engine};
@@ -522,7 +524,7 @@ int run_prepare(struct run *r, struct options *opt)
     if (r->history && opt->csv_prefix && r->scn->health.n_sources)
         r->health_csv = health_csv_open(opt->csv_prefix, err, sizeof err);
     if (!r->history || (opt->csv_prefix && r->scn->health.n_sources && !r->health_csv)) {
-        fprintf(stderr, "hornet: %s\n", err);
+        escape_fprintf(stderr, "hornet: %s\n", err);
         return 2;
     }
     if ((rc = phases_before(r)) == 0 && (rc = start_engine(r, limit)) == 0) {

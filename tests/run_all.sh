@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the tests: the cmocka unit/integration binaries (TAP output) and the end-to-end scripts
-# in tests/e2e/ (which print TAP too), several at once, the longest first, so the wall time is
-# about the longest suite's. Prints one line per suite in a fixed order (binaries, then e2e
-# scripts, each alphabetically, with its wall time) once all are done, the failures above
-# them, and as its last line "N passed, N failed". Exit status 0 only when nothing failed.
+# Runs the tests: the cmocka unit/integration binaries (TAP output), the end-to-end scripts
+# in tests/e2e/ and the fuzz targets' short run (which print TAP too), several at once, the
+# longest first, so the wall time is about the longest suite's. Prints one line per suite in
+# a fixed order (binaries, then scripts, each alphabetically, with its wall time) once all are
+# done, the failures above them, and as its last line "N passed, N failed". Exit status 0
+# only when nothing failed.
 #
 #   tests/run_all.sh            every suite
 #   tests/run_all.sh --unit     the unit binaries only (make check): no engine, worker or HTTP
@@ -43,6 +44,7 @@ if [ "$UNIT_ONLY" = 0 ]; then
         [ -x "$t" ] || continue
         names+=("$(basename "$t" .sh)"); cmds+=("$t")
     done
+    names+=("fuzz_smoke"); cmds+=("tests/fuzz/smoke.sh")     # the fuzz targets, seed 1
 fi
 
 # run_suite NAME CMD: its output, exit status and wall time go to $log/NAME.{out,rc,time}

@@ -382,6 +382,44 @@ static void test_error_report_blocks(void **state)
     free(none), free(only_expected), free(title), free(row), free(both), free(s);
 }
 
+/* Names and texts from a scenario or a response are printed with their control characters
+ * escaped, in every table, and the columns still line up. */
+static void test_control_characters_escaped(void **state)
+{
+    struct snapshot *s = snap_new();
+    FILE *f = capture();
+    char *text, *row, *head;
+
+    (void)state;
+    add_ep(s, "GET", "/a\x1b]0;owned\x07", 10);
+    s->n_errors = 1;
+    s->errors[0] = (struct snap_error){.endpoint = 0, .count = 3};
+    snprintf(s->errors[0].text, SNAP_TEXT_MAX, "check failed: json.x == 1 (got \"\x1b[2J\")");
+    s->n_targets = 1;
+    snprintf(s->targets[0].endpoint, sizeof s->targets[0].endpoint, "GET /\x1b[H");
+    snprintf(s->targets[0].text, sizeof s->targets[0].text, "p99 < 1 s");
+    snprintf(s->targets[0].detail, sizeof s->targets[0].detail, "\xc2\x9b" "5m");
+    s->aborted = true;
+    snprintf(s->abort_reason, sizeof s->abort_reason, "Target failed: GET /\x1b[H");
+    console_stats_table(f, s, false, 80);
+    console_percentiles_table(f, s, 80);
+    console_error_report(f, s);
+    console_targets_table(f, s, false);
+    text = read_back(f);
+    assert_null(strchr(text, '\x1b'));
+    assert_null(strstr(text, "\xc2\x9b"));
+    row = line_of(text, 2);
+    head = line_of(text, 0);
+    assert_memory_equal(row, "GET      /a\\x1b]0;owned\\x07 ", 28);
+    assert_int_equal(strlen(row), strlen(head));        /* padded by what is printed */
+    assert_non_null(strstr(text, "GET /a\\x1b]0;owned\\x07: check failed: json.x == 1 (got "
+                                 "\"\\x1b[2J\")"));
+    assert_non_null(strstr(text, "GET /\\x1b[H p99 < 1 s"));
+    assert_non_null(strstr(text, "\\u009b5m\n"));
+    assert_non_null(strstr(text, "Aborted: Target failed: GET /\\x1b[H\n"));
+    free(head), free(row), free(text), free(s);
+}
+
 static void test_golden_console(void **state)
 {
     struct snapshot *s = snap_new();
@@ -415,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_percentile_table),
         cmocka_unit_test(test_percentile_table_empty),
         cmocka_unit_test(test_error_report_blocks),
+        cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_golden_console),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

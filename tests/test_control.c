@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "control.h"
+#include "interval.h"
 #include "openmodel.h"
 #include "scenario.h"
 #include "scenario_internal.h"
@@ -563,14 +564,58 @@ static void test_every_request_failing_warns_then_recovers(void **state)
 
     start(f, two_classes_json);
     series(s, 3, 10, 10);
-    s->n_errors = 1;
-    snprintf(s->errors[0].text, sizeof s->errors[0].text, "Connection refused");
+    s->n_errors = 2;
+    s->errors[0] = (struct snap_error){.kind = OUTCOME_HTTP, .count = 50,
+                                       .last_seen = 1700000000 - 30.0};    /* long ago */
+    snprintf(s->errors[0].text, sizeof s->errors[0].text, "HTTP 500 Internal Server Error");
+    s->errors[1] = (struct snap_error){.kind = OUTCOME_TRANSPORT, .count = 30,
+                                       .last_seen = 1700000002.5};
+    snprintf(s->errors[1].text, sizeof s->errors[1].text, "Connection refused");
     control_judge(f->c, s, T0 + 3.0, 0);
     assert_non_null(find_event(f, "Every request failed for 3 s: the target stopped "
                                   "answering? (Connection refused)"));
     series(s, 3, 10, 0);
     control_judge(f->c, s, T0 + 6.0, 0);
     assert_non_null(find_event(f, "The target answers again"));
+    free(s);
+}
+
+/* Every request failing with a status, or never sent, is no silent target: the warning says
+ * what the failures are instead. */
+static void test_every_request_failing_says_what_failed(void **state)
+{
+    static const struct {
+        uint8_t kind;
+        const char *text, *event, *recovered;
+    } cases[] = {
+        {OUTCOME_HTTP, "HTTP 401 Unauthorized",
+         "Every request failed for 3 s: the target answers HTTP 401 Unauthorized",
+         "Requests succeed again"},
+        {OUTCOME_SCRIPT, "variable ${token} is not set",
+         "Every request failed for 3 s without being sent: variable ${token} is not set",
+         "Requests succeed again"},
+        {OUTCOME_CHECK, "check failed: json.status == \"ok\" (got \"down\")",
+         "Every request failed for 3 s: the answers fail the scenario's checks (check failed: "
+         "json.status == \"ok\" (got \"down\"))", "Requests succeed again"},
+    };
+    struct fixture *f = *state;
+    struct snapshot *s = calloc(1, sizeof *s);
+
+    start(f, two_classes_json);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        series(s, 3, 10, 10);
+        s->n_errors = 1;
+        s->errors[0] = (struct snap_error){.kind = cases[i].kind, .count = 30,
+                                           .last_seen = 1700000002.9};
+        snprintf(s->errors[0].text, sizeof s->errors[0].text, "%s", cases[i].text);
+        control_judge(f->c, s, T0 + 3.0 + 10 * (double)i, 0);
+        assert_non_null(find_event(f, cases[i].event));
+        assert_null(find_event(f, "stopped answering"));
+        series(s, 3, 10, 0);
+        control_judge(f->c, s, T0 + 6.0 + 10 * (double)i, 0);
+        assert_non_null(find_event(f, cases[i].recovered));
+        assert_null(find_event(f, "The target answers again"));
+    }
     free(s);
 }
 
@@ -962,6 +1007,7 @@ int main(void)
         T(test_targets_off_never_abort),
         T(test_silence_warns_only_when_requests_wait),
         T(test_every_request_failing_warns_then_recovers),
+        T(test_every_request_failing_says_what_failed),
         T(test_saturation_events),
         T(test_aborted_requests_noted_when_finished),
         cmocka_unit_test(test_descriptor_budget),

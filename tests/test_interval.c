@@ -41,6 +41,48 @@ static void test_transport_errors(void **state)
                         "Empty reply from server");
 }
 
+/* libcurl's own text says more than the CURLcode for garbage status lines, oversized headers,
+ * certificates...: it is kept; hornet's texts stay where they name the cause as well. */
+static void test_transport_texts_from_libcurl(void **state)
+{
+    (void)state;
+    assert_true(interval_transport_text_kept(CURLE_UNSUPPORTED_PROTOCOL, 0));
+    assert_true(interval_transport_text_kept(CURLE_RECV_ERROR, 0));
+    assert_true(interval_transport_text_kept(CURLE_PEER_FAILED_VERIFICATION, 0));
+    assert_true(interval_transport_text_kept(CURLE_WEIRD_SERVER_REPLY, 0));
+    assert_false(interval_transport_text_kept(CURLE_RECV_ERROR, ECONNRESET));
+    assert_false(interval_transport_text_kept(CURLE_OPERATION_TIMEDOUT, 1000));
+    assert_false(interval_transport_text_kept(CURLE_COULDNT_CONNECT, ECONNREFUSED));
+    assert_false(interval_transport_text_kept(CURLE_PARTIAL_FILE, 0));
+    assert_string_equal(text_of(OUTCOME_TRANSPORT, CURLE_UNSUPPORTED_PROTOCOL, 0,
+                                "Received HTTP/0.9 when not allowed"),
+                        "Received HTTP/0.9 when not allowed");
+    assert_string_equal(text_of(OUTCOME_TRANSPORT, CURLE_PEER_FAILED_VERIFICATION, 0,
+                                "SSL certificate problem: self-signed certificate"),
+                        "SSL certificate problem: self-signed certificate");
+    assert_string_equal(text_of(OUTCOME_TRANSPORT, CURLE_RECV_ERROR, 0, NULL),
+                        "Receive error");              /* no text from libcurl: hornet's */
+}
+
+/* Transport texts group by their words: runs of digits compare equal. */
+static void test_text_shapes(void **state)
+{
+    const char *a = "Too large response headers: 312358 > 307200";
+    const char *b = "Too large response headers: 98 > 307200";
+    const char *c = "Too large response headers: 98 > x";
+
+    (void)state;
+    assert_true(interval_text_equal(a, strlen(a), b, strlen(b), true));
+    assert_false(interval_text_equal(a, strlen(a), b, strlen(b), false));
+    assert_false(interval_text_equal(a, strlen(a), c, strlen(c), true));
+    assert_false(interval_text_equal("1a", 2, "1", 1, true));
+    assert_true(interval_text_equal("", 0, "", 0, true));
+    assert_int_equal(interval_text_hash(7, a, strlen(a), true),
+                     interval_text_hash(7, b, strlen(b), true));
+    assert_true(interval_text_hash(7, a, strlen(a), false) !=
+                interval_text_hash(7, b, strlen(b), false));
+}
+
 static void test_check_text_is_kept(void **state)
 {
     (void)state;
@@ -54,6 +96,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_statuses),
         cmocka_unit_test(test_transport_errors),
+        cmocka_unit_test(test_transport_texts_from_libcurl),
+        cmocka_unit_test(test_text_shapes),
         cmocka_unit_test(test_check_text_is_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

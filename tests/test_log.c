@@ -356,6 +356,37 @@ static void test_long_line_is_whole(void **state)
     free(text);
 }
 
+/* Names, paths and values from outside reach the log: their control characters are escaped
+ * (an ESC could retitle or clear the terminal), a long line's too; the line breaks of a
+ * multi-line entry (a request trace) are kept. */
+static void test_control_characters_escaped(void **state)
+{
+    char err[256], *text, *big = malloc(5001);
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, 'y', 5000);
+    big[5000] = '\0';
+    big[4000] = '\x1b';
+    fresh_file("escape.log");
+    assert_int_equal(log_init(LOG_LEVEL_INFO, path, false, err, sizeof err), 0);
+    log_msg(LOG_LEVEL_WARNING, "Stage %s\x1b]0;pwned\x07 \xc2\x9b" "2J\r%s", "one",
+            "caf\xc3\xa9\tend");
+    log_msg(LOG_LEVEL_INFO, "request 1/50\n    < 200 OK\x1b[31m");
+    log_msg(LOG_LEVEL_INFO, "%s", big);
+    log_close();
+    text = slurp(path);
+    assert_null(strchr(text, '\x1b'));
+    assert_null(strchr(text, '\r'));
+    assert_non_null(strstr(text, "WARNING/hornet: Stage one\\x1b]0;pwned\\x07 \\u009b2J\\r"
+                               "caf\xc3\xa9\\tend\n"));
+    assert_non_null(strstr(text, "INFO/hornet: request 1/50\n    < 200 OK\\x1b[31m\n"));
+    assert_non_null(strstr(text, "yyy\\x1byyy"));
+    assert_int_equal(count_lines(text), 4);
+    free(text);
+    free(big);
+}
+
 static void *writer(void *arg)
 {
     int id = (int)(intptr_t)arg;
@@ -436,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_new_file_made_by_first_line),
         cmocka_unit_test(test_write_error_reported_once),
         cmocka_unit_test(test_long_line_is_whole),
+        cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_threads_lines_whole),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "options.h"
@@ -74,7 +75,8 @@ static void parse_fails(const char *const *env, const char *const *args, const c
 {
     struct options o;
 
-    assert_int_equal(parse_with(&o, env, args), -1);
+    if (parse_with(&o, env, args) != -1)
+        fail_msg("parsed: %s", args[1]);
     assert_string_equal(errbuf, expected);
     assert_null(o.scenario);        /* nothing left allocated on error */
     assert_null(o.loglevel);
@@ -694,6 +696,35 @@ static void test_config_file_errors(void **state)
                 "hornet: --config: cannot read '.': Is a directory");
 }
 
+/* A config file is a regular text file of at most 1 MB: a device (/dev/zero grows without
+ * bound), a FIFO (blocks forever), a binary file and a huge one are refused at once. */
+static void test_config_file_bounds(void **state)
+{
+    FILE *f;
+
+    (void)state;
+    parse_fails(NOENV, ARGS("--config", "/dev/zero", "x.json"),
+                "hornet: --config: cannot read '/dev/zero': not a regular file (a device)");
+    parse_fails(ARGS("HORNET_CONFIG=/dev/zero"), ARGS("x.json"),
+                "hornet: HORNET_CONFIG: cannot read '/dev/zero': not a regular file (a device)");
+    unlink("fifo.conf");
+    assert_int_equal(mkfifo("fifo.conf", 0600), 0);
+    parse_fails(NOENV, ARGS("--config", "fifo.conf", "x.json"),
+                "hornet: --config: cannot read 'fifo.conf': not a regular file (a FIFO)");
+    unlink("fifo.conf");
+    assert_non_null(f = fopen("bin.conf", "wb"));
+    fwrite("users = 1\n\x7f" "ELF\x02\x01\0\0\x1b[2J", 1, 20, f);
+    fclose(f);
+    parse_fails(NOENV, ARGS("--config", "bin.conf", "x.json"),
+                "hornet: bin.conf:2: not a text file (a NUL byte)");
+    assert_non_null(f = fopen("huge.conf", "w"));
+    for (size_t i = 0; i <= OPTIONS_CONFIG_MAX / 16; i++)
+        fputs("# padding lines\n", f);     /* 16 bytes */
+    fclose(f);
+    parse_fails(NOENV, ARGS("--config", "huge.conf", "x.json"),
+                "hornet: --config: cannot read 'huge.conf': larger than 1 MB");
+}
+
 /* ---- refusals ----------------------------------------------------------------------------- */
 
 static void test_refusals_command_line(void **state)
@@ -1001,6 +1032,7 @@ int main(void)
         TEST(test_environment_ignored_variables),
         TEST(test_config_file_syntax),
         TEST(test_config_file_errors),
+        TEST(test_config_file_bounds),
         TEST(test_refusals_command_line),
         TEST(test_refusals_command_line_more),
         TEST(test_refusals_environment),

@@ -435,6 +435,45 @@ static void assert_compile_error(const char *text, const char *want)
         fail_msg("%s: error '%s', want '%s'", text, err, want);
 }
 
+static void assert_compiles(const char *text)
+{
+    char err[256] = "";
+    struct promtext_selector *s = promtext_compile(text, err, sizeof err);
+
+    if (!s)
+        fail_msg("%s: %s", text, err);
+    promtext_free(s);
+}
+
+/* Regular expressions whose compiled form would be huge are refused before regcomp builds it:
+ * a quantifier repeated ("a++++", found by the fuzzer: 65 of them took glibc past 2 GB) and
+ * counted repetitions that multiply past 10,000; sensible ones still compile. */
+static void test_regex_bounds(void **state)
+{
+    char stacked[128] = "m{a=~\"a";
+
+    (void)state;
+    for (int i = 0; i < 65; i++)
+        strcat(stacked, "+");
+    strcat(stacked, "\"}");
+    assert_compile_error(stacked, "label a: invalid regular expression: a repetition of a "
+                         "repetition");
+    assert_compile_error("m{a=~\"a*?\"}", "a repetition of a repetition");
+    assert_compile_error("m{a=~\"a{2}{3}\"}", "a repetition of a repetition");
+    assert_compile_error("m{a=~\"(a{100}){101}\"}", "label a: regular expression too large "
+                         "once its repetitions are expanded");
+    assert_compile_error("m{a=~\"((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)\"}",
+                         "too large once its repetitions are expanded");
+    assert_compile_error("m{a=~\"x{20000}\"}", "too large");
+    assert_compile_error("m{a=~\"x{1,20000}\"}", "too large");
+    assert_compile_error("m{a=~\"x{9000,}y{9000}\"}", "too large");
+    assert_compiles("m{a=~\"(a{100}){99}\"}");
+    assert_compiles("m{a=~\"[+*]+(x|y)*[[:alpha:]]{3}\\\\+\"}");
+    assert_compiles("m{a=~\"[]+*]+a\"}");
+    assert_compiles("m{le=~\"0\\\\.(1|25|5)|\\\\+Inf\"}");
+    assert_compiles("m{a=~\"(a+)+b*c?\"}");
+}
+
 static void test_selector_errors(void **state)
 {
     char long_text[PROMTEXT_SELECTOR_MAX + 2];
@@ -498,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_missing_labels),
         cmocka_unit_test(test_selector_errors),
+        cmocka_unit_test(test_regex_bounds),
         cmocka_unit_test(test_rate),
     };
 

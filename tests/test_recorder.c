@@ -161,8 +161,10 @@ static void test_outcome_grouping(void **state)
     struct outcome nf = {.kind = OUTCOME_HTTP, .code = 404};
     struct outcome nf_expected = {.kind = OUTCOME_HTTP, .code = 404, .expected = 1};
     struct outcome refused = {.kind = OUTCOME_TRANSPORT, .code = CURLE_COULDNT_CONNECT,
-                              .aux = ECONNREFUSED, .text = "Failed to connect to 127.0.0.1"};
-    struct outcome refused2 = refused;
+                              .aux = ECONNREFUSED};
+    struct outcome big = {.kind = OUTCOME_TRANSPORT, .code = CURLE_RECV_ERROR,
+                          .text = "Too large response headers: 312358 > 307200"};
+    struct outcome big2 = big;
     struct outcome check_a = {.kind = OUTCOME_CHECK, .text = "check failed: status (got 1)"};
     struct outcome check_b = {.kind = OUTCOME_CHECK, .text = "check failed: status (got 2)"};
     char buf_a[64];
@@ -171,7 +173,7 @@ static void test_outcome_grouping(void **state)
     const struct interval *iv;
 
     (void)state;
-    refused2.text = "a different curl error buffer";    /* not part of the key */
+    big2.text = "Too large response headers: 98 > 307200";     /* the same but for numbers */
     snprintf(buf_a, sizeof buf_a, "%s", check_a.text);  /* same text, another pointer */
     for (int i = 0; i < 3; i++) {
         recorder_add(r, 0, 100.1, 1000, 0, &nf);
@@ -179,7 +181,9 @@ static void test_outcome_grouping(void **state)
         recorder_add(r, 0, 100.1, 1000, 0, &nf_expected);
     }
     recorder_add(r, 0, 100.2, 30000, 0, &refused);
-    recorder_add(r, 0, 100.2, 30000, 0, &refused2);
+    recorder_add(r, 0, 100.2, 30000, 0, &refused);
+    recorder_add(r, 0, 100.2, 30000, 0, &big);
+    recorder_add(r, 0, 100.2, 30000, 0, &big2);
     recorder_add(r, 1, 100.3, 500, 0, &check_a);
     recorder_add(r, 1, 100.3, 500, 0, &check_b);
     recorder_add(r, 1, 100.3, 500, 0, &check_a2);
@@ -187,7 +191,7 @@ static void test_outcome_grouping(void **state)
     recorder_flush(r);
     assert_int_equal(c.n, 1);
     iv = c.ivs[0];
-    assert_int_equal(iv->n_errors, 7);
+    assert_int_equal(iv->n_errors, 8);
     assert_int_equal(find_error(iv, 0, OUTCOME_HTTP, 404, 0, "")->count, 3);
     assert_int_equal(find_error(iv, 1, OUTCOME_HTTP, 404, 0, "")->count, 3);
     assert_int_equal(find_error(iv, 0, OUTCOME_HTTP, 404, 1, "")->count, 3);
@@ -195,10 +199,12 @@ static void test_outcome_grouping(void **state)
                      2);
     assert_int_equal(find_error(iv, 0, OUTCOME_TRANSPORT, CURLE_COULDNT_CONNECT, 0, "")->aux,
                      ECONNREFUSED);
+    assert_int_equal(find_error(iv, 0, OUTCOME_TRANSPORT, CURLE_RECV_ERROR, 0, big.text)->count,
+                     2);                                 /* kept with the first text */
     assert_int_equal(find_error(iv, 1, OUTCOME_CHECK, 0, 0, check_a.text)->count, 2);
     assert_int_equal(find_error(iv, 1, OUTCOME_CHECK, 0, 0, check_b.text)->count, 1);
     assert_int_equal(find_error(iv, 1, OUTCOME_SCRIPT, 0, 0, script.text)->count, 1);
-    assert_int_equal(find_ep(iv, 0)->failures, 5);
+    assert_int_equal(find_ep(iv, 0)->failures, 7);
     assert_int_equal(find_ep(iv, 0)->expected, 3);
     assert_int_equal(find_ep(iv, 1)->failures, 7);
     catcher_free(&c);

@@ -323,6 +323,38 @@ static void test_markdown_escapes_and_states(void **state)
     fixture_free(f);
 }
 
+/* Texts from the scenario and the responses carry no control character into either report
+ * (a report is read with cat as often as in a browser): they are written escaped. */
+static void test_control_characters_escaped(void **state)
+{
+    struct fixture *f = fixture_new();
+    struct snapshot *s = f->snap;
+    char *md, *html;
+    size_t len;
+
+    (void)state;
+    snprintf(s->scenario, sizeof s->scenario, "CAB\x1b]0;owned\x07");
+    snprintf(s->endpoints[0].name, SNAP_NAME_MAX, "/a\x1b[2J/\xc3\xa9/\xc2\x9b" "c");
+    snprintf(s->errors[1].text, SNAP_TEXT_MAX, "check failed (got \"\x1b[31mred\")");
+    f->in.scenario_path = "scenarios/\x1b[H.json";
+    md = report_markdown(&f->in, NULL);
+    html = report_html(&f->in, &len);
+    assert_non_null(md);
+    assert_non_null(html);
+    assert_null(strchr(md, '\x1b'));
+    assert_null(strstr(md, "\xc2\x9b"));
+    assert_null(memchr(html, '\x1b', len));
+    assert_null(strstr(html, "\xc2\x9b"));
+    assert_non_null(strstr(md, "/a\\x1b[2J/\xc3\xa9/\\u009bc"));
+    assert_non_null(strstr(md, "check failed (got \"\\\\x1b\\[31mred\")"));
+    assert_non_null(strstr(html, "/<wbr>a\\x1b[2J/<wbr>\xc3\xa9/<wbr>\\u009bc"));
+    assert_non_null(strstr(html, "check failed (got &quot;\\x1b[31mred&quot;)"));
+    assert_non_null(strstr(html, "CAB\\x1b]0;owned\\x07"));
+    free(md);
+    free(html);
+    fixture_free(f);
+}
+
 static void test_markdown_empty_run(void **state)
 {
     struct snapshot *s = calloc(1, sizeof *s);
@@ -811,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_markdown_golden),
         cmocka_unit_test(test_markdown_escapes_and_states),
         cmocka_unit_test(test_markdown_empty_run),
+        cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_html_structure),
         cmocka_unit_test(test_html_charts_scale),
         cmocka_unit_test(test_html_without_points),

@@ -429,6 +429,36 @@ static void test_check_body(void **state)
     assert_fails(f, "moved elsewhere", "check failed: body contains \"${dep_id}\"");
 }
 
+/* A body cut at the keep limit: captures from it (optional ones too) and every check fail,
+ * naming the limit; header and status captures still work. */
+static void test_truncated_body(void **state)
+{
+    struct fixture *f = *state;
+
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"capture\": {"
+              "\"loc\": {\"header\": \"Location\"}, \"code\": {\"status\": true}}}");
+    f->r.truncated_at = 1024;
+    assert_int_equal(apply(f, "{\"id\": 1"), 0);
+    assert_string_equal(var(f, "loc"), "/api/v1/x/1/");
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"capture\": {"
+              "\"maybe\": {\"json\": \"id\", \"optional\": true}}}");
+    assert_fails(f, "{\"id\": 1, \"pad\": \"", "capture maybe: response body over 1 kB "
+                 "(max_body_kept)");
+    assert_string_equal(var(f, "maybe"), "(unset)");
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"checks\": ["
+              "{\"body_contains\": \"ok\"}]}");
+    f->r.truncated_at = (size_t)8 << 20;
+    assert_fails(f, "ok, and more", "check failed: body contains \"ok\" (response body over "
+                 "8 MB, max_body_kept)");
+    load_step(f, "{\"method\": \"GET\", \"path\": \"/\", \"checks\": ["
+              "{\"json\": \"id\", \"exists\": false}]}");
+    f->r.truncated_at = 1500;
+    assert_fails(f, "{", "check failed: json.id missing (response body over 1500 bytes, "
+                 "max_body_kept)");
+    f->r.truncated_at = 0;
+    assert_int_equal(apply(f, "{}"), 0);
+}
+
 static void test_check_bounds(void **state)
 {
     struct fixture *f = *state;
@@ -498,6 +528,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_equals_template, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_not_equals_exists_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_captures_no_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_every, setup, teardown),

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "scenario.h"
 #include "scenario_internal.h"
@@ -298,6 +300,7 @@ static void test_full_top_level(void **state)
     assert_true(s->spawn_rate == 2.5);
     assert_true(s->run_time == 5400);
     assert_true(s->timeout == 2.5);
+    assert_int_equal(s->max_body_kept, (size_t)16 << 20);
     assert_int_equal(s->n_stages, 3);
     assert_true(s->stages[0].duration == 30 && s->stages[0].users == 10 &&
                 s->stages[0].spawn_rate == 5);
@@ -746,6 +749,9 @@ static const struct broken broken[] = {
      "or boolean, got null"},
     {"host_bad.json",
      ":5:11: host: \"localhost:8000\" is not a URL such as \"http://localhost:8000\""},
+    {"max_body_kept.json",
+     ":3:20: max_body_kept: \"8 MB\" is not a size from 1kB to 1GB, such as \"16MB\", "
+     "\"512kB\" or a whole number of bytes"},
     {"method.json",
      ":14:25: user_classes[0].tasks[0].steps[0].method: \"GIT\" is not one of GET, POST, PUT, "
      "PATCH, DELETE, HEAD, OPTIONS"},
@@ -1033,6 +1039,60 @@ static void test_unreadable_files(void **state)
                         "cannot read tests/fixtures/scenarios/broken: Is a directory");
 }
 
+/* Only regular files are read: a device would grow without bound and a FIFO without a writer
+ * would block forever; both are refused at once, the scenario and its feeders alike. */
+static void test_only_regular_files(void **state)
+{
+    char dir[] = "/tmp/hornet-test-fifo.XXXXXX", fifo[64], json[64], text[512];
+    struct scenario *s = NULL;
+    char err[512];
+    FILE *f;
+
+    (void)state;
+    assert_string_equal(load_error("/dev/zero"), "cannot read /dev/zero: not a regular file "
+                        "(a device)");
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof fifo, "%s/users.csv", dir);
+    snprintf(json, sizeof json, "%s/s.json", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_string_equal(strchr(load_error(fifo), ':'), ": not a regular file (a FIFO)");
+    snprintf(text, sizeof text, "{\"feeders\": {\"u\": {\"file\": \"users.csv\"}}, "
+             "\"user_classes\": [{\"name\": \"U\", \"tasks\": [{\"steps\": "
+             "[{\"method\": \"GET\", \"path\": \"/${u.name}/\"}]}]}]}");
+    assert_non_null(f = fopen(json, "w"));
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(scenario_load(json, &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "s.json:1:28: feeders.u.file: cannot read "));
+    assert_non_null(strstr(err, "/users.csv: not a regular file (a FIFO)"));
+    unlink(fifo);
+    unlink(json);
+    rmdir(dir);
+}
+
+/* A JSON body is one template: more than TMPL_EXPR_MAX expressions in it are refused at the
+ * string that passes the bound. */
+static void test_body_expression_bound(void **state)
+{
+    struct strbuf text;
+    struct scenario *s = NULL;
+    char err[512];
+
+    (void)state;
+    strbuf_init(&text);
+    assert_int_equal(strbuf_puts(&text, "{\"user_classes\": [{\"name\": \"U\", \"tasks\": "
+                                 "[{\"steps\": [{\"method\": \"POST\", \"path\": \"/\",\n"
+                                 "\"json\": {\"ids\": [\n"), 0);
+    for (int i = 0; i < TMPL_EXPR_MAX / 2 + 1; i++)
+        assert_int_equal(strbuf_puts(&text, i ? ",\n\"${uuid}${uuid}\"" : "\"${uuid}${uuid}\""),
+                         0);
+    assert_int_equal(strbuf_puts(&text, "]}}]}]}]}"), 0);
+    assert_int_equal(scenario_load_string(text.data, "big.json", &s, err, sizeof err), -1);
+    assert_string_equal(err, "big.json:5003:1: user_classes[0].tasks[0].steps[0].json.ids[5000]: "
+                        "more than 10000 ${...} expressions in one template (the whole body)");
+    strbuf_free(&text);
+}
+
 static void test_load_string(void **state)
 {
     const char *text = "{\"feeders\": {\"u\": {\"file\": \"valid/users.csv\"}},\n"
@@ -1047,6 +1107,7 @@ static void test_load_string(void **state)
     assert_string_equal(s->name, "inline");
     assert_int_equal(s->users, 1);
     assert_true(s->spawn_rate == 1 && s->run_time == 0 && s->timeout == 60);
+    assert_int_equal(s->max_body_kept, SCENARIO_BODY_KEPT);
     assert_int_equal(s->feeders[0].n_rows, 3);
     scenario_free(s);
     assert_int_equal(scenario_load_string(text, "elsewhere/x.json", &s, err, sizeof err), -1);
@@ -1337,6 +1398,35 @@ static void test_durations(void **state)
             fail_msg("'%s' parsed as %g", bad[i], v);
 }
 
+/* max_body_kept: sizes in bytes or with kB, MB, GB (units of 1024), from 1 kB to 1 GB. */
+static void test_max_body_kept_sizes(void **state)
+{
+    static const struct { const char *json; size_t bytes; } ok[] = {
+        {"4096", 4096}, {"\"512kB\"", 512 << 10}, {"\"1KB\"", 1024}, {"\"16MB\"", 16 << 20},
+        {"\"1.5MB\"", 1536 << 10}, {"\"1GB\"", (size_t)1 << 30}, {"\"2048B\"", 2048},
+    };
+    static const char *const bad[] = {
+        "1023", "\"1023\"", "\"2GB\"", "0", "-1", "1e300", "\"8 MB\"", "\"MB\"", "\"8mb\"",
+        "\"0.3kB\"", "\" 8MB\"", "true", "null", "[1]", "1024.5",
+    };
+    char text[256], err[256];
+    struct scenario *s;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0] + sizeof bad / sizeof bad[0]; i++) {
+        bool good = i < sizeof ok / sizeof ok[0];
+        snprintf(text, sizeof text, "{\"max_body_kept\": %s, \"user_classes\": [{\"name\": "
+                 "\"A\", \"tasks\": [{\"steps\": [{\"method\": \"GET\", \"path\": "
+                 "\"/\"}]}]}]}", good ? ok[i].json : bad[i - sizeof ok / sizeof ok[0]]);
+        s = NULL;
+        if ((scenario_load_string(text, "m.json", &s, err, sizeof err) == 0) != good)
+            fail_msg("%s: %s", text, good ? err : "accepted");
+        if (good)
+            assert_int_equal(s->max_body_kept, ok[i].bytes);
+        scenario_free(s);
+    }
+}
+
 static int csv(const char *text, struct feeder *f, char *err)
 {
     memset(f, 0, sizeof *f);
@@ -1436,6 +1526,8 @@ int main(void)
         cmocka_unit_test(test_broken_fixtures),
         cmocka_unit_test(test_every_broken_fixture_is_listed),
         cmocka_unit_test(test_unreadable_files),
+        cmocka_unit_test(test_only_regular_files),
+        cmocka_unit_test(test_body_expression_bound),
         cmocka_unit_test(test_load_string),
         cmocka_unit_test(test_fixtures_loaded),
         cmocka_unit_test(test_fixture_errors),
@@ -1444,6 +1536,7 @@ int main(void)
         cmocka_unit_test(test_tls_block),
         cmocka_unit_test(test_position_table),
         cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_max_body_kept_sizes),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_filter_classes),
         cmocka_unit_test(test_filter_tags),

@@ -580,6 +580,35 @@ static void test_errors_grouped_and_ordered(void **state)
     rig_close(&g);
 }
 
+/* libcurl's texts are kept for what hornet cannot name, and those that differ only in their
+ * numbers (a size, a count) are one group, shown with the first text, over workers too. */
+static void test_transport_texts_grouped_by_words(void **state)
+{
+    struct rig g;
+    struct outcome big1 = {.kind = OUTCOME_TRANSPORT, .code = CURLE_RECV_ERROR,
+                           .text = "Too large response headers: 312358 > 307200"};
+    struct outcome big2 = big1, http09 = {.kind = OUTCOME_TRANSPORT,
+                                          .code = CURLE_UNSUPPORTED_PROTOCOL,
+                                          .text = "Received HTTP/0.9 when not allowed"};
+    const struct snapshot *snap;
+
+    (void)state;
+    big2.text = "Too large response headers: 307456 > 307200";
+    rig_open(&g, 1, 100.0);
+    add_n(g.r, 0, 100.5, &big1, 3);
+    add_n(g.r, 0, 100.6, &big2, 2);
+    recorder_flush(g.r);
+    add_n(g.r2, 0, 101.5, &big2, 4);
+    add_n(g.r2, 0, 101.6, &http09, 1);
+    snap = rig_fill(&g, 102.5);
+    assert_int_equal(snap->n_errors, 2);
+    assert_string_equal(snap->errors[0].text, "Too large response headers: 312358 > 307200");
+    assert_int_equal(snap->errors[0].count, 9);
+    assert_int_equal(snap->errors[0].kind, OUTCOME_TRANSPORT);
+    assert_string_equal(snap->errors[1].text, "Received HTTP/0.9 when not allowed");
+    rig_close(&g);
+}
+
 static void test_errors_dropped_beyond_snapshot(void **state)
 {
     struct rig g;
@@ -902,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_users_carried_forward),
         cmocka_unit_test(test_ep_series_aligned),
         cmocka_unit_test(test_errors_grouped_and_ordered),
+        cmocka_unit_test(test_transport_texts_grouped_by_words),
         cmocka_unit_test(test_errors_dropped_beyond_snapshot),
         cmocka_unit_test(test_error_groups_capped),
         cmocka_unit_test(test_exceptions_grouped),

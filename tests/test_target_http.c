@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include "target/target.h"
 #include "target/target_internal.h"
+#include "waits.h"
 
 enum { BUF_MAX = 1 << 20 };
 
@@ -733,6 +734,77 @@ static void test_out_of_descriptors(void **state)
     target_stop(t);
 }
 
+/* Lines of file f (from its start) that contain needle. */
+static int count_lines(FILE *f, const char *needle)
+{
+    char line[512];
+    int n = 0;
+
+    rewind(f);
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
+    return n;
+}
+
+/* Out of descriptors with connections waiting: the target pauses accepting for 100 ms at a
+ * time (it does not spin on a listener it cannot serve), logs one line for the episode, and
+ * serves everyone once descriptors are available again. */
+static void test_out_of_descriptors_pauses(void **state)
+{
+    struct target_config c = quick();
+    struct target *t;
+    struct rlimit old, low;
+    enum { N = 16 };
+    struct client cl[N];
+    FILE *log = tmpfile();
+    int saved_err = dup(2), probe;
+    double began, waited, cpu0, cpu;
+    uint64_t pauses;
+    int served = 0;
+
+    (void)state;
+    assert_non_null(log);
+    assert_true(saved_err >= 0);
+    assert_int_equal(dup2(fileno(log), 2), 2);
+    c.quiet = false;
+    t = start(&c);
+    for (int i = 0; i < N; i++)
+        client_socket(&cl[i]);
+    probe = dup(0);                             /* the lowest free descriptor */
+    close(probe);
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = (rlim_t)probe + 2;           /* the target can accept two */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    began = waits_now();
+    cpu0 = (double)clock() / CLOCKS_PER_SEC;
+    for (int i = 0; i < N; i++)
+        client_connect(&cl[i], target_port(t));
+    while (target_accept_pauses(t) < 4 && waits_now() < began + 10)
+        waits_pause();
+    waited = waits_now() - began;
+    cpu = (double)clock() / CLOCKS_PER_SEC - cpu0;
+    pauses = target_accept_pauses(t);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    for (int i = 0; i < N; i++) {
+        struct response r = {0};
+        send_str(&cl[i], health);
+        served += read_response(&cl[i], &r) && r.status == 200;
+        response_free(&r);
+        client_close(&cl[i]);
+    }
+    target_stop(t);
+    fflush(stderr);
+    dup2(saved_err, 2);
+    close(saved_err);
+    assert_true(pauses >= 4);
+    assert_true(waited >= 0.25);                /* 4 pauses take 3 x 100 ms at least */
+    assert_true(cpu < 0.5 * waited + 0.05);     /* spinning takes a core */
+    assert_int_equal(count_lines(log, "accept: Too many open files: pausing"), 1);
+    assert_int_equal(served, N);
+    fclose(log);
+}
+
 /* --- fuzzing --- */
 
 static uint64_t fuzz_state = 0x2545f4914f6cdd1dULL;
@@ -963,6 +1035,7 @@ int main(void)
         cmocka_unit_test(test_slow_reader),
         cmocka_unit_test(test_many_connections),
         cmocka_unit_test(test_out_of_descriptors),
+        cmocka_unit_test(test_out_of_descriptors_pauses),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "target/delay_internal.h"
 #include "target/jsonw.h"
 #include "target/served.h"
+#include "target/server_internal.h"
 #include "target/store.h"
 #include "target/target.h"
 #include "target/target_internal.h"
@@ -649,6 +650,30 @@ static void test_program_serves_and_reports(void **state)
     free(out), free(err);
 }
 
+/* --- accept pauses --- */
+
+/* One line per episode of failed accepts, at most one per 10 s; the lines count the episodes
+ * they left out. */
+static void test_accept_pause_log_rule(void **state)
+{
+    struct accept_pause p = {0};
+
+    (void)state;
+    assert_true(server_pause_begin(&p, 100.0));         /* an episode begins: logged */
+    assert_false(server_pause_begin(&p, 100.1));        /* its retries are not */
+    assert_false(server_pause_begin(&p, 100.2));
+    server_pause_end(&p);                               /* a connection was accepted */
+    assert_false(server_pause_begin(&p, 100.3));        /* a new episode within 10 s */
+    assert_int_equal(p.unlogged, 1);
+    server_pause_end(&p);
+    assert_false(server_pause_begin(&p, 109.9));
+    assert_int_equal(p.unlogged, 2);
+    server_pause_end(&p);
+    assert_true(server_pause_begin(&p, 110.0));         /* 10 s after the last line */
+    assert_int_equal(p.pauses, 6);
+    assert_true(p.paused);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_store_ring_and_index),
         cmocka_unit_test(test_store_status_lists),
         cmocka_unit_test(test_delay_queue),
+        cmocka_unit_test(test_accept_pause_log_rule),
         cmocka_unit_test(test_jsonw),
         cmocka_unit_test(test_served_report),
         cmocka_unit_test(test_ipv6_loopback),

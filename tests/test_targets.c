@@ -165,6 +165,41 @@ static void test_tracker_windows(void **state)
     scenario_free(s);
 }
 
+/* Seconds in which an endpoint's only requests were never sent (a variable not set): their
+ * parts hold counts and no latency at all, in a fresh ring slot and next to one that has
+ * latencies; the windows count them as failures without a latency. */
+static void test_tracker_unsent_seconds(void **state)
+{
+    struct scenario *s = load();
+    struct feed f = {tracker_create(s)};
+    struct recorder *r = recorder_create(s->n_endpoints, 0, emit, &f);
+    const struct target_def *ok = find(s, "success rate >= 99%", -1);
+    const struct target_def *p95 = find(s, "p95 <= 1.5 s", -1);
+    struct outcome unset = {.kind = OUTCOME_SCRIPT, .text = "variable ${x} is not set"};
+    double v;
+
+    (void)state;
+    tracker_mark_steady(f.t, 999.0);
+    for (int i = 0; i < 3; i++) {           /* only unsent requests, on both endpoints */
+        recorder_add(r, 1, 1000 + i, -1, 0, &unset);
+        recorder_add(r, 0, 1000 + i + 0.5, -1, 0, &unset);
+        recorder_flush(r);
+    }
+    assert_true(tracker_value(f.t, ok, 1003.0, 10, &v));
+    assert_true(v == 0.0);
+    assert_false(tracker_value(f.t, p95, 1003.0, 10, &v));     /* no latency yet */
+    second(r, 0, 1003, 4, 100, 0);          /* a second with latencies, then unsent again */
+    recorder_add(r, 0, 1003.9, -1, 0, &unset);
+    recorder_flush(r);
+    assert_true(tracker_value(f.t, ok, 1004.0, 10, &v));
+    assert_true(fabs(v - 4.0 / 11.0) < 1e-9);
+    assert_true(tracker_value(f.t, p95, 1004.0, 10, &v));
+    assert_true(fabs(v - 100.0) < 0.2);
+    recorder_destroy(r);
+    tracker_destroy(f.t);
+    scenario_free(s);
+}
+
 static void test_fill_and_abort(void **state)
 {
     struct scenario *s = load();
@@ -210,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_parse_targets),
         cmocka_unit_test(test_judge),
         cmocka_unit_test(test_tracker_windows),
+        cmocka_unit_test(test_tracker_unsent_seconds),
         cmocka_unit_test(test_fill_and_abort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,51 @@ static void test_unset_variable_fails_and_restores(void **state)
     tmpl_free(t);
 }
 
+/* A template with as many expressions as anyone writes by hand, times a thousand, is refused
+ * where the one too many stands; so is one that renders more than 16 MB whatever the values
+ * (literal text, uuids, randstr lengths), and a rendering that would pass 16 MB with the
+ * values of the moment fails and leaves the buffer as it was. */
+static void test_bounds(void **state)
+{
+    struct fixture *f = *state;
+    struct strbuf src;
+    struct tmpl *t;
+    char *big;
+
+    strbuf_init(&src);
+    for (int i = 0; i < TMPL_EXPR_MAX; i++)
+        assert_int_equal(strbuf_puts(&src, "${uuid},"), 0);
+    t = compile(f, src.data, TMPL_RAW);                     /* 10000: fine */
+    tmpl_free(t);
+    assert_int_equal(strbuf_puts(&src, "${uuid}"), 0);
+    assert_string_equal(compile_error(f, src.data, (size_t)TMPL_EXPR_MAX * 8),
+                        "more than 10000 ${...} expressions in one template");
+    strbuf_clear(&src);
+    for (int i = 0; i < 257; i++)                           /* 257 x 64 kB > 16 MB */
+        assert_int_equal(strbuf_puts(&src, "${randstr(65536)}"), 0);
+    assert_string_equal(compile_error(f, src.data, 256 * 17),
+                        "renders more than 16 MB, the most a template may");
+    strbuf_free(&src);
+    big = malloc(TMPL_RENDER_MAX / 2 + 1);
+    assert_non_null(big);
+    memset(big, 'x', TMPL_RENDER_MAX / 2);
+    big[TMPL_RENDER_MAX / 2] = '\0';
+    set_var(f, 1, big);
+    t = compile(f, "${dep_id}${dep_id}+", TMPL_RAW);        /* 16 MB and one byte */
+    strbuf_clear(&f->out);
+    assert_int_equal(strbuf_puts(&f->out, "keep"), 0);
+    assert_int_equal(tmpl_render(t, &f->ctx, &f->out, f->err, sizeof f->err), -1);
+    assert_string_equal(f->err, "rendered more than 16 MB, the most a template may");
+    assert_string_equal(f->out.data, "keep");
+    tmpl_free(t);
+    t = compile(f, "${dep_id}${dep_id}", TMPL_RAW);         /* exactly 16 MB */
+    strbuf_clear(&f->out);
+    assert_int_equal(tmpl_render(t, &f->ctx, &f->out, f->err, sizeof f->err), 0);
+    assert_int_equal(f->out.len, TMPL_RENDER_MAX);
+    tmpl_free(t);
+    free(big);
+}
+
 static void test_new_variables_are_appended(void **state)
 {
     struct fixture *f = *state;
@@ -558,6 +603,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_literal_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_variables_and_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unset_variable_fails_and_restores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_variables_are_appended, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feeder_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uuid, setup, teardown),

@@ -622,6 +622,35 @@ static void test_status_warns_of_unrecorded_requests(void **state)
     case_free(c);
 }
 
+/* Names and texts from the scenario and the responses never put a control character on the
+ * terminal: the dashboard draws each one as '?' (ESC could retitle or clear the screen). */
+static void test_control_characters_drawn_as_marks(void **state)
+{
+    static const enum view views[] = {VIEW_OVERVIEW, VIEW_ENDPOINTS, VIEW_FAILURES, VIEW_LOG};
+    struct ui_case *c = case_new(true, true);
+    char *all;
+
+    (void)state;
+    snprintf(c->snap.endpoints[0].name, SNAP_NAME_MAX, "/a\x1b]0;owned\x07/\xc2\x9b" "2J");
+    snprintf(c->snap.errors[0].text, SNAP_TEXT_MAX, "check failed (got \"\x1b[31m\")");
+    c->snap.seq++;
+    app_update(&c->app, &c->snap, c->snap.now);
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        c->app.view = views[i];
+        render(c, 160, 50);
+        all = dump(c);
+        assert_null(strchr(all, '\x1b'));
+        assert_null(strchr(all, '\x07'));
+        assert_null(strstr(all, "\xc2\x9b"));
+        if (views[i] == VIEW_ENDPOINTS)
+            assert_non_null(strstr(all, "/a?]0;owned?/?2J"));
+        if (views[i] == VIEW_FAILURES)
+            assert_non_null(strstr(all, "check failed (got \"?[31m\")"));
+        free(all);
+    }
+    case_free(c);
+}
+
 /* --insecure: the status bar says TLS is not verified, in the error colour, at any width. */
 static void test_status_warns_of_insecure_tls(void **state)
 {
@@ -836,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_targets_colours_and_monochrome),
         cmocka_unit_test(test_long_toast_keeps_its_end),
         cmocka_unit_test(test_colours_carry_meaning),
+        cmocka_unit_test(test_control_characters_drawn_as_marks),
         cmocka_unit_test(test_monochrome_has_no_colour),
         cmocka_unit_test(test_status_warns_of_unrecorded_requests),
         cmocka_unit_test(test_open_run),

@@ -46,6 +46,10 @@ struct server {
     _Atomic bool stop;
     bool close_after_response;   /* "Connection: close" and close, every response */
     double close_idle_after;     /* > 0: close keep-alive connections idle this long */
+    size_t big_body;             /* > 0: answer with a chunked body of big_body - 100 bytes,
+                                    then a chunk of 200 and a last one of 4 ("TAIL") */
+    bool broken_answers;         /* answer a garbage status line and 400 kB of headers in
+                                    turn, closing the connection after each */
     struct conn conns[MAX_CONNS];
     int n_conns;
     /* what was received (read after the thread joined) */
@@ -90,6 +94,58 @@ static void drop(struct server *sv, int i)
     sv->conns[i] = sv->conns[--sv->n_conns];
 }
 
+static void send_all(int fd, const char *data, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = send(fd, data, n, MSG_NOSIGNAL);
+        if (k <= 0)
+            return;
+        data += k;
+        n -= (size_t)k;
+    }
+}
+
+/* The big_body answer: its chunks are separate writes of the client's chunk decoder, so the
+ * 200-byte one passes a keep limit of big_body that the 4-byte one after it would not. */
+static void send_big_body(int fd, size_t size)
+{
+    static const char head[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    size_t first = size - 100;
+    char line[32], *fill = malloc(first);
+
+    if (!fill)
+        return;
+    send_all(fd, head, sizeof head - 1);
+    snprintf(line, sizeof line, "%zx\r\n", first);
+    send_all(fd, line, strlen(line));
+    memset(fill, 'x', first);
+    send_all(fd, fill, first);
+    memset(fill, 'y', 200);
+    send_all(fd, "\r\nc8\r\n", 6);
+    send_all(fd, fill, 200);
+    send_all(fd, "\r\n4\r\nTAIL\r\n0\r\n\r\n", 16);
+    free(fill);
+}
+
+/* The broken_answers answer to request number n: no HTTP status line at all, or a valid one
+ * with 400 kB of headers (libcurl takes 300 kB), each line well under its own bound. */
+static void send_broken_answer(int fd, uint64_t n)
+{
+    char line[1024];
+
+    if (n % 2 == 1) {
+        send_all(fd, "garbage\r\n\r\n", 11);
+        return;
+    }
+    send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n", 36);
+    memset(line, 'a', sizeof line);
+    memcpy(line, "X-Pad: ", 7);
+    memcpy(line + sizeof line - 2, "\r\n", 2);
+    for (int i = 0; i < 400; i++)
+        send_all(fd, line, sizeof line);
+    send_all(fd, "\r\n", 2);
+}
+
 /* Answer every complete head in conn i; false when the connection was closed. */
 static bool serve(struct server *sv, int i)
 {
@@ -114,6 +170,15 @@ static bool serve(struct server *sv, int i)
         note_user_agents(sv, head);
         memmove(c->buf, c->buf + head_len, c->len - head_len);
         c->len -= head_len;
+        if (sv->big_body) {
+            send_big_body(c->fd, sv->big_body);
+            continue;
+        }
+        if (sv->broken_answers) {
+            send_broken_answer(c->fd, sv->requests);
+            drop(sv, i);
+            return false;
+        }
         if (sv->close_after_response) {
             (void)!write(c->fd, closing, sizeof closing - 1);
             drop(sv, i);
@@ -426,6 +491,75 @@ static void test_idle_connections_closed_by_the_server(void **state)
     assert_true(f->sv.connections > 10);        /* reconnected after idle closes */
 }
 
+/* A one-step GET scenario whose step checks that the body contains "TAIL"; extra: more
+ * top-level members (JSON text ending in a comma, or ""). */
+static const char *scenario_tail(char *buf, size_t n, const char *extra, const char *checks)
+{
+    snprintf(buf, n, "{\"name\": \"big\", %s \"user_classes\": [{\"name\": \"U\", \"wait\": "
+             "{\"constant\": 0.05}, \"tasks\": [{\"name\": \"t\", \"steps\": [{\"method\": "
+             "\"GET\", \"path\": \"/x\", %s}]}]}]}", extra, checks);
+    return buf;
+}
+
+/* A body over the 8 MB kept for checks is cut there for good: a later, smaller piece is not
+ * spliced onto it (which made "TAIL" look present), and the check fails saying why. */
+static void test_body_over_the_keep_limit_is_cut(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.big_body = (size_t)8 << 20;
+    server_start(&f->sv);
+    run_here(f, scenario_tail(json, sizeof json, "", "\"checks\": [{\"body_contains\": "
+                              "\"TAIL\"}]"), 1, 1, 0.3);
+    assert_true(f->snap->total.requests > 0);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_int_equal(f->snap->n_errors, 1);
+    assert_string_equal(f->snap->errors[0].text, "check failed: body contains \"TAIL\" "
+                        "(response body over 8 MB, max_body_kept)");
+}
+
+/* The scenario's max_body_kept sets the limit; a capture from a cut body fails too. */
+static void test_max_body_kept_is_the_scenario_s(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.big_body = 2048;
+    server_start(&f->sv);
+    run_here(f, scenario_tail(json, sizeof json, "\"max_body_kept\": \"1kB\",",
+                              "\"capture\": {\"id\": {\"json\": \"id\", "
+                              "\"optional\": true}}"), 1, 1, 0.3);
+    assert_true(f->snap->total.requests > 0);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_string_equal(f->snap->errors[0].text, "capture id: response body over 1 kB "
+                        "(max_body_kept)");
+}
+
+/* Transport failures read as libcurl explains them (its error buffer), not as the bare
+ * CURLcode ("Unsupported protocol", "Receive error"), one group each whatever the sizes. */
+static void test_transport_failures_say_what_happened(void **state)
+{
+    struct fixture *f = *state;
+    char json[512];
+
+    f->sv.broken_answers = true;
+    server_start(&f->sv);
+    run_here(f, scenario_get(json, sizeof json, "0.02"), 1, 2, 0.5);
+    assert_true(f->snap->total.requests >= 4);
+    assert_int_equal(f->snap->total.failures, f->snap->total.requests);
+    assert_int_equal(f->snap->n_errors, 2);
+    for (int i = 0; i < 2; i++) {
+        const char *t = f->snap->errors[i].text;
+        if (strncmp(t, "Too large response headers: ", 28) == 0)
+            assert_non_null(strstr(t, " > 307200"));
+        else
+            assert_string_equal(t, "Received HTTP/0.9 when not allowed");
+    }
+    assert_int_equal(f->snap->errors[0].count + f->snap->errors[1].count,
+                     f->snap->total.requests);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +572,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connection_close_after_each_response, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_idle_connections_closed_by_the_server, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_body_over_the_keep_limit_is_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_body_kept_is_the_scenario_s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failures_say_what_happened, setup,
                                         teardown),
     };
 

@@ -15,6 +15,10 @@
 
 enum { ACCEPT_BATCH = 64 };
 #define ACCEPT_RETRY_S 0.1
+/* At most one "accept: ... pausing" line per this many seconds: when descriptors run out, a
+ * server under load pauses, accepts a few as others close, and pauses again, many times a
+ * second. */
+#define ACCEPT_LOG_EVERY_S 10.0
 
 static int listen_on(const struct target_config *c, int *port, char *err, size_t errlen)
 {
@@ -52,26 +56,67 @@ fail:
     return -1;
 }
 
+bool server_pause_begin(struct accept_pause *p, double now)
+{
+    p->pauses++;
+    if (p->paused)
+        return false;                   /* the same episode: the retry found no descriptor */
+    p->paused = true;
+    if (p->logged && now - p->logged_at < ACCEPT_LOG_EVERY_S) {
+        p->unlogged++;
+        return false;
+    }
+    p->logged = true;
+    p->logged_at = now;
+    return true;
+}
+
+void server_pause_end(struct accept_pause *p)
+{
+    p->paused = false;
+}
+
+/* Out of descriptors (or buffers): stop watching the listener for ACCEPT_RETRY_S, so that the
+ * waiting connections stay in the kernel's backlog instead of waking the loop at once. */
+static void accept_pause(struct server *s, int error)
+{
+    struct accept_pause *p = &s->pause;
+    uint64_t unlogged = p->unlogged;
+
+    if (server_pause_begin(p, ev_now(s->loop)) && !s->cfg.quiet) {
+        p->unlogged = 0;
+        if (unlogged)
+            fprintf(stderr, "hornet-target: accept: %s: pausing new connections for 100 ms "
+                    "(%llu more pauses since the last line)\n", strerror(error),
+                    (unsigned long long)unlogged);
+        else
+            fprintf(stderr, "hornet-target: accept: %s: pausing new connections for 100 ms "
+                    "(repeats are logged at most every %.0f s)\n", strerror(error),
+                    ACCEPT_LOG_EVERY_S);
+    }
+    atomic_store_explicit(&s->pauses, p->pauses, memory_order_relaxed);
+    ev_io_stop(s->loop, &s->accept_io);
+    ev_timer_set(&s->accept_retry, ACCEPT_RETRY_S, 0.0);   /* a fired timer keeps no delay */
+    ev_timer_start(s->loop, &s->accept_retry);
+}
+
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct server *s = w->data;
     int one = 1;
 
+    (void)loop;
     (void)revents;
     for (int i = 0; i < ACCEPT_BATCH; i++) {
         int fd = accept(s->fd, NULL, NULL);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                if (!s->cfg.quiet)
-                    fprintf(stderr, "hornet-target: accept: %s (pausing 100 ms)\n",
-                            strerror(errno));
-                ev_io_stop(loop, &s->accept_io);
-                ev_timer_start(loop, &s->accept_retry);
-            }
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                accept_pause(s, errno);
             return;
         }
+        server_pause_end(&s->pause);
         if (fcntl(fd, F_SETFL, O_NONBLOCK) || fcntl(fd, F_SETFD, FD_CLOEXEC)) {
             close(fd);
             continue;
@@ -126,6 +171,11 @@ struct server *server_create(struct ev_loop *loop, const struct target_config *c
 int server_port(const struct server *s)
 {
     return s->port;
+}
+
+uint64_t server_accept_pauses(const struct server *s)
+{
+    return atomic_load_explicit(&s->pauses, memory_order_relaxed);
 }
 
 void server_start(struct server *s)

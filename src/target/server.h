@@ -8,6 +8,7 @@
 
 #include <ev.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "served.h"
 #include "target.h"
 
@@ -20,6 +21,9 @@ struct server *server_create(struct ev_loop *loop, const struct target_config *c
 
 /* The bound port. Any thread (it never changes). */
 int server_port(const struct server *s);
+
+/* How many times accepting paused for want of descriptors (100 ms each). Any thread. */
+uint64_t server_accept_pauses(const struct server *s);
 
 /* Start accepting (on the loop's thread, or before the loop runs). */
 void server_start(struct server *s);

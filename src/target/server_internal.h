@@ -4,7 +4,9 @@
 #define HORNET_TARGET_SERVER_INTERNAL_H
 
 #include <http_parser.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "api.h"
 #include "delay.h"
 #include "server.h"
@@ -75,6 +77,17 @@ struct conn {
     bool dead;                  /* socket error: close now */
 };
 
+/* Pauses of accept(2) when descriptors run out: an episode begins at the first failure after
+ * a successful accept and lasts while retries fail; one line is logged per episode, at most
+ * one per ACCEPT_LOG_EVERY_S (server.c). */
+struct accept_pause {
+    bool paused;                /* in an episode */
+    bool logged;                /* a line was written (at logged_at) */
+    double logged_at;
+    uint64_t pauses;            /* every pause so far */
+    uint64_t unlogged;          /* episodes begun without a line since the last one */
+};
+
 struct server {
     struct ev_loop *loop;
     struct target_config cfg;
@@ -83,6 +96,8 @@ struct server {
     int fd, port;
     ev_io accept_io;
     ev_timer accept_retry;      /* re-enables accept after EMFILE and friends */
+    struct accept_pause pause;
+    _Atomic uint64_t pauses;    /* pause.pauses, for other threads (server_accept_pauses) */
     struct delay_queue delays;  /* waiting requests, to the microsecond */
     struct conn *live;          /* open connections */
     struct conn *db_head, *db_tail;     /* requests waiting for a database connection, oldest
@@ -109,6 +124,12 @@ void conn_settings(http_parser_settings *settings);
 
 /* A waiting request's latency has passed (the delay queue's callback). */
 void conn_delay_done(struct delay_item *it);
+
+/* accept(2) failed for want of descriptors at time now (seconds): counts a pause; true when
+ * this begins an episode that must be logged (the first in ACCEPT_LOG_EVERY_S seconds). */
+bool server_pause_begin(struct accept_pause *p, double now);
+/* accept(2) succeeded: the episode, if any, is over. */
+void server_pause_end(struct accept_pause *p);
 
 /* "Date: ...\r\n" for the loop's current time, formatted once per second (server.c). */
 const char *server_date(struct server *s);

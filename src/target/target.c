@@ -111,6 +111,11 @@ uint64_t target_count(struct target *t, enum target_route route, int status)
     return served_get(&t->served, route, status);
 }
 
+uint64_t target_accept_pauses(const struct target *t)
+{
+    return server_accept_pauses(t->server);
+}
+
 void target_stop(struct target *t)
 {
     if (!t)

@@ -15,4 +15,8 @@ char *target_counts_json(struct target *t);
  * sends). Thread-safe. */
 uint64_t target_count(struct target *t, enum target_route route, int status);
 
+/* How many times the server paused accepting for want of descriptors (100 ms each). Any
+ * thread. */
+uint64_t target_accept_pauses(const struct target *t);
+
 #endif

@@ -115,6 +115,8 @@ outcome() { wait "$1"; rc=$?; }
 outcome "$default_pid"
 check "verification is on by default: a private CA's certificate is refused (exit $rc)" \
     refused default "$rc"
+check "... with libcurl's reason, not the bare error code" \
+    grep -q '^GET,/api/v1/health/,SSL certificate problem: [a-z]' "$TMP/default_failures.csv"
 outcome "$cacert_pid"
 check "--cacert trusts the private CA (exit $rc, $(requests cacert) requests)" passes cacert "$rc"
 outcome "$env_pid"
@@ -125,6 +127,8 @@ outcome "$scenario_pid"
 check "and the scenario's tls.cacert, relative to the scenario (exit $rc)" passes scenario "$rc"
 outcome "$wronghost_pid"
 check "a certificate for another host name is refused (exit $rc)" refused wronghost "$rc"
+check "... saying the name does not match" \
+    grep -qi 'SSL: no alternative certificate subject name matches' "$TMP/wronghost_failures.csv"
 outcome "$insecure_pid"
 check "--insecure accepts it (exit $rc)" passes insecure "$rc"
 check "... with a warning in the log" grep -q "WARNING/hornet: INSECURE: TLS certificates" \
