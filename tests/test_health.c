@@ -73,16 +73,9 @@ static int next_event(struct health *c, char *text)
     return level;
 }
 
-static void test_snapshot(void **state)
+/* Before any poll: the sources waiting, the limits pending (and so failing). */
+static void check_waiting(struct health *c, struct snapshot *s)
 {
-    struct scenario *scn = load();
-    struct health *c = health_create(&scn->health, "http://127.0.0.1:8000/", true);
-    struct snapshot *s = calloc(1, sizeof *s);
-    const struct snap_health_metric *m;
-    char text[SNAP_TEXT_MAX];
-
-    (void)state;
-    s->total.requests = 1;                      /* a run that measured something */
     health_start(c, T0);
     health_fill(c, s);
     assert_int_equal(s->health.n_sources, 2);
@@ -93,6 +86,12 @@ static void test_snapshot(void **state)
     assert_int_equal(s->health.sources[0].state, HEALTH_WAITING);
     assert_int_equal(s->health.metrics[0].status, TARGET_PENDING);
     assert_false(verdict_passed(s));                       /* limits without data fail */
+}
+
+/* Two polls of the api and one of the host: values, range, points, a passing limit. */
+static void check_up(struct health *c, struct snapshot *s, char *text)
+{
+    const struct snap_health_metric *m;
 
     add(c, 0, T0 + 1, true, 40, 100, 4);
     add(c, 0, T0 + 3, true, 60, 100, 4);
@@ -114,8 +113,11 @@ static void test_snapshot(void **state)
     assert_int_equal(s->health.sources[0].polls, 2);
     assert_true(verdict_passed(s));
     assert_int_equal(next_event(c, text), -1);              /* nothing happened */
+}
 
-    /* the source goes down: an event once, values NaN, then back up */
+/* The source goes down: an event once, values NaN, the limit judged on what it saw. */
+static void check_down(struct health *c, struct snapshot *s, char *text)
+{
     add(c, 0, T0 + 5, false, NAN, NAN, NAN);
     add(c, 0, T0 + 7, false, NAN, NAN, NAN);
     assert_int_equal(next_event(c, text), EVENT_WARN);
@@ -129,7 +131,15 @@ static void test_snapshot(void **state)
     assert_false(s->health.metrics[0].has_value);
     assert_string_equal(s->health.metrics[0].missing, "source down");
     assert_true(isnan(s->health.metrics[0].points[3].value));
-    assert_int_equal(s->health.metrics[0].status, TARGET_PASS);   /* judged on what it saw */
+    assert_int_equal(s->health.metrics[0].status, TARGET_PASS);
+}
+
+/* Back up with values over two limits: an event each, and the run's verdict fails on them. */
+static void check_back_failing(struct health *c, struct snapshot *s, char *text)
+{
+    struct verdict v;
+    char counts[128];
+
     add(c, 0, T0 + 9, true, 95, 100, 0);
     assert_int_equal(next_event(c, text), EVENT_INFO);
     assert_string_equal(text, "Health source api is back up (down for 4 s)");
@@ -141,17 +151,29 @@ static void test_snapshot(void **state)
     health_fill(c, s);
     assert_int_equal(s->health.metrics[0].status, TARGET_FAIL);
     assert_false(verdict_passed(s));
-    {
-        struct verdict v;
-        verdict_of(s, &v);
-        assert_int_equal(v.kind, VERDICT_FAIL);
-        char counts[128];
-        assert_int_equal(v.n, 0);
-        assert_int_equal(v.health.n, 2);
-        assert_int_equal(v.health.fail, 2);
-        verdict_counts(&v, counts, sizeof counts);
-        assert_string_equal(counts, "health limits: 2 failing");
-    }
+    verdict_of(s, &v);
+    assert_int_equal(v.kind, VERDICT_FAIL);
+    assert_int_equal(v.n, 0);
+    assert_int_equal(v.health.n, 2);
+    assert_int_equal(v.health.fail, 2);
+    verdict_counts(&v, counts, sizeof counts);
+    assert_string_equal(counts, "health limits: 2 failing");
+}
+
+/* One health collector through a run: waiting, up, down, back up over its limits. */
+static void test_snapshot(void **state)
+{
+    struct scenario *scn = load();
+    struct health *c = health_create(&scn->health, "http://127.0.0.1:8000/", true);
+    struct snapshot *s = calloc(1, sizeof *s);
+    char text[SNAP_TEXT_MAX];
+
+    (void)state;
+    s->total.requests = 1;                      /* a run that measured something */
+    check_waiting(c, s);
+    check_up(c, s, text);
+    check_down(c, s, text);
+    check_back_failing(c, s, text);
     health_destroy(c);
     free(s);
     scenario_free(scn);
