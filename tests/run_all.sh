@@ -27,6 +27,9 @@ UNIT_ONLY=0
 # Makefile's SLOW_TESTS; run by hand, the same default).
 SLOW_BINARIES=" ${SLOW_TESTS:-test_engine test_engine_open test_engine_rate test_worker test_target_http test_target_health test_locust_link test_fixture test_health_poll} "
 ALONE_BINARIES=" ${ALONE_TESTS:-test_engine_rate} "
+# ThreadSanitizer does not see libzmq's own synchronisation (tests/tsan.supp says why).
+[ "${FLAVOR:-release}" = tsan ] &&
+    export TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp ${TSAN_OPTIONS:-}"
 JOBS=6
 [ "${FLAVOR:-release}" = release ] || JOBS=2
 JOBS=${HORNET_TEST_JOBS:-$JOBS}
