@@ -683,6 +683,22 @@ static int number_or_nil(const struct locust_mp_ctx *ctx, const struct locust_mp
     return *has ? locust_mp_number(ctx, &p, o, out) : 0;
 }
 
+/* A unix time: finite, not before 1970 nor after LOCUST_STATS_LAST_TIME. A worker's times
+ * become seconds (integers) on the master: any other double, a NaN or 1e173, has none. */
+#define LOCUST_STATS_LAST_TIME 1e11         /* the year 5138 */
+
+static int time_or_nil(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
+                       const msgpack_object_map *m, const char *key, bool *has, double *out)
+{
+    struct locust_mp_path p = {at, key, 0};
+
+    if (number_or_nil(ctx, at, m, key, has, out) < 0)
+        return -1;
+    if (*has && !(*out >= 0 && *out <= LOCUST_STATS_LAST_TIME))
+        return locust_mp_fail(ctx, &p, "expected a unix time, got %g", *out);
+    return 0;
+}
+
 static int count_member(const struct locust_mp_ctx *ctx, const struct locust_mp_path *at,
                         const msgpack_object_map *m, const char *key, uint64_t *out)
 {
@@ -728,12 +744,12 @@ static int decode_entry(const struct locust_mp_ctx *ctx, const struct locust_mp_
         locust_mp_str(ctx, &(struct locust_mp_path){at, "name", 0}, v, &e->name) < 0 ||
         locust_mp_need(ctx, at, m, "method", &v) < 0 ||
         locust_mp_str_or_nil(ctx, &p, v, &e->method) < 0 ||
-        number_or_nil(ctx, at, m, "start_time", &has, &e->start_time) < 0)
+        time_or_nil(ctx, at, m, "start_time", &has, &e->start_time) < 0)
         return -1;
     if (!has)
         return locust_mp_fail(ctx, at, "no start_time");
-    if (number_or_nil(ctx, at, m, "last_request_timestamp", &e->has_last_request,
-                      &e->last_request_timestamp) < 0 ||
+    if (time_or_nil(ctx, at, m, "last_request_timestamp", &e->has_last_request,
+                    &e->last_request_timestamp) < 0 ||
         count_member(ctx, at, m, "num_requests", &e->num_requests) < 0 ||
         count_member(ctx, at, m, "num_none_requests", &e->num_none_requests) < 0 ||
         count_member(ctx, at, m, "num_failures", &e->num_failures) < 0 ||

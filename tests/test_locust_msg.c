@@ -3,8 +3,10 @@
  * to the expected fields and encodes back to the same bytes, including the real messages of a
  * 2.12.1 worker; and decoding survives garbage: truncations, byte flips, random frames, wrong
  * types, huge declared sizes, with an error text every time it refuses. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -452,6 +454,48 @@ static void stats_bad_key(msgpack_packer *pk)
     msgpack_pack_map(pk, 0);
 }
 
+/* One entry whose given time (start_time, or last_request_timestamp) is t. */
+static void stats_time(msgpack_packer *pk, const char *which, double t)
+{
+    bool last = strcmp(which, "start_time") != 0;
+
+    msgpack_pack_map(pk, 4);
+    key(pk, "stats");
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, last ? 4 : 3);
+    key(pk, "name");
+    key(pk, "/");
+    key(pk, "method");
+    key(pk, "GET");
+    key(pk, "start_time");
+    msgpack_pack_double(pk, last ? 1.0 : t);
+    if (last) {
+        key(pk, "last_request_timestamp");
+        msgpack_pack_double(pk, t);
+    }
+    key(pk, "stats_total");
+    msgpack_pack_nil(pk);
+    key(pk, "errors");
+    msgpack_pack_map(pk, 0);
+    key(pk, "user_classes_count");
+    msgpack_pack_map(pk, 0);
+}
+
+static void stats_huge_last_request(msgpack_packer *pk)
+{
+    stats_time(pk, "last_request_timestamp", 5.50123e+173);
+}
+
+static void stats_nan_start(msgpack_packer *pk)
+{
+    stats_time(pk, "start_time", NAN);
+}
+
+static void stats_negative_start(msgpack_packer *pk)
+{
+    stats_time(pk, "start_time", -1);
+}
+
 static void spawning_complete_empty(msgpack_packer *pk)
 {
     msgpack_pack_map(pk, 0);
@@ -479,6 +523,14 @@ static void test_wrong_types_refused(void **state)
     expect_refused("stats", stats_list, "stats: data: expected a map, got array");
     expect_refused("stats", stats_bad_key,
                    "stats: data.stats[0].response_times[0]: expected a number, got str");
+    /* a worker's times become whole seconds on the master: 1e173 has none (found by
+     * fuzz_locust_msg: a cast out of range, undefined behaviour) */
+    expect_refused("stats", stats_huge_last_request, "stats: data.stats[0]."
+                   "last_request_timestamp: expected a unix time, got 5.50123e+173");
+    expect_refused("stats", stats_nan_start,
+                   "stats: data.stats[0].start_time: expected a unix time, got nan");
+    expect_refused("stats", stats_negative_start,
+                   "stats: data.stats[0].start_time: expected a unix time, got -1");
     expect_refused("spawning_complete", spawning_complete_empty,
                    "spawning_complete: data: neither user_classes_count nor user_count");
     expect_refused("exception", exception_nil_msg,
