@@ -6,7 +6,8 @@
 # their colours (tmux capture-pane -e), converts them to HTML with aha, and renders PNG images
 # of a dark terminal window with headless Chromium into screenshots/; then runs the shipped
 # campaign headless (-t 20s each) and renders the top of its RESULTS.html.
-# `tests/screenshots.sh campaign` does only the campaign. Installs aha, chromium
+# `tests/screenshots.sh campaign` does only the campaign, `tests/screenshots.sh open` only the
+# open model's screen (scenario 1 at 1000 arrivals a second against a stalling target). Installs aha, chromium
 # and the DejaVu fonts with apt-get when they are missing and we are root. Loopback only; every run is
 # bounded (-t) and quit by the script; tmux sessions and temporary files are removed.
 set -eu
@@ -143,13 +144,26 @@ campaign() {
     page "$TMP/results/RESULTS.html" campaign-results 1400 1500
 }
 
+# The open model: scenario 1 at 1000 iterations a second on a pool of up to 2000 users, the
+# built-in target stalling 1 s in every 5: the status bar's rates, busy users and drops, the
+# corrected latencies.
+open_model() {
+    start open 120 40 -t 3m --arrival-rate 1000 --max-users 2000 \
+        --target-option stall=1,5 scenarios/deployments.json
+    wait_for open 15 'Arrivals'
+    sleep 40
+    shot open open-model "hornet --arrival-rate 1000 scenarios/deployments.json (target stalling 1 s in 5)"
+    t send-keys -t open q y
+    sleep 2
+}
+
 need_packages
 [ -x "$HORNET" ] || { echo "screenshots: build hornet first (make)" >&2; exit 1; }
 mkdir -p "$OUT"
-if [ "${1:-}" = campaign ]; then
-    campaign
-    exit 0
-fi
+case "${1:-}" in
+campaign) campaign; exit 0 ;;
+open) open_model; exit 0 ;;
+esac
 
 # Scenario 1: concurrent deployments, as `make run` opens it.
 start dep 120 40 -t 3m scenarios/deployments.json
@@ -231,4 +245,5 @@ shot burst burst-1000 "hornet scenarios/burst.json: 1000 users"
 t send-keys -t burst q y
 sleep 2
 
+open_model
 campaign
