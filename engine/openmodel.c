@@ -524,6 +524,7 @@ void openmodel_class(const struct openmodel *m, uint32_t k, double now,
         .cls = k, .manual = c->manual, .stage = openmodel_stage(m, k, now),
         .n_stages = (int)c->arr.cfg->n_stages,
         .asked_rate = arrival_rate_at(&c->curve, c->arr.cfg, now),
+        .resume_rate = arrival_rate_at(c->paused ? &c->saved : &c->curve, c->arr.cfg, now),
         .recent_asked = c->recent_asked, .recent_achieved = c->recent_achieved,
         .due = c->due - c->base_due, .started = c->started - c->base_started,
         .dropped = c->dropped - c->base_dropped, .users = c->users, .busy = c->busy,
@@ -535,6 +536,7 @@ static void add_class(struct snap_arrivals *all, const struct snap_arrivals *o)
 {
     all->manual |= o->manual;
     all->asked_rate += o->asked_rate;
+    all->resume_rate += o->resume_rate;
     all->recent_asked += o->recent_asked;
     all->recent_achieved += o->recent_achieved;
     all->due += o->due;

@@ -45,7 +45,9 @@ struct snap_arrivals {
     uint32_t cls;                       /* index into snapshot.classes (all: UINT32_MAX) */
     bool manual;                        /* the operator's rate holds: stages suspended */
     int stage, n_stages;                /* its arrival stage now (-1: a constant rate) */
-    double asked_rate;                  /* the schedule's rate now */
+    double asked_rate;                  /* the schedule's rate now (0 while paused) */
+    double resume_rate;                 /* the rate it runs at unpaused: asked_rate, or
+                                           while paused the rate the resume brings back */
     double recent_asked, recent_achieved;  /* per second over the newest final seconds */
     uint64_t due, started, dropped;     /* arrivals due; given to a user; never run */
     uint32_t users, busy, waiting;      /* the pool now; arrivals waiting for a user */

@@ -116,6 +116,7 @@ static void test_operator_rate_pause_and_back_keep_the_count(void **state)
 {
     struct fixture *f = load(state, shared_json, 1);
     struct openmodel_slot a, c;
+    struct snap_arrivals snap;
     uint64_t v;
     double count;
 
@@ -136,8 +137,13 @@ static void test_operator_rate_pause_and_back_keep_the_count(void **state)
     /* pause at 6 s: nothing asked; the rate typed meanwhile holds from the resume */
     openmodel_pause(f->m, true, T0 + 6);
     assert_near(openmodel_rate(f->m, T0 + 7), 0, 0);
+    openmodel_class(f->m, 0, T0 + 7, &snap);
+    assert_near(snap.asked_rate, 0, 0);
+    assert_near(snap.resume_rate, 400 * 75.0 / 120, 1e-9);     /* what the dashboard adds to */
     openmodel_set_rate(f->m, 100, T0 + 7);
     assert_near(openmodel_rate(f->m, T0 + 7.5), 0, 0);
+    openmodel_class(f->m, 0, T0 + 7.5, &snap);
+    assert_near(snap.resume_rate, 100 * 75.0 / 120, 1e-9);
     openmodel_slot_plan(f->m, 0, 0, &a);
     count = arrival_count_at(&a.curve, &f->scn->arrivals, T0 + 8);
     openmodel_pause(f->m, false, T0 + 8);

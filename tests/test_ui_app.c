@@ -710,6 +710,22 @@ static void test_open_run_keys_change_the_rate(void **state)
     assert_int_equal(f->app.toast_level, TOAST_WARN);
 }
 
+/* Paused, the schedule asks for nothing: w/W/s/S start from the rate the resume brings back,
+ * not from 0. */
+static void test_paused_open_run_keys_change_what_resumes(void **state)
+{
+    struct fixture *f = *state;
+
+    open_run(f);
+    f->snap.state = RUN_PAUSED;
+    f->snap.open.all.asked_rate = 0;
+    f->snap.seq++;
+    app_update(&f->app, &f->snap, 1001.0);
+    keys(f, "w");
+    assert_int_equal(last(f)->type, ENGINE_SET_RATE);
+    assert_true(last(f)->arrival_rate == 1001);
+}
+
 /* With closed classes too, w/W/s/S stay on users and a types the rate; a run without open
  * classes has no rate to type. */
 static void test_mixed_and_closed_runs_keep_users(void **state)
@@ -783,6 +799,7 @@ int main(void)
         T(test_event_history),
         T(test_ramp_progress_tracking),
         T(test_open_run_keys_change_the_rate),
+        T(test_paused_open_run_keys_change_what_resumes),
         T(test_mixed_and_closed_runs_keep_users),
         T(test_o_flips_latencies),
     };

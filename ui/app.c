@@ -225,7 +225,7 @@ double app_base_rate(const struct app *a)
 {
     if (a->rate_pending && a->now - a->rate_pending_at < APP_PENDING_SECONDS)
         return a->pending_rate;
-    return a->snap->open.all.asked_rate;
+    return a->snap->open.all.resume_rate;     /* paused: w/W/s/S change what resumes */
 }
 
 bool app_corrected_view(const struct app *a, const struct snapshot *s)
