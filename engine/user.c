@@ -754,6 +754,8 @@ void user_resume(struct user *u)
 {
     if (u->phase != PH_PARKED)
         return;
+    u->next_intended = 0;       /* the pause was the operator's: the pacing restarts now, or
+                                   the first iteration would count the pause as lateness */
     if (next_task(u))
         advance(u);
 }

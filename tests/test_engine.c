@@ -440,6 +440,39 @@ static void test_pause_parks_users_and_reset_forgets_before(void **state)
                      target_count(f->target, ROUTE_HEALTH, 200) - served);
 }
 
+/* Paced users parked by a pause start again on their pacing at the resume: the pause is not
+ * lateness, so the corrected latencies stay those of the answers (none near the pause). */
+static const char *paced_json =
+    "{\"name\": \"paced\", \"user_classes\": [{\"name\": \"P\","
+    " \"wait\": {\"constant_pacing\": 0.05}, \"tasks\": [{\"name\": \"h\", \"steps\":"
+    " [{\"method\": \"GET\", \"path\": \"/api/v1/health/\"}]}]}]}";
+
+static void test_pause_is_not_lateness_of_paced_users(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t before;
+
+    start_target(f, NULL);
+    load(f, paced_json);
+    start_engine(f, 4, 100, 0, 5.0, false);
+    wait_until(f, at_4_running, 10, "4 users running");
+    command(f, ENGINE_PAUSE, 0, 0);
+    wait_until(f, paused, 5, "paused");
+    wait_parked(f);
+    before = target_count(f->target, ROUTE_HEALTH, 200);
+    for (double end = waits_now() + 1.0; waits_now() < end;)
+        waits_pause();
+    command(f, ENGINE_RESUME, 0, 0);
+    for (double end = waits_now() + 0.5; waits_now() < end;)   /* 10 iterations a user */
+        waits_pause();
+    command(f, ENGINE_STOP, 0, 0);
+    wait_finished(f, 10);
+    assert_true(target_count(f->target, ROUTE_HEALTH, 200) >= before + 20);
+    assert_true(f->snap->open.corrected);
+    if (f->snap->open.total.max_us >= 500000)
+        fail_msg("corrected max %.0f ms after a 1 s pause", f->snap->open.total.max_us / 1e3);
+}
+
 /* ---- a variable nobody captured fails the step at run time ----------------------------------- */
 
 static const char *unset_json =
@@ -595,6 +628,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_on_stop_runs_within_stop_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_timeout_zero_skips_on_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispatcher_counts_reach_the_workers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pause_is_not_lateness_of_paced_users, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pause_parks_users_and_reset_forgets_before, setup,
                                         teardown),
