@@ -8,6 +8,7 @@
 #include "arrival_internal.h"
 
 #define WAIT_RING_FIRST 64
+#define WAIT_RING_MAX (1u << 24)    /* arrivals waiting per slot (128 MB): past it, dropped */
 
 /* ---- the stages ----------------------------------------------------------------------------- */
 
@@ -183,9 +184,9 @@ static bool wait_push(struct arrival_slot *s, double intended)
 {
     if (s->wait_n == s->wait_cap) {
         uint32_t cap = s->wait_cap ? s->wait_cap * 2 : WAIT_RING_FIRST;
-        double *p = malloc(cap * sizeof *p);
+        double *p;
 
-        if (!p)
+        if (s->wait_cap >= WAIT_RING_MAX || !(p = malloc(cap * sizeof *p)))
             return false;
         for (uint32_t i = 0; i < s->wait_n; i++)    /* unrolled, oldest first */
             p[i] = s->waiting[(s->wait_head + i) % s->wait_cap];

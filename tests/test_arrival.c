@@ -311,6 +311,30 @@ static void test_waiting_line_grows_and_keeps_its_order(void **state)
     arrival_slot_free(&s);
 }
 
+/* The line of waiting arrivals is bounded: at 2^24 (128 MB of a slot's), the next is dropped
+ * whatever max_delay allows. */
+static void test_waiting_line_is_bounded(void **state)
+{
+    struct arrival_config cfg = {.on = true, .rate = 1e6, .max_users = 1, .max_delay = 1e9};
+    struct arrival_curve cv = constant(T0, 0, 1e6);
+    struct arrival_slot s;
+    enum arrival_action a = 0;
+    uint32_t waiting = 0;
+    double t;
+
+    (void)state;
+    arrival_slot_init(&s, &cfg, 1, 0, 1, 1e9);
+    arrival_slot_set_curve(&s, &cv);
+    assert_int_equal(take_at(&s, T0, &t), ARRIVAL_SPAWN);
+    while (arrival_slot_take(&s, T0 + 20, &t, &a) && a == ARRIVAL_WAIT)
+        waiting++;
+    assert_int_equal(a, ARRIVAL_DROP);
+    assert_int_equal(waiting, 1u << 24);
+    assert_int_equal(s.wait_n, 1u << 24);
+    assert_int_equal(s.dropped, 1);
+    arrival_slot_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_preallocated_users_take_arrivals_while_starting),
         cmocka_unit_test(test_waiting_arrivals_run_late_or_expire),
         cmocka_unit_test(test_waiting_line_grows_and_keeps_its_order),
+        cmocka_unit_test(test_waiting_line_is_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
