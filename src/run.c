@@ -287,7 +287,7 @@ static int load_scenario(struct run *r)
 
 /* ---- output paths, checked before anything is created ------------------------------------- */
 
-#define MAX_OUTPUTS 12
+#define MAX_OUTPUTS 16
 
 struct output_path {
     const char *option;         /* "--csv", "--report", ... */
@@ -309,13 +309,15 @@ static void add_output(struct output_path *out, size_t *n, const char *option, b
  * timestamped: they cannot collide). */
 static size_t list_outputs(const struct options *o, struct output_path *out)
 {
+    /* Locust's four, then those written when the run has them: a health block, corrected
+     * latencies, open classes, setup/preflight/teardown */
     static const char *const csv_files[] = {"_stats.csv", "_stats_history.csv",
-                                            "_failures.csv", "_exceptions.csv"};
+                                            "_failures.csv", "_exceptions.csv", "_health.csv",
+                                            "_corrected.csv", "_arrivals.csv", "_fixtures.csv"};
     size_t n = 0;
 
     for (size_t i = 0; i < sizeof csv_files / sizeof csv_files[0]; i++)
         add_output(out, &n, "--csv", true, o->csv_prefix, csv_files[i]);
-    add_output(out, &n, "--csv", true, o->csv_prefix, "_health.csv");   /* with a health block */
     add_output(out, &n, "--report", true, o->report_md, "");
     add_output(out, &n, "--html", true, o->report_html, "");
     add_output(out, &n, "--json-file", true, o->json_file, ".json");

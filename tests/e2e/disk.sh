@@ -55,6 +55,18 @@ out=$($HORNET --headless -t 2s --csv "$OK/d" --html "$OK/dir" $SCN 2>&1); rc=$?
 check "a directory as --html is refused with exit 2" [ "$rc" = 2 ]
 rmdir "$OK/dir"
 check "... and nothing is left behind" [ -z "$(ls -A "$OK")" ]
+# the CSV files only some runs write (open model, corrected latencies) are checked as well
+mkdir "$OK/open_arrivals.csv"
+out=$($HORNET --headless -t 2s --arrival-rate 5 --csv "$OK/open" $SCN 2>&1); rc=$?
+check "a directory where --csv's _arrivals.csv goes is refused with exit 2, before any load" \
+    [ "$rc" = 2 -a "$(grep -c "open_arrivals.csv: Is a directory" <<<"$out")" = 1 \
+      -a "$(grep -c Arrivals <<<"$out")" = 0 ]
+rmdir "$OK/open_arrivals.csv"
+out=$($HORNET --headless -t 2s --csv "$OK/open" --report "$OK/open_corrected.csv" $SCN 2>&1)
+rc=$?
+check "a --report path equal to --csv's _corrected.csv is refused with exit 2" \
+    [ "$rc" = 2 -a "$(grep -c "is also the file of --csv" <<<"$out")" = 1 ]
+check "... and nothing is left behind" [ -z "$(ls -A "$OK")" ]
 
 # ---- a disk that fills during the run; another that turns read-only; a full one for the log
 printf '%4095s\n' '' >"$LOGS/run.log"           # one whole page: every line needs a new one
