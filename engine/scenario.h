@@ -128,6 +128,8 @@ struct wait_policy {
  * user busy with the pool at max_users waits up to max_delay for one to free up (0: dropped at
  * once, as k6's dropped_iterations); one waiting longer is dropped. Documented in
  * scenarios/README.md#arrivals. */
+#define ARRIVAL_RATE_MAX 1e6          /* iterations per second a rate may ask, at most */
+
 struct arrival_stage {
     double duration;            /* seconds, > 0 */
     double rate;                /* iterations per second reached at the stage's end, >= 0 */

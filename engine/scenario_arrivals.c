@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RATE_MAX 1e6
 #define USERS_MAX 1000000u
 
 static const char *const arrival_keys[] = {
@@ -27,9 +26,9 @@ static int read_rate(struct loader *ld, const cJSON *m, double *out)
 {
     if (loader_number(ld, m, 0, true, out) < 0)
         return -1;
-    if (*out > RATE_MAX)
+    if (*out > ARRIVAL_RATE_MAX)
         return loader_bad_value(ld, m, "a rate from 0 to %.0f iterations per second",
-                                RATE_MAX);
+                                ARRIVAL_RATE_MAX);
     return 0;
 }
 

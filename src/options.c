@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "scenario.h"
 #include "suggest.h"
 #include "textfile.h"
 
@@ -328,7 +329,7 @@ static int set_arrival_rate(struct parse_ctx *c, const struct opt_spec *s, const
 
     (void)s;
     if (*v == '-' || scan_decimal(*v == '+' ? v + 1 : v, &rate, &end) < 0 || *end != '\0' ||
-        rate > 1e6) {
+        rate > ARRIVAL_RATE_MAX) {
         snprintf(msg, MSG_MAX, "expected iterations per second from 0 to 1000000 like 200 or "
                  "0.5, got '%s'", v);
         return -1;

@@ -513,7 +513,7 @@ static int arrival_row(const struct csv_record *rec, const char *path,
     if (*end)
         goto bad;
     p->asked = strtod(rec->fields[1], &end);
-    if (*end)
+    if (*end || !(p->asked >= 0 && p->asked <= ARRIVAL_RATE_MAX))  /* a second's, no NaN */
         goto bad;
     for (int i = 0; i < 4; i++) {
         v[i] = strtoul(rec->fields[2 + i], &end, 10);

@@ -227,9 +227,10 @@ static int read_arrivals(const char *path, struct report_estimate *r, struct ope
     struct snap_arrivals *all = &(o->view ? o->view : r->snap)->open.all;
     double asked = 0;
     size_t n;
+    int rc = report_csv_read_arrivals(path, &o->arrivals, &n, err, errlen);
 
-    if (report_csv_read_arrivals(path, &o->arrivals, &n, err, errlen) <= 0)
-        return o->arrivals || n ? -1 : 0;
+    if (rc <= 0)
+        return rc;                          /* no such file (0), or not one hornet wrote */
     *all = (struct snap_arrivals){.cls = UINT32_MAX, .stage = -1};
     for (size_t i = 0; i < n; i++) {
         asked += o->arrivals[i].asked;

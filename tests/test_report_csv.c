@@ -995,6 +995,16 @@ static void test_open_model_files(void **state)
     assert_int_equal(report_csv_read_arrivals(path, &a, &n, err, sizeof err), -1);
     assert_null(a);
     assert_non_null(strstr(err, "x_arrivals.csv:3: expected Timestamp,Asked,"));
+    for (int i = 0; i < 3; i++) {       /* no second asks for NaN, -1 or 1e300 arrivals */
+        static const char *const asked[] = {"nan", "-1", "1e300"};
+        char text[256];
+
+        snprintf(text, sizeof text, "Timestamp,Asked,Achieved,Dropped,Busy Users,User Count\r\n"
+                 "1700000000,%s,52,0,3,5\r\n", asked[i]);
+        write_text(path, text);
+        assert_int_equal(report_csv_read_arrivals(path, &a, &n, err, sizeof err), -1);
+        assert_non_null(strstr(err, "x_arrivals.csv:2: expected"));
+    }
     snprintf(path, sizeof path, "%s/x_corrected.csv", tmpdir);
     write_text(path, "Type,Name,Request Count,Failure Count,Median Response Time\r\n"
                      "GET,/a,3,0,250\r\n,Aggregated,3,0,250\r\n");

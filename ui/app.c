@@ -13,7 +13,7 @@
 
 #define MAX_PROMPT_USERS 1000000u
 #define MAX_PROMPT_RATE 100000.0
-#define MAX_PROMPT_ARRIVALS 1000000.0
+#define MAX_PROMPT_ARRIVALS 1000000.0      /* the engine's ARRIVAL_RATE_MAX */
 
 const char *const app_view_names[VIEW_COUNT] = {
     "Overview", "Endpoints", "Failures", "Charts", "Log", "Targets", "Health", "Workers",

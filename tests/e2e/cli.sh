@@ -190,6 +190,10 @@ check "... with the corrected latencies beside the service times" \
     grep -q "| Median service | Median corrected |" "$TMP/open_report.md"
 check "... and the arrivals from PREFIX_arrivals.csv" \
     grep -q "200 asked, 200 started, 0 dropped" "$TMP/open_report.md"
+echo "garbage" >>"$TMP/open_arrivals.csv"
+out=$($HORNET report "$TMP/open" 2>&1); rc=$?
+check "hornet report refuses a broken PREFIX_arrivals.csv with exit 2, naming its line ($rc)" \
+    [ "$rc" = 2 -a "$(grep -c 'open_arrivals.csv:[0-9]*: expected Timestamp' <<<"$out")" = 1 ]
 out=$($HORNET --headless --max-users 5 -t 1s scenarios/deployments.json 2>&1); rc=$?
 check "--max-users without arrivals is refused" \
     [ "$rc" = 2 -a "$(grep -c 'max-users: sizes the pool' <<<"$out")" = 1 ]
