@@ -116,8 +116,10 @@ static double unbounded_time_of(const struct arrival_curve *cv,
 {
     double tau;
 
-    if (n <= cv->count0)
-        return cv->t0;
+    if (n < cv->count0)
+        return cv->t0;                  /* asked before the curve: due now */
+    if (n == cv->count0)                /* due at t0 if the curve asks for anything at all */
+        return unbounded_time_of(cv, cfg, n + 0.5) == INFINITY ? INFINITY : cv->t0;
     if (cv->mode == ARRIVAL_CONSTANT)
         return cv->rate > 0 ? cv->t0 + (n - cv->count0) / cv->rate : INFINITY;
     if (cv->scale <= 0)

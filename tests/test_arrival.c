@@ -47,6 +47,10 @@ static void test_constant_rate_times(void **state)
     cv.end = 0;
     cv.rate = 0;
     assert_true(isinf(arrival_time_of(&cv, &cfg, 1)));
+    assert_true(isinf(arrival_time_of(&cv, &cfg, 0)));      /* a rate of 0 asks for none */
+    cv.count0 = 10;                                         /* 10 asked before the change */
+    assert_near(arrival_time_of(&cv, &cfg, 9), T0, 0);      /* the late ones are due now */
+    assert_true(isinf(arrival_time_of(&cv, &cfg, 10)));
 }
 
 /* k6's ramping-arrival-rate: 0 -> 100/s over 10 s, hold 100/s for 10 s, 100 -> 0 over 10 s. */
@@ -73,6 +77,14 @@ static void test_stages_rate_count_and_inverse(void **state)
     assert_true(isinf(arrival_time_of(&cv, &cfg, 2000.5)));
     cv.scale = 0.25;                                    /* a class's share of the scenario's */
     assert_near(arrival_count_at(&cv, &cfg, T0 + 20), 375, 1e-6);
+    assert_near(arrival_time_of(&cv, &cfg, 0), T0, 0);  /* a ramp from 0 starts at once */
+    {                                                   /* stages from 0 to 0 ask for none */
+        struct arrival_stage zero[] = {{10, 0}};
+        struct arrival_config flat = {.on = true, .stages = zero, .n_stages = 1,
+                                      .max_users = 1};
+
+        assert_true(isinf(arrival_time_of(&cv, &flat, 0)));
+    }
 }
 
 static void test_start_rate_and_a_curve_resumed_mid_stage(void **state)
