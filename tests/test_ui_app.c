@@ -739,8 +739,12 @@ static void test_mixed_and_closed_runs_keep_users(void **state)
     f->snap.n_classes = 2;                          /* one open class, one closed */
     app_update(&f->app, &f->snap, 1000.0);
     assert_false(app_arrivals_mode(&f->app));
+    f->snap.target_users = 180 + 3;                 /* the pool's 180, and 3 closed users */
+    f->snap.seq++;
+    app_update(&f->app, &f->snap, 1001.0);
     keys(f, "w");
     assert_int_equal(last(f)->type, ENGINE_SET_USERS);
+    assert_int_equal(last(f)->users, 4);            /* the closed users' 3, plus one */
     keys(f, "a40\n");
     assert_int_equal(last(f)->type, ENGINE_SET_RATE);
     assert_true(last(f)->arrival_rate == 40);

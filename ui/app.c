@@ -188,11 +188,23 @@ bool app_should_exit(const struct app *a)
 
 /* ---- the operator's ramp ---------------------------------------------------------------- */
 
+/* The closed classes' users, and their target: w/W/s/S and u move it. The open classes'
+ * pools (in the snapshot's users and target_users too) follow their rates, not the
+ * operator's ramp. */
+uint32_t app_closed_users(const struct app *a)
+{
+    uint32_t pools = a->snap->open.all.users;
+
+    return a->snap->users > pools ? a->snap->users - pools : 0;
+}
+
 uint32_t app_base_target(const struct app *a)
 {
+    uint32_t pools = a->snap->open.all.users;
+
     if (a->pending && a->now - a->pending_at < APP_PENDING_SECONDS)
         return a->pending_target;
-    return a->snap->target_users;
+    return a->snap->target_users > pools ? a->snap->target_users - pools : 0;
 }
 
 static bool load_running(const struct app *a)
@@ -331,7 +343,8 @@ static void set_rate(struct app *a, double rate)
     char note[SNAP_TEXT_MAX];
 
     a->op_rate = rate;
-    if (load_running(a) && (a->snap->users != app_base_target(a) || a->snap->manual_control)) {
+    if (load_running(a) && (app_closed_users(a) != app_base_target(a) ||
+                            a->snap->manual_control)) {
         ramp_to(a, app_base_target(a), rate);
         return;
     }

@@ -156,8 +156,10 @@ const struct snap_event *app_events(const struct app *a, size_t *n);
  * a->trend_second - (a->n_trend - 1 - i). */
 const struct app_trend *app_trend_at(const struct app *a, size_t i);
 
-/* The target a key like W adds to: the last one sent when the snapshot has not caught up. */
+/* The closed classes' user target a key like W adds to (the last one sent when the snapshot
+ * has not caught up), and their users now: the open classes' pools are left out. */
 uint32_t app_base_target(const struct app *a);
+uint32_t app_closed_users(const struct app *a);
 
 
 /* The open model. Whether every class of the run is open (w/W/s/S and u change the arrival

@@ -252,8 +252,8 @@ static void prompt_text(const struct app *a, char *out, size_t n)
     double rate = a->op_rate > 0.0 ? a->op_rate : s->spawn_rate;
 
     if (a->mode == MODE_PROMPT_USERS)
-        snprintf(out, n, " Ramp to how many users? (now %u %s %u, %.4g/s): ", s->users,
-                 a->theme.g.arrow, app_base_target(a), rate);
+        snprintf(out, n, " Ramp to how many users? (now %u %s %u, %.4g/s): ",
+                 app_closed_users(a), a->theme.g.arrow, app_base_target(a), rate);
     else if (a->mode == MODE_PROMPT_ARRIVALS)
         snprintf(out, n, " Arrivals/s? (now %.6g asked, %.6g achieved): ", app_base_rate(a),
                  s->open.all.recent_achieved);
