@@ -288,6 +288,7 @@ static void begin_stop(struct control *c, int who, const char *reason, double de
     event(c, now, who, EVENT_INFO, "%s", reason);
     c->state = RUN_STOPPING;
     c->ramp.target = c->ramp.current;
+    openmodel_stop(c->om, now);
     act(c, CONTROL_STOP_ALL, deadline);
 }
 

@@ -275,6 +275,18 @@ void openmodel_tick(struct openmodel *m, double now)
             recent_rates(&m->cls[k], floor_second(m->start), m->final_next);
 }
 
+void openmodel_stop(struct openmodel *m, double now)
+{
+    if (!m->started || (m->end > 0 && m->end <= now))
+        return;
+    catch_up(m, now);
+    m->end = now;
+    for (uint32_t k = 0; k < m->n_classes; k++) {
+        m->cls[k].curve.end = now;              /* the slots stop with their users */
+        m->cls[k].saved.end = now;
+    }
+}
+
 void openmodel_finish(struct openmodel *m, double now)
 {
     int64_t last = floor_second(now);

@@ -58,6 +58,10 @@ void openmodel_set_rate(struct openmodel *m, double rate, double now);
  * they ask now). */
 void openmodel_resume_stages(struct openmodel *m, double now);
 
+/* The run stops at now (a stop, Ctrl-C, a limit): nothing is asked from now on, so the
+ * seconds' asked counts end where the arrivals did. */
+void openmodel_stop(struct openmodel *m, double now);
+
 /* Pause (nothing is asked while paused) or resume (from now on, as before the pause). */
 void openmodel_pause(struct openmodel *m, bool paused, double now);
 

@@ -222,6 +222,29 @@ static void test_schedule_second_by_second(void **state)
     free(o);
 }
 
+/* A stop asks for nothing more: the last second's asked count ends at the stop, not when the
+ * users were done stopping (Ctrl-C at 2.4 s, finished at 2.7 s: 40 asked in that second). */
+static void test_stop_ends_the_asking(void **state)
+{
+    struct fixture *f = load(state, one_class_json, 1);
+    struct snap_open *o = calloc(1, sizeof *o);
+    int64_t s0 = (int64_t)T0;
+
+    openmodel_start(f->m, T0, 0);
+    report(f, s0, 200, 0, T0 + 1.1, 200, 0, 2);
+    openmodel_stop(f->m, T0 + 2.2);
+    assert_near(openmodel_rate(f->m, T0 + 2.3), 0, 0);
+    report(f, s0 + 1, 200, 0, T0 + 2.3, 400, 0, 2);
+    report(f, s0 + 2, 40, 0, T0 + 2.5, 440, 0, 0);
+    openmodel_finish(f->m, T0 + 2.7);
+    openmodel_fill(f->m, T0 + 2.7, o);
+    assert_int_equal(o->n_points, 3);
+    assert_near(o->points[1].asked, 200, 1e-6);
+    assert_near(o->points[2].asked, 40, 1e-3);
+    assert_int_equal(o->points[2].started, 40);
+    free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +253,7 @@ int main(void)
         cmocka_unit_test_teardown(test_operator_rate_pause_and_back_keep_the_count, teardown),
         cmocka_unit_test_teardown(test_stages_end, teardown),
         cmocka_unit_test_teardown(test_schedule_second_by_second, teardown),
+        cmocka_unit_test_teardown(test_stop_ends_the_asking, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
