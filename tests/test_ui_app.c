@@ -210,7 +210,10 @@ static void test_prompts(void **state)
 
     keys(f, "u");
     assert_int_equal(f->app.mode, MODE_PROMPT_USERS);
-    keys(f, "1x0.0");                               /* letters and dots are not digits */
+    keys(f, "1x");                                  /* typed as is (Enter would refuse it) */
+    assert_string_equal(f->app.input, "1x");
+    app_key(&f->app, KEY_BACKSPACE, f->app.now);
+    keys(f, "0\x01""0");                            /* control keys are not typed in */
     assert_string_equal(f->app.input, "100");
     app_key(&f->app, KEY_BACKSPACE, f->app.now);
     keys(f, "00\r");
@@ -243,6 +246,15 @@ static void test_prompt_cancel_and_errors(void **state)
     assert_int_equal(f->rec.n, 0);
     assert_int_equal(f->app.toast_level, TOAST_ERROR);
     keys(f, "u9999999\n");                          /* beyond the limit */
+    assert_int_equal(f->rec.n, 0);
+    f->app.toast_level = TOAST_INFO;
+    keys(f, "u-5\n");                               /* not 5: refused as typed */
+    assert_int_equal(f->rec.n, 0);
+    assert_int_equal(f->app.toast_level, TOAST_ERROR);
+    assert_non_null(strstr(f->app.toast, "-5"));
+    keys(f, "r1e308\n");                            /* not 1308 */
+    assert_int_equal(f->rec.n, 0);
+    keys(f, "u1x\n");
     assert_int_equal(f->rec.n, 0);
 }
 

@@ -692,18 +692,17 @@ static void prompt_enter(struct app *a)
         set_rate(a, r);
 }
 
+/* Any printable character is typed in as it is, so that Enter refuses "-5" or "1e308" with
+ * the toast instead of taking 5 or 1308 from what was left of it. */
 static void prompt_key(struct app *a, int key)
 {
-    bool rate = a->mode == MODE_PROMPT_RATE || a->mode == MODE_PROMPT_ARRIVALS;
-
     if (key == '\n' || key == '\r' || key == KEY_ENTER)
         prompt_enter(a);
     else if (key == 27)
         a->mode = MODE_NORMAL;
     else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && a->input_len)
         a->input[--a->input_len] = '\0';
-    else if (key >= 0 && key < 128 && (isdigit(key) || (rate && key == '.')) &&
-             a->input_len + 1 < sizeof a->input) {
+    else if (key >= 0x20 && key < 0x7f && a->input_len + 1 < sizeof a->input) {
         a->input[a->input_len++] = (char)key;
         a->input[a->input_len] = '\0';
     }
