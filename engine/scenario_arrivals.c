@@ -323,8 +323,9 @@ int scenario_set_arrivals(struct scenario *s, double rate, uint32_t max_users, c
                           size_t errlen)
 {
     if (max_users < s->n_classes) {
-        snprintf(err, errlen, "--max-users %u: the %u user classes need at least one user "
-                 "each", max_users, s->n_classes);
+        snprintf(err, errlen, "a pool of %u users: the %u user class%s need%s at least one "
+                 "user each", max_users, s->n_classes, s->n_classes == 1 ? "" : "es",
+                 s->n_classes == 1 ? "s" : "");
         return -1;
     }
     for (uint32_t k = 0; k < s->n_classes; k++) {

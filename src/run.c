@@ -54,7 +54,9 @@ static int arrival_options(struct run *r)
 
     if (o->arrival_rate_set) {
         if (scenario_set_arrivals(r->scn, o->arrival_rate, max, err, sizeof err) < 0) {
-            fprintf(stderr, "hornet: %s\n", err);
+            fprintf(stderr, "hornet: --arrival-rate: %s (%s); give --max-users N\n", err,
+                    o->max_users_set ? "--max-users" : "the pool defaults to -u, or the "
+                    "scenario's users");
             return 2;
         }
         r->use_stages = false;

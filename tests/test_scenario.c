@@ -241,7 +241,7 @@ static void test_arrivals_of_the_scenario(void **state)
     assert_true(c.cfg == &s->classes[2].arrivals && c.scale == 1);
     assert_int_equal(c.max_users, 2);               /* max_users defaults to pre_allocated */
     assert_int_equal(scenario_set_arrivals(s, 400, 2, err, sizeof err), -1);
-    assert_string_equal(err, "--max-users 2: the 3 user classes need at least one user each");
+    assert_string_equal(err, "a pool of 2 users: the 3 user classes need at least one user each");
     assert_int_equal(scenario_set_arrivals(s, 400, 30, err, sizeof err), 0);
     assert_true(scenario_class_arrivals(s, 2, &c));
     assert_true(c.cfg == &s->arrivals && c.scale == 0.25 && c.cfg->rate == 400);
