@@ -258,6 +258,14 @@ static void choose_health(struct run *r)
     }
 }
 
+static bool any_open(const struct scenario *s)
+{
+    for (uint32_t k = 0; k < s->n_classes; k++)
+        if (scenario_class_arrivals(s, k, NULL))
+            return true;
+    return false;
+}
+
 static int check_descriptors(const struct run *r, uint32_t limit)
 {
     uint32_t per_user = r->target ? 2 : 1, peak = run_peak_users(r);
@@ -266,10 +274,11 @@ static int check_descriptors(const struct run *r, uint32_t limit)
     if (peak <= max || r->opt->worker || r->opt->master)
         return 0;                   /* a worker's users are its master's: capped when asked */
     fprintf(stderr, "hornet: %u users need about %llu file descriptors (%u per user%s) but the "
-            "open-file limit is %u: at most %u users. Lower -u, or raise the limit "
+            "open-file limit is %u: at most %u users. Lower %s, or raise the limit "
             "(ulimit -n, /etc/security/limits.conf).\n", peak,
             (unsigned long long)engine_fds_needed(peak, per_user), per_user,
-            r->target ? ", the built-in target shares this process" : "", limit, max);
+            r->target ? ", the built-in target shares this process" : "", limit, max,
+            any_open(r->scn) ? "-u, --max-users or the arrivals' max_users" : "-u");
     return 2;
 }
 

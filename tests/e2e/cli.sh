@@ -28,7 +28,11 @@ check "a broken scenario exits 2 with file:line:col and the JSON path" \
 check "... and before any load started" [ "$rc" = 2 -a "$(grep -c 'Ramping' <<<"$out")" = 0 ]
 out=$($HORNET --headless -u 15000 -r 100 -t 1s scenarios/burst.json 2>&1); rc=$?
 check "more users than descriptors allow is refused clearly" \
-    [ "$rc" = 2 -a "$(grep -c 'file descriptors' <<<"$out")" = 1 ]
+    [ "$rc" = 2 -a "$(grep -c 'file descriptors.*Lower -u, or raise' <<<"$out")" = 1 ]
+out=$($HORNET --headless --arrival-rate 5 --max-users 50000 -t 1s scenarios/deployments.json 2>&1)
+rc=$?
+check "... a pool too: the advice names --max-users" \
+    [ "$rc" = 2 -a "$(grep -c 'file descriptors.*Lower -u, --max-users' <<<"$out")" = 1 ]
 
 # ---- the runs, all at once (each bounded by -t or a signal); their checks follow in order
 $TARGET --port 0 --quiet --seed 3 >"$TMP/target.out" 2>"$TMP/target.err" &
