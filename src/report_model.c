@@ -249,8 +249,13 @@ static const char *users_text(struct report_model *m)
     const struct report_input *in = m->in;
     char rate[32];
 
+    const struct snap_arrivals *open = &in->snap->open.all;
+
     if (in->csv_prefix)
         return str(m, "peak %u (from the history's User Count)", m->facts->peak_users);
+    if (in->snap->open.n_classes > 0 && in->snap->open.n_classes == in->snap->n_classes)
+        return str(m, "open model: pools of up to %u users (%u at the peak), see Open model "
+                   "and coordinated omission", open->max_users, open->peak_users);
     report_fmt_rps(in->spawn_rate, rate, sizeof rate);
     if (in->use_stages)
         return str(m, "the scenario's %d stages, peak %u", in->snap->n_stages,

@@ -810,6 +810,8 @@ static void test_open_model_section(void **state)
     md = report_markdown(&f->in, NULL);
     assert_non_null(md);
     assert_non_null(strstr(md, "## Open model and coordinated omission"));
+    assert_non_null(strstr(md, "| Users | open model: pools of up to 200 users (180 at the "
+                               "peak), see Open model and coordinated omission |"));
     assert_non_null(strstr(md, "60,100 asked, 60,000 started, **100 dropped**"));
     assert_non_null(strstr(md, "| CABApprovalUser | 60,100 | 60,000 | 100 | 0.17% |"));
     assert_non_null(strstr(md, "180 of 200 |"));
