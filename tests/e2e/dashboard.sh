@@ -37,7 +37,7 @@ stty -a >"$TMP/$name.stty.before"
 $HORNET $* 2>"$TMP/$name.stderr"
 echo \$? >"$TMP/$name.rc.tmp" && mv "$TMP/$name.rc.tmp" "$TMP/$name.rc"
 trap '' INT
-stty -a >"$TMP/$name.stty.after"
+stty -a >"$TMP/$name.stty.tmp" && mv "$TMP/$name.stty.tmp" "$TMP/$name.stty.after"
 sleep 600   # keeps the pane and its screen for capture-pane; the server is killed on exit
 EOF
     chmod +x "$TMP/$name.sh"
