@@ -101,8 +101,9 @@ cat >"$TMP/dash.sh" <<EOF
 #!/usr/bin/env bash
 stty -a >"$TMP/dash.stty.before"
 bash -c 'echo \$\$ >"$TMP/dash.pid"; exec $HORNET -u 2 -r 10 -t 30s $SCN 2>"$TMP/dash.err"'
-echo \$? >"$TMP/dash.rc.tmp" && mv "$TMP/dash.rc.tmp" "$TMP/dash.rc"
+rc=\$?
 stty -a >"$TMP/dash.stty.after"
+echo \$rc >"$TMP/dash.rc.tmp" && mv "$TMP/dash.rc.tmp" "$TMP/dash.rc"
 sleep 600
 EOF
 chmod +x "$TMP/dash.sh"
