@@ -69,9 +69,11 @@ check "a --report path equal to --csv's _corrected.csv is refused with exit 2" \
 check "... and nothing is left behind" [ -z "$(ls -A "$OK")" ]
 
 # ---- a disk that fills during the run; another that turns read-only; a full one for the log
+# (the fill comes after 10 history rows, about 2 s in: 8 s leave rows enough to need a new
+# block of the full disk even when a busy machine makes the test see them late)
 printf '%4095s\n' '' >"$LOGS/run.log"           # one whole page: every line needs a new one
 dd if=/dev/zero of="$LOGS/filler" bs=4k 2>/dev/null
-$HORNET --headless -u 5 -r 10 -t 5s --csv "$FULL/run" --csv-full-history \
+$HORNET --headless -u 5 -r 10 -t 8s --csv "$FULL/run" --csv-full-history \
     --logfile "$LOGS/run.log" --report "$OK/full.md" --html "$OK/full.html" $SCN \
     >"$TMP/full.out" 2>"$TMP/full.err" &
 full_pid=$!
