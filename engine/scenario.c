@@ -342,19 +342,6 @@ static int read_top(struct loader *ld, const cJSON *root)
 
 /* ---------------------------------------------------------------- loading */
 
-/* The default name: the file's base name without ".json". */
-static char *default_name(const char *filename)
-{
-    const char *base = strrchr(filename, '/');
-    size_t n;
-
-    base = base ? base + 1 : filename;
-    n = strlen(base);
-    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
-        n -= 5;
-    return strndup(base, n);
-}
-
 static char *dir_of(const char *filename)
 {
     const char *slash = strrchr(filename, '/');
@@ -415,7 +402,7 @@ static int load_text(const char *text, size_t len, const char *filename, struct 
     } else {
         snprintf(err, errlen, "%s: out of memory", filename);
     }
-    if (rc == 0 && !ld.s->name && !(ld.s->name = default_name(filename)))
+    if (rc == 0 && !ld.s->name && !(ld.s->name = textfile_stem(filename)))
         rc = loader_fail_at(&ld, 0, "out of memory");
     if (rc == 0)
         rc = scenario_fixture_resolve(&ld);

@@ -102,3 +102,15 @@ fail:
     free(buf);
     return NULL;
 }
+
+char *textfile_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    return strndup(base, n);
+}

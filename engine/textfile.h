@@ -19,4 +19,8 @@ FILE *textfile_open(const char *path, char *err, size_t errlen);
  * or "larger than 256 MB" (max in words), "out of memory", "read error". */
 char *textfile_read(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
+/* A configuration file's default name: its base name without ".json" ("scenarios/burst.json"
+ * -> "burst"); malloc'd, NULL when out of memory. */
+char *textfile_stem(const char *path);
+
 #endif

@@ -172,18 +172,6 @@ static int read_top(struct loader *ld, const cJSON *root, struct campaign_file *
     return 0;
 }
 
-static char *base_name(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    size_t n;
-
-    b = b ? b + 1 : path;
-    n = strlen(b);
-    if (n > 5 && strcmp(b + n - 5, ".json") == 0)
-        n -= 5;
-    return strndup(b, n);
-}
-
 int campaign_file_load_string(const char *text, const char *path, struct campaign_file **out,
                               char *err, size_t errlen)
 {
@@ -202,7 +190,7 @@ int campaign_file_load_string(const char *text, const char *path, struct campaig
     }
     if ((root = loader_parse(&ld)) && read_top(&ld, root, c) == 0)
         rc = 0;
-    if (rc == 0 && !c->name && !(c->name = base_name(path)))
+    if (rc == 0 && !c->name && !(c->name = textfile_stem(path)))
         rc = loader_fail_at(&ld, 0, "out of memory");
 out:
     cJSON_Delete(root);
