@@ -787,10 +787,11 @@ static void watch_target(struct control *c, const struct snapshot *s, double now
 }
 
 /* Warnings when an open class starts dropping iterations (its pool is exhausted), and a note
- * when it stops. */
+ * when it stops. Not once the run stops: the arrivals still waiting then are cancelled by the
+ * stop, not dropped for want of users. */
 static void watch_drops(struct control *c, double now)
 {
-    for (uint32_t k = 0; k < c->n_classes; k++) {
+    for (uint32_t k = 0; k < c->n_classes && c->state < RUN_STOPPING; k++) {
         struct snap_arrivals arr, *a = &arr;
         bool dropping;
 
@@ -799,9 +800,9 @@ static void watch_drops(struct control *c, double now)
             continue;
         openmodel_class(c->om, k, now, a);
         if (dropping)
-            event(c, now, EVENT_ENGINE, EVENT_WARN, "%s: dropping iterations: all %u users "
-                  "busy (max_users), %llu dropped so far", c->scn->classes[a->cls].name,
-                  a->users, (unsigned long long)a->dropped);
+            event(c, now, EVENT_ENGINE, EVENT_WARN, "%s: dropping iterations: no user free "
+                  "(%u busy, max_users %u), %llu dropped so far", c->scn->classes[a->cls].name,
+                  a->busy, a->max_users, (unsigned long long)a->dropped);
         else
             event(c, now, EVENT_ENGINE, EVENT_INFO, "%s: no more iterations dropped (%llu in "
                   "all)", c->scn->classes[a->cls].name, (unsigned long long)a->dropped);

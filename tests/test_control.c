@@ -829,11 +829,17 @@ static void test_dropping_iterations_warns(void **state)
     om = control_openmodel(f->c);
     openmodel_observe_pool(om, 0, T0 + 1, 60, 50, 10, 5, 5, 0);
     control_judge(f->c, fill(f, 1), T0 + 1, 0);
-    assert_non_null(find_event(f, "Open: dropping iterations: all 5 users busy (max_users), "
-                                  "10 dropped so far"));
+    assert_non_null(find_event(f, "Open: dropping iterations: no user free (5 busy, "
+                                  "max_users 5), 10 dropped so far"));
     openmodel_observe_pool(om, 0, T0 + 6, 300, 290, 10, 5, 2, 0);
     control_judge(f->c, fill(f, 6), T0 + 6, 0);
     assert_non_null(find_event(f, "Open: no more iterations dropped (10 in all)"));
+    /* stopped: the arrivals still waiting are cancelled, not dropped for want of users */
+    command(f, ENGINE_STOP, 0, 0, 7);
+    openmodel_observe_pool(om, 0, T0 + 7.5, 340, 300, 40, 5, 5, 0);
+    control_judge(f->c, fill(f, 7.5), T0 + 7.5, 0);
+    assert_null(find_event(f, "Open: dropping iterations: no user free (5 busy, max_users 5), "
+                              "40 dropped so far"));
 }
 
 /* ---- distributed roles ------------------------------------------------------------------ */
